@@ -1,0 +1,416 @@
+"""Every rule of LANGUAGE.md that makes a journey invalid, as diagnostics.
+
+Checks are collected, never raised, so a user sees every problem of a file at once.
+Unknown names suppress the graph checks (reachability, a way out) that would only
+repeat them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+
+import networkx as nx
+
+from . import graph as journey_graph
+from .diagnostics import Reporter, Span, did_you_mean
+from .model import TERMINALS, Distribution, Journey, Persona, Touchpoint
+from .units import RATING_MAX, RATING_MIN
+
+TOLERANCE = 1e-4  # 0.01 percentage points, as a fraction
+
+
+def check_journey(journey: Journey, reporter: Reporter, *, structural: bool = True) -> None:
+    """All checks of a journey; `structural=False` skips those a syntax error would fake."""
+    names_ok = check_names(journey, reporter)
+    check_journey_values(journey, reporter)
+    for persona in journey.personas:
+        check_persona(persona, reporter)
+    for tp in journey.touchpoints:
+        check_touchpoint(tp, reporter)
+    check_loyalty(journey, reporter)
+    if not structural:
+        return
+    check_shares(journey.personas, reporter, journey.span)
+    refs_ok = check_recoveries(journey, reporter)
+    flow_ok = check_flow(journey, reporter)
+    if names_ok and refs_ok and flow_ok:
+        check_reachability(journey, reporter)
+
+
+# ---- names -------------------------------------------------------------------------
+def check_names(journey: Journey, reporter: Reporter) -> bool:
+    ok = True
+    seen: dict[str, tuple[str, Span]] = {}
+    elements: list[tuple[str, str, Span]] = (
+        [("persona", p.id, p.span) for p in journey.personas]
+        + [("stage", s.id, s.span) for s in journey.stages]
+        + [("touchpoint", t.id, t.span) for t in journey.touchpoints]
+        + [("scenario", s.id, s.span) for s in journey.scenarios]
+    )
+    for kind, name, span in sorted(elements, key=lambda e: (e[2].file != journey.file, e[2].line)):
+        if name in seen:
+            first_kind, first = seen[name]
+            where = f"line {first.line}" + (f" of {first.file}" if first.file else "")
+            reporter.error(
+                span,
+                f"'{name}' is already defined ({first_kind} on {where})",
+                "personas, stages, touchpoints and scenarios share one namespace; rename one",
+            )
+            ok = False
+        else:
+            seen[name] = (kind, span)
+    for tp in journey.touchpoints:
+        if tp.id in TERMINALS:
+            reporter.error(tp.span, f"a touchpoint cannot be named '{tp.id}'", "rename it")
+            ok = False
+        events: dict[str, Span] = {}
+        for event in tp.events:
+            if event.id in events:
+                reporter.error(
+                    event.span,
+                    f"touchpoint '{tp.id}' already has an event named '{event.id}' "
+                    f"(line {events[event.id].line})",
+                )
+                ok = False
+            events[event.id] = event.span
+    for scenario in journey.scenarios:
+        if scenario.id == "baseline":
+            reporter.error(scenario.span, "a scenario cannot be named 'baseline'", "rename it")
+    if not journey.personas:
+        reporter.error(journey.span, "the journey has no persona", "add persona ID { share 100% }")
+    if not journey.touchpoints:
+        reporter.error(journey.span, "the journey has no touchpoint", "add a stage with touchpoints")
+    return ok
+
+
+# ---- values ----------------------------------------------------------------------------
+def _span(spans: dict[str, Span], key: str, default: Span) -> Span:
+    return spans.get(key + "@") or spans.get(key) or default
+
+
+def _finite(x: float | None) -> bool:
+    return x is None or math.isfinite(x)
+
+
+def check_journey_values(journey: Journey, reporter: Reporter) -> None:
+    spans = journey.spans
+    if not journey.horizon > 0 and _finite(journey.horizon):
+        reporter.error(spans.get("horizon", journey.span), "the horizon must be positive")
+    customers = journey.customers
+    if math.isfinite(customers) and (customers < 0 or customers != int(customers)):
+        reporter.error(
+            spans.get("customers", journey.span),
+            f"customers must be a whole number ≥ 0, got {customers:g}",
+        )
+    for scenario in journey.scenarios:
+        if math.isfinite(scenario.cost) and scenario.cost < 0:
+            reporter.error(scenario.spans.get("cost", scenario.span), "a cost cannot be negative")
+
+
+def _percent(value: float | None, span: Span, what: str, reporter: Reporter) -> None:
+    if value is not None and math.isfinite(value) and not -TOLERANCE <= value <= 1 + TOLERANCE:
+        reporter.error(span, f"{what} must be between 0% and 100%, got {value * 100:g}%")
+
+
+def _positive(value: float | None, span: Span, what: str, reporter: Reporter) -> None:
+    if value is not None and math.isfinite(value) and value <= 0:
+        reporter.error(span, f"{what} must be positive")
+
+
+def check_persona(persona: Persona, reporter: Reporter) -> None:
+    spans = persona.spans
+    _percent(persona.share, _span(spans, "share", persona.span), "share", reporter)
+    _percent(
+        persona.price_sensitivity,
+        _span(spans, "price_sensitivity", persona.span),
+        "price_sensitivity",
+        reporter,
+    )
+    _positive(persona.visit_gap, _span(spans, "visits", persona.span), "the time between visits", reporter)
+    _positive(persona.patience, _span(spans, "patience", persona.span), "patience", reporter)
+    if persona.arrivals is not None and math.isfinite(persona.arrivals) and persona.arrivals < 0:
+        reporter.error(_span(spans, "arrivals", persona.span), "arrivals cannot be negative")
+    if math.isfinite(persona.spend) and persona.spend < 0:
+        reporter.error(_span(spans, "spend", persona.span), "spend cannot be negative")
+
+
+def check_shares(personas: Iterable[Persona], reporter: Reporter, where: Span) -> None:
+    personas = list(personas)
+    missing = [p for p in personas if p.share is None]
+    for p in missing:
+        reporter.error(p.span, f"persona '{p.id}' has no share", "add e.g. share 50%")
+    shares = [p.share for p in personas if p.share is not None]
+    if not shares or missing or not all(math.isfinite(s) for s in shares):
+        return
+    total = sum(shares)
+    if abs(total - 1.0) > TOLERANCE:
+        first = next(p for p in personas if p.share is not None)
+        reporter.error(
+            _span(first.spans, "share", first.span),
+            f"persona shares add up to {total * 100:g}%, not 100%",
+            "; ".join(f"{p.id} {p.share * 100:g}%" for p in personas if p.share is not None),
+        )
+
+
+def check_distribution(
+    dist: Distribution | None, span: Span, what: str, reporter: Reporter, *, rating: bool
+) -> None:
+    if dist is None or not all(math.isfinite(p) for p in dist.params):
+        return
+    p = dist.params
+    kind = dist.kind
+    if kind == "constant":
+        if rating and not RATING_MIN <= p[0] <= RATING_MAX:
+            reporter.error(span, f"{what} must be between 1 and 5, got {p[0]:g}")
+        elif not rating and p[0] <= 0:
+            reporter.error(span, f"{what} must be a positive duration")
+    elif kind == "normal" and p[1] < 0:
+        reporter.error(span, f"the standard deviation of {what} cannot be negative")
+    elif kind == "uniform" and p[0] > p[1]:
+        reporter.error(span, f"uniform({p[0]:g}, {p[1]:g}): low is above high")
+    elif kind == "triangular" and not p[0] <= p[1] <= p[2]:
+        reporter.error(span, "triangular needs low ≤ mode ≤ high")
+    elif kind in ("exp", "lognormal") and p[0] <= 0:
+        reporter.error(span, f"{kind}() needs a positive mean")
+    elif kind == "lognormal" and p[1] < 0:
+        reporter.error(span, "lognormal() needs a standard deviation ≥ 0")
+
+
+def check_touchpoint(tp: Touchpoint, reporter: Reporter) -> None:
+    spans = tp.spans
+    if math.isfinite(tp.expect) and not RATING_MIN <= tp.expect <= RATING_MAX:
+        reporter.error(_span(spans, "expect", tp.span), f"expect must be between 1 and 5, got {tp.expect:g}")
+    check_distribution(tp.delivers, _span(spans, "delivers", tp.span), "delivers", reporter, rating=True)
+    check_distribution(tp.service, _span(spans, "service", tp.span), "service", reporter, rating=False)
+    capacity = tp.capacity
+    if capacity is not None and math.isfinite(capacity) and (capacity < 1 or capacity % 1):
+        reporter.error(
+            _span(spans, "capacity", tp.span),
+            f"capacity must be a whole number ≥ 1, got {capacity:g}",
+        )
+    if tp.capacity is not None and tp.service is None:
+        reporter.error(
+            spans.get("capacity", tp.span),
+            f"touchpoint '{tp.id}' has a capacity but no service time",
+            "add e.g. service exp(2 min)",
+        )
+    if tp.service is not None and tp.capacity is None:
+        reporter.error(
+            spans.get("service", tp.span),
+            f"touchpoint '{tp.id}' has a service time but no capacity",
+            "add e.g. capacity 1",
+        )
+    _positive(tp.max_wait, _span(spans, "max_wait", tp.span), "max_wait", reporter)
+    if tp.moment_of_truth is not None and math.isfinite(tp.moment_of_truth) and tp.moment_of_truth <= 0:
+        reporter.error(_span(spans, "moment_of_truth", tp.span), "a moment_of_truth weight must be positive")
+    for event in tp.events:
+        _percent(event.chance, event.span, "chance", reporter)
+        if not math.isfinite(event.impact):
+            continue
+        if event.kind == "delighter" and event.impact <= 0:
+            reporter.error(event.span, f"delighter '{event.id}' needs a positive impact", "write e.g. impact +1")
+        if event.kind == "disappointer" and event.impact >= 0:
+            reporter.error(
+                event.span, f"disappointer '{event.id}' needs a negative impact", "write e.g. impact -1"
+            )
+    for recovery in tp.recovers:
+        _percent(recovery.chance, recovery.span, "chance", reporter)
+
+
+def check_loyalty(journey: Journey, reporter: Reporter) -> None:
+    lo = journey.loyalty
+    spans = journey.loyalty_spans
+
+    def bad(key: str, message: str) -> None:
+        reporter.error(spans.get(key, journey.span), message)
+
+    for key in ("recovery", "smoothing", "retention_floor", "retention_cap", "price_churn",
+                "referral", "adaptation"):
+        value = getattr(lo, key)
+        if math.isfinite(value) and not 0 <= value <= 1 + TOLERANCE:
+            bad(key, f"{key} must be between 0% and 100%")
+    for key in ("tolerance", "wait_sensitivity", "channel_penalty", "noise", "retention_slope"):
+        value = getattr(lo, key)
+        if math.isfinite(value) and value < 0:
+            bad(key, f"{key} cannot be negative")
+    if math.isfinite(lo.negativity) and lo.negativity <= 0:
+        bad("negativity", "negativity (loss aversion) must be positive")
+    if math.isfinite(lo.curvature) and not 0 < lo.curvature <= 1:
+        bad("curvature", "curvature must be in (0, 1]")
+    if lo.retention_floor > lo.retention_cap:
+        bad("retention_floor", "retention_floor must not exceed retention_cap")
+    if not 0 <= lo.retention_midpoint <= 10:
+        bad("retention_midpoint", "retention_midpoint is on the 0–10 scale")
+
+
+# ---- references ------------------------------------------------------------------------
+def check_recoveries(journey: Journey, reporter: Reporter) -> bool:
+    ok = True
+    disappointers: dict[str, list[str]] = defaultdict(list)
+    all_events: dict[str, list[str]] = defaultdict(list)
+    for tp in journey.touchpoints:
+        for event in tp.events:
+            all_events[event.id].append(tp.id)
+            if event.kind == "disappointer":
+                disappointers[event.id].append(tp.id)
+    for tp in journey.touchpoints:
+        for recovery in tp.recovers:
+            for target, span in zip(recovery.targets, recovery.target_spans, strict=True):
+                if resolve_recovery(journey, target) is not None:
+                    continue
+                ok = False
+                reporter.error(span, *_recovery_problem(journey, target, disappointers, all_events))
+    return ok
+
+
+def resolve_recovery(journey: Journey, target: tuple[str, ...]) -> tuple[str, str] | None:
+    """`E` or `T.E` → (touchpoint, disappointer), when it names exactly one disappointer."""
+    if len(target) == 2:
+        tp = journey.touchpoint(target[0])
+        event = tp.event(target[1]) if tp else None
+        return (tp.id, event.id) if tp and event and event.kind == "disappointer" else None
+    matches = [
+        (tp.id, e.id)
+        for tp in journey.touchpoints
+        for e in tp.events
+        if e.id == target[0] and e.kind == "disappointer"
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _recovery_problem(journey, target, disappointers, all_events) -> tuple[str, str]:
+    shown = ".".join(target)
+    if len(target) == 2:
+        tp = journey.touchpoint(target[0])
+        if tp is None:
+            hint = did_you_mean(target[0], [t.id for t in journey.touchpoints])
+            return (f"recovers names an unknown touchpoint '{target[0]}'", hint)
+        event = tp.event(target[1])
+        if event is None:
+            return (
+                f"touchpoint '{tp.id}' has no disappointer '{target[1]}'",
+                did_you_mean(target[1], [e.id for e in tp.events if e.kind == "disappointer"]),
+            )
+        return (f"'{shown}' is a delighter; recovers names a disappointer", "")
+    name = target[0]
+    if len(disappointers.get(name, [])) > 1:
+        places = ", ".join(f"{t}.{name}" for t in disappointers[name])
+        return (f"'{name}' names several disappointers", f"write one of: {places}")
+    if name in all_events:
+        return (f"'{name}' is a delighter; recovers names a disappointer", "")
+    return (f"recovers names no disappointer '{name}'", did_you_mean(name, disappointers))
+
+
+# ---- flow ----------------------------------------------------------------------------
+def check_flow(journey: Journey, reporter: Reporter) -> bool:
+    """Names, duplicates and probabilities of the flow's edges."""
+    if journey.flow is None:
+        return True
+    ok = True
+    tp_ids = {t.id for t in journey.touchpoints}
+    persona_ids = {p.id for p in journey.personas}
+    nodes = tp_ids | {"start", "end", "exit"}
+    seen: dict[tuple[str, str, str | None], Span] = {}
+    for edge in journey.flow:
+        for name, span in ((edge.source, edge.source_span), (edge.target, edge.target_span)):
+            if name not in nodes:
+                ok = False
+                reporter.error(span, f"unknown touchpoint '{name}'", did_you_mean(name, nodes))
+        if edge.source in ("end", "exit"):
+            reporter.error(edge.source_span, f"no edge may leave '{edge.source}'")
+            ok = False
+        if edge.target == "start":
+            reporter.error(edge.target_span, "no edge may enter 'start'")
+            ok = False
+        if edge.persona is not None:
+            if edge.persona not in persona_ids:
+                ok = False
+                reporter.error(
+                    edge.span, f"unknown persona '{edge.persona}'", did_you_mean(edge.persona, persona_ids)
+                )
+            if edge.probability is None:
+                reporter.error(edge.span, f"'for {edge.persona}' needs a percentage", "write e.g. 55% for P")
+        key = (edge.source, edge.target, edge.persona)
+        if key in seen:
+            reporter.error(edge.span, f"duplicate edge {edge.source} -> {edge.target} (line {seen[key].line})")
+        else:
+            seen[key] = edge.span
+        if edge.probability is not None and math.isfinite(edge.probability):
+            _percent(edge.probability, edge.span, "a flow probability", reporter)
+    plain = {(e.source, e.target) for e in journey.flow if e.persona is None}
+    for edge in journey.flow:
+        if edge.persona is not None and (edge.source, edge.target) not in plain:
+            reporter.error(
+                edge.span,
+                f"{edge.source} -> {edge.target} has a probability for {edge.persona} "
+                "but no edge for everyone",
+                f"add a line '{edge.source} -> {edge.target}'",
+            )
+    by_source: dict[str, list] = defaultdict(list)
+    for edge in journey.flow:
+        if edge.persona is None:
+            by_source[edge.source].append(edge)
+    for source, edges in by_source.items():
+        listed = [e.probability for e in edges if e.probability is not None]
+        if not all(math.isfinite(p) for p in listed):
+            continue
+        total = sum(listed)
+        unlabelled = [e for e in edges if e.probability is None]
+        if total > 1 + TOLERANCE:
+            reporter.error(edges[0].span, f"edges leaving '{source}' add up to {total * 100:g}%, over 100%")
+        elif total < 1 - TOLERANCE and not unlabelled:
+            reporter.error(
+                edges[0].span,
+                f"edges leaving '{source}' add up to {total * 100:g}%; the other "
+                f"{(1 - total) * 100:g}% have nowhere to go",
+                f"add an edge without a percentage, e.g. '{source} -> exit'",
+            )
+        elif unlabelled and total > 1 - TOLERANCE:
+            for e in unlabelled:
+                reporter.error(e.span, f"{e.source} -> {e.target} is left with 0%")
+    own: dict[tuple[str, str], list] = defaultdict(list)
+    for edge in journey.flow:
+        if edge.persona is not None and edge.probability is not None:
+            own[(edge.persona, edge.source)].append(edge)
+    for (persona, source), edges in own.items():
+        total = sum(e.probability for e in edges if math.isfinite(e.probability))
+        if total > 1 + TOLERANCE:
+            reporter.error(
+                edges[0].span, f"{persona}'s own edges leaving '{source}' add up to {total * 100:g}%"
+            )
+            continue
+        others = [e for e in by_source.get(source, []) if e.target not in {x.target for x in edges}]
+        if total < 1 - TOLERANCE and not others:
+            reporter.error(
+                edges[0].span,
+                f"{persona}'s own edges leaving '{source}' add up to {total * 100:g}% "
+                "and no other edge takes the rest",
+            )
+    return ok
+
+
+def check_reachability(journey: Journey, reporter: Reporter) -> None:
+    """Every touchpoint reachable from the start and able to reach `end` or `exit`."""
+    g = nx.DiGraph()
+    g.add_nodes_from(["start", "end", "exit", *(t.id for t in journey.touchpoints)])
+    listed = list(journey.edges)
+    if not any(e.source == "start" for e in listed):
+        listed = journey_graph.start_node_edges(journey) + listed
+    g.add_edges_from((e.source, e.target) for e in listed)
+    reachable = nx.descendants(g, "start")
+    finishing = nx.ancestors(g, "end") | nx.ancestors(g, "exit")
+    for tp in journey.touchpoints:
+        if tp.id not in reachable:
+            reporter.error(
+                tp.span,
+                f"touchpoint '{tp.id}' cannot be reached from the start",
+                f"add an edge into it, e.g. 'X -> {tp.id}'",
+            )
+        elif tp.id not in finishing:
+            reporter.error(
+                tp.span,
+                f"touchpoint '{tp.id}' has no way to 'end' or 'exit'",
+                f"add an edge such as '{tp.id} -> end'",
+            )

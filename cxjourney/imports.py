@@ -1,0 +1,95 @@
+"""`use` lines: read persona libraries, safely, and merge them into the journey."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .diagnostics import Reporter, Span
+from .model import Journey, Library, Loyalty, Persona
+
+
+@dataclass(frozen=True)
+class UsedFile:
+    path: Path
+    shown: str  # the path as diagnostics print it
+    span: Span  # the `use` line's string
+
+
+def resolve(use_path: str, using_file: Path | None, root: Path, span: Span, reporter: Reporter) -> Path | None:
+    """The file a `use` line names, when it exists inside the checked file's directory tree."""
+    base = using_file.parent if using_file is not None else Path.cwd()
+    if not use_path or os.path.isabs(use_path):
+        reporter.error(span, f"'use' needs a relative path, got \"{use_path}\"")
+        return None
+    candidate = base / use_path
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        reporter.error(span, f"cannot find the used file \"{use_path}\"", f"looked for {candidate}")
+        return None
+    root = root.resolve()
+    if not resolved.is_relative_to(root):
+        reporter.error(
+            span,
+            f"\"{use_path}\" is outside the directory of the checked file",
+            "a used file must stay inside the checked file's directory tree",
+        )
+        return None
+    if not resolved.is_file():
+        reporter.error(span, f"\"{use_path}\" is not a file")
+        return None
+    return resolved
+
+
+def relabel(library: Library, shown: str) -> Library:
+    """Point every span of a used file's personas at that file."""
+    personas = tuple(
+        replace(
+            p,
+            span=replace(p.span, file=shown),
+            spans={k: replace(s, file=shown) for k, s in p.spans.items()},
+        )
+        for p in library.personas
+    )
+    loyalty = {k: (v, replace(s, file=shown)) for k, (v, s) in library.loyalty.items()}
+    return replace(library, personas=personas, loyalty=loyalty, file=shown)
+
+
+def merge(journey: Journey, libraries: list[Library], reporter: Reporter) -> Journey:
+    """Used personas first, then the journey's own; the journey's loyalty keys win."""
+    personas: dict[str, Persona] = {}
+    loyalty: dict[str, tuple[object, Span]] = {}
+    for library in libraries:
+        for p in library.personas:
+            if p.id in personas:
+                first = personas[p.id]
+                reporter.error(
+                    p.span,
+                    f"persona '{p.id}' is defined in two used files ({first.span.file})",
+                )
+                continue
+            personas[p.id] = p
+        for key, (value, span) in library.loyalty.items():
+            if key in loyalty:
+                reporter.error(span, f"loyalty key '{key}' is set by two used files")
+                continue
+            loyalty[key] = (value, span)
+    for p in journey.personas:
+        if p.id in personas:
+            where = personas[p.id].span.file
+            reporter.error(p.span, f"persona '{p.id}' is already defined in {where}", "remove one")
+            continue
+        personas[p.id] = p
+    settings = {k: v for k, (v, _) in loyalty.items()}
+    spans = {k: s for k, (_, s) in loyalty.items()}
+    own = {k: getattr(journey.loyalty, k) for k in journey.loyalty_spans}
+    settings.update(own)
+    spans.update(journey.loyalty_spans)
+    return replace(
+        journey,
+        personas=tuple(personas.values()),
+        loyalty=Loyalty(**settings),  # type: ignore[arg-type]
+        loyalty_spans=spans,
+    )

@@ -1,0 +1,824 @@
+"""Import Mermaid ``journey`` diagrams as ``.journey`` source.
+
+``parse_mermaid`` reads one diagram (a ``.mmd`` file), ``parse_markdown`` every fenced
+``mermaid`` block of a Markdown file that holds a journey, and ``to_journey`` writes a
+diagram as ``.journey`` text that obeys LANGUAGE.md. Everything here is pure: no I/O.
+
+Reading follows Mermaid's own parser (``journey.jison``, ``journeyDb``) wherever Mermaid
+accepts a diagram, and is lenient where Mermaid would fail but the meaning is clear:
+
+* ``journey``, ``title``, ``section``, ``accTitle`` and ``accDescr`` are case-insensitive;
+  indentation means nothing; blank lines, full-line ``%%`` and ``#`` comments,
+  ``%%{...}%%`` directives (also over several lines) and YAML front matter are skipped.
+  The front matter's ``title:`` is used when no ``title`` line gives one; of several
+  ``title`` lines the last wins (a warning), as in Mermaid.
+* A task is ``name: score`` or ``name: score: actors``, split at colons as Mermaid does,
+  so a task name cannot hold ``:``; a section name may (Mermaid rejects that). Lines
+  starting with ``title``/``section`` and a space are always a title/section, as in
+  Mermaid (with a warning when the rest looks like a task). ``title: X`` is a task when
+  ``X`` is a number (Mermaid reads it so), otherwise a title, with a warning.
+* ``#`` in a task name is kept (Mermaid rejects it); in the score and actors a ``#``
+  starts a comment (as in Mermaid); in a title or section a ``#`` after a space does.
+  Mermaid's entity codes (``#35;``, ``#quot;``) are decoded; trailing ``;`` are dropped.
+* Actors are split at commas and trimmed; empty ones (``Me,``) and repeats are dropped.
+  Text after a third field (``5: Me: x``) is ignored with a warning (Mermaid: silently).
+* A score is a decimal number; one outside 1..5 is clipped into it with a warning and
+  ``MermaidTask.score`` holds the clipped value. A missing or non-numeric score is an
+  error at the score's column.
+* Tasks before any ``section`` go into an implicit section named ``""``. Empty sections
+  stay in the diagram, with a warning, and ``to_journey`` drops them. A diagram without
+  tasks is an error. ``accDescr`` becomes ``MermaidDiagram.description``; ``accTitle``
+  is ignored.
+
+In Markdown, fences follow CommonMark: three or more backticks or tildes, indented by at
+most three spaces, closed by a fence of the same character at least as long (an unclosed
+fence runs to the end, with a warning). The info string's first word must be
+``mermaid`` (or MyST's ``{mermaid}``, whose ``:option:`` lines are skipped); blocks
+holding other diagram types are ignored, as are fences inside HTML comments. Fences in
+block quotes, or in list items indented by four or more spaces, are not seen.
+
+``to_journey`` writes sections as stages and tasks as touchpoints in the written order
+(no ``flow`` block), the score as ``delivers`` with ``expect 3``, and all the actors of
+a task as one owner, joined as written (``owner "Me, Cat"``), so reports roll up by the
+same group of actors. One persona ``customer`` holds 100% of the customers. Identifiers
+are ASCII slugs of the names (``Café à emporter`` -> ``cafe_a_emporter``), ``stage_2`` /
+``touchpoint_3`` (position in the file) when a name has no usable ASCII form, prefixed
+with the kind when they would start with a digit, suffixed with it when they would be
+``start``, ``end`` or ``exit``, and made unique with ``_2``, ``_3``. Labels keep the text;
+``<br>`` and control characters become spaces.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "MermaidDiagram",
+    "MermaidError",
+    "MermaidIssue",
+    "MermaidSection",
+    "MermaidTask",
+    "parse_markdown",
+    "parse_mermaid",
+    "slug_for_filename",
+    "to_journey",
+]
+
+Severity = Literal["warning", "error"]
+
+LOWEST_SCORE = 1.0
+HIGHEST_SCORE = 5.0
+DEFAULT_TITLE = "Imported journey"
+PERSONA = "customer"
+RESERVED_NAMES = frozenset({"start", "end", "exit"})
+
+
+# ---- the diagram ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MermaidTask:
+    """One task line: its name, its score (clipped to 1..5) and its actors."""
+
+    name: str
+    score: float
+    actors: tuple[str, ...]
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class MermaidSection:
+    """A ``section`` and its tasks; ``name`` is "" for tasks written before any section."""
+
+    name: str
+    tasks: tuple[MermaidTask, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class MermaidDiagram:
+    """A journey diagram; ``line`` is that of its ``journey`` keyword."""
+
+    title: str | None
+    sections: tuple[MermaidSection, ...]
+    line: int
+    description: str | None = None
+
+    @property
+    def tasks(self) -> tuple[MermaidTask, ...]:
+        return tuple(task for section in self.sections for task in section.tasks)
+
+
+@dataclass(frozen=True)
+class MermaidIssue:
+    """A problem found while reading; lines and columns count from 1 (code points)."""
+
+    line: int
+    column: int
+    message: str
+    severity: str  # "warning" | "error"
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.severity}: {self.message}"
+
+
+class MermaidError(Exception):
+    """The input cannot be imported; ``issues`` holds every error found, sorted by line."""
+
+    def __init__(self, issues: Iterable[MermaidIssue], warnings: Iterable[MermaidIssue] = ()):
+        self.issues: list[MermaidIssue] = _sorted(issues)
+        self.warnings: list[MermaidIssue] = _sorted(warnings)
+        shown = "; ".join(str(issue) for issue in self.issues[:3])
+        more = len(self.issues) - 3
+        super().__init__(shown + (f" (and {more} more)" if more > 0 else ""))
+
+
+def _sorted(issues: Iterable[MermaidIssue]) -> list[MermaidIssue]:
+    return sorted(issues, key=lambda i: (i.line, i.column, i.severity, i.message))
+
+
+# ---- public entry points -------------------------------------------------------
+
+
+def parse_mermaid(text: str) -> tuple[MermaidDiagram, list[MermaidIssue]]:
+    """Read a ``.mmd`` file holding one journey diagram; return it and the warnings.
+
+    Raises ``MermaidError`` with every error when the text is not a journey diagram or
+    has lines that cannot be read.
+    """
+    issues: list[MermaidIssue] = []
+    lines = _split_lines(text)
+    reading = _DiagramReader(lines, issues).read()
+    if isinstance(reading, _NotJourney):
+        issues.append(_not_a_journey(reading, lines))
+    return _finish(reading, issues)
+
+
+def parse_markdown(text: str) -> tuple[list[MermaidDiagram], list[MermaidIssue]]:
+    """Read every fenced ``mermaid`` block of a Markdown file that holds a journey.
+
+    Other diagram types are skipped; lines and columns are those of the Markdown file.
+    Raises ``MermaidError`` with the errors of all journey blocks when any has one.
+    """
+    issues: list[MermaidIssue] = []
+    diagrams: list[MermaidDiagram] = []
+    for block in _mermaid_blocks(_split_lines(text), issues):
+        reading = _DiagramReader(block, issues).read()
+        if isinstance(reading, MermaidDiagram):
+            diagrams.append(reading)
+    errors = [issue for issue in issues if issue.severity == "error"]
+    warnings = [issue for issue in issues if issue.severity == "warning"]
+    if errors:
+        raise MermaidError(errors, warnings)
+    return diagrams, _sorted(warnings)
+
+
+def to_journey(diagram: MermaidDiagram) -> str:
+    """Write a diagram as ``.journey`` source (see the module docstring for the mapping)."""
+    stages = [section for section in diagram.sections if section.tasks]
+    if not stages:
+        raise MermaidError(
+            [MermaidIssue(diagram.line, 1, "the journey diagram has no tasks", "error")]
+        )
+    names = _Namer()
+    persona = names.claim(PERSONA, "persona", 1)
+    out = [
+        "# Imported from a Mermaid journey diagram: scores became `delivers`,",
+        "# every touchpoint expects 3, and the written order is the path.",
+        "",
+        f"journey {_quote(diagram.title, DEFAULT_TITLE)} {{",
+    ]
+    if diagram.description and _label(diagram.description):
+        out.append(f"  description {_quote(diagram.description, '')}")
+    out += [f"  persona {persona} \"Customer\" {{", "    share 100%", "  }"]
+    position = 0
+    for number, section in enumerate(stages, start=1):
+        fallback = f"Stage {number}"
+        stage = names.claim(section.name or fallback, "stage", number)
+        out += ["", f"  stage {stage} {_quote(section.name, fallback)} {{"]
+        for index, task in enumerate(section.tasks):
+            position += 1
+            out += [""] if index else []
+            out += _touchpoint(task, names.claim(task.name, "touchpoint", position), position)
+        out.append("  }")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def slug_for_filename(title: str | None, index: int) -> str:
+    """A file name stem for a diagram: ``my-working-day``, or ``journey-{index}``.
+
+    ``index`` is the diagram's position (1 for the first); callers writing several
+    files must still de-duplicate equal titles.
+    """
+    slug = _ascii_slug(title or "", "-", limit=60)
+    if not slug:
+        return f"journey-{index}"
+    if slug.split("-")[0] in _WINDOWS_DEVICES or slug in _WINDOWS_DEVICES:
+        slug += "-journey"
+    return slug
+
+
+def _finish(
+    reading: MermaidDiagram | _NotJourney, issues: list[MermaidIssue]
+) -> tuple[MermaidDiagram, list[MermaidIssue]]:
+    errors = [issue for issue in issues if issue.severity == "error"]
+    warnings = [issue for issue in issues if issue.severity == "warning"]
+    if errors or not isinstance(reading, MermaidDiagram):
+        raise MermaidError(errors, warnings)
+    return reading, _sorted(warnings)
+
+
+# ---- lines ---------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    """A source line; ``text`` is blanked (not shortened) where comments are removed."""
+
+    number: int
+    text: str
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _split_lines(text: str) -> list[_Line]:
+    text = text.removeprefix("\ufeff")
+    return [_Line(number, part) for number, part in enumerate(_NEWLINE.split(text), start=1)]
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _first_nonspace(text: str, start: int = 0) -> int:
+    while start < len(text) and text[start].isspace():
+        start += 1
+    return start
+
+
+# ---- reading a diagram -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _NotJourney:
+    """What a block holds instead of a journey: its first word, or nothing at all."""
+
+    word: str | None
+    line: int
+    column: int
+
+
+_HEADER = re.compile(r"journey(?=\s|$)", re.IGNORECASE)
+_TITLE = re.compile(r"title(?:\s+|$)", re.IGNORECASE)
+_TITLE_COLON = re.compile(r"title\s*:", re.IGNORECASE)
+_SECTION = re.compile(r"section(?:\s+|$)", re.IGNORECASE)
+_SECTION_COLON = re.compile(r"section\s*:", re.IGNORECASE)
+_ACC_TITLE = re.compile(r"acctitle\s*:", re.IGNORECASE)
+_ACC_DESCR = re.compile(r"accdescr\s*:", re.IGNORECASE)
+_ACC_DESCR_BLOCK = re.compile(r"accdescr\s*\{", re.IGNORECASE)
+_ENTITY = re.compile(r"#(\d{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
+_SCORE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?")
+_LOOKS_LIKE_TASK = re.compile(r":\s*[+-]?\d+(?:\.\d+)?\s*(?::|$)")
+_FRONT_MATTER_TITLE = re.compile(r"title\s*:(.*)$")
+
+
+@dataclass
+class _Section:
+    name: str
+    line: int
+    tasks: list[MermaidTask] = field(default_factory=list)
+
+
+class _DiagramReader:
+    """Reads the lines of one diagram (a whole ``.mmd`` file or one Markdown block)."""
+
+    def __init__(self, lines: list[_Line], issues: list[MermaidIssue]):
+        self.lines = [_Line(line.number, line.text) for line in lines]
+        self.issues = issues
+        self.errors_before = sum(issue.severity == "error" for issue in issues)
+        self.title: str | None = None
+        self.description: str | None = None
+        self.sections: list[_Section] = []
+        self.current: _Section | None = None
+
+    def warn(self, line: int, column: int, message: str) -> None:
+        self.issues.append(MermaidIssue(line, column, message, "warning"))
+
+    def error(self, line: int, column: int, message: str) -> None:
+        self.issues.append(MermaidIssue(line, column, message, "error"))
+
+    def read(self) -> MermaidDiagram | _NotJourney:
+        front_title = self._front_matter()
+        self._blank_directives()
+        header = self._header()
+        if isinstance(header, _NotJourney):
+            return header
+        index, column = header
+        journey_line = self.lines[index]
+        rest = _first_nonspace(journey_line.text, column + len("journey"))
+        if rest < len(journey_line.text):
+            self._statement(journey_line, rest)
+        body = iter(self.lines[index + 1 :])
+        for line in body:
+            start = _first_nonspace(line.text)
+            if start < len(line.text) and not _is_comment(line.text, start):
+                if _ACC_DESCR_BLOCK.match(line.text, start):
+                    self._description_block(line, start, body)
+                else:
+                    self._statement(line, start)
+        return self._diagram(journey_line.number, front_title)
+
+    def _diagram(self, line: int, front_title: str | None) -> MermaidDiagram:
+        failed = sum(issue.severity == "error" for issue in self.issues) > self.errors_before
+        if not any(section.tasks for section in self.sections) and not failed:
+            self.error(line, 1, "the journey diagram has no tasks (lines like 'Make tea: 5: Me')")
+        for section in self.sections:
+            if not section.tasks:
+                shown = f"section '{section.name}'" if section.name else "a section without name"
+                self.warn(section.line, 1, f"{shown} has no tasks; it is left out of the journey")
+        sections = tuple(
+            MermaidSection(section.name, tuple(section.tasks), section.line)
+            for section in self.sections
+        )
+        title = self.title if self.title is not None else front_title
+        return MermaidDiagram(title, sections, line, self.description)
+
+    # -- before the diagram: front matter, directives, the header --
+
+    def _front_matter(self) -> str | None:
+        """Blank a leading ``---`` … ``---`` block and return its ``title:``, if any."""
+        first = next((i for i, line in enumerate(self.lines) if line.text.strip()), None)
+        if first is None or self.lines[first].text.strip() != "---":
+            return None
+        close = next(
+            (i for i in range(first + 1, len(self.lines)) if self.lines[i].text.strip() == "---"),
+            None,
+        )
+        if close is None:
+            self.error(self.lines[first].number, 1, "the front matter is not closed by '---'")
+            close = len(self.lines) - 1
+        title = _front_matter_title([line.text for line in self.lines[first + 1 : close]])
+        for line in self.lines[first : close + 1]:
+            line.text = ""
+        return title
+
+    def _blank_directives(self) -> None:
+        """Blank ``%%{ ... }%%`` directives, which may span several lines."""
+        index = 0
+        while index < len(self.lines):
+            line = self.lines[index]
+            opening = line.text.find("%%{")
+            if opening < 0:
+                index += 1
+                continue
+            closing = line.text.find("}%%", opening + 3)
+            if closing >= 0:
+                line.text = _blank(line.text, opening, closing + 3)
+                continue
+            end = next(
+                (j for j in range(index + 1, len(self.lines)) if "}%%" in self.lines[j].text),
+                None,
+            )
+            line.text = _blank(line.text, opening, len(line.text))
+            if end is None:
+                self.warn(line.number, opening + 1, "the directive is not closed by '}%%'")
+                index += 1
+                continue
+            for inner in self.lines[index + 1 : end]:
+                inner.text = ""
+            last = self.lines[end]
+            last.text = _blank(last.text, 0, last.text.find("}%%") + 3)
+            index = end
+
+    def _header(self) -> tuple[int, int] | _NotJourney:
+        for index, line in enumerate(self.lines):
+            start = _first_nonspace(line.text)
+            if start == len(line.text) or _is_comment(line.text, start):
+                continue
+            if _HEADER.match(line.text, start):
+                return index, start
+            word = line.text[start:].split()[0]
+            return _NotJourney(word, line.number, start + 1)
+        last = self.lines[-1].number if self.lines else 1
+        return _NotJourney(None, last, 1)
+
+    # -- statements --
+
+    def _statement(self, line: _Line, start: int) -> None:
+        text, end = line.text, _statement_end(line.text, start)
+        if _TITLE.match(text, start):
+            self._title(line, _TITLE.match(text, start).end(), end)  # type: ignore[union-attr]
+        elif _SECTION.match(text, start):
+            self._section(line, _SECTION.match(text, start).end(), end)  # type: ignore[union-attr]
+        elif _ACC_TITLE.match(text, start):
+            pass
+        elif _ACC_DESCR.match(text, start):
+            value = text[_ACC_DESCR.match(text, start).end() : end]  # type: ignore[union-attr]
+            self.description = _decode(value.strip()) or None
+        elif text[start:end].lower() == "journey":
+            self.error(line.number, start + 1, "a second 'journey' header: one diagram at a time")
+        elif (colon := _TITLE_COLON.match(text, start)) and not _has_score(text, start, end):
+            self.warn(line.number, start + 1, "read as a title: Mermaid writes 'title My title'")
+            self._title(line, colon.end(), end)
+        elif (colon := _SECTION_COLON.match(text, start)) and not _has_score(text, start, end):
+            self.warn(line.number, start + 1, "read as a section: Mermaid writes 'section Name'")
+            self._section(line, colon.end(), end)
+        else:
+            self._task(line, start, end)
+
+    def _title(self, line: _Line, start: int, end: int) -> None:
+        value = _decode(line.text[start : _spaced_comment(line.text, start, end)].strip())
+        if not value:
+            self.warn(line.number, start + 1, "an empty title is ignored")
+            return
+        if self.title is not None:
+            self.warn(line.number, start + 1, "the title is given again; the last one is used")
+        self.title = value
+
+    def _section(self, line: _Line, start: int, end: int) -> None:
+        value = _decode(line.text[start : _spaced_comment(line.text, start, end)].strip())
+        if not value:
+            self.warn(line.number, start + 1, "a section without a name")
+        elif _LOOKS_LIKE_TASK.search(value):
+            self.warn(
+                line.number,
+                start + 1,
+                f"read as a section named '{value}' because the line starts with 'section'",
+            )
+        self.current = _Section(value, line.number)
+        self.sections.append(self.current)
+
+    def _description_block(self, line: _Line, start: int, body: Iterator[_Line]) -> None:
+        """``accDescr { ... }``: the text up to the closing brace, maybe lines later."""
+        opening = line.text.index("{", start)
+        parts: list[str] = []
+        current, position = line, opening + 1
+        while True:
+            closing = current.text.find("}", position)
+            if closing >= 0:
+                parts.append(current.text[position:closing])
+                if current.text[closing + 1 :].strip():
+                    self.warn(current.number, closing + 2, "text after '}' is ignored")
+                break
+            parts.append(current.text[position:])
+            following = next(body, None)
+            if following is None:
+                self.error(line.number, start + 1, "'accDescr {' is not closed by '}'")
+                return
+            current, position = following, 0
+        text = " ".join(part.strip() for part in parts if part.strip())
+        self.description = _decode(text) or None
+
+    def _task(self, line: _Line, start: int, end: int) -> None:
+        text, number = line.text, line.number
+        colon = text.find(":", start, end)
+        if colon < 0:
+            shown = _shorten(text[start:end])
+            self.error(
+                number,
+                start + 1,
+                f"cannot read '{shown}' as a task: expected 'Task name: score: actors'",
+            )
+            return
+        name = _decode(text[start:colon].strip())
+        data_end = _comment(text, colon + 1, end)
+        fields = _fields(text, colon + 1, data_end)
+        score = self._score(number, fields[0], colon + 1)
+        if not name:
+            self.error(number, colon + 1, "the task has no name before ':'")
+            return
+        if score is None:
+            return
+        actors: tuple[str, ...] = ()
+        if len(fields) > 1:
+            found = (_decode(actor.strip()) for actor in fields[1][1].split(","))
+            actors = tuple(dict.fromkeys(actor for actor in found if actor))
+        if len(fields) > 2:
+            self.warn(number, fields[2][0], "text after the actors is ignored")
+        if self.current is None:
+            self.current = _Section("", number)
+            self.sections.append(self.current)
+        self.current.tasks.append(MermaidTask(name, score, actors, number, start + 1))
+
+    def _score(self, number: int, score_field: tuple[int, str], colon: int) -> float | None:
+        column, raw = score_field
+        value = raw.strip()
+        column += len(raw) - len(raw.lstrip())
+        if not value:
+            self.error(number, column, f"a score (1 to 5) is missing after ':' at column {colon}")
+            return None
+        if not _SCORE.fullmatch(value):
+            hint = "; write decimals with '.'" if re.fullmatch(r"\d+,\d+", value) else ""
+            self.error(number, column, f"the score '{_shorten(value)}' is not a number{hint}")
+            return None
+        score = float(value)
+        if not math.isfinite(score):
+            self.error(number, column, f"the score '{_shorten(value)}' is too large")
+            return None
+        clipped = min(max(score, LOWEST_SCORE), HIGHEST_SCORE)
+        if clipped != score:
+            self.warn(
+                number,
+                column,
+                f"line {number}: score {value} is outside 1..5; "
+                f"clipped to {_format_number(clipped)}",
+            )
+        return clipped
+
+
+def _not_a_journey(reading: _NotJourney, lines: list[_Line]) -> MermaidIssue:
+    if reading.word is None:
+        return MermaidIssue(reading.line, 1, "no diagram: the text is empty", "error")
+    message = f"not a Mermaid journey diagram: it starts with '{_shorten(reading.word)}'"
+    if reading.word.startswith(("```", "~~~")):
+        message += " (Markdown? read it with parse_markdown)"
+    else:
+        message += " instead of 'journey'"
+    return MermaidIssue(reading.line, reading.column, message, "error")
+
+
+# ---- small text helpers ------------------------------------------------------------
+
+
+def _is_comment(text: str, start: int) -> bool:
+    if text.startswith("%%", start):
+        return True
+    return text.startswith("#", start) and not _ENTITY.match(text, start)
+
+
+def _statement_end(text: str, start: int) -> int:
+    end = len(text)
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ";"):
+        end -= 1
+    return end
+
+
+def _comment(text: str, start: int, end: int) -> int:
+    """Where a ``#`` comment starts in the score and actors (Mermaid cuts at any ``#``)."""
+    position = text.find("#", start, end)
+    while position >= 0:
+        if not _ENTITY.match(text, position):
+            return _statement_end(text, start) if position >= end else _trim(text, start, position)
+        position = text.find("#", position + 1, end)
+    return end
+
+
+def _spaced_comment(text: str, start: int, end: int) -> int:
+    """Where a comment starts in a title or section: a ``#`` after a space."""
+    position = text.find("#", start, end)
+    while position >= 0:
+        if (position == start or text[position - 1].isspace()) and not _ENTITY.match(
+            text, position
+        ):
+            return position
+        position = text.find("#", position + 1, end)
+    return end
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ";"):
+        end -= 1
+    return end
+
+
+def _fields(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """The colon-separated fields of a task's data, each with its 1-based column."""
+    fields = []
+    position = start
+    while True:
+        colon = text.find(":", position, end)
+        if colon < 0:
+            fields.append((position + 1, text[position:end]))
+            return fields
+        fields.append((position + 1, text[position:colon]))
+        position = colon + 1
+
+
+def _has_score(text: str, start: int, end: int) -> bool:
+    colon = text.find(":", start, end)
+    fields = _fields(text, colon + 1, _comment(text, colon + 1, end))
+    return bool(_SCORE.fullmatch(fields[0][1].strip()))
+
+
+def _decode(text: str) -> str:
+    """Decode Mermaid's entity codes: ``#35;`` is ``#``, ``#quot;`` is ``"``."""
+
+    def replace(match: re.Match[str]) -> str:
+        code = match.group(1)
+        entity = f"&#{code};" if code.isdigit() else f"&{code};"
+        decoded = html.unescape(entity)
+        return match.group(0) if decoded == entity else decoded
+
+    return _ENTITY.sub(replace, text) if "#" in text else text
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _front_matter_title(lines: list[str]) -> str | None:
+    """The top-level ``title:`` of YAML front matter (plain, quoted or block scalar)."""
+    for index, text in enumerate(lines):
+        match = _FRONT_MATTER_TITLE.match(text)
+        if not match:
+            continue
+        value = match.group(1).strip()
+        if value[:1] in ("|", ">"):
+            block = []
+            for following in lines[index + 1 :]:
+                if following.strip() and not following[:1].isspace():
+                    break
+                block.append(following.strip())
+            value = " ".join(part for part in block if part)
+        elif value.startswith('"'):
+            value = _yaml_double_quoted(value)
+        elif value.startswith("'"):
+            closing = re.match(r"'((?:[^']|'')*)'", value)
+            value = closing.group(1).replace("''", "'") if closing else value[1:]
+        else:
+            value = re.split(r"\s#", value, maxsplit=1)[0].strip()
+        return value.strip() or None
+    return None
+
+
+def _yaml_double_quoted(value: str) -> str:
+    match = re.match(r'"((?:[^"\\]|\\.)*)"', value)
+    if not match:
+        return value[1:]
+    escapes = {"n": " ", "t": " ", '"': '"', "\\": "\\", "/": "/"}
+    return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(1)), match.group(1))
+
+
+# ---- Markdown --------------------------------------------------------------------
+
+_FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)$")
+
+
+def _mermaid_blocks(lines: list[_Line], issues: list[MermaidIssue]) -> Iterator[list[_Line]]:
+    """The content lines of each fenced ``mermaid`` block, in order."""
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if re.match(r" {0,3}<!--", line.text):
+            index = _html_comment_end(lines, index) + 1
+            continue
+        fence = _FENCE.match(line.text)
+        if not fence or (fence.group(2)[0] == "`" and "`" in fence.group(3)):
+            index += 1
+            continue
+        marker = fence.group(2)
+        closing = re.compile(rf" {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*$")
+        end = next((j for j in range(index + 1, len(lines)) if closing.match(lines[j].text)), None)
+        if end is None:
+            issues.append(
+                MermaidIssue(
+                    line.number,
+                    len(fence.group(1)) + 1,
+                    "this code fence is never closed; it runs to the end of the file",
+                    "warning",
+                )
+            )
+            end = len(lines)
+        words = fence.group(3).split()
+        language = words[0].lower() if words else ""
+        if language in ("mermaid", "{mermaid}"):
+            content = lines[index + 1 : end]
+            if language == "{mermaid}":
+                content = _skip_myst_options(content)
+            yield content
+        index = end + 1
+
+
+def _html_comment_end(lines: list[_Line], index: int) -> int:
+    for j in range(index, len(lines)):
+        if "-->" in lines[j].text[(lines[j].text.find("<!--") + 4) if j == index else 0 :]:
+            return j
+    return len(lines)
+
+
+def _skip_myst_options(content: list[_Line]) -> list[_Line]:
+    """Blank MyST directive options (``:caption: ...``) at the top of a ``{mermaid}``."""
+    result = [_Line(line.number, line.text) for line in content]
+    for line in result:
+        stripped = line.text.strip()
+        if stripped and not stripped.startswith(":"):
+            break
+        line.text = ""
+    return result
+
+
+# ---- writing .journey ---------------------------------------------------------------
+
+_TRANSLITERATION = str.maketrans(
+    {
+        "ß": "ss",
+        "ẞ": "SS",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ł": "l",
+        "Ł": "L",
+        "ı": "i",
+        "&": " and ",
+    }
+)
+_BREAK = re.compile(r"<\s*/?\s*br\s*/?\s*>", re.IGNORECASE)
+_WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{n}" for n in range(1, 10)}
+    | {f"lpt{n}" for n in range(1, 10)}
+)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _ascii_slug(name: str, separator: str, limit: int) -> str:
+    """Lower-case ASCII words of ``name``; "" when most of its letters have no ASCII form."""
+    text = _BREAK.sub(" ", name).translate(_TRANSLITERATION)
+    kept = lost = 0
+    letters = []
+    for char in unicodedata.normalize("NFKD", text):
+        if char.isascii():
+            letters.append(char if char.isalnum() else " ")
+            kept += char.isalnum()
+        elif char.isalnum():
+            lost += 1
+            letters.append(" ")
+    if kept == 0 or lost > kept:
+        return ""
+    words = "".join(letters).lower().split()
+    slug = ""
+    for word in words:
+        candidate = f"{slug}{separator}{word}" if slug else word
+        if len(candidate) > limit:
+            break
+        slug = candidate
+    return slug or words[0][:limit]
+
+
+class _Namer:
+    """Hands out unique identifiers in one namespace (personas, stages, touchpoints)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def claim(self, name: str, kind: str, position: int) -> str:
+        base = _ascii_slug(name, "_", limit=40) or f"{kind}_{position}"
+        if base[0].isdigit():
+            base = f"{kind}_{base}"
+        if base in RESERVED_NAMES:
+            base = f"{base}_{kind}"
+        identifier, suffix = base, 2
+        while identifier in self.used:
+            identifier, suffix = f"{base}_{suffix}", suffix + 1
+        self.used.add(identifier)
+        return identifier
+
+
+def _touchpoint(task: MermaidTask, identifier: str, position: int) -> list[str]:
+    if not math.isfinite(task.score):
+        raise MermaidError(
+            [MermaidIssue(task.line, task.column, f"the task '{task.name}' has no score", "error")]
+        )
+    score = min(max(task.score, LOWEST_SCORE), HIGHEST_SCORE)
+    lines = [f"    touchpoint {identifier} {_quote(task.name, f'Touchpoint {position}')} {{"]
+    actors = [label for label in (_label(actor) for actor in task.actors) if label]
+    if actors:
+        lines.append(f"      owner {_quote(', '.join(actors), '')}")
+    lines += ["      expect 3", f"      delivers {_format_number(score)}", "    }"]
+    return lines
+
+
+def _label(text: str) -> str:
+    """The text of a label: ``<br>`` and control characters become spaces."""
+    text = _BREAK.sub(" ", text)
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
+    return text.strip()
+
+
+def _quote(text: str | None, fallback: str) -> str:
+    label = _label(text or "") or fallback
+    return '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _format_number(value: float) -> str:
+    if value == int(value):
+        return str(int(value))
+    return repr(value)

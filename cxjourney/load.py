@@ -1,0 +1,135 @@
+"""The front of the pipeline: file → text → tree → model → checks → graph.
+
+`load` never raises on bad input: everything it finds comes back as diagnostics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from . import checks, imports
+from . import graph as journey_graph
+from .diagnostics import Diagnostic, Reporter, Span
+from .model import Journey, Library
+from .scenarios import apply_checked
+from .syntax.build import Builder
+from .syntax.parse import decode, parse
+
+STDIN = "-"
+
+
+@dataclass
+class Loaded:
+    """A checked file: its model when valid, and every diagnostic."""
+
+    file: str
+    journey: Journey | None = None
+    library: Library | None = None
+    graph: nx.DiGraph | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+
+def read_bytes(path: str, stdin: bytes | None = None) -> bytes:
+    if path == STDIN:
+        return stdin if stdin is not None else b""
+    return Path(path).read_bytes()
+
+
+def load(path: str, *, data: bytes | None = None, name: str | None = None) -> Loaded:
+    """Load and check one file (`data` given: its content, e.g. from stdin)."""
+    shown = name or ("<stdin>" if path == STDIN else path)
+    reporter = Reporter(shown)
+    result = Loaded(shown)
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as err:
+            reporter.error(Span(1, 1), f"cannot read the file: {err.strerror or err}")
+            result.diagnostics = reporter.sorted()
+            return result
+    text = decode(data, reporter)
+    if text is None:
+        result.diagnostics = reporter.sorted()
+        return result
+    result.sources[shown] = text
+    file_path = None if path == STDIN else Path(path)
+    root = file_path.resolve().parent if file_path is not None else Path.cwd()
+    document = _build(text, shown, reporter)
+    syntax_ok = not reporter.failed
+    if document is None:
+        result.diagnostics = reporter.sorted()
+        return result
+    libraries = _used_libraries(document.uses, file_path, root, reporter, result.sources)
+    if document.journey is None and document.library is None:
+        if syntax_ok:
+            reporter.error(
+                Span(1, 1), "the file holds no journey", 'start one with: journey "Title" {'
+            )
+    elif document.journey is not None:
+        journey = imports.merge(document.journey, libraries, reporter)
+        journey = _with_uses(journey, document.uses)
+        structural = syntax_ok and not reporter.failed
+        checks.check_journey(journey, reporter, structural=structural)
+        if not reporter.failed:
+            for scenario in journey.scenarios:
+                apply_checked(journey, scenario, reporter)
+        result.journey = journey
+        if not reporter.failed:
+            result.graph = journey_graph.build(journey)
+    else:
+        assert document.library is not None
+        for persona in document.library.personas:
+            checks.check_persona(persona, reporter)
+        result.library = document.library
+    result.diagnostics = reporter.sorted()
+    return result
+
+
+def _build(text: str, shown: str, reporter: Reporter):
+    tree = parse(text, reporter)
+    if tree is None:
+        return None
+    return Builder(reporter, shown).document(tree)
+
+
+def _with_uses(journey: Journey, uses: list[tuple[str, Span]]) -> Journey:
+    from dataclasses import replace
+
+    return replace(journey, uses=tuple(u for u, _ in uses))
+
+
+def _used_libraries(
+    uses: list[tuple[str, Span]],
+    file_path: Path | None,
+    root: Path,
+    reporter: Reporter,
+    sources: dict[str, str],
+) -> list[Library]:
+    libraries: list[Library] = []
+    for use_path, span in uses:
+        resolved = imports.resolve(use_path, file_path, root, span, reporter)
+        if resolved is None:
+            continue
+        shown = str(Path(reporter.file).parent / use_path) if file_path else use_path
+        used = Reporter(shown)
+        text = decode(resolved.read_bytes(), used)
+        document = _build(text, shown, used) if text is not None else None
+        if text is not None:
+            sources[shown] = text
+        if document is not None:
+            if document.uses:
+                used.error(document.uses[0][1], "a used file may not itself 'use' another file")
+            if document.journey is not None:
+                used.error(document.journey.span, "a used file holds personas, not a journey")
+            elif document.library is not None:
+                libraries.append(imports.relabel(document.library, shown))
+        reporter.diagnostics.extend(used.diagnostics)
+    return libraries

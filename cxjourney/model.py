@@ -1,0 +1,267 @@
+"""The journey model: frozen dataclasses, each element keeping its source position.
+
+The model is what the language means, in canonical units (minutes, fractions), with
+names still as names: references are checked by `checks`, and the simulator compiles
+the model into a plan of arrays before running it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+
+from .diagnostics import NOWHERE, Span
+
+EVENT_KINDS = ("delighter", "disappointer")
+TERMINALS = ("start", "end", "exit")
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A value that may vary: ``scale * draw(kind, params) + offset``.
+
+    `+=` / `-=` in a scenario shift every draw and `*=` scales it, so the base
+    distribution is kept and the change recorded as an affine map.
+    """
+
+    kind: str  # constant | normal | exp | uniform | triangular | lognormal
+    params: tuple[float, ...]
+    scale: float = 1.0
+    offset: float = 0.0
+
+    @staticmethod
+    def constant(value: float) -> Distribution:
+        return Distribution("constant", (value,))
+
+    @property
+    def base_mean(self) -> float:
+        p = self.params
+        if self.kind in ("constant", "normal", "exp", "lognormal"):
+            return p[0]
+        if self.kind == "uniform":
+            return (p[0] + p[1]) / 2
+        if self.kind == "triangular":
+            return (p[0] + p[1] + p[2]) / 3
+        raise ValueError(self.kind)
+
+    @property
+    def mean(self) -> float:
+        return self.scale * self.base_mean + self.offset
+
+    @property
+    def is_constant(self) -> bool:
+        return self.kind == "constant" or (self.kind == "normal" and self.params[1] == 0)
+
+    def shifted(self, delta: float) -> Distribution:
+        if self.kind == "constant":
+            return Distribution.constant(self.params[0] * self.scale + self.offset + delta)
+        return replace(self, offset=self.offset + delta)
+
+    def scaled(self, factor: float) -> Distribution:
+        if self.kind == "constant":
+            return Distribution.constant((self.params[0] * self.scale + self.offset) * factor)
+        return replace(self, scale=self.scale * factor, offset=self.offset * factor)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A delighter (Kano attractive) or disappointer (Kano must-be) at a touchpoint."""
+
+    id: str
+    label: str
+    kind: str
+    chance: float
+    impact: float
+    span: Span = NOWHERE
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """`recovers a, T.b chance 60%`: targets as written; `checks` resolves them."""
+
+    targets: tuple[tuple[str, ...], ...]
+    chance: float
+    span: Span = NOWHERE
+    target_spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Touchpoint:
+    id: str
+    label: str
+    stage: str
+    channel: str | None = None
+    owner: str | None = None
+    expect: float = 3.0
+    delivers: Distribution | None = None  # None: delivers what is expected
+    capacity: float | None = None
+    service: Distribution | None = None  # minutes
+    max_wait: float | None = None  # minutes
+    moment_of_truth: float | None = None  # the weight; None when not a moment of truth
+    events: tuple[Event, ...] = ()
+    recovers: tuple[Recovery, ...] = ()
+    span: Span = NOWHERE
+    spans: dict[str, Span] = field(default_factory=dict, compare=False)
+
+    @property
+    def weight(self) -> float:
+        return 1.0 if self.moment_of_truth is None else self.moment_of_truth
+
+    @property
+    def performance(self) -> Distribution:
+        return self.delivers if self.delivers is not None else Distribution.constant(self.expect)
+
+    def event(self, event_id: str) -> Event | None:
+        return next((e for e in self.events if e.id == event_id), None)
+
+
+@dataclass(frozen=True)
+class Persona:
+    id: str
+    label: str
+    share: float | None = None
+    visit_gap: float | None = None  # minutes between repeat journeys (mean)
+    arrivals: float | None = None  # new customers per minute
+    patience: float | None = None  # minutes
+    spend: float = 0.0
+    price_sensitivity: float = 0.0
+    expects: float = 0.0
+    prefers: tuple[str, ...] = ()
+    span: Span = NOWHERE
+    spans: dict[str, Span] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    label: str
+    touchpoints: tuple[str, ...]
+    span: Span = NOWHERE
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    probability: float | None = None  # None: shares what the listed edges leave
+    persona: str | None = None
+    span: Span = NOWHERE
+    source_span: Span = NOWHERE
+    target_span: Span = NOWHERE
+
+
+@dataclass(frozen=True)
+class Value:
+    """A right-hand side as written (scenario operators, loyalty keys).
+
+    kind: number | percent | rate | distribution | word; `unit` is the time unit
+    as written (None without one); `number` is the plain value before any unit.
+    """
+
+    kind: str
+    number: float = 0.0
+    unit: str | None = None
+    per: str | None = None
+    distribution: Distribution | None = None
+    word: str = ""
+    span: Span = NOWHERE
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of a scenario."""
+
+    kind: str  # set | add | remove | flow
+    path: tuple[str, ...] = ()
+    op: str = "="
+    value: Value | None = None
+    event: Event | None = None
+    persona: str | None = None
+    span: Span = NOWHERE
+    path_spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    label: str
+    cost: float = 0.0
+    changes: tuple[Change, ...] = ()
+    span: Span = NOWHERE
+    spans: dict[str, Span] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Loyalty:
+    """Loyalty-model parameters (MODEL.md), with the published defaults."""
+
+    memory: str = "blend"
+    negativity: float = 2.0
+    curvature: float = 0.88
+    tolerance: float = 0.25
+    wait_sensitivity: float = 1.0
+    channel_penalty: float = 0.5
+    recovery: float = 0.70
+    noise: float = 1.5
+    smoothing: float = 0.50
+    retention_floor: float = 0.70
+    retention_cap: float = 0.99
+    retention_midpoint: float = 7.0
+    retention_slope: float = 1.5
+    price_churn: float = 0.05
+    referral: float = 0.02
+    adaptation: float = 0.20
+
+
+LOYALTY_KEYS = tuple(f.name for f in fields(Loyalty))
+
+
+@dataclass(frozen=True)
+class Journey:
+    title: str
+    description: str = ""
+    horizon: float = 365 * 24 * 60.0  # minutes
+    customers: float = 1000
+    currency: str = "USD"
+    personas: tuple[Persona, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    touchpoints: tuple[Touchpoint, ...] = ()
+    flow: tuple[Edge, ...] | None = None  # None: touchpoints in the order written
+    scenarios: tuple[Scenario, ...] = ()
+    loyalty: Loyalty = field(default_factory=Loyalty)
+    loyalty_spans: dict[str, Span] = field(default_factory=dict, compare=False)
+    uses: tuple[str, ...] = ()
+    file: str = ""
+    span: Span = NOWHERE
+    spans: dict[str, Span] = field(default_factory=dict, compare=False)
+
+    def touchpoint(self, tp_id: str) -> Touchpoint | None:
+        return next((t for t in self.touchpoints if t.id == tp_id), None)
+
+    def persona(self, persona_id: str) -> Persona | None:
+        return next((p for p in self.personas if p.id == persona_id), None)
+
+    def scenario(self, scenario_id: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.id == scenario_id), None)
+
+    @property
+    def edges(self) -> tuple[Edge, ...]:
+        """The flow's edges, or the implicit chain of touchpoints in written order."""
+        if self.flow is not None:
+            return self.flow
+        ids = [t.id for t in self.touchpoints]
+        chain = list(zip(["start", *ids], [*ids, "end"], strict=True)) if ids else []
+        return tuple(Edge(a, b) for a, b in chain)
+
+
+@dataclass(frozen=True)
+class Library:
+    """A persona-only file: personas and at most one loyalty block."""
+
+    personas: tuple[Persona, ...] = ()
+    loyalty: dict[str, tuple[object, Span]] = field(default_factory=dict)
+    file: str = ""
+
+
+def is_finite(x: float) -> bool:
+    return math.isfinite(x)

@@ -1,0 +1,261 @@
+"""Apply a scenario to a journey: model → new model, pure.
+
+A scenario never changes the baseline; the simulator runs each scenario's journey
+against the same customers (common random numbers) and reports the difference.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from . import graph as journey_graph
+from .checks import check_journey
+from .diagnostics import Reporter, did_you_mean
+from .model import Change, Distribution, Edge, Journey, Persona, Scenario, Touchpoint
+from .units import EVENT_ATTRIBUTES, PERSONA_ATTRIBUTES, TOUCHPOINT_ATTRIBUTES
+
+_PERSONA_FIELDS = {"visits": "visit_gap"}
+
+
+class ScenarioError(Exception):
+    """A change that names nothing or cannot apply; carries the change for its position."""
+
+    def __init__(self, change: Change, message: str, hint: str = "", part: int = 0) -> None:
+        super().__init__(message)
+        self.change = change
+        self.hint = hint
+        self.part = part
+
+
+def apply(journey: Journey, scenario: Scenario) -> Journey:
+    """The journey with every change of the scenario applied, in order."""
+    for change in scenario.changes:
+        journey = apply_change(journey, change)
+    return replace(journey, scenarios=())
+
+
+def apply_checked(journey: Journey, scenario: Scenario, reporter: Reporter) -> Journey | None:
+    """Apply, reporting bad paths at the change and an invalid result at the scenario."""
+    current = journey
+    ok = True
+    for change in scenario.changes:
+        try:
+            current = apply_change(current, change)
+        except ScenarioError as err:
+            ok = False
+            spans = err.change.path_spans
+            span = spans[err.part] if err.part < len(spans) else err.change.span
+            reporter.error(span, f"scenario '{scenario.id}': {err}", err.hint)
+    if not ok:
+        return None
+    result = replace(current, scenarios=())
+    baseline = Reporter(journey.file)
+    check_journey(replace(journey, scenarios=()), baseline)
+    after = Reporter(journey.file)
+    check_journey(result, after)
+    known = {d.message for d in baseline.diagnostics}
+    for d in after.diagnostics:
+        if d.message not in known and d.severity == "error":
+            reporter.error(
+                scenario.span,
+                f"scenario '{scenario.id}' leaves an invalid journey: {d.message}",
+                f"the problem is at line {d.line}",
+            )
+            ok = False
+    return result if ok else None
+
+
+def apply_change(journey: Journey, change: Change) -> Journey:
+    if change.kind == "flow":
+        return _set_flow(journey, change)
+    path = change.path
+    tp = journey.touchpoint(path[0])
+    persona = journey.persona(path[0])
+    if tp is None and persona is None:
+        names = [t.id for t in journey.touchpoints] + [p.id for p in journey.personas]
+        raise ScenarioError(change, f"unknown touchpoint or persona '{path[0]}'", did_you_mean(path[0], names))
+    if change.kind in ("add", "remove"):
+        if tp is None or len(path) != 2:
+            raise ScenarioError(change, f"'{'.'.join(path)}' does not name a touchpoint's event")
+        new_tp = _add_event(tp, change) if change.kind == "add" else _remove_event(tp, change)
+        journey = _replace_touchpoint(journey, new_tp)
+        if change.kind == "remove":
+            journey = _drop_recoveries(journey, tp.id, path[1])
+        return journey
+    if persona is not None:
+        return _set_persona(journey, persona, change)
+    assert tp is not None
+    if len(path) == 3:
+        return _replace_touchpoint(journey, _set_event(tp, change))
+    if len(path) != 2 or path[1] not in TOUCHPOINT_ATTRIBUTES:
+        raise ScenarioError(
+            change,
+            f"touchpoint '{tp.id}' has no attribute or event '{path[1]}'",
+            did_you_mean(path[1], [*TOUCHPOINT_ATTRIBUTES, *(e.id for e in tp.events)]),
+            part=1,
+        )
+    return _replace_touchpoint(journey, _set_touchpoint(tp, change))
+
+
+def _combine(old: float, change: Change) -> float:
+    value = change.value.number if change.value else math.nan
+    op = change.op
+    if op == "=":
+        return value
+    if op == "+=":
+        return old + value
+    if op == "-=":
+        return old - value
+    return old * value
+
+
+def _combine_distribution(old: Distribution, change: Change) -> Distribution:
+    value = change.value
+    assert value is not None
+    if change.op == "=":
+        return value.distribution or Distribution.constant(value.number)
+    if change.op == "*=":
+        return old.scaled(value.number)
+    if value.distribution is not None and not value.distribution.is_constant:
+        raise ScenarioError(change, f"'{change.op}' takes a constant, not a distribution")
+    delta = value.distribution.mean if value.distribution else value.number
+    return old.shifted(delta if change.op == "+=" else -delta)
+
+
+def _set_touchpoint(tp: Touchpoint, change: Change) -> Touchpoint:
+    attr = change.path[1]
+    if attr == "delivers":
+        return replace(tp, delivers=_combine_distribution(tp.performance, change))
+    if attr == "service":
+        if tp.service is None and change.op != "=":
+            raise ScenarioError(change, f"touchpoint '{tp.id}' has no service time to change", part=1)
+        return replace(tp, service=_combine_distribution(tp.service or Distribution.constant(0), change))
+    defaults = {"expect": 3.0, "capacity": None, "max_wait": None, "moment_of_truth": 1.0}
+    old = getattr(tp, attr)
+    if old is None:
+        old = defaults[attr]
+    if old is None and change.op != "=":
+        raise ScenarioError(change, f"touchpoint '{tp.id}' has no {attr} to change", part=1)
+    return replace(tp, **{attr: _combine(old if old is not None else 0.0, change)})
+
+
+def _set_event(tp: Touchpoint, change: Change) -> Touchpoint:
+    _, event_id, attr = change.path
+    event = tp.event(event_id)
+    if event is None:
+        raise ScenarioError(
+            change,
+            f"touchpoint '{tp.id}' has no delighter or disappointer '{event_id}'",
+            did_you_mean(event_id, [e.id for e in tp.events]),
+            part=1,
+        )
+    if attr not in EVENT_ATTRIBUTES:
+        raise ScenarioError(
+            change, f"an event has no attribute '{attr}'", did_you_mean(attr, EVENT_ATTRIBUTES), part=2
+        )
+    new = replace(event, **{attr: _combine(getattr(event, attr), change)})
+    return replace(tp, events=tuple(new if e.id == event_id else e for e in tp.events))
+
+
+def _add_event(tp: Touchpoint, change: Change) -> Touchpoint:
+    assert change.event is not None
+    if tp.event(change.event.id) is not None:
+        raise ScenarioError(change, f"touchpoint '{tp.id}' already has '{change.event.id}'", part=1)
+    return replace(tp, events=(*tp.events, change.event))
+
+
+def _remove_event(tp: Touchpoint, change: Change) -> Touchpoint:
+    event_id = change.path[1]
+    if tp.event(event_id) is None:
+        raise ScenarioError(
+            change,
+            f"touchpoint '{tp.id}' has no delighter or disappointer '{event_id}'",
+            did_you_mean(event_id, [e.id for e in tp.events]),
+            part=1,
+        )
+    return replace(tp, events=tuple(e for e in tp.events if e.id != event_id))
+
+
+def _drop_recoveries(journey: Journey, tp_id: str, event_id: str) -> Journey:
+    """A removed disappointer can no longer be recovered."""
+    from .checks import resolve_recovery
+
+    touchpoints = []
+    for tp in journey.touchpoints:
+        recovers = []
+        for rec in tp.recovers:
+            kept = [
+                (t, s)
+                for t, s in zip(rec.targets, rec.target_spans, strict=True)
+                if resolve_recovery(journey, t) is not None  # still names a disappointer
+            ]
+            if kept:
+                recovers.append(
+                    replace(rec, targets=tuple(t for t, _ in kept), target_spans=tuple(s for _, s in kept))
+                )
+        touchpoints.append(replace(tp, recovers=tuple(recovers)))
+    return replace(journey, touchpoints=tuple(touchpoints))
+
+
+def _replace_touchpoint(journey: Journey, tp: Touchpoint) -> Journey:
+    return replace(
+        journey, touchpoints=tuple(tp if t.id == tp.id else t for t in journey.touchpoints)
+    )
+
+
+def _set_persona(journey: Journey, persona: Persona, change: Change) -> Journey:
+    if len(change.path) != 2 or change.path[1] not in PERSONA_ATTRIBUTES:
+        attr = change.path[1] if len(change.path) > 1 else ""
+        raise ScenarioError(
+            change,
+            f"persona '{persona.id}' has no attribute '{attr}'",
+            did_you_mean(attr, PERSONA_ATTRIBUTES),
+            part=1,
+        )
+    attr = change.path[1]
+    if attr == "share":
+        raise ScenarioError(change, "a scenario cannot change a persona's share", part=1)
+    name = _PERSONA_FIELDS.get(attr, attr)
+    old = getattr(persona, name)
+    if old is None and change.op != "=":
+        raise ScenarioError(change, f"persona '{persona.id}' has no {attr} to change", part=1)
+    new = replace(persona, **{name: _combine(old or 0.0, change)})
+    return replace(journey, personas=tuple(new if p.id == persona.id else p for p in journey.personas))
+
+
+def _set_flow(journey: Journey, change: Change) -> Journey:
+    if journey.flow is None:
+        raise ScenarioError(change, "'flow A -> B = p' needs an explicit flow block")
+    source, target = change.path
+    plain = [e for e in journey.flow if e.persona is None and e.source == source]
+    if not any(e.target == target for e in plain):
+        raise ScenarioError(
+            change,
+            f"there is no edge {source} -> {target} to change",
+            did_you_mean(target, [e.target for e in plain]),
+            part=1,
+        )
+    split = journey_graph.default_split(plain)
+    if change.persona is not None:
+        if journey.persona(change.persona) is None:
+            raise ScenarioError(change, f"unknown persona '{change.persona}'")
+        own = journey_graph.persona_overrides(journey).get((change.persona, source), {})
+        old = journey_graph.persona_split(split, own)[target]
+        p = _combine(old, change)
+        edges = [e for e in journey.flow if not (e.persona == change.persona and e.source == source and e.target == target)]
+        edges.append(Edge(source, target, p, change.persona, change.span))
+        return replace(journey, flow=tuple(edges))
+    p = _combine(split[target], change)
+    others = {t: q for t, q in split.items() if t != target}
+    total = sum(others.values())
+    new_split = {target: p}
+    for t, q in others.items():
+        new_split[t] = max(0.0, 1 - p) * (q / total if total > 0 else 1 / len(others))
+    edges = [
+        replace(e, probability=new_split[e.target])
+        if e.persona is None and e.source == source
+        else e
+        for e in journey.flow
+    ]
+    return replace(journey, flow=tuple(edges))

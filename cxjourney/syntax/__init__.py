@@ -1,0 +1,1 @@
+"""Text → syntax tree → model: the Lark grammar, syntax errors, and the tree builder."""

@@ -1,0 +1,281 @@
+"""Text → syntax tree with Lark's LALR parser, reporting every syntax error it can.
+
+Lark stops at the first error; a line-based language recovers well by blanking the
+offending statement (or the whole block a broken header opens) and parsing again,
+so one run reports each broken line once without a cascade of follow-on errors.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token, Tree
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+)
+
+from ..diagnostics import Reporter, Span, did_you_mean
+
+MAX_SYNTAX_ERRORS = 25
+
+# What each terminal is called in messages.
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "STRING": 'a quoted string ("...")',
+    "NUMBER": "a number",
+    "BAD_NUMBER": "a number",
+    "PERCENT": "a percentage (e.g. 60%)",
+    "_NL": "the end of the line",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "COMMA": "','",
+    "DOT": "'.'",
+    "ASSIGN": "an operator (=, +=, -=, *=)",
+    "PLUSMINUS": "'+-'",
+    "__ANON_0": "'->'",
+    "$END": "the end of the file",
+}
+
+# A keyword that can only start a statement of one kind of block names the block.
+_BLOCK_OF_KEYWORD = {
+    "DELIVERS": "touchpoint",
+    "SHARE": "persona",
+    "HORIZON": "journey",
+    "TOUCHPOINT": "stage",
+    "COST": "scenario",
+    "USE": "file",
+}
+
+
+def grammar_text() -> str:
+    """The grammar, from the installed package or from the source tree."""
+    packaged = resources.files("cxjourney").joinpath("grammars/journey.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    source_tree = Path(__file__).resolve().parents[2] / "grammars" / "journey.lark"
+    return source_tree.read_text(encoding="utf-8")
+
+
+@functools.cache
+def parser() -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+def decode(data: bytes, reporter: Reporter) -> str | None:
+    """Bytes → text: UTF-8, an optional byte-order mark, CRLF accepted."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line = before.count(b"\n") + 1
+        column = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+        reporter.error(
+            Span(line, column),
+            f"the file is not UTF-8 text (byte 0x{data[err.start]:02x})",
+            "save the file as UTF-8",
+        )
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def parse(text: str, reporter: Reporter) -> Tree | None:
+    """Parse, recovering from syntax errors; None when nothing usable is left."""
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        reporter.error(Span(line, 1), "the file contains NUL bytes; is it a binary file?")
+        return None
+    lines = text.split("\n")
+    for _ in range(MAX_SYNTAX_ERRORS):
+        source = "\n".join(lines)
+        if not source.endswith("\n"):
+            source += "\n"
+        try:
+            return parser().parse(source)
+        except UnexpectedInput as err:
+            line = _report(err, lines, reporter)
+            if line is None or not _blank(lines, line):
+                return None
+    reporter.error(Span(len(lines), 1), "too many syntax errors; stopping here")
+    return None
+
+
+def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int | None:
+    """Report one syntax error; return the line to blank, or None to stop."""
+    last_line = max(1, len(lines) - (1 if lines and lines[-1] == "" else 0))
+    if isinstance(err, UnexpectedEOF) or (
+        isinstance(err, UnexpectedToken) and err.token.type == "$END"
+    ):
+        col = len(lines[last_line - 1]) + 1 if lines else 1
+        reporter.error(
+            Span(last_line, col),
+            "unexpected end of file: a block is not closed",
+            "add the missing '}' on a line of its own",
+        )
+        return None
+    if isinstance(err, UnexpectedCharacters):
+        _report_characters(err, lines, reporter)
+        return err.line
+    assert isinstance(err, UnexpectedToken)
+    token = err.token
+    line, column = token.line or last_line, token.column or 1
+    message, hint = _describe_token_error(token, set(err.expected or ()))
+    reporter.error(Span(line, column), message, hint)
+    return line
+
+
+def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Reporter) -> None:
+    line_text = lines[err.line - 1] if err.line - 1 < len(lines) else ""
+    char = line_text[err.column - 1] if err.column - 1 < len(line_text) else ""
+    span = Span(err.line, err.column)
+    if char == '"':
+        rest = line_text[err.column :]
+        escape = _bad_escape(rest)
+        if escape is not None:
+            reporter.error(
+                span,
+                f"invalid escape '\\{escape}' in string",
+                'only \\" and \\\\ may follow a backslash',
+            )
+        else:
+            reporter.error(span, "unterminated string", "close the string on the same line")
+        return
+    if char == ";":
+        reporter.error(span, "unexpected ';'", "statements end at the end of the line; remove ';'")
+        return
+    shown = repr(char)[1:-1] if char else "?"
+    reporter.error(span, f"unexpected character '{shown}'")
+
+
+def _bad_escape(rest: str) -> str | None:
+    i = 0
+    while i < len(rest):
+        c = rest[i]
+        if c == '"':
+            return None
+        if c == "\\":
+            nxt = rest[i + 1] if i + 1 < len(rest) else ""
+            if nxt not in ('"', "\\"):
+                return nxt or "end of line"
+            i += 2
+            continue
+        i += 1
+    return None
+
+
+def _describe_token_error(token: Token, expected: set[str]) -> tuple[str, str]:
+    keywords = sorted(_keyword(t) for t in expected if _keyword(t))
+    got = _describe_token(token)
+    if token.type == "BAD_NUMBER":
+        return _bad_number(str(token))
+    if token.type == "NUMBER" and "PERCENT" in expected:
+        return (f"{token} must be written as a percentage", f"write {token}%")
+    if token.type == "RBRACE":
+        if "_NL" in expected:
+            return ("'}' must stand on a line of its own", "put '}' on the next line")
+        return ("unexpected '}'", "a value is missing before it, or the brace is extra")
+    if token.type == "LBRACE" and "_NL" in expected:
+        return ("unexpected '{'", "this statement does not open a block")
+    if "LBRACE" in expected and token.type == "_NL":
+        return ("expected '{' at the end of the line", "")
+    if expected == {"_NL"} or ("_NL" in expected and token.type != "_NL" and len(expected) <= 3):
+        if token.type == "NAME" and keywords == []:
+            return (f"unexpected {got}", "one statement per line; is a newline missing?")
+        return (f"unexpected {got} at the end of a statement", "one statement per line")
+    if token.type == "NAME" and keywords and not ({"NAME", "STRING"} & expected):
+        block = next((_BLOCK_OF_KEYWORD[t] for t in expected if t in _BLOCK_OF_KEYWORD), "")
+        where = f" in {block}" if block and block != "file" else ""
+        hint = did_you_mean(str(token), keywords) or "expected one of: " + ", ".join(keywords)
+        return (f"unknown keyword '{token}'{where}", hint)
+    wanted = sorted({_TERMINAL_WORDS.get(t) or f"'{_keyword(t) or t}'" for t in expected})
+    if len(wanted) > 8:
+        wanted = [*wanted[:8], "..."]
+    return (f"unexpected {got}", "expected " + ", ".join(wanted))
+
+
+def _bad_number(text: str) -> tuple[str, str]:
+    if "e" in text.lower():
+        return (f"'{text}' is not a valid number", "write numbers in full or with k/M (1000, 1k)")
+    if "_" in text:
+        return (f"'{text}' is not a valid number", "write numbers without '_' (1000, or 1k)")
+    return (f"'{text}' is not a valid number", "write a digit before the point (0.5)")
+
+
+def _keyword(terminal: str) -> str:
+    try:
+        pattern = parser().get_terminal(terminal).pattern
+    except KeyError:
+        return ""
+    if pattern.type == "str" and pattern.value.isidentifier():
+        return pattern.value
+    return ""
+
+
+def _describe_token(token: Token) -> str:
+    if token.type == "_NL":
+        return "end of line"
+    if token.type == "STRING":
+        return f"string {token}"
+    if token.type in ("NUMBER", "PERCENT", "BAD_NUMBER"):
+        return f"number '{token}'"
+    if token.type == "NAME" or _keyword(token.type):
+        return f"word '{token}'"
+    return f"'{token}'"
+
+
+def _code(line: str) -> str:
+    """The line without its comment (a '#' outside a string)."""
+    in_string = escaped = False
+    for i, c in enumerate(line):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c == "#":
+            return line[:i]
+    return line
+
+
+def _blank(lines: list[str], line: int) -> bool:
+    """Blank the broken line, or the whole block when it is a block's header."""
+    index = line - 1
+    if not 0 <= index < len(lines):
+        return False
+    if not lines[index].strip():
+        return False
+    code = _code(lines[index]).strip()
+    stop = index
+    if code.endswith("{") and not code.endswith("{ }"):
+        depth = 0
+        for j in range(index, len(lines)):
+            c = _code(lines[j]).strip()
+            if c.endswith("{") and not c.endswith("{ }"):
+                depth += 1
+            elif c.startswith("}"):
+                depth -= 1
+            if depth <= 0:
+                stop = j
+                break
+        else:
+            stop = len(lines) - 1
+    for j in range(index, stop + 1):
+        lines[j] = ""
+    return True
