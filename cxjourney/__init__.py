@@ -8,6 +8,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .load import Loaded, load  # noqa: E402
+from .load import Loaded, load
 
 __all__ = ["Loaded", "__version__", "load"]

@@ -81,7 +81,9 @@ def check_names(journey: Journey, reporter: Reporter) -> bool:
     if not journey.personas:
         reporter.error(journey.span, "the journey has no persona", "add persona ID { share 100% }")
     if not journey.touchpoints:
-        reporter.error(journey.span, "the journey has no touchpoint", "add a stage with touchpoints")
+        reporter.error(
+            journey.span, "the journey has no touchpoint", "add a stage with touchpoints"
+        )
     return ok
 
 
@@ -97,11 +99,11 @@ def _finite(x: float | None) -> bool:
 def check_journey_values(journey: Journey, reporter: Reporter) -> None:
     spans = journey.spans
     if not journey.horizon > 0 and _finite(journey.horizon):
-        reporter.error(spans.get("horizon", journey.span), "the horizon must be positive")
+        reporter.error(_span(spans, "horizon", journey.span), "the horizon must be positive")
     customers = journey.customers
     if math.isfinite(customers) and (customers < 0 or customers != int(customers)):
         reporter.error(
-            spans.get("customers", journey.span),
+            _span(spans, "customers", journey.span),
             f"customers must be a whole number ≥ 0, got {customers:g}",
         )
     for scenario in journey.scenarios:
@@ -128,7 +130,9 @@ def check_persona(persona: Persona, reporter: Reporter) -> None:
         "price_sensitivity",
         reporter,
     )
-    _positive(persona.visit_gap, _span(spans, "visits", persona.span), "the time between visits", reporter)
+    _positive(
+        persona.visit_gap, _span(spans, "visits", persona.span), "the time between visits", reporter
+    )
     _positive(persona.patience, _span(spans, "patience", persona.span), "patience", reporter)
     if persona.arrivals is not None and math.isfinite(persona.arrivals) and persona.arrivals < 0:
         reporter.error(_span(spans, "arrivals", persona.span), "arrivals cannot be negative")
@@ -181,9 +185,15 @@ def check_distribution(
 def check_touchpoint(tp: Touchpoint, reporter: Reporter) -> None:
     spans = tp.spans
     if math.isfinite(tp.expect) and not RATING_MIN <= tp.expect <= RATING_MAX:
-        reporter.error(_span(spans, "expect", tp.span), f"expect must be between 1 and 5, got {tp.expect:g}")
-    check_distribution(tp.delivers, _span(spans, "delivers", tp.span), "delivers", reporter, rating=True)
-    check_distribution(tp.service, _span(spans, "service", tp.span), "service", reporter, rating=False)
+        reporter.error(
+            _span(spans, "expect", tp.span), f"expect must be between 1 and 5, got {tp.expect:g}"
+        )
+    check_distribution(
+        tp.delivers, _span(spans, "delivers", tp.span), "delivers", reporter, rating=True
+    )
+    check_distribution(
+        tp.service, _span(spans, "service", tp.span), "service", reporter, rating=False
+    )
     capacity = tp.capacity
     if capacity is not None and math.isfinite(capacity) and (capacity < 1 or capacity % 1):
         reporter.error(
@@ -203,17 +213,29 @@ def check_touchpoint(tp: Touchpoint, reporter: Reporter) -> None:
             "add e.g. capacity 1",
         )
     _positive(tp.max_wait, _span(spans, "max_wait", tp.span), "max_wait", reporter)
-    if tp.moment_of_truth is not None and math.isfinite(tp.moment_of_truth) and tp.moment_of_truth <= 0:
-        reporter.error(_span(spans, "moment_of_truth", tp.span), "a moment_of_truth weight must be positive")
+    if (
+        tp.moment_of_truth is not None
+        and math.isfinite(tp.moment_of_truth)
+        and tp.moment_of_truth <= 0
+    ):
+        reporter.error(
+            _span(spans, "moment_of_truth", tp.span), "a moment_of_truth weight must be positive"
+        )
     for event in tp.events:
         _percent(event.chance, event.span, "chance", reporter)
         if not math.isfinite(event.impact):
             continue
         if event.kind == "delighter" and event.impact <= 0:
-            reporter.error(event.span, f"delighter '{event.id}' needs a positive impact", "write e.g. impact +1")
+            reporter.error(
+                event.span,
+                f"delighter '{event.id}' needs a positive impact",
+                "write e.g. impact +1",
+            )
         if event.kind == "disappointer" and event.impact >= 0:
             reporter.error(
-                event.span, f"disappointer '{event.id}' needs a negative impact", "write e.g. impact -1"
+                event.span,
+                f"disappointer '{event.id}' needs a negative impact",
+                "write e.g. impact -1",
             )
     for recovery in tp.recovers:
         _percent(recovery.chance, recovery.span, "chance", reporter)
@@ -226,8 +248,15 @@ def check_loyalty(journey: Journey, reporter: Reporter) -> None:
     def bad(key: str, message: str) -> None:
         reporter.error(spans.get(key, journey.span), message)
 
-    for key in ("recovery", "smoothing", "retention_floor", "retention_cap", "price_churn",
-                "referral", "adaptation"):
+    for key in (
+        "recovery",
+        "smoothing",
+        "retention_floor",
+        "retention_cap",
+        "price_churn",
+        "referral",
+        "adaptation",
+    ):
         value = getattr(lo, key)
         if math.isfinite(value) and not 0 <= value <= 1 + TOLERANCE:
             bad(key, f"{key} must be between 0% and 100%")
@@ -328,13 +357,19 @@ def check_flow(journey: Journey, reporter: Reporter) -> bool:
             if edge.persona not in persona_ids:
                 ok = False
                 reporter.error(
-                    edge.span, f"unknown persona '{edge.persona}'", did_you_mean(edge.persona, persona_ids)
+                    edge.span,
+                    f"unknown persona '{edge.persona}'",
+                    did_you_mean(edge.persona, persona_ids),
                 )
             if edge.probability is None:
-                reporter.error(edge.span, f"'for {edge.persona}' needs a percentage", "write e.g. 55% for P")
+                reporter.error(
+                    edge.span, f"'for {edge.persona}' needs a percentage", "write e.g. 55% for P"
+                )
         key = (edge.source, edge.target, edge.persona)
         if key in seen:
-            reporter.error(edge.span, f"duplicate edge {edge.source} -> {edge.target} (line {seen[key].line})")
+            reporter.error(
+                edge.span, f"duplicate edge {edge.source} -> {edge.target} (line {seen[key].line})"
+            )
         else:
             seen[key] = edge.span
         if edge.probability is not None and math.isfinite(edge.probability):
@@ -359,7 +394,9 @@ def check_flow(journey: Journey, reporter: Reporter) -> bool:
         total = sum(listed)
         unlabelled = [e for e in edges if e.probability is None]
         if total > 1 + TOLERANCE:
-            reporter.error(edges[0].span, f"edges leaving '{source}' add up to {total * 100:g}%, over 100%")
+            reporter.error(
+                edges[0].span, f"edges leaving '{source}' add up to {total * 100:g}%, over 100%"
+            )
         elif total < 1 - TOLERANCE and not unlabelled:
             reporter.error(
                 edges[0].span,
@@ -378,7 +415,8 @@ def check_flow(journey: Journey, reporter: Reporter) -> bool:
         total = sum(e.probability for e in edges if math.isfinite(e.probability))
         if total > 1 + TOLERANCE:
             reporter.error(
-                edges[0].span, f"{persona}'s own edges leaving '{source}' add up to {total * 100:g}%"
+                edges[0].span,
+                f"{persona}'s own edges leaving '{source}' add up to {total * 100:g}%",
             )
             continue
         others = [e for e in by_source.get(source, []) if e.target not in {x.target for x in edges}]

@@ -41,7 +41,9 @@ def require_journey(path: str) -> Loaded:
     if not loaded.ok:
         print_diagnostics(loaded)
         count = sum(d.severity == "error" for d in loaded.diagnostics)
-        raise InputError(f"{loaded.file}: {count} error{'s' if count != 1 else ''}; nothing was run")
+        raise InputError(
+            f"{loaded.file}: {count} error{'s' if count != 1 else ''}; nothing was run"
+        )
     if loaded.journey is None:
         raise InputError(f"{loaded.file} holds personas only; this command needs a journey")
     return loaded
@@ -62,8 +64,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for people, json for editors and CI.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for editors and CI.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
 def check(files: tuple[str, ...], fmt: str, quiet: bool) -> None:
     """Check journey files; exit 0 when all are valid, 2 when any is not.
@@ -91,16 +99,24 @@ def check(files: tuple[str, ...], fmt: str, quiet: bool) -> None:
                 click.echo(f"{r.file}: ok ({kind})")
         errors = sum(d.severity == "error" for r in results for d in r.diagnostics)
         if errors and not quiet:
-            click.echo(f"{errors} error{'s' if errors != 1 else ''} in {len(failed)} "
-                       f"file{'s' if len(failed) != 1 else ''}")
+            click.echo(
+                f"{errors} error{'s' if errors != 1 else ''} in {len(failed)} "
+                f"file{'s' if len(failed) != 1 else ''}"
+            )
     if failed:
         sys.exit(INPUT_ERROR)
 
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--to", "target", type=click.Choice(["json"]), default="json", show_default=True,
-              help="Output format.")
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(["json"]),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("-o", "--output", default="-", show_default=True, help="Output file, - for stdout.")
 def export(file: str, target: str, output: str) -> None:
     """Export a journey's model for other tools.
@@ -120,3 +136,166 @@ def export(file: str, target: str, output: str) -> None:
         assert loaded.library is not None
         document = model_json.library_document(loaded.library)
     emit(model_json.dumps(document), output)
+
+
+def _horizon(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    if value is None:
+        return None
+    from .units import parse_duration
+
+    try:
+        minutes = parse_duration(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    if minutes <= 0:
+        raise click.BadParameter("the horizon must be positive")
+    return minutes
+
+
+def progress_bar(total: int, quiet: bool):
+    """A progress bar on stderr for runs longer than a moment; off when not a terminal."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        return None
+    return click.progressbar(length=total, label="simulating", file=sys.stderr)
+
+
+def run_guarded(action):
+    """Run the simulation; failures of the run exit 1 with a message, never a traceback."""
+    try:
+        return action()
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except (click.ClickException, SystemExit):
+        raise
+    except Exception as err:
+        click.echo(f"error: the run failed: {type(err).__name__}: {err}", err=True)
+        sys.exit(RUN_ERROR)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--seed",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 2**63 - 1),
+    help="Seed of every random number: same seed, same bytes.",
+)
+@click.option(
+    "-n",
+    "--replications",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 100000),
+    help="Independent replications (95% intervals need at least 2).",
+)
+@click.option(
+    "--scenario",
+    "scenario_ids",
+    multiple=True,
+    metavar="ID",
+    help="Simulate only this scenario (repeatable); default: all. The baseline always runs.",
+)
+@click.option(
+    "--horizon",
+    callback=_horizon,
+    metavar="DURATION",
+    help="Override the file's horizon, e.g. '12 weeks'.",
+)
+@click.option(
+    "-j",
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Worker processes; results are identical for any number.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json is the results contract of MODEL.md.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    help="Write the results here (atomically); - for stdout.",
+)
+@click.option(
+    "--events",
+    "events_path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write one CSV row per touchpoint visit (a customer-event log).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def simulate(
+    file, seed, replications, scenario_ids, horizon, workers, fmt, output, events_path, quiet
+) -> None:
+    """Simulate synthetic customers through a journey and forecast loyalty.
+
+    Runs the baseline and each scenario with common random numbers, and reports
+    satisfaction, NPS, retention, revenue and more with 95% intervals, and each
+    scenario's difference from the baseline.
+
+    \b
+    Examples:
+      cxjourney simulate coffee.journey
+      cxjourney simulate coffee.journey -n 30 --seed 7 --workers 2
+      cxjourney simulate coffee.journey --scenario fix_first --format json -o results.json
+      cxjourney simulate coffee.journey --events visits.csv -n 1
+    """
+    from . import results as results_contract
+    from .render.table import table
+    from .sim.runner import simulate as run_simulation
+
+    loaded = require_journey(file)
+    journey = loaded.journey
+    known = [s.id for s in journey.scenarios]
+    for sid in scenario_ids:
+        if sid not in known:
+            from .diagnostics import did_you_mean
+
+            hint = did_you_mean(sid, known)
+            raise InputError(
+                f"no scenario '{sid}' in {loaded.file}" + (f"; {hint}" if hint else "")
+            )
+    chosen = list(scenario_ids) if scenario_ids else None
+    variants = 1 + (len(chosen) if chosen else len(known))
+    bar = progress_bar(variants * replications, quiet)
+
+    def action():
+        if bar is None:
+            return run_simulation(
+                journey,
+                seed=seed,
+                replications=replications,
+                scenarios=chosen,
+                horizon=horizon,
+                workers=workers,
+                events=events_path,
+            )
+        with bar:
+            return run_simulation(
+                journey,
+                seed=seed,
+                replications=replications,
+                scenarios=chosen,
+                horizon=horizon,
+                workers=workers,
+                events=events_path,
+                progress=bar.update,
+            )
+
+    results = run_guarded(action)
+    if fmt == "json":
+        text = results_contract.dumps(results)
+    elif fmt == "csv":
+        text = results_contract.to_csv(results)
+    else:
+        text = table(results, {s.id: s.label for s in journey.scenarios})
+    emit(text, output)

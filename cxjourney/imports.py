@@ -17,7 +17,9 @@ class UsedFile:
     span: Span  # the `use` line's string
 
 
-def resolve(use_path: str, using_file: Path | None, root: Path, span: Span, reporter: Reporter) -> Path | None:
+def resolve(
+    use_path: str, using_file: Path | None, root: Path, span: Span, reporter: Reporter
+) -> Path | None:
     """The file a `use` line names, when it exists inside the checked file's directory tree."""
     base = using_file.parent if using_file is not None else Path.cwd()
     if not use_path or os.path.isabs(use_path):
@@ -27,18 +29,18 @@ def resolve(use_path: str, using_file: Path | None, root: Path, span: Span, repo
     try:
         resolved = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
-        reporter.error(span, f"cannot find the used file \"{use_path}\"", f"looked for {candidate}")
+        reporter.error(span, f'cannot find the used file "{use_path}"', f"looked for {candidate}")
         return None
     root = root.resolve()
     if not resolved.is_relative_to(root):
         reporter.error(
             span,
-            f"\"{use_path}\" is outside the directory of the checked file",
+            f'"{use_path}" is outside the directory of the checked file',
             "a used file must stay inside the checked file's directory tree",
         )
         return None
     if not resolved.is_file():
-        reporter.error(span, f"\"{use_path}\" is not a file")
+        reporter.error(span, f'"{use_path}" is not a file')
         return None
     return resolved
 

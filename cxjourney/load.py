@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from . import checks, imports
 from . import graph as journey_graph
 from .diagnostics import Diagnostic, Reporter, Span
 from .model import Journey, Library
-from .scenarios import apply_checked
+from .scenarios import apply_checked, apply_checked_paths
 from .syntax.build import Builder
 from .syntax.parse import decode, parse
 
@@ -62,7 +63,8 @@ def load(path: str, *, data: bytes | None = None, name: str | None = None) -> Lo
     result.sources[shown] = text
     file_path = None if path == STDIN else Path(path)
     root = file_path.resolve().parent if file_path is not None else Path.cwd()
-    document = _build(text, shown, reporter)
+    blanked: list[str] = []
+    document = _build(text, shown, reporter, blanked)
     syntax_ok = not reporter.failed
     if document is None:
         result.diagnostics = reporter.sorted()
@@ -76,11 +78,13 @@ def load(path: str, *, data: bytes | None = None, name: str | None = None) -> Lo
     elif document.journey is not None:
         journey = imports.merge(document.journey, libraries, reporter)
         journey = _with_uses(journey, document.uses)
-        structural = syntax_ok and not reporter.failed
-        checks.check_journey(journey, reporter, structural=structural)
-        if not reporter.failed:
-            for scenario in journey.scenarios:
-                apply_checked(journey, scenario, reporter)
+        if syntax_ok:
+            checks.check_journey(journey, reporter)
+            if not reporter.failed:
+                for scenario in journey.scenarios:
+                    apply_checked(journey, scenario, reporter)
+        else:
+            _check_despite_syntax_errors(journey, reporter, blanked)
         result.journey = journey
         if not reporter.failed:
             result.graph = journey_graph.build(journey)
@@ -93,8 +97,31 @@ def load(path: str, *, data: bytes | None = None, name: str | None = None) -> Lo
     return result
 
 
-def _build(text: str, shown: str, reporter: Reporter):
-    tree = parse(text, reporter)
+_DEFINES = re.compile(
+    r"^\s*(?:persona|stage|touchpoint|scenario|delighter|disappointer)\s+([A-Za-z_]\w*)"
+)
+
+
+def _check_despite_syntax_errors(journey: Journey, reporter: Reporter, blanked: list[str]) -> None:
+    """Run the checks a syntax error cannot fake: none naming what a dropped line defined."""
+    lost = {m.group(1) for line in blanked if (m := _DEFINES.match(line))}
+    local = Reporter(reporter.file)
+    checks.check_journey(journey, local, structural=False)
+    if not any(re.search(r"\b(share|persona)\b", line) for line in blanked):
+        checks.check_shares(journey.personas, local, journey.span)
+    names = Reporter(reporter.file)
+    checks.check_recoveries(journey, names)
+    checks.check_flow(journey, names)
+    for scenario in journey.scenarios:
+        apply_checked_paths(journey, scenario, names)
+    for d in names.diagnostics:
+        if not any(re.search(rf"'{re.escape(n)}'", d.message) for n in lost):
+            local.diagnostics.append(d)
+    reporter.diagnostics.extend(local.diagnostics)
+
+
+def _build(text: str, shown: str, reporter: Reporter, blanked: list[str] | None = None):
+    tree = parse(text, reporter, blanked)
     if tree is None:
         return None
     return Builder(reporter, shown).document(tree)

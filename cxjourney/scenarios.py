@@ -35,8 +35,8 @@ def apply(journey: Journey, scenario: Scenario) -> Journey:
     return replace(journey, scenarios=())
 
 
-def apply_checked(journey: Journey, scenario: Scenario, reporter: Reporter) -> Journey | None:
-    """Apply, reporting bad paths at the change and an invalid result at the scenario."""
+def apply_checked_paths(journey: Journey, scenario: Scenario, reporter: Reporter) -> Journey | None:
+    """Apply, reporting every change whose path names nothing or cannot apply."""
     current = journey
     ok = True
     for change in scenario.changes:
@@ -47,9 +47,15 @@ def apply_checked(journey: Journey, scenario: Scenario, reporter: Reporter) -> J
             spans = err.change.path_spans
             span = spans[err.part] if err.part < len(spans) else err.change.span
             reporter.error(span, f"scenario '{scenario.id}': {err}", err.hint)
-    if not ok:
+    return replace(current, scenarios=()) if ok else None
+
+
+def apply_checked(journey: Journey, scenario: Scenario, reporter: Reporter) -> Journey | None:
+    """Apply, reporting bad paths at the change and an invalid result at the scenario."""
+    result = apply_checked_paths(journey, scenario, reporter)
+    if result is None:
         return None
-    result = replace(current, scenarios=())
+    ok = True
     baseline = Reporter(journey.file)
     check_journey(replace(journey, scenarios=()), baseline)
     after = Reporter(journey.file)
@@ -74,7 +80,9 @@ def apply_change(journey: Journey, change: Change) -> Journey:
     persona = journey.persona(path[0])
     if tp is None and persona is None:
         names = [t.id for t in journey.touchpoints] + [p.id for p in journey.personas]
-        raise ScenarioError(change, f"unknown touchpoint or persona '{path[0]}'", did_you_mean(path[0], names))
+        raise ScenarioError(
+            change, f"unknown touchpoint or persona '{path[0]}'", did_you_mean(path[0], names)
+        )
     if change.kind in ("add", "remove"):
         if tp is None or len(path) != 2:
             raise ScenarioError(change, f"'{'.'.join(path)}' does not name a touchpoint's event")
@@ -129,8 +137,12 @@ def _set_touchpoint(tp: Touchpoint, change: Change) -> Touchpoint:
         return replace(tp, delivers=_combine_distribution(tp.performance, change))
     if attr == "service":
         if tp.service is None and change.op != "=":
-            raise ScenarioError(change, f"touchpoint '{tp.id}' has no service time to change", part=1)
-        return replace(tp, service=_combine_distribution(tp.service or Distribution.constant(0), change))
+            raise ScenarioError(
+                change, f"touchpoint '{tp.id}' has no service time to change", part=1
+            )
+        return replace(
+            tp, service=_combine_distribution(tp.service or Distribution.constant(0), change)
+        )
     defaults = {"expect": 3.0, "capacity": None, "max_wait": None, "moment_of_truth": 1.0}
     old = getattr(tp, attr)
     if old is None:
@@ -152,7 +164,10 @@ def _set_event(tp: Touchpoint, change: Change) -> Touchpoint:
         )
     if attr not in EVENT_ATTRIBUTES:
         raise ScenarioError(
-            change, f"an event has no attribute '{attr}'", did_you_mean(attr, EVENT_ATTRIBUTES), part=2
+            change,
+            f"an event has no attribute '{attr}'",
+            did_you_mean(attr, EVENT_ATTRIBUTES),
+            part=2,
         )
     new = replace(event, **{attr: _combine(getattr(event, attr), change)})
     return replace(tp, events=tuple(new if e.id == event_id else e for e in tp.events))
@@ -192,7 +207,11 @@ def _drop_recoveries(journey: Journey, tp_id: str, event_id: str) -> Journey:
             ]
             if kept:
                 recovers.append(
-                    replace(rec, targets=tuple(t for t, _ in kept), target_spans=tuple(s for _, s in kept))
+                    replace(
+                        rec,
+                        targets=tuple(t for t, _ in kept),
+                        target_spans=tuple(s for _, s in kept),
+                    )
                 )
         touchpoints.append(replace(tp, recovers=tuple(recovers)))
     return replace(journey, touchpoints=tuple(touchpoints))
@@ -221,7 +240,9 @@ def _set_persona(journey: Journey, persona: Persona, change: Change) -> Journey:
     if old is None and change.op != "=":
         raise ScenarioError(change, f"persona '{persona.id}' has no {attr} to change", part=1)
     new = replace(persona, **{name: _combine(old or 0.0, change)})
-    return replace(journey, personas=tuple(new if p.id == persona.id else p for p in journey.personas))
+    return replace(
+        journey, personas=tuple(new if p.id == persona.id else p for p in journey.personas)
+    )
 
 
 def _set_flow(journey: Journey, change: Change) -> Journey:
@@ -243,7 +264,11 @@ def _set_flow(journey: Journey, change: Change) -> Journey:
         own = journey_graph.persona_overrides(journey).get((change.persona, source), {})
         old = journey_graph.persona_split(split, own)[target]
         p = _combine(old, change)
-        edges = [e for e in journey.flow if not (e.persona == change.persona and e.source == source and e.target == target)]
+        edges = [
+            e
+            for e in journey.flow
+            if not (e.persona == change.persona and e.source == source and e.target == target)
+        ]
         edges.append(Edge(source, target, p, change.persona, change.span))
         return replace(journey, flow=tuple(edges))
     p = _combine(split[target], change)

@@ -51,6 +51,7 @@ RATING_MIN, RATING_MAX = 1.0, 5.0
 def unit_words() -> list[str]:
     return sorted(TIME_UNITS)
 
+
 #: What each changeable attribute holds, by name; scenarios and the builder read it.
 #: rating: 1..5 scale, no unit; shift: a rating difference; duration: needs a time unit;
 #: percent: written with %; count: whole number; rate: N per UNIT; money: a number.
@@ -94,3 +95,13 @@ LOYALTY_KINDS = {
     "adaptation": "percent",
 }
 MEMORY_RULES = ("blend", "peak_end", "mean")
+
+
+def parse_duration(text: str) -> float:
+    """'12 weeks' → minutes, for command-line options; ValueError when it is not one."""
+    import re
+
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*", text)
+    if not match or match.group(2) not in TIME_UNITS:
+        raise ValueError(f"'{text}' is not a duration such as '26 weeks'")
+    return float(match.group(1)) * TIME_UNITS[match.group(2)]

@@ -130,11 +130,21 @@ class MermaidIssue:
 
 
 class MermaidError(Exception):
-    """The input cannot be imported; ``issues`` holds every error found, sorted by line."""
+    """The input cannot be imported; ``issues`` holds every error found, sorted by line.
 
-    def __init__(self, issues: Iterable[MermaidIssue], warnings: Iterable[MermaidIssue] = ()):
+    ``warnings`` holds the warnings found on the way; from ``parse_markdown``,
+    ``diagrams`` holds the journeys of the blocks that had no error.
+    """
+
+    def __init__(
+        self,
+        issues: Iterable[MermaidIssue],
+        warnings: Iterable[MermaidIssue] = (),
+        diagrams: Iterable[MermaidDiagram] = (),
+    ):
         self.issues: list[MermaidIssue] = _sorted(issues)
         self.warnings: list[MermaidIssue] = _sorted(warnings)
+        self.diagrams: list[MermaidDiagram] = list(diagrams)
         shown = "; ".join(str(issue) for issue in self.issues[:3])
         more = len(self.issues) - 3
         super().__init__(shown + (f" (and {more} more)" if more > 0 else ""))
@@ -169,15 +179,24 @@ def parse_markdown(text: str) -> tuple[list[MermaidDiagram], list[MermaidIssue]]
     """
     issues: list[MermaidIssue] = []
     diagrams: list[MermaidDiagram] = []
-    for block in _mermaid_blocks(_split_lines(text), issues):
-        reading = _DiagramReader(block, issues).read()
+    failed = False
+    for block, info_title in _mermaid_blocks(_split_lines(text), issues):
+        errors_before = _error_count(issues)
+        reading = _DiagramReader(block, issues, info_title).read()
         if isinstance(reading, MermaidDiagram):
-            diagrams.append(reading)
-    errors = [issue for issue in issues if issue.severity == "error"]
+            if _error_count(issues) == errors_before:
+                diagrams.append(reading)
+            else:
+                failed = True
     warnings = [issue for issue in issues if issue.severity == "warning"]
-    if errors:
-        raise MermaidError(errors, warnings)
+    if failed:
+        errors = [issue for issue in issues if issue.severity == "error"]
+        raise MermaidError(errors, warnings, diagrams)
     return diagrams, _sorted(warnings)
+
+
+def _error_count(issues: list[MermaidIssue]) -> int:
+    return sum(issue.severity == "error" for issue in issues)
 
 
 def to_journey(diagram: MermaidDiagram) -> str:
@@ -196,8 +215,8 @@ def to_journey(diagram: MermaidDiagram) -> str:
         f"journey {_quote(diagram.title, DEFAULT_TITLE)} {{",
     ]
     if diagram.description and _label(diagram.description):
-        out.append(f"  description {_quote(diagram.description, '')}")
-    out += [f"  persona {persona} \"Customer\" {{", "    share 100%", "  }"]
+        out += [f"  description {_quote(diagram.description, '')}", ""]
+    out += [f'  persona {persona} "Customer" {{', "    share 100%", "  }"]
     position = 0
     for number, section in enumerate(stages, start=1):
         fallback = f"Stage {number}"
@@ -205,8 +224,10 @@ def to_journey(diagram: MermaidDiagram) -> str:
         out += ["", f"  stage {stage} {_quote(section.name, fallback)} {{"]
         for index, task in enumerate(section.tasks):
             position += 1
-            out += [""] if index else []
-            out += _touchpoint(task, names.claim(task.name, "touchpoint", position), position)
+            if index:
+                out.append("")
+            identifier = names.claim(task.name, "touchpoint", position)
+            out += _touchpoint(task, identifier, position)
         out.append("  }")
     out.append("}")
     return "\n".join(out) + "\n"
@@ -221,7 +242,7 @@ def slug_for_filename(title: str | None, index: int) -> str:
     slug = _ascii_slug(title or "", "-", limit=60)
     if not slug:
         return f"journey-{index}"
-    if slug.split("-")[0] in _WINDOWS_DEVICES or slug in _WINDOWS_DEVICES:
+    if slug in _WINDOWS_DEVICES:
         slug += "-journey"
     return slug
 
@@ -277,7 +298,7 @@ class _NotJourney:
     column: int
 
 
-_HEADER = re.compile(r"journey(?=\s|$)", re.IGNORECASE)
+_HEADER = re.compile(r"journey(?=[\s;]|$)", re.IGNORECASE)
 _TITLE = re.compile(r"title(?:\s+|$)", re.IGNORECASE)
 _TITLE_COLON = re.compile(r"title\s*:", re.IGNORECASE)
 _SECTION = re.compile(r"section(?:\s+|$)", re.IGNORECASE)
@@ -286,6 +307,7 @@ _ACC_TITLE = re.compile(r"acctitle\s*:", re.IGNORECASE)
 _ACC_DESCR = re.compile(r"accdescr\s*:", re.IGNORECASE)
 _ACC_DESCR_BLOCK = re.compile(r"accdescr\s*\{", re.IGNORECASE)
 _ENTITY = re.compile(r"#(\d{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ENTITY_AT_END = re.compile(r"#(?:\d{1,7}|[A-Za-z][A-Za-z0-9]{1,31});$")
 _SCORE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?")
 _LOOKS_LIKE_TASK = re.compile(r":\s*[+-]?\d+(?:\.\d+)?\s*(?::|$)")
 _FRONT_MATTER_TITLE = re.compile(r"title\s*:(.*)$")
@@ -295,16 +317,21 @@ _FRONT_MATTER_TITLE = re.compile(r"title\s*:(.*)$")
 class _Section:
     name: str
     line: int
+    column: int
     tasks: list[MermaidTask] = field(default_factory=list)
+    task_lines: int = 0  # tasks read or not: a section of unreadable tasks is not empty
 
 
 class _DiagramReader:
     """Reads the lines of one diagram (a whole ``.mmd`` file or one Markdown block)."""
 
-    def __init__(self, lines: list[_Line], issues: list[MermaidIssue]):
+    def __init__(
+        self, lines: list[_Line], issues: list[MermaidIssue], fallback_title: str | None = None
+    ):
         self.lines = [_Line(line.number, line.text) for line in lines]
+        self.fallback_title = fallback_title
         self.issues = issues
-        self.errors_before = sum(issue.severity == "error" for issue in issues)
+        self.errors_before = _error_count(issues)
         self.title: str | None = None
         self.description: str | None = None
         self.sections: list[_Section] = []
@@ -338,18 +365,19 @@ class _DiagramReader:
         return self._diagram(journey_line.number, front_title)
 
     def _diagram(self, line: int, front_title: str | None) -> MermaidDiagram:
-        failed = sum(issue.severity == "error" for issue in self.issues) > self.errors_before
+        failed = _error_count(self.issues) > self.errors_before
         if not any(section.tasks for section in self.sections) and not failed:
             self.error(line, 1, "the journey diagram has no tasks (lines like 'Make tea: 5: Me')")
         for section in self.sections:
-            if not section.tasks:
+            if not section.task_lines:
                 shown = f"section '{section.name}'" if section.name else "a section without name"
-                self.warn(section.line, 1, f"{shown} has no tasks; it is left out of the journey")
+                message = f"{shown} has no tasks; it is left out of the journey"
+                self.warn(section.line, section.column, message)
         sections = tuple(
             MermaidSection(section.name, tuple(section.tasks), section.line)
             for section in self.sections
         )
-        title = self.title if self.title is not None else front_title
+        title = next((t for t in (self.title, front_title, self.fallback_title) if t), None)
         return MermaidDiagram(title, sections, line, self.description)
 
     # -- before the diagram: front matter, directives, the header --
@@ -359,13 +387,14 @@ class _DiagramReader:
         first = next((i for i, line in enumerate(self.lines) if line.text.strip()), None)
         if first is None or self.lines[first].text.strip() != "---":
             return None
-        close = next(
-            (i for i in range(first + 1, len(self.lines)) if self.lines[i].text.strip() == "---"),
-            None,
-        )
+        later = range(first + 1, len(self.lines))
+        close = next((i for i in later if self.lines[i].text.strip() == "---"), None)
         if close is None:
+            header = next((i for i in later if _HEADER.fullmatch(self.lines[i].text.strip())), None)
+            if header is None:
+                return None  # not a journey: the header check reports the '---'
             self.error(self.lines[first].number, 1, "the front matter is not closed by '---'")
-            close = len(self.lines) - 1
+            close = header - 1
         title = _front_matter_title([line.text for line in self.lines[first + 1 : close]])
         for line in self.lines[first : close + 1]:
             line.text = ""
@@ -415,23 +444,24 @@ class _DiagramReader:
 
     def _statement(self, line: _Line, start: int) -> None:
         text, end = line.text, _statement_end(line.text, start)
-        if _TITLE.match(text, start):
-            self._title(line, _TITLE.match(text, start).end(), end)  # type: ignore[union-attr]
-        elif _SECTION.match(text, start):
-            self._section(line, _SECTION.match(text, start).end(), end)  # type: ignore[union-attr]
+        if start >= end:
+            return
+        if (keyword := _TITLE_COLON.match(text, start)) and not _has_score(text, start, end):
+            self.warn(line.number, start + 1, "read as a title: Mermaid writes 'title My title'")
+            self._title(line, keyword.end(), end)
+        elif (keyword := _SECTION_COLON.match(text, start)) and not _has_score(text, start, end):
+            self.warn(line.number, start + 1, "read as a section: Mermaid writes 'section Name'")
+            self._section(line, keyword.end(), end)
+        elif (keyword := _TITLE.match(text, start)) and not _TITLE_COLON.match(text, start):
+            self._title(line, keyword.end(), end)
+        elif (keyword := _SECTION.match(text, start)) and not _SECTION_COLON.match(text, start):
+            self._section(line, keyword.end(), end)
         elif _ACC_TITLE.match(text, start):
             pass
-        elif _ACC_DESCR.match(text, start):
-            value = text[_ACC_DESCR.match(text, start).end() : end]  # type: ignore[union-attr]
-            self.description = _decode(value.strip()) or None
+        elif keyword := _ACC_DESCR.match(text, start):
+            self.description = _decode(text[keyword.end() : end].strip()) or None
         elif text[start:end].lower() == "journey":
             self.error(line.number, start + 1, "a second 'journey' header: one diagram at a time")
-        elif (colon := _TITLE_COLON.match(text, start)) and not _has_score(text, start, end):
-            self.warn(line.number, start + 1, "read as a title: Mermaid writes 'title My title'")
-            self._title(line, colon.end(), end)
-        elif (colon := _SECTION_COLON.match(text, start)) and not _has_score(text, start, end):
-            self.warn(line.number, start + 1, "read as a section: Mermaid writes 'section Name'")
-            self._section(line, colon.end(), end)
         else:
             self._task(line, start, end)
 
@@ -454,7 +484,7 @@ class _DiagramReader:
                 start + 1,
                 f"read as a section named '{value}' because the line starts with 'section'",
             )
-        self.current = _Section(value, line.number)
+        self.current = _Section(value, line.number, _first_nonspace(line.text) + 1)
         self.sections.append(self.current)
 
     def _description_block(self, line: _Line, start: int, body: Iterator[_Line]) -> None:
@@ -480,6 +510,10 @@ class _DiagramReader:
 
     def _task(self, line: _Line, start: int, end: int) -> None:
         text, number = line.text, line.number
+        if self.current is None:
+            self.current = _Section("", number, start + 1)
+            self.sections.append(self.current)
+        self.current.task_lines += 1
         colon = text.find(":", start, end)
         if colon < 0:
             shown = _shorten(text[start:end])
@@ -492,7 +526,7 @@ class _DiagramReader:
         name = _decode(text[start:colon].strip())
         data_end = _comment(text, colon + 1, end)
         fields = _fields(text, colon + 1, data_end)
-        score = self._score(number, fields[0], colon + 1)
+        score = self._score(number, fields[0])
         if not name:
             self.error(number, colon + 1, "the task has no name before ':'")
             return
@@ -504,18 +538,15 @@ class _DiagramReader:
             actors = tuple(dict.fromkeys(actor for actor in found if actor))
         if len(fields) > 2:
             self.warn(number, fields[2][0], "text after the actors is ignored")
-        if self.current is None:
-            self.current = _Section("", number)
-            self.sections.append(self.current)
         self.current.tasks.append(MermaidTask(name, score, actors, number, start + 1))
 
-    def _score(self, number: int, score_field: tuple[int, str], colon: int) -> float | None:
+    def _score(self, number: int, score_field: tuple[int, str]) -> float | None:
         column, raw = score_field
         value = raw.strip()
-        column += len(raw) - len(raw.lstrip())
         if not value:
-            self.error(number, column, f"a score (1 to 5) is missing after ':' at column {colon}")
+            self.error(number, column, "a score (1 to 5) is missing after ':'")
             return None
+        column += len(raw) - len(raw.lstrip())
         if not _SCORE.fullmatch(value):
             hint = "; write decimals with '.'" if re.fullmatch(r"\d+,\d+", value) else ""
             self.error(number, column, f"the score '{_shorten(value)}' is not a number{hint}")
@@ -529,8 +560,7 @@ class _DiagramReader:
             self.warn(
                 number,
                 column,
-                f"line {number}: score {value} is outside 1..5; "
-                f"clipped to {_format_number(clipped)}",
+                f"score {value} is outside 1..5; clipped to {_format_number(clipped)}",
             )
         return clipped
 
@@ -541,6 +571,8 @@ def _not_a_journey(reading: _NotJourney, lines: list[_Line]) -> MermaidIssue:
     message = f"not a Mermaid journey diagram: it starts with '{_shorten(reading.word)}'"
     if reading.word.startswith(("```", "~~~")):
         message += " (Markdown? read it with parse_markdown)"
+    elif reading.word == "---":
+        message += " (front matter not closed by '---'?)"
     else:
         message += " instead of 'journey'"
     return MermaidIssue(reading.line, reading.column, message, "error")
@@ -556,37 +588,32 @@ def _is_comment(text: str, start: int) -> bool:
 
 
 def _statement_end(text: str, start: int) -> int:
+    """The end of a statement without trailing spaces and ``;`` (but an entity's ``;``)."""
     end = len(text)
-    while end > start and (text[end - 1].isspace() or text[end - 1] == ";"):
+    while end > start and (
+        text[end - 1].isspace()
+        or (text[end - 1] == ";" and not _ENTITY_AT_END.search(text, start, end))
+    ):
         end -= 1
     return end
 
 
 def _comment(text: str, start: int, end: int) -> int:
-    """Where a ``#`` comment starts in the score and actors (Mermaid cuts at any ``#``)."""
+    """Where a comment starts in a task's score and actors: at any ``#``, as in Mermaid."""
     position = text.find("#", start, end)
-    while position >= 0:
-        if not _ENTITY.match(text, position):
-            return _statement_end(text, start) if position >= end else _trim(text, start, position)
+    while position >= 0 and _ENTITY.match(text, position):
         position = text.find("#", position + 1, end)
-    return end
+    return end if position < 0 else position
 
 
 def _spaced_comment(text: str, start: int, end: int) -> int:
-    """Where a comment starts in a title or section: a ``#`` after a space."""
+    """Where a comment starts in a title or section: at a ``#`` after a space."""
     position = text.find("#", start, end)
     while position >= 0:
-        if (position == start or text[position - 1].isspace()) and not _ENTITY.match(
-            text, position
-        ):
+        spaced = position == start or text[position - 1].isspace()
+        if spaced and not _ENTITY.match(text, position):
             return position
         position = text.find("#", position + 1, end)
-    return end
-
-
-def _trim(text: str, start: int, end: int) -> int:
-    while end > start and (text[end - 1].isspace() or text[end - 1] == ";"):
-        end -= 1
     return end
 
 
@@ -661,48 +688,72 @@ def _yaml_double_quoted(value: str) -> str:
 # ---- Markdown --------------------------------------------------------------------
 
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)$")
+_HTML_COMMENT = re.compile(r" {0,3}<!--")
+_HTML_MERMAID = re.compile(
+    r" {0,3}<(div|pre)\b[^>]*\bclass\s*=\s*[\"'][^\"']*\bmermaid\b[^\"']*[\"'][^>]*>\s*$",
+    re.IGNORECASE,
+)
 
 
-def _mermaid_blocks(lines: list[_Line], issues: list[MermaidIssue]) -> Iterator[list[_Line]]:
-    """The content lines of each fenced ``mermaid`` block, in order."""
+def _mermaid_blocks(
+    lines: list[_Line], issues: list[MermaidIssue]
+) -> Iterator[tuple[list[_Line], str | None]]:
+    """The content lines of each ``mermaid`` block, in order, with the ``title="..."`` of
+    its info string: fenced code blocks, and the ``<div class="mermaid">`` or
+    ``<pre class="mermaid">`` of HTML-minded sites."""
     index = 0
     while index < len(lines):
         line = lines[index]
-        if re.match(r" {0,3}<!--", line.text):
+        if _HTML_COMMENT.match(line.text):
             index = _html_comment_end(lines, index) + 1
-            continue
-        fence = _FENCE.match(line.text)
-        if not fence or (fence.group(2)[0] == "`" and "`" in fence.group(3)):
-            index += 1
-            continue
-        marker = fence.group(2)
-        closing = re.compile(rf" {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*$")
-        end = next((j for j in range(index + 1, len(lines)) if closing.match(lines[j].text)), None)
-        if end is None:
-            issues.append(
-                MermaidIssue(
-                    line.number,
-                    len(fence.group(1)) + 1,
-                    "this code fence is never closed; it runs to the end of the file",
-                    "warning",
+        elif element := _HTML_MERMAID.match(line.text):
+            closing = re.compile(rf"\s*</{element.group(1)}\s*>", re.IGNORECASE)
+            end = _closing_line(lines, index, closing)
+            inside = lines[index + 1 : end]
+            yield [_Line(inner.number, html.unescape(inner.text)) for inner in inside], None
+            index = end + 1
+        elif (fence := _FENCE.match(line.text)) and not (
+            fence.group(2)[0] == "`" and "`" in fence.group(3)
+        ):
+            marker = fence.group(2)
+            closing = re.compile(rf" {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*$")
+            end = _closing_line(lines, index, closing)
+            if end == len(lines):
+                message = "this code fence is never closed; it runs to the end of the file"
+                issues.append(
+                    MermaidIssue(line.number, len(fence.group(1)) + 1, message, "warning")
                 )
-            )
-            end = len(lines)
-        words = fence.group(3).split()
-        language = words[0].lower() if words else ""
-        if language in ("mermaid", "{mermaid}"):
-            content = lines[index + 1 : end]
-            if language == "{mermaid}":
-                content = _skip_myst_options(content)
-            yield content
-        index = end + 1
+            words = fence.group(3).split()
+            language = words[0].lower() if words else ""
+            if language == "mermaid":
+                yield lines[index + 1 : end], _info_title(fence.group(3))
+            elif language == "{mermaid}":
+                yield _skip_myst_options(lines[index + 1 : end]), None
+            index = end + 1
+        else:
+            index += 1
+
+
+def _info_title(info: str) -> str | None:
+    """``title="First week"`` in a fence's info string (Docusaurus, MkDocs)."""
+    match = re.search(r"\btitle\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+))", info)
+    if not match:
+        return None
+    return (match.group(1) or match.group(2) or match.group(3) or "").strip() or None
+
+
+def _closing_line(lines: list[_Line], index: int, closing: re.Pattern[str]) -> int:
+    """The index of the first line after ``index`` that ``closing`` matches, or the end."""
+    return next(
+        (j for j in range(index + 1, len(lines)) if closing.match(lines[j].text)), len(lines)
+    )
 
 
 def _html_comment_end(lines: list[_Line], index: int) -> int:
-    for j in range(index, len(lines)):
-        if "-->" in lines[j].text[(lines[j].text.find("<!--") + 4) if j == index else 0 :]:
-            return j
-    return len(lines)
+    opening = lines[index].text.find("<!--") + 4
+    if "-->" in lines[index].text[opening:]:
+        return index
+    return _closing_line(lines, index, re.compile(r".*-->"))
 
 
 def _skip_myst_options(content: list[_Line]) -> list[_Line]:
@@ -809,7 +860,7 @@ def _touchpoint(task: MermaidTask, identifier: str, position: int) -> list[str]:
 def _label(text: str) -> str:
     """The text of a label: ``<br>`` and control characters become spaces."""
     text = _BREAK.sub(" ", text)
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
     return text.strip()
 
 

@@ -13,12 +13,23 @@ from typing import Any
 
 from ..model import Journey, Library
 
-_SKIP = {"span", "spans", "loyalty_spans", "target_spans", "path_spans", "source_span", "target_span", "file"}
+_SKIP = {
+    "span",
+    "spans",
+    "loyalty_spans",
+    "target_spans",
+    "path_spans",
+    "source_span",
+    "target_span",
+    "file",
+}
 
 
 def to_plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in fields(value) if f.name not in _SKIP}
+        return {
+            f.name: to_plain(getattr(value, f.name)) for f in fields(value) if f.name not in _SKIP
+        }
     if isinstance(value, tuple | list):
         return [to_plain(v) for v in value]
     if isinstance(value, dict):

@@ -116,6 +116,8 @@ class Builder:
             once = kind in ("description", "horizon", "customers", "currency", "flow", "loyalty")
             if once and not self._once(seen, kind, span, "journey"):
                 continue
+            if once and item.children and kind not in ("flow", "loyalty"):
+                seen[kind + "@"] = span_of(item.children[0])
             if kind == "description":
                 values["description"] = unquote(item.children[0])
             elif kind == "horizon":
@@ -193,7 +195,11 @@ class Builder:
             elif kind == "prefers":
                 values["prefers"] = tuple(str(t) for t in item.children)
         return Persona(
-            id=pid, label=label, span=span_of(tree), spans=seen, **values  # type: ignore[arg-type]
+            id=pid,
+            label=label,
+            span=span_of(tree),
+            spans=seen,
+            **values,  # type: ignore[arg-type]
         )
 
     # ---- stages and touchpoints ---------------------------------------------------

@@ -91,8 +91,12 @@ def decode(data: bytes, reporter: Reporter) -> str | None:
     return text.removeprefix("\ufeff")
 
 
-def parse(text: str, reporter: Reporter) -> Tree | None:
-    """Parse, recovering from syntax errors; None when nothing usable is left."""
+def parse(text: str, reporter: Reporter, blanked: list[str] | None = None) -> Tree | None:
+    """Parse, recovering from syntax errors; None when nothing usable is left.
+
+    `blanked` receives the text of every line dropped to recover, so that later
+    checks can tell which names a syntax error hid.
+    """
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
@@ -107,7 +111,7 @@ def parse(text: str, reporter: Reporter) -> Tree | None:
             return parser().parse(source)
         except UnexpectedInput as err:
             line = _report(err, lines, reporter)
-            if line is None or not _blank(lines, line):
+            if line is None or not _blank(lines, line, blanked):
                 return None
     reporter.error(Span(len(lines), 1), "too many syntax errors; stopping here")
     return None
@@ -254,7 +258,7 @@ def _code(line: str) -> str:
     return line
 
 
-def _blank(lines: list[str], line: int) -> bool:
+def _blank(lines: list[str], line: int, blanked: list[str] | None = None) -> bool:
     """Blank the broken line, or the whole block when it is a block's header."""
     index = line - 1
     if not 0 <= index < len(lines):
@@ -277,5 +281,7 @@ def _blank(lines: list[str], line: int) -> bool:
         else:
             stop = len(lines) - 1
     for j in range(index, stop + 1):
+        if blanked is not None:
+            blanked.append(lines[j])
         lines[j] = ""
     return True

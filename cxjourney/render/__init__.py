@@ -1,0 +1,1 @@
+"""Results and maps for people: text tables, Graphviz maps, overlays, reports."""

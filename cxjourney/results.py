@@ -1,0 +1,120 @@
+"""The results contract of MODEL.md: written once here, read back and validated here.
+
+`{"journey", "seed", "replications", "horizon_days", "scenarios": {id: {"metrics",
+"touchpoints", and for scenarios "cost", "delta", "roi"}}}`; every metric and delta
+is `{"mean", "low", "high"}` (null where undefined).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+METRICS = (
+    "journeys",
+    "completion",
+    "abandonment",
+    "satisfaction",
+    "nps",
+    "promoters",
+    "detractors",
+    "retention",
+    "active",
+    "revenue",
+    "referrals",
+)
+TOUCHPOINT_KEYS = (
+    "visits",
+    "wait_mean",
+    "abandon_rate",
+    "experience_mean",
+    "peak_share",
+    "trough_share",
+)
+
+
+class ResultsError(ValueError):
+    """A results file that does not follow the contract."""
+
+
+def dumps(results: dict[str, Any]) -> str:
+    return json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+
+
+def loads(text: str) -> dict[str, Any]:
+    try:
+        results = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ResultsError(f"not JSON: {err}") from None
+    validate(results)
+    return results
+
+
+def _interval(value: Any, where: str) -> None:
+    if not isinstance(value, dict) or set(value) != {"mean", "low", "high"}:
+        raise ResultsError(f"{where} must be {{mean, low, high}}")
+    for k, v in value.items():
+        if v is not None and not isinstance(v, int | float):
+            raise ResultsError(f"{where}.{k} must be a number or null")
+
+
+def validate(results: Any) -> None:
+    """Raise ResultsError unless `results` follows the contract."""
+    if not isinstance(results, dict):
+        raise ResultsError("results must be a JSON object")
+    for key in ("journey", "seed", "replications", "horizon_days", "scenarios"):
+        if key not in results:
+            raise ResultsError(f"missing '{key}'")
+    scenarios = results["scenarios"]
+    if not isinstance(scenarios, dict) or "baseline" not in scenarios:
+        raise ResultsError("'scenarios' must hold 'baseline'")
+    for name, entry in scenarios.items():
+        if not isinstance(entry, dict):
+            raise ResultsError(f"scenario '{name}' must be an object")
+        metrics = entry.get("metrics")
+        if not isinstance(metrics, dict):
+            raise ResultsError(f"scenario '{name}' has no metrics")
+        for metric in METRICS:
+            if metric not in metrics:
+                raise ResultsError(f"scenario '{name}' lacks metric '{metric}'")
+            _interval(metrics[metric], f"{name}.metrics.{metric}")
+        if not isinstance(entry.get("touchpoints"), dict):
+            raise ResultsError(f"scenario '{name}' has no touchpoints")
+        if name != "baseline":
+            for key in ("cost", "delta", "roi"):
+                if key not in entry:
+                    raise ResultsError(f"scenario '{name}' lacks '{key}'")
+            for metric, value in entry["delta"].items():
+                _interval(value, f"{name}.delta.{metric}")
+            _interval(entry["roi"], f"{name}.roi")
+
+
+def to_csv(results: dict[str, Any]) -> str:
+    """One row per number: scenario, section, name, key, mean, low, high."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("scenario", "section", "name", "key", "mean", "low", "high"))
+
+    def num(x: Any) -> str:
+        return "" if x is None else repr(float(x))
+
+    for name, entry in results["scenarios"].items():
+        for metric, v in entry["metrics"].items():
+            writer.writerow(
+                (name, "metric", metric, "", num(v["mean"]), num(v["low"]), num(v["high"]))
+            )
+        for metric, v in entry.get("delta", {}).items():
+            writer.writerow(
+                (name, "delta", metric, "", num(v["mean"]), num(v["low"]), num(v["high"]))
+            )
+        if "roi" in entry:
+            v = entry["roi"]
+            writer.writerow((name, "roi", "roi", "", num(v["mean"]), num(v["low"]), num(v["high"])))
+        if "cost" in entry:
+            writer.writerow((name, "cost", "cost", "", num(entry["cost"]), "", ""))
+        for tp, values in entry["touchpoints"].items():
+            for key, value in values.items():
+                writer.writerow((name, "touchpoint", tp, key, num(value), "", ""))
+    return out.getvalue()

@@ -1,0 +1,434 @@
+"""The SimPy engine: customers live, make journeys, queue, remember, churn, refer.
+
+SimPy only schedules here: a customer is one process that waits between journeys
+and at queued touchpoints; touchpoints without capacity cost no SimPy event. The
+arithmetic is MODEL.md's (see experience.py and loyalty.py), inlined on the hot
+path; tests hold the two to the same hand-computed values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from . import streams
+from .loyalty import DETRACTOR, MONTH_MINUTES, NEUTRAL, PROMOTER
+from .plan import CONSTANT, NORMAL, ROUTE_SLOT, Plan, draw
+
+MASK = streams.MASK
+TO_UNIT = streams.TO_UNIT
+JUMPS = streams.jumps(256)
+TWO_PI = 2.0 * math.pi
+INITIAL, ARRIVAL, REFERRAL, CUSTOMER_STREAM = 1, 2, 3, 4
+# A customer's own stream: one block of slots per journey.
+NOISE_1, NOISE_2, START_ROUTE, GAP, CHURN, REFERRALS, JOURNEY_SLOTS = range(7)
+
+EventSink = Callable[[tuple[Any, ...]], None]
+
+
+class Customer:
+    __slots__ = (
+        "active",
+        "expect",
+        "initial",
+        "journeys",
+        "key",
+        "level",
+        "name",
+        "persona",
+        "referrals",
+        "state",
+        "tp_states",
+    )
+
+    def __init__(self, key: int, persona: int, name: str, expect: list[float], k: int) -> None:
+        self.key = key
+        self.persona = persona
+        self.name = name
+        self.level = NEUTRAL
+        self.journeys = 0
+        self.active = True
+        self.initial = False
+        self.referrals = 0
+        self.expect = expect  # shared with the plan until the customer learns
+        self.state = streams.derive(key, CUSTOMER_STREAM)
+        self.tp_states = [0] * k
+
+
+class Tally:
+    """Running totals: memory grows with customers, never with visits."""
+
+    def __init__(self, k: int) -> None:
+        self.journeys = 0
+        self.completed = 0
+        self.abandoned = 0
+        self.revenue = 0.0
+        self.referrals = 0
+        self.visits = [0] * k
+        self.x_sum = [0.0] * k
+        self.wait_sum = [0.0] * k
+        self.walkouts = [0] * k
+        self.peak = [0] * k
+        self.trough = [0] * k
+
+
+class Simulation:
+    def __init__(self, plan: Plan, key: int, sink: EventSink | None = None) -> None:
+        self.plan = plan
+        self.key = key
+        self.sink = sink
+        self.env = simpy.Environment()
+        self.tally = Tally(plan.size)
+        self.customers: list[Customer] = []
+        self.resources = [
+            simpy.Resource(self.env, capacity=c) if c else None for c in plan.capacity
+        ]
+        self.visit_jump = [JUMPS[s - 1] for s in plan.slots]
+        self.touchpoint_keys = [streams.derive(key, s) for s in plan.salts]
+
+    # ---- population -------------------------------------------------------------
+    def start(self) -> None:
+        plan = self.plan
+        from .plan import initial_counts
+
+        counts = initial_counts(plan.customers, plan.persona_share)
+        for p, count in enumerate(counts):
+            psalt = plan.persona_salts[p]
+            gap = plan.visit_gap[p]
+            for i in range(count):
+                c = self.new_customer(
+                    streams.derive(self.key, psalt, INITIAL, i), p, f"{plan.persona_ids[p]}-{i}"
+                )
+                c.initial = True
+                delay = gap * self.uniform(c) if gap else 0.0
+                self.env.process(self.life(c, delay))
+            if plan.arrivals[p] > 0:
+                self.env.process(self.arrivals(p))
+
+    def new_customer(self, key: int, persona: int, name: str) -> Customer:
+        c = Customer(key, persona, name, self.plan.expectation[persona], self.plan.size)
+        self.customers.append(c)
+        return c
+
+    def uniform(self, c: Customer) -> float:
+        c.state = s = (c.state * streams.LCG_A + streams.LCG_C) & MASK
+        return ((s >> 11) + 0.5) * TO_UNIT
+
+    def arrivals(self, p: int):
+        """New customers of one persona: a Poisson process at its own rate."""
+        plan = self.plan
+        stream = streams.Stream(streams.derive(self.key, plan.persona_salts[p], ARRIVAL))
+        mean_gap = 1.0 / plan.arrivals[p]
+        n = 0
+        while True:
+            yield self.env.timeout(stream.exponential(mean_gap))
+            key = streams.derive(self.key, plan.persona_salts[p], ARRIVAL, n)
+            c = self.new_customer(key, p, f"{plan.persona_ids[p]}-new{n}")
+            n += 1
+            self.env.process(self.life(c, 0.0))
+
+    # ---- a customer's life ------------------------------------------------------------
+    def life(self, c: Customer, delay: float):
+        plan = self.plan
+        env = self.env
+        tally = self.tally
+        p = c.persona
+        gap_mean = plan.visit_gap[p]
+        if delay > 0:
+            yield env.timeout(delay)
+        while True:
+            s = c.state
+            a, k = JUMPS[JOURNEY_SLOTS - 1]
+            c.state = (s * a + k) & MASK
+            result = yield from self.journey(c, s)
+            if result is None:
+                return
+            remembered, completed, walked_out, peak_t, trough_t = result
+            noise = 0.0
+            if plan.noise:
+                u1 = _slot(s, NOISE_1)
+                u2 = _slot(s, NOISE_2)
+                noise = plan.noise * math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
+            satisfaction = 7.0 + 1.5 * remembered + noise
+            satisfaction = (
+                0.0 if satisfaction < 0.0 else 10.0 if satisfaction > 10.0 else satisfaction
+            )
+            if c.journeys:
+                c.level += plan.smoothing * (satisfaction - c.level)
+            else:
+                c.level = satisfaction
+            c.journeys += 1
+            tally.journeys += 1
+            if completed:
+                tally.completed += 1
+                tally.revenue += plan.spend[p]
+            if walked_out:
+                tally.abandoned += 1
+            tally.peak[peak_t] += 1
+            tally.trough[trough_t] += 1
+            if not gap_mean:
+                return
+            gap = -gap_mean * math.log(_slot(s, GAP))
+            stay = self.monthly_stay(c.level, p)
+            if stay <= 0.0:
+                churn_after = 0.0
+            elif stay >= 1.0:
+                churn_after = math.inf
+            else:
+                churn_after = math.log(_slot(s, CHURN)) / (math.log(stay) / MONTH_MINUTES)
+            if c.level >= PROMOTER and plan.referral_rate > 0:
+                self.refer(c, _slot_bits(s, REFERRALS), min(gap, churn_after))
+            if churn_after < gap:
+                yield env.timeout(churn_after)
+                c.active = False
+                return
+            yield env.timeout(gap)
+
+    def monthly_stay(self, level: float, p: int) -> float:
+        lo = self.plan.loyalty
+        r = lo.retention_floor + (lo.retention_cap - lo.retention_floor) / (
+            1.0 + math.exp(-lo.retention_slope * (level - lo.retention_midpoint))
+        )
+        return r * (1.0 - lo.price_churn * self.plan.price_sensitivity[p])
+
+    def refer(self, c: Customer, seed: int, window: float) -> None:
+        """A promoter's referrals over the coming window: a Poisson process."""
+        stream = streams.Stream(streams.derive(c.key, REFERRAL, seed))
+        mean = 1.0 / self.plan.referral_rate
+        t = stream.exponential(mean)
+        while t < window:
+            key = streams.derive(c.key, REFERRAL, c.referrals)
+            friend = self.new_customer(key, c.persona, f"{c.name}-ref{c.referrals}")
+            c.referrals += 1
+            self.tally.referrals += 1
+            self.env.process(self.life(friend, t))
+            t += stream.exponential(mean)
+
+    # ---- one journey --------------------------------------------------------------------
+    def journey(self, c: Customer, own: int):
+        """Walk the flow from the start; returns (R, completed, walked out, peak, trough)."""
+        plan = self.plan
+        env = self.env
+        tally = self.tally
+        p = c.persona
+        route = plan.routes[p]
+        expect = c.expect
+        channel = plan.channel_term[p]
+        k = plan.size
+        end = k
+        tol = plan.tolerance
+        a = plan.curvature
+        lam = plan.negativity
+        sink = self.sink
+        learning = plan.adaptation > 0
+        seen: dict[int, float] | None = {} if learning else None
+        occurred: dict[int, float] | None = None
+        n = 0
+        total = 0.0
+        high = -math.inf
+        low = math.inf
+        last = 0.0
+        peak = 0.0
+        high_t = low_t = 0
+        walked_out = False
+
+        cum, targets = route[k]
+        u = _slot(own, START_ROUTE) if len(targets) > 1 else 0.0
+        i = 0
+        while u >= cum[i]:
+            i += 1
+        t = targets[i]
+        while t < end:
+            s = c.tp_states[t]
+            if not s:
+                s = streams.derive(self.touchpoint_keys[t], c.key)
+            ja, jc = self.visit_jump[t]
+            c.tp_states[t] = (s * ja + jc) & MASK
+            wait = 0.0
+            arrived = env.now
+            resource = self.resources[t]
+            if resource is not None:
+                request = resource.request()
+                if not request.triggered:
+                    patience = plan.patience[p]
+                    if patience < math.inf:
+                        yield request | env.timeout(patience)
+                        if not request.triggered:
+                            request.cancel()
+                            walked_out = True
+                    else:
+                        yield request
+                wait = env.now - arrived
+                tally.wait_sum[t] += wait
+                if not walked_out:
+                    service = draw(plan.service[t], _slot(s, 3), _slot(s, 4))
+                    yield env.timeout(service if service > 0.0 else 0.0)
+                    resource.release(request)
+            if walked_out:
+                x = plan.walkout_x[t]
+                tally.walkouts[t] += 1
+                fired: tuple[str, ...] = ()
+            else:
+                perf = plan.performance[t]
+                code = perf[0]
+                if code == CONSTANT:
+                    performance = perf[1] * perf[4] + perf[5]
+                elif code == NORMAL:
+                    u1 = _slot(s, 1)
+                    u2 = _slot(s, 2)
+                    z = math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
+                    performance = (perf[1] + perf[2] * z) * perf[4] + perf[5]
+                else:
+                    performance = draw(perf, _slot(s, 1), _slot(s, 2))
+                if performance < 1.0:
+                    performance = 1.0
+                elif performance > 5.0:
+                    performance = 5.0
+                d = performance - expect[t] + channel[t]
+                max_wait = plan.max_wait[t]
+                if max_wait and wait > max_wait:
+                    over = (wait - max_wait) / max_wait
+                    d -= plan.wait_sensitivity * (over if over < 3.0 else 3.0)
+                if d > tol:
+                    v = (d - tol) ** a
+                elif d < -tol:
+                    v = -lam * (-d - tol) ** a
+                else:
+                    v = 0.0
+                x = plan.weight[t] * v
+                if occurred:
+                    for slot, chance, gid in plan.recoveries[t]:
+                        hurt = occurred.get(gid)
+                        if hurt and _slot(s, slot) < chance:
+                            x -= plan.recovery * hurt
+                            occurred[gid] = 0.0
+                fired = ()
+                for slot, chance, gain, disappoints, gid in plan.events[t]:
+                    if _slot(s, slot) < chance:
+                        x += gain
+                        if disappoints:
+                            if occurred is None:
+                                occurred = {}
+                            occurred[gid] = gain
+                        if sink is not None:
+                            fired += (plan.event_names[gid],)
+                if seen is not None:
+                    seen[t] = performance
+            tally.visits[t] += 1
+            tally.x_sum[t] += x
+            if sink is not None:
+                sink(
+                    (
+                        c.name,
+                        plan.persona_ids[p],
+                        c.journeys + 1,
+                        plan.touchpoint_ids[t],
+                        arrived,
+                        wait,
+                        x,
+                        fired,
+                    )
+                )
+            n += 1
+            total += x
+            last = x
+            if x > high:
+                high, high_t = x, t
+            if x < low:
+                low, low_t = x, t
+            if x * x >= peak * peak:
+                peak = x
+            if walked_out:
+                t = k + 1
+                break
+            cum, targets = route[t]
+            if len(targets) > 1:
+                u = _slot(s, ROUTE_SLOT)
+                i = 0
+                while u >= cum[i]:
+                    i += 1
+                t = targets[i]
+            else:
+                t = targets[0]
+        if seen:
+            if expect is plan.expectation[p]:
+                expect = c.expect = list(expect)
+            rate = plan.adaptation
+            for tp, performance in seen.items():
+                expect[tp] += rate * (performance - expect[tp])
+        rule = plan.memory
+        if n == 0:
+            remembered = 0.0
+        elif rule == "blend":
+            remembered = 0.25 * (
+                (high if high > 0 else 0.0) + (low if low < 0 else 0.0) + last + total / n
+            )
+        elif rule == "peak_end":
+            remembered = (peak + last) / 2
+        else:
+            remembered = total / n
+        return remembered, t == end, walked_out, high_t, low_t
+
+    # ---- the end ---------------------------------------------------------------------------
+    def run(self) -> dict[str, Any]:
+        self.start()
+        self.env.run(until=self.plan.horizon)
+        return self.summary()
+
+    def summary(self) -> dict[str, Any]:
+        plan = self.plan
+        tally = self.tally
+        active = [c.level for c in self.customers if c.active]
+        initial = [c for c in self.customers if c.initial]
+        can_churn = any(plan.visit_gap[c.persona] for c in initial)
+        journeys = tally.journeys
+        n_active = len(active)
+        promoters = sum(1 for x in active if x >= PROMOTER)
+        detractors = sum(1 for x in active if x < DETRACTOR)
+        metrics = {
+            "journeys": float(journeys),
+            "completion": tally.completed / journeys if journeys else None,
+            "abandonment": tally.abandoned / journeys if journeys else None,
+            "satisfaction": sum(active) / n_active if n_active else None,
+            "nps": 100.0 * (promoters - detractors) / n_active if n_active else None,
+            "promoters": promoters / n_active if n_active else None,
+            "detractors": detractors / n_active if n_active else None,
+            "retention": (
+                sum(1 for c in initial if c.active) / len(initial)
+                if initial and can_churn
+                else None
+            ),
+            "active": float(n_active),
+            "revenue": tally.revenue,
+            "referrals": float(tally.referrals),
+        }
+        touchpoints = {}
+        for t, tp_id in enumerate(plan.touchpoint_ids):
+            visits = tally.visits[t]
+            entry: dict[str, float | None] = {"visits": float(visits)}
+            if plan.capacity[t]:
+                entry["wait_mean"] = tally.wait_sum[t] / visits if visits else None
+            entry["abandon_rate"] = tally.walkouts[t] / visits if visits else 0.0
+            entry["experience_mean"] = tally.x_sum[t] / visits if visits else None
+            entry["peak_share"] = tally.peak[t] / journeys if journeys else 0.0
+            entry["trough_share"] = tally.trough[t] / journeys if journeys else 0.0
+            touchpoints[tp_id] = entry
+        return {"metrics": metrics, "touchpoints": touchpoints}
+
+
+def _slot(state: int, slot: int) -> float:
+    """The uniform in (0, 1) at a slot of a block that starts at `state`."""
+    a, c = JUMPS[slot]
+    return ((((state * a + c) & MASK) >> 11) + 0.5) * TO_UNIT
+
+
+def _slot_bits(state: int, slot: int) -> int:
+    a, c = JUMPS[slot]
+    return (state * a + c) & MASK
+
+
+def run_replication(plan: Plan, key: int, sink: EventSink | None = None) -> dict[str, Any]:
+    return Simulation(plan, key, sink).run()

@@ -1,0 +1,271 @@
+"""Compile a journey into a plan: integer ids, flat lists, precomputed constants.
+
+The engine's hot path reads lists by index instead of the model's names and dicts:
+per-persona cumulative routing tables, per-(persona, touchpoint) expectations and
+channel terms, and each event's remembered value already weighted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .. import graph as journey_graph
+from ..model import Distribution, Journey
+from . import streams
+from .experience import value
+
+CONSTANT, NORMAL, EXP, UNIFORM, TRIANGULAR, LOGNORMAL = range(6)
+_CODES = {
+    "constant": CONSTANT,
+    "normal": NORMAL,
+    "exp": EXP,
+    "uniform": UNIFORM,
+    "triangular": TRIANGULAR,
+    "lognormal": LOGNORMAL,
+}
+ROUTE_SLOT, PERF_SLOTS, SERVICE_SLOTS, FIRST_EVENT_SLOT = 0, (1, 2), (3, 4), 5
+
+Sampler = tuple[int, float, float, float, float, float]  # code, p0, p1, p2, scale, offset
+
+
+def sampler(dist: Distribution) -> Sampler:
+    """A distribution as a flat tuple; lognormal's (mean, sd) become (mu, sigma)."""
+    code = _CODES[dist.kind]
+    p = [*dist.params, 0.0, 0.0][:3]
+    if code == LOGNORMAL:
+        mean, sd = p[0], p[1]
+        sigma2 = math.log(1 + (sd / mean) ** 2)
+        p = [math.log(mean) - sigma2 / 2, math.sqrt(sigma2), 0.0]
+    return (code, p[0], p[1], p[2], dist.scale, dist.offset)
+
+
+def draw(s: Sampler, u1: float, u2: float) -> float:
+    """One draw of a distribution from two uniforms (always two, for stable streams)."""
+    code, p0, p1, p2, scale, offset = s
+    if code == CONSTANT:
+        x = p0
+    elif code == NORMAL:
+        x = p0 + p1 * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+    elif code == EXP:
+        x = -p0 * math.log(u1)
+    elif code == UNIFORM:
+        x = p0 + (p1 - p0) * u1
+    elif code == TRIANGULAR:
+        lo, mode, hi = p0, p1, p2
+        if hi == lo:
+            x = lo
+        else:
+            cut = (mode - lo) / (hi - lo)
+            if u1 < cut:
+                x = lo + math.sqrt(u1 * (hi - lo) * (mode - lo))
+            else:
+                x = hi - math.sqrt((1 - u1) * (hi - lo) * (hi - mode))
+    else:
+        x = math.exp(p0 + p1 * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2))
+    return scale * x + offset
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Slot numbers per touchpoint, shared by the baseline and every scenario (CRN)."""
+
+    events: dict[str, dict[str, int]]
+    recoveries: dict[str, dict[str, int]]
+    size: dict[str, int]
+
+    @staticmethod
+    def of(journeys: list[Journey]) -> Layout:
+        events: dict[str, dict[str, int]] = {}
+        recoveries: dict[str, dict[str, int]] = {}
+        for journey in journeys:
+            for tp in journey.touchpoints:
+                ev = events.setdefault(tp.id, {})
+                for e in tp.events:
+                    ev.setdefault(e.id, len(ev))
+                rec = recoveries.setdefault(tp.id, {})
+                for r in tp.recovers:
+                    for target in r.targets:
+                        rec.setdefault(".".join(target), len(rec))
+        size = {t: FIRST_EVENT_SLOT + len(events[t]) + len(recoveries[t]) for t in events}
+        return Layout(events, recoveries, size)
+
+
+@dataclass
+class Plan:
+    """Everything the engine reads, by integer id. Touchpoints 0..K-1, END = K, EXIT = K+1."""
+
+    title: str
+    horizon: float
+    customers: int
+    touchpoint_ids: list[str]
+    capacity: list[int]
+    weight: list[float]
+    max_wait: list[float]
+    performance: list[Sampler]
+    service: list[Sampler | None]
+    events: list[list[tuple[int, float, float, int, int]]]  # slot, chance, x, is_dis, gid
+    event_names: list[str]  # by gid, "touchpoint.event"
+    recoveries: list[list[tuple[int, float, int]]]  # slot, chance, target gid
+    slots: list[int]
+    salts: list[int]
+    persona_ids: list[str]
+    persona_share: list[float]
+    spend: list[float]
+    visit_gap: list[float]  # 0: one journey
+    arrivals: list[float]  # per minute; 0: none
+    patience: list[float]  # inf: never walks out
+    price_sensitivity: list[float]
+    persona_salts: list[int]
+    expectation: list[list[float]]  # [persona][touchpoint]
+    base_expectation: list[list[float]]
+    channel_term: list[list[float]]
+    routes: list[list[tuple[list[float], list[int]]]]  # [persona][node]; node K = start
+    memory: str
+    negativity: float
+    curvature: float
+    tolerance: float
+    wait_sensitivity: float
+    recovery: float
+    noise: float
+    smoothing: float
+    adaptation: float
+    referral_rate: float  # per minute
+    walkout_x: list[float]
+    loyalty: object
+
+    @property
+    def size(self) -> int:
+        return len(self.touchpoint_ids)
+
+    @property
+    def has_queues(self) -> bool:
+        return any(self.capacity)
+
+
+def compile_plan(journey: Journey, layout: Layout | None = None) -> Plan:
+    layout = layout or Layout.of([journey])
+    lo = journey.loyalty
+    tps = journey.touchpoints
+    index = {t.id: i for i, t in enumerate(tps)}
+    k = len(tps)
+    node_index = {**index, "end": k, "exit": k + 1, "start": k}
+
+    def v(d: float) -> float:
+        return value(d, lo.curvature, lo.negativity)
+
+    event_gid: dict[tuple[str, str], int] = {}
+    event_names: list[str] = []
+    for tp in tps:
+        for e in tp.events:
+            event_gid[(tp.id, e.id)] = len(event_names)
+            event_names.append(f"{tp.id}.{e.id}")
+    events, recoveries = [], []
+    from ..checks import resolve_recovery
+
+    for tp in tps:
+        ev_slots = layout.events[tp.id]
+        events.append(
+            [
+                (
+                    FIRST_EVENT_SLOT + ev_slots[e.id],
+                    e.chance,
+                    tp.weight * v(e.impact),
+                    1 if e.kind == "disappointer" else 0,
+                    event_gid[(tp.id, e.id)],
+                )
+                for e in tp.events
+            ]
+        )
+        base = FIRST_EVENT_SLOT + len(ev_slots)
+        rec_slots = layout.recoveries[tp.id]
+        recs = []
+        for r in tp.recovers:
+            for target in r.targets:
+                resolved = resolve_recovery(journey, target)
+                if resolved is not None:
+                    recs.append((base + rec_slots[".".join(target)], r.chance, event_gid[resolved]))
+        recoveries.append(recs)
+
+    personas = journey.personas
+    channels_preferred = {c for p in personas for c in p.prefers}
+    table = journey_graph.routing(journey)
+    routes = []
+    for p in personas:
+        per_node: list[tuple[list[float], list[int]]] = [([], []) for _ in range(k + 1)]
+        for source, split in table[p.id].items():
+            targets, cum, total = [], [], 0.0
+            for target, prob in split.items():
+                if prob <= 0:
+                    continue
+                total += prob
+                targets.append(node_index[target])
+                cum.append(total)
+            if cum:
+                cum[-1] = 2.0  # absorbs rounding: the last edge takes what is left
+            per_node[node_index[source]] = (cum, targets)
+        routes.append(per_node)
+
+    expectation = [[t.expect + p.expects for t in tps] for p in personas]
+    channel_term = [
+        [
+            -lo.channel_penalty
+            if p.prefers and t.channel not in p.prefers and t.channel in channels_preferred
+            else 0.0
+            for t in tps
+        ]
+        for p in personas
+    ]
+    walkout_d = -2.0
+    tol = lo.tolerance
+    walk = v(walkout_d + tol if walkout_d < -tol else 0.0)
+    return Plan(
+        title=journey.title,
+        horizon=journey.horizon,
+        customers=int(journey.customers),
+        touchpoint_ids=[t.id for t in tps],
+        capacity=[int(t.capacity or 0) for t in tps],
+        weight=[t.weight for t in tps],
+        max_wait=[t.max_wait or 0.0 for t in tps],
+        performance=[sampler(t.performance) for t in tps],
+        service=[sampler(t.service) if t.service else None for t in tps],
+        events=events,
+        event_names=event_names,
+        recoveries=recoveries,
+        slots=[layout.size[t.id] for t in tps],
+        salts=[streams.salt("touchpoint:" + t.id) for t in tps],
+        persona_ids=[p.id for p in personas],
+        persona_share=[p.share or 0.0 for p in personas],
+        spend=[p.spend for p in personas],
+        visit_gap=[p.visit_gap or 0.0 for p in personas],
+        arrivals=[p.arrivals or 0.0 for p in personas],
+        patience=[p.patience if p.patience is not None else math.inf for p in personas],
+        price_sensitivity=[p.price_sensitivity for p in personas],
+        persona_salts=[streams.salt("persona:" + p.id) for p in personas],
+        expectation=expectation,
+        base_expectation=[list(row) for row in expectation],
+        channel_term=channel_term,
+        routes=routes,
+        memory=lo.memory,
+        negativity=lo.negativity,
+        curvature=lo.curvature,
+        tolerance=lo.tolerance,
+        wait_sensitivity=lo.wait_sensitivity,
+        recovery=lo.recovery,
+        noise=lo.noise,
+        smoothing=lo.smoothing,
+        adaptation=lo.adaptation,
+        referral_rate=lo.referral / (30 * 24 * 60.0),
+        walkout_x=[t.weight * walk for t in tps],
+        loyalty=lo,
+    )
+
+
+def initial_counts(total: int, shares: list[float]) -> list[int]:
+    """Split the time-0 customers by share, largest remainder first, summing to `total`."""
+    raw = [total * s for s in shares]
+    counts = [math.floor(x) for x in raw]
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - counts[i]), i))
+    for i in order[: total - sum(counts)]:
+        counts[i] += 1
+    return counts

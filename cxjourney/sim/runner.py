@@ -1,0 +1,248 @@
+"""Replications × scenarios: seeding, common random numbers, workers, summaries.
+
+Replication k of every scenario uses the same key (spawned from one SeedSequence),
+so scenarios see the same customers and draws wherever they do not change them and
+differences are paired. Work is split into (scenario, replication) tasks whose
+results are assembled in a fixed order, so any number of workers gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..model import Journey
+from ..scenarios import apply
+from . import engine, stats, streams
+from .plan import Layout, Plan, compile_plan
+
+METRICS = (
+    "journeys",
+    "completion",
+    "abandonment",
+    "satisfaction",
+    "nps",
+    "promoters",
+    "detractors",
+    "retention",
+    "active",
+    "revenue",
+    "referrals",
+)
+EVENT_COLUMNS = (
+    "scenario",
+    "replication",
+    "customer",
+    "persona",
+    "journey",
+    "touchpoint",
+    "arrival_min",
+    "wait_min",
+    "moment",
+    "delighters",
+    "disappointers",
+)
+
+Progress = Callable[[int], None]
+
+
+def variants(journey: Journey, scenario_ids: list[str] | None) -> list[tuple[str, Journey, float]]:
+    """(id, journey, cost) for the baseline and each chosen scenario, in file order."""
+    chosen = [s for s in journey.scenarios if scenario_ids is None or s.id in scenario_ids]
+    out = [("baseline", replace(journey, scenarios=()), 0.0)]
+    out += [(s.id, apply(journey, s), s.cost) for s in chosen]
+    return out
+
+
+def plans_for(journeys: list[Journey]) -> list[Plan]:
+    layout = Layout.of(journeys)
+    return [compile_plan(j, layout) for j in journeys]
+
+
+_WORKER_PLANS: list[Plan] = []
+
+
+def _init_worker(plans: list[Plan]) -> None:
+    global _WORKER_PLANS
+    _WORKER_PLANS = plans
+
+
+def _run_task(task: tuple[int, int, int, str, str | None]) -> dict[str, Any]:
+    variant, rep, key, name, events_dir = task
+    plan = _WORKER_PLANS[variant]
+    if events_dir is None:
+        return engine.run_replication(plan, key)
+    path = Path(events_dir) / f"{variant:04d}-{rep:06d}.csv"
+    dispositions = _dispositions(plan)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+
+        def sink(row: tuple[Any, ...]) -> None:
+            customer, persona, number, tp, arrival, wait, x, fired = row
+            delights = [f for f in fired if dispositions[f] == "delighter"]
+            disappoints = [f for f in fired if dispositions[f] == "disappointer"]
+            writer.writerow(
+                (
+                    name,
+                    rep + 1,
+                    customer,
+                    persona,
+                    number,
+                    tp,
+                    f"{arrival:.4f}",
+                    f"{wait:.4f}",
+                    f"{x:.6f}",
+                    ";".join(delights),
+                    ";".join(disappoints),
+                )
+            )
+
+        return engine.run_replication(plan, key, sink)
+
+
+def _dispositions(plan: Plan) -> dict[str, str]:
+    out = {}
+    for events in plan.events:
+        for _, _, _, disappoints, gid in events:
+            out[plan.event_names[gid]] = "disappointer" if disappoints else "delighter"
+    return out
+
+
+def run_tasks(
+    plans: list[Plan],
+    names: list[str],
+    keys: list[int],
+    *,
+    workers: int = 1,
+    progress: Progress | None = None,
+    events_dir: str | None = None,
+) -> list[list[dict[str, Any]]]:
+    """results[variant][replication], whatever the number of workers."""
+    tasks = [
+        (v, r, key, names[v], events_dir) for r, key in enumerate(keys) for v in range(len(plans))
+    ]
+    results: dict[tuple[int, int], dict[str, Any]] = {}
+    if workers <= 1 or len(tasks) == 1:
+        _init_worker(plans)
+        for task in tasks:
+            results[(task[0], task[1])] = _run_task(task)
+            if progress:
+                progress(1)
+    else:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(plans,)
+        ) as pool:
+            for task, result in zip(tasks, pool.map(_run_task, tasks), strict=True):
+                results[(task[0], task[1])] = result
+                if progress:
+                    progress(1)
+    return [[results[(v, r)] for r in range(len(keys))] for v in range(len(plans))]
+
+
+def simulate(
+    journey: Journey,
+    *,
+    seed: int = 1,
+    replications: int = 10,
+    scenarios: list[str] | None = None,
+    horizon: float | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+    events: str | Path | None = None,
+) -> dict[str, Any]:
+    """Run the baseline and scenarios; return the results contract of MODEL.md."""
+    if horizon is not None:
+        journey = replace(journey, horizon=horizon)
+    chosen = variants(journey, scenarios)
+    names = [name for name, _, _ in chosen]
+    plans = plans_for([j for _, j, _ in chosen])
+    keys = streams.replication_keys(seed, replications)
+    events_dir = tempfile.mkdtemp(prefix="cxjourney-events-") if events else None
+    try:
+        runs = run_tasks(
+            plans, names, keys, workers=workers, progress=progress, events_dir=events_dir
+        )
+        if events and events_dir:
+            _merge_events(events_dir, Path(events))
+    finally:
+        if events_dir:
+            shutil.rmtree(events_dir, ignore_errors=True)
+    return summarise(journey, seed, chosen, runs)
+
+
+def _merge_events(events_dir: str, target: Path) -> None:
+    """Concatenate the per-task logs in task order, then rename into place atomically."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerow(EVENT_COLUMNS)
+            for part in sorted(Path(events_dir).iterdir()):
+                with part.open(encoding="utf-8") as handle:
+                    shutil.copyfileobj(handle, out)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def summarise(
+    journey: Journey,
+    seed: int,
+    chosen: list[tuple[str, Journey, float]],
+    runs: list[list[dict[str, Any]]],
+) -> dict[str, Any]:
+    horizon_days = journey.horizon / (24 * 60)
+    out: dict[str, Any] = {
+        "journey": journey.title,
+        "seed": seed,
+        "replications": len(runs[0]),
+        "horizon_days": int(horizon_days) if horizon_days.is_integer() else horizon_days,
+        "scenarios": {},
+    }
+    base_runs = runs[0]
+    for (name, _, cost), reps in zip(chosen, runs, strict=True):
+        entry: dict[str, Any] = {
+            "metrics": {m: stats.interval([r["metrics"][m] for r in reps]) for m in METRICS},
+            "touchpoints": _touchpoints(reps),
+        }
+        if name != "baseline":
+            entry["cost"] = cost
+            entry["delta"] = {
+                m: stats.interval(
+                    stats.paired(
+                        [r["metrics"][m] for r in base_runs], [r["metrics"][m] for r in reps]
+                    )
+                )
+                for m in METRICS
+            }
+            gains = stats.paired(
+                [r["metrics"]["revenue"] for r in base_runs],
+                [r["metrics"]["revenue"] for r in reps],
+            )
+            entry["roi"] = (
+                stats.interval([(g - cost) / cost for g in gains if g is not None])
+                if cost > 0
+                else {"mean": None, "low": None, "high": None}
+            )
+        out["scenarios"][name] = entry
+    return out
+
+
+def _touchpoints(reps: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
+    out: dict[str, dict[str, float | None]] = {}
+    for tp_id, first in reps[0]["touchpoints"].items():
+        entry: dict[str, float | None] = {}
+        for key in first:
+            values = [r["touchpoints"][tp_id][key] for r in reps]
+            xs = [v for v in values if v is not None]
+            entry[key] = sum(xs) / len(xs) if xs else None
+        out[tp_id] = entry
+    return out

@@ -1,0 +1,46 @@
+"""Summaries across replications: means and Student-t 95% confidence intervals."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from statistics import NormalDist
+
+# Two-sided 95% quantiles of Student's t, df = 1..30 (exact to 3 decimals).
+_T95 = [
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+]  # fmt: skip
+
+
+def t_quantile_95(df: int) -> float:
+    """t_{0.975, df}; beyond the table, the Cornish-Fisher expansion (error < 1e-4)."""
+    if df < 1:
+        return math.nan
+    if df <= len(_T95):
+        return _T95[df - 1]
+    z = NormalDist().inv_cdf(0.975)
+    g1 = (z**3 + z) / 4
+    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
+    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
+    return z + g1 / df + g2 / df**2 + g3 / df**3
+
+
+def interval(values: Sequence[float | None]) -> dict[str, float | None]:
+    """Mean and 95% interval; None where no replication had a value."""
+    xs = [v for v in values if v is not None and math.isfinite(v)]
+    if not xs:
+        return {"mean": None, "low": None, "high": None}
+    n = len(xs)
+    mean = math.fsum(xs) / n
+    if n < 2:
+        return {"mean": mean, "low": mean, "high": mean}
+    var = math.fsum((x - mean) ** 2 for x in xs) / (n - 1)
+    half = t_quantile_95(n - 1) * math.sqrt(var / n)
+    return {"mean": mean, "low": mean - half, "high": mean + half}
+
+
+def paired(base: Sequence[float | None], other: Sequence[float | None]) -> list[float | None]:
+    """Per-replication differences (common random numbers make them paired)."""
+    return [None if a is None or b is None else b - a for a, b in zip(base, other, strict=True)]
