@@ -8,6 +8,7 @@ so one run reports each broken line once without a cascade of follow-on errors.
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -63,15 +64,52 @@ def grammar_text() -> str:
     return source_tree.read_text(encoding="utf-8")
 
 
+class _GluedKeyword(Exception):
+    """A keyword followed by more letters (`expectt`) where only keywords may stand."""
+
+    def __init__(self, token: Token, word: str) -> None:
+        super().__init__(word)
+        self.token = token
+        self.word = word
+
+
+_source: list[str] = [""]  # the text being lexed, for the keyword callback
+_WORD = re.compile(r"[A-Za-z0-9_]*")
+
+
+def _keyword_callback(token: Token) -> Token:
+    """Where no name may stand, Lark would lex `expectt` as `expect` + `t`; refuse that."""
+    text = _source[0]
+    end = token.end_pos
+    if end is not None and end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        match = _WORD.match(text, end)
+        raise _GluedKeyword(token, str(token) + (match.group(0) if match else ""))
+    return token
+
+
+def _options() -> dict[str, object]:
+    return {
+        "parser": "lalr",
+        "lexer": "contextual",
+        "propagate_positions": True,
+        "maybe_placeholders": False,
+    }
+
+
+@functools.cache
+def keywords() -> frozenset[str]:
+    probe = Lark(grammar_text(), **_options())
+    return frozenset(
+        t.name
+        for t in probe.terminals
+        if t.pattern.type == "str" and t.pattern.value.isidentifier()
+    )
+
+
 @functools.cache
 def parser() -> Lark:
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=False,
-    )
+    callbacks = dict.fromkeys(keywords(), _keyword_callback)
+    return Lark(grammar_text(), lexer_callbacks=callbacks, **_options())
 
 
 def decode(data: bytes, reporter: Reporter) -> str | None:
@@ -107,8 +145,19 @@ def parse(text: str, reporter: Reporter, blanked: list[str] | None = None) -> Tr
         source = "\n".join(lines)
         if not source.endswith("\n"):
             source += "\n"
+        _source[0] = source
         try:
             return parser().parse(source)
+        except _GluedKeyword as glued:
+            token = glued.token
+            words = sorted(_keyword(t) for t in keywords())
+            reporter.error(
+                Span(token.line or 1, token.column or 1),
+                f"unknown keyword '{glued.word}'",
+                did_you_mean(glued.word, words),
+            )
+            if not _blank(lines, token.line or 1, blanked):
+                return None
         except UnexpectedInput as err:
             line = _report(err, lines, reporter)
             if line is None or not _blank(lines, line, blanked):
@@ -136,6 +185,14 @@ def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int |
     assert isinstance(err, UnexpectedToken)
     token = err.token
     line, column = token.line or last_line, token.column or 1
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    if _code(text[: column - 1]).rstrip().endswith("{") and token.type not in ("_NL", "RBRACE"):
+        reporter.error(
+            Span(line, column),
+            "'{' must end its line",
+            "put each statement of the block on a line of its own, and '}' on its own line",
+        )
+        return line
     message, hint = _describe_token_error(token, set(err.expected or ()))
     reporter.error(Span(line, column), message, hint)
     return line

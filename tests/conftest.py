@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cxjourney import load
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC_EXAMPLES = ROOT.parent / "shared" / "spec" / "examples"
+JOURNEYS = ROOT / "journeys"
+
+
+def load_text(text: str, tmp_path: Path | None = None, name: str = "test.journey"):
+    """Load a journey from text (dedented) as a file would be."""
+    text = textwrap.dedent(text).lstrip("\n")
+    if tmp_path is None:
+        return load("-", data=text.encode("utf-8"), name=name)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load(str(path))
+
+
+def errors(text: str, tmp_path: Path | None = None) -> list[tuple[int, int, str]]:
+    loaded = load_text(text, tmp_path)
+    return [(d.line, d.column, d.message) for d in loaded.diagnostics if d.severity == "error"]
+
+
+def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "cxjourney", *args],
+        input=input,
+        capture_output=True,
+        cwd=cwd or ROOT,
+        timeout=300,
+    )
+
+
+def template(line: str = "") -> str:
+    """A valid one-touchpoint journey with `line` (a journey-level statement) added."""
+    return (
+        'journey "T" {\n'
+        f"  {line}\n"
+        "  persona p {\n    share 100%\n  }\n"
+        "  stage s {\n    touchpoint t { }\n  }\n"
+        "}\n"
+    )
+
+
+MINIMAL = """\
+journey "Minimal" {
+  persona p {
+    share 100%
+  }
+  stage s {
+    touchpoint t { }
+  }
+}
+"""
+
+
+@pytest.fixture
+def minimal() -> str:
+    return MINIMAL
