@@ -65,3 +65,6 @@ journey "Minimal" {
 @pytest.fixture
 def minimal() -> str:
     return MINIMAL
+
+
+BASE_FOR_FUZZ = (SPEC_EXAMPLES / "coffee.journey").read_text(encoding="utf-8")

@@ -117,9 +117,7 @@ CASES = [
 @pytest.mark.parametrize(("line", "new", "at_line", "at_col", "fragment"), CASES)
 def test_rule(line: int, new: str, at_line: int, at_col: int, fragment: str) -> None:
     found = errors(variant(line, new))
-    assert any(
-        (ln, col) == (at_line, at_col) and fragment in msg for ln, col, msg in found
-    ), found
+    assert any((ln, col) == (at_line, at_col) and fragment in msg for ln, col, msg in found), found
 
 
 def test_every_problem_is_reported_and_sorted() -> None:
@@ -151,7 +149,9 @@ def test_did_you_mean_hints() -> None:
 
 
 def test_ambiguous_recovery_needs_touchpoint() -> None:
-    text = variant(19, "      recovers wrong chance 50%\n      disappointer wrong chance 1% impact -1")
+    text = variant(
+        19, "      recovers wrong chance 50%\n      disappointer wrong chance 1% impact -1"
+    )
     found = errors(text)
     assert any("names several disappointers" in m for _, _, m in found)
     fixed = text.replace("recovers wrong chance", "recovers t1.wrong chance")

@@ -33,9 +33,13 @@ accepts a diagram, and is lenient where Mermaid would fail but the meaning is cl
 In Markdown, fences follow CommonMark: three or more backticks or tildes, indented by at
 most three spaces, closed by a fence of the same character at least as long (an unclosed
 fence runs to the end, with a warning). The info string's first word must be
-``mermaid`` (or MyST's ``{mermaid}``, whose ``:option:`` lines are skipped); blocks
-holding other diagram types are ignored, as are fences inside HTML comments. Fences in
-block quotes, or in list items indented by four or more spaces, are not seen.
+``mermaid`` (any case, or MyST's ``{mermaid}``, whose ``:option:`` lines are skipped);
+its ``title="..."``, if any, is the title of last resort. ``<div class="mermaid">`` and
+``<pre class="mermaid">`` blocks (Jekyll-era pages) count too. Blocks holding other
+diagram types are ignored, as are fences inside HTML comments or inside a longer fence
+(a page showing Markdown source). Fences in block quotes, or in list items indented by
+four or more spaces, are not seen. One bad journey block makes ``parse_markdown`` raise;
+``MermaidError.diagrams`` still holds the journeys of the other blocks.
 
 ``to_journey`` writes sections as stages and tasks as touchpoints in the written order
 (no ``flow`` block), the score as ``delivers`` with ``expect 3``, and all the actors of
@@ -123,7 +127,7 @@ class MermaidIssue:
     line: int
     column: int
     message: str
-    severity: str  # "warning" | "error"
+    severity: Severity  # "warning" | "error"
 
     def __str__(self) -> str:
         return f"{self.line}:{self.column}: {self.severity}: {self.message}"
@@ -164,10 +168,9 @@ def parse_mermaid(text: str) -> tuple[MermaidDiagram, list[MermaidIssue]]:
     has lines that cannot be read.
     """
     issues: list[MermaidIssue] = []
-    lines = _split_lines(text)
-    reading = _DiagramReader(lines, issues).read()
+    reading = _DiagramReader(_split_lines(text), issues).read()
     if isinstance(reading, _NotJourney):
-        issues.append(_not_a_journey(reading, lines))
+        issues.append(_not_a_journey(reading))
     return _finish(reading, issues)
 
 
@@ -362,12 +365,13 @@ class _DiagramReader:
                     self._description_block(line, start, body)
                 else:
                     self._statement(line, start)
-        return self._diagram(journey_line.number, front_title)
+        return self._diagram(journey_line.number, column + 1, front_title)
 
-    def _diagram(self, line: int, front_title: str | None) -> MermaidDiagram:
+    def _diagram(self, line: int, column: int, front_title: str | None) -> MermaidDiagram:
         failed = _error_count(self.issues) > self.errors_before
         if not any(section.tasks for section in self.sections) and not failed:
-            self.error(line, 1, "the journey diagram has no tasks (lines like 'Make tea: 5: Me')")
+            message = "the journey diagram has no tasks (lines like 'Make tea: 5: Me')"
+            self.error(line, column, message)
         for section in self.sections:
             if not section.task_lines:
                 shown = f"section '{section.name}'" if section.name else "a section without name"
@@ -402,6 +406,8 @@ class _DiagramReader:
 
     def _blank_directives(self) -> None:
         """Blank ``%%{ ... }%%`` directives, which may span several lines."""
+        closes = [i for i, line in enumerate(self.lines) if "}%%" in line.text]
+        last_close = closes[-1] if closes else -1
         index = 0
         while index < len(self.lines):
             line = self.lines[index]
@@ -413,10 +419,8 @@ class _DiagramReader:
             if closing >= 0:
                 line.text = _blank(line.text, opening, closing + 3)
                 continue
-            end = next(
-                (j for j in range(index + 1, len(self.lines)) if "}%%" in self.lines[j].text),
-                None,
-            )
+            later = range(index + 1, last_close + 1)
+            end = next((j for j in later if "}%%" in self.lines[j].text), None)
             line.text = _blank(line.text, opening, len(line.text))
             if end is None:
                 self.warn(line.number, opening + 1, "the directive is not closed by '}%%'")
@@ -459,14 +463,14 @@ class _DiagramReader:
         elif _ACC_TITLE.match(text, start):
             pass
         elif keyword := _ACC_DESCR.match(text, start):
-            self.description = _decode(text[keyword.end() : end].strip()) or None
+            self.description = _decode(text[keyword.end() : end]).strip() or None
         elif text[start:end].lower() == "journey":
             self.error(line.number, start + 1, "a second 'journey' header: one diagram at a time")
         else:
             self._task(line, start, end)
 
     def _title(self, line: _Line, start: int, end: int) -> None:
-        value = _decode(line.text[start : _spaced_comment(line.text, start, end)].strip())
+        value = _decode(line.text[start : _spaced_comment(line.text, start, end)]).strip()
         if not value:
             self.warn(line.number, start + 1, "an empty title is ignored")
             return
@@ -475,7 +479,7 @@ class _DiagramReader:
         self.title = value
 
     def _section(self, line: _Line, start: int, end: int) -> None:
-        value = _decode(line.text[start : _spaced_comment(line.text, start, end)].strip())
+        value = _decode(line.text[start : _spaced_comment(line.text, start, end)]).strip()
         if not value:
             self.warn(line.number, start + 1, "a section without a name")
         elif _LOOKS_LIKE_TASK.search(value):
@@ -506,7 +510,7 @@ class _DiagramReader:
                 return
             current, position = following, 0
         text = " ".join(part.strip() for part in parts if part.strip())
-        self.description = _decode(text) or None
+        self.description = _decode(text).strip() or None
 
     def _task(self, line: _Line, start: int, end: int) -> None:
         text, number = line.text, line.number
@@ -523,7 +527,7 @@ class _DiagramReader:
                 f"cannot read '{shown}' as a task: expected 'Task name: score: actors'",
             )
             return
-        name = _decode(text[start:colon].strip())
+        name = _decode(text[start:colon]).strip()
         data_end = _comment(text, colon + 1, end)
         fields = _fields(text, colon + 1, data_end)
         score = self._score(number, fields[0])
@@ -534,7 +538,7 @@ class _DiagramReader:
             return
         actors: tuple[str, ...] = ()
         if len(fields) > 1:
-            found = (_decode(actor.strip()) for actor in fields[1][1].split(","))
+            found = (_decode(actor).strip() for actor in fields[1][1].split(","))
             actors = tuple(dict.fromkeys(actor for actor in found if actor))
         if len(fields) > 2:
             self.warn(number, fields[2][0], "text after the actors is ignored")
@@ -565,7 +569,7 @@ class _DiagramReader:
         return clipped
 
 
-def _not_a_journey(reading: _NotJourney, lines: list[_Line]) -> MermaidIssue:
+def _not_a_journey(reading: _NotJourney) -> MermaidIssue:
     if reading.word is None:
         return MermaidIssue(reading.line, 1, "no diagram: the text is empty", "error")
     message = f"not a Mermaid journey diagram: it starts with '{_shorten(reading.word)}'"
@@ -637,13 +641,18 @@ def _has_score(text: str, start: int, end: int) -> bool:
 
 
 def _decode(text: str) -> str:
-    """Decode Mermaid's entity codes: ``#35;`` is ``#``, ``#quot;`` is ``"``."""
+    """Decode Mermaid's entity codes: ``#35;`` is ``#``, ``#quot;`` is ``"``.
+
+    Codes for control characters (``#10;``) become spaces: names stay on one line.
+    """
 
     def replace(match: re.Match[str]) -> str:
         code = match.group(1)
         entity = f"&#{code};" if code.isdigit() else f"&{code};"
         decoded = html.unescape(entity)
-        return match.group(0) if decoded == entity else decoded
+        if decoded == entity:
+            return match.group(0)
+        return "".join(" " if _is_control(char) else char for char in decoded)
 
     return _ENTITY.sub(replace, text) if "#" in text else text
 
@@ -860,8 +869,11 @@ def _touchpoint(task: MermaidTask, identifier: str, position: int) -> list[str]:
 def _label(text: str) -> str:
     """The text of a label: ``<br>`` and control characters become spaces."""
     text = _BREAK.sub(" ", text)
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
-    return text.strip()
+    return "".join(" " if _is_control(char) else char for char in text).strip()
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
 
 
 def _quote(text: str | None, fallback: str) -> str:

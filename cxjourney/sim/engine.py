@@ -16,11 +16,12 @@ import simpy
 
 from . import streams
 from .loyalty import DETRACTOR, MONTH_MINUTES, NEUTRAL, PROMOTER
-from .plan import CONSTANT, NORMAL, ROUTE_SLOT, Plan, draw
+from .plan import CONSTANT, NORMAL, ROUTE_SLOT, VISIT_SLOTS, Plan, draw
 
 MASK = streams.MASK
 TO_UNIT = streams.TO_UNIT
-JUMPS = streams.jumps(256)
+JUMPS = streams.jumps(16)
+VISIT_A, VISIT_C = JUMPS[VISIT_SLOTS - 1]
 TWO_PI = 2.0 * math.pi
 INITIAL, ARRIVAL, REFERRAL, CUSTOMER_STREAM = 1, 2, 3, 4
 # A customer's own stream: one block of slots per journey.
@@ -86,7 +87,6 @@ class Simulation:
         self.resources = [
             simpy.Resource(self.env, capacity=c) if c else None for c in plan.capacity
         ]
-        self.visit_jump = [JUMPS[s - 1] for s in plan.slots]
         self.touchpoint_keys = [streams.derive(key, s) for s in plan.salts]
 
     # ---- population -------------------------------------------------------------
@@ -245,8 +245,7 @@ class Simulation:
             s = c.tp_states[t]
             if not s:
                 s = streams.derive(self.touchpoint_keys[t], c.key)
-            ja, jc = self.visit_jump[t]
-            c.tp_states[t] = (s * ja + jc) & MASK
+            c.tp_states[t] = (s * VISIT_A + VISIT_C) & MASK
             wait = 0.0
             arrived = env.now
             resource = self.resources[t]
@@ -300,14 +299,14 @@ class Simulation:
                     v = 0.0
                 x = plan.weight[t] * v
                 if occurred:
-                    for slot, chance, gid in plan.recoveries[t]:
+                    for salt, chance, gid in plan.recoveries[t]:
                         hurt = occurred.get(gid)
-                        if hurt and _slot(s, slot) < chance:
+                        if hurt and _hashed(s, salt) < chance:
                             x -= plan.recovery * hurt
                             occurred[gid] = 0.0
                 fired = ()
-                for slot, chance, gain, disappoints, gid in plan.events[t]:
-                    if _slot(s, slot) < chance:
+                for salt, chance, gain, disappoints, gid in plan.events[t]:
+                    if _hashed(s, salt) < chance:
                         x += gain
                         if disappoints:
                             if occurred is None:
@@ -423,6 +422,13 @@ def _slot(state: int, slot: int) -> float:
     """The uniform in (0, 1) at a slot of a block that starts at `state`."""
     a, c = JUMPS[slot]
     return ((((state * a + c) & MASK) >> 11) + 0.5) * TO_UNIT
+
+
+def _hashed(state: int, salt: int) -> float:
+    """A uniform in (0, 1) for a named draw of the visit whose block starts at `state`."""
+    z = ((state ^ salt) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 31)) * 0x94D049BB133111EB) & MASK
+    return (((z ^ (z >> 29)) >> 11) + 0.5) * TO_UNIT
 
 
 def _slot_bits(state: int, slot: int) -> int:

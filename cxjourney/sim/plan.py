@@ -24,7 +24,7 @@ _CODES = {
     "triangular": TRIANGULAR,
     "lognormal": LOGNORMAL,
 }
-ROUTE_SLOT, PERF_SLOTS, SERVICE_SLOTS, FIRST_EVENT_SLOT = 0, (1, 2), (3, 4), 5
+ROUTE_SLOT, PERF_SLOTS, SERVICE_SLOTS, VISIT_SLOTS = 0, (1, 2), (3, 4), 5
 
 Sampler = tuple[int, float, float, float, float, float]  # code, p0, p1, p2, scale, offset
 
@@ -66,31 +66,6 @@ def draw(s: Sampler, u1: float, u2: float) -> float:
     return scale * x + offset
 
 
-@dataclass(frozen=True)
-class Layout:
-    """Slot numbers per touchpoint, shared by the baseline and every scenario (CRN)."""
-
-    events: dict[str, dict[str, int]]
-    recoveries: dict[str, dict[str, int]]
-    size: dict[str, int]
-
-    @staticmethod
-    def of(journeys: list[Journey]) -> Layout:
-        events: dict[str, dict[str, int]] = {}
-        recoveries: dict[str, dict[str, int]] = {}
-        for journey in journeys:
-            for tp in journey.touchpoints:
-                ev = events.setdefault(tp.id, {})
-                for e in tp.events:
-                    ev.setdefault(e.id, len(ev))
-                rec = recoveries.setdefault(tp.id, {})
-                for r in tp.recovers:
-                    for target in r.targets:
-                        rec.setdefault(".".join(target), len(rec))
-        size = {t: FIRST_EVENT_SLOT + len(events[t]) + len(recoveries[t]) for t in events}
-        return Layout(events, recoveries, size)
-
-
 @dataclass
 class Plan:
     """Everything the engine reads, by integer id. Touchpoints 0..K-1, END = K, EXIT = K+1."""
@@ -104,10 +79,9 @@ class Plan:
     max_wait: list[float]
     performance: list[Sampler]
     service: list[Sampler | None]
-    events: list[list[tuple[int, float, float, int, int]]]  # slot, chance, x, is_dis, gid
+    events: list[list[tuple[int, float, float, int, int]]]  # salt, chance, x, is_dis, gid
     event_names: list[str]  # by gid, "touchpoint.event"
-    recoveries: list[list[tuple[int, float, int]]]  # slot, chance, target gid
-    slots: list[int]
+    recoveries: list[list[tuple[int, float, int]]]  # salt, chance, target gid
     salts: list[int]
     persona_ids: list[str]
     persona_share: list[float]
@@ -143,8 +117,7 @@ class Plan:
         return any(self.capacity)
 
 
-def compile_plan(journey: Journey, layout: Layout | None = None) -> Plan:
-    layout = layout or Layout.of([journey])
+def compile_plan(journey: Journey) -> Plan:
     lo = journey.loyalty
     tps = journey.touchpoints
     index = {t.id: i for i, t in enumerate(tps)}
@@ -164,11 +137,10 @@ def compile_plan(journey: Journey, layout: Layout | None = None) -> Plan:
     from ..checks import resolve_recovery
 
     for tp in tps:
-        ev_slots = layout.events[tp.id]
         events.append(
             [
                 (
-                    FIRST_EVENT_SLOT + ev_slots[e.id],
+                    streams.salt(f"event:{tp.id}.{e.id}"),
                     e.chance,
                     tp.weight * v(e.impact),
                     1 if e.kind == "disappointer" else 0,
@@ -177,14 +149,13 @@ def compile_plan(journey: Journey, layout: Layout | None = None) -> Plan:
                 for e in tp.events
             ]
         )
-        base = FIRST_EVENT_SLOT + len(ev_slots)
-        rec_slots = layout.recoveries[tp.id]
         recs = []
         for r in tp.recovers:
             for target in r.targets:
                 resolved = resolve_recovery(journey, target)
                 if resolved is not None:
-                    recs.append((base + rec_slots[".".join(target)], r.chance, event_gid[resolved]))
+                    key = f"recovery:{tp.id}:{resolved[0]}.{resolved[1]}"
+                    recs.append((streams.salt(key), r.chance, event_gid[resolved]))
         recoveries.append(recs)
 
     personas = journey.personas
@@ -232,7 +203,6 @@ def compile_plan(journey: Journey, layout: Layout | None = None) -> Plan:
         events=events,
         event_names=event_names,
         recoveries=recoveries,
-        slots=[layout.size[t.id] for t in tps],
         salts=[streams.salt("touchpoint:" + t.id) for t in tps],
         persona_ids=[p.id for p in personas],
         persona_share=[p.share or 0.0 for p in personas],

@@ -9,6 +9,7 @@ results are assembled in a fixed order, so any number of workers gives the same 
 from __future__ import annotations
 
 import csv
+import math
 import os
 import shutil
 import tempfile
@@ -21,7 +22,7 @@ from typing import Any
 from ..model import Journey
 from ..scenarios import apply
 from . import engine, stats, streams
-from .plan import Layout, Plan, compile_plan
+from .plan import Plan, compile_plan
 
 METRICS = (
     "journeys",
@@ -36,6 +37,21 @@ METRICS = (
     "revenue",
     "referrals",
 )
+_SHARE = (0.0, 1.0)
+_COUNT = (0.0, math.inf)
+BOUNDS = {
+    "journeys": _COUNT,
+    "completion": _SHARE,
+    "abandonment": _SHARE,
+    "satisfaction": (0.0, 10.0),
+    "nps": (-100.0, 100.0),
+    "promoters": _SHARE,
+    "detractors": _SHARE,
+    "retention": _SHARE,
+    "active": _COUNT,
+    "revenue": _COUNT,
+    "referrals": _COUNT,
+}
 EVENT_COLUMNS = (
     "scenario",
     "replication",
@@ -62,8 +78,7 @@ def variants(journey: Journey, scenario_ids: list[str] | None) -> list[tuple[str
 
 
 def plans_for(journeys: list[Journey]) -> list[Plan]:
-    layout = Layout.of(journeys)
-    return [compile_plan(j, layout) for j in journeys]
+    return [compile_plan(j) for j in journeys]
 
 
 _WORKER_PLANS: list[Plan] = []
@@ -177,6 +192,13 @@ def simulate(
     return summarise(journey, seed, chosen, runs)
 
 
+def replicate(journey: Journey, *, seed: int = 1, replications: int = 10) -> list[dict[str, Any]]:
+    """The baseline's raw per-replication results (for analyses that need the spread)."""
+    plans = plans_for([replace(journey, scenarios=())])
+    keys = streams.replication_keys(seed, replications)
+    return run_tasks(plans, ["baseline"], keys)[0]
+
+
 def _merge_events(events_dir: str, target: Path) -> None:
     """Concatenate the per-task logs in task order, then rename into place atomically."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
@@ -210,7 +232,9 @@ def summarise(
     base_runs = runs[0]
     for (name, _, cost), reps in zip(chosen, runs, strict=True):
         entry: dict[str, Any] = {
-            "metrics": {m: stats.interval([r["metrics"][m] for r in reps]) for m in METRICS},
+            "metrics": {
+                m: stats.interval([r["metrics"][m] for r in reps], BOUNDS[m]) for m in METRICS
+            },
             "touchpoints": _touchpoints(reps),
         }
         if name != "baseline":

@@ -27,8 +27,14 @@ def t_quantile_95(df: int) -> float:
     return z + g1 / df + g2 / df**2 + g3 / df**3
 
 
-def interval(values: Sequence[float | None]) -> dict[str, float | None]:
-    """Mean and 95% interval; None where no replication had a value."""
+def interval(
+    values: Sequence[float | None], bounds: tuple[float, float] | None = None
+) -> dict[str, float | None]:
+    """Mean and 95% interval; None where no replication had a value.
+
+    `bounds` clips the interval to the values the quantity can take (a share cannot
+    fall below 0, even when few replications make the t-interval wide).
+    """
     xs = [v for v in values if v is not None and math.isfinite(v)]
     if not xs:
         return {"mean": None, "low": None, "high": None}
@@ -38,7 +44,10 @@ def interval(values: Sequence[float | None]) -> dict[str, float | None]:
         return {"mean": mean, "low": mean, "high": mean}
     var = math.fsum((x - mean) ** 2 for x in xs) / (n - 1)
     half = t_quantile_95(n - 1) * math.sqrt(var / n)
-    return {"mean": mean, "low": mean - half, "high": mean + half}
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = max(bounds[0], low), min(bounds[1], high)
+    return {"mean": mean, "low": low, "high": high}
 
 
 def paired(base: Sequence[float | None], other: Sequence[float | None]) -> list[float | None]:

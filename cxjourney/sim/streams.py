@@ -2,9 +2,9 @@
 
 Every customer has its own stream, and its own stream at each touchpoint, so a
 scenario that changes one touchpoint leaves every other draw unchanged. A visit
-takes a fixed block of slots from its touchpoint stream (route, performance,
-service, one slot per delighter/disappointer/recovery by name), so removing a
-disappointer shifts nothing else either.
+takes a fixed block of five slots from its touchpoint stream (route, performance,
+service); each delighter, disappointer and recovery draws from the visit's state
+hashed with its own name, so adding or removing one shifts nothing else either.
 
 Streams are 64-bit linear congruential generators (Knuth's MMIX constants) using
 the top 53 bits; their starting points are hashed with SplitMix64 (Steele et al.

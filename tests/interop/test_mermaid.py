@@ -105,16 +105,18 @@ def unquote(literal: str) -> str:
 def assert_valid_journey_text(source: str, diagram: MermaidDiagram) -> None:
     """The structure LANGUAGE.md asks of an imported journey, checked with string tests."""
     assert source.endswith("}\n")
-    lines = source.splitlines()
+    assert not set(source) & set("\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+    lines = source.split("\n")
     assert sum(line.startswith("journey ") for line in lines) == 1
     depth = 0
     for line in lines:
-        assert "\r" not in line and "\u2028" not in line
         if line.lstrip().startswith("#") or not line.strip():
             continue
         code = STRING.sub("S", line).strip()
         assert '"' not in code, f"badly quoted: {line!r}"
         assert code.split()[0] != "flow"
+        if code.split()[0] in ("persona", "stage", "touchpoint"):
+            assert DECLARATION.match(line), line
         depth += code.endswith("{") - (code == "}")
         assert depth >= 0 and code.count("{") <= 1 and (code == "}" or "}" not in code)
     assert depth == 0
@@ -131,9 +133,10 @@ def assert_valid_journey_text(source: str, diagram: MermaidDiagram) -> None:
     assert [kind for kind, _, _ in found].count("stage") == len(stages)
     assert source.count("    share 100%\n") == 1
     assert source.count("      expect 3\n") == len(tasks)
-    delivered = [float(m) for m in re.findall(r"^      delivers (\S+)$", source, re.M)]
+    written = re.findall(r"^      delivers (\S+)$", source, re.M)
+    assert all(re.fullmatch(r"[0-9]+(\.[0-9]+)?", number) for number in written), written
+    delivered = [float(number) for number in written]
     assert delivered == [min(max(task.score, 1.0), 5.0) for task in tasks]
-    assert all(1 <= value <= 5 for value in delivered)
 
 
 # ---- fixtures ---------------------------------------------------------------------
@@ -485,6 +488,11 @@ def test_hash_comments_and_entity_codes() -> None:
     ]
 
 
+def test_entity_codes_for_control_characters_become_spaces() -> None:
+    task = only("journey\n  Line#10;break#13;: 3: #10;Me#9;\n").tasks[0]
+    assert (task.name, task.actors) == ("Line break", ("Me",))
+
+
 def test_trailing_semicolons_are_dropped() -> None:
     diagram = only("journey;\n  title T;\n  section S;\n  A: 3: Me;\n  B: 4;;\n")
     assert (diagram.title, diagram.sections[0].name) == ("T", "S")
@@ -664,13 +672,16 @@ def test_markdown_collects_errors_of_every_block_and_keeps_the_good_ones() -> No
 
 
 def diagram_of(
-    *sections: tuple[str, list[tuple[str, float, tuple[str, ...]]]], **kw
+    *sections: tuple[str, list[tuple[str, float, tuple[str, ...]]]],
+    title: str | None = None,
+    description: str | None = None,
 ) -> MermaidDiagram:
+    """A diagram built by hand: (section name, [(task name, score, actors)]) pairs."""
     built = tuple(
         MermaidSection(name, tuple(MermaidTask(t, s, a, 1, 1) for t, s, a in tasks), 1)
         for name, tasks in sections
     )
-    return MermaidDiagram(kw.get("title"), built, 1, kw.get("description"))
+    return MermaidDiagram(title, built, 1, description)
 
 
 def ids(source: str, kind: str) -> list[str]:

@@ -102,7 +102,12 @@ def test_every_touchpoint_attribute() -> None:
     assert counter.moment_of_truth == 2
     name, wrong = counter.events
     assert (name.id, name.label, name.kind, name.chance, name.impact) == (
-        "name", "Barista remembers my name", "delighter", pytest.approx(0.1), 1.5)
+        "name",
+        "Barista remembers my name",
+        "delighter",
+        pytest.approx(0.1),
+        1.5,
+    )
     assert (wrong.kind, wrong.impact) == ("disappointer", -2)
     app = j.touchpoint("app")
     assert app.delivers == Distribution("normal", (3.9, 0.3))
@@ -122,18 +127,39 @@ def test_implicit_flow_follows_written_order() -> None:
     j = load_text(FULL).journey
     assert j.flow is None
     assert [(e.source, e.target) for e in j.edges] == [
-        ("start", "counter"), ("counter", "app"), ("app", "pickup"), ("pickup", "drink"),
-        ("drink", "tri"), ("tri", "end"),
+        ("start", "counter"),
+        ("counter", "app"),
+        ("app", "pickup"),
+        ("pickup", "drink"),
+        ("drink", "tri"),
+        ("tri", "end"),
     ]
 
 
 def test_unit_spellings_all_mean_the_same() -> None:
-    for unit, minutes in [("s", 1 / 60), ("sec", 1 / 60), ("secs", 1 / 60), ("second", 1 / 60),
-                          ("seconds", 1 / 60), ("min", 1), ("mins", 1), ("minute", 1),
-                          ("minutes", 1), ("h", 60), ("hour", 60), ("hours", 60), ("d", 1440),
-                          ("day", 1440), ("days", 1440), ("week", 10080), ("weeks", 10080),
-                          ("month", 43200), ("months", 43200), ("year", 525600),
-                          ("years", 525600)]:
+    for unit, minutes in [
+        ("s", 1 / 60),
+        ("sec", 1 / 60),
+        ("secs", 1 / 60),
+        ("second", 1 / 60),
+        ("seconds", 1 / 60),
+        ("min", 1),
+        ("mins", 1),
+        ("minute", 1),
+        ("minutes", 1),
+        ("h", 60),
+        ("hour", 60),
+        ("hours", 60),
+        ("d", 1440),
+        ("day", 1440),
+        ("days", 1440),
+        ("week", 10080),
+        ("weeks", 10080),
+        ("month", 43200),
+        ("months", 43200),
+        ("year", 525600),
+        ("years", 525600),
+    ]:
         for space in (" ", ""):
             text = template(f"horizon 2{space}{unit}")
             loaded = load_text(text)
@@ -142,8 +168,13 @@ def test_unit_spellings_all_mean_the_same() -> None:
 
 
 def test_number_forms() -> None:
-    for written, value in [("12", 12), ("+12", 12), ("120k", 120000), ("2M", 2_000_000),
-                           ("1.5k", 1500)]:
+    for written, value in [
+        ("12", 12),
+        ("+12", 12),
+        ("120k", 120000),
+        ("2M", 2_000_000),
+        ("1.5k", 1500),
+    ]:
         loaded = load_text(template(f"customers {written}"))
         assert loaded.ok, loaded.diagnostics
         assert loaded.journey.customers == value
@@ -159,7 +190,8 @@ def test_rejected_number_shapes(bad: str) -> None:
 def test_plus_minus_sign_and_unicode_labels() -> None:
     loaded = load_text(
         'journey "Café ☕" {\n  persona p "Kundin" {\n    share 100%\n  }\n  stage s "Étape" {\n'
-        '    touchpoint t "Comptoir \\"vite\\" \\\\ 并" {\n      delivers 3.8 ± 0.4\n    }\n  }\n}\n'
+        '    touchpoint t "Comptoir \\"vite\\" \\\\ 并" {\n'
+        "      delivers 3.8 ± 0.4\n    }\n  }\n}\n"
     )
     assert loaded.ok, loaded.diagnostics
     tp = loaded.journey.touchpoint("t")
@@ -200,8 +232,10 @@ def test_keywords_are_contextual() -> None:
 
 
 def test_crlf_bom_tabs_and_no_final_newline() -> None:
-    text = '\ufeffjourney "x" {\r\n\tpersona p {\r\n\t\tshare 100%\r\n\t}\r\n\tstage s {\r\n' \
-           '\t\ttouchpoint t { }\r\n\t}\r\n}'
+    text = (
+        '\ufeffjourney "x" {\r\n\tpersona p {\r\n\t\tshare 100%\r\n\t}\r\n\tstage s {\r\n'
+        "\t\ttouchpoint t { }\r\n\t}\r\n}"
+    )
     loaded = load_text(text)
     assert loaded.ok, loaded.diagnostics
 
@@ -253,18 +287,25 @@ def test_persona_specific_edges_and_scenarios() -> None:
     assert loaded.ok, loaded.diagnostics
     j = loaded.journey
     assert [(e.source, e.target, e.probability, e.persona) for e in j.flow][:4] == [
-        ("start", "x", None, None), ("x", "y", pytest.approx(0.7), None), ("x", "z", None, None),
+        ("start", "x", None, None),
+        ("x", "y", pytest.approx(0.7), None),
+        ("x", "z", None, None),
         ("x", "y", pytest.approx(0.2), "b"),
     ]
     s1 = j.scenario("s1")
     assert s1.cost == 40000 and s1.label == "One"
     kinds = [(c.kind, c.path, c.op) for c in s1.changes]
     assert kinds == [
-        ("set", ("y", "bad", "chance"), "="), ("set", ("y", "delivers"), "+="),
-        ("set", ("x", "expect"), "-="), ("set", ("a", "spend"), "*="),
-        ("set", ("a", "arrivals"), "="), ("set", ("b", "visits"), "="),
-        ("add", ("z", "wow"), "="), ("remove", ("y", "bad"), "="),
-        ("flow", ("x", "y"), "="), ("flow", ("x", "y"), "="),
+        ("set", ("y", "bad", "chance"), "="),
+        ("set", ("y", "delivers"), "+="),
+        ("set", ("x", "expect"), "-="),
+        ("set", ("a", "spend"), "*="),
+        ("set", ("a", "arrivals"), "="),
+        ("set", ("b", "visits"), "="),
+        ("add", ("z", "wow"), "="),
+        ("remove", ("y", "bad"), "="),
+        ("flow", ("x", "y"), "="),
+        ("flow", ("x", "y"), "="),
     ]
     assert s1.changes[4].value.number == pytest.approx(50 / 10080)
     assert s1.changes[5].value.number == 3 * 1440
@@ -307,9 +348,15 @@ def test_loyalty_block_every_key() -> None:
     assert lo.memory == "peak_end"
     assert (lo.negativity, lo.curvature, lo.tolerance, lo.wait_sensitivity) == (2.25, 0.9, 0.3, 1.2)
     assert lo.channel_penalty == 0.4 and lo.noise == 1
-    for key, value in [("recovery", 0.6), ("smoothing", 0.4), ("retention_floor", 0.6),
-                       ("retention_cap", 0.98), ("price_churn", 0.04), ("referral", 0.03),
-                       ("adaptation", 0.1)]:
+    for key, value in [
+        ("recovery", 0.6),
+        ("smoothing", 0.4),
+        ("retention_floor", 0.6),
+        ("retention_cap", 0.98),
+        ("price_churn", 0.04),
+        ("referral", 0.03),
+        ("adaptation", 0.1),
+    ]:
         assert getattr(lo, key) == pytest.approx(value)
     assert (lo.retention_midpoint, lo.retention_slope) == (6.5, 2)
 

@@ -1,0 +1,85 @@
+"""Bad input never gives a traceback: a diagnostic with a position, always."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cxjourney import load
+from tests.conftest import BASE_FOR_FUZZ, errors, load_text
+
+
+def diagnostics_of(data: bytes):
+    loaded = load("-", data=data, name="x.journey")
+    return loaded
+
+
+def test_empty_file() -> None:
+    found = errors("")
+    assert found == [(1, 1, "the file holds no journey")]
+
+
+def test_only_comments() -> None:
+    found = errors("# nothing here\n   # at all\n")
+    assert found == [(1, 1, "the file holds no journey")]
+
+
+def test_binary_garbage() -> None:
+    loaded = diagnostics_of(bytes(range(256)) * 4)
+    assert not loaded.ok
+    assert loaded.diagnostics[0].line >= 1
+
+
+def test_invalid_utf8_is_located() -> None:
+    loaded = diagnostics_of(b'journey "caf\xe9" {\n}\n')
+    assert [(d.line, d.column) for d in loaded.diagnostics] == [(1, 13)]
+    assert "not UTF-8" in loaded.diagnostics[0].message
+
+
+def test_five_thousand_nested_braces() -> None:
+    for text in ("{" * 5000, 'journey "x" {\n' * 5000, "{\n" * 5000 + "}\n" * 5000):
+        loaded = load_text(text)
+        assert not loaded.ok
+
+
+def test_number_too_large_for_a_float() -> None:
+    found = errors('journey "x" {\n  customers 9' + "9" * 400 + "\n}\n")
+    assert (2, 13, "the number " + "9" * 401 + " is too large") in found
+
+
+def test_huge_percentage() -> None:
+    found = errors('journey "x" {\n  persona p {\n    share 1' + "0" * 400 + "%\n  }\n}\n")
+    assert any(ln == 3 and "too large" in m for ln, _, m in found)
+
+
+def test_missing_closing_brace_reported_on_last_line() -> None:
+    found = errors('journey "x" {\n  persona p {\n    share 100%\n  }\n')
+    assert found[0][0] == 4 and "not closed" in found[0][2]
+
+
+def test_nul_bytes() -> None:
+    loaded = diagnostics_of(b'journey "x" {\x00\n}\n')
+    assert "NUL" in loaded.diagnostics[0].message
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_any_bytes(data: bytes) -> None:
+    loaded = diagnostics_of(data)
+    for d in loaded.diagnostics:
+        assert d.line >= 1 and d.column >= 1
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_mutation_of_a_valid_journey(data: st.DataObject) -> None:
+    text = BASE_FOR_FUZZ
+    position = data.draw(st.integers(0, len(text)))
+    junk = data.draw(st.text(alphabet=st.sampled_from('{}()"\\#%.,-+=>\n \tabc19kM±é'), max_size=8))
+    cut = data.draw(st.integers(0, 5))
+    mutated = text[:position] + junk + text[position + cut :]
+    loaded = load_text(mutated)
+    lines = mutated.splitlines() or [""]
+    for d in loaded.diagnostics:
+        assert 1 <= d.line <= max(1, len(lines) + 1)
+        assert d.column >= 1

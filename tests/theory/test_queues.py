@@ -1,0 +1,74 @@
+"""Queues against queueing theory: Erlang C waits for M/M/c, and Little's law."""
+
+from __future__ import annotations
+
+import csv
+import math
+import statistics
+from pathlib import Path
+
+import pytest
+
+from cxjourney.sim.runner import replicate, simulate
+from tests.conftest import load_text
+
+
+def erlang_c_wait(lam: float, mu: float, c: int) -> float:
+    """Mean wait in queue of M/M/c: Wq = C(c, a) / (c mu - lam), a = lam / mu."""
+    a = lam / mu
+    rho = a / c
+    top = a**c / math.factorial(c) / (1 - rho)
+    probability_wait = top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
+    return probability_wait / (c * mu - lam)
+
+
+def mmc_journey(lam: float, mu: float, c: int, horizon_min: int) -> str:
+    return f"""
+    journey "M/M/{c}" {{
+      horizon {horizon_min} min
+      customers 0
+      persona p {{
+        share 100%
+        arrivals {lam} per min
+      }}
+      stage s {{
+        touchpoint desk {{
+          capacity {c}
+          service exp({1 / mu} min)
+        }}
+      }}
+    }}
+    """
+
+
+@pytest.mark.parametrize(
+    ("lam", "mu", "c", "expected"),
+    [(2, 1, 3, 4 / 9), (3, 2, 2, 9 / 14), (2, 1, 4, 2 / 23)],
+)
+def test_erlang_c(lam: float, mu: float, c: int, expected: float) -> None:
+    assert erlang_c_wait(lam, mu, c) == pytest.approx(expected)
+    loaded = load_text(mmc_journey(lam, mu, c, 5000))
+    assert loaded.ok, loaded.diagnostics
+    runs = replicate(loaded.journey, seed=11, replications=12)
+    waits = [r["touchpoints"]["desk"]["wait_mean"] for r in runs]
+    se = statistics.stdev(waits) / math.sqrt(len(waits))
+    assert abs(statistics.fmean(waits) - expected) < 3 * se, (statistics.fmean(waits), se)
+    served = statistics.fmean(r["metrics"]["journeys"] for r in runs)
+    assert served == pytest.approx(lam * 5000, rel=0.02)
+
+
+def test_littles_law(tmp_path: Path) -> None:
+    """The time-average number waiting, measured from the visit log, is λ·Wq (Erlang C)."""
+    lam, mu, c, horizon = 2.0, 1.0, 3, 20000.0
+    loaded = load_text(mmc_journey(lam, mu, c, int(horizon)))
+    events = tmp_path / "visits.csv"
+    simulate(loaded.journey, seed=5, replications=1, events=events)
+    with events.open() as handle:
+        rows = list(csv.DictReader(handle))
+    waiting_time = sum(
+        min(float(r["arrival_min"]) + float(r["wait_min"]), horizon) - float(r["arrival_min"])
+        for r in rows
+    )
+    queue_length = waiting_time / horizon
+    assert len(rows) / horizon == pytest.approx(lam, rel=0.03)
+    assert queue_length == pytest.approx(lam * erlang_c_wait(lam, mu, c), rel=0.12)

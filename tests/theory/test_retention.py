@@ -1,0 +1,72 @@
+"""Retention against its closed form for a journey with constant satisfaction.
+
+With L constant, a customer churns at a constant monthly hazard
+beta = -ln(r(L) * (1 - price_churn * price_sensitivity)) / 30 days after its first
+journey, which starts uniformly in [0, D). Active at T: E[exp(-beta (T - U))] =
+(exp(-beta (T - D)) - exp(-beta T)) / (beta D) for D <= T.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from cxjourney.sim.runner import replicate
+from tests.conftest import load_text
+
+JOURNEY = """
+journey "Constant" {
+  horizon 180 days
+  customers 20000
+  persona p {
+    share 100%
+    visits every 10 days
+    price_sensitivity 50%
+  }
+  stage s {
+    touchpoint t {
+      expect 3
+      delivers 3
+    }
+  }
+  loyalty {
+    noise 0
+    referral 0%
+  }
+}
+"""
+
+
+def closed_form(level: float, days: float, gap_days: float, price: float) -> float:
+    r = 0.70 + (0.99 - 0.70) / (1 + math.exp(-1.5 * (level - 7)))
+    stay = r * (1 - 0.05 * price)
+    beta = -math.log(stay) / 30  # per day
+    return (math.exp(-beta * (days - gap_days)) - math.exp(-beta * days)) / (beta * gap_days)
+
+
+def test_retention_matches_closed_form() -> None:
+    loaded = load_text(JOURNEY)
+    assert loaded.ok
+    runs = replicate(loaded.journey, seed=9, replications=3)
+    expected = closed_form(7.0, 180, 10, 0.5)
+    n = 20000 * len(runs)
+    observed = sum(r["metrics"]["retention"] for r in runs) / len(runs)
+    se = math.sqrt(expected * (1 - expected) / n)
+    assert abs(observed - expected) < 3 * se, (observed, expected, se)
+    assert all(r["metrics"]["satisfaction"] == pytest.approx(7.0) for r in runs)
+
+
+def test_package_closed_form_agrees() -> None:
+    from cxjourney.model import Loyalty
+    from cxjourney.sim.loyalty import expected_retention
+
+    value = expected_retention(180 * 1440, 10 * 1440, 7.0, 0.5, Loyalty())
+    assert value == pytest.approx(closed_form(7.0, 180, 10, 0.5))
+
+
+def test_one_journey_personas_never_churn() -> None:
+    text = JOURNEY.replace("    visits every 10 days\n", "")
+    runs = replicate(load_text(text).journey, seed=1, replications=1)
+    assert runs[0]["metrics"]["retention"] is None
+    assert runs[0]["metrics"]["active"] == 20000
