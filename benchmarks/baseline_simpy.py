@@ -21,9 +21,7 @@ from cxjourney.sim.plan import compile_plan, draw, initial_counts
 def run(plan, seed: int = 1, queues: bool = True) -> int:
     rng = random.Random(seed)
     env = simpy.Environment()
-    resources = [
-        simpy.Resource(env, capacity=c) if c and queues else None for c in plan.capacity
-    ]
+    resources = [simpy.Resource(env, capacity=c) if c and queues else None for c in plan.capacity]
     visits = [0]
     k = plan.size
 

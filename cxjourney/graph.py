@@ -8,7 +8,7 @@ Analyses are functions over the graph, as in networkx itself.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict
+from dataclasses import fields
 
 import networkx as nx
 import numpy as np
@@ -90,7 +90,9 @@ def build(journey: Journey) -> nx.DiGraph:
     graph = nx.DiGraph(title=journey.title)
     graph.add_node(START, kind="start")
     for tp in journey.touchpoints:
-        attributes = {k: v for k, v in asdict(tp).items() if k not in ("id", "spans", "span")}
+        attributes = {
+            f.name: getattr(tp, f.name) for f in fields(tp) if f.name not in ("id", "spans", "span")
+        }
         graph.add_node(tp.id, kind="touchpoint", line=tp.span.line, **attributes)
     graph.add_node(END, kind="end")
     graph.add_node(EXIT, kind="exit")

@@ -81,8 +81,9 @@ def load(path: str, *, data: bytes | None = None, name: str | None = None) -> Lo
         if syntax_ok:
             checks.check_journey(journey, reporter)
             if not reporter.failed:
+                known = {d.message for d in reporter.diagnostics}
                 for scenario in journey.scenarios:
-                    apply_checked(journey, scenario, reporter)
+                    apply_checked(journey, scenario, reporter, known)
         else:
             _check_despite_syntax_errors(journey, reporter, blanked)
         result.journey = journey
@@ -124,7 +125,7 @@ def _build(text: str, shown: str, reporter: Reporter, blanked: list[str] | None 
     tree = parse(text, reporter, blanked)
     if tree is None:
         return None
-    return Builder(reporter, shown).document(tree)
+    return Builder(reporter, shown, text.split("\n")).document(tree)
 
 
 def _with_uses(journey: Journey, uses: list[tuple[str, Span]]) -> Journey:

@@ -50,17 +50,23 @@ def apply_checked_paths(journey: Journey, scenario: Scenario, reporter: Reporter
     return replace(current, scenarios=()) if ok else None
 
 
-def apply_checked(journey: Journey, scenario: Scenario, reporter: Reporter) -> Journey | None:
-    """Apply, reporting bad paths at the change and an invalid result at the scenario."""
+def apply_checked(
+    journey: Journey, scenario: Scenario, reporter: Reporter, known: set[str] | None = None
+) -> Journey | None:
+    """Apply, reporting bad paths at the change and an invalid result at the scenario.
+
+    `known`: messages the baseline already has (they are not the scenario's fault).
+    """
     result = apply_checked_paths(journey, scenario, reporter)
     if result is None:
         return None
     ok = True
-    baseline = Reporter(journey.file)
-    check_journey(replace(journey, scenarios=()), baseline)
+    if known is None:
+        baseline = Reporter(journey.file)
+        check_journey(replace(journey, scenarios=()), baseline)
+        known = {d.message for d in baseline.diagnostics}
     after = Reporter(journey.file)
     check_journey(result, after)
-    known = {d.message for d in baseline.diagnostics}
     for d in after.diagnostics:
         if d.message not in known and d.severity == "error":
             reporter.error(

@@ -42,11 +42,22 @@ class Document:
     library: Library | None = None
 
 
+def first_token(tree: Tree) -> Token | None:
+    """The leftmost token: every rule's first child is a token or a tree that has one."""
+    node: Tree | Token = tree
+    while isinstance(node, Tree):
+        if not node.children:
+            return None
+        node = node.children[0]
+    return node
+
+
 def span_of(item: Tree | Token) -> Span:
-    if isinstance(item, Token):
-        return Span(item.line or 1, item.column or 1)
-    meta = item.meta
-    return Span(getattr(meta, "line", 1), getattr(meta, "column", 1))
+    """Where a token, or a value's first token, stands."""
+    token = item if isinstance(item, Token) else first_token(item)
+    if token is None:
+        return Span(1, 1)
+    return Span(token.line or 1, token.column or 1)
 
 
 def unquote(token: Token) -> str:
@@ -54,9 +65,26 @@ def unquote(token: Token) -> str:
 
 
 class Builder:
-    def __init__(self, reporter: Reporter, file: str = "") -> None:
+    """Builds the model of one file; `lines` is its text, for statements' positions."""
+
+    def __init__(self, reporter: Reporter, file: str = "", lines: list[str] | None = None) -> None:
         self.reporter = reporter
         self.file = file
+        self.lines = lines or []
+        self._last = Span(1, 1)
+
+    def line_span(self, tree: Tree) -> Span:
+        """A statement starts its line: the line's first character after indentation.
+
+        Trees carry no positions (propagating them costs a third of parsing time);
+        one statement per line makes the line's start the statement's position.
+        """
+        token = first_token(tree)
+        if token is None or not token.line:
+            return self._last
+        text = self.lines[token.line - 1] if token.line <= len(self.lines) else ""
+        self._last = Span(token.line, len(text) - len(text.lstrip()) + 1)
+        return self._last
 
     # ---- the file ---------------------------------------------------------
     def document(self, tree: Tree) -> Document:
@@ -69,13 +97,13 @@ class Builder:
             if kind == "use":
                 if doc.journey is not None or personas or loyalty_seen:
                     self.reporter.error(
-                        span_of(item), "'use' lines must come first, before anything else"
+                        self.line_span(item), "'use' lines must come first, before anything else"
                     )
                 doc.uses.append((unquote(item.children[0]), span_of(item.children[0])))
             elif kind == "journey":
                 if doc.journey is not None:
                     self.reporter.error(
-                        span_of(item),
+                        self.line_span(item),
                         "a file holds one journey; this is a second one",
                         "move it to a file of its own",
                     )
@@ -85,8 +113,10 @@ class Builder:
                 personas.append(self.persona(item))
             elif kind == "loyalty":
                 if loyalty_seen is not None:
-                    self.reporter.error(span_of(item), "a file has at most one loyalty block")
-                loyalty_seen = span_of(item)
+                    self.reporter.error(
+                        self.line_span(item), "a file has at most one loyalty block"
+                    )
+                loyalty_seen = self.line_span(item)
                 loyalty.update(self.loyalty_settings(item))
         if doc.journey is not None:
             for p in personas:
@@ -112,7 +142,7 @@ class Builder:
         loyalty_spans: dict[str, Span] = {}
         for item in tree.children[1:]:
             kind = item.data
-            span = span_of(item)
+            span = self.line_span(item)
             once = kind in ("description", "horizon", "customers", "currency", "flow", "loyalty")
             if once and not self._once(seen, kind, span, "journey"):
                 continue
@@ -149,7 +179,7 @@ class Builder:
             loyalty=Loyalty(**{k: v for k, (v, _) in loyalty.items()}),
             loyalty_spans=loyalty_spans,
             file=self.file,
-            span=span_of(tree),
+            span=self.line_span(tree),
             spans=seen,
             **values,  # type: ignore[arg-type]
         )
@@ -173,7 +203,7 @@ class Builder:
         values: dict[str, object] = {}
         for item in items:
             kind = item.data
-            if not self._once(seen, kind, span_of(item), "persona"):
+            if not self._once(seen, kind, self.line_span(item), "persona"):
                 continue
             arg = item.children[0] if item.children else None
             if arg is not None:
@@ -197,7 +227,7 @@ class Builder:
         return Persona(
             id=pid,
             label=label,
-            span=span_of(tree),
+            span=self.line_span(tree),
             spans=seen,
             **values,  # type: ignore[arg-type]
         )
@@ -206,7 +236,7 @@ class Builder:
     def stage(self, tree: Tree) -> tuple[Stage, list[Touchpoint]]:
         sid, label, items = self._header(tree)
         tps = [self.touchpoint(t, sid) for t in items]
-        return Stage(sid, label, tuple(t.id for t in tps), span_of(tree)), tps
+        return Stage(sid, label, tuple(t.id for t in tps), self.line_span(tree)), tps
 
     def touchpoint(self, tree: Tree, stage: str) -> Touchpoint:
         tid, label, items = self._header(tree)
@@ -216,7 +246,7 @@ class Builder:
         recovers: list[Recovery] = []
         for item in items:
             kind = item.data
-            span = span_of(item)
+            span = self.line_span(item)
             if kind == "event":
                 events.append(self.event(item))
                 continue
@@ -244,14 +274,15 @@ class Builder:
             elif kind == "max_wait":
                 values["max_wait"] = self.duration(arg, "max_wait")
             elif kind == "moment_of_truth":
-                values["moment_of_truth"] = 2.0 if arg is None else self.plain(arg, "weight")
+                weight = item.children[1] if len(item.children) > 1 else None
+                values["moment_of_truth"] = 2.0 if weight is None else self.plain(weight, "weight")
         return Touchpoint(
             id=tid,
             label=label,
             stage=stage,
             events=tuple(events),
             recovers=tuple(recovers),
-            span=span_of(tree),
+            span=self.line_span(tree),
             spans=seen,
             **values,  # type: ignore[arg-type]
         )
@@ -274,7 +305,7 @@ class Builder:
         return Recovery(
             targets=tuple(tuple(str(t) for t in r.children) for r in refs),
             chance=self.percent(chance),
-            span=span_of(tree),
+            span=self.line_span(tree),
             target_spans=tuple(span_of(r) for r in refs),
         )
 
@@ -293,7 +324,7 @@ class Builder:
             str(target),
             probability,
             persona,
-            span_of(tree),
+            self.line_span(tree),
             span_of(source),
             span_of(target),
         )
@@ -306,7 +337,7 @@ class Builder:
         changes: list[Change] = []
         for item in items:
             kind = item.data
-            span = span_of(item)
+            span = self.line_span(item)
             if kind == "cost":
                 if self._once(seen, "cost", span, "scenario"):
                     cost = self.plain(item.children[0], "cost")
@@ -370,7 +401,7 @@ class Builder:
                         path_spans=(span_of(source), span_of(target)),
                     )
                 )
-        return Scenario(sid, label, cost, tuple(changes), span_of(tree), seen)
+        return Scenario(sid, label, cost, tuple(changes), self.line_span(tree), seen)
 
     # ---- loyalty -----------------------------------------------------------------
     def loyalty_settings(self, tree: Tree) -> dict[str, tuple[object, Span]]:
@@ -433,8 +464,7 @@ class Builder:
             return name, unquote(rest[0]), [c for c in rest[1:] if isinstance(c, Tree)]
         return name, name, [c for c in rest if isinstance(c, Tree)]
 
-    def number(self, tree: Tree) -> float:
-        token = tree.children[0]
+    def number(self, token: Token) -> float:
         text = str(token)
         if token.type == "BAD_NUMBER":
             self.reporter.error(span_of(token), f"'{text}' is not a valid number")
@@ -471,7 +501,7 @@ class Builder:
             self.reporter.error(
                 span_of(tree),
                 f"'{what}' needs a time unit",
-                f"write e.g. {number_tree.children[0]} min",
+                f"write e.g. {number_tree} min",
             )
             return NAN
         return value * self.unit(unit[0])

@@ -91,7 +91,7 @@ def _options() -> dict[str, object]:
     return {
         "parser": "lalr",
         "lexer": "contextual",
-        "propagate_positions": True,
+        "propagate_positions": False,
         "maybe_placeholders": False,
     }
 
