@@ -21,7 +21,7 @@ from typing import Any
 
 from ..model import Journey
 from ..scenarios import apply
-from . import engine, stats, streams
+from . import batch, engine, stats, streams
 from .plan import Plan, compile_plan
 
 METRICS = (
@@ -81,19 +81,35 @@ def plans_for(journeys: list[Journey]) -> list[Plan]:
     return [compile_plan(j) for j in journeys]
 
 
+ENGINES = ("auto", "simpy", "batch")
 _WORKER_PLANS: list[Plan] = []
+_WORKER_ENGINE: list[Any] = [engine.run_replication]
 
 
-def _init_worker(plans: list[Plan]) -> None:
+def choose_engine(plans: list[Plan], name: str = "auto"):
+    """SimPy when any variant queues; else the batched engine (customers never meet).
+
+    One engine for every variant of a run, so that scenarios stay paired.
+    """
+    if name == "simpy" or (name == "auto" and any(p.has_queues for p in plans)):
+        return engine.run_replication
+    if name == "batch" and any(p.has_queues for p in plans):
+        raise ValueError("the batched engine cannot simulate queues")
+    return batch.run_replication
+
+
+def _init_worker(plans: list[Plan], engine_name: str = "auto") -> None:
     global _WORKER_PLANS
     _WORKER_PLANS = plans
+    _WORKER_ENGINE[0] = choose_engine(plans, engine_name)
 
 
 def _run_task(task: tuple[int, int, int, str, str | None]) -> dict[str, Any]:
     variant, rep, key, name, events_dir = task
     plan = _WORKER_PLANS[variant]
+    run = _WORKER_ENGINE[0]
     if events_dir is None:
-        return engine.run_replication(plan, key)
+        return run(plan, key)
     path = Path(events_dir) / f"{variant:04d}-{rep:06d}.csv"
     dispositions = _dispositions(plan)
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -119,7 +135,7 @@ def _run_task(task: tuple[int, int, int, str, str | None]) -> dict[str, Any]:
                 )
             )
 
-        return engine.run_replication(plan, key, sink)
+        return run(plan, key, sink)
 
 
 def _dispositions(plan: Plan) -> dict[str, str]:
@@ -138,6 +154,7 @@ def run_tasks(
     workers: int = 1,
     progress: Progress | None = None,
     events_dir: str | None = None,
+    engine_name: str = "auto",
 ) -> list[list[dict[str, Any]]]:
     """results[variant][replication], whatever the number of workers."""
     tasks = [
@@ -145,14 +162,14 @@ def run_tasks(
     ]
     results: dict[tuple[int, int], dict[str, Any]] = {}
     if workers <= 1 or len(tasks) == 1:
-        _init_worker(plans)
+        _init_worker(plans, engine_name)
         for task in tasks:
             results[(task[0], task[1])] = _run_task(task)
             if progress:
                 progress(1)
     else:
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(plans,)
+            max_workers=workers, initializer=_init_worker, initargs=(plans, engine_name)
         ) as pool:
             for task, result in zip(tasks, pool.map(_run_task, tasks), strict=True):
                 results[(task[0], task[1])] = result
@@ -171,6 +188,7 @@ def simulate(
     workers: int = 1,
     progress: Progress | None = None,
     events: str | Path | None = None,
+    engine_name: str = "auto",
 ) -> dict[str, Any]:
     """Run the baseline and scenarios; return the results contract of MODEL.md."""
     if horizon is not None:
@@ -182,7 +200,13 @@ def simulate(
     events_dir = tempfile.mkdtemp(prefix="cxjourney-events-") if events else None
     try:
         runs = run_tasks(
-            plans, names, keys, workers=workers, progress=progress, events_dir=events_dir
+            plans,
+            names,
+            keys,
+            workers=workers,
+            progress=progress,
+            events_dir=events_dir,
+            engine_name=engine_name,
         )
         if events and events_dir:
             _merge_events(events_dir, Path(events))
@@ -192,11 +216,13 @@ def simulate(
     return summarise(journey, seed, chosen, runs)
 
 
-def replicate(journey: Journey, *, seed: int = 1, replications: int = 10) -> list[dict[str, Any]]:
+def replicate(
+    journey: Journey, *, seed: int = 1, replications: int = 10, engine_name: str = "auto"
+) -> list[dict[str, Any]]:
     """The baseline's raw per-replication results (for analyses that need the spread)."""
     plans = plans_for([replace(journey, scenarios=())])
     keys = streams.replication_keys(seed, replications)
-    return run_tasks(plans, ["baseline"], keys)[0]
+    return run_tasks(plans, ["baseline"], keys, engine_name=engine_name)[0]
 
 
 def _merge_events(events_dir: str, target: Path) -> None:

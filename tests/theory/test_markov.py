@@ -72,10 +72,11 @@ def expected(persona: str) -> tuple[np.ndarray, float]:
     return n[0], float((n @ r)[0, 0])
 
 
-def test_simulated_routing_matches_the_chain() -> None:
+@pytest.mark.parametrize("engine", ["simpy", "batch"])
+def test_simulated_routing_matches_the_chain(engine: str) -> None:
     loaded = load_text(JOURNEY)
     assert loaded.ok, loaded.diagnostics
-    runs = replicate(loaded.journey, seed=2, replications=6)
+    runs = replicate(loaded.journey, seed=2, replications=6, engine_name=engine)
     visits_0, completion_0 = expected("digital")
     visits_1, completion_1 = expected("classic")
     mix_visits = 0.6 * visits_0 + 0.4 * visits_1

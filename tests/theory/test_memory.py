@@ -54,10 +54,14 @@ journey "Deterministic" {
 """
 
 
-def run(memory: str = "memory blend", text: str = JOURNEY) -> dict:
+def run(memory: str = "memory blend", text: str = JOURNEY, engine: str = "auto") -> dict:
     loaded = load_text(text.replace("MEMORY", memory))
     assert loaded.ok, loaded.diagnostics
-    return simulate(loaded.journey, seed=3, replications=1)["scenarios"]["baseline"]
+    results = simulate(loaded.journey, seed=3, replications=1, engine_name=engine)
+    return results["scenarios"]["baseline"]
+
+
+ENGINES = pytest.mark.parametrize("engine", ["simpy", "batch"])
 
 
 def test_pure_moment_formula() -> None:
@@ -71,14 +75,16 @@ def test_pure_moment_formula() -> None:
     )
 
 
-def test_engine_moments_match_hand_values() -> None:
-    tps = run()["touchpoints"]
+@ENGINES
+def test_engine_moments_match_hand_values(engine: str) -> None:
+    tps = run(engine=engine)["touchpoints"]
     assert tps["a"]["experience_mean"] == pytest.approx(XA, abs=1e-9)
     assert tps["b"]["experience_mean"] == pytest.approx(XB, abs=1e-9)
     assert tps["c"]["experience_mean"] == pytest.approx(XC, abs=1e-9)
     assert tps["b"]["trough_share"] == 1.0 and tps["c"]["peak_share"] == 1.0
 
 
+@ENGINES
 @pytest.mark.parametrize(
     ("memory", "remembered"),
     [
@@ -89,9 +95,9 @@ def test_engine_moments_match_hand_values() -> None:
         ("memory mean", (XA + XB + XC) / 3),
     ],
 )
-def test_memory_rules(memory: str, remembered: float) -> None:
+def test_memory_rules(memory: str, remembered: float, engine: str) -> None:
     expected = min(10.0, max(0.0, 7 + 1.5 * remembered))
-    metrics = run(memory)["metrics"]
+    metrics = run(memory, engine=engine)["metrics"]
     assert metrics["satisfaction"]["mean"] == pytest.approx(expected, abs=1e-9)
     assert experience.remember([XA, XB, XC], memory.split()[1]) == pytest.approx(remembered)
 
@@ -147,7 +153,8 @@ def test_walkout_moment() -> None:
     assert result["metrics"]["completion"]["mean"] == 0.5
 
 
-def test_channel_term() -> None:
+@ENGINES
+def test_channel_term(engine: str) -> None:
     text = """
     journey "Channels" {
       horizon 1 day
@@ -170,19 +177,20 @@ def test_channel_term() -> None:
     }
     """
     # nobody prefers `store`, so no penalty there; `app` is preferred: no penalty either
-    tps = run(text=text)["touchpoints"]
+    tps = run(text=text, engine=engine)["touchpoints"]
     assert tps["store_visit"]["experience_mean"] == 0.0
     text2 = text.replace("prefers app", "prefers web").replace("channel app", "channel web")
     text2 = text2.replace(
         "persona p {",
         "persona q {\n        share 0%\n        prefers store\n      }\n      persona p {",
     )
-    tps = run(text=text2)["touchpoints"]
+    tps = run(text=text2, engine=engine)["touchpoints"]
     # store is preferred by q, not by p: D = -0.5 → D~ = -0.25 → -2 * 0.25^0.88
     assert tps["store_visit"]["experience_mean"] == pytest.approx(-2 * 0.25**0.88)
 
 
-def test_learning_and_smoothing_over_repeat_journeys() -> None:
+@ENGINES
+def test_learning_and_smoothing_over_repeat_journeys(engine: str) -> None:
     text = """
     journey "Learning" {
       horizon 60 days
@@ -207,7 +215,7 @@ def test_learning_and_smoothing_over_repeat_journeys() -> None:
       }
     }
     """
-    result = run(text=text)
+    result = run(text=text, engine=engine)
     n = int(result["metrics"]["journeys"]["mean"])
     assert n > 5
     expectation, level = 3.0, None

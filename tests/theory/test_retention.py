@@ -45,10 +45,11 @@ def closed_form(level: float, days: float, gap_days: float, price: float) -> flo
     return (math.exp(-beta * (days - gap_days)) - math.exp(-beta * days)) / (beta * gap_days)
 
 
-def test_retention_matches_closed_form() -> None:
+@pytest.mark.parametrize("engine", ["simpy", "batch"])
+def test_retention_matches_closed_form(engine: str) -> None:
     loaded = load_text(JOURNEY)
     assert loaded.ok
-    runs = replicate(loaded.journey, seed=9, replications=3)
+    runs = replicate(loaded.journey, seed=9, replications=3, engine_name=engine)
     expected = closed_form(7.0, 180, 10, 0.5)
     n = 20000 * len(runs)
     observed = sum(r["metrics"]["retention"] for r in runs) / len(runs)

@@ -1,0 +1,46 @@
+"""The SimPy engine and the batched engine simulate the same model."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import replace
+
+import pytest
+
+from cxjourney import load
+from cxjourney.sim.runner import choose_engine, plans_for, replicate
+from tests.conftest import SPEC_EXAMPLES, load_text
+
+
+def without_queues(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if not ln.strip().startswith(("capacity", "service"))]
+    return "\n".join(lines).replace("counter.capacity = 3", "counter.delivers += 0.1") + "\n"
+
+
+def test_engines_agree_statistically() -> None:
+    text = without_queues((SPEC_EXAMPLES / "coffee.journey").read_text())
+    journey = replace(load_text(text).journey, horizon=4 * 7 * 1440, customers=600)
+    runs = {
+        e: replicate(journey, seed=21, replications=10, engine_name=e) for e in ("simpy", "batch")
+    }
+    for metric in ("journeys", "satisfaction", "nps", "retention", "revenue", "active"):
+        a = [r["metrics"][metric] for r in runs["simpy"]]
+        b = [r["metrics"][metric] for r in runs["batch"]]
+        se = math.sqrt(statistics.variance(a) / len(a) + statistics.variance(b) / len(b))
+        assert abs(statistics.fmean(a) - statistics.fmean(b)) < 4 * se + 1e-9, metric
+    for tp in ("ad", "counter", "app", "drink"):
+        a = [r["touchpoints"][tp]["experience_mean"] for r in runs["simpy"]]
+        b = [r["touchpoints"][tp]["experience_mean"] for r in runs["batch"]]
+        se = math.sqrt(statistics.variance(a) / len(a) + statistics.variance(b) / len(b))
+        assert abs(statistics.fmean(a) - statistics.fmean(b)) < 4 * se + 1e-9, tp
+
+
+def test_one_engine_for_every_variant() -> None:
+    coffee = load(str(SPEC_EXAMPLES / "coffee.journey")).journey
+    plans = plans_for([coffee])
+    assert choose_engine(plans).__module__.endswith("engine")
+    queue_free = load_text(without_queues((SPEC_EXAMPLES / "coffee.journey").read_text()))
+    assert choose_engine(plans_for([queue_free.journey])).__module__.endswith("batch")
+    with pytest.raises(ValueError):
+        choose_engine(plans, "batch")
