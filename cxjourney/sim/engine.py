@@ -16,12 +16,13 @@ import simpy
 
 from . import streams
 from .loyalty import DETRACTOR, MONTH_MINUTES, NEUTRAL, PROMOTER
-from .plan import CONSTANT, NORMAL, ROUTE_SLOT, VISIT_SLOTS, Plan, draw
+from .plan import CONSTANT, EXP, NORMAL, VISIT_SLOTS, Plan, draw
 
 MASK = streams.MASK
 TO_UNIT = streams.TO_UNIT
 JUMPS = streams.jumps(16)
 VISIT_A, VISIT_C = JUMPS[VISIT_SLOTS - 1]
+(A1, K1), (A2, K2), (A3, K3), (A4, K4), (A5, K5), (A6, K6) = JUMPS[:6]
 TWO_PI = 2.0 * math.pi
 INITIAL, ARRIVAL, REFERRAL, CUSTOMER_STREAM = 1, 2, 3, 4
 # A customer's own stream: one block of slots per journey.
@@ -88,6 +89,7 @@ class Simulation:
             simpy.Resource(self.env, capacity=c) if c else None for c in plan.capacity
         ]
         self.touchpoint_keys = [streams.derive(key, s) for s in plan.salts]
+        self._hot = self.hot()
 
     # ---- population -------------------------------------------------------------
     def start(self) -> None:
@@ -149,8 +151,8 @@ class Simulation:
             remembered, completed, walked_out, peak_t, trough_t = result
             noise = 0.0
             if plan.noise:
-                u1 = _slot(s, NOISE_1)
-                u2 = _slot(s, NOISE_2)
+                u1 = ((((s * A1 + K1) & MASK) >> 11) + 0.5) * TO_UNIT  # slot NOISE_1
+                u2 = ((((s * A2 + K2) & MASK) >> 11) + 0.5) * TO_UNIT  # slot NOISE_2
                 noise = plan.noise * math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
             satisfaction = 7.0 + 1.5 * remembered + noise
             satisfaction = (
@@ -171,14 +173,15 @@ class Simulation:
             tally.trough[trough_t] += 1
             if not gap_mean:
                 return
-            gap = -gap_mean * math.log(_slot(s, GAP))
+            gap = -gap_mean * math.log(((((s * A4 + K4) & MASK) >> 11) + 0.5) * TO_UNIT)
             stay = self.monthly_stay(c.level, p)
             if stay <= 0.0:
                 churn_after = 0.0
             elif stay >= 1.0:
                 churn_after = math.inf
             else:
-                churn_after = math.log(_slot(s, CHURN)) / (math.log(stay) / MONTH_MINUTES)
+                u = ((((s * A5 + K5) & MASK) >> 11) + 0.5) * TO_UNIT  # slot CHURN
+                churn_after = math.log(u) / (math.log(stay) / MONTH_MINUTES)
             if c.level >= PROMOTER and plan.referral_rate > 0:
                 self.refer(c, _slot_bits(s, REFERRALS), min(gap, churn_after))
             if churn_after < gap:
@@ -208,51 +211,60 @@ class Simulation:
             t += stream.exponential(mean)
 
     # ---- one journey --------------------------------------------------------------------
+    def hot(self) -> tuple:
+        """What the journey loop reads, bound once: local names are the fastest lookups."""
+        plan, tally = self.plan, self.tally
+        return (
+            plan.routes, plan.channel_term, plan.weight, plan.max_wait, plan.performance,
+            plan.service, plan.events, plan.recoveries, plan.walkout_x, self.resources,
+            self.touchpoint_keys, tally.visits, tally.x_sum, tally.wait_sum, tally.walkouts,
+            plan.patience, plan.tolerance, plan.curvature, plan.negativity,
+            plan.wait_sensitivity, plan.recovery, plan.adaptation > 0, plan.size,
+        )  # fmt: skip
+
     def journey(self, c: Customer, own: int):
         """Walk the flow from the start; returns (R, completed, walked out, peak, trough)."""
-        plan = self.plan
+        (routes, channels, weights, max_waits, performances, services, events, recoveries,
+         walkout_x, resources, tp_keys, visits, x_sum, wait_sum, walkouts, patiences, tol, a,
+         lam, wait_sensitivity, recovery, learning, k) = self._hot  # fmt: skip
         env = self.env
-        tally = self.tally
-        p = c.persona
-        route = plan.routes[p]
-        expect = c.expect
-        channel = plan.channel_term[p]
-        k = plan.size
-        end = k
-        tol = plan.tolerance
-        a = plan.curvature
-        lam = plan.negativity
         sink = self.sink
-        learning = plan.adaptation > 0
+        p = c.persona
+        route = routes[p]
+        channel = channels[p]
+        expect = c.expect
+        states = c.tp_states
         seen: dict[int, float] | None = {} if learning else None
         occurred: dict[int, float] | None = None
         n = 0
-        total = 0.0
+        total = last = peak = 0.0
         high = -math.inf
         low = math.inf
-        last = 0.0
-        peak = 0.0
         high_t = low_t = 0
         walked_out = False
+        fired: tuple[str, ...] = ()
 
         cum, targets = route[k]
-        u = _slot(own, START_ROUTE) if len(targets) > 1 else 0.0
-        i = 0
-        while u >= cum[i]:
-            i += 1
-        t = targets[i]
-        while t < end:
-            s = c.tp_states[t]
+        if len(targets) > 1:
+            u = ((((own * A3 + K3) & MASK) >> 11) + 0.5) * TO_UNIT  # slot START_ROUTE
+            i = 0
+            while u >= cum[i]:
+                i += 1
+            t = targets[i]
+        else:
+            t = targets[0]
+        while t < k:
+            s = states[t]
             if not s:
-                s = streams.derive(self.touchpoint_keys[t], c.key)
-            c.tp_states[t] = (s * VISIT_A + VISIT_C) & MASK
+                s = streams.derive(tp_keys[t], c.key)
+            states[t] = (s * VISIT_A + VISIT_C) & MASK
             wait = 0.0
-            arrived = env.now
-            resource = self.resources[t]
+            resource = resources[t]
             if resource is not None:
+                arrived = env.now
                 request = resource.request()
                 if not request.triggered:
-                    patience = plan.patience[p]
+                    patience = patiences[p]
                     if patience < math.inf:
                         yield request | env.timeout(patience)
                         if not request.triggered:
@@ -260,26 +272,33 @@ class Simulation:
                             walked_out = True
                     else:
                         yield request
-                wait = env.now - arrived
-                tally.wait_sum[t] += wait
+                    wait = env.now - arrived
+                    wait_sum[t] += wait
                 if not walked_out:
-                    service = draw(plan.service[t], _slot(s, 3), _slot(s, 4))
+                    spec = services[t]
+                    u1 = ((((s * A4 + K4) & MASK) >> 11) + 0.5) * TO_UNIT  # slot 3
+                    if spec[0] == EXP:
+                        service = -spec[1] * math.log(u1) * spec[4] + spec[5]
+                    else:
+                        service = draw(spec, u1, ((((s * A5 + K5) & MASK) >> 11) + 0.5) * TO_UNIT)
                     yield env.timeout(service if service > 0.0 else 0.0)
                     resource.release(request)
-            if walked_out:
-                x = plan.walkout_x[t]
-                tally.walkouts[t] += 1
-                fired: tuple[str, ...] = ()
             else:
-                perf = plan.performance[t]
+                arrived = env.now
+            if walked_out:
+                x = walkout_x[t]
+                walkouts[t] += 1
+            else:
+                perf = performances[t]
                 code = perf[0]
                 if code == CONSTANT:
                     performance = perf[1] * perf[4] + perf[5]
                 elif code == NORMAL:
-                    u1 = _slot(s, 1)
-                    u2 = _slot(s, 2)
-                    z = math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
-                    performance = (perf[1] + perf[2] * z) * perf[4] + perf[5]
+                    u1 = ((((s * A2 + K2) & MASK) >> 11) + 0.5) * TO_UNIT  # slot 1
+                    u2 = ((((s * A3 + K3) & MASK) >> 11) + 0.5) * TO_UNIT  # slot 2
+                    performance = (
+                        perf[1] + perf[2] * math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
+                    ) * perf[4] + perf[5]
                 else:
                     performance = draw(perf, _slot(s, 1), _slot(s, 2))
                 if performance < 1.0:
@@ -287,50 +306,44 @@ class Simulation:
                 elif performance > 5.0:
                     performance = 5.0
                 d = performance - expect[t] + channel[t]
-                max_wait = plan.max_wait[t]
-                if max_wait and wait > max_wait:
-                    over = (wait - max_wait) / max_wait
-                    d -= plan.wait_sensitivity * (over if over < 3.0 else 3.0)
+                if wait:
+                    max_wait = max_waits[t]
+                    if max_wait and wait > max_wait:
+                        over = (wait - max_wait) / max_wait
+                        d -= wait_sensitivity * (over if over < 3.0 else 3.0)
                 if d > tol:
-                    v = (d - tol) ** a
+                    x = weights[t] * (d - tol) ** a
                 elif d < -tol:
-                    v = -lam * (-d - tol) ** a
+                    x = -weights[t] * lam * (-d - tol) ** a
                 else:
-                    v = 0.0
-                x = plan.weight[t] * v
+                    x = 0.0
                 if occurred:
-                    for salt, chance, gid in plan.recoveries[t]:
+                    for salt, chance, gid in recoveries[t]:
                         hurt = occurred.get(gid)
                         if hurt and _hashed(s, salt) < chance:
-                            x -= plan.recovery * hurt
+                            x -= recovery * hurt
                             occurred[gid] = 0.0
-                fired = ()
-                for salt, chance, gain, disappoints, gid in plan.events[t]:
-                    if _hashed(s, salt) < chance:
+                if sink is not None:
+                    fired = ()
+                for salt, chance, gain, disappoints, gid in events[t]:
+                    z = ((s ^ salt) * 0xBF58476D1CE4E5B9) & MASK  # _hashed(s, salt), inlined
+                    z = ((z ^ (z >> 31)) * 0x94D049BB133111EB) & MASK
+                    if (((z ^ (z >> 29)) >> 11) + 0.5) * TO_UNIT < chance:
                         x += gain
                         if disappoints:
                             if occurred is None:
                                 occurred = {}
                             occurred[gid] = gain
                         if sink is not None:
-                            fired += (plan.event_names[gid],)
+                            fired += (self.plan.event_names[gid],)
                 if seen is not None:
                     seen[t] = performance
-            tally.visits[t] += 1
-            tally.x_sum[t] += x
+            visits[t] += 1
+            x_sum[t] += x
             if sink is not None:
-                sink(
-                    (
-                        c.name,
-                        plan.persona_ids[p],
-                        c.journeys + 1,
-                        plan.touchpoint_ids[t],
-                        arrived,
-                        wait,
-                        x,
-                        fired,
-                    )
-                )
+                plan = self.plan
+                sink((c.name, plan.persona_ids[p], c.journeys + 1, plan.touchpoint_ids[t],
+                      arrived, wait, x, fired))  # fmt: skip
             n += 1
             total += x
             last = x
@@ -345,13 +358,14 @@ class Simulation:
                 break
             cum, targets = route[t]
             if len(targets) > 1:
-                u = _slot(s, ROUTE_SLOT)
+                u = ((((s * A1 + K1) & MASK) >> 11) + 0.5) * TO_UNIT  # ROUTE_SLOT
                 i = 0
                 while u >= cum[i]:
                     i += 1
                 t = targets[i]
             else:
                 t = targets[0]
+        plan = self.plan
         if seen:
             if expect is plan.expectation[p]:
                 expect = c.expect = list(expect)
@@ -369,7 +383,7 @@ class Simulation:
             remembered = (peak + last) / 2
         else:
             remembered = total / n
-        return remembered, t == end, walked_out, high_t, low_t
+        return remembered, t == k, walked_out, high_t, low_t
 
     # ---- the end ---------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:

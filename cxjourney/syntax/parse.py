@@ -98,17 +98,18 @@ def _options() -> dict[str, object]:
 
 @functools.cache
 def keywords() -> frozenset[str]:
-    probe = Lark(grammar_text(), **_options())
+    """Terminal names of the keywords: Lark names a literal "word" WORD."""
     return frozenset(
         t.name
-        for t in probe.terminals
+        for t in parser().terminals
         if t.pattern.type == "str" and t.pattern.value.isidentifier()
     )
 
 
 @functools.cache
 def parser() -> Lark:
-    callbacks = dict.fromkeys(keywords(), _keyword_callback)
+    words = set(re.findall(r'"([a-z_]+)"', grammar_text()))
+    callbacks = dict.fromkeys((w.upper() for w in words), _keyword_callback)
     return Lark(grammar_text(), lexer_callbacks=callbacks, **_options())
 
 
