@@ -413,7 +413,15 @@ class BatchSimulation:
         now = people.next_time[idx]
         gap_mean = tb.gap[persona]
         repeat = gap_mean > 0
-        people.next_time[idx[~repeat]] = np.inf
+        once = ~repeat
+        people.next_time[idx[once]] = np.inf
+        if plan.referral_rate > 0:
+            # one journey, then active for good: a promoter refers until the horizon
+            promoters = once & (level >= PROMOTER)
+            if promoters.any():
+                window = plan.horizon - now[promoters]
+                self.refer(idx[promoters], now[promoters], window, jkey[promoters],
+                           persona[promoters])  # fmt: skip
         if not repeat.any():
             return
         idx, now, level, jkey, persona = (

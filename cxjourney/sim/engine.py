@@ -172,6 +172,10 @@ class Simulation:
             tally.peak[peak_t] += 1
             tally.trough[trough_t] += 1
             if not gap_mean:
+                # one journey, then active for good: a promoter refers until the horizon
+                if c.level >= PROMOTER and plan.referral_rate > 0:
+                    window = plan.horizon - env.now
+                    self.refer(c, _slot_bits(s, REFERRALS), window)
                 return
             gap = -gap_mean * math.log(((((s * A4 + K4) & MASK) >> 11) + 0.5) * TO_UNIT)
             stay = self.monthly_stay(c.level, p)

@@ -44,3 +44,33 @@ def test_one_engine_for_every_variant() -> None:
     assert choose_engine(plans_for([queue_free.journey])).__module__.endswith("batch")
     with pytest.raises(ValueError):
         choose_engine(plans, "batch")
+
+
+@pytest.mark.parametrize("engine", ["simpy", "batch"])
+def test_one_journey_promoters_refer_while_active(engine: str) -> None:
+    """A one-journey customer stays active, so a promoter keeps referring (MODEL.md)."""
+    text = """
+    journey "Referrals" {
+      horizon 300 days
+      customers 2000
+      persona fan {
+        share 100%
+      }
+      stage s {
+        touchpoint wow {
+          expect 2
+          delivers 5
+        }
+      }
+      loyalty {
+        noise 0
+        referral 10%
+      }
+    }
+    """
+    runs = replicate(load_text(text).journey, seed=4, replications=2, engine_name=engine)
+    # every customer is a promoter (S = 7 + 1.5 * 0.75 * 2.75^0.88 > 8.5); referred
+    # customers are promoters too, so the population grows at 10% a month: E = e^1 - 1
+    initial_referrals = 2000 * (math.exp(0.1 * 10) - 1)
+    mean = statistics.fmean(r["metrics"]["referrals"] for r in runs)
+    assert mean == pytest.approx(initial_referrals, rel=0.08)
