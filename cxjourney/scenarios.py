@@ -243,6 +243,8 @@ def _set_persona(journey: Journey, persona: Persona, change: Change) -> Journey:
         raise ScenarioError(change, "a scenario cannot change a persona's share", part=1)
     name = _PERSONA_FIELDS.get(attr, attr)
     old = getattr(persona, name)
+    if old is None and attr == "arrivals":
+        old = 0.0  # no arrivals is a rate of zero
     if old is None and change.op != "=":
         raise ScenarioError(change, f"persona '{persona.id}' has no {attr} to change", part=1)
     new = replace(persona, **{name: _combine(old or 0.0, change)})
