@@ -25,8 +25,10 @@ class InputError(click.ClickException):
 
 def load_input(path: str, stdin_data: bytes | None = None) -> Loaded:
     if path == STDIN:
-        data = stdin_data if stdin_data is not None else click.get_binary_stream("stdin").read()
-        return load(STDIN, data=data)
+        if stdin_data is None:
+            with click.open_file("-", "rb") as stdin:
+                stdin_data = stdin.read()
+        return load(STDIN, data=stdin_data)
     return load(path)
 
 
@@ -112,10 +114,10 @@ def check(files: tuple[str, ...], fmt: str, quiet: bool) -> None:
 @click.option(
     "--to",
     "target",
-    type=click.Choice(["json"]),
+    type=click.Choice(["json", "mermaid", "json-schema"]),
     default="json",
     show_default=True,
-    help="Output format.",
+    help="json: the model; mermaid: a Mermaid journey diagram; json-schema: the model's schema.",
 )
 @click.option("-o", "--output", default="-", show_default=True, help="Output file, - for stdout.")
 def export(file: str, target: str, output: str) -> None:
@@ -125,11 +127,23 @@ def export(file: str, target: str, output: str) -> None:
     Examples:
       cxjourney export coffee.journey --to json
       cxjourney export coffee.journey --to json -o coffee.json
+      cxjourney export coffee.journey --to mermaid
+      cxjourney export coffee.journey --to json-schema
     """
+    from .cli_interop import export_mermaid, export_schema
+
+    if target == "json-schema":  # the same for every file; FILE is not read
+        emit(json.dumps(export_schema(), indent=2, ensure_ascii=False) + "\n", output)
+        return
     loaded = load_input(file)
     if not loaded.ok:
         print_diagnostics(loaded)
         raise InputError(f"{loaded.file} has errors; nothing was exported")
+    if target == "mermaid":
+        if loaded.journey is None:
+            raise InputError(f"{loaded.file} holds personas only; Mermaid needs a journey")
+        emit(export_mermaid(loaded.journey), output)
+        return
     if loaded.journey is not None:
         document = model_json.journey_document(loaded.journey)
     else:
@@ -299,3 +313,14 @@ def simulate(
     else:
         text = table(results, {s.id: s.label for s in journey.scenarios})
     emit(text, output)
+
+
+def _register() -> None:
+    """The commands of the other stages, each in its own module."""
+    from .cli_interop import diff, fmt, import_, init
+
+    for command in (fmt, diff, import_, init):
+        main.add_command(command)
+
+
+_register()

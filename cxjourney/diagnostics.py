@@ -106,7 +106,7 @@ def render(diagnostic: Diagnostic, source: str | None) -> str:
 def _source_line(source: str | None, line: int) -> str | None:
     if source is None:
         return None
-    all_lines = source.splitlines()
+    all_lines = source.split("\n")  # the parser counts only \n as a line end
     if 1 <= line <= len(all_lines):
         return all_lines[line - 1].rstrip("\r")
     return None

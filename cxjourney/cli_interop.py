@@ -1,0 +1,532 @@
+"""Commands for co-creating journeys in git: fmt, diff, import, init; export helpers.
+
+Like `cli`, these only parse options, call the library and print. Exit codes follow
+the rest of the CLI: 0 success, 2 bad input (nothing is written), 1 a failure of the
+run, and for `fmt --check` / `diff --exit-code`, 1 when something would change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .diagnostics import Diagnostic, render
+from .interop import diff as semantic_diff
+from .interop import mermaid, revision
+from .interop.fmt import FormatError, UnsafeFormat, format_source
+from .interop.forecast import forecast
+from .interop.mermaid_export import to_mermaid
+from .interop.schema import model_schema
+from .load import STDIN, Loaded, load
+from .model import Journey
+from .output import emit, write_atomic
+from .starter import DEFAULT_NAME, starter_journey
+from .syntax.parse import decode
+
+INPUT_ERROR = 2
+CHANGED = 1
+RUN_ERROR = 1
+_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class InputError(click.ClickException):
+    """Bad input: exit code 2, a clear message, no traceback."""
+
+    exit_code = INPUT_ERROR
+
+
+# ---- export helpers (called by `cxjourney export`) ---------------------------------------
+
+
+def export_mermaid(journey: Journey) -> str:
+    """`export --to mermaid`: the journey as a Mermaid journey diagram."""
+    return to_mermaid(journey)
+
+
+def export_schema() -> dict[str, Any]:
+    """`export --to json-schema`: the JSON Schema of what `export --to json` prints."""
+    return model_schema()
+
+
+# ---- fmt ----------------------------------------------------------------------------------
+
+
+@click.command("fmt", context_settings=_SETTINGS)
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file would change.")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def fmt(files: tuple[str, ...], check: bool, show_diff: bool, quiet: bool) -> None:
+    """Format journey files in place: one canonical layout, every comment kept.
+
+    Directories are searched for *.journey files. - reads stdin and writes the
+    formatted text to stdout. Files that do not parse are left alone and reported
+    as check reports them (exit 2). Writes are atomic. The layout is documented in
+    docs/git-workflow.md.
+
+    \b
+    Examples:
+      cxjourney fmt journeys/
+      cxjourney fmt --check journeys/          # CI: exit 1 when a file would change
+      cxjourney fmt --diff coffee.journey
+      cat coffee.journey | cxjourney fmt -
+    """
+    dry = check or show_diff
+    outcomes = [
+        _format_file(path, check=check, show_diff=show_diff, quiet=quiet) for path in _expand(files)
+    ]
+    counts = {kind: outcomes.count(kind) for kind in ("changed", "unchanged", "failed", "bug")}
+    if not quiet:
+        click.echo(_fmt_summary(counts, dry), err=True)
+    if counts["failed"]:
+        sys.exit(INPUT_ERROR)
+    if counts["bug"]:
+        sys.exit(RUN_ERROR)
+    if counts["changed"] and dry:
+        sys.exit(CHANGED)
+
+
+def _format_file(path: str, *, check: bool, show_diff: bool, quiet: bool) -> str:
+    """Format one file (or stdin) as the options say: changed, unchanged or failed."""
+    source = _read(path)
+    if source is None:
+        return "failed"
+    data, original = source
+    try:
+        formatted = format_source(original, _shown(path))
+    except FormatError as err:
+        _print_diagnostics(err.diagnostics, err.source)
+        click.echo(f"{_shown(path)}: not formatted (it does not parse)", err=True)
+        return "failed"
+    except UnsafeFormat as err:
+        click.echo(
+            f"error: {_shown(path)} was left alone: {err}; this is a bug in cxjourney fmt",
+            err=True,
+        )
+        return "bug"
+    differs = formatted.encode("utf-8") != data  # a byte-order mark or CRLF counts
+    if show_diff and differs:
+        click.echo(_unified(original, formatted, _shown(path)), nl=False)
+    elif check and differs and not quiet:
+        click.echo(f"would reformat {_shown(path)}", err=True)
+    if not (check or show_diff) and path == STDIN:
+        click.echo(formatted, nl=False)
+    elif not (check or show_diff) and differs:
+        write_atomic(Path(path).resolve(), formatted)
+        if not quiet:
+            click.echo(f"reformatted {path}", err=True)
+    return "changed" if differs else "unchanged"
+
+
+def _expand(files: tuple[str, ...]) -> list[str]:
+    """Files as given, and the *.journey files under each directory (hidden ones skipped)."""
+    out: list[str] = []
+    for name in files:
+        path = Path(name)
+        if name != STDIN and path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*.journey")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            out += [str(p) for p in found]
+        else:
+            out.append(name)
+    return list(dict.fromkeys(out))
+
+
+def _stdin_bytes() -> bytes:
+    with click.open_file(STDIN, "rb") as stream:
+        return stream.read()
+
+
+def _shown(path: str) -> str:
+    return "<stdin>" if path == STDIN else path
+
+
+def _read(path: str) -> tuple[bytes, str] | None:
+    """The file's bytes and text; None (with the problem printed) when unreadable."""
+    from .diagnostics import Reporter, Span
+
+    reporter = Reporter(_shown(path))
+    try:
+        data = _stdin_bytes() if path == STDIN else Path(path).read_bytes()
+    except OSError as err:
+        reporter.error(Span(1, 1), f"cannot read the file: {err.strerror or err}")
+        _print_diagnostics(reporter.diagnostics, None)
+        return None
+    text = decode(data, reporter)
+    if text is None:
+        _print_diagnostics(reporter.diagnostics, None)
+        return None
+    return data, text
+
+
+def _unified(old: str, new: str, name: str) -> str:
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=f"{name} (original)",
+        tofile=f"{name} (formatted)",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def _fmt_summary(counts: dict[str, int], dry: bool) -> str:
+    def files(n: int) -> str:
+        return f"{n} file{'s' if n != 1 else ''}"
+
+    parts = [
+        f"{files(counts['changed'])} {'would be reformatted' if dry else 'reformatted'}",
+        f"{files(counts['unchanged'])} {'already formatted' if dry else 'left unchanged'}",
+    ]
+    if counts["failed"] or counts["bug"]:
+        parts.append(f"{files(counts['failed'] + counts['bug'])} with errors")
+    return ", ".join(parts)
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], source: str | None) -> None:
+    for d in diagnostics:
+        click.echo(render(d, source), err=True)
+
+
+# ---- diff ---------------------------------------------------------------------------------
+
+
+def _horizon(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    if value is None:
+        return None
+    from .units import parse_duration
+
+    try:
+        minutes = parse_duration(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    if minutes <= 0:
+        raise click.BadParameter("the horizon must be positive")
+    return minutes
+
+
+@click.command("diff", context_settings=_SETTINGS)
+@click.argument("versions", nargs=-1, required=True, metavar="OLD NEW")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+@click.option(
+    "--simulate", is_flag=True, help="Add the forecast change of NPS, retention, revenue."
+)
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**63 - 1))
+@click.option("-n", "--replications", default=10, show_default=True, type=click.IntRange(2, 100000))
+@click.option(
+    "--horizon", callback=_horizon, metavar="DURATION", help="Simulate both for this long."
+)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the versions differ (as git diff).")
+def diff(
+    versions: tuple[str, ...],
+    output_format: str,
+    simulate: bool,
+    seed: int,
+    replications: int,
+    horizon: float | None,
+    exit_code: bool,
+) -> None:
+    """Compare two versions of a journey: what changed in the model, not in the text.
+
+    Touchpoints, delighters and disappointers, flow edges, personas, stages,
+    scenarios and loyalty keys added, removed or changed, with old and new values.
+    Either side may be REV:PATH to read it from git (HEAD~1:journeys/a.journey,
+    :PATH for the staged version). Called with git's seven diff-driver arguments it
+    works as a git diff driver (see docs/git-workflow.md).
+
+    \b
+    Examples:
+      cxjourney diff old.journey new.journey
+      cxjourney diff HEAD:journeys/hotel_stay.journey journeys/hotel_stay.journey
+      cxjourney diff main:coffee.journey coffee.journey --simulate -n 20
+      cxjourney diff a.journey b.journey --format json
+    """
+    if len(versions) == 1 and "GIT_DIFF_PATH_TOTAL" in os.environ:
+        click.echo(f"cxjourney diff: {versions[0]} is unmerged")  # git's one-argument call
+        return
+    driver = len(versions) in (7, 9)
+    if len(versions) != 2 and not driver:
+        raise click.UsageError("give two versions: OLD NEW")
+    (old_name, old), (new_name, new) = _driver_sides(versions) if driver else _sides(versions)
+    broken = [side for side in (old, new) if side is not None and not side.ok]
+    for side in broken:
+        for d in side.diagnostics:
+            click.echo(render(d, side.sources.get(d.file)), err=True)
+    if broken and driver:
+        _text_fallback(versions, old_name, new_name)
+        return
+    if broken:
+        names = ", ".join(side.file for side in broken)
+        raise InputError(f"{names}: cannot compare a version with errors")
+    old_model, new_model = (_model(side) for side in (old, new))
+    found = semantic_diff.compare(old_model, new_model)
+    prediction = None
+    if simulate:
+        if not isinstance(old_model, Journey) or not isinstance(new_model, Journey):
+            raise InputError("--simulate needs a journey on both sides")
+        prediction = _guarded(
+            lambda: forecast(
+                old_model, new_model, seed=seed, replications=replications, horizon=horizon
+            )
+        )
+    if output_format == "json":
+        document = semantic_diff.document(old_name, new_name, found, prediction)
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(semantic_diff.render(old_name, new_name, found, prediction), nl=False)
+    if exit_code and found and not driver:
+        sys.exit(CHANGED)
+
+
+Side = tuple[str, Loaded | None]
+
+
+def _sides(versions: tuple[str, ...]) -> tuple[Side, Side]:
+    """OLD and NEW as given: files, `-`, `REV:PATH`, or /dev/null for nothing."""
+    old, new = ((_shown(v), _side(v)) for v in versions)
+    return old, new
+
+
+def _side(spec: str) -> Loaded | None:
+    if spec == revision.ABSENT:
+        return None
+    if spec == STDIN:
+        return load(STDIN, data=_stdin_bytes())
+    if revision.is_revision(spec):
+        try:
+            return revision.load_revision(spec)
+        except revision.RevisionError as err:
+            raise InputError(f"{spec}: {err}") from None
+    return load(spec)
+
+
+def _driver_sides(versions: tuple[str, ...]) -> tuple[Side, Side]:
+    """git's arguments: path old-file old-hex old-mode new-file new-hex new-mode [new-path
+    similarity] (the last two for a rename)."""
+    old_path = versions[0]
+    new_path = versions[7] if len(versions) == 9 else old_path
+    old_name, new_name = f"a/{old_path}", f"b/{new_path}"
+    return (
+        (old_name, _driver_side(versions[1], old_path, old_name)),
+        (new_name, _driver_side(versions[4], new_path, new_name)),
+    )
+
+
+def _driver_side(temp_file: str, repo_path: str, shown: str) -> Loaded | None:
+    """One side as git hands it to a diff driver: /dev/null, the file itself, or a copy."""
+    if temp_file == revision.ABSENT:
+        return None
+    if Path(temp_file).resolve() == Path(repo_path).resolve():
+        return load(repo_path, name=shown)
+    return revision.load_working_copy(Path(temp_file).read_bytes(), shown, repo_path)
+
+
+def _model(side: Loaded | None):
+    if side is None:
+        return None
+    return side.journey if side.journey is not None else side.library
+
+
+def _text_fallback(versions: tuple[str, ...], old_name: str, new_name: str) -> None:
+    """A diff driver must not fail: show the text diff when a version does not load."""
+    texts = []
+    for temp in (versions[1], versions[4]):
+        data = b"" if temp == revision.ABSENT else Path(temp).read_bytes()
+        texts.append(data.decode("utf-8", "replace"))
+    click.echo("(a version has errors; showing the text diff)")
+    lines = difflib.unified_diff(
+        texts[0].splitlines(keepends=True),
+        texts[1].splitlines(keepends=True),
+        fromfile=old_name,
+        tofile=new_name,
+    )
+    click.echo("".join(line if line.endswith("\n") else line + "\n" for line in lines), nl=False)
+
+
+def _guarded(action):
+    try:
+        return action()
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as err:
+        click.echo(f"error: the run failed: {type(err).__name__}: {err}", err=True)
+        sys.exit(RUN_ERROR)
+
+
+# ---- import -------------------------------------------------------------------------------
+
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx", ".mdown"}
+
+
+@click.command("import", context_settings=_SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    help="A file for one diagram (- for stdout), a directory for several.",
+)
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(["auto", "mermaid", "markdown"]),
+    default="auto",
+    show_default=True,
+    help="auto: Markdown for .md files, Mermaid otherwise.",
+)
+def import_(file: str, output: str, source_format: str) -> None:
+    """Import Mermaid journey diagrams as .journey files that check and simulate.
+
+    Reads a .mmd file, or every ```mermaid journey block of a Markdown file.
+    Sections become stages, tasks touchpoints in order, scores `delivers`, actors
+    the owner; one persona holds every customer. Scores outside 1..5 are clipped
+    with a warning; a line that is not a task is an error with its line and column.
+    Several diagrams need -o DIR: one file each, named from its title.
+
+    \b
+    Examples:
+      cxjourney import onboarding.mmd -o onboarding.journey
+      cxjourney import docs/journeys.md -o journeys/
+    """
+    data = _stdin_bytes() if file == STDIN else _read_file(file)
+    shown = _shown(file)
+    text = data.decode("utf-8", errors="strict") if _is_utf8(data) else None
+    if text is None:
+        raise InputError(f"{shown}: the file is not UTF-8 text")
+    markdown = source_format == "markdown" or (
+        source_format == "auto" and Path(file).suffix.lower() in _MARKDOWN_SUFFIXES
+    )
+    try:
+        if markdown:
+            diagrams, warnings = mermaid.parse_markdown(text)
+        else:
+            diagram, warnings = mermaid.parse_mermaid(text)
+            diagrams = [diagram]
+    except mermaid.MermaidError as err:
+        _print_issues(shown, text, [*err.warnings, *err.issues])
+        count = len(err.issues)
+        raise InputError(
+            f"{shown}: {count} error{'s' if count != 1 else ''}; nothing was written"
+        ) from None
+    _print_issues(shown, text, warnings)
+    if not diagrams:
+        raise InputError(f"{shown}: no Mermaid journey diagram found")
+    sources = [mermaid.to_journey(d) for d in diagrams]
+    for diagram, source in zip(diagrams, sources, strict=True):
+        _verify_import(source, diagram, shown)
+    _write_imports(diagrams, sources, output, shown)
+
+
+def _read_file(file: str) -> bytes:
+    try:
+        return Path(file).read_bytes()
+    except OSError as err:
+        raise InputError(f"{file}: cannot read the file: {err.strerror or err}") from None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _print_issues(shown: str, text: str, issues: list[mermaid.MermaidIssue]) -> None:
+    # the lines as Mermaid counts them (CR, LF, CRLF), so that each caret is under its column
+    lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
+    source = "\n".join(_OTHER_BREAKS.sub(" ", line) for line in lines)
+    for issue in sorted(issues, key=lambda i: (i.line, i.column)):
+        d = Diagnostic(shown, issue.line, issue.column, issue.message, severity=issue.severity)
+        click.echo(render(d, source), err=True)
+
+
+def _verify_import(source: str, diagram: mermaid.MermaidDiagram, shown: str) -> None:
+    """The importer promises a journey that checks; hold it to that before writing."""
+    loaded = load(STDIN, data=source.encode("utf-8"), name=f"{shown} (imported)")
+    if not loaded.ok:
+        for d in loaded.diagnostics:
+            click.echo(render(d, source), err=True)
+        click.echo(f"error: the journey imported from line {diagram.line} does not check", err=True)
+        sys.exit(RUN_ERROR)
+
+
+def _write_imports(
+    diagrams: list[mermaid.MermaidDiagram], sources: list[str], output: str, shown: str
+) -> None:
+    target = Path(output)
+    to_directory = output != "-" and (target.is_dir() or output.endswith(("/", "\\")))
+    if len(diagrams) > 1 and not to_directory:
+        if output == "-" or target.exists():
+            raise InputError(
+                f"{shown} holds {len(diagrams)} journey diagrams; write them to a directory "
+                "with -o DIR"
+            )
+        to_directory = True
+    if not to_directory:
+        emit(sources[0], output)
+        if output != "-":
+            click.echo(f"wrote {output}", err=True)
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    for index, (diagram, source) in enumerate(zip(diagrams, sources, strict=True), start=1):
+        stem = base = mermaid.slug_for_filename(diagram.title, index)
+        number = 2
+        while stem in used:
+            stem, number = f"{base}-{number}", number + 1
+        used.add(stem)
+        path = target / f"{stem}.journey"
+        write_atomic(path, source)
+        click.echo(f"wrote {path}", err=True)
+
+
+# ---- init ---------------------------------------------------------------------------------
+
+
+@click.command("init", context_settings=_SETTINGS)
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--name", default=DEFAULT_NAME, show_default=True, help="The file's name stem.")
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+def init(directory: str, name: str, force: bool) -> None:
+    """Write a starter journey whose comments teach the language.
+
+    It passes check and simulate as it is; edit it into your own journey.
+
+    \b
+    Examples:
+      cxjourney init
+      cxjourney init maps --name coffee
+    """
+    file_name = name if name.endswith(".journey") else f"{name}.journey"
+    if Path(file_name).name != file_name:
+        raise InputError(f"--name takes a file name, not a path: {name}")
+    target = Path(directory) / file_name
+    if target.exists() and not force:
+        raise InputError(f"{target} exists; use --force to overwrite it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, starter_journey(file_name))
+    click.echo(f"created {target}")
+    click.echo("next:")
+    click.echo(f"  cxjourney check {target}")
+    click.echo(f"  cxjourney simulate {target}")

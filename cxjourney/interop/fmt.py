@@ -1,0 +1,426 @@
+"""Format `.journey` source: one canonical layout, every comment kept, idempotent.
+
+The model keeps neither comments nor spellings, so the formatter prints from the
+syntax tree. One statement per line makes this safe: the source lines give the block
+structure, the comments and the blank lines, and the tree (in the same order) gives
+each statement's tokens. A comment on a statement's line stays on it; a comment on a
+line of its own belongs to the next statement (or, before a `}`, to the end of the
+block) and moves with it.
+
+The canonical layout:
+
+* two spaces per level; `{` ends its header line, `}` stands alone; a block with
+  nothing in it is written `{ }`; single spaces between words; two spaces before a
+  comment that ends a line; blank lines kept, at most one in a row, none after `{`,
+  before `}` or at the start and end of the file; LF line ends, no byte-order mark.
+* statements inside a block follow a fixed order (`STATEMENT_ORDER`); statements of
+  the same kind keep their written order, because that order means something
+  (touchpoints, edges, scenario changes, events). The file's top level is not
+  reordered.
+* numbers as written, without leading zeros (`4.50`, `120k`, `+1.5`, `60%`); a time
+  unit is kept but spelled one way (`s`, `min`, `h`, `day(s)`, `week(s)`, `month(s)`,
+  `year(s)`; singular only for exactly 1, and in `per` rates); `±` is written `+-`;
+  `owner` is quoted; `every` appears in a scenario's `P.visits = every 3 days`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lark import Token, Tree
+
+from .. import units
+from ..diagnostics import Diagnostic, Reporter
+from ..syntax.build import Builder
+from ..syntax.parse import _code, parse
+from .model_json import to_plain
+
+INDENT = "  "
+_SPACE = " \t\f\r"
+_BLANK = None  # a blank line among the comments before a statement
+
+#: Statements that open a block.
+BLOCKS = frozenset({"journey", "persona", "stage", "touchpoint", "flow", "scenario", "loyalty"})
+
+#: The order of statements inside each kind of block; kinds not listed keep their place
+#: after those listed, in written order.
+STATEMENT_ORDER: dict[str, tuple[str, ...]] = {
+    "journey": (
+        "description",
+        "horizon",
+        "customers",
+        "currency",
+        "persona",
+        "stage",
+        "flow",
+        "scenario",
+        "loyalty",
+    ),
+    "persona": (
+        "share",
+        "visits",
+        "arrivals",
+        "patience",
+        "spend",
+        "price_sensitivity",
+        "expects",
+        "prefers",
+    ),
+    "touchpoint": (
+        "channel",
+        "owner",
+        "expect",
+        "delivers",
+        "capacity",
+        "service",
+        "max_wait",
+        "moment_of_truth",
+        "event",
+        "recovers",
+    ),
+    "scenario": ("cost",),
+}
+
+_STATEMENTS = BLOCKS | {
+    "use",
+    "description",
+    "horizon",
+    "customers",
+    "currency",
+    *STATEMENT_ORDER["persona"],
+    *STATEMENT_ORDER["touchpoint"],
+    "edge",
+    "cost",
+    "set",
+    "add",
+    "remove",
+    "set_flow",
+    "setting",
+}
+_LOYALTY_ORDER = {key: i for i, key in enumerate(units.LOYALTY_KINDS)}
+
+
+class FormatError(Exception):
+    """The source does not parse; `diagnostics` says where, as `check` would."""
+
+    def __init__(self, diagnostics: list[Diagnostic], source: str) -> None:
+        super().__init__(f"{len(diagnostics)} syntax error(s)")
+        self.diagnostics = diagnostics
+        self.source = source
+
+
+class UnsafeFormat(Exception):
+    """The formatted text would mean something else or lose a comment (a formatter bug)."""
+
+
+def format_source(text: str, file: str = "<stdin>") -> str:
+    """The canonical layout of `text`; raises `FormatError` when it does not parse.
+
+    Like black, the result is checked before it is returned: it must build the same
+    model and keep every comment, or `UnsafeFormat` is raised and nothing should be
+    written.
+    """
+    text = text.removeprefix("\ufeff")
+    reporter = Reporter(file)
+    tree = parse(text, reporter)
+    if tree is None or reporter.failed:
+        raise FormatError(reporter.sorted(), text)
+    root = _attach(tree, text.split("\n"))
+    out: list[str] = []
+    _emit_children(root, 0, out)
+    _emit_tail(root, 0, out, has_children=bool(root.children))
+    formatted = "\n".join(out) + "\n" if out else ""
+    _verify_same(text, tree, formatted)
+    return formatted
+
+
+def _verify_same(source: str, tree: Tree, formatted: str) -> None:
+    reporter = Reporter("")
+    again = parse(formatted, reporter)
+    if again is None or reporter.failed:
+        raise UnsafeFormat("the formatted text does not parse")
+    if _meaning(source, tree) != _meaning(formatted, again):
+        raise UnsafeFormat("the formatted text builds a different model")
+    if sorted(_comments(source)) != sorted(_comments(formatted)):
+        raise UnsafeFormat("the formatted text lost or changed a comment")
+
+
+def _meaning(text: str, tree: Tree) -> object:
+    """What a file says, without positions: `use` paths, and the journey or library."""
+    document = Builder(Reporter(""), "", text.split("\n")).document(tree)
+    library = document.library
+    return (
+        [path for path, _ in document.uses],
+        to_plain(document.journey),
+        None if library is None else to_plain(library.personas),
+        None if library is None else {k: to_plain(v) for k, (v, _) in library.loyalty.items()},
+    )
+
+
+def _comments(text: str) -> list[str]:
+    found = []
+    for line in text.split("\n"):
+        code = _code(line)
+        comment = line[len(code) :].rstrip(_SPACE)
+        if comment:
+            found.append(comment)
+    return found
+
+
+# ---- statements and their comments -------------------------------------------------
+
+
+@dataclass
+class _Node:
+    """A statement, the comments around it and, for a block, what it holds."""
+
+    tree: Tree
+    leading: list[str | None] = field(default_factory=list)  # comments and blank lines
+    comment: str = ""  # the comment ending the statement's line
+    children: list[_Node] = field(default_factory=list)
+    tail: list[str | None] = field(default_factory=list)  # comments before the `}`
+    close_comment: str = ""  # the comment ending the `}` line
+
+
+def _attach(tree: Tree, lines: list[str]) -> _Node:
+    """Pair each statement line with its tree (both in source order); collect comments."""
+    statements = _statements(tree)
+    root = _Node(tree)
+    stack = [root]
+    pending: list[str | None] = []
+    for number, raw in enumerate(lines, start=1):
+        code_part = _code(raw)
+        code = code_part.strip(_SPACE)
+        comment = raw[len(code_part) :].rstrip(_SPACE)
+        if not code:
+            pending.append(comment or _BLANK)
+            continue
+        if code == "}":
+            block = stack.pop()
+            block.tail, block.close_comment, pending = pending, comment, []
+            continue
+        statement = next(statements)
+        _verify(statement, number)
+        node = _Node(statement, pending, comment)
+        stack[-1].children.append(node)
+        pending = []
+        if code.endswith("{"):
+            stack.append(node)
+    root.tail = pending
+    if len(stack) != 1 or next(statements, None) is not None:
+        raise UnsafeFormat("the source lines and the syntax tree disagree")
+    return root
+
+
+def _statements(tree: Tree) -> Iterator[Tree]:
+    """Every statement of the file in source order (a block before what it holds)."""
+    for child in tree.children:
+        if isinstance(child, Tree) and child.data in _STATEMENTS:
+            yield child
+            if child.data in BLOCKS:
+                yield from _statements(child)
+
+
+def _own_tokens(tree: Tree) -> Iterator[Token]:
+    """The tokens of a statement's own line (not those of the statements it holds)."""
+    for child in tree.children:
+        if isinstance(child, Token):
+            yield child
+        elif child.data not in _STATEMENTS:
+            yield from _own_tokens(child)
+
+
+def _verify(statement: Tree, line: int) -> None:
+    for token in _own_tokens(statement):
+        if token.line != line:
+            raise UnsafeFormat(f"statement of line {token.line} paired with line {line}")
+
+
+# ---- printing -----------------------------------------------------------------------
+
+
+def _emit_children(parent: _Node, depth: int, out: list[str]) -> None:
+    order = STATEMENT_ORDER.get(parent.tree.data)
+    children = parent.children
+    if parent.tree.data == "loyalty":
+        children = sorted(children, key=_loyalty_rank)
+    elif order is not None:
+        children = sorted(children, key=lambda n: _rank(order, n.tree.data))
+    indent = INDENT * depth
+    for index, node in enumerate(children):
+        starts = not out if depth == 0 else index == 0  # a block or the file begins here
+        for entry in _tidy(node.leading, first=starts):
+            out.append("" if entry is _BLANK else indent + entry)
+        line = indent + render_statement(node.tree)
+        if node.tree.data not in BLOCKS:
+            out.append(_with_comment(line, node.comment))
+            continue
+        has_comments = any(entry is not _BLANK for entry in node.tail)
+        if not node.children and not has_comments and not node.close_comment:
+            out.append(_with_comment(line + " { }", node.comment))
+            continue
+        out.append(_with_comment(line + " {", node.comment))
+        _emit_children(node, depth + 1, out)
+        _emit_tail(node, depth + 1, out, has_children=bool(node.children))
+        out.append(_with_comment(indent + "}", node.close_comment))
+
+
+def _emit_tail(node: _Node, depth: int, out: list[str], *, has_children: bool) -> None:
+    """Comments after a block's last statement (or at the end of the file)."""
+    entries = _tidy(node.tail, first=not has_children)
+    while entries and entries[-1] is _BLANK:
+        entries.pop()
+    for entry in entries:
+        out.append("" if entry is _BLANK else INDENT * depth + entry)
+
+
+def _tidy(entries: list[str | None], *, first: bool) -> list[str | None]:
+    """At most one blank line in a row, and none where a block or the file begins."""
+    tidy: list[str | None] = []
+    for entry in entries:
+        repeated = bool(tidy) and tidy[-1] is _BLANK
+        if entry is _BLANK and (repeated or (first and not tidy)):
+            continue
+        tidy.append(entry)
+    return tidy
+
+
+def _with_comment(line: str, comment: str) -> str:
+    return f"{line}  {comment}" if comment else line
+
+
+def _rank(order: tuple[str, ...], kind: str) -> int:
+    return order.index(kind) if kind in order else len(order)
+
+
+def _loyalty_rank(node: _Node) -> int:
+    return _LOYALTY_ORDER.get(str(node.tree.children[0]), len(_LOYALTY_ORDER))
+
+
+# ---- one statement ------------------------------------------------------------------
+
+
+def render_statement(tree: Tree) -> str:
+    """A statement's line in canonical spelling, without `{` and without its comment."""
+    kind = tree.data
+    parts = tree.children
+    if kind in ("journey", "persona", "stage", "touchpoint", "scenario"):
+        words = [kind, *(str(p) for p in parts if isinstance(p, Token))]
+        return " ".join(words)
+    if kind in ("flow", "loyalty"):
+        return kind
+    if kind in ("use", "description", "currency", "channel"):
+        return f"{kind} {parts[0]}"
+    if kind == "owner":
+        return f"owner {_quoted(parts[0])}"
+    if kind == "visits":
+        return f"visits every {_value(parts[0])}"
+    if kind == "prefers":
+        return "prefers " + ", ".join(str(p) for p in parts)
+    if kind == "moment_of_truth":
+        return " ".join(["moment_of_truth", *(_value(p) for p in parts[1:])])
+    if kind == "event":
+        return _event(parts)
+    if kind == "recovers":
+        *refs, chance = parts
+        targets = ", ".join(".".join(str(t) for t in ref.children) for ref in refs)
+        return f"recovers {targets} chance {_value(chance)}"
+    if kind == "edge":
+        return _edge(parts)
+    if kind == "set":
+        path, op, value = parts
+        dotted = _path(path)
+        every = "every " if dotted.endswith(".visits") and str(op) != "*=" else ""
+        return f"{dotted} {op} {every}{_value(value)}"
+    if kind == "add":
+        return "add " + _event(parts)
+    if kind == "remove":
+        return f"remove {_path(parts[0])}"
+    if kind == "set_flow":
+        source, target, op, value, *persona = parts
+        line = f"flow {source} -> {target} {op} {_value(value)}"
+        return f"{line} for {persona[0]}" if persona else line
+    if kind == "setting":
+        return f"{parts[0]} {_value(parts[1])}"
+    # one keyword and one value: horizon, customers, share, arrivals, patience, spend,
+    # price_sensitivity, expects, expect, delivers, capacity, service, max_wait, cost
+    return f"{kind} {_value(parts[0])}"
+
+
+def _event(parts: list) -> str:
+    """`delighter NAME "Label" chance X impact Y` (the name may be a scenario's path)."""
+    kind_tree, name, *rest = parts
+    words = [str(kind_tree.children[0]), _path(name) if isinstance(name, Tree) else str(name)]
+    if isinstance(rest[0], Token):
+        words.append(str(rest.pop(0)))
+    chance, impact = rest
+    return " ".join([*words, "chance", _value(chance), "impact", _value(impact)])
+
+
+def _edge(parts: list) -> str:
+    source, target, *rest = parts
+    words = [str(source), "->", str(target)]
+    for part in rest:
+        words += [_value(part)] if isinstance(part, Tree) else ["for", str(part)]
+    return " ".join(words)
+
+
+def _path(tree: Tree) -> str:
+    return ".".join(str(t) for t in tree.children)
+
+
+def _quoted(token: Token) -> str:
+    if token.type == "STRING":
+        return str(token)
+    return f'"{token}"'
+
+
+def _value(tree: Tree) -> str:
+    """A value in canonical spelling: quantity, percentage, rate or distribution."""
+    kind = tree.data
+    parts = tree.children
+    if kind == "quantity":
+        number = _number(str(parts[0]))
+        if len(parts) == 1:
+            return number
+        return f"{number} {_unit(str(parts[1]), plural=_is_plural(number))}"
+    if kind == "amount":
+        percent = _number(str(parts[0]))
+        return f"{percent} per {_unit(str(parts[1]), plural=False)}" if len(parts) > 1 else percent
+    if kind == "rate":
+        return f"{_value(parts[0])} per {_unit(str(parts[1]), plural=False)}"
+    if kind == "normal_pm":
+        return f"{_value(parts[0])} +- {_value(parts[2])}"
+    if kind == "call":
+        name, *args = parts
+        return f"{name}({', '.join(_value(a) for a in args)})"
+    if kind == "word":
+        return str(parts[0])
+    raise UnsafeFormat(f"unknown value {kind}")
+
+
+_LEADING_ZEROS = re.compile(r"^([+-]?)0+(?=[0-9])")
+
+
+def _number(text: str) -> str:
+    """A number as written, without leading zeros (`007` → `7`, `00.5%` → `0.5%`)."""
+    return _LEADING_ZEROS.sub(r"\1", text)
+
+
+def _is_plural(number: str) -> bool:
+    digits = number.lstrip("+-").rstrip("%")
+    try:
+        return float(digits) != 1.0
+    except ValueError:  # 120k, or a number the builder will reject
+        return True
+
+
+def _unit(word: str, *, plural: bool) -> str:
+    """The canonical spelling of a time unit; an unknown word stays as written."""
+    minutes = units.TIME_UNITS.get(word)
+    if minutes is None:
+        return word
+    singular, plural_form = units.CANONICAL_UNIT[minutes]
+    return plural_form if plural else singular

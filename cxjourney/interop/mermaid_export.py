@@ -1,0 +1,74 @@
+"""Write a journey as a Mermaid `journey` diagram, the reverse of `mermaid.to_journey`.
+
+Stages become sections and touchpoints tasks, in the written order (Mermaid draws a
+line, so a `flow` block's branches are not shown); a task's score is the mean of what
+the touchpoint delivers, clipped to 1..5 and kept to two decimals (Mermaid reads any
+number, and an imported `4.25` comes back as `4.25`); the owner's comma-separated
+names are the actors; the description becomes `accDescr`. Stages without touchpoints
+are left out, as Mermaid would draw an empty section.
+
+Mermaid's lexer ends a name at `:`, `#` or `;` and reads a line starting with a
+keyword (`title `, `section `, `journey`, `accTitle`, `accDescr`) as that keyword, so
+such characters are written as Mermaid entity codes (`#58;`), which Mermaid decodes
+when it draws and `mermaid.parse_mermaid` decodes when it reads.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+from ..model import Journey, Touchpoint
+
+LOWEST_SCORE, HIGHEST_SCORE = 1.0, 5.0
+_CONTROL = ("Cc", "Zl", "Zp")
+_SPECIAL = re.compile(r"[:#;%]")
+_KEYWORD_START = re.compile(r"(journey|title\s|section\s|acctitle|accdescr)", re.IGNORECASE)
+
+
+def to_mermaid(journey: Journey) -> str:
+    """The journey as a Mermaid diagram (text ending with a newline)."""
+    out = ["journey"]
+    if _text(journey.title):
+        out.append(f"  title {_text(journey.title)}")
+    if _text(journey.description):
+        out.append(f"  accDescr: {_text(journey.description)}")
+    by_id = {t.id: t for t in journey.touchpoints}
+    for stage in journey.stages:
+        tasks = [by_id[t] for t in stage.touchpoints if t in by_id]
+        if not tasks:
+            continue
+        out.append(f"  section {_text(stage.label) or stage.id}")
+        out += [f"    {_task(t)}" for t in tasks]
+    return "\n".join(out) + "\n"
+
+
+def score(touchpoint: Touchpoint) -> float:
+    """The task's score: the mean delivered rating, clipped to 1..5, two decimals."""
+    mean = touchpoint.performance.mean
+    if not math.isfinite(mean):
+        mean = touchpoint.expect
+    return round(min(max(mean, LOWEST_SCORE), HIGHEST_SCORE), 2)
+
+
+def _task(touchpoint: Touchpoint) -> str:
+    line = f"{_text(touchpoint.label) or touchpoint.id}: {_number(score(touchpoint))}"
+    actors = [a.strip() for a in (touchpoint.owner or "").split(",") if a.strip()]
+    if actors:
+        line += ": " + ", ".join(_text(a) for a in actors)
+    return line
+
+
+def _text(text: str) -> str:
+    """A name Mermaid's lexer reads whole: special characters as entity codes, line
+    and other control characters as spaces."""
+    text = "".join(" " if unicodedata.category(c) in _CONTROL else c for c in text).strip()
+    text = _SPECIAL.sub(lambda m: f"#{ord(m.group(0))};", text)
+    if _KEYWORD_START.match(text):
+        text = f"#{ord(text[0])};{text[1:]}"
+    return text
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else f"{value:g}"

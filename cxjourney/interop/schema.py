@@ -1,0 +1,354 @@
+"""A JSON Schema (draft 2020-12) of what `cxjourney export --to json` prints, and a
+small validator for the part of JSON Schema it uses.
+
+The schema is strict (every key required, no others allowed) so that a change to the
+model that is not reflected here fails the tests instead of drifting silently. The
+validator exists because the project adds no dependency for one test and one command;
+it refuses keywords it does not implement rather than ignoring them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .. import units
+from ..model import EVENT_KINDS, LOYALTY_KEYS
+
+SCHEMA_ID = "urn:cxjourney:schema:model:1"
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _obj(doc: str, /, **properties: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": doc,
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _num(description: str = "", *, nullable: bool = False, **bounds: float) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": ["number", "null"] if nullable else "number", **bounds}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _str(description: str = "", *, nullable: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string"}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _ref(name: str, *, nullable: bool = False) -> dict[str, Any]:
+    ref = {"$ref": f"#/$defs/{name}"}
+    return {"oneOf": [ref, {"type": "null"}]} if nullable else ref
+
+
+def _list(items: dict[str, Any], description: str = "") -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "array", "items": items}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+_FRACTION = {"minimum": 0, "maximum": 1}
+_LOYALTY_VALUE = {
+    "word": {"enum": list(units.MEMORY_RULES)},
+    "percent": _num("a fraction 0..1", **_FRACTION),
+    "number": _num(),
+}
+
+
+def model_schema() -> dict[str, Any]:
+    """The schema of both documents `export --to json` prints: a journey, or a library."""
+    defs = {
+        "Distribution": _obj(
+            "A value that may vary: scale × draw(kind, params) + offset.",
+            kind={"enum": ["constant", *units.DISTRIBUTIONS]},
+            params=_list(_num(), "the arguments as written, in canonical units")
+            | {"minItems": 1, "maxItems": 3},
+            scale=_num(),
+            offset=_num(),
+        ),
+        "Event": _obj(
+            "A delighter or a disappointer of a touchpoint.",
+            id=_str(),
+            label=_str(),
+            kind={"enum": list(EVENT_KINDS)},
+            chance=_num("probability per visit, a fraction", **_FRACTION),
+            impact=_num("on the 1..5 rating scale; > 0 delights, < 0 disappoints"),
+        ),
+        "Recovery": _obj(
+            "`recovers a, T.b chance 60%`: the targets as written.",
+            targets=_list(_list(_str()) | {"minItems": 1, "maxItems": 2}),
+            chance=_num("a fraction", **_FRACTION),
+        ),
+        "Touchpoint": _obj(
+            "A moment of contact, in journey order.",
+            id=_str(),
+            label=_str(),
+            stage=_str("the id of its stage"),
+            channel=_str(nullable=True),
+            owner=_str(nullable=True),
+            expect=_num("expected rating", minimum=1, maximum=5),
+            delivers=_ref("Distribution", nullable=True) | {"description": "null: as expected"},
+            capacity=_num("parallel servers; null: no queue", nullable=True),
+            service=_ref("Distribution", nullable=True) | {"description": "minutes"},
+            max_wait=_num("minutes", nullable=True),
+            moment_of_truth=_num("weight; null: not a moment of truth", nullable=True),
+            events=_list(_ref("Event")),
+            recovers=_list(_ref("Recovery")),
+        ),
+        "Persona": _obj(
+            "A segment of customers.",
+            id=_str(),
+            label=_str(),
+            share=_num("a fraction of the customers at time 0", nullable=True, **_FRACTION),
+            visit_gap=_num("mean minutes between journeys", nullable=True),
+            arrivals=_num("new customers per minute", nullable=True),
+            patience=_num("minutes", nullable=True),
+            spend=_num("revenue per completed journey"),
+            price_sensitivity=_num("a fraction", **_FRACTION),
+            expects=_num("shift of every expectation"),
+            prefers=_list(_str(), "preferred channels"),
+        ),
+        "Stage": _obj(
+            "A stage and its touchpoints' ids, in order.",
+            id=_str(),
+            label=_str(),
+            touchpoints=_list(_str()),
+        ),
+        "Edge": _obj(
+            "A flow edge; probability null shares what the listed edges leave.",
+            source=_str(),
+            target=_str(),
+            probability=_num("a fraction", nullable=True, **_FRACTION),
+            persona=_str("the persona this probability is for", nullable=True),
+        ),
+        "Value": _obj(
+            "A scenario's right-hand side in canonical units.",
+            kind={"enum": ["number", "percent", "rate", "distribution", "word", "unknown"]},
+            number=_num("the value (a fraction for percent, per minute for rate)"),
+            unit=_str(nullable=True),
+            per=_str(nullable=True),
+            distribution=_ref("Distribution", nullable=True),
+            word=_str(),
+        ),
+        "Change": _obj(
+            "One line of a scenario.",
+            kind={"enum": ["set", "add", "remove", "flow"]},
+            path=_list(_str()) | {"minItems": 1},
+            op={"enum": ["=", "+=", "-=", "*="]},
+            value=_ref("Value", nullable=True),
+            event=_ref("Event", nullable=True),
+            persona=_str(nullable=True),
+        ),
+        "Scenario": _obj(
+            "An investment: a cost and changes to the baseline.",
+            id=_str(),
+            label=_str(),
+            cost=_num(),
+            changes=_list(_ref("Change")),
+        ),
+        "Loyalty": _obj(
+            "Loyalty-model parameters (MODEL.md), defaults filled in.",
+            **{key: _LOYALTY_VALUE[units.LOYALTY_KINDS[key]] for key in LOYALTY_KEYS},
+        ),
+        "LibraryLoyalty": {
+            "type": "object",
+            "description": "The loyalty keys a persona library sets.",
+            "properties": {key: _LOYALTY_VALUE[kind] for key, kind in units.LOYALTY_KINDS.items()},
+            "additionalProperties": False,
+        },
+        "Journey": _obj(
+            "A journey in canonical units: minutes, fractions, rates per minute.",
+            title=_str(),
+            description=_str(),
+            horizon=_num("minutes"),
+            customers=_num(),
+            currency=_str(),
+            personas=_list(_ref("Persona")),
+            stages=_list(_ref("Stage")),
+            touchpoints=_list(_ref("Touchpoint")),
+            flow={"oneOf": [_list(_ref("Edge")), {"type": "null"}]}
+            | {"description": "null: touchpoints in the order written"},
+            scenarios=_list(_ref("Scenario")),
+            loyalty=_ref("Loyalty"),
+            uses=_list(_str(), "the paths of the `use` lines"),
+        ),
+    }
+    header = {"format": {"const": "cxjourney-model"}, "version": {"const": 1}}
+    journey_document = _obj("A journey file.", **header, journey=_ref("Journey"))
+    library_document = _obj(
+        "A persona library (a file of personas and a loyalty block).",
+        **header,
+        personas=_list(_ref("Persona")),
+        loyalty=_ref("LibraryLoyalty"),
+    )
+    return {
+        "$schema": DRAFT,
+        "$id": SCHEMA_ID,
+        "title": "cxjourney model",
+        "description": "What `cxjourney export FILE --to json` prints.",
+        "oneOf": [journey_document, library_document],
+        "$defs": defs,
+    }
+
+
+# ---- a validator for the keywords above -----------------------------------------------
+
+_ANNOTATIONS = {"$schema", "$id", "$defs", "$comment", "title", "description", "default"}
+_TYPES = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, float) and v.is_integer())
+    ),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+class SchemaError(ValueError):
+    """The schema uses a keyword this validator does not implement."""
+
+
+def validate(
+    instance: Any, schema: dict[str, Any], root: dict[str, Any] | None = None
+) -> list[str]:
+    """Every way `instance` breaks `schema`, as `path: message`; [] when it conforms."""
+    return _check(instance, schema, root or schema, "$")
+
+
+def _check(value: Any, schema: dict[str, Any], root: dict[str, Any], where: str) -> list[str]:
+    unknown = set(schema) - _ANNOTATIONS - set(_KEYWORDS)
+    if unknown:
+        raise SchemaError(f"unsupported keywords {sorted(unknown)} at {where}")
+    errors: list[str] = []
+    for keyword, argument in schema.items():
+        if keyword in _KEYWORDS:
+            errors += _KEYWORDS[keyword](value, argument, schema, root, where)
+    return errors
+
+
+def _type(value: Any, argument: Any, _s: Any, _r: Any, where: str) -> list[str]:
+    names = argument if isinstance(argument, list) else [argument]
+    if any(_TYPES[name](value) for name in names):
+        if isinstance(value, float) and not math.isfinite(value):
+            return [f"{where}: {value} is not a JSON number"]
+        return []
+    return [f"{where}: expected {' or '.join(names)}, got {type(value).__name__}"]
+
+
+def _enum(value: Any, argument: list[Any], _s: Any, _r: Any, where: str) -> list[str]:
+    return (
+        [] if any(_same(value, a) for a in argument) else [f"{where}: {value!r} not in {argument}"]
+    )
+
+
+def _const(value: Any, argument: Any, _s: Any, _r: Any, where: str) -> list[str]:
+    return [] if _same(value, argument) else [f"{where}: expected {argument!r}, got {value!r}"]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """JSON equality: 1 equals 1.0, but true is not 1."""
+    if _TYPES["number"](a) and _TYPES["number"](b):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _properties(value: Any, argument: dict[str, Any], _s: Any, root: Any, where: str) -> list[str]:
+    if not isinstance(value, dict):
+        return []
+    errors = []
+    for key, sub in argument.items():
+        if key in value:
+            errors += _check(value[key], sub, root, f"{where}.{key}")
+    return errors
+
+
+def _required(value: Any, argument: list[str], _s: Any, _r: Any, where: str) -> list[str]:
+    if not isinstance(value, dict):
+        return []
+    return [f"{where}: missing '{key}'" for key in argument if key not in value]
+
+
+def _additional(value: Any, argument: Any, schema: Any, root: Any, where: str) -> list[str]:
+    if not isinstance(value, dict):
+        return []
+    extra = [key for key in value if key not in schema.get("properties", {})]
+    if argument is False:
+        return [f"{where}: unexpected key '{key}'" for key in extra]
+    return [e for key in extra for e in _check(value[key], argument, root, f"{where}.{key}")]
+
+
+def _items(value: Any, argument: dict[str, Any], _s: Any, root: Any, where: str) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [
+        e for i, item in enumerate(value) for e in _check(item, argument, root, f"{where}[{i}]")
+    ]
+
+
+def _ref_keyword(value: Any, argument: str, _s: Any, root: dict[str, Any], where: str) -> list[str]:
+    if not argument.startswith("#/"):
+        raise SchemaError(f"only local references are supported, got {argument}")
+    target: Any = root
+    for part in argument[2:].split("/"):
+        target = target[part]
+    return _check(value, target, root, where)
+
+
+def _one_of(
+    value: Any, argument: list[dict[str, Any]], _s: Any, root: Any, where: str
+) -> list[str]:
+    results = [_check(value, sub, root, where) for sub in argument]
+    passing = sum(not r for r in results)
+    if passing == 1:
+        return []
+    if passing > 1:
+        return [f"{where}: matches {passing} alternatives of oneOf, not exactly one"]
+    closest = min(results, key=len)
+    return [f"{where}: matches no alternative of oneOf; closest: {closest[0]}", *closest[1:]]
+
+
+def _bound(name: str, holds: Any) -> Any:
+    def check(value: Any, argument: float, _s: Any, _r: Any, where: str) -> list[str]:
+        if not _TYPES["number"](value) or holds(value, argument):
+            return []
+        return [f"{where}: {value} breaks {name} {argument}"]
+
+    return check
+
+
+def _length(name: str, holds: Any) -> Any:
+    def check(value: Any, argument: int, _s: Any, _r: Any, where: str) -> list[str]:
+        if not isinstance(value, list) or holds(len(value), argument):
+            return []
+        return [f"{where}: {len(value)} items breaks {name} {argument}"]
+
+    return check
+
+
+_KEYWORDS: dict[str, Any] = {
+    "type": _type,
+    "enum": _enum,
+    "const": _const,
+    "properties": _properties,
+    "required": _required,
+    "additionalProperties": _additional,
+    "items": _items,
+    "$ref": _ref_keyword,
+    "oneOf": _one_of,
+    "minimum": _bound("minimum", lambda v, a: v >= a),
+    "maximum": _bound("maximum", lambda v, a: v <= a),
+    "minItems": _length("minItems", lambda n, a: n >= a),
+    "maxItems": _length("maxItems", lambda n, a: n <= a),
+}

@@ -1,0 +1,148 @@
+"""Model values back in the language's words: `26 weeks`, `60%`, `3.6 +- 0.4`, `40k`.
+
+The model holds canonical values (minutes, fractions, rates per minute); people read
+a diff in the units they write. When two values are shown side by side they share a
+unit (`30 per week → 45 per week`), so the change is visible at a glance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from .. import units
+from ..model import Change, Distribution, Value
+
+# Largest first: a duration is shown in the largest unit that gives a whole number.
+_DURATION_UNITS = (
+    ("year", "years", units.YEAR),
+    ("month", "months", units.MONTH),
+    ("week", "weeks", units.WEEK),
+    ("day", "days", units.DAY),
+    ("h", "h", units.HOUR),
+    ("min", "min", units.MINUTE),
+    ("s", "s", 1 / 60),
+)
+# Rates: the first unit (in the order people count arrivals) giving a whole count.
+_RATE_UNITS = ("month", "week", "day", "h", "min", "year", "s")
+
+
+def number(x: float) -> str:
+    """`4`, `4.5`, `0.125`: no trailing zeros, no float noise."""
+    if not math.isfinite(x):
+        return str(x)
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.6g}"
+
+
+def signed(x: float) -> str:
+    """A shift or an impact, with its sign: `+1.5`, `-2`."""
+    text = number(x)
+    return text if text.startswith("-") else "+" + text
+
+
+def money(x: float) -> str:
+    """Costs and spend with the language's suffixes when exact: `40k`, `1.2M`."""
+    for factor, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(x) >= factor and _whole(x / factor * 10):
+            return number(x / factor) + suffix
+    return number(x)
+
+
+def percent(fraction: float) -> str:
+    return number(round(fraction * 100, 9)) + "%"
+
+
+def duration(minutes: float, *, together: Iterable[float] = ()) -> str:
+    """`26 weeks`, `90 s`; `together`: other values that must share the unit."""
+    singular, plural, size = _duration_unit([minutes, *together])
+    count = round(minutes / size, 9)
+    return f"{number(count)} {singular if count == 1 else plural}"
+
+
+def rate(per_minute: float, *, together: Iterable[float] = ()) -> str:
+    """`30 per week` (the model keeps rates per minute)."""
+    values = [per_minute, *together]
+    for name in _RATE_UNITS:
+        size = units.TIME_UNITS[name]
+        if all(_whole(v * size) and (v == 0 or 1 <= v * size < 1e5) for v in values):
+            return f"{number(round(per_minute * size, 9))} per {name}"
+    return f"{number(round(per_minute * units.WEEK, 4))} per week"
+
+
+def distribution(dist: Distribution, *, time: bool) -> str:
+    """`3.6 +- 0.4`, `exp(90 s)`, `triangular(4 min, 8 min, 20 min)`."""
+    params = dist.params
+
+    def arg(x: float) -> str:
+        return duration(x, together=params) if time else number(x)
+
+    if dist.kind == "constant":
+        text = arg(params[0])
+    elif dist.kind == "normal":
+        text = f"{arg(params[0])} +- {arg(params[1])}"
+    else:
+        text = f"{dist.kind}({', '.join(arg(p) for p in params)})"
+    if dist.scale != 1:
+        text = f"{number(dist.scale)} × ({text})"
+    if dist.offset:
+        text += f" {'+' if dist.offset > 0 else '-'} {arg(abs(dist.offset))}"
+    return text
+
+
+def quoted(text: str) -> str:
+    """A string literal as the language writes it: `"say \\"hi\\""`."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def change(c: Change) -> str:
+    """A scenario's line as it would be written."""
+    if c.kind == "add" and c.event is not None:
+        e = c.event
+        path = ".".join(c.path)
+        return (
+            f"add {e.kind} {path} {quoted(e.label)} chance {percent(e.chance)} "
+            f"impact {signed(e.impact)}"
+        )
+    if c.kind == "remove":
+        return "remove " + ".".join(c.path)
+    value = "?" if c.value is None else _value(c.value, c.path[-1] if c.path else "", c.op)
+    if c.kind == "flow":
+        line = f"flow {c.path[0]} -> {c.path[1]} {c.op} {value}"
+        return f"{line} for {c.persona}" if c.persona else line
+    every = "every " if c.path[-1] == "visits" and c.op != "*=" else ""
+    return f"{'.'.join(c.path)} {c.op} {every}{value}"
+
+
+def _value(value: Value, attribute: str, op: str) -> str:
+    if op == "*=" or value.kind in ("number", "unknown"):
+        kind = "" if op == "*=" else units.ATTRIBUTE_KINDS.get(attribute, "")
+        if kind == "duration":
+            return duration(value.number)
+        if kind == "shift":
+            return signed(value.number)
+        return money(value.number) if kind == "money" else number(value.number)
+    if value.kind == "percent":
+        return percent(value.number)
+    if value.kind == "rate":
+        return rate(value.number)
+    if value.kind == "distribution" and value.distribution is not None:
+        time = units.ATTRIBUTE_KINDS.get(attribute) == "duration_distribution"
+        return distribution(value.distribution, time=time)
+    return value.word or number(value.number)
+
+
+def _duration_unit(values: list[float]) -> tuple[str, str, float]:
+    shown = [abs(v) for v in values if v and math.isfinite(v)]
+    for singular, plural, size in _DURATION_UNITS:
+        if shown and all(_whole(v / size) and v >= size for v in shown):
+            return singular, plural, size
+    for singular, plural, size in _DURATION_UNITS:
+        if shown and min(shown) >= size:
+            return singular, plural, size
+    return "min", "min", units.MINUTE
+
+
+def _whole(x: float) -> bool:
+    return math.isfinite(x) and abs(x - round(x)) < 1e-6 * max(1.0, abs(x))

@@ -1,0 +1,393 @@
+"""Hypothesis strategies: valid journeys written with messy layout and many comments.
+
+A journey is drawn as statements (depth and words); the layout strategy then writes
+them the way people do: odd indentation, tabs, extra or missing spaces where the
+language allows, every spelling of every unit, `±`, leading zeros, attributes in any
+order, comments on their own lines and after statements, blank lines, CRLF.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+
+from cxjourney import units
+
+GLUE = object()  # between two words: the space may be left out (`90s`, `a->b`, `exp(`)
+# `120k min` and `1.5 h` keep their space: the grammar reads `1.5h` as `1` and `.5h`.
+_UNGLUABLE = re.compile(r"[kM]$|\.[0-9]+$")
+SPELLINGS: dict[float, list[str]] = {}
+for _word, _minutes in units.TIME_UNITS.items():
+    SPELLINGS.setdefault(_minutes, []).append(_word)
+_BY_NAME = {word: SPELLINGS[minutes] for word, minutes in units.TIME_UNITS.items()}
+
+COMMENT_TEXT = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"
+    )
+    | st.sampled_from(' \t#"{}\\'),
+    max_size=20,
+).map(lambda t: "#" + t)
+LABEL_TEXT = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc"), blacklist_characters='"\\\u2028\u2029'
+    )
+    | st.sampled_from(['"', "\\", "#", "{", "}", " "]),
+    max_size=12,
+)
+
+
+def quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@dataclass
+class Statement:
+    depth: int
+    words: list[object]  # str or GLUE
+    opens: bool = False  # ends with `{`
+    closes: bool = False  # the `}` line
+
+
+# ---- values ------------------------------------------------------------------------------
+
+
+@st.composite
+def number(draw, low: int, high: int, *, decimals: bool = True, zeros: bool = True) -> str:
+    """A number in low..high, maybe with a decimal part and leading zeros."""
+    whole = draw(st.integers(low, high))
+    text = str(abs(whole))
+    if decimals and whole < high and draw(st.booleans()):
+        text += "." + draw(st.sampled_from(["5", "25", "0", "50"]))
+    if zeros and draw(st.integers(0, 5)) == 0:
+        text = "0" + text
+    return ("-" if whole < 0 else "") + text
+
+
+@st.composite
+def duration(draw, low: int = 1, high: int = 30) -> list[object]:
+    unit = draw(st.sampled_from(sorted(units.TIME_UNITS)))
+    return [draw(number(low, high)), GLUE, unit]
+
+
+@st.composite
+def rating(draw) -> list[object]:
+    """A `delivers` distribution on the 1..5 scale, in one of its spellings."""
+    mean = draw(number(2, 4))
+    form = draw(st.sampled_from(["constant", "pm", "plusminus", "normal", "uniform"]))
+    if form == "constant":
+        return [mean]
+    sd = "0." + draw(st.sampled_from(["1", "3", "5"]))
+    if form == "pm":
+        return [mean, "+-", sd]
+    if form == "plusminus":
+        return [mean, "±", sd]
+    if form == "normal":
+        return ["normal", GLUE, "(", GLUE, mean, GLUE, ",", sd, GLUE, ")"]
+    return ["uniform", GLUE, "(", GLUE, "1", GLUE, ",", "5", GLUE, ")"]
+
+
+@st.composite
+def service(draw) -> list[object]:
+    unit = draw(st.sampled_from(["s", "secs", "min", "minutes", "mins", "h"]))
+    a, b, c = sorted(draw(st.lists(st.integers(1, 40), min_size=3, max_size=3)))
+    form = draw(st.sampled_from(["exp", "uniform", "triangular", "lognormal", "pm", "constant"]))
+    if form == "constant":
+        return [str(b), GLUE, unit]
+    if form == "pm":
+        return [str(b), unit, "+-", str(a), GLUE, unit]
+    args: list[list[object]] = {
+        "exp": [[str(b), GLUE, unit]],
+        "uniform": [[str(a), unit], [str(c), unit]],
+        "triangular": [[str(a), unit], [str(b), unit], [str(c), unit]],
+        "lognormal": [[str(b), unit], [str(a), unit]],
+    }[form]
+    words: list[object] = [form, GLUE, "(", GLUE]
+    for i, arg in enumerate(args):
+        words += ([GLUE, ","] if i else []) + arg
+    return [*words, GLUE, ")"]
+
+
+def percent(value: int) -> str:
+    return f"{value}%"
+
+
+# ---- a journey ---------------------------------------------------------------------------
+
+
+@st.composite
+def journey_statements(draw) -> list[Statement]:
+    out: list[Statement] = []
+
+    def add(depth: int, *words: object, opens: bool = False) -> None:
+        out.append(Statement(depth, list(words), opens=opens))
+
+    def close(depth: int) -> None:
+        out.append(Statement(depth, ["}"], closes=True))
+
+    add(0, "journey", quoted(draw(LABEL_TEXT)), opens=True)
+    header: list[list[object]] = []
+    if draw(st.booleans()):
+        header.append(["description", quoted(draw(LABEL_TEXT))])
+    if draw(st.booleans()):
+        header.append(["horizon", *draw(duration(1, 52))])
+    if draw(st.booleans()):
+        header.append(["customers", draw(st.sampled_from(["200", "0300", "1k", "250"]))])
+    if draw(st.booleans()):
+        header.append(["currency", draw(st.sampled_from(["EUR", "USD", "GBP"]))])
+    for words in draw(st.permutations(header)):
+        add(1, *words)
+
+    n_personas = draw(st.integers(1, 3))
+    cuts = sorted(
+        draw(
+            st.lists(
+                st.integers(1, 99), min_size=n_personas - 1, max_size=n_personas - 1, unique=True
+            )
+        )
+    )
+    bounds = [0, *cuts, 100]
+    personas = [f"p{i + 1}" for i in range(n_personas)]
+    for i, pid in enumerate(personas):
+        label = [quoted(draw(LABEL_TEXT))] if draw(st.booleans()) else []
+        add(1, "persona", pid, *label, opens=True)
+        items: list[list[object]] = [["share", percent(bounds[i + 1] - bounds[i])]]
+        optional = {
+            "visits": ["visits", "every", *draw(duration())],
+            "arrivals": [
+                "arrivals",
+                draw(number(1, 50, decimals=False)),
+                "per",
+                draw(st.sampled_from(["week", "weeks", "day", "month", "d"])),
+            ],
+            "patience": ["patience", *draw(duration(1, 20))],
+            "spend": ["spend", draw(st.sampled_from(["4.50", "12", "1.2k", "0"]))],
+            "price_sensitivity": ["price_sensitivity", percent(draw(st.integers(0, 100)))],
+            "expects": ["expects", draw(st.sampled_from(["+0.5", "-0.3", "0", "+1"]))],
+            "prefers": ["prefers", "app", GLUE, ",", "store"],
+        }
+        chosen = draw(st.lists(st.sampled_from(sorted(optional)), unique=True))
+        items += [optional[k] for k in chosen]
+        for words in draw(st.permutations(items)):
+            add(2, *words)
+        close(1)
+
+    n_stages = draw(st.integers(1, 3))
+    touchpoints: list[str] = []
+    disappointers: list[tuple[str, str]] = []
+    delighters: list[tuple[str, str]] = []
+    for s in range(n_stages):
+        label = [quoted(draw(LABEL_TEXT))] if draw(st.booleans()) else []
+        add(1, "stage", f"s{s + 1}", *label, opens=True)
+        for _ in range(draw(st.integers(1, 3))):
+            tid = f"t{len(touchpoints) + 1}"
+            touchpoints.append(tid)
+            tp_label = [quoted(draw(LABEL_TEXT))] if draw(st.booleans()) else []
+            items = _touchpoint_items(draw, tid, disappointers, delighters)
+            if not items and draw(st.booleans()):
+                add(2, "touchpoint", tid, *tp_label, "{", "}")
+                continue
+            add(2, "touchpoint", tid, *tp_label, opens=True)
+            for words in items:
+                add(3, *words)
+            close(2)
+        close(1)
+
+    flow = draw(st.booleans())
+    exits: list[str] = []
+    if flow:
+        add(1, "flow", opens=True)
+        if draw(st.booleans()):
+            add(2, "start", GLUE, "->", GLUE, touchpoints[0])
+        for a, b in zip(touchpoints, [*touchpoints[1:], "end"], strict=True):
+            add(2, a, GLUE, "->", GLUE, b)
+            if draw(st.integers(0, 3)) == 0:
+                exits.append(a)
+                add(2, a, "->", "exit", percent(draw(st.integers(1, 30))))
+                if draw(st.booleans()):
+                    add(2, a, "->", "exit", percent(draw(st.integers(1, 30))), "for", personas[0])
+        close(1)
+
+    for k in range(draw(st.integers(0, 2))):
+        label = [quoted(draw(LABEL_TEXT))] if draw(st.booleans()) else []
+        add(1, "scenario", f"sc{k + 1}", *label, opens=True)
+        changes: list[list[object]] = []
+        tid = draw(st.sampled_from(touchpoints))
+        pool = [
+            [f"{tid}.expect", "=", draw(number(1, 5))],
+            [f"{tid}.delivers", "=", "3.5", "+-", "0.2"],
+            [f"{tid}.expect", "+=", "0"],
+            [
+                f"{personas[0]}.visits",
+                "=",
+                *([] if draw(st.booleans()) else ["every"]),
+                *draw(duration()),
+            ],
+            [f"{personas[0]}.spend", "*=", "1.1"],
+            [
+                "add",
+                "delighter",
+                f"{tid}.extra{k}",
+                quoted("Extra"),
+                "chance",
+                "5%",
+                "impact",
+                "+1",
+            ],
+        ]
+        if disappointers:
+            t, e = draw(st.sampled_from(disappointers))
+            pool.append([f"{t}.{e}.chance", "-=", "1%"])
+        if delighters:
+            t, e = draw(st.sampled_from(delighters))
+            pool.append(["remove", f"{t}.{e}"])
+        if exits:
+            pool.append(["flow", exits[0], "->", "exit", "=", "5%"])
+        changes = draw(st.lists(st.sampled_from(pool), max_size=3, unique_by=lambda w: str(w[:2])))
+        if draw(st.booleans()):
+            changes.insert(
+                draw(st.integers(0, len(changes))),
+                ["cost", draw(st.sampled_from(["40k", "1500", "0", "2.5M"]))],
+            )
+        for words in changes:
+            add(2, *words)
+        close(1)
+
+    if draw(st.booleans()):
+        add(1, "loyalty", opens=True)
+        settings = {
+            "memory": ["memory", draw(st.sampled_from(units.MEMORY_RULES))],
+            "negativity": ["negativity", "2.25"],
+            "recovery": ["recovery", "80%"],
+            "price_churn": ["price_churn", "5%", "per", draw(st.sampled_from(["month", "months"]))],
+            "retention_floor": ["retention_floor", "60%"],
+            "adaptation": ["adaptation", "30%"],
+        }
+        for key in draw(st.permutations(sorted(settings)))[: draw(st.integers(0, 6))]:
+            add(2, *settings[key])
+        close(1)
+    close(0)
+    return out
+
+
+def _touchpoint_items(draw, tid: str, disappointers: list, delighters: list) -> list[list[object]]:
+    items: dict[str, list[object]] = {}
+    if draw(st.booleans()):
+        items["channel"] = ["channel", draw(st.sampled_from(["app", "store", "web"]))]
+    if draw(st.booleans()):
+        items["owner"] = [
+            "owner",
+            draw(st.sampled_from(['"Operations"', "Digital", '"Front office"'])),
+        ]
+    if draw(st.booleans()):
+        items["expect"] = ["expect", draw(number(1, 5))]
+    if draw(st.booleans()):
+        items["delivers"] = ["delivers", *draw(rating())]
+    if draw(st.booleans()):
+        items["capacity"] = ["capacity", draw(st.sampled_from(["1", "2", "03"]))]
+        items["service"] = ["service", *draw(service())]
+    if draw(st.booleans()):
+        items["max_wait"] = ["max_wait", *draw(duration(1, 10))]
+    if draw(st.booleans()):
+        items["moment_of_truth"] = ["moment_of_truth", *draw(st.sampled_from([[], ["3"], ["1.5"]]))]
+    rows = list(items.values())
+    for e in range(draw(st.integers(0, 2))):
+        name = f"e{e + 1}"
+        label = [quoted(draw(LABEL_TEXT))] if draw(st.booleans()) else []
+        if draw(st.booleans()):
+            delighters.append((tid, name))
+            rows.append(
+                [
+                    "delighter",
+                    name,
+                    *label,
+                    "chance",
+                    percent(draw(st.integers(0, 100))),
+                    "impact",
+                    "+1.5",
+                ]
+            )
+        else:
+            disappointers.append((tid, name))
+            rows.append(
+                [
+                    "disappointer",
+                    name,
+                    *label,
+                    "chance",
+                    percent(draw(st.integers(1, 100))),
+                    "impact",
+                    "-2",
+                ]
+            )
+    earlier = [d for d in disappointers if d[0] != tid]
+    if earlier and draw(st.booleans()):
+        t, e = draw(st.sampled_from(earlier))
+        rows.append(["recovers", f"{t}.{e}", "chance", "50%"])
+    return draw(st.permutations(rows))
+
+
+# ---- layout ------------------------------------------------------------------------------
+
+
+@st.composite
+def layout(draw, statements: list[Statement], *, comments: bool = True, blanks: bool = True) -> str:
+    """The statements as text, written carelessly; comments and blank lines optional."""
+    newline = draw(st.sampled_from(["\n", "\n", "\r\n"]))
+    lines: list[str] = []
+    if blanks and draw(st.booleans()):
+        lines.append("")
+    for statement in statements:
+        if comments and draw(st.integers(0, 4)) == 0:
+            lines += ["" for _ in range(draw(st.integers(0, 2)))]
+            lines.append(draw(_indent(statement.depth)) + draw(COMMENT_TEXT))
+        if blanks and draw(st.integers(0, 6)) == 0:
+            lines.append(draw(st.sampled_from(["", "  ", "\t"])))
+        text = draw(_indent(statement.depth)) + draw(_words(statement))
+        if comments and draw(st.integers(0, 3)) == 0:
+            text += draw(st.sampled_from([" ", "  ", "\t"])) + draw(COMMENT_TEXT)
+        lines.append(text)
+    if comments and draw(st.booleans()):
+        lines.append(draw(COMMENT_TEXT))
+    text = newline.join(lines) + (newline if draw(st.integers(0, 5)) else "")
+    return ("\ufeff" if draw(st.integers(0, 9)) == 0 else "") + text
+
+
+def _indent(depth: int):
+    return st.sampled_from(["", " ", "  ", "    ", "\t", "   \t"]).map(
+        lambda unit: unit * depth if unit else " " * depth
+    )
+
+
+@st.composite
+def _words(draw, statement: Statement) -> str:
+    words = [_respell(draw, w) if isinstance(w, str) else w for w in statement.words]
+    if statement.opens:
+        words.append("{")
+    text = ""
+    glue = False
+    for word in words:
+        if word is GLUE:
+            glue = True
+            continue
+        if text:
+            options = ["", " "] if glue and not _UNGLUABLE.search(text) else [" ", "  ", "\t"]
+            text += draw(st.sampled_from(options))
+        text += str(word)
+        glue = False
+    return text
+
+
+def _respell(draw, word: str) -> str:
+    """Another spelling of a unit word with the same meaning."""
+    if word in _BY_NAME and draw(st.booleans()):
+        return draw(st.sampled_from(_BY_NAME[word]))
+    return word
+
+
+@st.composite
+def journeys(draw, *, comments: bool = True) -> str:
+    """The text of a valid journey, messily written."""
+    return draw(layout(draw(journey_statements()), comments=comments))

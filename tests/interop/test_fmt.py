@@ -1,0 +1,550 @@
+"""The formatter: canonical layout, comments kept in place, same model, idempotent."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cxjourney import load
+from cxjourney.interop.fmt import FormatError, UnsafeFormat, format_source
+from cxjourney.interop.model_json import journey_document, library_document
+from cxjourney.starter import starter_journey
+from cxjourney.syntax.parse import _code
+from tests.conftest import JOURNEYS, SPEC_EXAMPLES
+from tests.interop.journey_gen import journey_statements, journeys, layout
+
+CASES = Path(__file__).parent / "mermaid_cases"
+EXAMPLES = sorted(
+    [
+        *SPEC_EXAMPLES.rglob("*.journey"),
+        *JOURNEYS.glob("*.journey"),
+        *CASES.glob("*.journey"),
+    ]
+)
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_STRING = re.compile(r'"(?:\\["\\]|[^"\\\r\n])*"')
+
+
+def comments(text: str) -> list[str]:
+    """Every comment of a file, in order, without trailing whitespace."""
+    found = []
+    for line in text.removeprefix("\ufeff").split("\n"):
+        code = _code(line)
+        comment = line[len(code) :].rstrip(" \t\f\r")
+        if comment:
+            found.append(comment)
+    return found
+
+
+_NAMED = {"persona", "stage", "touchpoint", "scenario", "delighter", "disappointer", "add"}
+
+
+def statement_key(code: str) -> tuple[str, ...]:
+    """What a line states, independent of spelling: `touchpoint t1`, `share`, `}`."""
+    words = [w for w in re.split(r"[\s(,]+|->", code.strip()) if w]
+    return tuple(words[:2]) if words[0] in _NAMED else tuple(words[:1])
+
+
+def attachments(text: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each comment (they must be unique) → on or before which statement it stands."""
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
+    found = {}
+    for i, line in enumerate(lines):
+        code = _code(line)
+        comment = line[len(code) :].rstrip(" \t\f\r")
+        if not comment:
+            continue
+        if code.strip():
+            found[comment] = ("on", statement_key(code))
+            continue
+        following = [_code(x) for x in lines[i + 1 :] if _code(x).strip()]
+        found[comment] = ("before", statement_key(following[0]) if following else ("(end)",))
+    return found
+
+
+def numbered(text: str) -> str:
+    """Each comment made unique by a number at its end."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        code = _code(line)
+        if line[len(code) :].strip():
+            lines[i] = line.rstrip(" \t\f\r") + f" ~{i}"
+    return "\n".join(lines)
+
+
+def model(text: str, tmp_path: Path | None = None, name: str = "x.journey") -> dict:
+    """The exported model of a text (the same as `export --to json` prints)."""
+    if tmp_path is None:
+        loaded = load("-", data=text.encode("utf-8"))
+    else:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        loaded = load(str(path))
+    assert loaded.ok, [d.message for d in loaded.diagnostics]
+    if loaded.journey is not None:
+        return journey_document(loaded.journey)
+    assert loaded.library is not None
+    return library_document(loaded.library)
+
+
+# ---- every example --------------------------------------------------------------------
+
+
+def test_there_are_examples_of_every_kind() -> None:
+    names = {p.name for p in EXAMPLES}
+    assert {"coffee.journey", "broadband.journey", "telco.journey", "hotel_stay.journey"} <= names
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_format_to_the_same_model_idempotently(path: Path, tmp_path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    formatted = format_source(source, path.name)
+    assert format_source(formatted, path.name) == formatted
+    assert comments(formatted) == comments(source)
+    marked = numbered(source)
+    assert attachments(format_source(marked)) == attachments(marked)
+    # `use` paths are relative: format a copy of the examples and load both from there
+    shutil.copytree(path.parent, tmp_path / "copy", dirs_exist_ok=True)
+    assert model(formatted, tmp_path / "copy", "formatted.journey") == model(
+        source, tmp_path / "copy", path.name
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        SPEC_EXAMPLES / "coffee.journey",
+        SPEC_EXAMPLES / "broadband.journey",
+        JOURNEYS / "hotel_stay.journey",
+    ],
+    ids=lambda p: p.name,
+)
+def test_well_kept_examples_are_already_canonical(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert format_source(source) == source
+
+
+def test_the_starter_journey_is_already_canonical() -> None:
+    assert format_source(starter_journey()) == starter_journey()
+
+
+# ---- the layout, exactly ------------------------------------------------------------------
+
+MESSY = """\ufeff
+
+# top comment
+   # indented top comment
+
+
+journey "Messy" {   # on the header
+
+\thorizon 26weeks
+  description "A \\"quoted\\" # not a comment"
+      customers 0200
+  persona p {
+    spend 4.50   # money
+    # about the share
+    share 100%
+    visits every 1 days
+    arrivals 30 per weeks
+  }
+  stage s "S" {   }
+  stage s2 {
+    touchpoint t {
+      moment_of_truth   3
+      delivers normal( 3.8 ,0.4)
+      owner Ops
+      service exp(90secs)
+      capacity 2
+      expect 3.5
+      delighter d "D" chance 010% impact +1.5
+      recovers t.x chance 50%
+      disappointer x chance 5% impact -2 # x
+      # last in the touchpoint
+
+
+    }
+    touchpoint u {
+    }
+    touchpoint v {
+      # only a comment
+    }
+    touchpoint w {
+    }  # on the closing brace
+  }
+  flow {
+    start->t
+    t -> u
+    u->v
+    v -> w
+    w -> end
+  }
+  scenario sc {
+    p.visits = 2 d
+    cost 1.5k
+    add delighter t.z "Z" chance 5% impact 1
+    remove t.x
+    t.service = 3 minutes ± 30 s
+  }
+  loyalty {
+    price_churn 5% per months
+    memory peak_end
+  }
+}
+# end of file
+
+"""
+
+CANONICAL = """\
+# top comment
+# indented top comment
+
+journey "Messy" {  # on the header
+  description "A \\"quoted\\" # not a comment"
+
+  horizon 26 weeks
+  customers 200
+  persona p {
+    # about the share
+    share 100%
+    visits every 1 day
+    arrivals 30 per week
+    spend 4.50  # money
+  }
+  stage s "S" { }
+  stage s2 {
+    touchpoint t {
+      owner "Ops"
+      expect 3.5
+      delivers normal(3.8, 0.4)
+      capacity 2
+      service exp(90 s)
+      moment_of_truth 3
+      delighter d "D" chance 10% impact +1.5
+      disappointer x chance 5% impact -2  # x
+      recovers t.x chance 50%
+      # last in the touchpoint
+    }
+    touchpoint u { }
+    touchpoint v {
+      # only a comment
+    }
+    touchpoint w {
+    }  # on the closing brace
+  }
+  flow {
+    start -> t
+    t -> u
+    u -> v
+    v -> w
+    w -> end
+  }
+  scenario sc {
+    cost 1.5k
+    p.visits = every 2 days
+    add delighter t.z "Z" chance 5% impact 1
+    remove t.x
+    t.service = 3 min +- 30 s
+  }
+  loyalty {
+    memory peak_end
+    price_churn 5% per month
+  }
+}
+# end of file
+"""
+
+
+def test_a_messy_file_gets_the_canonical_layout() -> None:
+    assert format_source(MESSY) == CANONICAL
+    assert attachments(format_source(numbered(MESSY))) == attachments(numbered(MESSY))
+    assert format_source(CANONICAL) == CANONICAL
+    assert model(MESSY) == model(CANONICAL)
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("30 s", "30 s"),
+        ("30 sec", "30 s"),
+        ("30secs", "30 s"),
+        ("30 second", "30 s"),
+        ("30 seconds", "30 s"),
+        ("4 mins", "4 min"),
+        ("4 minute", "4 min"),
+        ("4 minutes", "4 min"),
+        ("2 hour", "2 h"),
+        ("2 hours", "2 h"),
+        ("1 d", "1 day"),
+        ("1 days", "1 day"),
+        ("3 d", "3 days"),
+        ("3 day", "3 days"),
+        ("1 weeks", "1 week"),
+        ("2 week", "2 weeks"),
+        ("1.5 month", "1.5 months"),
+        ("1 years", "1 year"),
+        ("007 min", "7 min"),
+        ("0.5 h", "0.5 h"),
+        ("1.0 day", "1.0 day"),
+    ],
+)
+def test_units_are_spelled_one_way(written: str, canonical: str) -> None:
+    source = f'journey "T" {{\n  horizon {written}\n}}\n'
+    assert format_source(source) == f'journey "T" {{\n  horizon {canonical}\n}}\n'
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("delivers 3.8 ± 0.4", "delivers 3.8 +- 0.4"),
+        ("delivers 3.8+-0.4", "delivers 3.8 +- 0.4"),
+        ("delivers lognormal(2,1)", "delivers lognormal(2, 1)"),
+        ("expect 04.50", "expect 4.50"),
+        ("expect +3", "expect +3"),
+        ("owner Marketing", 'owner "Marketing"'),
+        ('owner "R&D"', 'owner "R&D"'),
+        ("delighter a chance 05.0% impact +1", "delighter a chance 5.0% impact +1"),
+        ("recovers a,t.b chance 60%", "recovers a, t.b chance 60%"),
+        ("moment_of_truth", "moment_of_truth"),
+        ("capacity 1k", "capacity 1k"),
+    ],
+)
+def test_touchpoint_statements_are_spelled_one_way(written: str, canonical: str) -> None:
+    source = (
+        f'journey "T" {{\n  stage s {{\n    touchpoint t {{\n      {written}\n    }}\n  }}\n}}\n'
+    )
+    expected = (
+        f'journey "T" {{\n  stage s {{\n    touchpoint t {{\n      {canonical}\n    }}\n  }}\n}}\n'
+    )
+    assert format_source(source) == expected
+
+
+def test_arrival_rates_and_scenario_visits() -> None:
+    source = (
+        'journey "T" {\n  persona p {\n    arrivals 40 per weeks\n  }\n'
+        "  scenario x {\n    p.visits = 3 d\n    p.visits *= 2\n    p.arrivals = 2 per hours\n"
+        "    flow a->b += 5%  for p\n  }\n}\n"
+    )
+    assert format_source(source) == (
+        'journey "T" {\n  persona p {\n    arrivals 40 per week\n  }\n'
+        "  scenario x {\n    p.visits = every 3 days\n    p.visits *= 2\n    p.arrivals = 2 per h\n"
+        "    flow a -> b += 5% for p\n  }\n}\n"
+    )
+
+
+def test_an_unknown_unit_or_a_bad_number_is_kept_as_written() -> None:
+    # fmt formats what parses; `check` reports what the builder cannot read
+    source = 'journey "T" {\n  horizon 26   weks\n  customers 1e3\n}\n'
+    assert format_source(source) == 'journey "T" {\n  horizon 26 weks\n  customers 1e3\n}\n'
+
+
+def test_statements_are_reordered_with_their_comments() -> None:
+    source = """\
+journey "T" {
+  # the stage comes first in the file
+  stage s {
+    touchpoint t {
+      # why capacity is 2
+      capacity 2  # two baristas
+      service exp(1 min)
+
+      channel store  # the shop
+      disappointer b chance 5% impact -1
+      delighter a chance 5% impact +1
+      expect 3
+    }
+  }
+  # the personas
+  persona p {
+    share 100%
+  }
+  horizon 4 weeks  # short
+}
+"""
+    assert (
+        format_source(source)
+        == """\
+journey "T" {
+  horizon 4 weeks  # short
+  # the personas
+  persona p {
+    share 100%
+  }
+  # the stage comes first in the file
+  stage s {
+    touchpoint t {
+      channel store  # the shop
+      expect 3
+      # why capacity is 2
+      capacity 2  # two baristas
+      service exp(1 min)
+      disappointer b chance 5% impact -1
+      delighter a chance 5% impact +1
+    }
+  }
+}
+"""
+    )
+
+
+def test_events_edges_changes_and_stages_keep_their_written_order() -> None:
+    source = """\
+journey "T" {
+  stage b {
+    touchpoint y { }
+  }
+  stage a {
+    touchpoint x { }
+  }
+  flow {
+    y -> x
+    start -> y
+    x -> end
+  }
+  scenario s {
+    x.expect = 4
+    cost 1k
+    x.expect += 1
+  }
+}
+"""
+    formatted = format_source(source)
+    assert formatted.index("stage b") < formatted.index("stage a")
+    assert formatted.index("y -> x") < formatted.index("start -> y")
+    assert "cost 1k\n    x.expect = 4\n    x.expect += 1\n" in formatted
+
+
+def test_loyalty_keys_follow_the_model_order_and_top_level_keeps_its_order() -> None:
+    source = 'loyalty {\n  adaptation 30%\n  memory mean\n}\npersona p "P" {\n  share 100%\n}\n'
+    assert format_source(source) == (
+        'loyalty {\n  memory mean\n  adaptation 30%\n}\npersona p "P" {\n  share 100%\n}\n'
+    )
+
+
+def test_blank_lines_collapse_and_never_open_or_close_a_block() -> None:
+    source = 'journey "T" {\n\n\n  horizon 2 weeks\n\n\n\n  customers 5\n\n}\n\n\n'
+    assert format_source(source) == 'journey "T" {\n  horizon 2 weeks\n\n  customers 5\n}\n'
+
+
+def test_line_ends_and_byte_order_mark() -> None:
+    source = '\ufeffjourney "T" {\r\n  horizon 2 weeks  # two\r\n}'
+    assert format_source(source) == 'journey "T" {\n  horizon 2 weeks  # two\n}\n'
+
+
+def test_files_of_comments_or_nothing() -> None:
+    assert format_source("") == ""
+    assert format_source("\n\n  \n") == ""
+    assert format_source("   # just a note  \n\n\n# another\n") == "# just a note\n\n# another\n"
+
+
+def test_a_comment_keeps_its_text_exactly() -> None:
+    odd = '#no space #twice "quoted {" } \\ ünïcode\t tab'
+    source = f'journey "T" {{  {odd}\n  {odd}\n  horizon 1 week {odd}\n}} {odd}\n'
+    assert comments(format_source(source)) == [odd] * 4
+
+
+def test_a_file_that_does_not_parse_is_refused_with_check_diagnostics() -> None:
+    source = 'journey "T" {\n  horizon 26 weeks\n  expectt 4\n  customers 5 5\n}\n'
+    with pytest.raises(FormatError) as caught:
+        format_source(source, "broken.journey")
+    found = [(d.file, d.line, d.column, d.message) for d in caught.value.diagnostics]
+    checked = load("-", data=source.encode(), name="broken.journey")
+    assert set(found) <= {(d.file, d.line, d.column, d.message) for d in checked.diagnostics}
+    assert [line for _, line, _, _ in found] == [3, 4]  # the syntax errors, and only those
+
+
+@pytest.mark.parametrize(
+    "source",
+    ['journey "T" {\n', 'journey "T" {\n  }\n}\n', "\x00", 'journey "unterminated {\n}\n', "}"],
+)
+def test_other_broken_files_are_refused(source: str) -> None:
+    with pytest.raises(FormatError) as caught:
+        format_source(source)
+    assert caught.value.diagnostics
+
+
+# ---- properties ------------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(journeys())
+def test_generated_journeys_format_idempotently_to_the_same_model(text: str) -> None:
+    text = numbered(text)
+    formatted = format_source(text)
+    assert format_source(formatted) == formatted
+    assert model(formatted) == model(text)
+    assert sorted(comments(formatted)) == sorted(comments(text))
+    assert attachments(formatted) == attachments(text)
+
+
+@PROPERTY
+@given(journey_statements(), st.data())
+def test_layout_does_not_matter(statements, data) -> None:
+    first = data.draw(layout(statements, comments=False, blanks=False))
+    second = data.draw(layout(statements, comments=False, blanks=False))
+    assert format_source(first) == format_source(second)
+
+
+@st.composite
+def scrambled(draw, canonical: str) -> str:
+    """A canonical file written carelessly: indentation, spacing, unit spellings, `±`."""
+    from tests.interop.journey_gen import SPELLINGS
+
+    units = {w: SPELLINGS[m] for m in SPELLINGS for w in SPELLINGS[m]}
+    out = []
+    for line in canonical.split("\n"):
+        code = _code(line)
+        comment = line[len(code) :]
+        parts = _STRING.split(code.strip())
+        strings = _STRING.findall(code)
+        pieces = []
+        for i, part in enumerate(parts):
+            part = re.sub(
+                r"(?<=[0-9] )(s|min|h|days?|weeks?|months?|years?)\b",
+                lambda m: draw(st.sampled_from(units[m.group(1)])),
+                part,
+            )
+            part = part.replace("+-", draw(st.sampled_from(["+-", "±"])))
+            part = re.sub(" ", lambda _: draw(st.sampled_from([" ", "  ", "\t", " \t"])), part)
+            pieces.append(part)
+            if i < len(strings):
+                pieces.append(strings[i])
+        indent = draw(st.sampled_from(["", " ", "\t", "      "]))
+        spacing = draw(st.sampled_from(["", " ", "\t"])) if code.strip() else ""
+        out.append(indent + "".join(pieces) + (spacing + comment.strip() if comment else ""))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    return newline.join(out)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_scrambled_examples_format_back_to_the_canonical_text(path: Path, data) -> None:
+    canonical = format_source(path.read_text(encoding="utf-8"))
+    messy = data.draw(scrambled(canonical))
+    assert format_source(messy) == canonical
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('journey"T{}\n #sharepo10%-> '))))
+def test_any_text_formats_or_is_refused(text: str) -> None:
+    try:
+        formatted = format_source(text)
+    except FormatError as err:
+        assert err.diagnostics
+        return
+    assert format_source(formatted) == formatted
+    assert sorted(comments(formatted)) == sorted(comments(text))
+
+
+def test_the_formatter_refuses_to_lose_a_comment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxjourney.interop import fmt as formatter
+
+    monkeypatch.setattr(formatter, "_with_comment", lambda line, comment: line)
+    with pytest.raises(UnsafeFormat, match="comment"):
+        format_source('journey "T" {  # kept\n}\n')
