@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import ClassVar
 
 import click
 
@@ -51,7 +52,38 @@ def require_journey(path: str) -> Loaded:
     return loaded
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class StageGroup(click.Group):
+    """Commands of the later pipeline stages live in their own modules, loaded on use.
+
+    Loading on use keeps `check` and `simulate` from importing Graphviz or the formatter,
+    and lets those modules import this one's helpers without an import cycle.
+    """
+
+    lazy: ClassVar[dict[str, str]] = {
+        "fmt": "cxjourney.cli_interop:fmt",
+        "diff": "cxjourney.cli_interop:diff",
+        "import": "cxjourney.cli_interop:import_",
+        "init": "cxjourney.cli_interop:init",
+        "render": "cxjourney.cli_render:render",
+        "report": "cxjourney.cli_render:report",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            import importlib
+
+            module, attr = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(
+    cls=StageGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="cxjourney")
 def main() -> None:
     """Customer-journey maps as code, and a simulator that forecasts loyalty.
@@ -313,14 +345,3 @@ def simulate(
     else:
         text = table(results, {s.id: s.label for s in journey.scenarios})
     emit(text, output)
-
-
-def _register() -> None:
-    """The commands of the other stages, each in its own module."""
-    from .cli_interop import diff, fmt, import_, init
-
-    for command in (fmt, diff, import_, init):
-        main.add_command(command)
-
-
-_register()

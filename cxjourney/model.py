@@ -215,6 +215,26 @@ class Loyalty:
 
 LOYALTY_KEYS = tuple(f.name for f in fields(Loyalty))
 
+#: Where each loyalty default comes from (MODEL.md); reports and docs read it here.
+LOYALTY_SOURCES = {
+    "memory": "published: Alaybek et al. 2022 (peak–end about as predictive as the mean)",
+    "negativity": "published: Brown et al. 2024 meta-analysis of loss aversion, mean 1.955",
+    "curvature": "published: Tversky & Kahneman 1992",
+    "adaptation": "direction published (Rust & Oliver 2000); value an assumption",
+    "tolerance": "assumption (zone of tolerance, Zeithaml et al. 1993)",
+    "wait_sensitivity": "assumption (form follows Maister 1985)",
+    "channel_penalty": "assumption (direction: Dixon et al. 2010)",
+    "recovery": "assumption (de Matos et al. 2007: recovery restores, does not reward)",
+    "noise": "assumption",
+    "smoothing": "assumption",
+    "retention_floor": "assumption (floor of inertia: Gustafsson et al. 2005)",
+    "retention_cap": "assumption (shape: Mittal & Kamakura 2001)",
+    "retention_midpoint": "assumption",
+    "retention_slope": "assumption",
+    "price_churn": "assumption",
+    "referral": "assumption",
+}
+
 
 @dataclass(frozen=True)
 class Journey:

@@ -82,10 +82,18 @@ def validate(results: Any) -> None:
             _interval(metrics[metric], f"{name}.metrics.{metric}")
         if not isinstance(entry.get("touchpoints"), dict):
             raise ResultsError(f"scenario '{name}' has no touchpoints")
+        for tp, values in entry["touchpoints"].items():
+            if not isinstance(values, dict):
+                raise ResultsError(f"{name}.touchpoints.{tp} must be an object")
+            for key, value in values.items():
+                if value is not None and not isinstance(value, int | float):
+                    raise ResultsError(f"{name}.touchpoints.{tp}.{key} must be a number or null")
         if name != "baseline":
             for key in ("cost", "delta", "roi"):
                 if key not in entry:
                     raise ResultsError(f"scenario '{name}' lacks '{key}'")
+            if not isinstance(entry["delta"], dict):
+                raise ResultsError(f"{name}.delta must be an object")
             for metric, value in entry["delta"].items():
                 _interval(value, f"{name}.delta.{metric}")
             _interval(entry["roi"], f"{name}.roi")

@@ -20,23 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Journey
+from ..results import METRICS
 from ..scenarios import apply
 from . import batch, engine, stats, streams
 from .plan import Plan, compile_plan
 
-METRICS = (
-    "journeys",
-    "completion",
-    "abandonment",
-    "satisfaction",
-    "nps",
-    "promoters",
-    "detractors",
-    "retention",
-    "active",
-    "revenue",
-    "referrals",
-)
 _SHARE = (0.0, 1.0)
 _COUNT = (0.0, math.inf)
 BOUNDS = {

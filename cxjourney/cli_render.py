@@ -1,0 +1,527 @@
+"""The `render` and `report` commands: parse options, call `cxjourney.render`, write.
+
+Kept apart from `cli.py` so that drawing (Graphviz) is imported only when asked for:
+`check` and `simulate` work, and stay fast, on a machine without Graphviz.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .cli import RUN_ERROR, InputError, progress_bar, require_journey, run_guarded
+from .load import STDIN, Loaded
+from .output import emit, write_atomic
+
+if TYPE_CHECKING:  # the renderer is imported only when a command draws
+    import graphviz
+    import networkx as nx
+
+    from .model import Journey
+    from .render.retention import Retention
+
+SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
+
+
+def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    if value is None:
+        return None
+    from .units import parse_duration
+
+    try:
+        minutes = parse_duration(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    if minutes <= 0:
+        raise click.BadParameter("the horizon must be positive")
+    return minutes
+
+
+def _simulation_options(function):
+    """--seed, --replications, --horizon and --workers, as `simulate` spells them."""
+    options = [
+        click.option(
+            "--seed",
+            default=1,
+            show_default=True,
+            type=click.IntRange(0, 2**63 - 1),
+            help="Seed of every random number (when simulating).",
+        ),
+        click.option(
+            "-n",
+            "--replications",
+            default=10,
+            show_default=True,
+            type=click.IntRange(1, 100000),
+            help="Replications (when simulating).",
+        ),
+        click.option(
+            "--horizon",
+            callback=_duration,
+            metavar="DURATION",
+            help="Override the file's horizon when simulating, e.g. '12 weeks'.",
+        ),
+        click.option(
+            "-j",
+            "--workers",
+            default=1,
+            show_default=True,
+            type=click.IntRange(1, 256),
+            help="Worker processes when simulating; results are identical for any number.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    help="Where to write; the suffix (.svg .png .pdf .dot) sets the format. - for stdout.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["svg", "png", "pdf", "dot"]),
+    help="Output format when the file name does not say it (default svg).",
+)
+@click.option(
+    "--view",
+    type=click.Choice(["map", "curve"]),
+    default="map",
+    show_default=True,
+    help="map: the journey map; curve: the emotional curve per persona (SVG).",
+)
+@click.option(
+    "--results",
+    "results_path",
+    type=click.Path(dir_okay=False),
+    help="Overlay these results (from: simulate --format json).",
+)
+@click.option("--simulate", "run", is_flag=True, help="Simulate, then overlay the results.")
+@click.option("--scenario", "scenario_id", metavar="ID", help="Overlay this scenario.")
+@click.option("--diff", "diff_id", metavar="ID", help="Colour this scenario's change.")
+@_simulation_options
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def render(
+    file: str,
+    output: str,
+    fmt: str | None,
+    view: str,
+    results_path: str | None,
+    run: bool,
+    scenario_id: str | None,
+    diff_id: str | None,
+    seed: int,
+    replications: int,
+    horizon: float | None,
+    workers: int,
+    quiet: bool,
+) -> None:
+    """Draw a journey map (Graphviz), optionally with simulation results laid over it.
+
+    Stages run left to right; a node's shape is its channel, its colour its owner,
+    a double border marks a moment of truth. With results, colour shows mean
+    experience (red below expectation, green above) and edge width the share of
+    journeys. Needs the Graphviz `dot` program except for .dot and --view curve.
+
+    \b
+    Examples:
+      cxjourney render coffee.journey -o map.svg
+      cxjourney render coffee.journey --simulate -n 5 -o map.png
+      cxjourney simulate coffee.journey --format json -o results.json
+      cxjourney render coffee.journey --results results.json --diff fix_first -o diff.svg
+      cxjourney render coffee.journey --view curve -o curve.svg
+    """
+    fmt = _format(output, fmt)
+    if scenario_id and diff_id:
+        raise InputError("use --scenario or --diff, not both")
+    if results_path and run:
+        raise InputError("use --results or --simulate, not both")
+    if (scenario_id or diff_id) and not (results_path or run):
+        raise InputError("--scenario and --diff need results: add --results FILE or --simulate")
+    if view == "curve" and (fmt != "svg" or diff_id):
+        raise InputError("the curve is drawn as SVG, without --diff")
+    if output == "-" and fmt in ("png", "pdf") and sys.stdout.isatty():
+        raise InputError(f"{fmt.upper()} is binary: write it to a file with -o map.{fmt}")
+    loaded = require_journey(file)
+    chosen = scenario_id or diff_id
+    _known_scenario(loaded, chosen)
+    results = None
+    if results_path:
+        results = _read_results(results_path, loaded, chosen)
+    elif run:
+        scenarios = [chosen] if chosen else []
+        results = _simulate(loaded, scenarios, seed, replications, horizon, workers, quiet)
+    if view == "curve":
+        from .render.curve import curve_svg
+
+        journey, graph = _drawn(loaded, scenario_id)
+        emit(curve_svg(journey, graph, results, scenario_id or "baseline"), output)
+        return
+    dot = _map(loaded, results, scenario_id, diff_id)
+    _write_map(dot, fmt, output)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", default="-", show_default=True, help="The HTML file; - for stdout.")
+@click.option(
+    "--results",
+    "results_path",
+    type=click.Path(dir_okay=False),
+    help="Report these results (from: simulate --format json) instead of simulating.",
+)
+@click.option(
+    "--scenario",
+    "scenario_ids",
+    multiple=True,
+    metavar="ID",
+    help="Simulate only this scenario (repeatable); default: all.",
+)
+@click.option(
+    "--drivers",
+    "drivers_path",
+    type=click.Path(dir_okay=False),
+    help="Add the drivers of this file (from: drivers --format json).",
+)
+@click.option(
+    "--retention-points",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 24),
+    help="Points of the retention curve, each a run to that day; 1: interpolate.",
+)
+@_simulation_options
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def report(
+    file: str,
+    output: str,
+    results_path: str | None,
+    scenario_ids: tuple[str, ...],
+    drivers_path: str | None,
+    retention_points: int,
+    seed: int,
+    replications: int,
+    horizon: float | None,
+    workers: int,
+    quiet: bool,
+) -> None:
+    """Write a self-contained HTML report: map, scenarios, retention, assumptions.
+
+    One file with everything inline (no network), readable on a phone and on paper:
+    the map with its overlay, the emotional curve, the scenario comparison with 95%
+    intervals, retention over the horizon, the assumptions, and the command and
+    seed that reproduce it. Without Graphviz the report is written without the map
+    and the command exits 1.
+
+    \b
+    Examples:
+      cxjourney report coffee.journey -o report.html
+      cxjourney report coffee.journey -n 20 --seed 7 --workers 2 -o report.html
+      cxjourney report coffee.journey --results results.json -o report.html
+    """
+    from .render import report as html
+    from .render.curve import curve_svg
+
+    if results_path and (scenario_ids or horizon is not None):
+        raise InputError("--scenario and --horizon apply when simulating, not with --results")
+    loaded = require_journey(file)
+    for sid in scenario_ids:
+        _known_scenario(loaded, sid)
+    drivers = _read_drivers(drivers_path, loaded) if drivers_path else None
+    if results_path:
+        results = _read_results(results_path, loaded, None)
+        _same_scenarios(results, loaded, results_path)
+    else:
+        chosen = list(scenario_ids) if scenario_ids else None
+        results = _simulate(loaded, chosen, seed, replications, horizon, workers, quiet)
+    journey = loaded.journey
+    map_svg, map_note = _report_map(loaded, results)
+    retention = run_guarded(lambda: _retention(journey, results, retention_points, workers, quiet))
+    document = html.html_report(
+        html.Report(
+            journey=journey,
+            results=results,
+            map_svg=map_svg,
+            map_note=map_note,
+            curve_svg=html.inline_svg(curve_svg(journey, loaded.graph, results)),
+            retention=retention,
+            commands=_commands(
+                file, output, results_path, drivers_path, results, loaded, retention_points
+            ),
+            digest=_digest(file, loaded),
+            drivers=drivers,
+        )
+    )
+    emit(document, output)
+    if map_note is not None:
+        click.echo(f"error: {map_note}", err=True)
+        sys.exit(RUN_ERROR)
+
+
+def _same_scenarios(results: dict[str, Any], loaded: Loaded, path: str) -> None:
+    """Results of another journey (or another version of it) cannot be reported on it."""
+    unknown = set(results["scenarios"]) - {"baseline"} - {s.id for s in loaded.journey.scenarios}
+    if unknown:
+        raise InputError(
+            f"{path} holds scenarios that {loaded.file} does not define: "
+            + ", ".join(sorted(unknown))
+        )
+
+
+def _report_map(loaded: Loaded, results: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The overlay map as inline SVG, or None and why it is missing."""
+    from .render.dot import INSTALL_HINT, GraphvizFailed, GraphvizMissing, draw
+    from .render.report import inline_svg
+
+    try:
+        return inline_svg(draw(_map(loaded, results, None, None), "svg")), None
+    except GraphvizMissing:
+        hint = INSTALL_HINT.replace("\n", " ")
+        return None, f"The map was left out: Graphviz's `dot` program is not installed. {hint}"
+    except GraphvizFailed as err:
+        return None, f"The map was left out: Graphviz failed: {err}"
+
+
+def _retention(
+    journey: Journey, results: dict[str, Any], points: int, workers: int, quiet: bool
+) -> Retention | None:
+    from .render.retention import retention_over_horizon
+
+    bar = progress_bar(points - 1, quiet)
+    if bar is None:
+        return retention_over_horizon(journey, results, points, workers)
+    with bar:
+        return retention_over_horizon(journey, results, points, workers, bar.update)
+
+
+def _format(output: str, fmt: str | None) -> str:
+    suffix = Path(output).suffix.lower() if output != "-" else ""
+    implied = SUFFIXES.get(suffix)
+    if suffix and implied is None and fmt is None:
+        raise InputError(f"cannot tell the format from '{suffix}': use --format svg|png|pdf|dot")
+    if fmt and implied and fmt != implied:
+        raise InputError(f"--format {fmt} does not match the file name {output}")
+    return fmt or implied or "svg"
+
+
+def _known_scenario(loaded: Loaded, scenario_id: str | None) -> None:
+    if scenario_id is None:
+        return
+    known = [s.id for s in loaded.journey.scenarios]
+    if scenario_id not in known:
+        from .diagnostics import did_you_mean
+
+        hint = did_you_mean(scenario_id, known)
+        raise InputError(
+            f"no scenario '{scenario_id}' in {loaded.file}" + (f"; {hint}" if hint else "")
+        )
+
+
+def _read_results(path: str, loaded: Loaded, needed: str | None) -> dict[str, Any]:
+    from .results import ResultsError, loads
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read the results {path}: {err}") from None
+    try:
+        results = loads(text)
+        _check_touchpoints(results)
+    except (ResultsError, AttributeError, TypeError) as err:
+        # `validate` does not yet check every part's type (a list for `delta` raises
+        # AttributeError), so those count as a malformed file too.
+        raise InputError(f"{path} is not a results file: {err}") from None
+    if needed and needed not in results["scenarios"]:
+        raise InputError(
+            f"{path} holds no results for scenario '{needed}'; "
+            f"simulate it with --scenario {needed} (or use --simulate)"
+        )
+    if results["journey"] != loaded.journey.title:
+        click.echo(
+            f"warning: {path} is for the journey '{results['journey']}', "
+            f"not '{loaded.journey.title}'",
+            err=True,
+        )
+    return results
+
+
+def _read_drivers(path: str, loaded: Loaded) -> dict[str, Any]:
+    import json
+
+    from .render.decisions import drivers_problem
+
+    try:
+        drivers = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputError(f"cannot read the drivers {path}: {err}") from None
+    problem = drivers_problem(drivers)
+    if problem:
+        raise InputError(f"{path} is not a drivers file: {problem}")
+    if drivers.get("journey") != loaded.journey.title:
+        click.echo(
+            f"warning: {path} is for the journey '{drivers.get('journey')}', "
+            f"not '{loaded.journey.title}'",
+            err=True,
+        )
+    return drivers
+
+
+def _check_touchpoints(results: dict[str, Any]) -> None:
+    """Touchpoint figures are drawn as numbers: each must be a number or null."""
+    from .results import ResultsError
+
+    for name, entry in results["scenarios"].items():
+        for tp, values in entry["touchpoints"].items():
+            if not isinstance(values, dict):
+                raise ResultsError(f"{name}.touchpoints.{tp} must be an object")
+            for key, value in values.items():
+                if value is not None and (
+                    isinstance(value, bool) or not isinstance(value, int | float)
+                ):
+                    raise ResultsError(f"{name}.touchpoints.{tp}.{key} must be a number or null")
+
+
+def _simulate(
+    loaded: Loaded,
+    scenarios: list[str] | None,
+    seed: int,
+    replications: int,
+    horizon: float | None,
+    workers: int,
+    quiet: bool = True,
+) -> dict[str, Any]:
+    from .sim.runner import simulate
+
+    count = len(loaded.journey.scenarios) if scenarios is None else len(scenarios)
+    bar = progress_bar((1 + count) * replications, quiet)
+
+    def action():
+        options = dict(
+            seed=seed,
+            replications=replications,
+            scenarios=scenarios,
+            horizon=horizon,
+            workers=workers,
+        )
+        if bar is None:
+            return simulate(loaded.journey, **options)
+        with bar:
+            return simulate(loaded.journey, progress=bar.update, **options)
+
+    return run_guarded(action)
+
+
+def _drawn(loaded: Loaded, scenario_id: str | None) -> tuple[Journey, nx.DiGraph]:
+    """The journey and graph to draw: the baseline's, or the scenario's own."""
+    if scenario_id is None:
+        return loaded.journey, loaded.graph
+    from . import graph as journey_graph
+    from .scenarios import apply
+
+    journey = apply(loaded.journey, loaded.journey.scenario(scenario_id))
+    return journey, journey_graph.build(journey)
+
+
+def _map(
+    loaded: Loaded, results: dict[str, Any] | None, scenario_id: str | None, diff_id: str | None
+) -> graphviz.Digraph:
+    from .render import overlay
+    from .render.dot import journey_map
+
+    journey, graph = _drawn(loaded, scenario_id or diff_id)
+    layer = None
+    if results is not None:
+        labels = {s.id: s.label for s in loaded.journey.scenarios}
+        if diff_id:
+            layer = overlay.diff_overlay(journey, graph, results, diff_id, labels[diff_id])
+        else:
+            name = scenario_id or "baseline"
+            layer = overlay.experience_overlay(journey, graph, results, name, labels.get(name))
+    return journey_map(journey, graph, layer)
+
+
+def _write_map(dot: graphviz.Digraph, fmt: str, output: str) -> None:
+    from .render.dot import INSTALL_HINT, GraphvizFailed, GraphvizMissing, draw
+
+    try:
+        data = draw(dot, fmt)
+    except GraphvizMissing:
+        source = dot.source
+        if output == "-":
+            emit(source, output)
+            where = "the DOT source was printed instead"
+        else:
+            target = Path(output).with_suffix(".dot")
+            write_atomic(target, source)
+            where = f"wrote {target} instead"
+        click.echo(
+            f"error: cannot draw {fmt.upper()}: Graphviz's 'dot' program is not installed; "
+            f"{where}.\n{INSTALL_HINT}",
+            err=True,
+        )
+        sys.exit(RUN_ERROR)
+    except GraphvizFailed as err:
+        click.echo(f"error: Graphviz failed: {err}", err=True)
+        sys.exit(RUN_ERROR)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data)
+
+
+def _commands(
+    file: str,
+    output: str,
+    results_path: str | None,
+    drivers_path: str | None,
+    results: dict[str, Any],
+    loaded: Loaded,
+    points: int,
+) -> tuple[str, ...]:
+    """The commands that make this report again, spelled out in full."""
+    journey = loaded.journey
+    days = float(results["horizon_days"])
+    run = ["--seed", str(results["seed"]), "-n", str(results["replications"])]
+    if abs(days * 24 * 60 - journey.horizon) > 1e-6:
+        run += ["--horizon", f"{days:g} days"]
+    simulated = [s for s in results["scenarios"] if s != "baseline"]
+    if set(simulated) != {s.id for s in journey.scenarios}:
+        for sid in simulated:
+            run += ["--scenario", sid]
+    tail = ["--drivers", drivers_path] if drivers_path else []
+    tail += (["--retention-points", str(points)] if points != 4 else []) + ["-o", output]
+    if results_path:
+        sensitivity = results.get("sensitivity")
+        if isinstance(sensitivity, dict):
+            run += ["--sensitivity", "--objective", str(sensitivity.get("objective", "nps"))]
+        return (
+            _shell(["cxjourney", "simulate", file, *run, "--format", "json", "-o", results_path]),
+            _shell(["cxjourney", "report", file, "--results", results_path, *tail]),
+        )
+    return (_shell(["cxjourney", "report", file, *run, *tail]),)
+
+
+def _shell(words: list[str]) -> str:
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def _digest(file: str, loaded: Loaded) -> str:
+    """SHA-256 of the journey file (of its text, when it came from stdin)."""
+    if file == STDIN:
+        data = loaded.sources.get(loaded.file, "").encode("utf-8")
+    else:
+        data = Path(file).read_bytes()
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,390 @@
+"""One self-contained HTML report a CX lead can send around.
+
+Everything is inline (SVG, CSS; no script, font or image is fetched, and a Content
+Security Policy forbids it), every label is escaped, and the layout reflows on a
+phone and prints on paper. The sections follow the questions a reader asks: what the
+journey looks like and where it hurts, what each investment changes and how sure we
+are, how loyalty evolves, what was assumed, and how to reproduce the numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from .. import __version__
+from ..model import LOYALTY_SOURCES, Journey, Loyalty
+from ..units import LOYALTY_KINDS
+from . import palette
+from .charts import Row, interval_chart, retention_chart
+from .decisions import drivers_section, sensitivity_section
+from .escape import markup
+from .page import (
+    CSS,
+    Section,
+    money,
+    percent,
+    section,
+    signed_percent,
+    table,
+    triple,
+)
+from .retention import Retention
+from .table import fmt_interval, verdict
+
+SOURCES = LOYALTY_SOURCES
+PER_MONTH = {"retention_floor", "retention_cap", "price_churn", "referral"}
+
+#: The deltas charted for every scenario: (metric, title, axis format).
+CHARTED = (
+    ("satisfaction", "Satisfaction (0–10)", lambda v: f"{v:+.2f}"),
+    ("nps", "NPS (points)", lambda v: f"{v:+.1f}"),
+    ("retention", "Retention (percentage points)", lambda v: f"{v * 100:+.1f}"),
+    ("revenue", "Revenue", lambda v: money(v, signed=True)),
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the report shows; the command line fills it in, the library can too."""
+
+    journey: Journey
+    results: dict[str, Any]
+    map_svg: str | None
+    map_note: str | None
+    curve_svg: str
+    retention: Retention | None
+    commands: tuple[str, ...]
+    digest: str
+    drivers: dict[str, Any] | None = None  # a `drivers --format json` document
+
+
+def inline_svg(data: bytes | str) -> str:
+    """An SVG document made fit for inlining: no prolog, doctype, comments or namespaces.
+
+    The HTML parser knows SVG's namespaces, so dropping them leaves no URL in the file.
+    """
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    text = re.sub(r"<\?xml.*?\?>", "", text, flags=re.S)
+    text = re.sub(r"<!DOCTYPE.*?>", "", text, flags=re.S)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r'\s+xmlns(?::\w+)?="[^"]*"', "", text)
+    return text.strip()
+
+
+def html_report(report: Report) -> str:
+    journey, results = report.journey, report.results
+    labels = {s.id: s.label for s in journey.scenarios}
+    names = list(results["scenarios"])
+    colours = {name: palette.series(i) for i, name in enumerate(names)}
+    sections = [
+        _summary(journey, results, labels),
+        _map(report),
+        _curve(report),
+        _comparison(results, labels, colours),
+        _retention(report, labels, colours),
+        _touchpoints(journey, results),
+        drivers_section(report.drivers, results, inline_svg),
+        sensitivity_section(results, labels, colours, inline_svg),
+        _assumptions(journey, results),
+        _reproduce(report),
+    ]
+    shown = [s for s in sections if s is not None]
+    nav = "".join(f'<a href="#{anchor}">{markup(title)}</a>' for anchor, title, _ in shown)
+    main = "".join(
+        f'<section id="{anchor}"><h2>{markup(title)}</h2>{body}</section>'
+        for anchor, title, body in shown
+    )
+    description = (
+        f'<p class="lead">{markup(journey.description)}</p>' if journey.description else ""
+    )
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\">"
+        f'<meta name="generator" content="cxjourney {markup(__version__)}">'
+        f"<title>{markup(journey.title)} — journey report</title>"
+        f"<style>{CSS}</style></head><body>"
+        f'<header><p class="kicker">Customer journey report</p><h1>{markup(journey.title)}</h1>'
+        f'{description}<p class="meta">{markup(_run_line(results))}</p>'
+        f'<nav aria-label="Sections">{nav}</nav></header>'
+        f"<main>{main}</main>"
+        f"<footer>Made with cxjourney {markup(__version__)}. Forecasts from a simulation "
+        "model: read the intervals, and the assumptions section, before the means.</footer>"
+        "</body></html>\n"
+    )
+
+
+def _run_line(results: dict[str, Any]) -> str:
+    return (
+        f"Forecast over {results['horizon_days']:g} days · {results['replications']} "
+        f"replications · seed {results['seed']} · means with 95% intervals"
+    )
+
+
+def _summary(journey: Journey, results: dict[str, Any], labels: dict[str, str]) -> Section:
+    base = results["scenarios"]["baseline"]["metrics"]
+    cards = []
+    for metric, title in (
+        ("satisfaction", "Satisfaction"),
+        ("nps", "NPS"),
+        ("retention", "Retention"),
+        ("completion", "Completion"),
+        ("revenue", "Revenue"),
+    ):
+        value = base[metric]
+        cards.append(
+            f'<div class="card"><div class="label">{title}</div>'
+            f'<div class="value">{markup(_short(metric, value["mean"], journey))}</div>'
+            f'<div class="range">{markup(_range(metric, value, journey))}</div></div>'
+        )
+    body = f'<div class="cards">{"".join(cards)}</div>'
+    scenarios = [n for n in results["scenarios"] if n != "baseline"]
+    if scenarios:
+        rows = []
+        for name in scenarios:
+            entry = results["scenarios"][name]
+            roi = entry["roi"]
+            rows.append(
+                [
+                    markup(labels.get(name, name)) + f"<br><code>{markup(name)}</code>",
+                    markup(money(entry.get("cost", 0), currency=journey.currency)),
+                    *(
+                        markup(fmt_interval(m, entry["delta"][m], signed=True))
+                        + f'<br><span class="verdict {verdict(entry["delta"][m]).split()[0]}">'
+                        f"{markup(verdict(entry['delta'][m]))}</span>"
+                        for m in ("satisfaction", "nps", "retention", "revenue")
+                    ),
+                    markup("–" if roi["mean"] is None else _roi(roi)),
+                ]
+            )
+        body += "<h3>Investments against the baseline</h3>" + table(
+            ["scenario", "cost", "Δ satisfaction", "Δ NPS", "Δ retention", "Δ revenue", "ROI"],
+            rows,
+        )
+        body += (
+            '<p class="note">“higher” or “lower”: the 95% interval of the change excludes '
+            "zero; “not distinguishable”: it does not, so more replications or a bigger "
+            "change are needed before acting on it.</p>"
+        )
+    else:
+        body += '<p class="note">The journey defines no scenarios to compare.</p>'
+    return section("summary", "Summary", body)
+
+
+def _map(report: Report) -> Section:
+    if report.map_svg is None:
+        body = f'<p class="warning">{markup(report.map_note or "The map could not be drawn.")}</p>'
+    else:
+        body = (
+            '<input type="checkbox" id="actual-size" class="toggle">'
+            '<label for="actual-size" class="toggle-label">Show at actual size</label>'
+            f'<figure class="map">{report.map_svg}</figure>'
+            '<p class="note">Node colour: mean experience of a visit (red below expectation, '
+            "green above); edge width: estimated share of journeys taking the edge (visits "
+            "from the results split by the personas' own probabilities); ▲/▼: where journeys' "
+            "best and worst moments fall.</p>"
+        )
+    return section("map", "Journey map and experience", body)
+
+
+def _curve(report: Report) -> Section:
+    body = f'<figure class="chart wide">{report.curve_svg}</figure>'
+    return section("curve", "Emotional curve", body)
+
+
+def _comparison(
+    results: dict[str, Any], labels: dict[str, str], colours: dict[str, str]
+) -> Section:
+    scenarios = [n for n in results["scenarios"] if n != "baseline"]
+    if not scenarios:
+        return None
+    charts = []
+    for metric, title, fmt in CHARTED:
+        rows = [
+            Row(labels.get(n, n), colours[n], *triple(results["scenarios"][n]["delta"][metric]))
+            for n in scenarios
+        ]
+        charts.append(
+            f'<figure class="chart">{inline_svg(interval_chart(title, rows, fmt))}</figure>'
+        )
+    rows = [
+        Row(labels.get(n, n), colours[n], *triple(results["scenarios"][n]["roi"]))
+        for n in scenarios
+    ]
+    roi = interval_chart("ROI: (Δ revenue − cost) / cost", rows, signed_percent)
+    charts.append(f'<figure class="chart">{inline_svg(roi)}</figure>')
+    body = (
+        '<p class="note">Change against the baseline with its 95% interval (paired '
+        "replications: every scenario meets the same customers). An interval crossing the "
+        "zero line means the simulation cannot tell the scenario from the baseline.</p>"
+        f'<div class="grid">{"".join(charts)}</div>'
+    )
+    return section("scenarios", "Scenario comparison", body)
+
+
+def _retention(report: Report, labels: dict[str, str], colours: dict[str, str]) -> Section:
+    if report.retention is None:
+        return section(
+            "retention",
+            "Retention over the horizon",
+            '<p class="note">Retention is not defined for this run: no customer present at '
+            "the start can churn (personas without repeat visits never churn).</p>",
+        )
+    names = {"baseline": "Baseline", **labels}
+    chart = retention_chart(
+        "Share of the starting customers still active", report.retention, names, colours
+    )
+    if report.retention.simulated:
+        note = (
+            "Each point is a simulation to that day with the same seed and customers (common "
+            "random numbers), with its 95% interval."
+        )
+    else:
+        note = (
+            "Approximation: only the horizon was simulated; the dashed lines interpolate "
+            "with a constant churn rate, R(t) = R(H)^(t/H)."
+        )
+    figure = f'<figure class="chart single">{inline_svg(chart)}</figure>'
+    body = f'{figure}<p class="note">{markup(note)}</p>'
+    return section("retention", "Retention over the horizon", body)
+
+
+def _touchpoints(journey: Journey, results: dict[str, Any]) -> Section:
+    touchpoints = results["scenarios"]["baseline"]["touchpoints"]
+    rows = []
+    for tp in journey.touchpoints:
+        v = touchpoints.get(tp.id)
+        if v is None:
+            continue
+        rows.append(
+            [
+                markup(tp.label),
+                f"{v.get('visits') or 0:,.0f}",
+                "–" if v.get("wait_mean") is None else f"{v['wait_mean']:.2f}",
+                percent(v.get("abandon_rate")),
+                "–" if v.get("experience_mean") is None else f"{v['experience_mean']:+.2f}",
+                percent(v.get("peak_share")),
+                percent(v.get("trough_share")),
+            ]
+        )
+    body = table(
+        ["touchpoint", "visits", "wait (min)", "walk-outs", "experience", "peak", "trough"], rows
+    )
+    return section("touchpoints", "Touchpoints (baseline)", body)
+
+
+def _assumptions(journey: Journey, results: dict[str, Any]) -> Section:
+    default = Loyalty()
+    rows = []
+    for f in fields(Loyalty):
+        value = getattr(journey.loyalty, f.name)
+        changed = value != getattr(default, f.name)
+        rows.append(
+            [
+                f"<code>{f.name}</code>",
+                markup(_loyalty_value(f.name, value))
+                + (" <b>(set in the file)</b>" if changed else ""),
+                markup(SOURCES.get(f.name, "")),
+            ]
+        )
+    loyalty = table(["parameter", "value", "source"], rows, numeric_from=3)
+    persona_rows = []
+    for p in journey.personas:
+        persona_rows.append(
+            [
+                markup(p.label),
+                percent(p.share),
+                markup(_days(p.visit_gap) if p.visit_gap else "one journey"),
+                markup(f"{p.arrivals * 60 * 24 * 7:.3g} per week" if p.arrivals else "–"),
+                markup(f"{p.patience:g} min" if p.patience is not None else "never walks out"),
+                markup(money(p.spend, currency=journey.currency)),
+                percent(p.price_sensitivity),
+                markup(f"{p.expects:+g}"),
+                markup(", ".join(p.prefers) or "–"),
+            ]
+        )
+    personas = table(
+        [
+            "persona",
+            "share",
+            "visits",
+            "new",
+            "patience",
+            "spend",
+            "price pull",
+            "expects",
+            "prefers",
+        ],
+        persona_rows,
+    )
+    setting = (
+        f"{journey.customers:,.0f} customers at the start; horizon {results['horizon_days']:g} "
+        f"days (the file says {journey.horizon / 1440:g}); currency {journey.currency}."
+    )
+    body = (
+        f"<p>{markup(setting)}</p><h3>Personas</h3>{personas}"
+        f"<h3>Loyalty model</h3>{loyalty}"
+        "<h3>Approximations in this report</h3><ul>"
+        "<li>Edge widths estimate each edge's traffic: the results count visits per "
+        "touchpoint, not per edge, so visits are split by the personas' own probabilities, "
+        "each persona weighted by its expected journeys over the horizon.</li>"
+        "<li>The emotional curve's lines are the model's expected moment per touchpoint on "
+        "each persona's most likely path, without waits, learning or recovery; the "
+        "markers are the simulated means over all personas.</li></ul>"
+    )
+    return section("assumptions", "Assumptions", body)
+
+
+def _reproduce(report: Report) -> Section:
+    commands = "\n".join(markup(c) for c in report.commands)
+    body = (
+        f"<p>Seed <b>{markup(str(report.results['seed']))}</b>, "
+        f"{markup(str(report.results['replications']))} replications; the same command, seed "
+        "and file give the same numbers, byte for byte, with any number of workers.</p>"
+        f"<pre>{commands}</pre>"
+        f'<p class="note">Journey file SHA-256: <code>{markup(report.digest)}</code></p>'
+    )
+    return section("reproduce", "Reproduce", body)
+
+
+def _short(metric: str, value: float | None, journey: Journey) -> str:
+    if value is None:
+        return "–"
+    if metric in ("retention", "completion"):
+        return f"{value * 100:.1f}%"
+    if metric == "revenue":
+        return money(value, currency=journey.currency)
+    if metric == "nps":
+        return f"{value:+.0f}"
+    return f"{value:.2f}"
+
+
+def _range(metric: str, value: dict[str, Any], journey: Journey) -> str:
+    if value.get("low") is None or value.get("high") is None:
+        return ""
+    return (
+        f"95%: {_short(metric, value['low'], journey)} to {_short(metric, value['high'], journey)}"
+    )
+
+
+def _roi(roi: dict[str, Any]) -> str:
+    text = signed_percent(roi["mean"])
+    if roi.get("low") is not None and roi.get("high") is not None:
+        text += f" [{signed_percent(roi['low'])}, {signed_percent(roi['high'])}]"
+    return text
+
+
+def _days(minutes: float) -> str:
+    return f"every {minutes / 1440:.3g} days"
+
+
+def _loyalty_value(key: str, value: object) -> str:
+    if LOYALTY_KINDS.get(key) == "percent" and isinstance(value, float):
+        text = f"{value * 100:g}%"
+    else:
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text + (" per month" if key in PER_MONTH else "")
