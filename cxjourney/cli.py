@@ -184,7 +184,7 @@ def export(file: str, target: str, output: str) -> None:
     emit(model_json.dumps(document), output)
 
 
-def _horizon(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+def parse_horizon(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     if value is None:
         return None
     from .units import parse_duration
@@ -196,6 +196,44 @@ def _horizon(ctx: click.Context, param: click.Parameter, value: str | None) -> f
     if minutes <= 0:
         raise click.BadParameter("the horizon must be positive")
     return minutes
+
+
+def simulation_options(function):
+    """--seed, --replications, --horizon and --workers: one spelling for every command."""
+    options = [
+        click.option(
+            "--seed",
+            default=1,
+            show_default=True,
+            type=click.IntRange(0, 2**63 - 1),
+            help="Seed of every random number: same seed, same bytes.",
+        ),
+        click.option(
+            "-n",
+            "--replications",
+            default=10,
+            show_default=True,
+            type=click.IntRange(1, 100000),
+            help="Independent replications (95% intervals need at least 2).",
+        ),
+        click.option(
+            "--horizon",
+            callback=parse_horizon,
+            metavar="DURATION",
+            help="Override the file's horizon, e.g. '12 weeks'.",
+        ),
+        click.option(
+            "-j",
+            "--workers",
+            default=1,
+            show_default=True,
+            type=click.IntRange(1, 256),
+            help="Worker processes; results are identical for any number.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
 
 
 def progress_bar(total: int, quiet: bool):
@@ -221,41 +259,13 @@ def run_guarded(action):
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option(
-    "--seed",
-    default=1,
-    show_default=True,
-    type=click.IntRange(0, 2**63 - 1),
-    help="Seed of every random number: same seed, same bytes.",
-)
-@click.option(
-    "-n",
-    "--replications",
-    default=10,
-    show_default=True,
-    type=click.IntRange(1, 100000),
-    help="Independent replications (95% intervals need at least 2).",
-)
+@simulation_options
 @click.option(
     "--scenario",
     "scenario_ids",
     multiple=True,
     metavar="ID",
     help="Simulate only this scenario (repeatable); default: all. The baseline always runs.",
-)
-@click.option(
-    "--horizon",
-    callback=_horizon,
-    metavar="DURATION",
-    help="Override the file's horizon, e.g. '12 weeks'.",
-)
-@click.option(
-    "-j",
-    "--workers",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1, 256),
-    help="Worker processes; results are identical for any number.",
 )
 @click.option(
     "--format",

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from .cli import parse_horizon
 from .diagnostics import Diagnostic, render
 from .interop import diff as semantic_diff
 from .interop import mermaid, revision
@@ -201,20 +202,6 @@ def _print_diagnostics(diagnostics: list[Diagnostic], source: str | None) -> Non
 # ---- diff ---------------------------------------------------------------------------------
 
 
-def _horizon(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    if value is None:
-        return None
-    from .units import parse_duration
-
-    try:
-        minutes = parse_duration(value)
-    except ValueError as err:
-        raise click.BadParameter(str(err)) from None
-    if minutes <= 0:
-        raise click.BadParameter("the horizon must be positive")
-    return minutes
-
-
 @click.command("diff", context_settings=_SETTINGS)
 @click.argument("versions", nargs=-1, required=True, metavar="OLD NEW")
 @click.option(
@@ -231,7 +218,7 @@ def _horizon(ctx: click.Context, param: click.Parameter, value: str | None) -> f
 @click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**63 - 1))
 @click.option("-n", "--replications", default=10, show_default=True, type=click.IntRange(2, 100000))
 @click.option(
-    "--horizon", callback=_horizon, metavar="DURATION", help="Simulate both for this long."
+    "--horizon", callback=parse_horizon, metavar="DURATION", help="Simulate both for this long."
 )
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the versions differ (as git diff).")
 def diff(

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli import RUN_ERROR, InputError, progress_bar, require_journey, run_guarded
+from .cli import (
+    RUN_ERROR,
+    InputError,
+    progress_bar,
+    require_journey,
+    run_guarded,
+    simulation_options,
+)
 from .load import STDIN, Loaded
 from .output import emit, write_atomic
 
@@ -26,58 +33,6 @@ if TYPE_CHECKING:  # the renderer is imported only when a command draws
     from .render.retention import Retention
 
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
-
-
-def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    if value is None:
-        return None
-    from .units import parse_duration
-
-    try:
-        minutes = parse_duration(value)
-    except ValueError as err:
-        raise click.BadParameter(str(err)) from None
-    if minutes <= 0:
-        raise click.BadParameter("the horizon must be positive")
-    return minutes
-
-
-def _simulation_options(function):
-    """--seed, --replications, --horizon and --workers, as `simulate` spells them."""
-    options = [
-        click.option(
-            "--seed",
-            default=1,
-            show_default=True,
-            type=click.IntRange(0, 2**63 - 1),
-            help="Seed of every random number (when simulating).",
-        ),
-        click.option(
-            "-n",
-            "--replications",
-            default=10,
-            show_default=True,
-            type=click.IntRange(1, 100000),
-            help="Replications (when simulating).",
-        ),
-        click.option(
-            "--horizon",
-            callback=_duration,
-            metavar="DURATION",
-            help="Override the file's horizon when simulating, e.g. '12 weeks'.",
-        ),
-        click.option(
-            "-j",
-            "--workers",
-            default=1,
-            show_default=True,
-            type=click.IntRange(1, 256),
-            help="Worker processes when simulating; results are identical for any number.",
-        ),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
 
 
 @click.command()
@@ -111,7 +66,7 @@ def _simulation_options(function):
 @click.option("--simulate", "run", is_flag=True, help="Simulate, then overlay the results.")
 @click.option("--scenario", "scenario_id", metavar="ID", help="Overlay this scenario.")
 @click.option("--diff", "diff_id", metavar="ID", help="Colour this scenario's change.")
-@_simulation_options
+@simulation_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def render(
     file: str,
@@ -202,7 +157,7 @@ def render(
     type=click.IntRange(1, 24),
     help="Points of the retention curve, each a run to that day; 1: interpolate.",
 )
-@_simulation_options
+@simulation_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def report(
     file: str,
