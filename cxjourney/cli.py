@@ -9,6 +9,8 @@ from typing import ClassVar
 import click
 
 from . import __version__
+from .decide.objective import DEFAULT as DEFAULT_OBJECTIVE
+from .decide.objective import OBJECTIVES
 from .diagnostics import render
 from .interop import model_json
 from .load import STDIN, Loaded, load
@@ -66,6 +68,9 @@ class StageGroup(click.Group):
         "init": "cxjourney.cli_interop:init",
         "render": "cxjourney.cli_render:render",
         "report": "cxjourney.cli_render:report",
+        "compare": "cxjourney.cli_decide:compare",
+        "drivers": "cxjourney.cli_decide:drivers",
+        "optimize": "cxjourney.cli_decide:optimize",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -289,8 +294,33 @@ def run_guarded(action):
     help="Also write one CSV row per touchpoint visit (a customer-event log).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--sensitivity",
+    "with_sensitivity",
+    is_flag=True,
+    help="Also re-run the scenarios across the assumptions' plausible ranges (MODEL.md) "
+    "and say whether their ranking holds.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(OBJECTIVES),
+    default=DEFAULT_OBJECTIVE,
+    show_default=True,
+    help="The effect that verdicts and --sensitivity rank the scenarios by.",
+)
 def simulate(
-    file, seed, replications, scenario_ids, horizon, workers, fmt, output, events_path, quiet
+    file,
+    seed,
+    replications,
+    scenario_ids,
+    horizon,
+    workers,
+    fmt,
+    output,
+    events_path,
+    quiet,
+    with_sensitivity,
+    objective,
 ) -> None:
     """Simulate synthetic customers through a journey and forecast loyalty.
 
@@ -304,8 +334,11 @@ def simulate(
       cxjourney simulate coffee.journey -n 30 --seed 7 --workers 2
       cxjourney simulate coffee.journey --scenario fix_first --format json -o results.json
       cxjourney simulate coffee.journey --events visits.csv -n 1
+      cxjourney simulate coffee.journey --sensitivity --objective nps
     """
     from . import results as results_contract
+    from .decide import report as decide_report
+    from .decide import sensitivity
     from .render.table import table
     from .sim.runner import simulate as run_simulation
 
@@ -322,36 +355,50 @@ def simulate(
             )
     chosen = list(scenario_ids) if scenario_ids else None
     variants = 1 + (len(chosen) if chosen else len(known))
-    bar = progress_bar(variants * replications, quiet)
+    total = variants * replications
+    if with_sensitivity:
+        total += sensitivity.runs_needed(journey, variants - 1, replications, reuse=True)
+    bar = progress_bar(total, quiet)
+
+    def run(progress):
+        results = run_simulation(
+            journey,
+            seed=seed,
+            replications=replications,
+            scenarios=chosen,
+            horizon=horizon,
+            workers=workers,
+            events=events_path,
+            progress=progress,
+        )
+        sens = None
+        if with_sensitivity:
+            sens = sensitivity.sensitivity_for_simulate(
+                journey,
+                results,
+                objective=objective,
+                seed=seed,
+                replications=replications,
+                horizon=horizon,
+                workers=workers,
+                progress=progress,
+            )
+            sensitivity.attach(results, sens)
+        return results, sens
 
     def action():
         if bar is None:
-            return run_simulation(
-                journey,
-                seed=seed,
-                replications=replications,
-                scenarios=chosen,
-                horizon=horizon,
-                workers=workers,
-                events=events_path,
-            )
+            return run(None)
         with bar:
-            return run_simulation(
-                journey,
-                seed=seed,
-                replications=replications,
-                scenarios=chosen,
-                horizon=horizon,
-                workers=workers,
-                events=events_path,
-                progress=bar.update,
-            )
+            return run(bar.update)
 
-    results = run_guarded(action)
+    results, sens = run_guarded(action)
     if fmt == "json":
         text = results_contract.dumps(results)
     elif fmt == "csv":
         text = results_contract.to_csv(results)
     else:
-        text = table(results, {s.id: s.label for s in journey.scenarios})
+        text = table(results, {s.id: s.label for s in journey.scenarios}, objective)
+        if sens is not None:
+            text += "\n" + decide_report.sensitivity_text(sens, replications)
     emit(text, output)

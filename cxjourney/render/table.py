@@ -46,7 +46,13 @@ def verdict(delta: dict[str, Any]) -> str:
     return "not distinguishable"
 
 
-def table(results: dict[str, Any], labels: dict[str, str] | None = None) -> str:
+def table(
+    results: dict[str, Any], labels: dict[str, str] | None = None, objective: str = "nps"
+) -> str:
+    from ..decide.compare import verdict_line
+    from ..decide.objective import from_entry
+    from ..decide.objective import verdict as objective_verdict
+
     labels = labels or {}
     scenarios = results["scenarios"]
     base = scenarios["baseline"]
@@ -84,6 +90,13 @@ def table(results: dict[str, Any], labels: dict[str, str] | None = None) -> str:
                 ]
             )
         lines += _grid(rows)
+        effect = from_entry(objective, entry)
+        row = {
+            "scenario": name,
+            "effect": effect,
+            "verdict": objective_verdict(effect, results["replications"]),
+        }
+        lines.append("verdict: " + verdict_line(row, objective, results["replications"]))
     lines.append("")
     lines.append("touchpoints (baseline)")
     rows = [["touchpoint", "visits", "wait (min)", "walk-outs", "experience", "peak", "trough"]]

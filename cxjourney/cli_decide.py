@@ -1,0 +1,344 @@
+"""Commands that decide where to invest: compare, drivers, optimize.
+
+Thin like the rest of the CLI: parse options, call `cxjourney.decide`, print. The
+main group loads this module when one of its commands runs, so importing `cli`'s
+helpers here makes no cycle; `simulate --sensitivity` calls `decide.sensitivity`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from .cli import InputError, progress_bar, require_journey, run_guarded, simulation_options
+from .decide import compare as compare_mod
+from .decide import drivers as drivers_mod
+from .decide import optimize as optimize_mod
+from .decide import report, sensitivity
+from .decide.objective import DEFAULT, OBJECTIVES
+from .diagnostics import did_you_mean
+from .model import Journey
+from .output import emit
+from .results import dumps
+
+_BUDGET = re.compile(r"(\d+(?:\.\d+)?)\s*([kKmM]?)")
+_SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6}
+
+
+def parse_budget(text: str) -> float:
+    """`100k`, `1.5M`, `250000` or `250,000`: money in the journey's currency."""
+    match = _BUDGET.fullmatch(text.strip().replace(",", "").replace("_", ""))
+    if match is None:
+        raise ValueError(f"'{text}' is not an amount; write e.g. 100k, 1.5M or 250000")
+    return float(match.group(1)) * _SUFFIX[match.group(2).lower()]
+
+
+def _budget(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    try:
+        return parse_budget(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def objective_option(choices: tuple[str, ...] = OBJECTIVES) -> Callable:
+    return click.option(
+        "--objective",
+        type=click.Choice(choices),
+        default=DEFAULT,
+        show_default=True,
+        help="What to maximise: the change from the baseline (roi: (Δrevenue − cost) / cost).",
+    )
+
+
+def run_options(f: Callable) -> Callable:
+    """`simulate`'s options (seed, replications, horizon, workers), format and output."""
+    options = [
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["table", "json", "csv"]),
+            default="table",
+            show_default=True,
+            help="table for people; json and csv for tools.",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            default="-",
+            show_default=True,
+            help="Write here (atomically); - for stdout.",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return simulation_options(f)
+
+
+def scenario_option(f: Callable) -> Callable:
+    return click.option(
+        "--scenario",
+        "scenario_ids",
+        multiple=True,
+        metavar="ID",
+        help="Only this scenario (repeatable); default: all of the file's scenarios.",
+    )(f)
+
+
+def chosen_scenarios(journey: Journey, file: str, ids: tuple[str, ...]) -> list[str] | None:
+    """The scenario ids asked for, each checked against the file (exit 2 when unknown)."""
+    known = [s.id for s in journey.scenarios]
+    for sid in ids:
+        if sid not in known:
+            hint = did_you_mean(sid, known)
+            raise InputError(f"no scenario '{sid}' in {file}" + (f"; {hint}" if hint else ""))
+    return list(ids) if ids else None
+
+
+def with_progress(total: int, quiet: bool, work: Callable[[Any], Any]) -> Any:
+    """Run `work(progress)` under a progress bar (when stderr is a terminal), guarded."""
+    bar = progress_bar(total, quiet)
+
+    def action() -> Any:
+        if bar is None:
+            return work(None)
+        with bar:
+            return work(bar.update)
+
+    return run_guarded(action)
+
+
+def render(fmt: str, doc: dict[str, Any], text: Callable[[], str], csv: Callable[[], str]) -> str:
+    """The document in the chosen format; only that one is rendered."""
+    if fmt == "json":
+        return dumps(doc)
+    if fmt == "csv":
+        return csv()
+    return text()
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@objective_option()
+@scenario_option
+@click.option(
+    "--sensitivity",
+    "with_sensitivity",
+    is_flag=True,
+    help="Also re-run across the assumptions' plausible ranges and say whether the ranking holds.",
+)
+@run_options
+def compare(
+    file,
+    objective,
+    scenario_ids,
+    with_sensitivity,
+    seed,
+    replications,
+    horizon,
+    workers,
+    fmt,
+    output,
+    quiet,
+) -> None:
+    """Rank the file's scenarios by their effect on an objective.
+
+    Each scenario runs against the baseline on the same random numbers; the table
+    shows its change with a 95% interval, its ROI, a verdict (better, worse, or not
+    distinguishable at this number of replications) and its lead over the next one.
+
+    \b
+    Examples:
+      cxjourney compare coffee.journey
+      cxjourney compare coffee.journey --objective retention -n 20 --workers 2
+      cxjourney compare coffee.journey --sensitivity --format json -o ranking.json
+    """
+    loaded = require_journey(file)
+    journey = loaded.journey
+    ids = chosen_scenarios(journey, loaded.file, scenario_ids)
+    count = len(ids) if ids is not None else len(journey.scenarios)
+    total = (count + 1) * replications
+    if with_sensitivity:
+        total += sensitivity.runs_needed(journey, count, replications, reuse=True)
+
+    def work(progress: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        run = {
+            "seed": seed,
+            "replications": replications,
+            "horizon": horizon,
+            "workers": workers,
+            "progress": progress,
+        }
+        results, _ = compare_mod.compare(journey, objective=objective, scenarios=ids, **run)
+        if not with_sensitivity:
+            return results, None
+        sens = sensitivity.sensitivity_for_simulate(journey, results, objective=objective, **run)
+        sensitivity.attach(results, sens)
+        return results, sens
+
+    results, sens = with_progress(total, quiet, work)
+    emit(
+        render(
+            fmt,
+            results,
+            lambda: report.compare_text(results, sens),
+            lambda: report.compare_csv(results),
+        ),
+        output,
+    )
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@objective_option(tuple(o for o in OBJECTIVES if o != "roi"))
+@click.option(
+    "--step",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(min=0, max=4),
+    help="Rating points added to each touchpoint's `delivers`.",
+)
+@click.option(
+    "--lever",
+    "levers",
+    multiple=True,
+    type=click.Choice(drivers_mod.LEVERS),
+    help="Improve only this part (repeatable); default: all three together.",
+)
+@run_options
+def drivers(
+    file, objective, step, levers, seed, replications, horizon, workers, fmt, output, quiet
+) -> None:
+    """Rank touchpoints and owners by how much a standard improvement moves loyalty.
+
+    Each touchpoint in turn gets the same improvement (delivers +0.5, each
+    disappointer's chance halved, each delighter's chance doubled), simulated against
+    the baseline on the same random numbers; each owner gets all of its touchpoints
+    improved at once. Peak and trough show how often the touchpoint was the moment
+    customers remembered as best and worst.
+
+    \b
+    Examples:
+      cxjourney drivers coffee.journey
+      cxjourney drivers coffee.journey --objective retention --lever disappointers
+      cxjourney drivers coffee.journey --format csv -o drivers.csv
+    """
+    loaded = require_journey(file)
+    journey = loaded.journey
+    improvement = drivers_mod.Improvement(step=step, levers=tuple(levers) or drivers_mod.LEVERS)
+    groups = drivers_mod.owners(journey)
+    variants = 1 + len(journey.touchpoints) + sum(len(ids) > 1 for ids in groups.values())
+
+    def work(progress: Any) -> dict[str, Any]:
+        return drivers_mod.drivers(
+            journey,
+            objective=objective,
+            improvement=improvement,
+            seed=seed,
+            replications=replications,
+            horizon=horizon,
+            workers=workers,
+            progress=progress,
+        )
+
+    doc = with_progress(variants * replications, quiet, work)
+    emit(
+        render(
+            fmt,
+            doc,
+            lambda: report.drivers_text(doc, improvement.describe()),
+            lambda: report.drivers_csv(doc),
+        ),
+        output,
+    )
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--budget",
+    required=True,
+    callback=_budget,
+    metavar="AMOUNT",
+    help="Most that may be spent, in the journey's currency: 100k, 1.5M, 250000.",
+)
+@objective_option()
+@scenario_option
+@click.option(
+    "--search",
+    "method",
+    type=click.Choice(["auto", "exhaustive", "greedy"]),
+    default="auto",
+    show_default=True,
+    help=f"auto: every combination when at most {optimize_mod.EXHAUSTIVE_LIMIT} fit the "
+    "budget, else greedy with a local search.",
+)
+@click.option(
+    "--runners-up",
+    default=3,
+    show_default=True,
+    type=click.IntRange(0, 100),
+    help="How many next-best combinations to show.",
+)
+@run_options
+def optimize(
+    file,
+    budget,
+    objective,
+    scenario_ids,
+    method,
+    runners_up,
+    seed,
+    replications,
+    horizon,
+    workers,
+    fmt,
+    output,
+    quiet,
+) -> None:
+    """Find the combination of scenarios that does the most within a budget.
+
+    Combinations are simulated, not added up: the scenarios' changes are applied
+    together to one journey (two changes to one touchpoint do not simply add), and
+    the combined cost is the sum of the scenarios' costs.
+
+    \b
+    Examples:
+      cxjourney optimize coffee.journey --budget 100k
+      cxjourney optimize coffee.journey --budget 1.5M --objective revenue -n 20
+      cxjourney optimize coffee.journey --budget 80000 --format json -o plan.json
+    """
+    loaded = require_journey(file)
+    journey = loaded.journey
+    ids = chosen_scenarios(journey, loaded.file, scenario_ids)
+    pool = [s for s in journey.scenarios if ids is None or s.id in ids]
+    affordable = [s for s in pool if s.cost <= budget]
+    every = optimize_mod.affordable(affordable, budget)
+    count = len(every) - 1 if every is not None else len(affordable) * (len(affordable) + 1)
+
+    def work(progress: Any) -> dict[str, Any]:
+        return optimize_mod.optimize(
+            journey,
+            budget=budget,
+            objective=objective,
+            scenarios=ids,
+            seed=seed,
+            replications=replications,
+            horizon=horizon,
+            workers=workers,
+            progress=progress,
+            method=method,
+            runners_up=runners_up,
+        )
+
+    doc = with_progress((count + 1) * replications, quiet, work)
+    emit(
+        render(fmt, doc, lambda: report.optimize_text(doc), lambda: report.optimize_csv(doc)),
+        output,
+    )
+
+
+COMMANDS = (compare, drivers, optimize)

@@ -1,0 +1,115 @@
+"""Rank the scenarios by an objective: effect, ROI and verdict, each with its interval.
+
+The ranking comes from the results contract alone; with the runs at hand, each
+scenario also gets its lead over the next one, paired replication by replication,
+because two scenarios' intervals against the baseline can overlap while one is
+still reliably ahead of the other on the same random numbers.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+from ..model import Journey
+from ..render.table import fmt_interval
+from ..sim.runner import Progress
+from . import objective as obj
+from .experiment import Experiment, file_scenarios, start
+
+
+def rank(
+    results: dict[str, Any], objective: str, labels: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The scenarios of a results dict, best first; ties keep file order."""
+    labels = labels or {}
+    rows = []
+    for name, entry in results["scenarios"].items():
+        if name == "baseline":
+            continue
+        effect = obj.from_entry(objective, entry)
+        rows.append(
+            {
+                "scenario": name,
+                "label": labels.get(name, name),
+                "cost": entry.get("cost", 0.0),
+                "effect": effect,
+                "roi": entry.get("roi", obj.NO_VALUE),
+                "verdict": obj.verdict(effect, results["replications"]),
+            }
+        )
+    rows.sort(key=lambda row: -obj.score(row["effect"]))
+    for position, row in enumerate(rows, 1):
+        row["rank"] = position
+    return rows
+
+
+def add_leads(ranking: list[dict[str, Any]], experiment: Experiment, objective: str) -> None:
+    """Each scenario's paired lead over the one ranked just below it."""
+    for row, below in pairwise(ranking):
+        lead = obj.gap(
+            objective,
+            experiment.base,
+            experiment.runs_of(row["scenario"]),
+            experiment.runs_of(below["scenario"]),
+        )
+        row["lead"] = {"over": below["scenario"], **lead}
+
+
+def compare(
+    journey: Journey,
+    *,
+    objective: str = obj.DEFAULT,
+    seed: int = 1,
+    replications: int = 10,
+    scenarios: list[str] | None = None,
+    horizon: float | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Any], Experiment]:
+    """The results contract plus `objective` and `ranking`; the experiment for reuse."""
+    experiment = start(
+        journey,
+        seed=seed,
+        replications=replications,
+        horizon=horizon,
+        workers=workers,
+        progress=progress,
+    )
+    experiment.add(file_scenarios(experiment.journey, scenarios))
+    results = experiment.results()
+    labels = {s.id: s.label for s in journey.scenarios}
+    ranking = rank(results, objective, labels)
+    add_leads(ranking, experiment, objective)
+    results["objective"] = objective
+    results["ranking"] = ranking
+    return results, experiment
+
+
+def verdict_line(row: dict[str, Any], objective: str, replications: int) -> str:
+    """One sentence per scenario: better, worse or not distinguishable, and at what n."""
+    effect = row["effect"]
+    name = row["scenario"]
+    if effect.get("mean") is None:
+        return f"{name}: no {objective} effect can be computed for this scenario"
+    if replications < 2:
+        return f"{name}: one replication gives no interval; run at least 2 to judge"
+    shown = fmt_effect(objective, effect)
+    verdict = row["verdict"]
+    if verdict == "not distinguishable":
+        return (
+            f"{name}: not distinguishable from the baseline on {objective} at "
+            f"{replications} replications ({shown})"
+        )
+    return f"{name}: {verdict} than the baseline on {objective}, {shown}"
+
+
+def fmt_effect(objective: str, value: dict[str, Any]) -> str:
+    """A signed effect with its interval, in the objective's own units."""
+    if objective == "roi":
+        if value.get("mean") is None:
+            return "–"
+        if value.get("low") is None or value["low"] == value["high"]:
+            return f"{value['mean']:+.2f}"
+        return f"{value['mean']:+.2f} [{value['low']:+.2f}, {value['high']:+.2f}]"
+    return fmt_interval(objective, value, signed=True)

@@ -1,0 +1,89 @@
+"""Run journey variants on shared replication keys (common random numbers).
+
+Every variant of one analysis, added at once or later, sees replication k with the
+same key as the baseline, so its differences from the baseline are paired and a
+variant identical to the baseline differs by exactly zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..model import Journey
+from ..sim import runner, streams
+
+Variant = tuple[str, Journey, float]  # (name, journey, cost), as the runner takes them
+
+
+@dataclass
+class Experiment:
+    """A baseline and any number of variants, run replication by replication."""
+
+    journey: Journey
+    seed: int
+    replications: int
+    workers: int = 1
+    progress: runner.Progress | None = None
+    chosen: list[Variant] = field(default_factory=list)
+    runs: list[list[dict[str, Any]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.keys = streams.replication_keys(self.seed, self.replications)
+        if not self.chosen:
+            self.add([("baseline", replace(self.journey, scenarios=()), 0.0)])
+
+    def add(self, variants: list[Variant]) -> None:
+        """Simulate more variants (one batch, so workers share it) on the same keys."""
+        fresh = [v for v in variants if v[0] not in self.index]
+        if not fresh:
+            return
+        plans = runner.plans_for([j for _, j, _ in fresh])
+        names = [name for name, _, _ in fresh]
+        self.runs += runner.run_tasks(
+            plans, names, self.keys, workers=self.workers, progress=self.progress
+        )
+        self.chosen += fresh
+
+    @property
+    def index(self) -> dict[str, int]:
+        return {name: i for i, (name, _, _) in enumerate(self.chosen)}
+
+    @property
+    def base(self) -> list[dict[str, Any]]:
+        return self.runs[0]
+
+    def runs_of(self, name: str) -> tuple[list[dict[str, Any]], float]:
+        """A variant's runs and cost, as `objective.samples` takes them."""
+        i = self.index[name]
+        return self.runs[i], self.chosen[i][2]
+
+    def results(self, names: list[str] | None = None) -> dict[str, Any]:
+        """The results contract of MODEL.md for the baseline and the named variants."""
+        if names is None:
+            keep = list(range(len(self.chosen)))
+        else:
+            keep = [0] + [self.index[n] for n in names if n != "baseline"]
+        return runner.summarise(
+            self.journey, self.seed, [self.chosen[i] for i in keep], [self.runs[i] for i in keep]
+        )
+
+
+def start(
+    journey: Journey,
+    *,
+    seed: int = 1,
+    replications: int = 10,
+    horizon: float | None = None,
+    workers: int = 1,
+    progress: runner.Progress | None = None,
+) -> Experiment:
+    """An experiment with the baseline already run (`horizon` in minutes overrides the file's)."""
+    if horizon is not None:
+        journey = replace(journey, horizon=horizon)
+    return Experiment(journey, seed, replications, workers, progress)
+
+
+def file_scenarios(journey: Journey, ids: list[str] | None = None) -> list[Variant]:
+    """The file's scenarios (all, or the given ids) as variants, in file order."""
+    return [v for v in runner.variants(journey, ids) if v[0] != "baseline"]

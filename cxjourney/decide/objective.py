@@ -1,0 +1,82 @@
+"""What an analysis maximises, and its effect as a paired difference from the baseline.
+
+Every objective is "higher is better". The effect of a variant is computed per
+replication against the baseline run on the same random numbers, then summarised
+with a Student-t 95% interval, so ranking and verdicts use paired differences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..sim import stats
+
+Run = dict[str, Any]
+Interval = dict[str, float | None]
+
+OBJECTIVES = ("nps", "satisfaction", "retention", "revenue", "roi")
+DEFAULT = "nps"
+NO_VALUE: Interval = {"mean": None, "low": None, "high": None}
+
+
+def samples(objective: str, base: Sequence[Run], runs: Sequence[Run], cost: float) -> list:
+    """The objective's paired effect in each replication (None where undefined).
+
+    ROI = (delta revenue - cost) / cost (MODEL.md); undefined without a cost.
+    """
+    metric = "revenue" if objective == "roi" else objective
+    deltas = stats.paired(
+        [r["metrics"][metric] for r in base], [r["metrics"][metric] for r in runs]
+    )
+    if objective != "roi":
+        return deltas
+    if cost <= 0:
+        return [None] * len(deltas)
+    return [None if d is None else (d - cost) / cost for d in deltas]
+
+
+def effect(objective: str, base: Sequence[Run], runs: Sequence[Run], cost: float) -> Interval:
+    return stats.interval(samples(objective, base, runs, cost))
+
+
+def gap(
+    objective: str,
+    base: Sequence[Run],
+    first: tuple[Sequence[Run], float],
+    second: tuple[Sequence[Run], float],
+) -> Interval:
+    """How far the first variant is ahead of the second, paired replication by replication."""
+    a = samples(objective, base, *first)
+    b = samples(objective, base, *second)
+    return stats.interval(stats.paired(b, a))
+
+
+def from_entry(objective: str, entry: dict[str, Any]) -> Interval:
+    """The objective's effect from a scenario of the results contract."""
+    if objective == "roi":
+        return entry.get("roi", NO_VALUE)
+    return entry.get("delta", {}).get(objective, NO_VALUE)
+
+
+def verdict(value: Interval, replications: int) -> str:
+    """better / worse / not distinguishable from the baseline, by the 95% interval.
+
+    One replication gives a mean but no interval, so no verdict either.
+    """
+    low, high = value.get("low"), value.get("high")
+    if value.get("mean") is None or low is None or high is None:
+        return "no value"
+    if replications < 2:
+        return "no interval"
+    if low > 0:
+        return "better"
+    if high < 0:
+        return "worse"
+    return "not distinguishable"
+
+
+def score(value: Interval) -> float:
+    """A sort key: undefined effects rank last."""
+    mean = value.get("mean")
+    return float("-inf") if mean is None else mean

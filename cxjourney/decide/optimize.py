@@ -1,0 +1,254 @@
+"""The best combination of scenarios within a budget, found by simulating combinations.
+
+Scenarios interact (two changes to one touchpoint are not additive, a queue fixed
+twice is fixed once), so a combination is a new variant: its scenarios' changes
+applied in file order to one journey, checked like any scenario, and simulated on
+the same random numbers as the baseline. Its cost is the sum of its scenarios' costs.
+
+With few affordable combinations every one is simulated; otherwise a greedy search
+adds the best affordable scenario while the objective improves, then a local search
+tries dropping one, adding one and swapping one for another until nothing improves.
+Doing nothing (effect 0) is always a candidate, so a budget spent only on scenarios
+that hurt the objective is never recommended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from itertools import combinations
+from typing import Any
+
+from ..checks import check_journey
+from ..diagnostics import Reporter
+from ..model import Journey, Scenario
+from ..scenarios import apply_checked
+from ..sim.runner import Progress
+from . import objective as obj
+from .experiment import Experiment, start
+
+EXHAUSTIVE_LIMIT = 64  # combinations simulated one by one before searching instead
+MAX_MOVES = 50
+ZERO: obj.Interval = {"mean": 0.0, "low": 0.0, "high": 0.0}
+
+Combination = tuple[str, ...]  # scenario ids in file order
+
+
+@dataclass
+class Search:
+    """Combinations simulated so far, their effects, and those that cannot be built."""
+
+    experiment: Experiment
+    scenarios: list[Scenario]
+    budget: float
+    objective: str
+    effects: dict[Combination, obj.Interval] = field(default_factory=dict)
+    skipped: dict[Combination, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.order = {s.id: i for i, s in enumerate(self.scenarios)}
+        self.by_id = {s.id: s for s in self.scenarios}
+        baseline = replace(self.experiment.journey, scenarios=())
+        reporter = Reporter(baseline.file)
+        check_journey(baseline, reporter)
+        self.known = {d.message for d in reporter.diagnostics}
+        self.effects[()] = ZERO
+
+    def cost(self, combo: Combination) -> float:
+        return sum(self.by_id[sid].cost for sid in combo)
+
+    def normal(self, ids: set[str] | list[str] | tuple[str, ...]) -> Combination:
+        return tuple(sorted(set(ids), key=self.order.__getitem__))
+
+    def fits(self, combo: Combination) -> bool:
+        return self.cost(combo) <= self.budget + 1e-9
+
+    def evaluate(self, combos: list[Combination]) -> None:
+        """Simulate, in one batch, the combinations not seen yet."""
+        batch = []
+        for combo in dict.fromkeys(combos):
+            if combo in self.effects or combo in self.skipped or not self.fits(combo):
+                continue
+            built = self.build(combo)
+            if isinstance(built, str):
+                self.skipped[combo] = built
+            else:
+                batch.append((name(combo), built, self.cost(combo)))
+        self.experiment.add(batch)
+        for variant, _, _ in batch:
+            combo = tuple(variant.split("+"))
+            runs = self.experiment.runs_of(variant)
+            self.effects[combo] = obj.effect(self.objective, self.experiment.base, *runs)
+
+    def build(self, combo: Combination) -> Journey | str:
+        """The combined journey, or why the scenarios cannot be combined."""
+        journey = self.experiment.journey
+        changes = tuple(c for sid in combo for c in self.by_id[sid].changes)
+        together = Scenario(name(combo), name(combo), self.cost(combo), changes)
+        reporter = Reporter(journey.file)
+        combined = apply_checked(journey, together, reporter, self.known)
+        if combined is None:
+            prefix = f"scenario '{together.id}'"
+            reasons = [d.message.removeprefix(prefix).lstrip(": ") for d in reporter.diagnostics]
+            return "; ".join(reasons) or "cannot be combined"
+        return combined
+
+    def key(self, combo: Combination) -> tuple[float, float, int, tuple[int, ...]]:
+        """Best effect first; then cheaper, fewer scenarios, earlier in the file."""
+        return (
+            -obj.score(self.effects[combo]),
+            self.cost(combo),
+            len(combo),
+            tuple(self.order[s] for s in combo),
+        )
+
+    def best(self, combos: list[Combination]) -> Combination:
+        return min((c for c in combos if c in self.effects), key=self.key)
+
+
+def name(combo: Combination) -> str:
+    return "+".join(combo) if combo else "baseline"
+
+
+def affordable(scenarios: list[Scenario], budget: float) -> list[Combination] | None:
+    """Every combination within the budget, or None when there are too many to simulate."""
+    ids = [s.id for s in scenarios]
+    cost = {s.id: s.cost for s in scenarios}
+    if len(ids) > 16:
+        return None
+    out: list[Combination] = []
+    for size in range(len(ids) + 1):
+        for combo in combinations(ids, size):
+            if sum(cost[s] for s in combo) <= budget + 1e-9:
+                out.append(combo)
+                if len(out) > EXHAUSTIVE_LIMIT + 1:
+                    return None
+    return out
+
+
+def greedy(search: Search) -> Combination:
+    """Add the best affordable scenario while it helps, then drop/add/swap until stuck."""
+    ids = list(search.order)
+    current: Combination = ()
+    while True:
+        step = [search.normal((*current, s)) for s in ids if s not in current]
+        search.evaluate(step)
+        best = search.best([current, *step])
+        if best == current:
+            break
+        current = best
+    for _ in range(MAX_MOVES):
+        inside, outside = list(current), [s for s in ids if s not in current]
+        moves = [search.normal(set(current) - {s}) for s in inside]
+        moves += [search.normal((*current, t)) for t in outside]
+        moves += [search.normal((set(current) - {s}) | {t}) for s in inside for t in outside]
+        search.evaluate(moves)
+        best = search.best([current, *moves])
+        if best == current:
+            break
+        current = best
+    return current
+
+
+def optimize(
+    journey: Journey,
+    *,
+    budget: float,
+    objective: str = obj.DEFAULT,
+    scenarios: list[str] | None = None,
+    seed: int = 1,
+    replications: int = 10,
+    horizon: float | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+    method: str = "auto",
+    runners_up: int = 3,
+) -> dict[str, Any]:
+    """The chosen combination, its effect with intervals, and the runners-up.
+
+    `method`: auto (exhaustive when at most EXHAUSTIVE_LIMIT combinations fit the
+    budget), exhaustive, or greedy.
+    """
+    if budget < 0:
+        raise ValueError("the budget cannot be negative")
+    pool = [s for s in journey.scenarios if scenarios is None or s.id in scenarios]
+    experiment = start(
+        journey,
+        seed=seed,
+        replications=replications,
+        horizon=horizon,
+        workers=workers,
+        progress=progress,
+    )
+    candidates = [s for s in pool if s.cost <= budget + 1e-9]
+    search = Search(experiment, candidates, budget, objective)
+    every = affordable(candidates, budget) if method != "greedy" else None
+    if method == "exhaustive" and every is None:
+        if len(candidates) > 20:
+            raise ValueError(f"{len(candidates)} scenarios are too many to combine exhaustively")
+        every = [c for n in range(len(candidates) + 1) for c in combinations(search.order, n)]
+        every = [c for c in every if search.fits(c)]
+    if every is not None:
+        search.evaluate(every)
+        chosen, used = search.best(every), "exhaustive"
+    else:
+        chosen, used = greedy(search), "greedy"
+    over = [s.id for s in pool if s.cost > budget + 1e-9]
+    return report(search, chosen, used, runners_up, over)
+
+
+def report(
+    search: Search, chosen: Combination, method: str, runners_up: int, over_budget: list[str]
+) -> dict[str, Any]:
+    experiment = search.experiment
+    results = experiment.results([name(chosen)] if chosen else [])
+    effect = search.effects[chosen]
+    others = sorted((c for c in search.effects if c and c != chosen), key=search.key)
+    return {
+        "journey": results["journey"],
+        "seed": experiment.seed,
+        "replications": experiment.replications,
+        "horizon_days": results["horizon_days"],
+        "currency": experiment.journey.currency,
+        "objective": search.objective,
+        "budget": search.budget,
+        "search": method,
+        "evaluated": len(search.effects) - 1,
+        "chosen": list(chosen),
+        "cost": search.cost(chosen),
+        "effect": effect,
+        "verdict": obj.verdict(effect, experiment.replications) if chosen else "baseline",
+        "roi": _roi(search, chosen),
+        "delta": results["scenarios"][name(chosen)]["delta"] if chosen else None,
+        "runners_up": [
+            {
+                "chosen": list(combo),
+                "cost": search.cost(combo),
+                "effect": search.effects[combo],
+                "roi": _roi(search, combo),
+                "behind": _behind(search, chosen, combo),
+            }
+            for combo in others[:runners_up]
+        ],
+        "over_budget": over_budget,
+        "skipped": [
+            {"scenarios": list(combo), "reason": reason} for combo, reason in search.skipped.items()
+        ],
+    }
+
+
+def _runs(search: Search, combo: Combination) -> tuple[list[dict[str, Any]], float]:
+    if not combo:
+        return search.experiment.base, 0.0
+    return search.experiment.runs_of(name(combo))
+
+
+def _roi(search: Search, combo: Combination) -> obj.Interval:
+    if not combo:
+        return obj.NO_VALUE
+    return obj.effect("roi", search.experiment.base, *_runs(search, combo))
+
+
+def _behind(search: Search, chosen: Combination, other: Combination) -> obj.Interval:
+    """How far the runner-up trails the chosen set, paired replication by replication."""
+    base = search.experiment.base
+    return obj.gap(search.objective, base, _runs(search, chosen), _runs(search, other))

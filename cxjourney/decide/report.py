@@ -1,0 +1,448 @@
+"""Decisions as text and CSV: what a CX team reads, and what a spreadsheet takes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from itertools import combinations
+from typing import Any
+
+from .compare import fmt_effect, verdict_line
+from .sensitivity import AS_WRITTEN
+
+
+def header(doc: dict[str, Any]) -> str:
+    return (
+        f"{doc['journey']}: {doc['replications']} replications, seed {doc['seed']}, "
+        f"horizon {doc['horizon_days']} days"
+    )
+
+
+def grid(rows: list[list[str]], right: set[int] | None = None) -> list[str]:
+    """Columns padded to width; `right` holds the columns aligned right."""
+    right = right if right is not None else set()
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for n, row in enumerate(rows):
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        out.append("  ".join(cells).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def money(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def share(x: float | None) -> str:
+    return "–" if x is None else f"{x * 100:.1f}%"
+
+
+def _gap_words(gap: dict[str, Any], replications: int) -> str:
+    low, high = gap.get("low"), gap.get("high")
+    if gap.get("mean") is None or low is None or high is None:
+        return "no value"
+    if low > 0:
+        return "ahead"
+    if high < 0:
+        return "behind"
+    return f"not distinguishable at {replications} replications"
+
+
+# ---- compare ---------------------------------------------------------------------------
+def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = None) -> str:
+    objective = results["objective"]
+    n = results["replications"]
+    ranking = results["ranking"]
+    lines = [
+        header(results),
+        f"Scenarios ranked by their effect on {objective} "
+        "(change from the baseline, 95% intervals, common random numbers)",
+        "",
+    ]
+    if not ranking:
+        return "\n".join([*lines, "The journey has no scenarios to compare."]) + "\n"
+    rows = [["rank", "scenario", "cost", f"{objective} change", "ROI", "verdict"]]
+    for row in ranking:
+        rows.append(
+            [
+                str(row["rank"]),
+                row["scenario"],
+                money(row["cost"]),
+                fmt_effect(objective, row["effect"]),
+                fmt_effect("roi", row["roi"]),
+                row["verdict"],
+            ]
+        )
+    lines += grid(rows, right={0, 2, 3, 4})
+    lines.append("")
+    for row in ranking:
+        lines.append(f"{verdict_line(row, objective, n)}  ({row['label']})")
+    leads = [row for row in ranking if "lead" in row]
+    if leads:
+        lines += ["", "Each scenario against the next one down (paired differences):"]
+        for row in leads:
+            lead = row["lead"]
+            lines.append(
+                f"  {row['scenario']} vs {lead['over']}: {fmt_effect(objective, lead)} "
+                f"{objective}, {_gap_words(lead, n)}"
+            )
+    if sensitivity is not None:
+        lines += ["", sensitivity_text(sensitivity, n).rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def compare_csv(results: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        (
+            "rank",
+            "scenario",
+            "label",
+            "cost",
+            "effect_mean",
+            "effect_low",
+            "effect_high",
+            "roi_mean",
+            "roi_low",
+            "roi_high",
+            "verdict",
+            "sensitivity_low",
+            "sensitivity_high",
+            "rank_holds",
+        )
+    )
+    for row in results["ranking"]:
+        sens = results["scenarios"][row["scenario"]].get("sensitivity", {})
+        writer.writerow(
+            (
+                row["rank"],
+                row["scenario"],
+                row["label"],
+                _num(row["cost"]),
+                *_triple(row["effect"]),
+                *_triple(row["roi"]),
+                row["verdict"],
+                _num(sens.get("low")),
+                _num(sens.get("high")),
+                "" if "rank_holds" not in sens else str(sens["rank_holds"]).lower(),
+            )
+        )
+    return out.getvalue()
+
+
+def _num(x: Any) -> str:
+    return "" if x is None else repr(float(x))
+
+
+def _triple(v: dict[str, Any] | None) -> tuple[str, str, str]:
+    v = v or {}
+    return _num(v.get("mean")), _num(v.get("low")), _num(v.get("high"))
+
+
+# ---- sensitivity -----------------------------------------------------------------------
+def sensitivity_text(sens: dict[str, Any], replications: int) -> str:
+    """The effect in every setting, each scenario's range, and the ranking in plain words."""
+    objective = sens["objective"]
+    settings = sens["settings"]
+    if not settings:
+        return "Sensitivity: the journey has no scenarios to rank.\n"
+    ids = list(sens["scenarios"])
+    lines = [
+        f"Sensitivity of the {objective} effect to the assumptions "
+        f"(mean of {replications} replications; rank in brackets)",
+        "",
+    ]
+    rows = [["setting", *ids]]
+    for s in settings:
+        rows.append(
+            [s["setting"]]
+            + [
+                f"{_mean(objective, s['effects'][sid])} ({s['ranking'].index(sid) + 1})"
+                for sid in ids
+            ]
+        )
+    rows.append(
+        ["range"]
+        + [
+            f"{_mean(objective, {'mean': sens['scenarios'][sid]['low']})} to "
+            f"{_mean(objective, {'mean': sens['scenarios'][sid]['high']})}"
+            for sid in ids
+        ]
+    )
+    rows.append(
+        ["rank holds"] + ["yes" if sens["scenarios"][s]["rank_holds"] else "NO" for s in ids]
+    )
+    lines += grid(rows, right=set(range(1, len(ids) + 1)))
+    lines += ["", *plain_words(sens)]
+    return "\n".join(lines) + "\n"
+
+
+def _mean(objective: str, value: dict[str, Any]) -> str:
+    return fmt_effect(objective, {"mean": value.get("mean"), "low": None, "high": None})
+
+
+def plain_words(sens: dict[str, Any]) -> list[str]:
+    """Whether the ranking holds, and where it flips, in sentences."""
+    settings = sens["settings"]
+    first = settings[0]
+    order = " > ".join(first["ranking"])
+    if all(v["rank_holds"] for v in sens["scenarios"].values()):
+        if len(first["ranking"]) == 1:
+            return [f"Only {order} is ranked; its effect ranges as shown."]
+        return [f"The ranking holds in every setting: {order}."]
+    flipped = [s for s in settings[1:] if s["ranking"] != first["ranking"]]
+    causes = list(dict.fromkeys(s["assumption"] for s in flipped))
+    lines = [
+        f"The ranking is NOT robust: it flips with {_and(causes)}.",
+        f"{first['setting'].capitalize()}: {order}.",
+    ]
+    lines += [f"With {s['setting']}: {' > '.join(s['ranking'])}." for s in flipped]
+    tops = Counter(s["ranking"][0] for s in settings)
+    counts = [f"{sid} in {n}" for sid, n in tops.most_common()]
+    lines.append(f"First place: {_and(counts)} of the {len(settings)} settings.")
+    moved = [sid for sid, v in sens["scenarios"].items() if not v["rank_holds"]]
+    if len(moved) < len(sens["scenarios"]):
+        lines.append(f"Scenarios whose rank depends on the assumptions: {', '.join(moved)}.")
+    return lines + _swaps(settings)
+
+
+def _swaps(settings: list[dict[str, Any]]) -> list[str]:
+    """For each pair that swaps places: is each order clear somewhere, or only noise?"""
+    lines = []
+    for a, b in combinations(settings[0]["ranking"], 2):
+        if len({s["ranking"].index(a) < s["ranking"].index(b) for s in settings}) < 2:
+            continue
+        a_ahead = [_where(s["setting"]) for s in settings if _clearly_ahead(s, a, b)]
+        b_ahead = [_where(s["setting"]) for s in settings if _clearly_ahead(s, b, a)]
+        if a_ahead and b_ahead:
+            lines.append(
+                f"{a} is clearly ahead of {b} {_and(a_ahead)}, and {b} of {a} "
+                f"{_and(b_ahead)}: the flip is not noise."
+            )
+        elif a_ahead or b_ahead:
+            leader, other = (a, b) if a_ahead else (b, a)
+            lines.append(
+                f"{leader} is clearly ahead of {other} {_and(a_ahead or b_ahead)}; where "
+                f"{other} leads, their intervals overlap, so that swap may be noise."
+            )
+        else:
+            lines.append(
+                f"{a} and {b} swap places, but their intervals overlap wherever either leads: "
+                "the swap may be noise, and more replications may settle it."
+            )
+    return lines
+
+
+def _clearly_ahead(setting: dict[str, Any], a: str, b: str) -> bool:
+    """a's interval lies wholly above b's (conservative: the pairing is ignored)."""
+    x, y = setting["effects"][a], setting["effects"][b]
+    if x.get("low") is None or y.get("high") is None:
+        return False
+    return x["low"] > y["high"]
+
+
+def _where(setting: str) -> str:
+    return setting if setting == AS_WRITTEN else f"with {setting}"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+# ---- drivers ---------------------------------------------------------------------------
+def drivers_text(doc: dict[str, Any], improvement: str) -> str:
+    objective = doc["objective"]
+    lines = [
+        header(doc),
+        f"Drivers of {objective}: each touchpoint improved by {improvement}",
+        "(change from the baseline, 95% intervals; peak and trough: share of journeys "
+        "remembered by that moment, in the baseline)",
+        "",
+    ]
+    rows = [["rank", "touchpoint", "owner", f"{objective} change", "verdict", "peak", "trough"]]
+    for n, row in enumerate(doc["touchpoints"], 1):
+        rows.append(
+            [
+                str(n),
+                row["touchpoint"],
+                row["owner"],
+                fmt_effect(objective, row["effect"]),
+                row["verdict"],
+                share(row["peak_share"]),
+                share(row["trough_share"]),
+            ]
+        )
+    lines += grid(rows, right={0, 3, 5, 6})
+    lines += ["", "By owner (all of the owner's touchpoints improved together)", ""]
+    rows = [["rank", "owner", "touchpoints", f"{objective} change", "verdict"]]
+    for n, row in enumerate(doc["owners"], 1):
+        rows.append(
+            [
+                str(n),
+                row["owner"],
+                ", ".join(row["touchpoints"]),
+                fmt_effect(objective, row["effect"]),
+                row["verdict"],
+            ]
+        )
+    lines += grid(rows, right={0, 3})
+    return "\n".join(lines) + "\n"
+
+
+def drivers_csv(doc: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        (
+            "level",
+            "rank",
+            "name",
+            "owner",
+            "effect_mean",
+            "effect_low",
+            "effect_high",
+            "verdict",
+            "peak_share",
+            "trough_share",
+        )
+    )
+    for n, row in enumerate(doc["touchpoints"], 1):
+        writer.writerow(
+            (
+                "touchpoint",
+                n,
+                row["touchpoint"],
+                row["owner"],
+                *_triple(row["effect"]),
+                row["verdict"],
+                _num(row["peak_share"]),
+                _num(row["trough_share"]),
+            )
+        )
+    for n, row in enumerate(doc["owners"], 1):
+        writer.writerow(
+            (
+                "owner",
+                n,
+                row["owner"],
+                row["owner"],
+                *_triple(row["effect"]),
+                row["verdict"],
+                "",
+                "",
+            )
+        )
+    return out.getvalue()
+
+
+# ---- optimize --------------------------------------------------------------------------
+def _combo(ids: list[str]) -> str:
+    return " + ".join(ids) if ids else "nothing (the baseline)"
+
+
+def optimize_text(doc: dict[str, Any]) -> str:
+    objective = doc["objective"]
+    n = doc["replications"]
+    lines = [
+        header(doc),
+        f"Best combination for {objective} within a budget of {money(doc['budget'])} "
+        f"{doc['currency']} ({doc['search']} search, {doc['evaluated']} combinations simulated)",
+        "",
+    ]
+    if doc["chosen"]:
+        lines.append(f"chosen: {_combo(doc['chosen'])} (cost {money(doc['cost'])})")
+        lines.append(
+            f"  {objective} change {fmt_effect(objective, doc['effect'])}: {doc['verdict']}"
+            + (f" at {n} replications" if doc["verdict"] == "not distinguishable" else "")
+        )
+        if objective != "roi":
+            lines.append(f"  ROI {fmt_effect('roi', doc['roi'])}")
+        for metric in ("satisfaction", "nps", "retention", "revenue"):
+            if metric != objective and doc["delta"] and metric in doc["delta"]:
+                lines.append(f"  {metric} change {fmt_effect(metric, doc['delta'][metric])}")
+    else:
+        lines.append(
+            f"chosen: nothing. No affordable combination improves {objective} on average; "
+            "keep the baseline."
+        )
+    if doc["runners_up"]:
+        lines += ["", "runners-up (how far each trails the chosen set, paired)", ""]
+        rows = [["combination", "cost", f"{objective} change", "behind the chosen by", ""]]
+        for row in doc["runners_up"]:
+            behind = row["behind"]
+            rows.append(
+                [
+                    _combo(row["chosen"]),
+                    money(row["cost"]),
+                    fmt_effect(objective, row["effect"]),
+                    fmt_effect(objective, behind),
+                    _behind_words(behind, n),
+                ]
+            )
+        lines += ["  " + line for line in grid(rows, right={1, 2, 3})]
+    if doc["over_budget"]:
+        lines += ["", f"over the budget on their own: {', '.join(doc['over_budget'])}"]
+    lines += _skipped(doc["skipped"])
+    return "\n".join(lines) + "\n"
+
+
+def _skipped(skipped: list[dict[str, Any]], shown: int = 3) -> list[str]:
+    """Combinations that cannot be built, grouped by reason, a few examples each."""
+    by_reason: dict[str, list[str]] = {}
+    for row in skipped:
+        by_reason.setdefault(row["reason"], []).append(_combo(row["scenarios"]))
+    lines = []
+    for reason, combos in by_reason.items():
+        more = f" and {len(combos) - shown} more" if len(combos) > shown else ""
+        lines.append(f"cannot be combined ({reason}): {'; '.join(combos[:shown])}{more}")
+    return lines
+
+
+def _behind_words(behind: dict[str, Any], replications: int) -> str:
+    low, high = behind.get("low"), behind.get("high")
+    if behind.get("mean") is None or low is None or high is None:
+        return ""
+    if low > 0:
+        return "clearly behind"
+    if high < 0:
+        return "ahead"
+    return f"not distinguishable at {replications} replications"
+
+
+def optimize_csv(doc: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        (
+            "rank",
+            "scenarios",
+            "cost",
+            "effect_mean",
+            "effect_low",
+            "effect_high",
+            "roi_mean",
+            "roi_low",
+            "roi_high",
+        )
+    )
+    rows = [
+        {"chosen": doc["chosen"], "cost": doc["cost"], "effect": doc["effect"], "roi": doc["roi"]}
+    ]
+    for n, row in enumerate([*rows, *doc["runners_up"]], 1):
+        writer.writerow(
+            (
+                n,
+                "+".join(row["chosen"]),
+                _num(row["cost"]),
+                *_triple(row["effect"]),
+                *_triple(row["roi"]),
+            )
+        )
+    return out.getvalue()

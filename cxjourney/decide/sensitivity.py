@@ -1,0 +1,197 @@
+"""Does a forecast's ranking survive the assumptions that decide it?
+
+MODEL.md names the assumptions that flip "fix first or fix what works": loss aversion
+(negativity 1.3–2.25, the range of Brown et al. 2024), the memory rule (blend,
+peak–end, mean) and expectation adaptation (0–40%). Each is moved to the ends of its
+range, one at a time, from the journey's own loyalty settings; in each setting the
+baseline and the scenarios run on the same seed, and the scenarios are ranked by the
+objective's effect. A scenario's rank holds when it is the same in every setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..model import Journey, Loyalty
+from ..sim.runner import Progress
+from ..units import MEMORY_RULES
+from . import objective as obj
+from .experiment import file_scenarios, start
+
+RANGES: dict[str, tuple[Any, ...]] = {
+    "negativity": (1.3, 2.25),
+    "memory": MEMORY_RULES,
+    "adaptation": (0.0, 0.4),
+}
+AS_WRITTEN = "as written"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One assumption moved to one value; `assumption` None keeps the file's own."""
+
+    assumption: str | None = None
+    value: Any = None
+
+    @property
+    def name(self) -> str:
+        if self.assumption is None:
+            return AS_WRITTEN
+        if self.assumption == "adaptation":
+            return f"adaptation {self.value * 100:g}%"
+        if isinstance(self.value, str):
+            return f"{self.assumption} {self.value}"
+        return f"{self.assumption} {self.value:g}"
+
+    def apply(self, journey: Journey) -> Journey:
+        if self.assumption is None:
+            return journey
+        loyalty = replace(journey.loyalty, **{self.assumption: self.value})
+        return replace(journey, loyalty=loyalty)
+
+
+def settings_for(loyalty: Loyalty) -> list[Setting]:
+    """The file's own setting first, then each range end that differs from it."""
+    out = [Setting()]
+    for key, values in RANGES.items():
+        out += [Setting(key, v) for v in values if v != getattr(loyalty, key)]
+    return out
+
+
+def rank_order(effects: dict[str, obj.Interval]) -> list[str]:
+    """Scenario ids, best effect first; ties keep file order."""
+    return sorted(effects, key=lambda sid: -obj.score(effects[sid]))
+
+
+def analyse(
+    journey: Journey,
+    *,
+    objective: str = obj.DEFAULT,
+    seed: int = 1,
+    replications: int = 10,
+    scenarios: list[str] | None = None,
+    horizon: float | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+    settings: list[Setting] | None = None,
+    as_written: dict[str, obj.Interval] | None = None,
+) -> dict[str, Any]:
+    """Effects and ranking per setting, and per scenario its range and whether its rank holds.
+
+    `as_written`: the scenarios' effects already simulated with the file's own
+    assumptions (same seed and replications), so that setting is not run again.
+    """
+    settings = settings if settings is not None else settings_for(journey.loyalty)
+    ids = scenarios if scenarios is not None else [s.id for s in journey.scenarios]
+    if not ids:
+        return {"objective": objective, "settings": [], "scenarios": {}}
+    rows = []
+    for setting in settings:
+        if setting.assumption is None and as_written is not None:
+            effects = dict(as_written)
+        else:
+            effects = _effects(
+                setting.apply(journey),
+                objective,
+                seed,
+                replications,
+                ids,
+                horizon,
+                workers,
+                progress,
+            )
+        rows.append(
+            {
+                "setting": setting.name,
+                "assumption": setting.assumption,
+                "value": setting.value,
+                "effects": effects,
+                "ranking": rank_order(effects),
+            }
+        )
+    return {"objective": objective, "settings": rows, "scenarios": summary(rows)}
+
+
+def _effects(
+    journey: Journey,
+    objective: str,
+    seed: int,
+    replications: int,
+    scenarios: list[str],
+    horizon: float | None,
+    workers: int,
+    progress: Progress | None,
+) -> dict[str, obj.Interval]:
+    experiment = start(
+        journey,
+        seed=seed,
+        replications=replications,
+        horizon=horizon,
+        workers=workers,
+        progress=progress,
+    )
+    variants = file_scenarios(experiment.journey, scenarios)
+    experiment.add(variants)
+    return {
+        name: obj.effect(objective, experiment.base, *experiment.runs_of(name))
+        for name, _, _ in variants
+    }
+
+
+def summary(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per scenario: the lowest and highest mean effect, and whether its rank holds."""
+    out: dict[str, dict[str, Any]] = {}
+    for sid in rows[0]["effects"] if rows else []:
+        means = [r["effects"][sid]["mean"] for r in rows]
+        known = [m for m in means if m is not None]
+        ranks = {r["ranking"].index(sid) for r in rows}
+        out[sid] = {
+            "low": min(known) if known else None,
+            "high": max(known) if known else None,
+            "rank_holds": len(ranks) == 1,
+        }
+    return out
+
+
+def sensitivity_for_simulate(
+    journey: Journey,
+    results: dict[str, Any],
+    *,
+    objective: str = obj.DEFAULT,
+    seed: int = 1,
+    replications: int = 10,
+    horizon: float | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Sensitivity of the scenarios in `results`, reusing them as the file's own setting."""
+    ids = [name for name in results["scenarios"] if name != "baseline"]
+    as_written = {sid: obj.from_entry(objective, results["scenarios"][sid]) for sid in ids}
+    return analyse(
+        journey,
+        objective=objective,
+        seed=seed,
+        replications=replications,
+        scenarios=ids,
+        horizon=horizon,
+        workers=workers,
+        progress=progress,
+        as_written=as_written,
+    )
+
+
+def runs_needed(journey: Journey, scenarios: int, replications: int, *, reuse: bool) -> int:
+    """Simulation tasks the analysis runs (for a progress bar)."""
+    settings = len(settings_for(journey.loyalty)) - (1 if reuse else 0)
+    return settings * (scenarios + 1) * replications
+
+
+def attach(results: dict[str, Any], sensitivity: dict[str, Any]) -> None:
+    """Add `sensitivity` to each scenario of a results dict, and the settings at the top."""
+    for sid, value in sensitivity["scenarios"].items():
+        results["scenarios"][sid]["sensitivity"] = value
+    results["sensitivity"] = {
+        "objective": sensitivity["objective"],
+        "settings": sensitivity["settings"],
+    }
