@@ -251,6 +251,9 @@ class BatchSimulation:
         high_t = np.zeros(n, dtype=np.int64)
         low_t = np.zeros(n, dtype=np.int64)
         hurt = np.zeros((n, len(tb.recoverable))) if tb.recoverable else None
+        hurt_at = np.zeros((n, len(tb.recoverable)), dtype=np.int64) if tb.recoverable else None
+        self._steps: list[tuple[np.ndarray, np.ndarray]] = []
+        self._repairs: list[tuple[np.ndarray, ...]] = []
         learned: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         alive = np.flatnonzero(node < k)
         while len(alive):
@@ -264,7 +267,7 @@ class BatchSimulation:
             x = tb.weight[t] * self.value(performance - people.expect[c, t] + tb.channel[p, t])
             fired_any: list[tuple[int, np.ndarray]] = []
             if hurt is not None and tb.rec_slot.shape[1]:
-                x += self.recover(alive, t, vkey, hurt)
+                x += self.recover(alive, t, vkey, hurt, hurt_at, count)
             for e in range(tb.event_salt.shape[1]):
                 fired = unit(mix(vkey ^ tb.event_salt[t, e])) < tb.event_chance[t, e]
                 if self.sink is not None:
@@ -274,12 +277,15 @@ class BatchSimulation:
                     slot = tb.event_slot[t, e]
                     mark = fired & (slot >= 0)
                     hurt[alive[mark], slot[mark]] = tb.event_gain[t, e][mark]
+                    hurt_at[alive[mark], slot[mark]] = count[alive[mark]]
             if plan.adaptation > 0:
                 learned.append((alive, t, performance))
             if self.sink is not None:
                 self.log(c, p, t, x, fired_any, people.next_time[c])
             self.visits += np.bincount(t, minlength=k)
             self.x_sum += np.bincount(t, weights=x, minlength=k)
+            if hurt is not None:
+                self._steps.append((alive, x))
             count[alive] += 1
             total[alive] += x
             last[alive] = x
@@ -362,7 +368,7 @@ class BatchSimulation:
         magnitude = np.abs(beyond) ** plan.curvature
         return np.where(beyond >= 0, magnitude, -plan.negativity * magnitude)
 
-    def recover(self, alive: np.ndarray, t: np.ndarray, vkey: np.ndarray, hurt: np.ndarray):
+    def recover(self, alive, t, vkey, hurt, hurt_at, count) -> np.ndarray:
         tb = self.tables
         gain = np.zeros(len(alive))
         for r in range(tb.rec_slot.shape[1]):
@@ -371,9 +377,36 @@ class BatchSimulation:
             safe = np.where(valid, slot, 0)
             loss = np.where(valid, hurt[alive, safe], 0.0)
             hit = (loss != 0) & (unit(mix(vkey ^ tb.rec_salt[t, r])) < tb.rec_chance[t, r])
-            gain -= np.where(hit, self.plan.recovery * loss, 0.0)
-            hurt[alive[hit], safe[hit]] = 0.0
+            repaired = -self.plan.recovery * loss
+            gain += np.where(hit, repaired, 0.0)
+            who = alive[hit]
+            if len(who):
+                failed = hurt_at[who, safe[hit]]
+                self._repairs.append((who, failed, loss[hit], count[who].copy(), repaired[hit]))
+            hurt[who, safe[hit]] = 0.0
         return gain
+
+    def restore_at_best(self, remembered: np.ndarray) -> np.ndarray:
+        """A recovered failure restores satisfaction at best (see engine.at_best_restored)."""
+        if not self._repairs:
+            return remembered
+        from .engine import at_best_restored
+
+        walker = np.concatenate([a for a, _ in self._steps])
+        x = np.concatenate([b for _, b in self._steps])
+        order = np.argsort(walker, kind="stable")
+        walker, x = walker[order], x[order]
+        starts = np.searchsorted(walker, np.arange(len(remembered) + 1))
+        repairs: dict[int, list[tuple[int, float, int, float]]] = {}
+        for who, failed, loss, at, gain in self._repairs:
+            for i in range(len(who)):
+                entry = (int(failed[i]), float(loss[i]), int(at[i]), float(gain[i]))
+                repairs.setdefault(int(who[i]), []).append(entry)
+        out = remembered.copy()
+        for w, fixes in repairs.items():
+            moments = x[starts[w] : starts[w + 1]].tolist()
+            out[w] = at_best_restored(moments, fixes, self.plan.memory, float(out[w]))
+        return out
 
     def finish(self, idx, persona, jkey, node, count, total, last, peak, high, low, high_t, low_t):
         """Memory, satisfaction, revenue, retention and referrals after the journeys."""
@@ -387,7 +420,7 @@ class BatchSimulation:
             remembered = (peak + last) / 2
         else:
             remembered = total / safe
-        remembered = np.where(count > 0, remembered, 0.0)
+        remembered = self.restore_at_best(np.where(count > 0, remembered, 0.0))
         satisfaction = 7.0 + 1.5 * remembered
         if plan.noise:
             z = np.sqrt(-2.0 * np.log(draw(jkey, D_NOISE_1))) * np.cos(

@@ -15,6 +15,7 @@ from typing import Any
 import simpy
 
 from . import streams
+from .experience import remember
 from .loyalty import DETRACTOR, MONTH_MINUTES, NEUTRAL, PROMOTER
 from .plan import CONSTANT, EXP, NORMAL, VISIT_SLOTS, Plan, draw
 
@@ -239,7 +240,7 @@ class Simulation:
         expect = c.expect
         states = c.tp_states
         seen: dict[int, float] | None = {} if learning else None
-        occurred: dict[int, float] | None = None
+        occurred: dict[int, tuple[float, int] | None] | None = None
         n = 0
         total = last = peak = 0.0
         high = -math.inf
@@ -247,6 +248,8 @@ class Simulation:
         high_t = low_t = 0
         walked_out = False
         fired: tuple[str, ...] = ()
+        moments: list[float] = []
+        repairs: list[tuple[int, float, int, float]] | None = None
 
         cum, targets = route[k]
         if len(targets) > 1:
@@ -325,8 +328,11 @@ class Simulation:
                     for salt, chance, gid in recoveries[t]:
                         hurt = occurred.get(gid)
                         if hurt and _hashed(s, salt) < chance:
-                            x -= recovery * hurt
-                            occurred[gid] = 0.0
+                            x -= recovery * hurt[0]
+                            occurred[gid] = None
+                            if repairs is None:
+                                repairs = []
+                            repairs.append((hurt[1], hurt[0], n, -recovery * hurt[0]))
                 if sink is not None:
                     fired = ()
                 for salt, chance, gain, disappoints, gid in events[t]:
@@ -337,7 +343,7 @@ class Simulation:
                         if disappoints:
                             if occurred is None:
                                 occurred = {}
-                            occurred[gid] = gain
+                            occurred[gid] = (gain, n)  # its share of x, and which moment
                         if sink is not None:
                             fired += (self.plan.event_names[gid],)
                 if seen is not None:
@@ -348,6 +354,7 @@ class Simulation:
                 plan = self.plan
                 sink((c.name, plan.persona_ids[p], c.journeys + 1, plan.touchpoint_ids[t],
                       arrived, wait, x, fired))  # fmt: skip
+            moments.append(x)
             n += 1
             total += x
             last = x
@@ -387,6 +394,8 @@ class Simulation:
             remembered = (peak + last) / 2
         else:
             remembered = total / n
+        if repairs:
+            remembered = at_best_restored(moments, repairs, rule, remembered)
         return remembered, t == k, walked_out, high_t, low_t
 
     # ---- the end ---------------------------------------------------------------------------
@@ -440,6 +449,22 @@ def _slot(state: int, slot: int) -> float:
     """The uniform in (0, 1) at a slot of a block that starts at `state`."""
     a, c = JUMPS[slot]
     return ((((state * a + c) & MASK) >> 11) + 0.5) * TO_UNIT
+
+
+def at_best_restored(
+    moments: list[float], repairs: list[tuple[int, float, int, float]], rule: str, remembered: float
+) -> float:
+    """A recovered failure restores satisfaction at best (de Matos et al. 2007).
+
+    The recovery's gain can make the recovering moment a peak and an end; the memory
+    is capped at that of the same journey without the recovered failures and their
+    recoveries. `repairs`: (failing moment, its loss, recovering moment, its gain).
+    """
+    clean = list(moments)
+    for failed, loss, recovered, gain in repairs:
+        clean[failed] -= loss
+        clean[recovered] -= gain
+    return min(remembered, remember(clean, rule))
 
 
 def _hashed(state: int, salt: int) -> float:

@@ -146,13 +146,6 @@ journey "Recovered" {
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="MODEL.md: a recovered failure restores satisfaction at best; under the blend "
-    "memory the recovering moment counts as the peak and the end, so a failure that is "
-    "always recovered is remembered better than no failure",
-)
 def test_a_recovered_failure_is_never_better_than_no_failure() -> None:
     results, _ = compare.compare(
         journey(RECOVERED), objective="satisfaction", seed=1, replications=3
