@@ -374,7 +374,7 @@ def optimize_text(doc: dict[str, Any]) -> str:
         )
     if doc["runners_up"]:
         lines += ["", "runners-up (how far each trails the chosen set, paired)", ""]
-        rows = [["combination", "cost", f"{objective} change", "behind the chosen by", ""]]
+        rows = [["combination", "cost", f"{objective} change", "behind the chosen by", "verdict"]]
         for row in doc["runners_up"]:
             behind = row["behind"]
             rows.append(
