@@ -60,6 +60,8 @@ def whole_process(path: Path, replications: int) -> tuple[float, float]:
             "--format",
             "json",
             "--quiet",
+            "--workers",
+            "1",
         ],
         check=True,
         capture_output=True,

@@ -203,6 +203,12 @@ def parse_horizon(ctx: click.Context, param: click.Parameter, value: str | None)
     return minutes
 
 
+def _workers(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    import os
+
+    return value or os.cpu_count() or 1
+
+
 def simulation_options(function):
     """--seed, --replications, --horizon and --workers: one spelling for every command."""
     options = [
@@ -230,10 +236,11 @@ def simulation_options(function):
         click.option(
             "-j",
             "--workers",
-            default=1,
-            show_default=True,
-            type=click.IntRange(1, 256),
-            help="Worker processes; results are identical for any number.",
+            default=0,
+            type=click.IntRange(0, 256),
+            callback=_workers,
+            help="Worker processes (default 0: one per CPU core); results are identical "
+            "for any number.",
         ),
     ]
     for option in reversed(options):
