@@ -1,6 +1,6 @@
 """Simulation throughput: touchpoint visits per second, against a minimal SimPy script.
 
-Run: .venv/bin/python benchmarks/bench_simulate.py [--weeks 26] [--replications 4] [--repeat 2]
+Run: .venv/bin/python benchmarks/bench_simulate.py [--weeks 26] [--replications 10] [--repeat 2]
 
 Two workloads from the coffee example (its scenarios dropped):
 - with queues: as written (two queued touchpoints, walking out past patience);
@@ -83,7 +83,7 @@ def baseline(path: Path, queues: bool, replications: int) -> tuple[float, float]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--weeks", type=int, default=26)
-    parser.add_argument("--replications", type=int, default=4)
+    parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from math import cos, log, sqrt
 from typing import Any
 
 import simpy
@@ -91,6 +92,7 @@ class Simulation:
         ]
         self.touchpoint_keys = [streams.derive(key, s) for s in plan.salts]
         self._hot = self.hot()
+        self._recovering = any(plan.recoveries)  # moments are kept only to cap recoveries
 
     # ---- population -------------------------------------------------------------
     def start(self) -> None:
@@ -225,13 +227,17 @@ class Simulation:
             self.touchpoint_keys, tally.visits, tally.x_sum, tally.wait_sum, tally.walkouts,
             plan.patience, plan.tolerance, plan.curvature, plan.negativity,
             plan.wait_sensitivity, plan.recovery, plan.adaptation > 0, plan.size,
+            [p[0] for p in plan.performance],
+            [p[1] * p[4] + p[5] for p in plan.performance],  # normal: mean, scaled and shifted
+            [p[2] * p[4] for p in plan.performance],  # normal: standard deviation, scaled
         )  # fmt: skip
 
     def journey(self, c: Customer, own: int):
         """Walk the flow from the start; returns (R, completed, walked out, peak, trough)."""
         (routes, channels, weights, max_waits, performances, services, events, recoveries,
          walkout_x, resources, tp_keys, visits, x_sum, wait_sum, walkouts, patiences, tol, a,
-         lam, wait_sensitivity, recovery, learning, k) = self._hot  # fmt: skip
+         lam, wait_sensitivity, recovery, learning, k, codes, locations,
+         spreads) = self._hot  # fmt: skip
         env = self.env
         sink = self.sink
         p = c.persona
@@ -248,7 +254,7 @@ class Simulation:
         high_t = low_t = 0
         walked_out = False
         fired: tuple[str, ...] = ()
-        moments: list[float] = []
+        moments: list[float] | None = [] if self._recovering else None
         repairs: list[tuple[int, float, int, float]] | None = None
 
         cum, targets = route[k]
@@ -285,7 +291,7 @@ class Simulation:
                     spec = services[t]
                     u1 = ((((s * A4 + K4) & MASK) >> 11) + 0.5) * TO_UNIT  # slot 3
                     if spec[0] == EXP:
-                        service = -spec[1] * math.log(u1) * spec[4] + spec[5]
+                        service = -spec[1] * log(u1) * spec[4] + spec[5]
                     else:
                         service = draw(spec, u1, ((((s * A5 + K5) & MASK) >> 11) + 0.5) * TO_UNIT)
                     yield env.timeout(service if service > 0.0 else 0.0)
@@ -296,18 +302,17 @@ class Simulation:
                 x = walkout_x[t]
                 walkouts[t] += 1
             else:
-                perf = performances[t]
-                code = perf[0]
-                if code == CONSTANT:
-                    performance = perf[1] * perf[4] + perf[5]
-                elif code == NORMAL:
+                code = codes[t]
+                if code == NORMAL:
                     u1 = ((((s * A2 + K2) & MASK) >> 11) + 0.5) * TO_UNIT  # slot 1
                     u2 = ((((s * A3 + K3) & MASK) >> 11) + 0.5) * TO_UNIT  # slot 2
-                    performance = (
-                        perf[1] + perf[2] * math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
-                    ) * perf[4] + perf[5]
+                    performance = locations[t] + spreads[t] * sqrt(-2.0 * log(u1)) * cos(
+                        TWO_PI * u2
+                    )
+                elif code == CONSTANT:
+                    performance = locations[t]
                 else:
-                    performance = draw(perf, _slot(s, 1), _slot(s, 2))
+                    performance = draw(performances[t], _slot(s, 1), _slot(s, 2))
                 if performance < 1.0:
                     performance = 1.0
                 elif performance > 5.0:
@@ -354,7 +359,8 @@ class Simulation:
                 plan = self.plan
                 sink((c.name, plan.persona_ids[p], c.journeys + 1, plan.touchpoint_ids[t],
                       arrived, wait, x, fired))  # fmt: skip
-            moments.append(x)
+            if moments is not None:
+                moments.append(x)
             n += 1
             total += x
             last = x
@@ -394,7 +400,7 @@ class Simulation:
             remembered = (peak + last) / 2
         else:
             remembered = total / n
-        if repairs:
+        if repairs and moments is not None:
             remembered = at_best_restored(moments, repairs, rule, remembered)
         return remembered, t == k, walked_out, high_t, low_t
 
