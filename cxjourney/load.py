@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import networkx as nx
@@ -36,12 +36,6 @@ class Loaded:
     @property
     def ok(self) -> bool:
         return not any(d.severity == "error" for d in self.diagnostics)
-
-
-def read_bytes(path: str, stdin: bytes | None = None) -> bytes:
-    if path == STDIN:
-        return stdin if stdin is not None else b""
-    return Path(path).read_bytes()
 
 
 def load(path: str, *, data: bytes | None = None, name: str | None = None) -> Loaded:
@@ -129,8 +123,6 @@ def _build(text: str, shown: str, reporter: Reporter, blanked: list[str] | None 
 
 
 def _with_uses(journey: Journey, uses: list[tuple[str, Span]]) -> Journey:
-    from dataclasses import replace
-
     return replace(journey, uses=tuple(u for u, _ in uses))
 
 

@@ -7,7 +7,6 @@ the model into a plan of arrays before running it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, fields, replace
 
 from .diagnostics import NOWHERE, Span
@@ -281,7 +280,3 @@ class Library:
     personas: tuple[Persona, ...] = ()
     loyalty: dict[str, tuple[object, Span]] = field(default_factory=dict)
     file: str = ""
-
-
-def is_finite(x: float) -> bool:
-    return math.isfinite(x)

@@ -10,7 +10,7 @@ import math
 from dataclasses import replace
 
 from . import graph as journey_graph
-from .checks import check_journey
+from .checks import check_journey, resolve_recovery
 from .diagnostics import Reporter, did_you_mean
 from .model import Change, Distribution, Edge, Journey, Persona, Scenario, Touchpoint
 from .units import EVENT_ATTRIBUTES, PERSONA_ATTRIBUTES, TOUCHPOINT_ATTRIBUTES
@@ -200,8 +200,6 @@ def _remove_event(tp: Touchpoint, change: Change) -> Touchpoint:
 
 def _drop_recoveries(journey: Journey, tp_id: str, event_id: str) -> Journey:
     """A removed disappointer can no longer be recovered."""
-    from .checks import resolve_recovery
-
     touchpoints = []
     for tp in journey.touchpoints:
         recovers = []

@@ -48,10 +48,6 @@ DISTRIBUTIONS: dict[str, int] = {
 RATING_MIN, RATING_MAX = 1.0, 5.0
 
 
-def unit_words() -> list[str]:
-    return sorted(TIME_UNITS)
-
-
 #: What each changeable attribute holds, by name; scenarios and the builder read it.
 #: rating: 1..5 scale, no unit; shift: a rating difference; duration: needs a time unit;
 #: percent: written with %; count: whole number; rate: N per UNIT; money: a number.

@@ -17,7 +17,15 @@ import simpy
 
 from . import streams
 from .experience import remember
-from .loyalty import DETRACTOR, MONTH_MINUTES, NEUTRAL, PROMOTER
+from .loyalty import (
+    DETRACTOR,
+    MONTH_MINUTES,
+    NEUTRAL,
+    PROMOTER,
+    monthly_stay,
+    relationship,
+    satisfaction,
+)
 from .plan import CONSTANT, EXP, NORMAL, VISIT_SLOTS, Plan, draw
 
 MASK = streams.MASK
@@ -157,14 +165,9 @@ class Simulation:
                 u1 = ((((s * A1 + K1) & MASK) >> 11) + 0.5) * TO_UNIT  # slot NOISE_1
                 u2 = ((((s * A2 + K2) & MASK) >> 11) + 0.5) * TO_UNIT  # slot NOISE_2
                 noise = plan.noise * math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
-            satisfaction = 7.0 + 1.5 * remembered + noise
-            satisfaction = (
-                0.0 if satisfaction < 0.0 else 10.0 if satisfaction > 10.0 else satisfaction
+            c.level = relationship(
+                c.level if c.journeys else None, satisfaction(remembered, noise), plan.smoothing
             )
-            if c.journeys:
-                c.level += plan.smoothing * (satisfaction - c.level)
-            else:
-                c.level = satisfaction
             c.journeys += 1
             tally.journeys += 1
             if completed:
@@ -181,7 +184,7 @@ class Simulation:
                     self.refer(c, _slot_bits(s, REFERRALS), window)
                 return
             gap = -gap_mean * math.log(((((s * A4 + K4) & MASK) >> 11) + 0.5) * TO_UNIT)
-            stay = self.monthly_stay(c.level, p)
+            stay = monthly_stay(c.level, plan.price_sensitivity[p], plan.loyalty)
             if stay <= 0.0:
                 churn_after = 0.0
             elif stay >= 1.0:
@@ -196,13 +199,6 @@ class Simulation:
                 c.active = False
                 return
             yield env.timeout(gap)
-
-    def monthly_stay(self, level: float, p: int) -> float:
-        lo = self.plan.loyalty
-        r = lo.retention_floor + (lo.retention_cap - lo.retention_floor) / (
-            1.0 + math.exp(-lo.retention_slope * (level - lo.retention_midpoint))
-        )
-        return r * (1.0 - lo.price_churn * self.plan.price_sensitivity[p])
 
     def refer(self, c: Customer, seed: int, window: float) -> None:
         """A promoter's referrals over the coming window: a Poisson process."""

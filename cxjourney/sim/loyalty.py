@@ -44,14 +44,6 @@ def churn_hazard(level: float, price_sensitivity: float, lo: Loyalty) -> float:
     return -math.log(stay) / MONTH_MINUTES
 
 
-def nps(levels: list[float]) -> float:
-    if not levels:
-        return 0.0
-    promoters = sum(1 for x in levels if x >= PROMOTER)
-    detractors = sum(1 for x in levels if x < DETRACTOR)
-    return 100.0 * (promoters - detractors) / len(levels)
-
-
 def expected_retention(
     horizon: float, visit_gap: float, level: float, price_sensitivity: float, lo: Loyalty
 ) -> float:

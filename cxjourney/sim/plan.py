@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from .. import graph as journey_graph
+from ..checks import resolve_recovery
 from ..model import Distribution, Journey
 from . import streams
 from .experience import value
@@ -24,7 +25,8 @@ _CODES = {
     "triangular": TRIANGULAR,
     "lognormal": LOGNORMAL,
 }
-ROUTE_SLOT, PERF_SLOTS, SERVICE_SLOTS, VISIT_SLOTS = 0, (1, 2), (3, 4), 5
+# A visit's block: route, performance (two draws), service (two draws).
+ROUTE_SLOT, VISIT_SLOTS = 0, 5
 
 Sampler = tuple[int, float, float, float, float, float]  # code, p0, p1, p2, scale, offset
 
@@ -134,8 +136,6 @@ def compile_plan(journey: Journey) -> Plan:
             event_gid[(tp.id, e.id)] = len(event_names)
             event_names.append(f"{tp.id}.{e.id}")
     events, recoveries = [], []
-    from ..checks import resolve_recovery
-
     for tp in tps:
         events.append(
             [
