@@ -18,8 +18,9 @@ import networkx as nx
 
 from ..graph import END, EXIT, START
 from ..model import Journey
+from ..sim.distributions import draw
 from ..sim.experience import tolerate, value
-from ..sim.plan import compile_plan, draw
+from ..sim.plan import compile_plan
 from . import palette, svg
 
 #: Quadrature grid over the two uniforms each performance draw takes.

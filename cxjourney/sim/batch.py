@@ -2,14 +2,10 @@
 
 Without a queue customers never meet and a journey takes no time, so the event list
 of a SimPy run reduces to each customer's own timeline. This engine advances all
-customers' next journeys together, one round per journey number, with the same
-model as `engine.py` (MODEL.md) and the same results. The runner uses it only when
-no variant of a run has a queue, so that every scenario of a run shares one engine.
-
-Random numbers are counter-based, SplitMix64 (Steele et al. 2014) of the customer,
-the touchpoint, the visit's number and the draw's name, so common random numbers hold
-as in the SimPy engine: a scenario that changes one touchpoint leaves every other
-draw unchanged.
+customers' next journeys together, one round per journey number. It differs from the
+SimPy engine only in scheduling: the same counter-based draws (streams.py), the same
+kernel (the `_v` twins in experience.py, loyalty.py and distributions.py) and the same
+Tally, so on a journey without queues both give the same bits.
 """
 
 from __future__ import annotations
@@ -19,44 +15,24 @@ from typing import Any
 
 import numpy as np
 
-from . import streams
-from .loyalty import DETRACTOR, MONTH_MINUTES, NEUTRAL, PROMOTER
-from .plan import CONSTANT, EXP, LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM, Plan
+from . import libm, streams
+from .distributions import CONSTANT, draw_v, standard_normal_v
+from .engine import at_best_restored
+from .experience import felt_v, recall_v
+from .loyalty import (
+    NEUTRAL,
+    PROMOTER,
+    churn_after_v,
+    journey_satisfaction_v,
+    monthly_stay_v,
+    relationship_v,
+)
+from .plan import MAX_STEPS, Plan, initial_counts
+from .tally import Tally, fixed_v
 
 U64 = np.uint64
-GOLDEN = U64(0x9E3779B97F4A7C15)
-C1 = U64(0xBF58476D1CE4E5B9)
-C2 = U64(0x94D049BB133111EB)
-S30, S27, S31, S11 = U64(30), U64(27), U64(31), U64(11)
-TO_UNIT = 2.0**-53
-INITIAL, ARRIVAL, REFERRAL = 1, 2, 3
-
-
-def _named(name: str) -> np.uint64:
-    return U64(streams.salt("draw:" + name))
-
-
-D_PERF_1, D_PERF_2, D_ROUTE = _named("perf1"), _named("perf2"), _named("route")
-D_CUSTOMER, D_BIRTH = _named("customer"), _named("birth")
-D_NOISE_1, D_NOISE_2, D_START = _named("noise1"), _named("noise2"), _named("start")
-D_GAP, D_CHURN, D_REFERRAL = _named("gap"), _named("churn"), _named("referral")
-
-
-def mix(z: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser on uint64 arrays (multiplication wraps modulo 2^64)."""
-    z = z + GOLDEN
-    z = (z ^ (z >> S30)) * C1
-    z = (z ^ (z >> S27)) * C2
-    return z ^ (z >> S31)
-
-
-def unit(z: np.ndarray) -> np.ndarray:
-    """Uniforms in (0, 1) from hashed 64-bit values."""
-    return ((z >> S11).astype(np.float64) + 0.5) * TO_UNIT
-
-
-def draw(z: np.ndarray, name: np.uint64) -> np.ndarray:
-    return unit(mix(z ^ name))
+mix_v, nth_v, draw_u, unit_v = streams.mix_v, streams.nth_v, streams.draw_v, streams.unit_v
+pair_v = streams.pair_v
 
 
 class Population:
@@ -77,6 +53,7 @@ class Population:
         k = self.k
         get = self.__dict__.get
         self.key = grow(get("key"), (capacity,), np.uint64, 0)
+        self.journey_base = grow(get("journey_base"), (capacity,), np.uint64, 0)
         self.persona = grow(get("persona"), (capacity,), np.int64, 0)
         self.next_time = grow(get("next_time"), (capacity,), np.float64, np.inf)
         self.level = grow(get("level"), (capacity,), np.float64, NEUTRAL)
@@ -88,15 +65,7 @@ class Population:
         self.visits = grow(get("visits"), (capacity, k), np.int64, 0)
         self.capacity = capacity
 
-    def add(
-        self,
-        keys: np.ndarray,
-        persona: np.ndarray,
-        times: np.ndarray,
-        expectation: np.ndarray,
-        *,
-        initial: bool = False,
-    ) -> None:
+    def add(self, keys, persona, times, expectation, *, initial: bool = False) -> None:
         n = len(keys)
         if n == 0:
             return
@@ -104,6 +73,7 @@ class Population:
             self._allocate(max(2 * self.capacity, self.size + n))
         s = slice(self.size, self.size + n)
         self.key[s] = keys
+        self.journey_base[s] = mix_v(keys ^ U64(streams.JOURNEYS))
         self.persona[s] = persona
         self.next_time[s] = times
         self.initial[s] = initial
@@ -118,10 +88,10 @@ class Tables:
         k = plan.size
         self.k = k
         self.weight = np.array(plan.weight, dtype=np.float64)
-        perf = np.array([s for s in plan.performance], dtype=np.float64).reshape(k, 6)
-        self.perf_kind = perf[:, 0].astype(np.int64)
+        perf = np.array(plan.performance, dtype=np.float64).reshape(k, 6)
+        self.perf_code = perf[:, 0].astype(np.int64)
         self.perf_params = perf[:, 1:]
-        self.kinds = sorted(set(self.perf_kind.tolist()))
+        self.kinds = set(self.perf_code.tolist())
         self.salt = np.array(plan.salts, dtype=np.uint64)
         self.expectation = np.array(plan.expectation, dtype=np.float64).reshape(-1, k)
         self.channel = np.array(plan.channel_term, dtype=np.float64).reshape(-1, k)
@@ -139,13 +109,10 @@ class Tables:
         # disappointers some touchpoint recovers, renumbered 0..R-1
         targets = sorted({gid for recs in plan.recoveries for _, _, gid in recs})
         self.recoverable = {gid: i for i, gid in enumerate(targets)}
-        self.event_slot = (
-            np.vectorize(lambda g: self.recoverable.get(int(g), -1), otypes=[np.int64])(
-                self.event_gid
-            )
-            if width
-            else np.zeros((k, 0), dtype=np.int64)
-        )
+        self.event_slot = np.array(
+            [[self.recoverable.get(int(g), -1) for g in row] for row in self.event_gid],
+            dtype=np.int64,
+        ).reshape(k, width)
         rwidth = max((len(r) for r in plan.recoveries), default=0)
         self.rec_salt = np.zeros((k, rwidth), dtype=np.uint64)
         self.rec_chance = np.zeros((k, rwidth))
@@ -164,8 +131,39 @@ class Tables:
                 self.targets[p, node, : len(targets)] = targets
                 self.cum[p, node, : len(cum)] = cum
         self.gap = np.array(plan.visit_gap, dtype=np.float64)
-        self.spend = np.array(plan.spend, dtype=np.float64)
         self.price = np.array(plan.price_sensitivity, dtype=np.float64)
+
+
+class Walk:
+    """The running figures of one round's journeys, one entry per walker."""
+
+    def __init__(self, n: int, recoverable: int) -> None:
+        self.count = np.zeros(n, dtype=np.int64)
+        self.total = np.zeros(n)
+        self.last = np.zeros(n)
+        self.peak = np.zeros(n)
+        self.high = np.full(n, -np.inf)
+        self.low = np.full(n, np.inf)
+        self.high_t = np.zeros(n, dtype=np.int64)
+        self.low_t = np.zeros(n, dtype=np.int64)
+        self.hurt = np.zeros((n, recoverable)) if recoverable else None
+        self.hurt_at = np.zeros((n, recoverable), dtype=np.int64) if recoverable else None
+        self.steps: list[tuple[np.ndarray, np.ndarray]] = []  # (walkers, x): for recoveries
+        self.repairs: list[tuple[np.ndarray, ...]] = []
+        self.learned: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def moment(self, alive: np.ndarray, t: np.ndarray, x: np.ndarray) -> None:
+        self.count[alive] += 1
+        self.total[alive] += x
+        self.last[alive] = x
+        up = x > self.high[alive]
+        self.high[alive[up]] = x[up]
+        self.high_t[alive[up]] = t[up]
+        down = x < self.low[alive]
+        self.low[alive[down]] = x[down]
+        self.low_t[alive[down]] = t[down]
+        big = x * x >= self.peak[alive] ** 2
+        self.peak[alive[big]] = x[big]
 
 
 class BatchSimulation:
@@ -174,48 +172,43 @@ class BatchSimulation:
         self.sink = sink
         self.tables = Tables(plan)
         self.key = key
-        k = plan.size
-        self.people = Population(k, plan.customers + 64)
-        self.visits = np.zeros(k)
-        self.x_sum = np.zeros(k)
-        self.peak = np.zeros(k)
-        self.trough = np.zeros(k)
-        self.journeys = 0
-        self.completed = 0
-        self.revenue = 0.0
-        self.referrals = 0
+        self.people = Population(plan.size, plan.customers + 64)
+        self.tally = Tally(plan)
 
     # ---- population --------------------------------------------------------------
     def populate(self) -> None:
-        from .plan import initial_counts
-
         plan = self.plan
-        counts = initial_counts(plan.customers, plan.persona_share)
-        for p, count in enumerate(counts):
-            psalt = plan.persona_salts[p]
-            base = U64(streams.derive(self.key, psalt, INITIAL))
-            keys = mix(base ^ np.arange(count, dtype=np.uint64))
+        for p, count in enumerate(initial_counts(plan.customers, plan.persona_share)):
+            base = U64(streams.derive(self.key, plan.persona_salts[p], streams.INITIAL))
+            keys = mix_v(base ^ np.arange(count, dtype=np.uint64))
             gap = plan.visit_gap[p]
-            times = gap * draw(keys, D_BIRTH) if gap else np.zeros(count)
+            times = gap * draw_u(keys, streams.BIRTH) if gap else np.zeros(count)
             self.people.add(keys, np.full(count, p), times, self.tables.expectation, initial=True)
+            self.tally.arrive_v(np.zeros(count), True)
             if plan.arrivals[p] > 0:
                 self.arrive(p)
 
     def arrive(self, p: int) -> None:
         """A persona's new customers: a Poisson process at its own rate."""
         plan = self.plan
-        base = U64(streams.derive(self.key, plan.persona_salts[p], ARRIVAL))
+        base = U64(streams.derive(self.key, plan.persona_salts[p], streams.ARRIVALS))
         rate = plan.arrivals[p]
         expected = rate * plan.horizon
-        chunk = int(expected + 10 * math.sqrt(expected) + 16)
+        chunk = int(min(expected + 10 * math.sqrt(expected) + 16, 1 << 20))
         start, clock = 0, 0.0
         while clock < plan.horizon:
             index = np.arange(start, start + chunk, dtype=np.uint64)
-            gaps = -np.log(draw(base + index * GOLDEN, D_CUSTOMER)) / rate
-            times = clock + np.cumsum(gaps)
+            keys = np.full(chunk, base, dtype=np.uint64)
+            gaps = -libm.log(draw_u(nth_v(keys, index), streams.ARRIVAL_GAP)) / rate
+            times = np.cumsum(np.concatenate(([clock], gaps)))[1:]  # in sequence, as SimPy adds
             keep = times < plan.horizon
-            keys = mix(base ^ index[keep])
-            self.people.add(keys, np.full(int(keep.sum()), p), times[keep], self.tables.expectation)
+            self.people.add(
+                mix_v(base ^ index[keep]),
+                np.full(int(keep.sum()), p),
+                times[keep],
+                self.tables.expectation,
+            )
+            self.tally.arrive_v(times[keep], False)
             clock = float(times[-1])
             start += chunk
 
@@ -231,92 +224,78 @@ class BatchSimulation:
                 if len(due) == 0:
                     break
                 self.journey_round(due)
-        return self.summary()
+        return self.tally.summary()
 
     def journey_round(self, idx: np.ndarray) -> None:
-        plan, tb, people = self.plan, self.tables, self.people
+        plan, tb, people, tally = self.plan, self.tables, self.people, self.tally
         k = tb.k
-        n = len(idx)
         persona = people.persona[idx]
-        jkey = mix(
-            mix(people.key[idx] ^ D_CUSTOMER) + people.journeys[idx].astype(np.uint64) * GOLDEN
-        )
-        node = self.route(persona, np.full(n, k), draw(jkey, D_START))
-        count = np.zeros(n)
-        total = np.zeros(n)
-        last = np.zeros(n)
-        peak = np.zeros(n)
-        high = np.full(n, -np.inf)
-        low = np.full(n, np.inf)
-        high_t = np.zeros(n, dtype=np.int64)
-        low_t = np.zeros(n, dtype=np.int64)
-        hurt = np.zeros((n, len(tb.recoverable))) if tb.recoverable else None
-        hurt_at = np.zeros((n, len(tb.recoverable)), dtype=np.int64) if tb.recoverable else None
-        self._steps: list[tuple[np.ndarray, np.ndarray]] = []
-        self._repairs: list[tuple[np.ndarray, ...]] = []
-        learned: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        jkey = nth_v(people.journey_base[idx], people.journeys[idx])
+        node = self.route(persona, np.full(len(idx), k), unit_v(jkey))
+        walk = Walk(len(idx), len(tb.recoverable))
         alive = np.flatnonzero(node < k)
-        while len(alive):
+        steps = 0
+        while len(alive) and steps < MAX_STEPS:
+            steps += 1
             t = node[alive]
             c = idx[alive]
             p = persona[alive]
-            nth = people.visits[c, t]
-            people.visits[c, t] = nth + 1
-            vkey = mix(mix(people.key[c] ^ tb.salt[t]) + nth.astype(np.uint64) * GOLDEN)
+            count = people.visits[c, t]
+            people.visits[c, t] = count + 1
+            vkey = nth_v(mix_v(people.key[c] ^ tb.salt[t]), count)
             performance = np.clip(self.perform(t, vkey), 1.0, 5.0)
-            x = tb.weight[t] * self.value(performance - people.expect[c, t] + tb.channel[p, t])
+            d = performance - people.expect[c, t] + tb.channel[p, t]
+            x = tb.weight[t] * felt_v(d, plan.tolerance, plan.curvature, plan.negativity)
+            if walk.hurt is not None and tb.rec_slot.shape[1]:
+                x = self.recover(walk, alive, t, vkey, x)
             fired_any: list[tuple[int, np.ndarray]] = []
-            if hurt is not None and tb.rec_slot.shape[1]:
-                x += self.recover(alive, t, vkey, hurt, hurt_at, count)
             for e in range(tb.event_salt.shape[1]):
-                fired = unit(mix(vkey ^ tb.event_salt[t, e])) < tb.event_chance[t, e]
+                fired = draw_u(vkey, tb.event_salt[t, e]) < tb.event_chance[t, e]
+                x = x + np.where(fired, tb.event_gain[t, e], 0.0)
                 if self.sink is not None:
                     fired_any.append((e, fired))
-                x += np.where(fired, tb.event_gain[t, e], 0.0)
-                if hurt is not None:
+                if walk.hurt is not None:
                     slot = tb.event_slot[t, e]
                     mark = fired & (slot >= 0)
-                    hurt[alive[mark], slot[mark]] = tb.event_gain[t, e][mark]
-                    hurt_at[alive[mark], slot[mark]] = count[alive[mark]]
+                    walk.hurt[alive[mark], slot[mark]] = tb.event_gain[t, e][mark]
+                    walk.hurt_at[alive[mark], slot[mark]] = walk.count[alive[mark]]
             if plan.adaptation > 0:
-                learned.append((alive, t, performance))
+                walk.learned.append((alive, t, performance))
             if self.sink is not None:
                 self.log(c, p, t, x, fired_any, people.next_time[c])
-            self.visits += np.bincount(t, minlength=k)
-            self.x_sum += np.bincount(t, weights=x, minlength=k)
-            if hurt is not None:
-                self._steps.append((alive, x))
-            count[alive] += 1
-            total[alive] += x
-            last[alive] = x
-            up = x > high[alive]
-            high[alive[up]] = x[up]
-            high_t[alive[up]] = t[up]
-            down = x < low[alive]
-            low[alive[down]] = x[down]
-            low_t[alive[down]] = t[down]
-            big = x * x >= peak[alive] ** 2
-            peak[alive[big]] = x[big]
-            node[alive] = self.route(p, t, draw(vkey, D_ROUTE))
+            tally_visits = np.bincount(t, minlength=k)
+            for i in np.flatnonzero(tally_visits):
+                tally.visits[i] += int(tally_visits[i])
+            x_fixed = np.zeros(k, dtype=np.int64)
+            np.add.at(x_fixed, t, fixed_v(x))
+            for i in np.flatnonzero(x_fixed):
+                tally.x_sum[i] += int(x_fixed[i])
+            if walk.hurt is not None:
+                walk.steps.append((alive, x))
+            walk.moment(alive, t, x)
+            node[alive] = self.route(p, t, unit_v(vkey))
             alive = alive[node[alive] < k]
-        self.finish(idx, persona, jkey, node, count, total, last, peak, high, low, high_t, low_t)
-        self.learn(idx, learned)
+        if len(alive):  # cut: a journey that would not end
+            node[alive] = k + 1
+            tally.cut += len(alive)
+        self.finish(idx, persona, jkey, node, walk)
+        self.learn(idx, walk.learned)
 
     def log(self, c, p, t, x, fired_any, times) -> None:
         """One event-log row per visit (the journey's time: without queues, no waiting)."""
         plan, people = self.plan, self.people
-        names = [[] for _ in range(len(c))]
+        names: list[list[str]] = [[] for _ in range(len(c))]
         for e, fired in fired_any:
             for i in np.flatnonzero(fired):
-                gid = self.plan.events[int(t[i])][e][4]
+                gid = plan.events[int(t[i])][e][4]
                 names[i].append(plan.event_names[gid])
         for i in range(len(c)):
             ci = int(c[i])
-            name = f"{plan.persona_ids[int(p[i])]}-{int(people.key[ci]):016x}"
+            persona_id = plan.persona_ids[int(p[i])]
             self.sink(
                 (
-                    name,
-                    plan.persona_ids[int(p[i])],
+                    f"{persona_id}-{int(people.key[ci]):016x}",
+                    persona_id,
                     int(people.journeys[ci]) + 1,
                     plan.touchpoint_ids[int(t[i])],
                     float(times[i]),
@@ -333,72 +312,42 @@ class BatchSimulation:
         return tb.targets[persona, at, choice]
 
     def perform(self, t: np.ndarray, vkey: np.ndarray) -> np.ndarray:
-        """Draws of `delivers`, two uniforms a visit whatever the distribution."""
+        """Draws of `delivers`, as the SimPy engine makes them."""
         tb = self.tables
         params = tb.perf_params[t]
-        p0, p1, p2, scale, offset = params.T
-        if tb.kinds == [CONSTANT]:
-            return p0 * scale + offset
-        u1 = draw(vkey, D_PERF_1)
-        u2 = draw(vkey, D_PERF_2)
-        kind = tb.perf_kind[t]
-        out = p0.copy()
-        if NORMAL in tb.kinds or LOGNORMAL in tb.kinds:
-            z = np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
-            out = np.where(kind == NORMAL, p0 + p1 * z, out)
-            if LOGNORMAL in tb.kinds:
-                out = np.where(kind == LOGNORMAL, np.exp(p0 + p1 * z), out)
-        if EXP in tb.kinds:
-            out = np.where(kind == EXP, -p0 * np.log(u1), out)
-        if UNIFORM in tb.kinds:
-            out = np.where(kind == UNIFORM, p0 + (p1 - p0) * u1, out)
-        if TRIANGULAR in tb.kinds:
-            spread = np.where(p2 > p0, p2 - p0, 1.0)
-            cut = (p1 - p0) / spread
-            left = p0 + np.sqrt(u1 * spread * (p1 - p0))
-            right = p2 - np.sqrt((1 - u1) * spread * (p2 - p1))
-            out = np.where(kind == TRIANGULAR, np.where(u1 < cut, left, right), out)
-        return out * scale + offset
+        if tb.kinds == {CONSTANT}:
+            return params[:, 0] * params[:, 3] + params[:, 4]
+        u1, u2 = pair_v(mix_v(vkey ^ U64(streams.PERFORMANCE)))
+        return draw_v(tb.perf_code[t], params, u1, u2, tb.kinds)
 
-    def value(self, d: np.ndarray) -> np.ndarray:
-        """Prospect-theory value of disconfirmation beyond the zone of tolerance."""
-        plan = self.plan
-        tol = plan.tolerance
-        beyond = np.where(d > tol, d - tol, np.where(d < -tol, d + tol, 0.0))
-        magnitude = np.abs(beyond) ** plan.curvature
-        return np.where(beyond >= 0, magnitude, -plan.negativity * magnitude)
-
-    def recover(self, alive, t, vkey, hurt, hurt_at, count) -> np.ndarray:
+    def recover(self, walk: Walk, alive, t, vkey, x) -> np.ndarray:
         tb = self.tables
-        gain = np.zeros(len(alive))
         for r in range(tb.rec_slot.shape[1]):
             slot = tb.rec_slot[t, r]
             valid = slot >= 0
             safe = np.where(valid, slot, 0)
-            loss = np.where(valid, hurt[alive, safe], 0.0)
-            hit = (loss != 0) & (unit(mix(vkey ^ tb.rec_salt[t, r])) < tb.rec_chance[t, r])
-            repaired = -self.plan.recovery * loss
-            gain += np.where(hit, repaired, 0.0)
+            loss = np.where(valid, walk.hurt[alive, safe], 0.0)
+            hit = (loss != 0) & (draw_u(vkey, tb.rec_salt[t, r]) < tb.rec_chance[t, r])
+            gain = -self.plan.recovery * loss
+            x = x + np.where(hit, gain, 0.0)
             who = alive[hit]
             if len(who):
-                failed = hurt_at[who, safe[hit]]
-                self._repairs.append((who, failed, loss[hit], count[who].copy(), repaired[hit]))
-            hurt[who, safe[hit]] = 0.0
-        return gain
+                failed = walk.hurt_at[who, safe[hit]]
+                walk.repairs.append((who, failed, loss[hit], walk.count[who].copy(), gain[hit]))
+            walk.hurt[who, safe[hit]] = 0.0
+        return x
 
-    def restore_at_best(self, remembered: np.ndarray) -> np.ndarray:
-        """A recovered failure restores satisfaction at best (see engine.at_best_restored)."""
-        if not self._repairs:
+    def restore_at_best(self, walk: Walk, remembered: np.ndarray) -> np.ndarray:
+        """A recovered failure restores satisfaction at best (engine.at_best_restored)."""
+        if not walk.repairs:
             return remembered
-        from .engine import at_best_restored
-
-        walker = np.concatenate([a for a, _ in self._steps])
-        x = np.concatenate([b for _, b in self._steps])
+        walker = np.concatenate([a for a, _ in walk.steps])
+        x = np.concatenate([b for _, b in walk.steps])
         order = np.argsort(walker, kind="stable")
         walker, x = walker[order], x[order]
         starts = np.searchsorted(walker, np.arange(len(remembered) + 1))
         repairs: dict[int, list[tuple[int, float, int, float]]] = {}
-        for who, failed, loss, at, gain in self._repairs:
+        for who, failed, loss, at, gain in walk.repairs:
             for i in range(len(who)):
                 entry = (int(failed[i]), float(loss[i]), int(at[i]), float(gain[i]))
                 repairs.setdefault(int(who[i]), []).append(entry)
@@ -408,53 +357,46 @@ class BatchSimulation:
             out[w] = at_best_restored(moments, fixes, self.plan.memory, float(out[w]))
         return out
 
-    def finish(self, idx, persona, jkey, node, count, total, last, peak, high, low, high_t, low_t):
+    def finish(self, idx, persona, jkey, node, walk: Walk) -> None:
         """Memory, satisfaction, revenue, retention and referrals after the journeys."""
-        plan, tb, people = self.plan, self.tables, self.people
+        plan, tb, people, tally = self.plan, self.tables, self.people, self.tally
         k = tb.k
-        rule = plan.memory
-        safe = np.maximum(count, 1)
-        if rule == "blend":
-            remembered = 0.25 * (np.maximum(high, 0) + np.minimum(low, 0) + last + total / safe)
-        elif rule == "peak_end":
-            remembered = (peak + last) / 2
-        else:
-            remembered = total / safe
-        remembered = self.restore_at_best(np.where(count > 0, remembered, 0.0))
-        satisfaction = 7.0 + 1.5 * remembered
-        if plan.noise:
-            z = np.sqrt(-2.0 * np.log(draw(jkey, D_NOISE_1))) * np.cos(
-                2.0 * np.pi * draw(jkey, D_NOISE_2)
-            )
-            satisfaction = satisfaction + plan.noise * z
-        satisfaction = np.clip(satisfaction, 0.0, 10.0)
-        first = people.journeys[idx] == 0
-        level = np.where(
-            first,
-            satisfaction,
-            people.level[idx] + plan.smoothing * (satisfaction - people.level[idx]),
+        remembered = recall_v(
+            plan.memory, walk.count, walk.total, walk.last, walk.high, walk.low, walk.peak
         )
+        remembered = self.restore_at_best(walk, remembered)
+        z = 0.0
+        if plan.noise:
+            z = standard_normal_v(*pair_v(mix_v(jkey ^ U64(streams.NOISE))))
+        satisfaction = journey_satisfaction_v(remembered, plan.noise, z)
+        first = people.journeys[idx] == 0
+        old = people.level[idx]
+        level = relationship_v(old, first, satisfaction, plan.smoothing)
+        now = people.next_time[idx]
+        tally.level_v(now, old, level)
         people.level[idx] = level
         people.journeys[idx] += 1
+        tally.journeys += len(idx)
         completed = node == k
-        self.journeys += len(idx)
-        self.completed += int(completed.sum())
-        self.revenue += float(tb.spend[persona][completed].sum())
-        seen = count > 0
-        self.peak += np.bincount(high_t[seen], minlength=k)
-        self.trough += np.bincount(low_t[seen], minlength=k)
-        now = people.next_time[idx]
+        tally.complete_v(now[completed], persona[completed])
+        seen = walk.count > 0
+        for counts, target in (
+            (np.bincount(walk.high_t[seen], minlength=k), tally.peak),
+            (np.bincount(walk.low_t[seen], minlength=k), tally.trough),
+        ):
+            for i in np.flatnonzero(counts):
+                target[i] += int(counts[i])
         gap_mean = tb.gap[persona]
         repeat = gap_mean > 0
         once = ~repeat
         people.next_time[idx[once]] = np.inf
-        if plan.referral_rate > 0:
+        refer = plan.referral_rate > 0
+        if refer:
             # one journey, then active for good: a promoter refers until the horizon
             promoters = once & (level >= PROMOTER)
             if promoters.any():
-                window = plan.horizon - now[promoters]
-                self.refer(idx[promoters], now[promoters], window, jkey[promoters],
-                           persona[promoters])  # fmt: skip
+                window = np.full(int(promoters.sum()), np.inf)
+                self.refer(idx[promoters], now[promoters], window, jkey[promoters])
         if not repeat.any():
             return
         idx, now, level, jkey, persona = (
@@ -464,54 +406,47 @@ class BatchSimulation:
             jkey[repeat],
             persona[repeat],
         )
-        gap = -gap_mean[repeat] * np.log(draw(jkey, D_GAP))
-        stay = self.monthly_stay(level, persona)
-        with np.errstate(divide="ignore"):
-            rate = np.where((stay > 0) & (stay < 1), -np.log(np.clip(stay, 1e-300, 1)), 0.0)
-            churn_after = np.where(
-                stay <= 0,
-                0.0,
-                np.where(rate > 0, -np.log(draw(jkey, D_CHURN)) / rate * MONTH_MINUTES, np.inf),
-            )
-        if plan.referral_rate > 0:
+        u_gap, u_churn = pair_v(mix_v(jkey ^ U64(streams.LEAVE)))
+        gap = -gap_mean[repeat] * libm.log(u_gap)
+        stay = monthly_stay_v(level, tb.price[persona], plan.loyalty)
+        leave = churn_after_v(stay, u_churn)
+        if refer:
             promoters = level >= PROMOTER
             if promoters.any():
-                window = np.minimum(gap, churn_after)[promoters]
-                self.refer(
-                    idx[promoters], now[promoters], window, jkey[promoters], persona[promoters]
-                )
-        churns = churn_after < gap
+                window = np.where(gap < leave, gap, leave)[promoters]
+                self.refer(idx[promoters], now[promoters], window, jkey[promoters])
+        churns = leave < gap
         people.next_time[idx] = np.where(churns, np.inf, now + gap)
-        gone = churns & (now + churn_after < plan.horizon)
-        people.active[idx[gone]] = False
+        gone = churns & (now + leave < plan.horizon)
+        if gone.any():
+            who = idx[gone]
+            people.active[who] = False
+            tally.leave_v((now + leave)[gone], level[gone], people.initial[who])
 
-    def monthly_stay(self, level: np.ndarray, persona: np.ndarray) -> np.ndarray:
-        lo = self.plan.loyalty
-        r = lo.retention_floor + (lo.retention_cap - lo.retention_floor) / (
-            1.0 + np.exp(-lo.retention_slope * (level - lo.retention_midpoint))
-        )
-        return r * (1.0 - lo.price_churn * self.tables.price[persona])
+    def refer(self, parents, now, window, jkey) -> None:
+        """Each promoter's referrals over its window: a Poisson process, by inversion.
 
-    def refer(self, parents, now, window, jkey, persona) -> None:
-        """Each promoter's referrals over its window: a Poisson process, by inversion."""
-        people = self.people
-        rate = self.plan.referral_rate
-        base = mix(jkey ^ D_REFERRAL)
+        Nothing happens after the horizon: a referral that would arrive later is not made.
+        """
+        people, plan = self.people, self.plan
+        rate = plan.referral_rate
+        clock_base = mix_v(jkey ^ U64(streams.REFERRAL_CLOCK))
+        friends = mix_v(people.key[parents] ^ U64(streams.REFERRALS))
         clock = np.zeros(len(parents))
-        step = 0
         live = np.arange(len(parents))
+        step = 0
         while len(live):
-            clock[live] += -np.log(unit(mix(base[live] + U64(step) * GOLDEN))) / rate
-            live = live[clock[live] < window[live]]
+            clock[live] += -libm.log(unit_v(nth_v(clock_base[live], step))) / rate
+            step += 1
+            live = live[(clock[live] < window[live]) & (now[live] + clock[live] < plan.horizon)]
             if len(live):
                 who = parents[live]
-                number = people.referrals[who]
-                keys = mix(mix(people.key[who] ^ U64(REFERRAL)) + number.astype(np.uint64) * GOLDEN)
+                keys = nth_v(friends[live], people.referrals[who])
                 people.referrals[who] += 1
-                self.referrals += len(live)
+                self.tally.referrals += len(live)
                 times = now[live] + clock[live]
-                people.add(keys, persona[live], times, self.tables.expectation)
-            step += 1
+                people.add(keys, people.persona[who], times, self.tables.expectation)
+                self.tally.arrive_v(times, False)
 
     def learn(self, idx: np.ndarray, learned) -> None:
         """Expectations move toward the last performance seen at each touchpoint."""
@@ -527,47 +462,6 @@ class BatchSimulation:
         last = len(flat) - 1 - last
         c, t, performance = idx[walker[last]], t[last], performance[last]
         people.expect[c, t] += rate * (performance - people.expect[c, t])
-
-    # ---- the end ----------------------------------------------------------------------------
-    def summary(self) -> dict[str, Any]:
-        plan = self.plan
-        people = self.people
-        n = people.size
-        active = people.active[:n]
-        levels = people.level[:n][active]
-        initial = people.initial[:n]
-        can_churn = bool((self.tables.gap[people.persona[:n][initial]] > 0).any())
-        journeys = self.journeys
-        n_active = len(levels)
-        promoters = int((levels >= PROMOTER).sum())
-        detractors = int((levels < DETRACTOR).sum())
-        n_initial = int(initial.sum())
-        metrics = {
-            "journeys": float(journeys),
-            "completion": self.completed / journeys if journeys else None,
-            "abandonment": 0.0 if journeys else None,
-            "satisfaction": float(levels.sum()) / n_active if n_active else None,
-            "nps": 100.0 * (promoters - detractors) / n_active if n_active else None,
-            "promoters": promoters / n_active if n_active else None,
-            "detractors": detractors / n_active if n_active else None,
-            "retention": (
-                int((active & initial).sum()) / n_initial if n_initial and can_churn else None
-            ),
-            "active": float(n_active),
-            "revenue": self.revenue,
-            "referrals": float(self.referrals),
-        }
-        touchpoints = {}
-        for t, tp_id in enumerate(plan.touchpoint_ids):
-            visits = float(self.visits[t])
-            touchpoints[tp_id] = {
-                "visits": visits,
-                "abandon_rate": 0.0,
-                "experience_mean": float(self.x_sum[t]) / visits if visits else None,
-                "peak_share": float(self.peak[t]) / journeys if journeys else 0.0,
-                "trough_share": float(self.trough[t]) / journeys if journeys else 0.0,
-            }
-        return {"metrics": metrics, "touchpoints": touchpoints}
 
 
 def run_replication(plan: Plan, key: int, sink=None) -> dict[str, Any]:

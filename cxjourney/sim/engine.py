@@ -1,9 +1,10 @@
 """The SimPy engine: customers live, make journeys, queue, remember, churn, refer.
 
-SimPy only schedules here: a customer is one process that waits between journeys
-and at queued touchpoints; touchpoints without capacity cost no SimPy event. The
-arithmetic is MODEL.md's (see experience.py and loyalty.py), inlined on the hot
-path; tests hold the two to the same hand-computed values.
+SimPy only schedules: a customer is one process that waits between journeys and at
+queued touchpoints; a touchpoint without capacity costs no SimPy event. The model's
+arithmetic is the kernel's (experience.py, loyalty.py, distributions.py), its random
+numbers the counter-based draws of streams.py, and its totals the shared Tally, so on a
+journey without queues this engine and the batched one give the same bits.
 """
 
 from __future__ import annotations
@@ -16,75 +17,61 @@ from typing import Any
 import simpy
 
 from . import streams
-from .experience import remember
+from .distributions import CONSTANT, NORMAL, draw, standard_normal
+from .experience import recall, remember
 from .loyalty import (
-    DETRACTOR,
-    MONTH_MINUTES,
     NEUTRAL,
     PROMOTER,
+    churn_after,
+    journey_satisfaction,
     monthly_stay,
     relationship,
-    satisfaction,
 )
-from .plan import CONSTANT, EXP, NORMAL, VISIT_SLOTS, Plan, draw
-
-MASK = streams.MASK
-TO_UNIT = streams.TO_UNIT
-JUMPS = streams.jumps(16)
-VISIT_A, VISIT_C = JUMPS[VISIT_SLOTS - 1]
-(A1, K1), (A2, K2), (A3, K3), (A4, K4), (A5, K5), (A6, K6) = JUMPS[:6]
-TWO_PI = 2.0 * math.pi
-INITIAL, ARRIVAL, REFERRAL, CUSTOMER_STREAM = 1, 2, 3, 4
-# A customer's own stream: one block of slots per journey.
-NOISE_1, NOISE_2, START_ROUTE, GAP, CHURN, REFERRALS, JOURNEY_SLOTS = range(7)
+from .plan import MAX_STEPS, Plan, initial_counts
+from .tally import Tally, fixed
 
 EventSink = Callable[[tuple[Any, ...]], None]
+mix, nth, unit, pair = streams.mix, streams.nth, streams.unit, streams.pair
+stream_draw = streams.draw
+MASK, GOLDEN, C1, C2 = streams.MASK, streams.GOLDEN, streams.C1, streams.C2
+TO_UNIT, TO_UNIT_32, LOW_32 = streams.TO_UNIT, streams.TO_UNIT_32, streams.LOW_32
+PERFORMANCE = streams.PERFORMANCE
+TWO_PI = 2.0 * math.pi
 
 
 class Customer:
+    """A customer as a few numbers: its key, persona, level and per-touchpoint counters."""
+
     __slots__ = (
         "active",
+        "bases",
         "expect",
         "initial",
+        "journey_base",
         "journeys",
         "key",
         "level",
-        "name",
         "persona",
         "referrals",
-        "state",
-        "tp_states",
+        "visits",
     )
 
-    def __init__(self, key: int, persona: int, name: str, expect: list[float], k: int) -> None:
+    def __init__(self, key: int, persona: int, expect: list[float], k: int) -> None:
         self.key = key
         self.persona = persona
-        self.name = name
         self.level = NEUTRAL
         self.journeys = 0
         self.active = True
         self.initial = False
         self.referrals = 0
         self.expect = expect  # shared with the plan until the customer learns
-        self.state = streams.derive(key, CUSTOMER_STREAM)
-        self.tp_states = [0] * k
-
-
-class Tally:
-    """Running totals: memory grows with customers, never with visits."""
-
-    def __init__(self, k: int) -> None:
-        self.journeys = 0
-        self.completed = 0
-        self.abandoned = 0
-        self.revenue = 0.0
-        self.referrals = 0
+        self.journey_base = mix(key ^ streams.JOURNEYS)
+        self.bases = [0] * k  # per touchpoint, mix(key ^ salt), made on the first visit
         self.visits = [0] * k
-        self.x_sum = [0.0] * k
-        self.wait_sum = [0.0] * k
-        self.walkouts = [0] * k
-        self.peak = [0] * k
-        self.trough = [0] * k
+
+
+def customer_name(plan: Plan, c: Customer) -> str:
+    return f"{plan.persona_ids[c.persona]}-{c.key:016x}"
 
 
 class Simulation:
@@ -93,54 +80,42 @@ class Simulation:
         self.key = key
         self.sink = sink
         self.env = simpy.Environment()
-        self.tally = Tally(plan.size)
-        self.customers: list[Customer] = []
+        self.tally = Tally(plan)
         self.resources = [
             simpy.Resource(self.env, capacity=c) if c else None for c in plan.capacity
         ]
-        self.touchpoint_keys = [streams.derive(key, s) for s in plan.salts]
-        self._hot = self.hot()
-        self._recovering = any(plan.recoveries)  # moments are kept only to cap recoveries
+        self.recovering = any(plan.recoveries)  # moments are kept only to cap recoveries
 
     # ---- population -------------------------------------------------------------
     def start(self) -> None:
         plan = self.plan
-        from .plan import initial_counts
-
-        counts = initial_counts(plan.customers, plan.persona_share)
-        for p, count in enumerate(counts):
-            psalt = plan.persona_salts[p]
+        for p, count in enumerate(initial_counts(plan.customers, plan.persona_share)):
+            base = streams.derive(self.key, plan.persona_salts[p], streams.INITIAL)
             gap = plan.visit_gap[p]
             for i in range(count):
-                c = self.new_customer(
-                    streams.derive(self.key, psalt, INITIAL, i), p, f"{plan.persona_ids[p]}-{i}"
-                )
+                c = self.new_customer(mix(base ^ i), p)
                 c.initial = True
-                delay = gap * self.uniform(c) if gap else 0.0
+                self.tally.arrive(0.0, True)
+                delay = gap * stream_draw(c.key, streams.BIRTH) if gap else 0.0
                 self.env.process(self.life(c, delay))
             if plan.arrivals[p] > 0:
                 self.env.process(self.arrivals(p))
 
-    def new_customer(self, key: int, persona: int, name: str) -> Customer:
-        c = Customer(key, persona, name, self.plan.expectation[persona], self.plan.size)
-        self.customers.append(c)
-        return c
-
-    def uniform(self, c: Customer) -> float:
-        c.state = s = (c.state * streams.LCG_A + streams.LCG_C) & MASK
-        return ((s >> 11) + 0.5) * TO_UNIT
+    def new_customer(self, key: int, persona: int) -> Customer:
+        plan = self.plan
+        return Customer(key, persona, plan.expectation[persona], plan.size)
 
     def arrivals(self, p: int):
         """New customers of one persona: a Poisson process at its own rate."""
         plan = self.plan
-        stream = streams.Stream(streams.derive(self.key, plan.persona_salts[p], ARRIVAL))
-        mean_gap = 1.0 / plan.arrivals[p]
+        base = streams.derive(self.key, plan.persona_salts[p], streams.ARRIVALS)
+        rate = plan.arrivals[p]
         n = 0
         while True:
-            yield self.env.timeout(stream.exponential(mean_gap))
-            key = streams.derive(self.key, plan.persona_salts[p], ARRIVAL, n)
-            c = self.new_customer(key, p, f"{plan.persona_ids[p]}-new{n}")
+            yield self.env.timeout(-math.log(stream_draw(nth(base, n), streams.ARRIVAL_GAP)) / rate)
+            c = self.new_customer(mix(base ^ n), p)
             n += 1
+            self.tally.arrive(self.env.now, False)
             self.env.process(self.life(c, 0.0))
 
     # ---- a customer's life ------------------------------------------------------------
@@ -153,127 +128,113 @@ class Simulation:
         if delay > 0:
             yield env.timeout(delay)
         while True:
-            s = c.state
-            a, k = JUMPS[JOURNEY_SLOTS - 1]
-            c.state = (s * a + k) & MASK
-            result = yield from self.journey(c, s)
-            if result is None:
-                return
-            remembered, completed, walked_out, peak_t, trough_t = result
-            noise = 0.0
+            jkey = nth(c.journey_base, c.journeys)
+            remembered = yield from self.journey(c, jkey)
+            now = env.now
+            z = 0.0
             if plan.noise:
-                u1 = ((((s * A1 + K1) & MASK) >> 11) + 0.5) * TO_UNIT  # slot NOISE_1
-                u2 = ((((s * A2 + K2) & MASK) >> 11) + 0.5) * TO_UNIT  # slot NOISE_2
-                noise = plan.noise * math.sqrt(-2.0 * math.log(u1)) * math.cos(TWO_PI * u2)
-            c.level = relationship(
-                c.level if c.journeys else None, satisfaction(remembered, noise), plan.smoothing
-            )
+                z = standard_normal(*pair(mix(jkey ^ streams.NOISE)))
+            s = journey_satisfaction(remembered, plan.noise, z)
+            old = c.level
+            level = relationship(old if c.journeys else None, s, plan.smoothing)
+            c.level = level
             c.journeys += 1
-            tally.journeys += 1
-            if completed:
-                tally.completed += 1
-                tally.revenue += plan.spend[p]
-            if walked_out:
-                tally.abandoned += 1
-            tally.peak[peak_t] += 1
-            tally.trough[trough_t] += 1
+            tally.level(now, old, level)
+            promoter = level >= PROMOTER and plan.referral_rate > 0
             if not gap_mean:
                 # one journey, then active for good: a promoter refers until the horizon
-                if c.level >= PROMOTER and plan.referral_rate > 0:
-                    window = plan.horizon - env.now
-                    self.refer(c, _slot_bits(s, REFERRALS), window)
+                if promoter:
+                    self.refer(c, jkey, now, math.inf)
                 return
-            gap = -gap_mean * math.log(((((s * A4 + K4) & MASK) >> 11) + 0.5) * TO_UNIT)
-            stay = monthly_stay(c.level, plan.price_sensitivity[p], plan.loyalty)
-            if stay <= 0.0:
-                churn_after = 0.0
-            elif stay >= 1.0:
-                churn_after = math.inf
-            else:
-                u = ((((s * A5 + K5) & MASK) >> 11) + 0.5) * TO_UNIT  # slot CHURN
-                churn_after = math.log(u) / (math.log(stay) / MONTH_MINUTES)
-            if c.level >= PROMOTER and plan.referral_rate > 0:
-                self.refer(c, _slot_bits(s, REFERRALS), min(gap, churn_after))
-            if churn_after < gap:
-                yield env.timeout(churn_after)
-                c.active = False
+            u_gap, u_churn = pair(mix(jkey ^ streams.LEAVE))
+            gap = -gap_mean * math.log(u_gap)
+            leave = churn_after(
+                monthly_stay(level, plan.price_sensitivity[p], plan.loyalty), u_churn
+            )
+            if promoter:
+                self.refer(c, jkey, now, gap if gap < leave else leave)
+            if leave < gap:
+                if now + leave < plan.horizon:
+                    c.active = False
+                    tally.leave(now + leave, level, c.initial)
                 return
             yield env.timeout(gap)
 
-    def refer(self, c: Customer, seed: int, window: float) -> None:
-        """A promoter's referrals over the coming window: a Poisson process."""
-        stream = streams.Stream(streams.derive(c.key, REFERRAL, seed))
-        mean = 1.0 / self.plan.referral_rate
-        t = stream.exponential(mean)
-        while t < window:
-            key = streams.derive(c.key, REFERRAL, c.referrals)
-            friend = self.new_customer(key, c.persona, f"{c.name}-ref{c.referrals}")
+    def refer(self, c: Customer, jkey: int, now: float, window: float) -> None:
+        """A promoter's referrals over the coming window: a Poisson process.
+
+        Nothing happens after the horizon: a referral that would arrive later is not made.
+        """
+        plan = self.plan
+        rate = plan.referral_rate
+        clock_base = mix(jkey ^ streams.REFERRAL_CLOCK)
+        friends = mix(c.key ^ streams.REFERRALS)
+        clock = 0.0
+        step = 0
+        while True:
+            clock += -math.log(unit(nth(clock_base, step))) / rate
+            step += 1
+            if not (clock < window and now + clock < plan.horizon):
+                return
+            friend = self.new_customer(nth(friends, c.referrals), c.persona)
             c.referrals += 1
             self.tally.referrals += 1
-            self.env.process(self.life(friend, t))
-            t += stream.exponential(mean)
+            self.tally.arrive(now + clock, False)
+            self.env.process(self.life(friend, clock))
 
     # ---- one journey --------------------------------------------------------------------
-    def hot(self) -> tuple:
-        """What the journey loop reads, bound once: local names are the fastest lookups."""
-        plan, tally = self.plan, self.tally
-        return (
-            plan.routes, plan.channel_term, plan.weight, plan.max_wait, plan.performance,
-            plan.service, plan.events, plan.recoveries, plan.walkout_x, self.resources,
-            self.touchpoint_keys, tally.visits, tally.x_sum, tally.wait_sum, tally.walkouts,
-            plan.patience, plan.tolerance, plan.curvature, plan.negativity,
-            plan.wait_sensitivity, plan.recovery, plan.adaptation > 0, plan.size,
-            [p[0] for p in plan.performance],
-            [p[1] * p[4] + p[5] for p in plan.performance],  # normal: mean, scaled and shifted
-            [p[2] * p[4] for p in plan.performance],  # normal: standard deviation, scaled
-        )  # fmt: skip
+    def journey(self, c: Customer, jkey: int):
+        """Walk the flow from the start; returns R, the remembered journey.
 
-    def journey(self, c: Customer, own: int):
-        """Walk the flow from the start; returns (R, completed, walked out, peak, trough)."""
-        (routes, channels, weights, max_waits, performances, services, events, recoveries,
-         walkout_x, resources, tp_keys, visits, x_sum, wait_sum, walkouts, patiences, tol, a,
-         lam, wait_sensitivity, recovery, learning, k, codes, locations,
-         spreads) = self._hot  # fmt: skip
+        The journey's visits are counted when it ends, so a journey still under way at
+        the horizon counts nowhere (MODEL.md).
+        """
+        plan = self.plan
         env = self.env
         sink = self.sink
+        k = plan.size
         p = c.persona
-        route = routes[p]
-        channel = channels[p]
+        route = plan.routes[p]
+        channel = plan.channel_term[p]
+        weights = plan.weight
+        performances = plan.performance
+        tol, a, lam = plan.tolerance, plan.curvature, plan.negativity
         expect = c.expect
-        states = c.tp_states
-        seen: dict[int, float] | None = {} if learning else None
-        occurred: dict[int, tuple[float, int] | None] | None = None
+        learning = plan.adaptation > 0
+        seen: dict[int, float] = {}
+        occurred: dict[int, tuple[float, int] | None] = {}
+        moments: list[float] | None = [] if self.recovering else None
+        repairs: list[tuple[int, float, int, float]] = []
+        pending: list[tuple[int, float, float, bool]] = []
         n = 0
         total = last = peak = 0.0
-        high = -math.inf
-        low = math.inf
+        high, low = -math.inf, math.inf
         high_t = low_t = 0
-        walked_out = False
-        fired: tuple[str, ...] = ()
-        moments: list[float] | None = [] if self._recovering else None
-        repairs: list[tuple[int, float, int, float]] | None = None
+        walked_out = cut = False
 
         cum, targets = route[k]
-        if len(targets) > 1:
-            u = ((((own * A3 + K3) & MASK) >> 11) + 0.5) * TO_UNIT  # slot START_ROUTE
-            i = 0
-            while u >= cum[i]:
-                i += 1
-            t = targets[i]
-        else:
-            t = targets[0]
+        t = targets[0] if len(targets) == 1 else _pick(cum, targets, unit(jkey))
         while t < k:
-            s = states[t]
-            if not s:
-                s = streams.derive(tp_keys[t], c.key)
-            states[t] = (s * VISIT_A + VISIT_C) & MASK
+            if n >= MAX_STEPS:
+                cut = True
+                break
+            count = c.visits[t]
+            c.visits[t] = count + 1
+            base = c.bases[t]
+            if not base:
+                base = c.bases[t] = mix(c.key ^ plan.salts[t])
+            # vkey = nth(base, count), inlined (held to streams.nth by the engine tests)
+            z = (base + count * GOLDEN + GOLDEN) & MASK
+            z = ((z ^ (z >> 30)) * C1) & MASK
+            z = ((z ^ (z >> 27)) * C2) & MASK
+            vkey = z ^ (z >> 31)
             wait = 0.0
-            resource = resources[t]
+            arrived = env.now
+            resource = self.resources[t]
             if resource is not None:
-                arrived = env.now
                 request = resource.request()
                 if not request.triggered:
-                    patience = patiences[p]
+                    patience = plan.patience[p]
                     if patience < math.inf:
                         yield request | env.timeout(patience)
                         if not request.triggered:
@@ -282,79 +243,73 @@ class Simulation:
                     else:
                         yield request
                     wait = env.now - arrived
-                    wait_sum[t] += wait
                 if not walked_out:
-                    spec = services[t]
-                    u1 = ((((s * A4 + K4) & MASK) >> 11) + 0.5) * TO_UNIT  # slot 3
-                    if spec[0] == EXP:
-                        service = -spec[1] * log(u1) * spec[4] + spec[5]
-                    else:
-                        service = draw(spec, u1, ((((s * A5 + K5) & MASK) >> 11) + 0.5) * TO_UNIT)
-                    yield env.timeout(service if service > 0.0 else 0.0)
+                    service = _sample(plan.service[t], vkey, streams.SERVICE)
+                    service = service if service > 0.0 else 0.0
+                    left = plan.horizon - env.now
+                    self.tally.busy[t] += service if service < left else left
+                    yield env.timeout(service)
                     resource.release(request)
-            else:
-                arrived = env.now
+            fired: tuple[str, ...] = ()
             if walked_out:
-                x = walkout_x[t]
-                walkouts[t] += 1
+                x = plan.walkout_x[t]
             else:
-                code = codes[t]
-                if code == NORMAL:
-                    u1 = ((((s * A2 + K2) & MASK) >> 11) + 0.5) * TO_UNIT  # slot 1
-                    u2 = ((((s * A3 + K3) & MASK) >> 11) + 0.5) * TO_UNIT  # slot 2
-                    performance = locations[t] + spreads[t] * sqrt(-2.0 * log(u1)) * cos(
-                        TWO_PI * u2
-                    )
-                elif code == CONSTANT:
-                    performance = locations[t]
+                spec = performances[t]
+                code = spec[0]
+                if code == CONSTANT:
+                    performance = spec[1] * spec[4] + spec[5]
                 else:
-                    performance = draw(performances[t], _slot(s, 1), _slot(s, 2))
+                    z = (vkey ^ PERFORMANCE) + GOLDEN & MASK  # pair(mix(vkey ^ PERFORMANCE))
+                    z = ((z ^ (z >> 30)) * C1) & MASK
+                    z = ((z ^ (z >> 27)) * C2) & MASK
+                    z ^= z >> 31
+                    u1 = ((z >> 32) + 0.5) * TO_UNIT_32
+                    u2 = ((z & LOW_32) + 0.5) * TO_UNIT_32
+                    if code == NORMAL:
+                        performance = (
+                            spec[1] + spec[2] * (sqrt(-2.0 * log(u1)) * cos(TWO_PI * u2))
+                        ) * spec[4] + spec[5]
+                    else:
+                        performance = draw(spec, u1, u2)
                 if performance < 1.0:
                     performance = 1.0
                 elif performance > 5.0:
                     performance = 5.0
                 d = performance - expect[t] + channel[t]
-                if wait:
-                    max_wait = max_waits[t]
-                    if max_wait and wait > max_wait:
-                        over = (wait - max_wait) / max_wait
-                        d -= wait_sensitivity * (over if over < 3.0 else 3.0)
-                if d > tol:
+                max_wait = plan.max_wait[t]
+                if wait and max_wait and wait > max_wait:
+                    over = (wait - max_wait) / max_wait
+                    d -= plan.wait_sensitivity * (over if over < 3.0 else 3.0)
+                if d > tol:  # x = weight * felt(d, ...), inlined
                     x = weights[t] * (d - tol) ** a
                 elif d < -tol:
-                    x = -weights[t] * lam * (-d - tol) ** a
+                    x = weights[t] * -(lam * (-(d + tol)) ** a)
                 else:
-                    x = 0.0
+                    x = weights[t] * 0.0
                 if occurred:
-                    for salt, chance, gid in recoveries[t]:
+                    for salt, chance, gid in plan.recoveries[t]:
                         hurt = occurred.get(gid)
-                        if hurt and _hashed(s, salt) < chance:
-                            x -= recovery * hurt[0]
+                        if hurt and stream_draw(vkey, salt) < chance:
+                            gain = -plan.recovery * hurt[0]
+                            x += gain
                             occurred[gid] = None
-                            if repairs is None:
-                                repairs = []
-                            repairs.append((hurt[1], hurt[0], n, -recovery * hurt[0]))
-                if sink is not None:
-                    fired = ()
-                for salt, chance, gain, disappoints, gid in events[t]:
-                    z = ((s ^ salt) * 0xBF58476D1CE4E5B9) & MASK  # _hashed(s, salt), inlined
-                    z = ((z ^ (z >> 31)) * 0x94D049BB133111EB) & MASK
-                    if (((z ^ (z >> 29)) >> 11) + 0.5) * TO_UNIT < chance:
+                            repairs.append((hurt[1], hurt[0], n, gain))
+                for salt, chance, gain, disappoints, gid in plan.events[t]:
+                    z = (vkey ^ salt) + GOLDEN & MASK  # stream_draw(vkey, salt), inlined
+                    z = ((z ^ (z >> 30)) * C1) & MASK
+                    z = ((z ^ (z >> 27)) * C2) & MASK
+                    if (((z ^ (z >> 31)) >> 11) + 0.5) * TO_UNIT < chance:
                         x += gain
                         if disappoints:
-                            if occurred is None:
-                                occurred = {}
-                            occurred[gid] = (gain, n)  # its share of x, and which moment
+                            occurred[gid] = (gain, n)
                         if sink is not None:
-                            fired += (self.plan.event_names[gid],)
-                if seen is not None:
+                            fired += (plan.event_names[gid],)
+                if learning:
                     seen[t] = performance
-            visits[t] += 1
-            x_sum[t] += x
+            pending.append((t, x, wait, walked_out))
             if sink is not None:
-                plan = self.plan
-                sink((c.name, plan.persona_ids[p], c.journeys + 1, plan.touchpoint_ids[t],
-                      arrived, wait, x, fired))  # fmt: skip
+                sink((customer_name(plan, c), plan.persona_ids[p], c.journeys + 1,
+                      plan.touchpoint_ids[t], arrived, wait, x, fired))  # fmt: skip
             if moments is not None:
                 moments.append(x)
             n += 1
@@ -370,87 +325,60 @@ class Simulation:
                 t = k + 1
                 break
             cum, targets = route[t]
-            if len(targets) > 1:
-                u = ((((s * A1 + K1) & MASK) >> 11) + 0.5) * TO_UNIT  # ROUTE_SLOT
-                i = 0
-                while u >= cum[i]:
-                    i += 1
-                t = targets[i]
-            else:
-                t = targets[0]
-        plan = self.plan
+            t = targets[0] if len(targets) == 1 else _pick(cum, targets, unit(vkey))
         if seen:
             if expect is plan.expectation[p]:
                 expect = c.expect = list(expect)
             rate = plan.adaptation
             for tp, performance in seen.items():
                 expect[tp] += rate * (performance - expect[tp])
-        rule = plan.memory
-        if n == 0:
-            remembered = 0.0
-        elif rule == "blend":
-            remembered = 0.25 * (
-                (high if high > 0 else 0.0) + (low if low < 0 else 0.0) + last + total / n
-            )
-        elif rule == "peak_end":
-            remembered = (peak + last) / 2
-        else:
-            remembered = total / n
+        remembered = recall(plan.memory, n, total, last, high, low, peak)
         if repairs and moments is not None:
-            remembered = at_best_restored(moments, repairs, rule, remembered)
-        return remembered, t == k, walked_out, high_t, low_t
+            remembered = at_best_restored(moments, repairs, plan.memory, remembered)
+        self.count(c, pending, completed=t == k, walked_out=walked_out, cut=cut)
+        if n:
+            self.tally.peak[high_t] += 1
+            self.tally.trough[low_t] += 1
+        return remembered
 
-    # ---- the end ---------------------------------------------------------------------------
+    def count(self, c: Customer, pending, *, completed: bool, walked_out: bool, cut: bool) -> None:
+        tally = self.tally
+        capacity = self.plan.capacity
+        for t, x, wait, walked in pending:
+            tally.visits[t] += 1
+            tally.x_sum[t] += fixed(x)
+            if capacity[t]:
+                tally.wait_sum[t] += fixed(wait)
+            if walked:
+                tally.walkouts[t] += 1
+        tally.journeys += 1
+        if completed:
+            tally.complete(self.env.now, c.persona)
+        if walked_out:
+            tally.abandoned += 1
+        if cut:
+            tally.cut += 1
+
     def run(self) -> dict[str, Any]:
         self.start()
         self.env.run(until=self.plan.horizon)
-        return self.summary()
-
-    def summary(self) -> dict[str, Any]:
-        plan = self.plan
-        tally = self.tally
-        active = [c.level for c in self.customers if c.active]
-        initial = [c for c in self.customers if c.initial]
-        can_churn = any(plan.visit_gap[c.persona] for c in initial)
-        journeys = tally.journeys
-        n_active = len(active)
-        promoters = sum(1 for x in active if x >= PROMOTER)
-        detractors = sum(1 for x in active if x < DETRACTOR)
-        metrics = {
-            "journeys": float(journeys),
-            "completion": tally.completed / journeys if journeys else None,
-            "abandonment": tally.abandoned / journeys if journeys else None,
-            "satisfaction": sum(active) / n_active if n_active else None,
-            "nps": 100.0 * (promoters - detractors) / n_active if n_active else None,
-            "promoters": promoters / n_active if n_active else None,
-            "detractors": detractors / n_active if n_active else None,
-            "retention": (
-                sum(1 for c in initial if c.active) / len(initial)
-                if initial and can_churn
-                else None
-            ),
-            "active": float(n_active),
-            "revenue": tally.revenue,
-            "referrals": float(tally.referrals),
-        }
-        touchpoints = {}
-        for t, tp_id in enumerate(plan.touchpoint_ids):
-            visits = tally.visits[t]
-            entry: dict[str, float | None] = {"visits": float(visits)}
-            if plan.capacity[t]:
-                entry["wait_mean"] = tally.wait_sum[t] / visits if visits else None
-            entry["abandon_rate"] = tally.walkouts[t] / visits if visits else 0.0
-            entry["experience_mean"] = tally.x_sum[t] / visits if visits else None
-            entry["peak_share"] = tally.peak[t] / journeys if journeys else 0.0
-            entry["trough_share"] = tally.trough[t] / journeys if journeys else 0.0
-            touchpoints[tp_id] = entry
-        return {"metrics": metrics, "touchpoints": touchpoints}
+        return self.tally.summary()
 
 
-def _slot(state: int, slot: int) -> float:
-    """The uniform in (0, 1) at a slot of a block that starts at `state`."""
-    a, c = JUMPS[slot]
-    return ((((state * a + c) & MASK) >> 11) + 0.5) * TO_UNIT
+def _pick(cum: list[float], targets: list[int], u: float) -> int:
+    """The next node where there is a choice, for a uniform u."""
+    i = 0
+    while u >= cum[i]:
+        i += 1
+    return targets[i]
+
+
+def _sample(s, vkey: int, name: int) -> float:
+    """A draw of a compiled distribution; a constant needs no hash."""
+    if s[0] == CONSTANT:
+        return draw(s, 0.5, 0.5)
+    u1, u2 = pair(mix(vkey ^ name))
+    return draw(s, u1, u2)
 
 
 def at_best_restored(
@@ -467,18 +395,6 @@ def at_best_restored(
         clean[failed] -= loss
         clean[recovered] -= gain
     return min(remembered, remember(clean, rule))
-
-
-def _hashed(state: int, salt: int) -> float:
-    """A uniform in (0, 1) for a named draw of the visit whose block starts at `state`."""
-    z = ((state ^ salt) * 0xBF58476D1CE4E5B9) & MASK
-    z = ((z ^ (z >> 31)) * 0x94D049BB133111EB) & MASK
-    return (((z ^ (z >> 29)) >> 11) + 0.5) * TO_UNIT
-
-
-def _slot_bits(state: int, slot: int) -> int:
-    a, c = JUMPS[slot]
-    return (state * a + c) & MASK
 
 
 def run_replication(plan: Plan, key: int, sink: EventSink | None = None) -> dict[str, Any]:

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
+from . import libm
+
 WALKOUT_DISCONFIRMATION = -2.0
 MAX_WAIT_RATIO = 3.0
 
@@ -27,6 +31,24 @@ def value(d: float, curvature: float, negativity: float) -> float:
     if d >= 0:
         return d**curvature
     return -negativity * (-d) ** curvature
+
+
+def felt(d: float, tolerance: float, curvature: float, negativity: float) -> float:
+    """v(D~): the value of a disconfirmation beyond the zone of tolerance.
+
+    The engines' hot path; `felt_v` is its twin on arrays, bit for bit.
+    """
+    if d > tolerance:
+        return (d - tolerance) ** curvature
+    if d < -tolerance:
+        return -(negativity * (-(d + tolerance)) ** curvature)
+    return 0.0
+
+
+def felt_v(d: np.ndarray, tolerance: float, curvature: float, negativity: float) -> np.ndarray:
+    beyond = np.where(d > tolerance, d - tolerance, np.where(d < -tolerance, d + tolerance, 0.0))
+    magnitude = libm.power(np.abs(beyond), curvature)
+    return np.where(beyond >= 0, magnitude, -(negativity * magnitude))
 
 
 def wait_term(wait: float, max_wait: float | None, sensitivity: float) -> float:
@@ -63,6 +85,34 @@ def walkout_moment(
 ) -> float:
     """Walking out of a queue: D = -2, no events."""
     return weight * value(tolerate(WALKOUT_DISCONFIRMATION, tolerance), curvature, negativity)
+
+
+def recall(
+    rule: str, n: int, total: float, last: float, high: float, low: float, peak: float
+) -> float:
+    """R from a journey's running figures (no list of moments needed).
+
+    `high`/`low`: the largest and smallest x; `peak`: the x with the largest |x|, the
+    later on a tie. `recall_v` is its twin on arrays.
+    """
+    if n == 0:
+        return 0.0
+    if rule == "blend":
+        return 0.25 * ((high if high > 0 else 0.0) + (low if low < 0 else 0.0) + last + total / n)
+    if rule == "peak_end":
+        return (peak + last) / 2
+    return total / n
+
+
+def recall_v(rule, n, total, last, high, low, peak) -> np.ndarray:
+    safe = np.maximum(n, 1)
+    if rule == "blend":
+        r = 0.25 * (np.maximum(high, 0.0) + np.minimum(low, 0.0) + last + total / safe)
+    elif rule == "peak_end":
+        r = (peak + last) / 2
+    else:
+        r = total / safe
+    return np.where(n > 0, r, 0.0)
 
 
 def remember(moments: Sequence[float], rule: str = "blend") -> float:

@@ -12,60 +12,12 @@ from dataclasses import dataclass
 
 from .. import graph as journey_graph
 from ..checks import resolve_recovery
-from ..model import Distribution, Journey
+from ..model import Journey
 from . import streams
+from .distributions import Sampler, sampler
 from .experience import value
 
-CONSTANT, NORMAL, EXP, UNIFORM, TRIANGULAR, LOGNORMAL = range(6)
-_CODES = {
-    "constant": CONSTANT,
-    "normal": NORMAL,
-    "exp": EXP,
-    "uniform": UNIFORM,
-    "triangular": TRIANGULAR,
-    "lognormal": LOGNORMAL,
-}
-# A visit's block: route, performance (two draws), service (two draws).
-ROUTE_SLOT, VISIT_SLOTS = 0, 5
-
-Sampler = tuple[int, float, float, float, float, float]  # code, p0, p1, p2, scale, offset
-
-
-def sampler(dist: Distribution) -> Sampler:
-    """A distribution as a flat tuple; lognormal's (mean, sd) become (mu, sigma)."""
-    code = _CODES[dist.kind]
-    p = [*dist.params, 0.0, 0.0][:3]
-    if code == LOGNORMAL:
-        mean, sd = p[0], p[1]
-        sigma2 = math.log(1 + (sd / mean) ** 2)
-        p = [math.log(mean) - sigma2 / 2, math.sqrt(sigma2), 0.0]
-    return (code, p[0], p[1], p[2], dist.scale, dist.offset)
-
-
-def draw(s: Sampler, u1: float, u2: float) -> float:
-    """One draw of a distribution from two uniforms (always two, for stable streams)."""
-    code, p0, p1, p2, scale, offset = s
-    if code == CONSTANT:
-        x = p0
-    elif code == NORMAL:
-        x = p0 + p1 * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
-    elif code == EXP:
-        x = -p0 * math.log(u1)
-    elif code == UNIFORM:
-        x = p0 + (p1 - p0) * u1
-    elif code == TRIANGULAR:
-        lo, mode, hi = p0, p1, p2
-        if hi == lo:
-            x = lo
-        else:
-            cut = (mode - lo) / (hi - lo)
-            if u1 < cut:
-                x = lo + math.sqrt(u1 * (hi - lo) * (mode - lo))
-            else:
-                x = hi - math.sqrt((1 - u1) * (hi - lo) * (hi - mode))
-    else:
-        x = math.exp(p0 + p1 * math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2))
-    return scale * x + offset
+MAX_STEPS = 10_000  # visits in one journey before it is cut (a loop no one leaves)
 
 
 @dataclass
@@ -94,7 +46,6 @@ class Plan:
     price_sensitivity: list[float]
     persona_salts: list[int]
     expectation: list[list[float]]  # [persona][touchpoint]
-    base_expectation: list[list[float]]
     channel_term: list[list[float]]
     routes: list[list[tuple[list[float], list[int]]]]  # [persona][node]; node K = start
     memory: str
@@ -213,7 +164,6 @@ def compile_plan(journey: Journey) -> Plan:
         price_sensitivity=[p.price_sensitivity for p in personas],
         persona_salts=[streams.salt("persona:" + p.id) for p in personas],
         expectation=expectation,
-        base_expectation=[list(row) for row in expectation],
         channel_term=channel_term,
         routes=routes,
         memory=lo.memory,

@@ -24,6 +24,7 @@ from ..results import METRICS
 from ..scenarios import apply
 from . import batch, engine, stats, streams
 from .plan import Plan, compile_plan
+from .tally import SERIES_METRICS
 
 _SHARE = (0.0, 1.0)
 _COUNT = (0.0, math.inf)
@@ -69,15 +70,11 @@ def plans_for(journeys: list[Journey]) -> list[Plan]:
     return [compile_plan(j) for j in journeys]
 
 
-ENGINES = ("auto", "simpy", "batch")
-_WORKER_PLANS: list[Plan] = []
-_WORKER_ENGINE: list[Any] = [engine.run_replication]
-
-
 def choose_engine(plans: list[Plan], name: str = "auto"):
     """SimPy when any variant queues; else the batched engine (customers never meet).
 
-    One engine for every variant of a run, so that scenarios stay paired.
+    The engines are bit-identical on journeys without queues, so the choice never
+    changes a number; one engine runs every variant of a run all the same.
     """
     if name == "simpy" or (name == "auto" and any(p.has_queues for p in plans)):
         return engine.run_replication
@@ -86,16 +83,11 @@ def choose_engine(plans: list[Plan], name: str = "auto"):
     return batch.run_replication
 
 
-def _init_worker(plans: list[Plan], engine_name: str = "auto") -> None:
-    global _WORKER_PLANS
-    _WORKER_PLANS = plans
-    _WORKER_ENGINE[0] = choose_engine(plans, engine_name)
+Task = tuple[Plan, Any, int, int, int, str, str | None]
 
 
-def _run_task(task: tuple[int, int, int, str, str | None]) -> dict[str, Any]:
-    variant, rep, key, name, events_dir = task
-    plan = _WORKER_PLANS[variant]
-    run = _WORKER_ENGINE[0]
+def _run_task(task: Task) -> dict[str, Any]:
+    plan, run, variant, rep, key, name, events_dir = task
     if events_dir is None:
         return run(plan, key)
     path = Path(events_dir) / f"{variant:04d}-{rep:06d}.csv"
@@ -145,22 +137,22 @@ def run_tasks(
     engine_name: str = "auto",
 ) -> list[list[dict[str, Any]]]:
     """results[variant][replication], whatever the number of workers."""
-    tasks = [
-        (v, r, key, names[v], events_dir) for r, key in enumerate(keys) for v in range(len(plans))
+    run = choose_engine(plans, engine_name)
+    tasks: list[Task] = [
+        (plans[v], run, v, r, key, names[v], events_dir)
+        for r, key in enumerate(keys)
+        for v in range(len(plans))
     ]
     results: dict[tuple[int, int], dict[str, Any]] = {}
     if workers <= 1 or len(tasks) == 1:
-        _init_worker(plans, engine_name)
         for task in tasks:
-            results[(task[0], task[1])] = _run_task(task)
+            results[(task[2], task[3])] = _run_task(task)
             if progress:
                 progress(1)
     else:
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(plans, engine_name)
-        ) as pool:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             for task, result in zip(tasks, pool.map(_run_task, tasks), strict=True):
-                results[(task[0], task[1])] = result
+                results[(task[2], task[3])] = result
                 if progress:
                     progress(1)
     return [[results[(v, r)] for r in range(len(keys))] for v in range(len(plans))]
@@ -250,7 +242,11 @@ def summarise(
                 m: stats.interval([r["metrics"][m] for r in reps], BOUNDS[m]) for m in METRICS
             },
             "touchpoints": _touchpoints(reps),
+            "series": _series(reps),
         }
+        cut = sum(r.get("cut", 0) for r in reps)
+        if cut:
+            entry["cut_journeys"] = cut / len(reps)
         if name != "baseline":
             entry["cost"] = cost
             entry["delta"] = {
@@ -266,11 +262,22 @@ def summarise(
                 [r["metrics"]["revenue"] for r in reps],
             )
             entry["roi"] = (
-                stats.interval([(g - cost) / cost for g in gains if g is not None])
+                stats.interval([None if g is None else (g - cost) / cost for g in gains])
                 if cost > 0
                 else {"mean": None, "low": None, "high": None}
             )
         out["scenarios"][name] = entry
+    return out
+
+
+def _series(reps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each checkpoint's state with its interval; the last entry is the horizon's."""
+    out = []
+    for i, first in enumerate(reps[0]["series"]):
+        row: dict[str, Any] = {"day": first["day"]}
+        for metric in SERIES_METRICS:
+            row[metric] = stats.interval([r["series"][i][metric] for r in reps], BOUNDS[metric])
+        out.append(row)
     return out
 
 

@@ -30,7 +30,8 @@ def t_quantile_95(df: int) -> float:
 def interval(
     values: Sequence[float | None], bounds: tuple[float, float] | None = None
 ) -> dict[str, float | None]:
-    """Mean and 95% interval; None where no replication had a value.
+    """Mean and 95% interval; None where no replication had a value, and no interval
+    (low and high None) below two values.
 
     `bounds` clips the interval to the values the quantity can take (a share cannot
     fall below 0, even when few replications make the t-interval wide).
@@ -41,7 +42,7 @@ def interval(
     n = len(xs)
     mean = math.fsum(xs) / n
     if n < 2:
-        return {"mean": mean, "low": mean, "high": mean}
+        return {"mean": mean, "low": None, "high": None}  # one value has no interval
     var = math.fsum((x - mean) ** 2 for x in xs) / (n - 1)
     half = t_quantile_95(n - 1) * math.sqrt(var / n)
     low, high = mean - half, mean + half

@@ -1,36 +1,87 @@
-"""Random numbers for common random numbers (CRN), cheap enough for the hot path.
+"""Counter-based random numbers, one definition for both engines.
 
-Every customer has its own stream, and its own stream at each touchpoint, so a
-scenario that changes one touchpoint leaves every other draw unchanged. A visit
-takes a fixed block of five slots from its touchpoint stream (route, performance,
-service); each delighter, disappointer and recovery draws from the visit's state
-hashed with its own name, so adding or removing one shifts nothing else either.
+Every uniform is a hash of what it is for: u = hash(replication, customer, touchpoint,
+visit, name). Nothing is drawn in sequence, so
 
-Streams are 64-bit linear congruential generators (Knuth's MMIX constants) using
-the top 53 bits; their starting points are hashed with SplitMix64 (Steele et al.
-2014) from the replication's `numpy.random.SeedSequence` state and stable names.
+- the same customer meets the same luck whichever engine runs it (the engines are
+  bit-identical on journeys without queues);
+- a scenario that changes one touchpoint leaves every other draw unchanged, and a
+  removed delighter shifts nothing (common random numbers);
+- the baseline does not depend on which scenarios run with it.
+
+The hash is SplitMix64's finaliser (Steele et al. 2014). Each function comes twice: on
+Python integers for the SimPy engine's scalar path, and on `numpy.uint64` arrays for the
+batched engine; the integer arithmetic is the same, so the bits are the same.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 
 import numpy as np
 
 MASK = (1 << 64) - 1
-LCG_A = 6364136223846793005
-LCG_C = 1442695040888963407
-TO_UNIT = 2.0**-53
 GOLDEN = 0x9E3779B97F4A7C15
+C1 = 0xBF58476D1CE4E5B9
+C2 = 0x94D049BB133111EB
+TO_UNIT = 2.0**-53
+TO_UNIT_32 = 2.0**-32
+LOW_32 = (1 << 32) - 1
+
+_U64 = np.uint64
+_GOLDEN, _C1, _C2 = _U64(GOLDEN), _U64(C1), _U64(C2)
+_S30, _S27, _S31, _S11 = _U64(30), _U64(27), _U64(31), _U64(11)
 
 
+def salt(name: str) -> int:
+    """A stable 64-bit number for a name (touchpoints, personas, events, draws)."""
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+# What each draw is for: a draw is hash(key of its owner ^ its name). One hash gives a
+# pair of 32-bit uniforms (`pair`), so a visit's two performance uniforms, its two service
+# uniforms, a journey's two noise uniforms and its gap and churn cost one hash each. A
+# visit's route and a journey's start read the owner's own key (already a hash).
+PERFORMANCE = salt("draw:performance")
+SERVICE = salt("draw:service")
+NOISE = salt("draw:noise")
+LEAVE = salt("draw:gap-and-churn")
+BIRTH = salt("draw:birth")
+ARRIVAL_GAP = salt("draw:arrival")
+# Owners of counter sequences
+JOURNEYS = salt("owner:journeys")
+REFERRALS = salt("owner:referrals")
+REFERRAL_CLOCK = salt("owner:referral-clock")
+INITIAL, ARRIVALS = 1, 2
+
+
+# ---- scalars: Python integers -------------------------------------------------------
 def mix(z: int) -> int:
-    """SplitMix64's finaliser: a well-mixed 64-bit value from any integer."""
+    """SplitMix64's finaliser: a well-mixed 64-bit value from any 64-bit integer."""
     z = (z + GOLDEN) & MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    z = ((z ^ (z >> 30)) * C1) & MASK
+    z = ((z ^ (z >> 27)) * C2) & MASK
     return z ^ (z >> 31)
+
+
+def unit(z: int) -> float:
+    """A uniform in (0, 1), never 0 or 1, from the top 53 bits."""
+    return ((z >> 11) + 0.5) * TO_UNIT
+
+
+def pair(z: int) -> tuple[float, float]:
+    """Two uniforms in (0, 1) from the two halves of a 64-bit hash."""
+    return ((z >> 32) + 0.5) * TO_UNIT_32, ((z & LOW_32) + 0.5) * TO_UNIT_32
+
+
+def draw(key: int, name: int) -> float:
+    """The uniform named `name` of the thing whose key is `key`."""
+    return unit(mix(key ^ name))
+
+
+def nth(key: int, n: int) -> int:
+    """The key of the n-th member of a counter sequence (journeys, visits, referrals)."""
+    return mix((key + n * GOLDEN) & MASK)
 
 
 def derive(key: int, *parts: int) -> int:
@@ -39,21 +90,34 @@ def derive(key: int, *parts: int) -> int:
     return key
 
 
-def salt(name: str) -> int:
-    """A stable 64-bit number for a name (touchpoints, personas, events)."""
-    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little")
+# ---- vectors: numpy uint64 arrays (multiplication and addition wrap modulo 2^64) -----
+def mix_v(z: np.ndarray) -> np.ndarray:
+    z = z + _GOLDEN
+    z = (z ^ (z >> _S30)) * _C1
+    z = (z ^ (z >> _S27)) * _C2
+    return z ^ (z >> _S31)
 
 
-def jumps(count: int) -> list[tuple[int, int]]:
-    """(A_k, C_k) with state_k = A_k * state + C_k: the LCG k steps ahead, k = 1..count."""
-    out = []
-    a, c = 1, 0
-    for _ in range(count):
-        a, c = (LCG_A * a) & MASK, (LCG_A * c + LCG_C) & MASK
-        out.append((a, c))
-    return out
+def unit_v(z: np.ndarray) -> np.ndarray:
+    return ((z >> _S11).astype(np.float64) + 0.5) * TO_UNIT
 
 
+def pair_v(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    high = ((z >> _U64(32)).astype(np.float64) + 0.5) * TO_UNIT_32
+    low = ((z & _U64(LOW_32)).astype(np.float64) + 0.5) * TO_UNIT_32
+    return high, low
+
+
+def draw_v(keys: np.ndarray, name: int | np.ndarray) -> np.ndarray:
+    return unit_v(mix_v(keys ^ (_U64(name) if isinstance(name, int) else name)))
+
+
+def nth_v(keys: np.ndarray, n: np.ndarray | int) -> np.ndarray:
+    counter = n.astype(np.uint64) if isinstance(n, np.ndarray) else _U64(n)
+    return mix_v(keys + counter * _GOLDEN)
+
+
+# ---- replications ---------------------------------------------------------------------
 def replication_keys(seed: int, replications: int) -> list[int]:
     """One 64-bit key per replication, spawned from one SeedSequence."""
     children = np.random.SeedSequence(seed).spawn(replications)
@@ -62,24 +126,3 @@ def replication_keys(seed: int, replications: int) -> list[int]:
         words = child.generate_state(2, dtype=np.uint32)
         keys.append(int(words[0]) | (int(words[1]) << 32))
     return keys
-
-
-class Stream:
-    """A sequential stream (arrivals, a customer's own draws); uniforms in (0, 1)."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, key: int) -> None:
-        self.state = key & MASK
-
-    def uniform(self) -> float:
-        self.state = s = (self.state * LCG_A + LCG_C) & MASK
-        return ((s >> 11) + 0.5) * TO_UNIT
-
-    def exponential(self, mean: float) -> float:
-        return -mean * math.log(self.uniform())
-
-    def normal(self) -> float:
-        u1 = self.uniform()
-        u2 = self.uniform()
-        return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)

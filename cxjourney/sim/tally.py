@@ -1,0 +1,230 @@
+"""Running totals of one replication, shared by both engines, and its summary.
+
+Every sum is kept in integers (fixed point, 2^-32 of a unit), so it does not depend on
+the order in which customers are counted: the SimPy engine counts in time order, the
+batched engine journey by journey, and both give the same bits. Memory grows with the
+number of touchpoints and checkpoints, never with the number of visits.
+
+The timeline keeps, per checkpoint, the changes that happen before it: customers
+arriving and leaving, relationship satisfaction moving, revenue earned. Adding them up
+gives the state at every checkpoint ("series" in the results) from the same run; the
+last checkpoint is the horizon, whose state is the run's metrics.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from typing import Any
+
+import numpy as np
+
+from .loyalty import DETRACTOR, NEUTRAL, PROMOTER
+from .plan import Plan
+
+SCALE = float(1 << 32)
+DAY = 24 * 60.0
+SERIES_METRICS = ("active", "retention", "satisfaction", "nps", "revenue")
+
+
+def fixed(x: float) -> int:
+    """x in integer units of 2^-32 (truncated toward zero)."""
+    return int(x * SCALE)
+
+
+def fixed_v(x: np.ndarray) -> np.ndarray:
+    return np.trunc(x * SCALE).astype(np.int64)
+
+
+def checkpoints(horizon: float) -> list[float]:
+    """Times of the series: every day for runs up to four weeks, else every week; and
+    the horizon."""
+    step = DAY if horizon <= 28 * DAY else 7 * DAY
+    times = [0.0]
+    t = step
+    while t < horizon:
+        times.append(t)
+        t += step
+    times.append(horizon)
+    return times
+
+
+class Tally:
+    """One replication's totals; scalar methods for SimPy, `_v` methods for arrays."""
+
+    def __init__(self, plan: Plan) -> None:
+        k, personas = plan.size, len(plan.persona_ids)
+        self.plan = plan
+        self.times = checkpoints(plan.horizon)
+        bins = len(self.times) + 1
+        self.journeys = 0
+        self.abandoned = 0
+        self.referrals = 0
+        self.cut = 0
+        self.completed = [0] * personas
+        self.visits = [0] * k
+        self.walkouts = [0] * k
+        self.peak = [0] * k
+        self.trough = [0] * k
+        self.x_sum = [0] * k
+        self.wait_sum = [0] * k
+        self.busy = [0.0] * k
+        self.initial = 0
+        self.can_churn = any(
+            plan.visit_gap[p] > 0 and s > 0
+            for p, s in enumerate(plan.persona_share)
+            if plan.customers > 0
+        )
+        # changes before each checkpoint: index i holds what happens before times[i]
+        self.d_active = [0] * bins
+        self.d_initial = [0] * bins
+        self.d_level = [0] * bins
+        self.d_promoters = [0] * bins
+        self.d_detractors = [0] * bins
+        self.d_completed = [[0] * bins for _ in range(personas)]
+
+    # ---- scalar: one event at a time ------------------------------------------------
+    def _bin(self, time: float) -> int:
+        return bisect.bisect_right(self.times, time)
+
+    def arrive(self, time: float, initial: bool) -> None:
+        """A customer joins, holding L = 7 until its first journey."""
+        i = self._bin(time)
+        self.d_active[i] += 1
+        self.d_level[i] += _NEUTRAL_FIXED
+        if initial:
+            self.initial += 1
+            self.d_initial[i] += 1
+
+    def level(self, time: float, old: float, new: float) -> None:
+        i = self._bin(time)
+        self.d_level[i] += fixed(new) - fixed(old)
+        self.d_promoters[i] += (new >= PROMOTER) - (old >= PROMOTER)
+        self.d_detractors[i] += (new < DETRACTOR) - (old < DETRACTOR)
+
+    def leave(self, time: float, level: float, initial: bool) -> None:
+        i = self._bin(time)
+        self.d_active[i] -= 1
+        self.d_level[i] -= fixed(level)
+        self.d_promoters[i] -= level >= PROMOTER
+        self.d_detractors[i] -= level < DETRACTOR
+        if initial:
+            self.d_initial[i] -= 1
+
+    def complete(self, time: float, persona: int) -> None:
+        self.d_completed[persona][self._bin(time)] += 1
+        self.completed[persona] += 1
+
+    # ---- vector: many customers at once -------------------------------------------------
+    def _bins(self, times: np.ndarray) -> np.ndarray:
+        return np.searchsorted(np.asarray(self.times), times, side="right")
+
+    @staticmethod
+    def _add(target: list[int], bins: np.ndarray, values: np.ndarray | int) -> None:
+        counts = np.zeros(len(target), dtype=np.int64)
+        np.add.at(counts, bins, values)
+        for i in np.flatnonzero(counts):
+            target[i] += int(counts[i])
+
+    def arrive_v(self, times: np.ndarray, initial: bool) -> None:
+        bins = self._bins(times)
+        self._add(self.d_active, bins, 1)
+        self._add(self.d_level, bins, _NEUTRAL_FIXED)
+        if initial:
+            self.initial += len(times)
+            self._add(self.d_initial, bins, 1)
+
+    def level_v(self, times: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
+        bins = self._bins(times)
+        self._add(self.d_level, bins, fixed_v(new) - fixed_v(old))
+        promoted = (new >= PROMOTER).astype(np.int64) - (old >= PROMOTER)
+        self._add(self.d_promoters, bins, promoted)
+        detracted = (new < DETRACTOR).astype(np.int64) - (old < DETRACTOR)
+        self._add(self.d_detractors, bins, detracted)
+
+    def leave_v(self, times: np.ndarray, levels: np.ndarray, initial: np.ndarray) -> None:
+        bins = self._bins(times)
+        self._add(self.d_active, bins, -1)
+        self._add(self.d_level, bins, -fixed_v(levels))
+        self._add(self.d_promoters, bins, -(levels >= PROMOTER).astype(np.int64))
+        self._add(self.d_detractors, bins, -(levels < DETRACTOR).astype(np.int64))
+        self._add(self.d_initial, bins, -initial.astype(np.int64))
+
+    def complete_v(self, times: np.ndarray, personas: np.ndarray) -> None:
+        for p in np.unique(personas).tolist():
+            pick = personas == p
+            self._add(self.d_completed[p], self._bins(times[pick]), 1)
+            self.completed[p] += int(pick.sum())
+
+    # ---- the summary ----------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        plan = self.plan
+        series = self.series()
+        end = series[-1]
+        journeys = self.journeys
+        completed = sum(self.completed)
+        metrics = {
+            "journeys": float(journeys),
+            "completion": completed / journeys if journeys else None,
+            "abandonment": self.abandoned / journeys if journeys else None,
+            "satisfaction": end["satisfaction"],
+            "nps": end["nps"],
+            "promoters": end["promoters"],
+            "detractors": end["detractors"],
+            "retention": end["retention"],
+            "active": end["active"],
+            "revenue": end["revenue"],
+            "referrals": float(self.referrals),
+        }
+        touchpoints = {}
+        for t, tp_id in enumerate(plan.touchpoint_ids):
+            visits = self.visits[t]
+            entry: dict[str, float | None] = {"visits": float(visits)}
+            if plan.capacity[t]:
+                entry["wait_mean"] = self.wait_sum[t] / SCALE / visits if visits else None
+                entry["utilisation"] = self.busy[t] / (plan.capacity[t] * plan.horizon)
+            entry["abandon_rate"] = self.walkouts[t] / visits if visits else 0.0
+            entry["experience_mean"] = self.x_sum[t] / SCALE / visits if visits else None
+            entry["peak_share"] = self.peak[t] / journeys if journeys else 0.0
+            entry["trough_share"] = self.trough[t] / journeys if journeys else 0.0
+            touchpoints[tp_id] = entry
+        return {
+            "metrics": metrics,
+            "touchpoints": touchpoints,
+            "series": [{k: row[k] for k in ("day", *SERIES_METRICS)} for row in series],
+            "cut": self.cut,
+        }
+
+    def series(self) -> list[dict[str, Any]]:
+        plan = self.plan
+        rows = []
+        active = initial = level = promoters = detractors = 0
+        done = [0] * len(self.completed)
+        for i, time in enumerate(self.times):
+            active += self.d_active[i]
+            initial += self.d_initial[i]
+            level += self.d_level[i]
+            promoters += self.d_promoters[i]
+            detractors += self.d_detractors[i]
+            for p, changes in enumerate(self.d_completed):
+                done[p] += changes[i]
+            revenue = math.fsum(n * plan.spend[p] for p, n in enumerate(done))
+            day = time / DAY
+            rows.append(
+                {
+                    "day": int(day) if day.is_integer() else day,
+                    "active": float(active),
+                    "retention": (
+                        initial / self.initial if self.initial and self.can_churn else None
+                    ),
+                    "satisfaction": level / SCALE / active if active else None,
+                    "nps": 100.0 * (promoters - detractors) / active if active else None,
+                    "promoters": promoters / active if active else None,
+                    "detractors": detractors / active if active else None,
+                    "revenue": revenue,
+                }
+            )
+        return rows
+
+
+_NEUTRAL_FIXED = fixed(NEUTRAL)
