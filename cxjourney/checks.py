@@ -37,6 +37,8 @@ def check_journey(journey: Journey, reporter: Reporter, *, structural: bool = Tr
     flow_ok = check_flow(journey, reporter)
     if names_ok and refs_ok and flow_ok:
         check_reachability(journey, reporter)
+        if not reporter.failed:
+            check_queue_load(journey, reporter)
 
 
 # ---- names -------------------------------------------------------------------------
@@ -451,4 +453,23 @@ def check_reachability(journey: Journey, reporter: Reporter) -> None:
                 tp.span,
                 f"touchpoint '{tp.id}' has no way to 'end' or 'exit'",
                 f"add an edge such as '{tp.id} -> end'",
+            )
+
+
+def check_queue_load(journey: Journey, reporter: Reporter) -> None:
+    """Warn where a queue cannot keep up: offered load at or above its capacity."""
+    from .queueing import queue_loads
+
+    for load in queue_loads(journey):
+        if load.offered >= 1.0:
+            tp = journey.touchpoint(load.touchpoint)
+            assert tp is not None
+            reporter.warning(
+                _span(tp.spans, "capacity", tp.span),
+                f"the queue at '{tp.id}' cannot keep up: offered load {load.offered:.2f} "
+                f"of its capacity ({load.journeys_per_minute * 60:,.1f} journeys an hour at "
+                f"most × {load.visits_per_journey:.2f} visits × "
+                f"{load.service_mean:.2f} min service / {load.capacity} servers)",
+                "customers will wait longer and longer, and walk out past their patience; "
+                "add capacity or shorten the service",
             )

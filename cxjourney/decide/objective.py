@@ -64,16 +64,7 @@ def verdict(value: Interval, replications: int) -> str:
 
     One replication gives a mean but no interval, so no verdict either.
     """
-    low, high = value.get("low"), value.get("high")
-    if value.get("mean") is None or low is None or high is None:
-        return "no value"
-    if replications < 2:
-        return "no interval"
-    if low > 0:
-        return "better"
-    if high < 0:
-        return "worse"
-    return "not distinguishable"
+    return stats.verdict(value, replications, "better", "worse")
 
 
 def score(value: Interval) -> float:

@@ -8,13 +8,14 @@ from collections import Counter
 from itertools import combinations
 from typing import Any
 
+from ..sim import stats
 from .compare import fmt_effect, verdict_line
 from .sensitivity import AS_WRITTEN
 
 
 def header(doc: dict[str, Any]) -> str:
     return (
-        f"{doc['journey']}: {doc['replications']} replications, seed {doc['seed']}, "
+        f"{doc['journey']}: {stats.replication_count(doc['replications'])}, seed {doc['seed']}, "
         f"horizon {doc['horizon_days']} days"
     )
 
@@ -44,14 +45,10 @@ def share(x: float | None) -> str:
 
 
 def _gap_words(gap: dict[str, Any], replications: int) -> str:
-    low, high = gap.get("low"), gap.get("high")
-    if gap.get("mean") is None or low is None or high is None:
-        return "no value"
-    if low > 0:
-        return "ahead"
-    if high < 0:
-        return "behind"
-    return f"not distinguishable at {replications} replications"
+    word = stats.verdict(gap, replications, "ahead", "behind")
+    if word == "not distinguishable":
+        return f"not distinguishable at {replications} replications"
+    return word
 
 
 # ---- compare ---------------------------------------------------------------------------
@@ -406,14 +403,10 @@ def _skipped(skipped: list[dict[str, Any]], shown: int = 3) -> list[str]:
 
 
 def _behind_words(behind: dict[str, Any], replications: int) -> str:
-    low, high = behind.get("low"), behind.get("high")
-    if behind.get("mean") is None or low is None or high is None:
-        return ""
-    if low > 0:
-        return "clearly behind"
-    if high < 0:
-        return "ahead"
-    return f"not distinguishable at {replications} replications"
+    word = stats.verdict(behind, replications, "clearly behind", "ahead")
+    if word == "not distinguishable":
+        return f"not distinguishable at {replications} replications"
+    return "" if word == "no value" else word
 
 
 def optimize_csv(doc: dict[str, Any]) -> str:

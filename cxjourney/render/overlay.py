@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import graph as journey_graph
 from ..model import Journey
+from ..queueing import busy_words
 from . import palette
 
 #: A badge marks a touchpoint holding at least this share of journeys' peaks or troughs
@@ -233,6 +234,8 @@ def _queue_notes(values: dict[str, Any]) -> list[str]:
         return []
     notes = [f"wait {_duration(values['wait_mean'])}"]
     notes.append(f"walk-outs {_percent(values.get('abandon_rate'))}")
+    if values.get("utilisation") is not None:
+        notes.append(f"busy {busy_words(values['utilisation'])}")
     return [" · ".join(notes)]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import __version__
 from ..model import LOYALTY_SOURCES, Journey, Loyalty
+from ..queueing import busy_words
 from ..units import LOYALTY_KINDS
 from . import palette
 from .charts import Row, interval_chart, retention_chart
@@ -240,8 +241,8 @@ def _retention(report: Report, labels: dict[str, str], colours: dict[str, str]) 
     )
     if report.retention.simulated:
         note = (
-            "Each point is a simulation to that day with the same seed and customers (common "
-            "random numbers), with its 95% interval."
+            "The share of the customers present at the start who are still active, from "
+            "the same run as every other number here, with its 95% interval."
         )
     else:
         note = (
@@ -265,6 +266,7 @@ def _touchpoints(journey: Journey, results: dict[str, Any]) -> Section:
                 markup(tp.label),
                 f"{v.get('visits') or 0:,.0f}",
                 "–" if v.get("wait_mean") is None else f"{v['wait_mean']:.2f}",
+                markup(busy_words(v.get("utilisation"))),
                 percent(v.get("abandon_rate")),
                 "–" if v.get("experience_mean") is None else f"{v['experience_mean']:+.2f}",
                 percent(v.get("peak_share")),
@@ -272,7 +274,8 @@ def _touchpoints(journey: Journey, results: dict[str, Any]) -> Section:
             ]
         )
     body = table(
-        ["touchpoint", "visits", "wait (min)", "walk-outs", "experience", "peak", "trough"], rows
+        ["touchpoint", "visits", "wait (min)", "busy", "walk-outs", "experience", "peak", "trough"],
+        rows,
     )
     return section("touchpoints", "Touchpoints (baseline)", body)
 

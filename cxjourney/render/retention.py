@@ -1,6 +1,8 @@
 """Retention over the horizon, per scenario, for the report.
 
-The results hold retention at the horizon only. Running the same seed to shorter
+Results carry a time series per scenario (at least weekly, and at the horizon), from
+the same run: the curve reads it and simulates nothing. For results written without a
+series, running the same seed to shorter
 horizons gives earlier points of the same runs: customers, arrivals and draws do not
 depend on the horizon (common random numbers), so retention at day d of a run to d
 is the retention at day d of the full run. With a single point, the curve between
@@ -33,6 +35,19 @@ class Retention:
     simulated: bool  # False: interpolated between day 0 and the horizon
 
 
+def from_series(results: dict[str, Any]) -> Retention:
+    """The curve from the results' own time series: one run, every checkpoint."""
+    series: dict[str, list[Point]] = {}
+    for name, entry in results["scenarios"].items():
+        points = []
+        for row in entry["series"]:
+            value = row["retention"]
+            if value["mean"] is not None:
+                points.append(Point(float(row["day"]), value["mean"], value["low"], value["high"]))
+        series[name] = points
+    return Retention(series, True)
+
+
 def retention_over_horizon(
     journey: Journey,
     results: dict[str, Any],
@@ -49,6 +64,8 @@ def retention_over_horizon(
     at_horizon = {s: results["scenarios"][s]["metrics"]["retention"] for s in scenarios}
     if all(v["mean"] is None for v in at_horizon.values()):
         return None
+    if all("series" in results["scenarios"][s] for s in scenarios):
+        return from_series(results)
     series: dict[str, list[Point]] = {s: [Point(0.0, 1.0, 1.0, 1.0)] for s in scenarios}
     if points > 1:
         chosen = [s for s in scenarios if s != "baseline"]

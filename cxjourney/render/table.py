@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..queueing import busy_words
 from ..results import METRICS
+from ..sim import stats
 
 _PERCENT = {"completion", "abandonment", "promoters", "detractors", "retention"}
 _COUNT = {"journeys", "active", "referrals"}
@@ -34,16 +36,10 @@ def fmt_interval(metric: str, v: dict[str, Any], *, signed: bool = False) -> str
     return f"{mean} [{low}, {high}]"
 
 
-def verdict(delta: dict[str, Any]) -> str:
-    """better / worse / not distinguishable, from the delta's 95% interval."""
-    low, high = delta.get("low"), delta.get("high")
-    if low is None or high is None:
-        return "–"
-    if low > 0:
-        return "higher"
-    if high < 0:
-        return "lower"
-    return "not distinguishable"
+def verdict(delta: dict[str, Any], replications: int = 2) -> str:
+    """higher / lower / not distinguishable, from the delta's 95% interval."""
+    word = stats.verdict(delta, replications, "higher", "lower")
+    return "–" if word in ("no value", "no interval") else word
 
 
 def table(
@@ -56,9 +52,15 @@ def table(
     labels = labels or {}
     scenarios = results["scenarios"]
     base = scenarios["baseline"]
+    n = results["replications"]
     lines = [
-        f"{results['journey']}: {results['replications']} replications, seed {results['seed']}, "
-        f"horizon {results['horizon_days']} days; means with 95% intervals",
+        f"{results['journey']}: {stats.replication_count(n)}, seed {results['seed']}, "
+        f"horizon {results['horizon_days']} days; "
+        + (
+            "means with 95% intervals"
+            if n >= 2
+            else "means only: one replication gives no interval and no verdict (run -n 2 or more)"
+        ),
         "",
     ]
     rows = [["metric", "baseline"]]
@@ -86,7 +88,7 @@ def table(
                     metric,
                     fmt_interval(metric, entry["metrics"][metric]),
                     fmt_interval(metric, delta, signed=True),
-                    verdict(delta),
+                    verdict(delta, n),
                 ]
             )
         lines += _grid(rows)
@@ -99,13 +101,16 @@ def table(
         lines.append("verdict: " + verdict_line(row, objective, results["replications"]))
     lines.append("")
     lines.append("touchpoints (baseline)")
-    rows = [["touchpoint", "visits", "wait (min)", "walk-outs", "experience", "peak", "trough"]]
+    rows = [
+        ["touchpoint", "visits", "wait (min)", "busy", "walk-outs", "experience", "peak", "trough"]
+    ]
     for tp, v in base["touchpoints"].items():
         rows.append(
             [
                 tp,
                 f"{v['visits']:,.0f}",
                 "–" if v.get("wait_mean") is None else f"{v['wait_mean']:.2f}",
+                busy_words(v.get("utilisation")),
                 f"{v['abandon_rate'] * 100:.1f}%",
                 "–" if v["experience_mean"] is None else f"{v['experience_mean']:+.2f}",
                 f"{v['peak_share'] * 100:.1f}%",

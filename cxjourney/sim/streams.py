@@ -92,6 +92,7 @@ def derive(key: int, *parts: int) -> int:
 
 # ---- vectors: numpy uint64 arrays (multiplication and addition wrap modulo 2^64) -----
 def mix_v(z: np.ndarray) -> np.ndarray:
+    """`mix` on uint64 arrays (wrapping arithmetic is what is wanted here)."""
     z = z + _GOLDEN
     z = (z ^ (z >> _S30)) * _C1
     z = (z ^ (z >> _S27)) * _C2
@@ -113,8 +114,10 @@ def draw_v(keys: np.ndarray, name: int | np.ndarray) -> np.ndarray:
 
 
 def nth_v(keys: np.ndarray, n: np.ndarray | int) -> np.ndarray:
-    counter = n.astype(np.uint64) if isinstance(n, np.ndarray) else _U64(n)
-    return mix_v(keys + counter * _GOLDEN)
+    if isinstance(n, np.ndarray):
+        with np.errstate(over="ignore"):
+            return mix_v(keys + n.astype(np.uint64) * _GOLDEN)
+    return mix_v(keys + _U64((n * GOLDEN) & MASK))
 
 
 # ---- replications ---------------------------------------------------------------------
