@@ -75,7 +75,7 @@ class Tally:
             for p, s in enumerate(plan.persona_share)
             if plan.customers > 0
         )
-        # changes before each checkpoint: index i holds what happens before times[i]
+        # changes up to each checkpoint: index i holds what happens in (times[i-1], times[i]]
         self.d_active = [0] * bins
         self.d_initial = [0] * bins
         self.d_level = [0] * bins
@@ -85,7 +85,7 @@ class Tally:
 
     # ---- scalar: one event at a time ------------------------------------------------
     def _bin(self, time: float) -> int:
-        return bisect.bisect_right(self.times, time)
+        return bisect.bisect_left(self.times, time)
 
     def arrive(self, time: float, initial: bool) -> None:
         """A customer joins, holding L = 7 until its first journey."""
@@ -117,7 +117,7 @@ class Tally:
 
     # ---- vector: many customers at once -------------------------------------------------
     def _bins(self, times: np.ndarray) -> np.ndarray:
-        return np.searchsorted(np.asarray(self.times), times, side="right")
+        return np.searchsorted(np.asarray(self.times), times, side="left")
 
     @staticmethod
     def _add(target: list[int], bins: np.ndarray, values: np.ndarray | int) -> None:

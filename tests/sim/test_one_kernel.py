@@ -200,9 +200,7 @@ def test_counter_draws_agree_to_the_bit(keys, n) -> None:
     ]
     high, low = streams.pair_v(array)
     assert list(zip(high.tolist(), low.tolist(), strict=True)) == [streams.pair(k) for k in keys]
-    assert libm.log(streams.unit_v(array)).tolist() == [
-        math.log(streams.unit(k)) for k in keys
-    ]
+    assert libm.log(streams.unit_v(array)).tolist() == [math.log(streams.unit(k)) for k in keys]
 
 
 def test_the_coffee_shop_runs_on_the_simpy_engine_with_queues() -> None:

@@ -72,3 +72,44 @@ def test_littles_law(tmp_path: Path) -> None:
     queue_length = waiting_time / horizon
     assert len(rows) / horizon == pytest.approx(lam, rel=0.03)
     assert queue_length == pytest.approx(lam * erlang_c_wait(lam, mu, c), rel=0.12)
+
+
+def test_impatient_customers_against_the_m_m_1_d_queue() -> None:
+    """One server, Poisson arrivals, exponential service, every customer walking out
+    after waiting D (Baccelli & Hebuterne 1981). The virtual waiting time has density
+    P0 λ e^{(λ-μ)x} up to D and P0 λ e^{(λ-μ)D} e^{-μ(x-D)} beyond, so
+
+        P0 = 1 / (1 + λ (e^{aD} - 1) / a + λ e^{aD} / μ),  a = λ - μ
+        walk-outs = P0 λ e^{aD} / μ,   utilisation = 1 - P0,
+        mean wait = P0 λ (e^{aD} (aD - 1) + 1) / a² + D · walk-outs.
+
+    Here λ = 10/h and μ = 6/h: overloaded, so a third of the work walks away.
+    """
+    text = """
+    journey "Couriers" {
+      horizon 8 weeks
+      customers 0
+      persona hungry {
+        share 100%
+        arrivals 10 per hour
+        patience 20 min
+      }
+      stage s {
+        touchpoint courier {
+          capacity 1
+          service exp(10 min)
+        }
+      }
+    }
+    """
+    lam, mu, d = 1 / 6, 1 / 10, 20.0
+    a = lam - mu
+    p0 = 1 / (1 + lam * (math.exp(a * d) - 1) / a + lam * math.exp(a * d) / mu)
+    walkouts = p0 * lam * math.exp(a * d) / mu
+    wait = p0 * lam * (math.exp(a * d) * (a * d - 1) + 1) / a**2 + d * walkouts
+    results = simulate(load_text(text).journey, seed=8, replications=3)
+    base = results["scenarios"]["baseline"]
+    courier = base["touchpoints"]["courier"]
+    assert base["metrics"]["abandonment"]["mean"] == pytest.approx(walkouts, abs=0.02)  # 0.442
+    assert courier["utilisation"] == pytest.approx(1 - p0, abs=0.02)  # 0.930
+    assert courier["wait_mean"] == pytest.approx(wait, rel=0.05)

@@ -71,3 +71,32 @@ def test_one_journey_personas_never_churn() -> None:
     runs = replicate(load_text(text).journey, seed=1, replications=1)
     assert runs[0]["metrics"]["retention"] is None
     assert runs[0]["metrics"]["active"] == 20000
+
+
+def _level(delivers: float, expect: float = 3.0) -> float:
+    """L for one touchpoint, blend memory, no noise: S = 7 + 1.5 * 0.75 * v(D~)."""
+    d = delivers - expect
+    beyond = math.copysign(max(0.0, abs(d) - 0.25), d)
+    v = beyond**0.88 if beyond >= 0 else -2.0 * (-beyond) ** 0.88
+    return 7 + 1.5 * 0.75 * v
+
+
+@pytest.mark.parametrize("engine", ["simpy", "batch"])
+@pytest.mark.parametrize("delivers", [4.0, 2.0])
+def test_retention_away_from_the_midpoint(engine: str, delivers: float) -> None:
+    """Satisfied customers (L = 7.87) stay longer, dissatisfied ones (L = 5.25) leave
+    sooner: the slope and its sign matter here, unlike at the midpoint."""
+    text = (
+        JOURNEY.replace("delivers 3", f"delivers {delivers:g}")
+        .replace("noise 0", "noise 0\n    adaptation 0%")
+        .replace("customers 20000", "customers 8000")
+    )
+    runs = replicate(load_text(text).journey, seed=5, replications=3, engine_name=engine)
+    level = _level(delivers)
+    assert all(r["metrics"]["satisfaction"] == pytest.approx(level) for r in runs)
+    expected = closed_form(level, 180, 10, 0.5)
+    observed = sum(r["metrics"]["retention"] for r in runs) / len(runs)
+    se = math.sqrt(expected * (1 - expected) / (8000 * len(runs)))
+    assert abs(observed - expected) < 3.5 * se, (observed, expected, se)
+    at_midpoint = closed_form(7.0, 180, 10, 0.5)
+    assert (observed > at_midpoint) == (delivers > 3)

@@ -1,0 +1,73 @@
+"""The tool never prints certainty it does not have, and says when a queue will not
+keep up."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import run_cli
+
+OVERLOADED = """\
+journey "Food delivery" {
+  horizon 3 days
+  customers 0
+  persona hungry {
+    share 100%
+    arrivals 10 per hour
+    patience 20 min
+  }
+  stage s {
+    touchpoint order { }
+    touchpoint courier {
+      capacity 1
+      service exp(10 min)
+    }
+  }
+  scenario second "A second courier" {
+    cost 5k
+    courier.capacity = 2
+  }
+}
+"""
+
+
+def test_check_warns_about_a_queue_that_cannot_keep_up(tmp_path) -> None:
+    path = tmp_path / "food.journey"
+    path.write_text(OVERLOADED)
+    result = run_cli("check", str(path))
+    assert result.returncode == 0
+    err = (result.stdout + result.stderr).decode()
+    assert "food.journey:12:16: warning: the queue at 'courier' cannot keep up" in err
+    assert "offered load 1.67" in err
+    fine = run_cli("check", "-", input=OVERLOADED.replace("capacity 1", "capacity 3").encode())
+    assert b"warning" not in fine.stdout + fine.stderr
+
+
+def test_results_and_tables_show_the_servers_busy_time(tmp_path) -> None:
+    path = tmp_path / "food.journey"
+    path.write_text(OVERLOADED)
+    out = run_cli("simulate", str(path), "-n", "2", "--format", "json", "--seed", "3")
+    results = json.loads(out.stdout)
+    busy = results["scenarios"]["baseline"]["touchpoints"]["courier"]["utilisation"]
+    assert 0.85 < busy <= 1.0
+    assert "utilisation" not in results["scenarios"]["baseline"]["touchpoints"]["order"]
+    table = run_cli("simulate", str(path), "-n", "2", "--seed", "3").stdout.decode()
+    assert f"{busy * 100:.0f}%" in table
+
+
+def test_one_replication_prints_means_without_intervals_or_verdicts(tmp_path) -> None:
+    path = tmp_path / "food.journey"
+    path.write_text(OVERLOADED)
+    results = json.loads(run_cli("simulate", str(path), "-n", "1", "--format", "json").stdout)
+    for entry in results["scenarios"].values():
+        for value in entry["metrics"].values():
+            assert value["low"] is None and value["high"] is None
+    delta = results["scenarios"]["second"]["delta"]["abandonment"]
+    assert delta["mean"] < 0 and delta["low"] is None
+    table = run_cli("simulate", str(path), "-n", "1").stdout.decode()
+    assert "1 replication," in table and "no interval and no verdict" in table
+    for word in ("higher", "lower", "better", "worse", "not distinguishable", "["):
+        assert word not in table, word
+    ranked = run_cli("compare", str(path), "-n", "1", "--objective", "satisfaction")
+    text = ranked.stdout.decode()
+    assert "no interval" in text and "better" not in text and "[" not in text
