@@ -136,6 +136,7 @@ def test_simulate_formats_and_output_file(tmp_path: Path) -> None:
     assert set(results["scenarios"]["fix_first"]) == {
         "metrics",
         "touchpoints",
+        "series",
         "cost",
         "delta",
         "roi",

@@ -156,22 +156,26 @@ def test_report_escapes_every_label(tmp_path):
         assert not any(v and "example.com" in v for v in attrs.values())
 
 
-def test_retention_points_are_runs_to_earlier_days(tmp_path, hotel_report, hotel_results):
+def test_retention_curve_is_the_runs_own_series(tmp_path, hotel_report, hotel_results):
     lines = re.findall(r'<polyline [^>]*class="retention"[^>]*>', hotel_report)
     assert len(lines) == len(hotel_results["scenarios"])
+    checkpoints = len(hotel_results["scenarios"]["baseline"]["series"])
     for line in lines:
         points = re.search(r'points="([^"]*)"', line).group(1).split()
-        assert len(points) == 3  # day 0, half-way, the horizon
+        assert len(points) == checkpoints  # every checkpoint of the run, day 0 to the horizon
         ys = [float(p.split(",")[1]) for p in points]
         assert ys == sorted(ys)  # retention never rises for the same customers
-    assert "Each point is a simulation to that day" in hotel_report
+    assert "from the same run as every other number here" in hotel_report
     assert 'stroke-dasharray="5 4"' not in hotel_report
 
 
-def test_single_retention_point_is_labelled_an_approximation(tmp_path, hotel_results_path):
-    document = make_report(
-        tmp_path, HOTEL, "--results", str(hotel_results_path), "--retention-points", "1"
-    )
+def test_results_without_a_series_get_an_approximation(tmp_path, hotel_results):
+    old = json.loads(json.dumps(hotel_results))
+    for entry in old["scenarios"].values():
+        del entry["series"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    document = make_report(tmp_path, HOTEL, "--results", str(path), "--retention-points", "1")
     assert "Approximation: only the horizon was simulated" in document
     assert 'stroke-dasharray="5 4"' in document
 
