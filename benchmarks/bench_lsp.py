@@ -36,23 +36,31 @@ def main() -> None:
     codec = Codec()
     diagnostics(uri, text, codec)  # the first parse builds the parser
     edited = text.replace("expect 3.5", "expect 3.6", 1)
-    timings = {"diagnostics": [], "index + outline": []}
+    wall: dict[str, list[float]] = {"diagnostics": [], "index + outline": []}
+    cpu: dict[str, list[float]] = {"diagnostics": [], "index + outline": []}
+
+    def timed(name: str, action):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = action()
+        wall[name].append(time.perf_counter() - start)
+        cpu[name].append(time.process_time() - start_cpu)
+        return result
+
     for _ in range(15):
-        start = time.perf_counter()
-        found = diagnostics(uri, edited, codec)
-        timings["diagnostics"].append(time.perf_counter() - start)
+        found = timed("diagnostics", lambda: diagnostics(uri, edited, codec))
         assert found[uri] == [], found[uri][:3]
-        start = time.perf_counter()
-        outline = symbols(index.build(edited), codec)
-        timings["index + outline"].append(time.perf_counter() - start)
+        outline = timed("index + outline", lambda: symbols(index.build(edited), codec))
         assert isinstance(outline[0], types.DocumentSymbol)
-    print(f"{text.count(chr(10))} lines, median of 15 runs after the first parse")
-    for name, values in timings.items():
-        print(f"  {name:16} {statistics.median(values) * 1000:6.1f} ms")
+    print(f"{text.count(chr(10))} lines, median of 15 runs after the first parse (wall, CPU)")
+    for name in wall:
+        print(
+            f"  {name:16} {statistics.median(wall[name]) * 1000:6.1f} ms"
+            f"  {statistics.median(cpu[name]) * 1000:6.1f} ms"
+        )
     total = statistics.median(
-        [a + b for a, b in zip(timings["diagnostics"], timings["index + outline"], strict=True)]
+        [a + b for a, b in zip(wall["diagnostics"], wall["index + outline"], strict=True)]
     )
-    print(f"  {'per keystroke':16} {total * 1000:6.1f} ms  (target: under 100 ms)")
+    print(f"  {'per keystroke':16} {total * 1000:6.1f} ms  (wall; target: under 100 ms)")
 
 
 if __name__ == "__main__":
