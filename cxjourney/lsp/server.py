@@ -24,8 +24,8 @@ class JourneyServer(LanguageServer):
 
     @property
     def codec(self) -> Codec:
-        encoding = str(self.workspace.position_encoding or "utf-16")
-        return Codec(encoding)
+        encoding = self.workspace.position_encoding or "utf-16"
+        return Codec(str(getattr(encoding, "value", encoding)))
 
     def lines(self, uri: str) -> list[str]:
         idx = self.project.index(uri)

@@ -19,7 +19,9 @@ TIMEOUT = 20.0
 
 
 class LspClient:
-    def __init__(self, root: Path, cwd: Path | None = None) -> None:
+    def __init__(
+        self, root: Path, cwd: Path | None = None, encodings: list[str] | None = None
+    ) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cxjourney", "lsp"],
             stdin=subprocess.PIPE,
@@ -38,10 +40,11 @@ class LspClient:
                 "rootUri": root.as_uri(),
                 "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
                 "capabilities": {
+                    "general": {"positionEncodings": encodings or ["utf-16"]},
                     "textDocument": {
                         "documentSymbol": {"hierarchicalDocumentSymbolSupport": True},
                         "hover": {"contentFormat": ["markdown", "plaintext"]},
-                    }
+                    },
                 },
             },
         )["capabilities"]

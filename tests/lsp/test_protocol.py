@@ -46,6 +46,7 @@ journey "Front desk" {
   flow {
     start -> desk
     desk -> bar 40% for regular
+    desk -> bar 10%
     desk -> end
     bar -> end
   }
@@ -283,9 +284,12 @@ def test_rename_refuses_what_is_not_a_name(client: LspClient, workspace: Path) -
         client.at("textDocument/rename", uri, line, col, newName="front desk")
 
 
-def test_definition_and_references_across_a_use(client: LspClient, workspace: Path) -> None:
+def test_definition_and_references_across_a_use(
+    client: LspClient, workspace: Path, tmp_path: Path
+) -> None:
     journey = workspace / "front.journey"
     library = workspace / "people" / "guests.journey"
+    assert load(str(journey)).ok
     uri = client.open(journey)
     line, col = position_of(USING, "for regular", offset=len("for "))
     found = client.at("textDocument/definition", uri, line, col)
@@ -306,10 +310,22 @@ def test_definition_and_references_across_a_use(client: LspClient, workspace: Pa
         "textDocument/references", lib_uri, 0, 10, context={"includeDeclaration": True}
     )
     where = sorted((r["uri"].rsplit("/", 1)[-1], r["range"]["start"]["line"]) for r in refs)
-    assert where == [("front.journey", 13), ("front.journey", 18), ("guests.journey", 0)]
+    assert where == [("front.journey", 13), ("front.journey", 19), ("guests.journey", 0)]
     # renaming the persona in its library changes the journey too, and both still check
     edit = client.at("textDocument/rename", lib_uri, 0, 10, newName="frequent")
     assert set(edit["changes"]) == {uri, lib_uri}
+    copy = tmp_path / "copy"
+    (copy / "people").mkdir(parents=True)
+    (copy / "people" / "guests.journey").write_text(apply_edits(LIBRARY, edit["changes"][lib_uri]))
+    (copy / "front.journey").write_text(apply_edits(USING, edit["changes"][uri]))
+    loaded = load(str(copy / "front.journey"))
+    assert loaded.ok, loaded.diagnostics
+    assert [p.id for p in loaded.journey.personas] == ["frequent", "tourist"]
+    assert loaded.journey.flow[1].persona == "frequent"
+    # hover on the persona in the journey shows its block from the library
+    line, col = position_of(USING, "for regular", offset=len("for "))
+    text = client.at("textDocument/hover", uri, line, col)["contents"]["value"]
+    assert "from `guests.journey`" in text and "visits every 2 weeks" in text
 
 
 def test_document_symbols_outline_the_journey(client: LspClient, workspace: Path) -> None:
@@ -378,3 +394,21 @@ def test_lsp_without_pygls_says_how_to_install(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert b"pip install 'cxjourney[lsp]'" in result.stderr
     assert b"Traceback" not in result.stderr
+
+
+def test_positions_in_the_encoding_the_client_chose(tmp_path: Path) -> None:
+    text = HOTEL.replace('"Handwritten note', '"☕ Handwritten note')
+    path = tmp_path / "hotel.journey"
+    path.write_text(text, encoding="utf-8")
+    line, col = position_of(text, "☕")
+    chance = text.split("\n")[line].index("chance", col)
+    for encoding, extra in (("utf-8", 2), ("utf-16", 0)):  # ☕: 3 bytes, 1 UTF-16 unit
+        client = LspClient(tmp_path, encodings=[encoding])
+        try:
+            assert client.capabilities["positionEncoding"] == encoding
+            uri = client.open(path)
+            found = client.at("textDocument/hover", uri, line, chance + extra + 1)
+            assert "chance" in found["contents"]["value"]
+            assert found["range"]["start"] == {"line": line, "character": chance + extra}
+        finally:
+            client.close()
