@@ -110,6 +110,28 @@ _BLOCK_OF_KIND = {
     "loyalty": LOYALTY_KINDS,
 }
 _DURATION_STATEMENTS = {"horizon", "visits", "patience", "max_wait", "service"}
+_JOURNEY_KINDS = {
+    "description": "text",
+    "horizon": "duration",
+    "customers": "count",
+    "currency": "word",
+}
+#: How each kind of value is written (units.py's kinds), until the table of facts says more.
+_KIND_WORDS = {
+    "rating": "a rating on the 1..5 scale",
+    "rating_distribution": "a rating on the 1..5 scale, or a distribution of ratings",
+    "duration": "a duration with a time unit, e.g. 5 min",
+    "duration_distribution": "a duration with a unit, or a distribution such as exp(90 s)",
+    "percent": "a percentage, e.g. 60%",
+    "count": "a whole number",
+    "rate": "a count per unit of time, e.g. 40 per week",
+    "money": "an amount of money in the journey's currency",
+    "shift": "a shift of a rating, e.g. +0.5 or -2",
+    "weight": "a weight (moment_of_truth alone: 2)",
+    "number": "a number",
+    "word": "a word",
+    "text": "a quoted text",
+}
 
 
 # ---- attribute facts ------------------------------------------------------------------
@@ -138,12 +160,10 @@ def attribute_markdown(block: str, name: str) -> str | None:
             if value:
                 rows.append(f"- {label}: {value}")
         return "\n".join(rows).rstrip()
-    kinds = _BLOCK_OF_KIND.get(block, {})
-    if block == "journey" and name in BLOCK_KEYWORDS["journey"]:
-        return f"**{name}** (journey attribute)"
+    kinds = {**_BLOCK_OF_KIND.get(block, {}), **(_JOURNEY_KINDS if block == "journey" else {})}
     if name not in kinds:
         return None
-    text = f"**{name}** ({block} attribute): {kinds[name].replace('_', ' ')}"
+    text = f"**{name}** ({block} attribute): {_KIND_WORDS.get(kinds[name], kinds[name])}"
     if block == "loyalty":
         text += f"\n\n- default: {getattr(Loyalty(), name)}"
         if name in LOYALTY_SOURCES:
@@ -155,8 +175,8 @@ def attribute_detail(block: str, name: str) -> str:
     fact = attribute_fact(block, name)
     if fact is not None:
         return fact.meaning
-    kinds = _BLOCK_OF_KIND.get(block, {})
-    return kinds.get(name, "").replace("_", " ")
+    kinds = {**_BLOCK_OF_KIND.get(block, {}), **(_JOURNEY_KINDS if block == "journey" else {})}
+    return _KIND_WORDS.get(kinds.get(name, ""), "")
 
 
 # ---- hover ------------------------------------------------------------------------------

@@ -150,3 +150,24 @@ def test_no_changed_journeys(repo: Path) -> None:
     done = review(repo, "--base", "HEAD", "-o", "out")
     assert done.returncode == 0
     assert "No journey files changed." in (repo / "out" / "comment.md").read_text()
+
+
+def test_the_action_uses_only_what_it_declares_and_the_script_accepts() -> None:
+    import re
+
+    from cxjourney.ci_review import main
+
+    action = (ROOT / ".github" / "actions" / "cxjourney-review" / "action.yml").read_text()
+    declared = set(re.findall(r"^  ([a-z-]+):\n    description:", action, re.M))
+    used = set(re.findall(r"inputs\.([a-z-]+)", action))
+    assert used <= declared and "using: composite" in action
+    assert "python -m cxjourney.ci_review" in action
+    options = {o for p in main.params for o in p.opts}
+    argument_lines = "\n".join(
+        line for line in action.splitlines() if "args+=" in line or "args=" in line
+    )
+    given = set(re.findall(r"(?<=[(\s])(--?[a-z]+)\b", argument_lines))
+    assert {"--base", "--simulate", "-n"} <= given
+    assert given <= options, given - options
+    docs = (ROOT / "docs" / "editors-and-review.md").read_text(encoding="utf-8")
+    assert "uses: ./.github/actions/cxjourney-review" in docs
