@@ -141,8 +141,7 @@ def diff_section(review: FileReview, base: str, run: dict) -> str:
         prediction = forecast(old_model, new_model, **run["options"])
         rankings = scenario_rankings(old_model, new_model, **run["options"])
     old_name = f"{base}:{review.path}" if old is not None else "(new file)"
-    title = new_model.title if isinstance(new_model, Journey) else ""
-    return comment(old_name, review.path, found, prediction, rankings, title)
+    return comment(old_name, review.path, found, prediction, rankings, (old_model, new_model))
 
 
 # ---- the comment ---------------------------------------------------------------------------

@@ -306,8 +306,7 @@ def _markdown(old_name, new_name, old_model, new_model, found, prediction, **run
     rankings = None
     if prediction is not None:
         rankings = _guarded(lambda: scenario_rankings(old_model, new_model, **run))
-    title = new_model.title if isinstance(new_model, Journey) else ""
-    return comment(old_name, new_name, found, prediction, rankings, title)
+    return comment(old_name, new_name, found, prediction, rankings, (old_model, new_model))
 
 
 Side = tuple[str, Loaded | None]

@@ -35,14 +35,15 @@ def comment(
     found: list[Difference],
     prediction: dict[str, Any] | None = None,
     rankings: dict[str, Any] | None = None,
-    title: str = "",
+    models: tuple[Any, Any] = (None, None),
 ) -> str:
-    """The whole comment, in GitHub-flavoured Markdown."""
+    """The whole comment, in GitHub-flavoured Markdown; `models` name the events' kinds."""
+    title = getattr(models[1], "title", "") or getattr(models[0], "title", "")
     heading = f"### Journey change: {title}" if title else "### Journey change"
     lines = [heading, "", f"`{old_name}` → `{new_name}`", ""]
     if prediction is not None:
         lines += _forecast(prediction)
-    lines += _map_changes(found)
+    lines += _map_changes(found, _event_kinds(models))
     if rankings is not None:
         lines += _rankings(rankings)
     if prediction is not None:
@@ -151,13 +152,22 @@ def _method(prediction: dict[str, Any]) -> list[str]:
 # ---- map changes ------------------------------------------------------------------------------
 
 
-def _map_changes(found: list[Difference]) -> list[str]:
+def _event_kinds(models: tuple[Any, Any]) -> dict[str, str]:
+    """`touchpoint.event` → delighter or disappointer, the new version's word winning."""
+    kinds: dict[str, str] = {}
+    for model in models:
+        for tp in getattr(model, "touchpoints", ()):
+            kinds.update({f"{tp.id}.{e.id}": e.kind for e in tp.events})
+    return kinds
+
+
+def _map_changes(found: list[Difference], kinds: dict[str, str]) -> list[str]:
     if not found:
         return ["**Map:** no semantic changes (layout, comments or wording only).", ""]
     counts = {kind: sum(d.change == kind for d in found) for kind in _CHANGE_WORDS}
     tally = ", ".join(f"{n} {word}" for word, n in counts.items() if n)
     lines = [f"**What changed in the map** ({tally})", ""]
-    items = [_item(d) for d in found]
+    items = [_item(d, kinds) for d in found]
     lines += items[:SHOWN_CHANGES]
     if len(items) > SHOWN_CHANGES:
         rest = len(items) - SHOWN_CHANGES
@@ -172,8 +182,8 @@ def _map_changes(found: list[Difference]) -> list[str]:
     return [*lines, ""]
 
 
-def _item(d: Difference) -> str:
-    what = _event_word(d) if d.element == "event" else _ELEMENT_WORDS[d.element]
+def _item(d: Difference, kinds: dict[str, str]) -> str:
+    what = _ELEMENT_WORDS.get(d.element) or kinds.get(d.key) or _event_word(d)
     name = f"`{d.key}`" if d.element != "journey" else ""
     if d.change in ("added", "removed"):
         text = d.new_text if d.change == "added" else d.old_text

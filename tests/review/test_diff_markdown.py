@@ -75,20 +75,19 @@ RANKINGS = {
 }
 
 
-def differences() -> list[semantic.Difference]:
-    old = load("-", data=HOTEL.encode()).journey
-    new = load("-", data=CHANGED.encode()).journey
-    return semantic.compare(old, new)
+def versions():
+    return load("-", data=HOTEL.encode()).journey, load("-", data=CHANGED.encode()).journey
 
 
 def test_comment_with_a_forecast_is_golden() -> None:
+    old, new = versions()
     text = comment(
         "main:journeys/hotel_stay.journey",
         "journeys/hotel_stay.journey",
-        differences(),
+        semantic.compare(old, new),
         PREDICTION,
         RANKINGS,
-        "Hotel stay",
+        (old, new),
     )
     golden("diff_forecast.md", text)
     first = text.split("\n\n")[2]
