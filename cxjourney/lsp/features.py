@@ -96,6 +96,39 @@ def to_lsp(d: Diagnostic, lines: list[str], codec: Codec) -> types.Diagnostic:
     )
 
 
+_SUGGESTION = re.compile(r"hint: did you mean '([^']+)'\?")
+
+
+def quick_fixes(
+    uri: str, lines: list[str], found: list[types.Diagnostic], codec: Codec
+) -> list[types.CodeAction]:
+    """`did you mean 'X'?` as a fix that writes X over the misspelt word."""
+    actions = []
+    for d in found:
+        suggestion = _SUGGESTION.search(d.message)
+        start, end = d.range.start, d.range.end
+        if suggestion is None or start.line != end.line or start.line >= len(lines):
+            continue
+        _, first = codec.column(lines, start)
+        _, last = codec.column(lines, end)
+        word = lines[start.line][first:last]
+        if not word or f"'{word}'" not in d.message.split("\n")[0]:
+            continue  # the hint is about another word than the one marked
+        replacement = suggestion.group(1)
+        actions.append(
+            types.CodeAction(
+                title=f"Change '{word}' to '{replacement}'",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[d],
+                is_preferred=True,
+                edit=types.WorkspaceEdit(
+                    changes={uri: [types.TextEdit(range=d.range, new_text=replacement)]}
+                ),
+            )
+        )
+    return actions
+
+
 # ---- names ----------------------------------------------------------------------------
 
 Found = tuple[str, Occurrence]  # a URI and an occurrence in that file

@@ -205,6 +205,15 @@ def folding_range(ls: JourneyServer, params: types.FoldingRangeParams) -> list[t
     return features.folding(idx) if idx else []
 
 
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+)
+def code_action(ls: JourneyServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    return features.quick_fixes(uri, ls.lines(uri), params.context.diagnostics, ls.codec)
+
+
 @server.feature(types.TEXT_DOCUMENT_FORMATTING)
 def formatting(
     ls: JourneyServer, params: types.DocumentFormattingParams

@@ -91,6 +91,7 @@ def test_capabilities_cover_every_feature(client: LspClient) -> None:
         "documentSymbolProvider",
         "documentFormattingProvider",
         "foldingRangeProvider",
+        "codeActionProvider",
     ):
         assert caps.get(name), name
 
@@ -124,6 +125,15 @@ def test_diagnostics_equal_checks(client: LspClient, workspace: Path) -> None:
     assert got == want
     assert {d["severity"] for d in published} == {1}
     assert all(d["source"] == "cxjourney" for d in published)
+    # the hints that name a word are quick fixes
+    (unit,) = [d for d in published if "unknown unit 'yeer'" in d["message"]]
+    actions = client.request(
+        "textDocument/codeAction",
+        {"textDocument": {"uri": uri}, "range": unit["range"], "context": {"diagnostics": [unit]}},
+    )
+    assert [a["title"] for a in actions] == ["Change 'yeer' to 'year'"]
+    fixed = apply_edits(broken, actions[0]["edit"]["changes"][uri])
+    assert "horizon 1 year" in fixed and fixed.count("\n") == broken.count("\n")
     # fixing the file clears them
     mark = len(client.notifications)
     client.change(uri, HOTEL)
