@@ -78,14 +78,6 @@ class Block:
     parent: Block | None = field(default=None, repr=False)
     children: list[Block] = field(default_factory=list)
 
-    @property
-    def key(self) -> Key | None:
-        if not self.name or self.kind in ("flow", "loyalty", "journey"):
-            return None
-        if self.kind == "touchpoint":
-            return ("touchpoint", "", self.name)
-        return (self.kind, "", self.name)
-
 
 @dataclass(frozen=True, slots=True)
 class Use:
@@ -196,7 +188,7 @@ class _Scanner:
                 block = self.open_block(number, tokens, parent)
                 stack.append(block)
             elif tokens[-1].text == "}" and len(tokens) > 2 and tokens[-2].text == "{":
-                block = self.open_block(number, tokens[:-1], parent)  # `name { }`
+                self.open_block(number, tokens[:-1], parent)  # `touchpoint t { }`
         for block in stack:  # unclosed blocks run to the end of the file
             block.end_line = len(self.lines) - 1
         self.resolve()
@@ -251,7 +243,7 @@ class _Scanner:
         elif where == "touchpoint":
             self.touchpoint_statement(number, tokens, parent)
         elif where == "flow":
-            self.edge(number, tokens)
+            self.flow_names(number, tokens)
         elif where == "scenario":
             self.change(number, tokens)
 
@@ -277,9 +269,6 @@ class _Scanner:
             return
         if first.kind == "name":
             self.attribute("touchpoint", number, first)
-
-    def edge(self, number: int, tokens: list[Token]) -> None:
-        self.flow_names(number, tokens)
 
     def flow_names(self, number: int, tokens: list[Token]) -> None:
         """`a -> b ...` and `... for p`: touchpoints either side of the arrow, the persona."""
@@ -322,6 +311,8 @@ class _Scanner:
             if len(path) == 3:
                 self.attribute("event", number, path[2])
         elif len(path) == 2:
+            # `x.attr`: x is a touchpoint or a persona, known once every line is read;
+            # "?x" marks the attribute's block as undecided until then
             self.pending.append((number, head, "touchpoint|persona"))
             self.attributes.append(
                 Attribute("?" + head.text, path[1].text, number, path[1].start, path[1].end)
