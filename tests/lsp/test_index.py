@@ -77,3 +77,16 @@ def test_uris_of_used_files(tmp_path) -> None:
     ((use, target),) = project.used(path_to_uri(journey))
     assert use.path == "../lib.journey"
     assert target == (tmp_path / "lib.journey").as_uri()
+
+
+def test_a_warning_stays_a_warning_and_the_hint_follows_the_message() -> None:
+    from lsprotocol import types
+
+    from cxjourney.diagnostics import Diagnostic
+
+    lines = ["  horizon 26 weks"]
+    d = Diagnostic("x", 1, 14, "unknown unit 'weks'", "did you mean 'weeks'?", "warning")
+    found = features.to_lsp(d, lines, features.Codec())
+    assert found.severity == types.DiagnosticSeverity.Warning
+    assert found.message == "unknown unit 'weks'\nhint: did you mean 'weeks'?"
+    assert (found.range.start.character, found.range.end.character) == (13, 17)

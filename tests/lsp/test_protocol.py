@@ -65,6 +65,10 @@ def workspace(tmp_path_factory) -> Path:
     (root / "people").mkdir()
     (root / "people" / "guests.journey").write_text(LIBRARY, encoding="utf-8")
     (root / "front.journey").write_text(USING, encoding="utf-8")
+    # never opened: found by scanning the workspace folder
+    (root / "people" / "back.journey").write_text(
+        USING.replace("people/guests.journey", "guests.journey"), encoding="utf-8"
+    )
     return root
 
 
@@ -320,10 +324,17 @@ def test_definition_and_references_across_a_use(
         "textDocument/references", lib_uri, 0, 10, context={"includeDeclaration": True}
     )
     where = sorted((r["uri"].rsplit("/", 1)[-1], r["range"]["start"]["line"]) for r in refs)
-    assert where == [("front.journey", 13), ("front.journey", 19), ("guests.journey", 0)]
+    assert where == [
+        ("back.journey", 13),
+        ("back.journey", 19),
+        ("front.journey", 13),
+        ("front.journey", 19),
+        ("guests.journey", 0),
+    ]
     # renaming the persona in its library changes the journey too, and both still check
     edit = client.at("textDocument/rename", lib_uri, 0, 10, newName="frequent")
-    assert set(edit["changes"]) == {uri, lib_uri}
+    back = (workspace / "people" / "back.journey").as_uri()
+    assert set(edit["changes"]) == {uri, lib_uri, back}
     copy = tmp_path / "copy"
     (copy / "people").mkdir(parents=True)
     (copy / "people" / "guests.journey").write_text(apply_edits(LIBRARY, edit["changes"][lib_uri]))
