@@ -300,6 +300,9 @@ def completion(project: Project, uri: str, line: int, column: int) -> list[Item]
         return names.personas()
     if where == "flow" or (where == "scenario" and words[:1] == ["flow"]):
         return _flow(words[1:] if where == "scenario" else words, names)
+    following = _next_keyword(words, tokens)
+    if following:
+        return [_keyword(following, "event")]
     if where == "scenario":
         return _scenario(words, names)
     if where == "touchpoint" and words[:1] == ["recovers"]:
@@ -323,6 +326,20 @@ def completion(project: Project, uri: str, line: int, column: int) -> list[Item]
     if words[-1] == "per":
         return _units()
     return []
+
+
+def _next_keyword(words: list[str], tokens: list[Token]) -> str:
+    """`chance` after an event's name and label (or a `recovers` list), `impact` after it."""
+    event = words[:1] in (["delighter"], ["disappointer"]) or words[:1] == ["add"]
+    if not (event or words[:1] == ["recovers"]) or len(words) < 2 or words[-1] in (",", "."):
+        return ""
+    last = tokens[-1]
+    if "chance" not in words:
+        named = last.kind in ("name", "string") and words[-1] not in EVENT_KINDS
+        return "chance" if named else ""
+    if event and "impact" not in words and last.kind == "number" and last.text.endswith("%"):
+        return "impact"
+    return ""
 
 
 def _closed(string: str) -> bool:

@@ -246,7 +246,8 @@ def test_completion_of_keywords_units_and_distributions(client: LspClient, works
     path = workspace / "hotel_stay.journey"
     typing = HOTEL.replace(
         "      max_wait 5 min\n      moment_of_truth\n",
-        "      max_wait 5 min\n      moment_of_truth\n      \n      service \n      max_wait 4 \n",
+        "      max_wait 5 min\n      moment_of_truth\n      \n      service \n      max_wait 4 \n"
+        '      delighter wow "Wow" \n      disappointer cold "Cold" chance 5% \n',
     )
     uri = client.open(path, typing)
     client.change(uri, typing)
@@ -260,6 +261,10 @@ def test_completion_of_keywords_units_and_distributions(client: LspClient, works
     )
     line, col = position_of(typing, "max_wait 4 \n", offset=len("max_wait 4 "))
     assert {"min", "s", "h", "days"} <= labels(client.at("textDocument/completion", uri, line, col))
+    line, col = position_of(typing, '"Wow" \n', offset=len('"Wow" '))
+    assert labels(client.at("textDocument/completion", uri, line, col)) == {"chance"}
+    line, col = position_of(typing, "chance 5% \n", offset=len("chance 5% "))
+    assert labels(client.at("textDocument/completion", uri, line, col)) == {"impact"}
 
 
 def test_rename_changes_every_reference_and_still_checks(
