@@ -57,6 +57,7 @@ def test_the_code_is_valid_javascript() -> None:
     assert done.returncode == 0, done.stderr.decode()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_the_preview_draws_the_map_and_redraws_on_save(tmp_path) -> None:
     """The extension's own code, run by node against stand-ins for the VS Code API."""
