@@ -71,6 +71,7 @@ class StageGroup(click.Group):
         "compare": "cxjourney.cli_decide:compare",
         "drivers": "cxjourney.cli_decide:drivers",
         "optimize": "cxjourney.cli_decide:optimize",
+        "lsp": "cxjourney.cli_lsp:lsp",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

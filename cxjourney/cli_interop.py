@@ -207,10 +207,10 @@ def _print_diagnostics(diagnostics: list[Diagnostic], source: str | None) -> Non
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
-    help="text for people, json for tools.",
+    help="text for people, json for tools, markdown for a pull-request comment.",
 )
 @click.option(
     "--simulate", is_flag=True, help="Add the forecast change of NPS, retention, revenue."
@@ -244,6 +244,7 @@ def diff(
       cxjourney diff HEAD:journeys/hotel_stay.journey journeys/hotel_stay.journey
       cxjourney diff main:coffee.journey coffee.journey --simulate -n 20
       cxjourney diff a.journey b.journey --format json
+      cxjourney diff main:coffee.journey coffee.journey --simulate --format markdown
     """
     if len(versions) == 1 and "GIT_DIFF_PATH_TOTAL" in os.environ:
         click.echo(f"cxjourney diff: {versions[0]} is unmerged")  # git's one-argument call
@@ -273,13 +274,39 @@ def diff(
                 old_model, new_model, seed=seed, replications=replications, horizon=horizon
             )
         )
-    if output_format == "json":
+    if output_format == "markdown":
+        click.echo(
+            _markdown(
+                old_name,
+                new_name,
+                old_model,
+                new_model,
+                found,
+                prediction,
+                seed=seed,
+                replications=replications,
+                horizon=horizon,
+            ),
+            nl=False,
+        )
+    elif output_format == "json":
         document = semantic_diff.document(old_name, new_name, found, prediction)
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         click.echo(semantic_diff.render(old_name, new_name, found, prediction), nl=False)
     if exit_code and found and not driver:
         sys.exit(CHANGED)
+
+
+def _markdown(old_name, new_name, old_model, new_model, found, prediction, **run) -> str:
+    """The pull-request comment; with a forecast, also the scenarios' rankings of both sides."""
+    from .interop.rankings import scenario_rankings
+    from .render.diff_markdown import comment
+
+    rankings = None
+    if prediction is not None:
+        rankings = _guarded(lambda: scenario_rankings(old_model, new_model, **run))
+    return comment(old_name, new_name, found, prediction, rankings, (old_model, new_model))
 
 
 Side = tuple[str, Loaded | None]

@@ -67,4 +67,7 @@ def minimal() -> str:
     return MINIMAL
 
 
-BASE_FOR_FUZZ = (SPEC_EXAMPLES / "coffee.journey").read_text(encoding="utf-8")
+_COFFEE = SPEC_EXAMPLES / "coffee.journey"  # the spec's example when present, else a journey here
+BASE_FOR_FUZZ = (_COFFEE if _COFFEE.is_file() else JOURNEYS / "hotel_stay.journey").read_text(
+    encoding="utf-8"
+)

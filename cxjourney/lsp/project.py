@@ -1,0 +1,93 @@
+"""The files the server knows: open documents (their unsaved text) and files on disk.
+
+Names cross files only through `use`: a journey's personas may be defined in a
+persona library. Finding every use of a library's persona therefore needs the
+journeys that use the library, which are looked for among the open documents and
+the `.journey` files of the workspace folders.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from . import index as text_index
+
+#: Workspace folders larger than this are not scanned for journeys that use a library.
+MAX_SCANNED_FILES = 2000
+
+
+def uri_to_path(uri: str) -> Path | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    path = unquote(parsed.path)
+    if os.name == "nt" and path.startswith("/") and path[2:3] == ":":
+        path = path[1:]
+    return Path(path)
+
+
+def path_to_uri(path: Path | str) -> str:
+    """The URI of a path, `..` removed but symlinks kept, as the editor names the file."""
+    return Path(os.path.abspath(path)).as_uri()
+
+
+class Project:
+    """Open documents and the indexes of every file asked about, cached by text."""
+
+    def __init__(self, roots: list[Path] | None = None) -> None:
+        self.roots = roots or []
+        self.open: dict[str, str] = {}
+        self._indexes: dict[str, tuple[str, text_index.Index]] = {}
+
+    def text(self, uri: str) -> str | None:
+        if uri in self.open:
+            return self.open[uri]
+        path = uri_to_path(uri)
+        if path is None:
+            return None
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def index(self, uri: str) -> text_index.Index | None:
+        text = self.text(uri)
+        if text is None:
+            return None
+        cached = self._indexes.get(uri)
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        built = text_index.build(text)
+        self._indexes[uri] = (text, built)
+        return built
+
+    def used(self, uri: str) -> list[tuple[text_index.Use, str]]:
+        """Each `use` line of the file and the URI of the file it names."""
+        idx = self.index(uri)
+        path = uri_to_path(uri)
+        if idx is None or path is None:
+            return []
+        return [(u, path_to_uri(path.parent / u.path)) for u in idx.uses]
+
+    def users_of(self, library_uri: str) -> list[str]:
+        """Journeys (open, or in the workspace folders) whose `use` lines name the file."""
+        found = []
+        for uri in self.candidates():
+            if uri != library_uri and any(target == library_uri for _, target in self.used(uri)):
+                found.append(uri)
+        return found
+
+    def candidates(self) -> list[str]:
+        uris = dict.fromkeys(self.open)
+        scanned = 0
+        for root in self.roots:
+            for path in sorted(root.rglob("*.journey")):
+                if any(part.startswith(".") for part in path.relative_to(root).parts):
+                    continue
+                uris.setdefault(path_to_uri(path), None)
+                scanned += 1
+                if scanned >= MAX_SCANNED_FILES:
+                    return list(uris)
+        return list(uris)

@@ -1,0 +1,92 @@
+"""The text index and the answers built on it, in process: half-written text never breaks them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxjourney.lsp import index
+from cxjourney.syntax.parse import grammar_text
+from tests.conftest import JOURNEYS
+
+pytest.importorskip("pygls")
+
+from cxjourney.lsp import assist, features
+from cxjourney.lsp.project import Project, path_to_uri
+
+HOTEL = (JOURNEYS / "hotel_stay.journey").read_text(encoding="utf-8")
+
+
+def test_completion_keywords_are_the_grammars() -> None:
+    words = set(re.findall(r'"([a-z_]+)"', grammar_text())) | {"moment_of_truth"}
+    for block, keywords in assist.BLOCK_KEYWORDS.items():
+        if block != "loyalty":
+            assert set(keywords) <= words, block
+
+
+def test_every_definition_of_the_hotel_is_found() -> None:
+    idx = index.build(HOTEL)
+    assert idx.names("persona") == ["business", "leisure", "conference"]
+    assert len(idx.names("touchpoint")) == 11
+    assert idx.names("event", "desk") == ["upgrade", "notready", "rush"]
+    assert idx.names("event", "restaurant") == ["eggs", "cold", "bakery"]  # one a scenario adds
+    assert idx.names("scenario") == ["fix_first", "breakfast", "salient", "digital"]
+    unresolved = [o for o in idx.occurrences if not idx.definitions(o.key)]
+    assert unresolved == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cut=st.integers(0, len(HOTEL)),
+    junk=st.text(alphabet='{}."#->%= \nab_1', max_size=12),
+    line=st.integers(0, 230),
+    column=st.integers(0, 40),
+)
+def test_half_written_text_never_breaks_an_answer(cut, junk, line, column, tmp_path_factory):
+    text = HOTEL[:cut] + junk + HOTEL[cut + len(junk) :]
+    project = Project()
+    uri = "untitled:typing.journey"
+    project.open[uri] = text
+    idx = project.index(uri)
+    assert idx is not None
+    assert isinstance(assist.completion(project, uri, line, column), list)
+    assist.hover(project, uri, line, column)
+    features.references(project, uri, line, column)
+    features.symbols(idx, features.Codec())
+    features.folding(idx)
+
+
+def test_positions_follow_the_clients_encoding() -> None:
+    lines = ['  owner "Café ☕ team" desk']
+    codec16, codec8 = features.Codec("utf-16"), features.Codec("utf-8")
+    column = lines[0].index("desk")
+    assert codec16.position(lines, 0, column).character == column
+    assert codec8.position(lines, 0, column).character == column + 1 + 2
+    position = codec8.position(lines, 0, column)
+    assert codec8.column(lines, position) == (0, column)
+
+
+def test_uris_of_used_files(tmp_path) -> None:
+    (tmp_path / "a").mkdir()
+    journey = tmp_path / "a" / "j.journey"
+    journey.write_text('use "../lib.journey"\n', encoding="utf-8")
+    project = Project()
+    ((use, target),) = project.used(path_to_uri(journey))
+    assert use.path == "../lib.journey"
+    assert target == (tmp_path / "lib.journey").as_uri()
+
+
+def test_a_warning_stays_a_warning_and_the_hint_follows_the_message() -> None:
+    from lsprotocol import types
+
+    from cxjourney.diagnostics import Diagnostic
+
+    lines = ["  horizon 26 weks"]
+    d = Diagnostic("x", 1, 14, "unknown unit 'weks'", "did you mean 'weeks'?", "warning")
+    found = features.to_lsp(d, lines, features.Codec())
+    assert found.severity == types.DiagnosticSeverity.Warning
+    assert found.message == "unknown unit 'weks'\nhint: did you mean 'weeks'?"
+    assert (found.range.start.character, found.range.end.character) == (13, 17)
