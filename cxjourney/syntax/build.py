@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
-from .. import units
+from .. import facts, units
 from ..diagnostics import Reporter, Span, did_you_mean
 from ..model import (
     Change,
@@ -31,6 +31,8 @@ from ..model import (
 )
 
 NAN = float("nan")
+#: A flow edge's probability is written as a chance is: a percentage.
+_PROBABILITY = facts.lookup("event", "chance")
 
 
 @dataclass
@@ -143,19 +145,13 @@ class Builder:
         for item in tree.children[1:]:
             kind = item.data
             span = self.line_span(item)
-            once = kind in ("description", "horizon", "customers", "currency", "flow", "loyalty")
+            attribute = facts.lookup("journey", kind)
+            once = attribute is not None or kind in ("flow", "loyalty")
             if once and not self._once(seen, kind, span, "journey"):
                 continue
-            if once and item.children and kind not in ("flow", "loyalty"):
+            if attribute is not None:
                 seen[kind + "@"] = span_of(item.children[0])
-            if kind == "description":
-                values["description"] = unquote(item.children[0])
-            elif kind == "horizon":
-                values["horizon"] = self.duration(item.children[0], "horizon")
-            elif kind == "customers":
-                values["customers"] = self.plain(item.children[0], "customers")
-            elif kind == "currency":
-                values["currency"] = str(item.children[0])
+                values[attribute.model_field] = self.attribute_value(attribute, item)
             elif kind == "persona":
                 personas.append(self.persona(item))
             elif kind == "stage":
@@ -205,25 +201,10 @@ class Builder:
             kind = item.data
             if not self._once(seen, kind, self.line_span(item), "persona"):
                 continue
-            arg = item.children[0] if item.children else None
-            if arg is not None:
-                seen[kind + "@"] = span_of(arg)
-            if kind == "share":
-                values["share"] = self.percent(arg)
-            elif kind == "visits":
-                values["visit_gap"] = self.duration(arg, "visits every")
-            elif kind == "arrivals":
-                values["arrivals"] = self.rate(arg)
-            elif kind == "patience":
-                values["patience"] = self.duration(arg, "patience")
-            elif kind == "spend":
-                values["spend"] = self.plain(arg, "spend")
-            elif kind == "price_sensitivity":
-                values["price_sensitivity"] = self.percent(arg)
-            elif kind == "expects":
-                values["expects"] = self.plain(arg, "expects")
-            elif kind == "prefers":
-                values["prefers"] = tuple(str(t) for t in item.children)
+            attribute = facts.lookup("persona", kind)
+            assert attribute is not None, kind  # the grammar allows only these
+            seen[kind + "@"] = span_of(item.children[0])
+            values[attribute.model_field] = self.attribute_value(attribute, item)
         return Persona(
             id=pid,
             label=label,
@@ -255,27 +236,10 @@ class Builder:
                 continue
             if not self._once(seen, kind, span, "touchpoint"):
                 continue
-            arg = item.children[0] if item.children else None
-            if arg is not None:
-                seen[kind + "@"] = span_of(arg)
-            if kind == "channel":
-                values["channel"] = str(arg)
-            elif kind == "owner":
-                assert isinstance(arg, Token)
-                values["owner"] = unquote(arg) if arg.type == "STRING" else str(arg)
-            elif kind == "expect":
-                values["expect"] = self.plain(arg, "expect")
-            elif kind == "delivers":
-                values["delivers"] = self.distribution(arg, time=False, what="delivers")
-            elif kind == "capacity":
-                values["capacity"] = self.plain(arg, "capacity")
-            elif kind == "service":
-                values["service"] = self.distribution(arg, time=True, what="service")
-            elif kind == "max_wait":
-                values["max_wait"] = self.duration(arg, "max_wait")
-            elif kind == "moment_of_truth":
-                weight = item.children[1] if len(item.children) > 1 else None
-                values["moment_of_truth"] = 2.0 if weight is None else self.plain(weight, "weight")
+            attribute = facts.lookup("touchpoint", kind)
+            assert attribute is not None, kind  # the grammar allows only these
+            seen[kind + "@"] = span_of(item.children[0])
+            values[attribute.model_field] = self.attribute_value(attribute, item)
         return Touchpoint(
             id=tid,
             label=label,
@@ -286,6 +250,30 @@ class Builder:
             spans=seen,
             **values,  # type: ignore[arg-type]
         )
+
+    def attribute_value(self, attribute: facts.Attribute, item: Tree) -> object:
+        """A statement's value in canonical units, converted as its kind says."""
+        arg = item.children[0]
+        kind, what = attribute.kind, attribute.written
+        if kind == "text":
+            assert isinstance(arg, Token)
+            return unquote(arg) if arg.type == "STRING" else str(arg)
+        if kind == "identifier":
+            return str(arg)
+        if kind == "channels":
+            return tuple(str(t) for t in item.children)
+        if kind == "percent":
+            return self.percent(arg)
+        if kind == "duration":
+            return self.duration(arg, what)
+        if kind == "rate":
+            return self.rate(arg)
+        if kind == "distribution":
+            return self.distribution(arg, time=attribute.unit == "minutes", what=what)
+        if kind == "flag":  # `moment_of_truth` alone weighs 2
+            weight = item.children[1] if len(item.children) > 1 else None
+            return 2.0 if weight is None else self.plain(weight, "weight")
+        return self.plain(arg, what)
 
     def event(self, tree: Tree) -> Event:
         kind_tree, name, *rest = tree.children
@@ -345,13 +333,12 @@ class Builder:
                 path_tree, op, value = item.children
                 path = tuple(str(t) for t in path_tree.children)
                 path_spans = tuple(span_of(t) for t in path_tree.children)
-                attr_kind = units.ATTRIBUTE_KINDS.get(path[-1])
                 changes.append(
                     Change(
                         "set",
                         path,
                         str(op),
-                        self.value(value, attr_kind, str(op)),
+                        self.value(value, facts.scenario_attribute(path[-1]), str(op)),
                         span=span,
                         path_spans=path_spans,
                     )
@@ -395,7 +382,7 @@ class Builder:
                         "flow",
                         (str(source), str(target)),
                         str(op),
-                        self.value(value, "percent", str(op)),
+                        self.value(value, _PROBABILITY, str(op)),
                         persona=str(persona[0]) if persona else None,
                         span=span,
                         path_spans=(span_of(source), span_of(target)),
@@ -411,35 +398,35 @@ class Builder:
             name_token, value = item.children
             name = str(name_token)
             span = span_of(name_token)
-            kind = units.LOYALTY_KINDS.get(name)
-            if kind is None:
+            attribute = facts.lookup("loyalty", name)
+            if attribute is None:
                 self.reporter.error(
                     span,
                     f"unknown loyalty key '{name}'",
-                    did_you_mean(name, units.LOYALTY_KINDS)
-                    or "see MODEL.md for the keys of loyalty { }",
+                    did_you_mean(name, facts.names("loyalty"))
+                    or "see docs/language.md for the keys of loyalty { }",
                 )
                 continue
             if not self._once(seen, name, span, "loyalty block"):
                 continue
-            result = self.loyalty_value(value, kind, name)
+            result = self.loyalty_value(value, attribute)
             if result is not None:
                 settings[name] = (result, span)
         return settings
 
-    def loyalty_value(self, tree: Tree, kind: str, name: str) -> object | None:
+    def loyalty_value(self, tree: Tree, attribute: facts.Attribute) -> object | None:
         span = span_of(tree)
-        if kind == "word":
+        name, kind, choices = attribute.name, attribute.kind, attribute.choices
+        if kind == "choice":
             if tree.data != "word":
-                self.reporter.error(span, f"'{name}' takes one of: {', '.join(units.MEMORY_RULES)}")
+                self.reporter.error(span, f"'{name}' takes one of: {', '.join(choices)}")
                 return None
             word = str(tree.children[0])
-            if word not in units.MEMORY_RULES:
+            if word not in choices:
                 self.reporter.error(
                     span_of(tree.children[0]),
-                    f"unknown memory rule '{word}'",
-                    did_you_mean(word, units.MEMORY_RULES)
-                    or "expected one of: " + ", ".join(units.MEMORY_RULES),
+                    f"unknown {name} rule '{word}'",
+                    did_you_mean(word, choices) or "expected one of: " + ", ".join(choices),
                 )
                 return None
             return word
@@ -563,7 +550,7 @@ class Builder:
         self.reporter.error(span_of(tree), f"'{what}' takes a value or a distribution")
         return Distribution.constant(NAN)
 
-    def value(self, tree: Tree, kind: str | None, op: str) -> Value:
+    def value(self, tree: Tree, attribute: facts.Attribute | None, op: str) -> Value:
         """A scenario's right-hand side, converted as the attribute's own statement is."""
         span = span_of(tree)
         if op == "*=":
@@ -571,8 +558,9 @@ class Builder:
                 return Value("number", self.plain(tree, "the factor of *="), span=span)
             self.reporter.error(span, "'*=' takes a plain factor such as 1.5")
             return Value("number", NAN, span=span)
-        if kind is None:
-            return Value("unknown", NAN, span=span)
+        if attribute is None or attribute.kind in ("text", "identifier", "channels", "choice"):
+            return Value("unknown", NAN, span=span)  # no number to set: scenarios say why
+        kind = attribute.kind
         if kind == "percent":
             if tree.data != "amount":
                 self.reporter.error(span, "this attribute is a percentage", "write it with %")
@@ -583,8 +571,8 @@ class Builder:
                 self.reporter.error(span, "arrivals take a rate such as 40 per week")
                 return Value("rate", NAN, span=span)
             return Value("rate", self.rate(tree), span=span)
-        if kind in ("rating_distribution", "duration_distribution"):
-            time = kind == "duration_distribution"
+        if kind == "distribution":
+            time = attribute.unit == "minutes"
             dist = self.distribution(tree, time=time, what="this attribute")
             return Value("distribution", dist.mean, distribution=dist, span=span)
         if kind == "duration":
