@@ -2,9 +2,8 @@
 
 The builder, the checks, the formatter's statement order, the semantic diff, the JSON
 Schema, scenarios, editor help and the attribute tables of docs/language.md all read
-this table, so a fact changed here changes everywhere. `python -m cxjourney.facts
---markdown` prints the tables; `--write docs/language.md` puts them between the
-`<!-- facts:begin -->` and `<!-- facts:end -->` markers (a test fails when they drift).
+this table, so a fact changed here changes everywhere (`cxjourney.doc_tables` writes
+the tables of the docs from it, and a test fails when they drift).
 
 Kinds, and how a value of each kind is written:
   text        a quoted string                      description "Weekday commuters"
@@ -25,10 +24,7 @@ Kinds, and how a value of each kind is written:
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 BLOCKS = ("journey", "persona", "touchpoint", "event", "loyalty")
 
@@ -312,74 +308,3 @@ def scenario_attribute(name: str) -> Attribute | None:
         if found is not None:
             return found
     return None
-
-
-# ---- the tables of docs/language.md ---------------------------------------------------
-
-BEGIN = "<!-- facts:begin -->"
-END = "<!-- facts:end -->"
-_HEADINGS = {
-    "journey": "Journey attributes",
-    "persona": "Persona attributes",
-    "touchpoint": "Touchpoint attributes",
-    "event": "Delighter and disappointer attributes",
-    "loyalty": "Loyalty keys",
-}
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
-def markdown() -> str:
-    """Every block's attributes as Markdown tables."""
-    parts = [
-        "<!-- Generated from cxjourney/facts.py by "
-        "`python -m cxjourney.facts --write docs/language.md`; edit the table there. -->",
-    ]
-    for block in BLOCKS:
-        loyalty = block == "loyalty"
-        head = ["attribute", "kind", "unit", "default", "range", "meaning", "example"]
-        if loyalty:
-            head = ["key", "kind", "unit", "default", "range", "meaning", "status"]
-        if block in ("persona", "touchpoint", "event"):
-            head.insert(6, "scenario")
-        rows = [f"**{_HEADINGS[block]}**", "", "| " + " | ".join(head) + " |"]
-        rows.append("|" + " --- |" * len(head))
-        for a in of_block(block):
-            cells = [f"`{a.name}`", a.kind, a.unit or "–", a.default, a.range, a.meaning]
-            if block in ("persona", "touchpoint", "event"):
-                cells.append("yes" if a.changeable else "no")
-            cells.append(a.source if loyalty else f"`{a.example}`")
-            rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-        parts.append("\n".join(rows))
-    return "\n\n".join(parts) + "\n"
-
-
-def with_tables(document: str) -> str:
-    """`document` with the text between the markers replaced by the current tables."""
-    start = document.index(BEGIN) + len(BEGIN)
-    end = document.index(END)
-    return document[:start] + "\n" + markdown() + document[end:]
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cxjourney.facts", description=__doc__)
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--markdown", action="store_true", help="print the tables")
-    group.add_argument("--write", metavar="FILE", help="replace the tables between the markers")
-    args = parser.parse_args(argv)
-    if args.markdown:
-        sys.stdout.write(markdown())
-        return 0
-    path = Path(args.write)
-    text = path.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
-        print(f"{path}: no {BEGIN} … {END} markers", file=sys.stderr)
-        return 2
-    path.write_text(with_tables(text), encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
