@@ -8,9 +8,9 @@ ranges, names and the flow is left to `cxjourney.checks`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from lark import Token, Tree
+from lark import Token, Transformer, Tree, v_args
 
 from .. import facts, units
 from ..diagnostics import Reporter, Span, did_you_mean
@@ -66,20 +66,52 @@ def unquote(token: Token) -> str:
     return str(token)[1:-1].replace('\\"', '"').replace("\\\\", "\\")
 
 
-class Builder:
-    """Builds the model of one file; `lines` is its text, for statements' positions."""
+@dataclass(frozen=True)
+class _BuiltStage:
+    """A stage and its touchpoints, as the journey receives them."""
+
+    stage: Stage
+    touchpoints: tuple[Touchpoint, ...]
+
+
+class Builder(Transformer):
+    """Builds the model of one file; `lines` is its text, for statements' positions.
+
+    A Lark transformer, so it works bottom-up: each block of the grammar (persona,
+    touchpoint, stage, scenario, journey, the file) has a method of its name that
+    receives its parts already built, and delighters, disappointers and recoveries are
+    built where they stand. A one-value statement (`share`, `flow { }`, `loyalty { }`...)
+    stays a tree until its block converts it, so a statement given twice is reported
+    once and never converted. Value rules (`quantity`, `amount`, `rate`...) have no
+    methods: they are converted by the statement that knows their unit.
+    """
+
+    #: The rules that build a model element; every other subtree (a statement, a value)
+    #: reaches its block as it was parsed, and is converted there.
+    BUILT = frozenset(
+        {"start", "journey", "persona", "stage", "touchpoint", "event", "recovers", "scenario"}
+    )
 
     def __init__(self, reporter: Reporter, file: str = "", lines: list[str] | None = None) -> None:
+        super().__init__(visit_tokens=False)
         self.reporter = reporter
         self.file = file
         self.lines = lines or []
         self._last = Span(1, 1)
 
+    def _transform_tree(self, tree: Tree) -> object:
+        """Descend only into blocks (Lark's hook; the rest would be rebuilt for nothing)."""
+        if tree.data not in self.BUILT:
+            return tree
+        return super()._transform_tree(tree)
+
     def line_span(self, tree: Tree) -> Span:
         """A statement starts its line: the line's first character after indentation.
 
         Trees carry no positions (propagating them costs a third of parsing time);
-        one statement per line makes the line's start the statement's position.
+        one statement per line makes the line's start the statement's position. A
+        block without a token of its own (an empty `flow { }`) takes the position of
+        the statement before it.
         """
         token = first_token(tree)
         if token is None or not token.line:
@@ -88,38 +120,57 @@ class Builder:
         self._last = Span(token.line, len(text) - len(text.lstrip()) + 1)
         return self._last
 
+    def _passed(self, span: Span) -> Span:
+        """A block built earlier is passed in its block's order: it is the latest statement."""
+        self._last = span
+        return span
+
     # ---- the file ---------------------------------------------------------
     def document(self, tree: Tree) -> Document:
+        """The file's model. A second journey is reported where it stands, and not built."""
+        journeys = 0
+        items = []
+        for item in tree.children:
+            if item.data == "journey":
+                journeys += 1
+                item = Tree("second_journey", [item]) if journeys > 1 else item
+            items.append(item)
+        return self.transform(Tree("start", items))
+
+    def start(self, items: list[Tree | Journey | Persona]) -> Document:
+        self._last = Span(1, 1)  # the file's statements are passed in order from its start
         doc = Document()
         personas: list[Persona] = []
         loyalty: dict[str, tuple[object, Span]] = {}
         loyalty_seen: Span | None = None
-        for item in tree.children:
-            kind = item.data
-            if kind == "use":
-                if doc.journey is not None or personas or loyalty_seen:
+        for item in items:
+            match item:
+                case Journey():
+                    doc.journey = item
+                    self._passed(item.span)
+                case Persona():
+                    personas.append(item)
+                    self._passed(item.span)
+                case Tree(data="second_journey"):
                     self.reporter.error(
-                        self.line_span(item), "'use' lines must come first, before anything else"
-                    )
-                doc.uses.append((unquote(item.children[0]), span_of(item.children[0])))
-            elif kind == "journey":
-                if doc.journey is not None:
-                    self.reporter.error(
-                        self.line_span(item),
+                        self.line_span(item.children[0]),
                         "a file holds one journey; this is a second one",
                         "move it to a file of its own",
                     )
-                    continue
-                doc.journey = self.journey(item)
-            elif kind == "persona":
-                personas.append(self.persona(item))
-            elif kind == "loyalty":
-                if loyalty_seen is not None:
-                    self.reporter.error(
-                        self.line_span(item), "a file has at most one loyalty block"
-                    )
-                loyalty_seen = self.line_span(item)
-                loyalty.update(self.loyalty_settings(item))
+                case Tree(data="use"):
+                    if doc.journey is not None or personas or loyalty_seen:
+                        self.reporter.error(
+                            self.line_span(item),
+                            "'use' lines must come first, before anything else",
+                        )
+                    doc.uses.append((unquote(item.children[0]), span_of(item.children[0])))
+                case Tree(data="loyalty"):
+                    if loyalty_seen is not None:
+                        self.reporter.error(
+                            self.line_span(item), "a file has at most one loyalty block"
+                        )
+                    loyalty_seen = self.line_span(item)
+                    loyalty.update(self.loyalty_settings(item))
         if doc.journey is not None:
             for p in personas:
                 self.reporter.error(
@@ -134,37 +185,44 @@ class Builder:
         return doc
 
     # ---- journey ------------------------------------------------------------
+    @v_args(tree=True)
     def journey(self, tree: Tree) -> Journey:
+        self.line_span(tree)  # its statements are passed in order from its header
         title = unquote(tree.children[0])
         seen: dict[str, Span] = {}
         values: dict[str, object] = {}
-        personas, stages, touchpoints, scenarios = [], [], [], []
+        personas: list[Persona] = []
+        stages: list[Stage] = []
+        touchpoints: list[Touchpoint] = []
+        scenarios: list[Scenario] = []
         flow: list[Edge] | None = None
         loyalty: dict[str, tuple[object, Span]] = {}
         loyalty_spans: dict[str, Span] = {}
         for item in tree.children[1:]:
-            kind = item.data
-            span = self.line_span(item)
-            attribute = facts.lookup("journey", kind)
-            once = attribute is not None or kind in ("flow", "loyalty")
-            if once and not self._once(seen, kind, span, "journey"):
-                continue
-            if attribute is not None:
-                seen[kind + "@"] = span_of(item.children[0])
-                values[attribute.model_field] = self.attribute_value(attribute, item)
-            elif kind == "persona":
-                personas.append(self.persona(item))
-            elif kind == "stage":
-                stage, tps = self.stage(item)
-                stages.append(stage)
-                touchpoints.extend(tps)
-            elif kind == "flow":
-                flow = [self.edge(e) for e in item.children if isinstance(e, Tree)]
-            elif kind == "scenario":
-                scenarios.append(self.scenario(item))
-            elif kind == "loyalty":
-                loyalty = self.loyalty_settings(item)
-                loyalty_spans = {k: s for k, (_, s) in loyalty.items()}
+            match item:
+                case Persona():
+                    personas.append(item)
+                    self._passed(item.span)
+                case _BuiltStage():
+                    stages.append(item.stage)
+                    touchpoints.extend(item.touchpoints)
+                    self._passed(item.stage.span)
+                case Scenario():
+                    scenarios.append(item)
+                    self._passed(item.span)
+                case Tree(data=kind):  # a statement the journey holds once
+                    if not self._once(seen, kind, self.line_span(item), "journey"):
+                        continue
+                    if kind == "flow":
+                        flow = [self._edge(e) for e in item.children]
+                    elif kind == "loyalty":
+                        loyalty = self.loyalty_settings(item)
+                        loyalty_spans = {k: s for k, (_, s) in loyalty.items()}
+                    else:
+                        attribute = facts.lookup("journey", kind)
+                        assert attribute is not None, kind  # the grammar allows only these
+                        seen[kind + "@"] = span_of(item.children[0])
+                        values[attribute.model_field] = self.attribute_value(attribute, item)
         return Journey(
             title=title,
             personas=tuple(personas),
@@ -193,6 +251,7 @@ class Builder:
         return True
 
     # ---- persona ------------------------------------------------------------
+    @v_args(tree=True)
     def persona(self, tree: Tree) -> Persona:
         pid, label, items = self._header(tree)
         seen: dict[str, Span] = {}
@@ -214,36 +273,37 @@ class Builder:
         )
 
     # ---- stages and touchpoints ---------------------------------------------------
-    def stage(self, tree: Tree) -> tuple[Stage, list[Touchpoint]]:
+    @v_args(tree=True)
+    def stage(self, tree: Tree) -> _BuiltStage:
         sid, label, items = self._header(tree)
-        tps = [self.touchpoint(t, sid) for t in items]
-        return Stage(sid, label, tuple(t.id for t in tps), self.line_span(tree)), tps
+        tps = tuple(replace(t, stage=sid) for t in items)
+        return _BuiltStage(Stage(sid, label, tuple(t.id for t in tps), self.line_span(tree)), tps)
 
-    def touchpoint(self, tree: Tree, stage: str) -> Touchpoint:
+    @v_args(tree=True)
+    def touchpoint(self, tree: Tree) -> Touchpoint:
+        """Its stage is filled in by `stage`, which is built after it."""
         tid, label, items = self._header(tree)
         seen: dict[str, Span] = {}
         values: dict[str, object] = {}
         events: list[Event] = []
         recovers: list[Recovery] = []
         for item in items:
-            kind = item.data
-            span = self.line_span(item)
-            if kind == "event":
-                events.append(self.event(item))
-                continue
-            if kind == "recovers":
-                recovers.append(self.recovers(item))
-                continue
-            if not self._once(seen, kind, span, "touchpoint"):
-                continue
-            attribute = facts.lookup("touchpoint", kind)
-            assert attribute is not None, kind  # the grammar allows only these
-            seen[kind + "@"] = span_of(item.children[0])
-            values[attribute.model_field] = self.attribute_value(attribute, item)
+            match item:
+                case Event():
+                    events.append(item)
+                case Recovery():
+                    recovers.append(item)
+                case Tree(data=kind):
+                    if not self._once(seen, kind, self.line_span(item), "touchpoint"):
+                        continue
+                    attribute = facts.lookup("touchpoint", kind)
+                    assert attribute is not None, kind  # the grammar allows only these
+                    seen[kind + "@"] = span_of(item.children[0])
+                    values[attribute.model_field] = self.attribute_value(attribute, item)
         return Touchpoint(
             id=tid,
             label=label,
-            stage=stage,
+            stage="",
             events=tuple(events),
             recovers=tuple(recovers),
             span=self.line_span(tree),
@@ -267,7 +327,7 @@ class Builder:
         if kind == "duration":
             return self.duration(arg, what)
         if kind == "rate":
-            return self.rate(arg)
+            return self.per_minute(arg)
         if kind == "distribution":
             return self.distribution(arg, time=attribute.unit == "minutes", what=what)
         if kind == "flag":  # `moment_of_truth` alone weighs 2
@@ -275,6 +335,7 @@ class Builder:
             return 2.0 if weight is None else self.plain(weight, "weight")
         return self.plain(arg, what)
 
+    @v_args(tree=True)
     def event(self, tree: Tree) -> Event:
         kind_tree, name, *rest = tree.children
         label = unquote(rest.pop(0)) if isinstance(rest[0], Token) else str(name)
@@ -288,6 +349,7 @@ class Builder:
             span=span_of(name),
         )
 
+    @v_args(tree=True)
     def recovers(self, tree: Tree) -> Recovery:
         *refs, chance = tree.children
         return Recovery(
@@ -298,7 +360,7 @@ class Builder:
         )
 
     # ---- flow ------------------------------------------------------------------
-    def edge(self, tree: Tree) -> Edge:
+    def _edge(self, tree: Tree) -> Edge:
         source, target, *rest = tree.children
         probability = None
         persona = None
@@ -318,6 +380,7 @@ class Builder:
         )
 
     # ---- scenarios ------------------------------------------------------------------
+    @v_args(tree=True)
     def scenario(self, tree: Tree) -> Scenario:
         sid, label, items = self._header(tree)
         cost = 0.0
@@ -448,8 +511,8 @@ class Builder:
         name = str(tree.children[0])
         rest = tree.children[1:]
         if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
-            return name, unquote(rest[0]), [c for c in rest[1:] if isinstance(c, Tree)]
-        return name, name, [c for c in rest if isinstance(c, Tree)]
+            return name, unquote(rest[0]), [c for c in rest[1:] if not isinstance(c, Token)]
+        return name, name, [c for c in rest if not isinstance(c, Token)]
 
     def number(self, token: Token) -> float:
         text = str(token)
@@ -513,7 +576,7 @@ class Builder:
             return NAN
         return value
 
-    def rate(self, tree: Tree) -> float:
+    def per_minute(self, tree: Tree) -> float:
         """`N per UNIT` → per minute."""
         quantity, per = tree.children
         count = self.plain(quantity, "rate")
@@ -570,7 +633,7 @@ class Builder:
             if tree.data != "rate":
                 self.reporter.error(span, "arrivals take a rate such as 40 per week")
                 return Value("rate", NAN, span=span)
-            return Value("rate", self.rate(tree), span=span)
+            return Value("rate", self.per_minute(tree), span=span)
         if kind == "distribution":
             time = attribute.unit == "minutes"
             dist = self.distribution(tree, time=time, what="this attribute")
