@@ -75,3 +75,49 @@ def test_each_attribute_is_described_once_with_an_example() -> None:
     for a in facts.ATTRIBUTES:
         assert a.block in facts.BLOCKS and a.meaning and a.default and a.range
         assert a.example and (a.written in a.example or a.block == "event"), a.name
+
+
+def test_every_reader_takes_its_attributes_from_the_facts() -> None:
+    from cxjourney import scenarios
+    from cxjourney.interop import diff, fmt
+    from cxjourney.interop.schema import model_schema
+
+    assert fmt.STATEMENT_ORDER["persona"] == facts.names("persona")
+    assert fmt.STATEMENT_ORDER["touchpoint"][:-2] == facts.names("touchpoint")
+    assert diff.PERSONA_ATTRIBUTES["visit_gap"].word == "visits every"
+    assert diff.TOUCHPOINT_ATTRIBUTES["capacity"].unset == "(no queue)"
+    assert set(scenarios.TOUCHPOINT_ATTRIBUTES) == {
+        a.name for a in facts.of_block("touchpoint") if a.changeable
+    }
+    schema = model_schema()["$defs"]
+    for block, definition in (("persona", "Persona"), ("touchpoint", "Touchpoint")):
+        properties = schema[definition]["properties"]
+        for a in facts.of_block(block):
+            assert properties[a.model_field]["description"].startswith(a.meaning.rstrip("."))
+    memory = schema["Loyalty"]["properties"]["memory"]
+    assert memory["enum"] == list(facts.lookup("loyalty", "memory").choices)
+
+
+def test_range_bounds_reach_the_checks(tmp_path) -> None:
+    from tests.conftest import errors
+
+    text = """\
+    journey "T" {
+      persona p {
+        share 100%
+      }
+      stage s {
+        touchpoint t {
+          expect 5.5
+        }
+      }
+      loyalty {
+        noise -1
+        referral 120%
+      }
+    }
+    """
+    messages = [m for _, _, m in errors(text)]
+    assert "expect must be between 1 and 5, got 5.5" in messages
+    assert "noise cannot be negative" in messages
+    assert "referral must be between 0% and 100%" in messages
