@@ -112,3 +112,34 @@ def test_every_example_in_the_facts_parses(attribute: facts.Attribute) -> None:
     assert tree is not None and not reporter.diagnostics, text
     Builder(reporter, "example", text.splitlines()).document(tree)
     assert not reporter.diagnostics, [d.message for d in reporter.diagnostics]
+
+
+def _snippets() -> list[str]:
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```text\n(.*?)^```", text, re.M | re.S)
+    return [b for b in blocks if "..." not in b and not b.lstrip().startswith(("use", "#"))]
+
+
+def _wrapped(snippet: str) -> str:
+    first = snippet.lstrip().split()[0]
+    if first == "journey":
+        return snippet
+    if first == "touchpoint":
+        snippet = f"stage wrapper {{\n{snippet}\n}}"
+    elif first in ("delighter", "disappointer", "recovers"):
+        snippet = f"stage wrapper {{\ntouchpoint wrapper {{\n{snippet}\n}}\n}}"
+    return f'journey "Wrapper" {{\n{snippet}\n}}\n'
+
+
+@pytest.mark.parametrize("snippet", _snippets(), ids=lambda s: s.split("\n")[0][:40])
+def test_every_complete_example_of_the_language_reference_parses(snippet: str) -> None:
+    text = _wrapped(snippet)
+    reporter = Reporter("example")
+    tree = parse(text, reporter)
+    assert tree is not None, [d.message for d in reporter.diagnostics]
+    Builder(reporter, "example", text.splitlines()).document(tree)
+    assert not reporter.diagnostics, [(d.line, d.message) for d in reporter.diagnostics]
+
+
+def test_the_reference_has_examples_to_check() -> None:
+    assert len(_snippets()) >= 8
