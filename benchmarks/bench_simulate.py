@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_simulate.py [--weeks 26] [--replications 10] [--repeat 2]
 
-Two workloads from the coffee example (its scenarios dropped):
+Two workloads from the coffee-shop journey (journeys/coffee_shop.journey) (its scenarios dropped):
 - with queues: as written (two queued touchpoints, walking out past patience);
 - without queues: the same journey with `capacity`/`service` removed.
 For each, the whole `cxjourney simulate` process (start-up, parsing, checking,
@@ -30,7 +30,7 @@ from baseline_simpy import run as baseline_run  # noqa: E402
 from cxjourney import load  # noqa: E402
 from cxjourney.sim.plan import compile_plan  # noqa: E402
 
-COFFEE = ROOT.parent / "shared" / "spec" / "examples" / "coffee.journey"
+COFFEE = ROOT / "journeys" / "coffee_shop.journey"
 
 
 def workloads(weeks: int, directory: Path) -> dict[str, Path]:

@@ -15,10 +15,14 @@ import networkx as nx
 
 from . import graph as journey_graph
 from .diagnostics import Reporter, Span, did_you_mean
+from .facts import lookup, of_block
 from .model import TERMINALS, Distribution, Journey, Persona, Touchpoint
-from .units import RATING_MAX, RATING_MIN
 
 TOLERANCE = 1e-4  # 0.01 percentage points, as a fraction
+
+_RATING = lookup("touchpoint", "expect")
+assert _RATING is not None and _RATING.low is not None and _RATING.high is not None
+RATING_MIN, RATING_MAX = _RATING.low, _RATING.high  # the 1..5 scale of ratings
 
 
 def check_journey(journey: Journey, reporter: Reporter, *, structural: bool = True) -> None:
@@ -250,22 +254,14 @@ def check_loyalty(journey: Journey, reporter: Reporter) -> None:
     def bad(key: str, message: str) -> None:
         reporter.error(spans.get(key, journey.span), message)
 
-    for key in (
-        "recovery",
-        "smoothing",
-        "retention_floor",
-        "retention_cap",
-        "price_churn",
-        "referral",
-        "adaptation",
-    ):
-        value = getattr(lo, key)
-        if math.isfinite(value) and not 0 <= value <= 1 + TOLERANCE:
-            bad(key, f"{key} must be between 0% and 100%")
-    for key in ("tolerance", "wait_sensitivity", "channel_penalty", "noise", "retention_slope"):
-        value = getattr(lo, key)
-        if math.isfinite(value) and value < 0:
-            bad(key, f"{key} cannot be negative")
+    for fact in of_block("loyalty"):
+        value = getattr(lo, fact.name)
+        if not isinstance(value, float) or not math.isfinite(value) or fact.low is None:
+            continue
+        if fact.kind == "percent" and not fact.low <= value <= fact.high + TOLERANCE:
+            bad(fact.name, f"{fact.name} must be between 0% and 100%")
+        elif fact.kind == "number" and fact.high is None and value < fact.low:
+            bad(fact.name, f"{fact.name} cannot be negative")
     if math.isfinite(lo.negativity) and lo.negativity <= 0:
         bad("negativity", "negativity (loss aversion) must be positive")
     if math.isfinite(lo.curvature) and not 0 < lo.curvature <= 1:

@@ -286,7 +286,7 @@ def run_guarded(action):
     type=click.Choice(["table", "json", "csv"]),
     default="table",
     show_default=True,
-    help="table for people; json is the results contract of MODEL.md.",
+    help="table for people; json is the results contract of docs/model.md.",
 )
 @click.option(
     "-o",
@@ -306,7 +306,7 @@ def run_guarded(action):
     "--sensitivity",
     "with_sensitivity",
     is_flag=True,
-    help="Also re-run the scenarios across the assumptions' plausible ranges (MODEL.md) "
+    help="Also re-run the scenarios across the assumptions' plausible ranges (docs/model.md) "
     "and say whether their ranking holds.",
 )
 @click.option(
@@ -334,7 +334,8 @@ def simulate(
 
     Runs the baseline and each scenario with common random numbers, and reports
     satisfaction, NPS, retention, revenue and more with 95% intervals, and each
-    scenario's difference from the baseline.
+    scenario's difference from the baseline. What each metric means, its unit
+    and range, and which defaults are published findings: docs/model.md.
 
     \b
     Examples:

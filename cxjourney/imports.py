@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from .diagnostics import Reporter, Span
 from .model import Journey, Library, Loyalty, Persona
-
-
-@dataclass(frozen=True)
-class UsedFile:
-    path: Path
-    shown: str  # the path as diagnostics print it
-    span: Span  # the `use` line's string
 
 
 def resolve(

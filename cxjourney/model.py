@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 
 from .diagnostics import NOWHERE, Span
+from .facts import of_block
 
 EVENT_KINDS = ("delighter", "disappointer")
 TERMINALS = ("start", "end", "exit")
@@ -192,7 +193,7 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Loyalty:
-    """Loyalty-model parameters (MODEL.md), with the published defaults."""
+    """Loyalty-model parameters (docs/model.md), with the published defaults."""
 
     memory: str = "blend"
     negativity: float = 2.0
@@ -214,25 +215,8 @@ class Loyalty:
 
 LOYALTY_KEYS = tuple(f.name for f in fields(Loyalty))
 
-#: Where each loyalty default comes from (MODEL.md); reports and docs read it here.
-LOYALTY_SOURCES = {
-    "memory": "published: Alaybek et al. 2022 (peak–end about as predictive as the mean)",
-    "negativity": "published: Brown et al. 2024 meta-analysis of loss aversion, mean 1.955",
-    "curvature": "published: Tversky & Kahneman 1992",
-    "adaptation": "direction published (Rust & Oliver 2000); value an assumption",
-    "tolerance": "assumption (zone of tolerance, Zeithaml et al. 1993)",
-    "wait_sensitivity": "assumption (form follows Maister 1985)",
-    "channel_penalty": "assumption (direction: Dixon et al. 2010)",
-    "recovery": "assumption (de Matos et al. 2007: recovery restores, does not reward)",
-    "noise": "assumption",
-    "smoothing": "assumption",
-    "retention_floor": "assumption (floor of inertia: Gustafsson et al. 2005)",
-    "retention_cap": "assumption (shape: Mittal & Kamakura 2001)",
-    "retention_midpoint": "assumption",
-    "retention_slope": "assumption",
-    "price_churn": "assumption",
-    "referral": "assumption",
-}
+#: Where each loyalty default comes from: a published finding or an assumption.
+LOYALTY_SOURCES = {a.name: a.source for a in of_block("loyalty")}
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,16 @@ from dataclasses import replace
 from . import graph as journey_graph
 from .checks import check_journey, resolve_recovery
 from .diagnostics import Reporter, did_you_mean
+from .facts import lookup, names
 from .model import Change, Distribution, Edge, Journey, Persona, Scenario, Touchpoint
-from .units import EVENT_ATTRIBUTES, PERSONA_ATTRIBUTES, TOUCHPOINT_ATTRIBUTES
 
-_PERSONA_FIELDS = {"visits": "visit_gap"}
+
+def _changeable(block: str) -> tuple[str, ...]:
+    return tuple(name for name in names(block) if lookup(block, name).changeable)  # type: ignore[union-attr]
+
+
+TOUCHPOINT_ATTRIBUTES = _changeable("touchpoint")
+EVENT_ATTRIBUTES = _changeable("event")
 
 
 class ScenarioError(Exception):
@@ -228,18 +234,19 @@ def _replace_touchpoint(journey: Journey, tp: Touchpoint) -> Journey:
 
 
 def _set_persona(journey: Journey, persona: Persona, change: Change) -> Journey:
-    if len(change.path) != 2 or change.path[1] not in PERSONA_ATTRIBUTES:
+    attribute = lookup("persona", change.path[1]) if len(change.path) == 2 else None
+    if attribute is None:
         attr = change.path[1] if len(change.path) > 1 else ""
         raise ScenarioError(
             change,
             f"persona '{persona.id}' has no attribute '{attr}'",
-            did_you_mean(attr, PERSONA_ATTRIBUTES),
+            did_you_mean(attr, names("persona")),
             part=1,
         )
-    attr = change.path[1]
-    if attr == "share":
-        raise ScenarioError(change, "a scenario cannot change a persona's share", part=1)
-    name = _PERSONA_FIELDS.get(attr, attr)
+    attr = attribute.name
+    if not attribute.changeable:
+        raise ScenarioError(change, f"a scenario cannot change a persona's {attr}", part=1)
+    name = attribute.model_field
     old = getattr(persona, name)
     if old is None and attr == "arrivals":
         old = 0.0  # no arrivals is a rate of zero

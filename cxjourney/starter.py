@@ -17,6 +17,8 @@ _TEMPLATE = """\
 #   cxjourney fmt FILE        one canonical layout; comments are kept
 # One statement per line; `#` starts a comment; `{` ends a block's first line and
 # `}` stands on a line of its own. Names are identifiers; labels are quoted text.
+# Every statement: docs/language.md; what the numbers mean: docs/model.md (both in
+# the cxjourney repository).
 
 journey "Bike repair" {
   description "From booking a repair to riding home"
@@ -124,7 +126,7 @@ journey "Bike repair" {
     app_booking.noslot.chance = 5%
   }
 
-  # Loyalty-model parameters are optional; MODEL.md lists each key and its default.
+  # Loyalty-model parameters are optional; docs/language.md lists each key and its default.
   loyalty {
     memory peak_end  # how a journey is remembered: blend, peak_end or mean
   }

@@ -1,9 +1,12 @@
-"""Units, value kinds and ranges: the one table the checker, formatter and docs read.
+"""Time units, number suffixes and distributions of the language.
 
-Time inside cxjourney is in minutes (MODEL.md); percentages are fractions 0..1.
+Time inside cxjourney is in minutes; percentages are fractions 0..1. What each
+attribute holds (its kind, unit, default and range) is in `cxjourney.facts`.
 """
 
 from __future__ import annotations
+
+from . import facts as _facts
 
 MINUTE = 1.0
 HOUR = 60.0
@@ -45,52 +48,8 @@ DISTRIBUTIONS: dict[str, int] = {
     "lognormal": 2,
 }
 
-RATING_MIN, RATING_MAX = 1.0, 5.0
-
-
-#: What each changeable attribute holds, by name; scenarios and the builder read it.
-#: rating: 1..5 scale, no unit; shift: a rating difference; duration: needs a time unit;
-#: percent: written with %; count: whole number; rate: N per UNIT; money: a number.
-TOUCHPOINT_ATTRIBUTES = {
-    "expect": "rating",
-    "delivers": "rating_distribution",
-    "capacity": "count",
-    "service": "duration_distribution",
-    "max_wait": "duration",
-    "moment_of_truth": "weight",
-}
-EVENT_ATTRIBUTES = {"chance": "percent", "impact": "shift"}
-PERSONA_ATTRIBUTES = {
-    "share": "percent",
-    "visits": "duration",
-    "arrivals": "rate",
-    "patience": "duration",
-    "spend": "money",
-    "price_sensitivity": "percent",
-    "expects": "shift",
-}
-ATTRIBUTE_KINDS = {**TOUCHPOINT_ATTRIBUTES, **EVENT_ATTRIBUTES, **PERSONA_ATTRIBUTES}
-
-#: Loyalty keys and what each holds (defaults live in `model.Loyalty`).
-LOYALTY_KINDS = {
-    "memory": "word",
-    "negativity": "number",
-    "curvature": "number",
-    "tolerance": "number",
-    "wait_sensitivity": "number",
-    "channel_penalty": "number",
-    "recovery": "percent",
-    "noise": "number",
-    "smoothing": "percent",
-    "retention_floor": "percent",
-    "retention_cap": "percent",
-    "retention_midpoint": "number",
-    "retention_slope": "number",
-    "price_churn": "percent",
-    "referral": "percent",
-    "adaptation": "percent",
-}
-MEMORY_RULES = ("blend", "peak_end", "mean")
+#: The rules of `loyalty { memory ... }`.
+MEMORY_RULES = _facts.lookup("loyalty", "memory").choices  # type: ignore[union-attr]
 
 
 def parse_duration(text: str) -> float:

@@ -10,7 +10,9 @@ import pytest
 from cxjourney import load
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC_EXAMPLES = ROOT.parent / "shared" / "spec" / "examples"
+#: Copies of the language contract's examples (coffee, broadband and its persona library),
+#: kept byte for byte because golden outputs and known answers depend on their content.
+SPEC_EXAMPLES = ROOT / "tests" / "data"
 JOURNEYS = ROOT / "journeys"
 
 

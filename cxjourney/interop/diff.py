@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
-from .. import units
+from .. import facts
 from ..model import Edge, Journey, Library, Persona, Touchpoint
 from . import spelling
 from .forecast import forecast_lines
@@ -102,45 +102,52 @@ def _time(d: Any) -> str:
     return spelling.distribution(d, time=True)
 
 
+def _spelling_of(fact: facts.Attribute) -> tuple[Spell, bool]:
+    """How a value of the attribute's kind is spelled, and whether pairs share a unit."""
+    kind = fact.kind
+    if kind == "distribution":
+        return (_time if fact.unit == "minutes" else _rating), False
+    paired = kind in ("duration", "rate")
+    return _SPELLINGS.get(kind, spelling.number), paired
+
+
+_SPELLINGS: dict[str, Spell] = {
+    "text": spelling.quoted,
+    "identifier": str,
+    "channels": _names,
+    "percent": spelling.percent,
+    "duration": spelling.duration,
+    "rate": spelling.rate,
+    "money": spelling.money,
+    "shift": spelling.signed,
+    "choice": str,
+}
+
+
+def _table(block: str, **structural: Attribute) -> dict[str, Attribute]:
+    """An element's attributes by model field: its structure first, then the facts."""
+    table = dict(structural)
+    for fact in facts.of_block(block):
+        spell, paired = _spelling_of(fact)
+        unset = f"({fact.absent})" if fact.absent else "(none)"
+        table[fact.model_field] = Attribute(fact.written, spell, unset, paired)
+    return table
+
+
+_LABEL = Attribute("label", spelling.quoted)
 JOURNEY_ATTRIBUTES = {
-    "title": Attribute("title", spelling.quoted),
-    "description": Attribute("description", spelling.quoted),
-    "horizon": Attribute("horizon", spelling.duration, paired=True),
-    "customers": Attribute("customers", spelling.number),
-    "currency": Attribute("currency", str),
+    **_table("journey", title=Attribute("title", spelling.quoted)),
     "uses": Attribute("use", _names),
 }
-PERSONA_ATTRIBUTES = {
-    "label": Attribute("label", spelling.quoted),
-    "share": Attribute("share", spelling.percent),
-    "visit_gap": Attribute("visits every", spelling.duration, "(once)", paired=True),
-    "arrivals": Attribute("arrivals", spelling.rate, paired=True),
-    "patience": Attribute("patience", spelling.duration, "(unlimited)", paired=True),
-    "spend": Attribute("spend", spelling.money),
-    "price_sensitivity": Attribute("price_sensitivity", spelling.percent),
-    "expects": Attribute("expects", spelling.signed),
-    "prefers": Attribute("prefers", _names),
+PERSONA_ATTRIBUTES = _table("persona", label=_LABEL)
+TOUCHPOINT_ATTRIBUTES = _table("touchpoint", label=_LABEL, stage=Attribute("stage", str))
+EVENT_ATTRIBUTES = _table("event", label=_LABEL, kind=Attribute("kind", str))
+# Attributes an added persona lists only when they differ from the model's defaults.
+_DEFAULTS = {
+    f.name: f.default
+    for f in fields(Persona)
+    if f.name in PERSONA_ATTRIBUTES and f.default not in (None, MISSING)
 }
-TOUCHPOINT_ATTRIBUTES = {
-    "label": Attribute("label", spelling.quoted),
-    "stage": Attribute("stage", str),
-    "channel": Attribute("channel", str),
-    "owner": Attribute("owner", spelling.quoted),
-    "expect": Attribute("expect", spelling.number),
-    "delivers": Attribute("delivers", _rating, "(as expected)"),
-    "capacity": Attribute("capacity", spelling.number, "(no queue)"),
-    "service": Attribute("service", _time),
-    "max_wait": Attribute("max_wait", spelling.duration, paired=True),
-    "moment_of_truth": Attribute("moment_of_truth", spelling.number, "(no)"),
-}
-EVENT_ATTRIBUTES = {
-    "label": Attribute("label", spelling.quoted),
-    "kind": Attribute("kind", str),
-    "chance": Attribute("chance", spelling.percent),
-    "impact": Attribute("impact", spelling.signed),
-}
-# Attributes an added persona or touchpoint lists only when they differ from these.
-_DEFAULTS = {"spend": 0.0, "price_sensitivity": 0.0, "expects": 0.0, "prefers": ()}
 
 
 # ---- comparing ---------------------------------------------------------------------
@@ -396,15 +403,13 @@ def _loyalty(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
 
 
 def _loyalty_spelling(key: str) -> Spell:
-    kind = units.LOYALTY_KINDS.get(key)
-    if kind == "percent":
-        return lambda v: spelling.percent(v) + (" per month" if key in _PER_MONTH else "")
-    if kind == "word":
+    fact = facts.lookup("loyalty", key)
+    if fact is not None and fact.kind == "percent":
+        per_month = " per month" if fact.per_month else ""
+        return lambda v: spelling.percent(v) + per_month
+    if fact is not None and fact.kind == "choice":
         return str
     return spelling.number
-
-
-_PER_MONTH = {"retention_floor", "retention_cap", "price_churn", "referral"}
 
 
 def _in_order(found: list[Difference], keys: list[str]) -> list[Difference]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
-from .. import units
+from .. import facts, units
 from ..diagnostics import Diagnostic, Reporter
 from ..syntax.build import Builder
 from ..syntax.parse import _code, parse
@@ -47,48 +47,15 @@ BLOCKS = frozenset({"journey", "persona", "stage", "touchpoint", "flow", "scenar
 #: The order of statements inside each kind of block; kinds not listed keep their place
 #: after those listed, in written order.
 STATEMENT_ORDER: dict[str, tuple[str, ...]] = {
-    "journey": (
-        "description",
-        "horizon",
-        "customers",
-        "currency",
-        "persona",
-        "stage",
-        "flow",
-        "scenario",
-        "loyalty",
-    ),
-    "persona": (
-        "share",
-        "visits",
-        "arrivals",
-        "patience",
-        "spend",
-        "price_sensitivity",
-        "expects",
-        "prefers",
-    ),
-    "touchpoint": (
-        "channel",
-        "owner",
-        "expect",
-        "delivers",
-        "capacity",
-        "service",
-        "max_wait",
-        "moment_of_truth",
-        "event",
-        "recovers",
-    ),
+    "journey": (*facts.names("journey"), "persona", "stage", "flow", "scenario", "loyalty"),
+    "persona": facts.names("persona"),
+    "touchpoint": (*facts.names("touchpoint"), "event", "recovers"),
     "scenario": ("cost",),
 }
 
 _STATEMENTS = BLOCKS | {
     "use",
-    "description",
-    "horizon",
-    "customers",
-    "currency",
+    *facts.names("journey"),
     *STATEMENT_ORDER["persona"],
     *STATEMENT_ORDER["touchpoint"],
     "edge",
@@ -99,7 +66,7 @@ _STATEMENTS = BLOCKS | {
     "set_flow",
     "setting",
 }
-_LOYALTY_ORDER = {key: i for i, key in enumerate(units.LOYALTY_KINDS)}
+_LOYALTY_ORDER = {key: i for i, key in enumerate(facts.names("loyalty"))}
 
 
 class FormatError(Exception):

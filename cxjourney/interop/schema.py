@@ -10,10 +10,11 @@ it refuses keywords it does not implement rather than ignoring them.
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 from typing import Any
 
-from .. import units
-from ..model import EVENT_KINDS, LOYALTY_KEYS
+from .. import facts, units
+from ..model import EVENT_KINDS, LOYALTY_KEYS, Journey, Persona, Touchpoint
 
 SCHEMA_ID = "urn:cxjourney:schema:model:1"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -56,15 +57,37 @@ def _list(items: dict[str, Any], description: str = "") -> dict[str, Any]:
 
 
 _FRACTION = {"minimum": 0, "maximum": 1}
-_LOYALTY_VALUE = {
-    "word": {"enum": list(units.MEMORY_RULES)},
-    "percent": _num("a fraction 0..1", **_FRACTION),
-    "number": _num(),
-}
+_CANONICAL = {"percent": "a fraction", "duration": "minutes", "rate": "per minute"}
+
+
+def _attribute(fact: facts.Attribute, nullable: bool) -> dict[str, Any]:
+    """One attribute of `cxjourney.facts` in canonical units, described by its meaning."""
+    description = fact.meaning
+    if fact.kind in _CANONICAL:
+        description = f"{description.rstrip('.')} ({_CANONICAL[fact.kind]})."
+    if fact.kind == "choice":
+        return {"enum": list(fact.choices), "description": description}
+    if fact.kind in ("text", "identifier"):
+        return _str(description, nullable=nullable)
+    if fact.kind == "channels":
+        return _list(_str(), description)
+    if fact.kind == "distribution":
+        return _ref("Distribution", nullable=nullable) | {"description": description}
+    bounds = {"minimum": fact.low} if fact.low is not None else {}
+    if fact.high is not None:
+        bounds["maximum"] = fact.high
+    return _num(description, nullable=nullable, **bounds)
+
+
+def _attributes(block: str, model: type | None = None) -> dict[str, Any]:
+    """A block's attributes as schema properties; `model` says which may be null."""
+    optional = {f.name for f in fields(model) if f.default is None} if model else set()
+    return {a.model_field: _attribute(a, a.model_field in optional) for a in facts.of_block(block)}
 
 
 def model_schema() -> dict[str, Any]:
     """The schema of both documents `export --to json` prints: a journey, or a library."""
+    loyalty = _attributes("loyalty")
     defs = {
         "Distribution": _obj(
             "A value that may vary: scale × draw(kind, params) + offset.",
@@ -79,8 +102,7 @@ def model_schema() -> dict[str, Any]:
             id=_str(),
             label=_str(),
             kind={"enum": list(EVENT_KINDS)},
-            chance=_num("probability per visit, a fraction", **_FRACTION),
-            impact=_num("on the 1..5 rating scale; > 0 delights, < 0 disappoints"),
+            **_attributes("event"),
         ),
         "Recovery": _obj(
             "`recovers a, T.b chance 60%`: the targets as written.",
@@ -92,14 +114,7 @@ def model_schema() -> dict[str, Any]:
             id=_str(),
             label=_str(),
             stage=_str("the id of its stage"),
-            channel=_str(nullable=True),
-            owner=_str(nullable=True),
-            expect=_num("expected rating", minimum=1, maximum=5),
-            delivers=_ref("Distribution", nullable=True) | {"description": "null: as expected"},
-            capacity=_num("parallel servers; null: no queue", nullable=True),
-            service=_ref("Distribution", nullable=True) | {"description": "minutes"},
-            max_wait=_num("minutes", nullable=True),
-            moment_of_truth=_num("weight; null: not a moment of truth", nullable=True),
+            **_attributes("touchpoint", Touchpoint),
             events=_list(_ref("Event")),
             recovers=_list(_ref("Recovery")),
         ),
@@ -107,14 +122,7 @@ def model_schema() -> dict[str, Any]:
             "A segment of customers.",
             id=_str(),
             label=_str(),
-            share=_num("a fraction of the customers at time 0", nullable=True, **_FRACTION),
-            visit_gap=_num("mean minutes between journeys", nullable=True),
-            arrivals=_num("new customers per minute", nullable=True),
-            patience=_num("minutes", nullable=True),
-            spend=_num("revenue per completed journey"),
-            price_sensitivity=_num("a fraction", **_FRACTION),
-            expects=_num("shift of every expectation"),
-            prefers=_list(_str(), "preferred channels"),
+            **_attributes("persona", Persona),
         ),
         "Stage": _obj(
             "A stage and its touchpoints' ids, in order.",
@@ -155,22 +163,19 @@ def model_schema() -> dict[str, Any]:
             changes=_list(_ref("Change")),
         ),
         "Loyalty": _obj(
-            "Loyalty-model parameters (MODEL.md), defaults filled in.",
-            **{key: _LOYALTY_VALUE[units.LOYALTY_KINDS[key]] for key in LOYALTY_KEYS},
+            "Loyalty-model parameters (docs/model.md), defaults filled in.",
+            **{key: loyalty[key] for key in LOYALTY_KEYS},
         ),
         "LibraryLoyalty": {
             "type": "object",
             "description": "The loyalty keys a persona library sets.",
-            "properties": {key: _LOYALTY_VALUE[kind] for key, kind in units.LOYALTY_KINDS.items()},
+            "properties": loyalty,
             "additionalProperties": False,
         },
         "Journey": _obj(
             "A journey in canonical units: minutes, fractions, rates per minute.",
             title=_str(),
-            description=_str(),
-            horizon=_num("minutes"),
-            customers=_num(),
-            currency=_str(),
+            **_attributes("journey", Journey),
             personas=_list(_ref("Persona")),
             stages=_list(_ref("Stage")),
             touchpoints=_list(_ref("Touchpoint")),

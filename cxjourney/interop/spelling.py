@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 
 from .. import units
+from ..facts import scenario_attribute
 from ..model import Change, Distribution, Value
 
 # Largest first: a duration is shown in the largest unit that gives a whole number.
@@ -117,7 +118,8 @@ def change(c: Change) -> str:
 
 def _value(value: Value, attribute: str, op: str) -> str:
     if op == "*=" or value.kind in ("number", "unknown"):
-        kind = "" if op == "*=" else units.ATTRIBUTE_KINDS.get(attribute, "")
+        fact = None if op == "*=" else scenario_attribute(attribute)
+        kind = fact.kind if fact else ""
         if kind == "duration":
             return duration(value.number)
         if kind == "shift":
@@ -128,7 +130,8 @@ def _value(value: Value, attribute: str, op: str) -> str:
     if value.kind == "rate":
         return rate(value.number)
     if value.kind == "distribution" and value.distribution is not None:
-        time = units.ATTRIBUTE_KINDS.get(attribute) == "duration_distribution"
+        fact = scenario_attribute(attribute)
+        time = fact is not None and fact.unit == "minutes"
         return distribution(value.distribution, time=time)
     return value.word or number(value.number)
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .. import __version__
+from ..facts import lookup
 from ..model import LOYALTY_SOURCES, Journey, Loyalty
 from ..queueing import busy_words
-from ..units import LOYALTY_KINDS
 from . import palette
 from .charts import Row, interval_chart, retention_chart
 from .decisions import drivers_section, sensitivity_section
@@ -35,7 +35,6 @@ from .retention import Retention
 from .table import fmt_interval, verdict
 
 SOURCES = LOYALTY_SOURCES
-PER_MONTH = {"retention_floor", "retention_cap", "price_churn", "referral"}
 
 #: The deltas charted for every scenario: (metric, title, axis format).
 CHARTED = (
@@ -386,8 +385,9 @@ def _days(minutes: float) -> str:
 
 
 def _loyalty_value(key: str, value: object) -> str:
-    if LOYALTY_KINDS.get(key) == "percent" and isinstance(value, float):
+    fact = lookup("loyalty", key)
+    if fact is not None and fact.kind == "percent" and isinstance(value, float):
         text = f"{value * 100:g}%"
     else:
         text = f"{value:g}" if isinstance(value, float) else str(value)
-    return text + (" per month" if key in PER_MONTH else "")
+    return text + (" per month" if fact is not None and fact.per_month else "")

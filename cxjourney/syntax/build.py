@@ -8,11 +8,11 @@ ranges, names and the flow is left to `cxjourney.checks`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from lark import Token, Tree
+from lark import Token, Transformer, Tree, v_args
 
-from .. import units
+from .. import facts, units
 from ..diagnostics import Reporter, Span, did_you_mean
 from ..model import (
     Change,
@@ -31,6 +31,8 @@ from ..model import (
 )
 
 NAN = float("nan")
+#: A flow edge's probability is written as a chance is: a percentage.
+_PROBABILITY = facts.lookup("event", "chance")
 
 
 @dataclass
@@ -64,20 +66,52 @@ def unquote(token: Token) -> str:
     return str(token)[1:-1].replace('\\"', '"').replace("\\\\", "\\")
 
 
-class Builder:
-    """Builds the model of one file; `lines` is its text, for statements' positions."""
+@dataclass(frozen=True)
+class _BuiltStage:
+    """A stage and its touchpoints, as the journey receives them."""
+
+    stage: Stage
+    touchpoints: tuple[Touchpoint, ...]
+
+
+class Builder(Transformer):
+    """Builds the model of one file; `lines` is its text, for statements' positions.
+
+    A Lark transformer, so it works bottom-up: each block of the grammar (persona,
+    touchpoint, stage, scenario, journey, the file) has a method of its name that
+    receives its parts already built, and delighters, disappointers and recoveries are
+    built where they stand. A one-value statement (`share`, `flow { }`, `loyalty { }`...)
+    stays a tree until its block converts it, so a statement given twice is reported
+    once and never converted. Value rules (`quantity`, `amount`, `rate`...) have no
+    methods: they are converted by the statement that knows their unit.
+    """
+
+    #: The rules that build a model element; every other subtree (a statement, a value)
+    #: reaches its block as it was parsed, and is converted there.
+    BUILT = frozenset(
+        {"start", "journey", "persona", "stage", "touchpoint", "event", "recovers", "scenario"}
+    )
 
     def __init__(self, reporter: Reporter, file: str = "", lines: list[str] | None = None) -> None:
+        super().__init__(visit_tokens=False)
         self.reporter = reporter
         self.file = file
         self.lines = lines or []
         self._last = Span(1, 1)
 
+    def _transform_tree(self, tree: Tree) -> object:
+        """Descend only into blocks (Lark's hook; the rest would be rebuilt for nothing)."""
+        if tree.data not in self.BUILT:
+            return tree
+        return super()._transform_tree(tree)
+
     def line_span(self, tree: Tree) -> Span:
         """A statement starts its line: the line's first character after indentation.
 
         Trees carry no positions (propagating them costs a third of parsing time);
-        one statement per line makes the line's start the statement's position.
+        one statement per line makes the line's start the statement's position. A
+        block without a token of its own (an empty `flow { }`) takes the position of
+        the statement before it.
         """
         token = first_token(tree)
         if token is None or not token.line:
@@ -86,38 +120,57 @@ class Builder:
         self._last = Span(token.line, len(text) - len(text.lstrip()) + 1)
         return self._last
 
+    def _passed(self, span: Span) -> Span:
+        """A block built earlier is passed in its block's order: it is the latest statement."""
+        self._last = span
+        return span
+
     # ---- the file ---------------------------------------------------------
     def document(self, tree: Tree) -> Document:
+        """The file's model. A second journey is reported where it stands, and not built."""
+        journeys = 0
+        items = []
+        for item in tree.children:
+            if item.data == "journey":
+                journeys += 1
+                item = Tree("second_journey", [item]) if journeys > 1 else item
+            items.append(item)
+        return self.transform(Tree("start", items))
+
+    def start(self, items: list[Tree | Journey | Persona]) -> Document:
+        self._last = Span(1, 1)  # the file's statements are passed in order from its start
         doc = Document()
         personas: list[Persona] = []
         loyalty: dict[str, tuple[object, Span]] = {}
         loyalty_seen: Span | None = None
-        for item in tree.children:
-            kind = item.data
-            if kind == "use":
-                if doc.journey is not None or personas or loyalty_seen:
+        for item in items:
+            match item:
+                case Journey():
+                    doc.journey = item
+                    self._passed(item.span)
+                case Persona():
+                    personas.append(item)
+                    self._passed(item.span)
+                case Tree(data="second_journey"):
                     self.reporter.error(
-                        self.line_span(item), "'use' lines must come first, before anything else"
-                    )
-                doc.uses.append((unquote(item.children[0]), span_of(item.children[0])))
-            elif kind == "journey":
-                if doc.journey is not None:
-                    self.reporter.error(
-                        self.line_span(item),
+                        self.line_span(item.children[0]),
                         "a file holds one journey; this is a second one",
                         "move it to a file of its own",
                     )
-                    continue
-                doc.journey = self.journey(item)
-            elif kind == "persona":
-                personas.append(self.persona(item))
-            elif kind == "loyalty":
-                if loyalty_seen is not None:
-                    self.reporter.error(
-                        self.line_span(item), "a file has at most one loyalty block"
-                    )
-                loyalty_seen = self.line_span(item)
-                loyalty.update(self.loyalty_settings(item))
+                case Tree(data="use"):
+                    if doc.journey is not None or personas or loyalty_seen:
+                        self.reporter.error(
+                            self.line_span(item),
+                            "'use' lines must come first, before anything else",
+                        )
+                    doc.uses.append((unquote(item.children[0]), span_of(item.children[0])))
+                case Tree(data="loyalty"):
+                    if loyalty_seen is not None:
+                        self.reporter.error(
+                            self.line_span(item), "a file has at most one loyalty block"
+                        )
+                    loyalty_seen = self.line_span(item)
+                    loyalty.update(self.loyalty_settings(item))
         if doc.journey is not None:
             for p in personas:
                 self.reporter.error(
@@ -132,43 +185,44 @@ class Builder:
         return doc
 
     # ---- journey ------------------------------------------------------------
+    @v_args(tree=True)
     def journey(self, tree: Tree) -> Journey:
+        self.line_span(tree)  # its statements are passed in order from its header
         title = unquote(tree.children[0])
         seen: dict[str, Span] = {}
         values: dict[str, object] = {}
-        personas, stages, touchpoints, scenarios = [], [], [], []
+        personas: list[Persona] = []
+        stages: list[Stage] = []
+        touchpoints: list[Touchpoint] = []
+        scenarios: list[Scenario] = []
         flow: list[Edge] | None = None
         loyalty: dict[str, tuple[object, Span]] = {}
         loyalty_spans: dict[str, Span] = {}
         for item in tree.children[1:]:
-            kind = item.data
-            span = self.line_span(item)
-            once = kind in ("description", "horizon", "customers", "currency", "flow", "loyalty")
-            if once and not self._once(seen, kind, span, "journey"):
-                continue
-            if once and item.children and kind not in ("flow", "loyalty"):
-                seen[kind + "@"] = span_of(item.children[0])
-            if kind == "description":
-                values["description"] = unquote(item.children[0])
-            elif kind == "horizon":
-                values["horizon"] = self.duration(item.children[0], "horizon")
-            elif kind == "customers":
-                values["customers"] = self.plain(item.children[0], "customers")
-            elif kind == "currency":
-                values["currency"] = str(item.children[0])
-            elif kind == "persona":
-                personas.append(self.persona(item))
-            elif kind == "stage":
-                stage, tps = self.stage(item)
-                stages.append(stage)
-                touchpoints.extend(tps)
-            elif kind == "flow":
-                flow = [self.edge(e) for e in item.children if isinstance(e, Tree)]
-            elif kind == "scenario":
-                scenarios.append(self.scenario(item))
-            elif kind == "loyalty":
-                loyalty = self.loyalty_settings(item)
-                loyalty_spans = {k: s for k, (_, s) in loyalty.items()}
+            match item:
+                case Persona():
+                    personas.append(item)
+                    self._passed(item.span)
+                case _BuiltStage():
+                    stages.append(item.stage)
+                    touchpoints.extend(item.touchpoints)
+                    self._passed(item.stage.span)
+                case Scenario():
+                    scenarios.append(item)
+                    self._passed(item.span)
+                case Tree(data=kind):  # a statement the journey holds once
+                    if not self._once(seen, kind, self.line_span(item), "journey"):
+                        continue
+                    if kind == "flow":
+                        flow = [self._edge(e) for e in item.children]
+                    elif kind == "loyalty":
+                        loyalty = self.loyalty_settings(item)
+                        loyalty_spans = {k: s for k, (_, s) in loyalty.items()}
+                    else:
+                        attribute = facts.lookup("journey", kind)
+                        assert attribute is not None, kind  # the grammar allows only these
+                        seen[kind + "@"] = span_of(item.children[0])
+                        values[attribute.model_field] = self.attribute_value(attribute, item)
         return Journey(
             title=title,
             personas=tuple(personas),
@@ -197,6 +251,7 @@ class Builder:
         return True
 
     # ---- persona ------------------------------------------------------------
+    @v_args(tree=True)
     def persona(self, tree: Tree) -> Persona:
         pid, label, items = self._header(tree)
         seen: dict[str, Span] = {}
@@ -205,25 +260,10 @@ class Builder:
             kind = item.data
             if not self._once(seen, kind, self.line_span(item), "persona"):
                 continue
-            arg = item.children[0] if item.children else None
-            if arg is not None:
-                seen[kind + "@"] = span_of(arg)
-            if kind == "share":
-                values["share"] = self.percent(arg)
-            elif kind == "visits":
-                values["visit_gap"] = self.duration(arg, "visits every")
-            elif kind == "arrivals":
-                values["arrivals"] = self.rate(arg)
-            elif kind == "patience":
-                values["patience"] = self.duration(arg, "patience")
-            elif kind == "spend":
-                values["spend"] = self.plain(arg, "spend")
-            elif kind == "price_sensitivity":
-                values["price_sensitivity"] = self.percent(arg)
-            elif kind == "expects":
-                values["expects"] = self.plain(arg, "expects")
-            elif kind == "prefers":
-                values["prefers"] = tuple(str(t) for t in item.children)
+            attribute = facts.lookup("persona", kind)
+            assert attribute is not None, kind  # the grammar allows only these
+            seen[kind + "@"] = span_of(item.children[0])
+            values[attribute.model_field] = self.attribute_value(attribute, item)
         return Persona(
             id=pid,
             label=label,
@@ -233,53 +273,37 @@ class Builder:
         )
 
     # ---- stages and touchpoints ---------------------------------------------------
-    def stage(self, tree: Tree) -> tuple[Stage, list[Touchpoint]]:
+    @v_args(tree=True)
+    def stage(self, tree: Tree) -> _BuiltStage:
         sid, label, items = self._header(tree)
-        tps = [self.touchpoint(t, sid) for t in items]
-        return Stage(sid, label, tuple(t.id for t in tps), self.line_span(tree)), tps
+        tps = tuple(replace(t, stage=sid) for t in items)
+        return _BuiltStage(Stage(sid, label, tuple(t.id for t in tps), self.line_span(tree)), tps)
 
-    def touchpoint(self, tree: Tree, stage: str) -> Touchpoint:
+    @v_args(tree=True)
+    def touchpoint(self, tree: Tree) -> Touchpoint:
+        """Its stage is filled in by `stage`, which is built after it."""
         tid, label, items = self._header(tree)
         seen: dict[str, Span] = {}
         values: dict[str, object] = {}
         events: list[Event] = []
         recovers: list[Recovery] = []
         for item in items:
-            kind = item.data
-            span = self.line_span(item)
-            if kind == "event":
-                events.append(self.event(item))
-                continue
-            if kind == "recovers":
-                recovers.append(self.recovers(item))
-                continue
-            if not self._once(seen, kind, span, "touchpoint"):
-                continue
-            arg = item.children[0] if item.children else None
-            if arg is not None:
-                seen[kind + "@"] = span_of(arg)
-            if kind == "channel":
-                values["channel"] = str(arg)
-            elif kind == "owner":
-                assert isinstance(arg, Token)
-                values["owner"] = unquote(arg) if arg.type == "STRING" else str(arg)
-            elif kind == "expect":
-                values["expect"] = self.plain(arg, "expect")
-            elif kind == "delivers":
-                values["delivers"] = self.distribution(arg, time=False, what="delivers")
-            elif kind == "capacity":
-                values["capacity"] = self.plain(arg, "capacity")
-            elif kind == "service":
-                values["service"] = self.distribution(arg, time=True, what="service")
-            elif kind == "max_wait":
-                values["max_wait"] = self.duration(arg, "max_wait")
-            elif kind == "moment_of_truth":
-                weight = item.children[1] if len(item.children) > 1 else None
-                values["moment_of_truth"] = 2.0 if weight is None else self.plain(weight, "weight")
+            match item:
+                case Event():
+                    events.append(item)
+                case Recovery():
+                    recovers.append(item)
+                case Tree(data=kind):
+                    if not self._once(seen, kind, self.line_span(item), "touchpoint"):
+                        continue
+                    attribute = facts.lookup("touchpoint", kind)
+                    assert attribute is not None, kind  # the grammar allows only these
+                    seen[kind + "@"] = span_of(item.children[0])
+                    values[attribute.model_field] = self.attribute_value(attribute, item)
         return Touchpoint(
             id=tid,
             label=label,
-            stage=stage,
+            stage="",
             events=tuple(events),
             recovers=tuple(recovers),
             span=self.line_span(tree),
@@ -287,6 +311,31 @@ class Builder:
             **values,  # type: ignore[arg-type]
         )
 
+    def attribute_value(self, attribute: facts.Attribute, item: Tree) -> object:
+        """A statement's value in canonical units, converted as its kind says."""
+        arg = item.children[0]
+        kind, what = attribute.kind, attribute.written
+        if kind == "text":
+            assert isinstance(arg, Token)
+            return unquote(arg) if arg.type == "STRING" else str(arg)
+        if kind == "identifier":
+            return str(arg)
+        if kind == "channels":
+            return tuple(str(t) for t in item.children)
+        if kind == "percent":
+            return self.percent(arg)
+        if kind == "duration":
+            return self.duration(arg, what)
+        if kind == "rate":
+            return self.per_minute(arg)
+        if kind == "distribution":
+            return self.distribution(arg, time=attribute.unit == "minutes", what=what)
+        if kind == "flag":  # `moment_of_truth` alone weighs 2
+            weight = item.children[1] if len(item.children) > 1 else None
+            return 2.0 if weight is None else self.plain(weight, "weight")
+        return self.plain(arg, what)
+
+    @v_args(tree=True)
     def event(self, tree: Tree) -> Event:
         kind_tree, name, *rest = tree.children
         label = unquote(rest.pop(0)) if isinstance(rest[0], Token) else str(name)
@@ -300,6 +349,7 @@ class Builder:
             span=span_of(name),
         )
 
+    @v_args(tree=True)
     def recovers(self, tree: Tree) -> Recovery:
         *refs, chance = tree.children
         return Recovery(
@@ -310,7 +360,7 @@ class Builder:
         )
 
     # ---- flow ------------------------------------------------------------------
-    def edge(self, tree: Tree) -> Edge:
+    def _edge(self, tree: Tree) -> Edge:
         source, target, *rest = tree.children
         probability = None
         persona = None
@@ -330,6 +380,7 @@ class Builder:
         )
 
     # ---- scenarios ------------------------------------------------------------------
+    @v_args(tree=True)
     def scenario(self, tree: Tree) -> Scenario:
         sid, label, items = self._header(tree)
         cost = 0.0
@@ -345,13 +396,12 @@ class Builder:
                 path_tree, op, value = item.children
                 path = tuple(str(t) for t in path_tree.children)
                 path_spans = tuple(span_of(t) for t in path_tree.children)
-                attr_kind = units.ATTRIBUTE_KINDS.get(path[-1])
                 changes.append(
                     Change(
                         "set",
                         path,
                         str(op),
-                        self.value(value, attr_kind, str(op)),
+                        self.value(value, facts.scenario_attribute(path[-1]), str(op)),
                         span=span,
                         path_spans=path_spans,
                     )
@@ -395,7 +445,7 @@ class Builder:
                         "flow",
                         (str(source), str(target)),
                         str(op),
-                        self.value(value, "percent", str(op)),
+                        self.value(value, _PROBABILITY, str(op)),
                         persona=str(persona[0]) if persona else None,
                         span=span,
                         path_spans=(span_of(source), span_of(target)),
@@ -411,35 +461,35 @@ class Builder:
             name_token, value = item.children
             name = str(name_token)
             span = span_of(name_token)
-            kind = units.LOYALTY_KINDS.get(name)
-            if kind is None:
+            attribute = facts.lookup("loyalty", name)
+            if attribute is None:
                 self.reporter.error(
                     span,
                     f"unknown loyalty key '{name}'",
-                    did_you_mean(name, units.LOYALTY_KINDS)
-                    or "see MODEL.md for the keys of loyalty { }",
+                    did_you_mean(name, facts.names("loyalty"))
+                    or "see docs/language.md for the keys of loyalty { }",
                 )
                 continue
             if not self._once(seen, name, span, "loyalty block"):
                 continue
-            result = self.loyalty_value(value, kind, name)
+            result = self.loyalty_value(value, attribute)
             if result is not None:
                 settings[name] = (result, span)
         return settings
 
-    def loyalty_value(self, tree: Tree, kind: str, name: str) -> object | None:
+    def loyalty_value(self, tree: Tree, attribute: facts.Attribute) -> object | None:
         span = span_of(tree)
-        if kind == "word":
+        name, kind, choices = attribute.name, attribute.kind, attribute.choices
+        if kind == "choice":
             if tree.data != "word":
-                self.reporter.error(span, f"'{name}' takes one of: {', '.join(units.MEMORY_RULES)}")
+                self.reporter.error(span, f"'{name}' takes one of: {', '.join(choices)}")
                 return None
             word = str(tree.children[0])
-            if word not in units.MEMORY_RULES:
+            if word not in choices:
                 self.reporter.error(
                     span_of(tree.children[0]),
-                    f"unknown memory rule '{word}'",
-                    did_you_mean(word, units.MEMORY_RULES)
-                    or "expected one of: " + ", ".join(units.MEMORY_RULES),
+                    f"unknown {name} rule '{word}'",
+                    did_you_mean(word, choices) or "expected one of: " + ", ".join(choices),
                 )
                 return None
             return word
@@ -461,8 +511,8 @@ class Builder:
         name = str(tree.children[0])
         rest = tree.children[1:]
         if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
-            return name, unquote(rest[0]), [c for c in rest[1:] if isinstance(c, Tree)]
-        return name, name, [c for c in rest if isinstance(c, Tree)]
+            return name, unquote(rest[0]), [c for c in rest[1:] if not isinstance(c, Token)]
+        return name, name, [c for c in rest if not isinstance(c, Token)]
 
     def number(self, token: Token) -> float:
         text = str(token)
@@ -526,7 +576,7 @@ class Builder:
             return NAN
         return value
 
-    def rate(self, tree: Tree) -> float:
+    def per_minute(self, tree: Tree) -> float:
         """`N per UNIT` → per minute."""
         quantity, per = tree.children
         count = self.plain(quantity, "rate")
@@ -563,7 +613,7 @@ class Builder:
         self.reporter.error(span_of(tree), f"'{what}' takes a value or a distribution")
         return Distribution.constant(NAN)
 
-    def value(self, tree: Tree, kind: str | None, op: str) -> Value:
+    def value(self, tree: Tree, attribute: facts.Attribute | None, op: str) -> Value:
         """A scenario's right-hand side, converted as the attribute's own statement is."""
         span = span_of(tree)
         if op == "*=":
@@ -571,8 +621,9 @@ class Builder:
                 return Value("number", self.plain(tree, "the factor of *="), span=span)
             self.reporter.error(span, "'*=' takes a plain factor such as 1.5")
             return Value("number", NAN, span=span)
-        if kind is None:
-            return Value("unknown", NAN, span=span)
+        if attribute is None or attribute.kind in ("text", "identifier", "channels", "choice"):
+            return Value("unknown", NAN, span=span)  # no number to set: scenarios say why
+        kind = attribute.kind
         if kind == "percent":
             if tree.data != "amount":
                 self.reporter.error(span, "this attribute is a percentage", "write it with %")
@@ -582,9 +633,9 @@ class Builder:
             if tree.data != "rate":
                 self.reporter.error(span, "arrivals take a rate such as 40 per week")
                 return Value("rate", NAN, span=span)
-            return Value("rate", self.rate(tree), span=span)
-        if kind in ("rating_distribution", "duration_distribution"):
-            time = kind == "duration_distribution"
+            return Value("rate", self.per_minute(tree), span=span)
+        if kind == "distribution":
+            time = attribute.unit == "minutes"
             dist = self.distribution(tree, time=time, what="this attribute")
             return Value("distribution", dist.mean, distribution=dist, span=span)
         if kind == "duration":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -73,18 +74,30 @@ class _GluedKeyword(Exception):
         self.word = word
 
 
-_source: list[str] = [""]  # the text being lexed, for the keyword callback
 _WORD = re.compile(r"[A-Za-z0-9_]*")
 
 
-def _keyword_callback(token: Token) -> Token:
-    """Where no name may stand, Lark would lex `expectt` as `expect` + `t`; refuse that."""
-    text = _source[0]
-    end = token.end_pos
-    if end is not None and end < len(text) and (text[end].isalnum() or text[end] == "_"):
-        match = _WORD.match(text, end)
-        raise _GluedKeyword(token, str(token) + (match.group(0) if match else ""))
-    return token
+class _RefuseGluedKeywords:
+    """Post-lexer: where no name may stand, Lark's contextual lexer splits `expectt` into
+    the keyword `expect` and the name `t`; a keyword touching the next word is refused.
+
+    Its only state lives in the generator of one parse, so parses share nothing.
+    """
+
+    always_accept: tuple[str, ...] = ()
+
+    def __init__(self, keyword_types: frozenset[str]) -> None:
+        self.keyword_types = keyword_types
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        keyword: Token | None = None
+        for token in stream:
+            if keyword is not None and token.start_pos == keyword.end_pos:
+                rest = _WORD.match(str(token))
+                if rest and rest.group(0):
+                    raise _GluedKeyword(keyword, str(keyword) + rest.group(0))
+            keyword = token if token.type in self.keyword_types else None
+            yield token
 
 
 def _options() -> dict[str, object]:
@@ -109,8 +122,8 @@ def keywords() -> frozenset[str]:
 @functools.cache
 def parser() -> Lark:
     words = set(re.findall(r'"([a-z_]+)"', grammar_text()))
-    callbacks = dict.fromkeys((w.upper() for w in words), _keyword_callback)
-    return Lark(grammar_text(), lexer_callbacks=callbacks, **_options())
+    guard = _RefuseGluedKeywords(frozenset(w.upper() for w in words))
+    return Lark(grammar_text(), postlex=guard, **_options())
 
 
 def decode(data: bytes, reporter: Reporter) -> str | None:
@@ -146,25 +159,41 @@ def parse(text: str, reporter: Reporter, blanked: list[str] | None = None) -> Tr
         source = "\n".join(lines)
         if not source.endswith("\n"):
             source += "\n"
-        _source[0] = source
         try:
             return parser().parse(source)
-        except _GluedKeyword as glued:
-            token = glued.token
-            words = sorted(_keyword(t) for t in keywords())
-            reporter.error(
-                Span(token.line or 1, token.column or 1),
-                f"unknown keyword '{glued.word}'",
-                did_you_mean(glued.word, words),
-            )
-            if not _blank(lines, token.line or 1, blanked):
-                return None
-        except UnexpectedInput as err:
-            line = _report(err, lines, reporter)
+        except (_GluedKeyword, UnexpectedInput) as err:
+            glued = err if isinstance(err, _GluedKeyword) else _glued(source, err)
+            if glued is not None:
+                line = glued.token.line or 1
+                reporter.error(
+                    Span(line, glued.token.column or 1),
+                    f"unknown keyword '{glued.word}'",
+                    did_you_mean(glued.word, sorted(_keyword(t) for t in keywords())),
+                )
+            else:
+                assert isinstance(err, UnexpectedInput)
+                line = _report(err, lines, reporter)
             if line is None or not _blank(lines, line, blanked):
                 return None
     reporter.error(Span(len(lines), 1), "too many syntax errors; stopping here")
     return None
+
+
+def _glued(source: str, err: UnexpectedInput) -> _GluedKeyword | None:
+    """An error inside a word whose first part is a keyword: `expectt` failing at `t`."""
+    pos = err.pos_in_stream
+    if pos is None or pos <= 0 or pos >= len(source) or not _WORD.match(source, pos).group(0):
+        return None
+    start = pos
+    while start > 0 and (source[start - 1].isalnum() or source[start - 1] == "_"):
+        start -= 1
+    head = source[start:pos]
+    if start == pos or head not in {_keyword(t) for t in keywords()}:
+        return None
+    word = head + _WORD.match(source, pos).group(0)  # type: ignore[union-attr]
+    line = source.count("\n", 0, start) + 1
+    column = start - (source.rfind("\n", 0, start) + 1) + 1
+    return _GluedKeyword(Token("NAME", head, start, line, column), word)
 
 
 def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int | None:
