@@ -144,8 +144,22 @@ def simulation_options(function: Callable | None = None, *, min_replications: in
     return decorate if function is None else decorate(function)
 
 
+def writable_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A file option's value, refused before any work when it cannot be written."""
+    from ..output import output_problem
+
+    if value is None:
+        return None
+    problem = output_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
 def output_option(help: str = "Write here (atomically); - for stdout.") -> Callable:
-    return click.option("-o", "--output", default="-", show_default=True, help=help)
+    return click.option(
+        "-o", "--output", default="-", show_default=True, callback=writable_path, help=help
+    )
 
 
 def quiet_option(help: str = "No progress bar.") -> Callable:

@@ -26,7 +26,7 @@ from ..interop.mermaid_export import to_mermaid
 from ..interop.schema import model_schema
 from ..load import STDIN, Loaded, load
 from ..model import Journey
-from ..output import emit, write_atomic
+from ..output import emit, output_problem, write_atomic
 from ..starter import DEFAULT_NAME, starter_journey
 from ..syntax.parse import decode
 from .common import (
@@ -36,6 +36,7 @@ from .common import (
     SETTINGS,
     InputError,
     load_input,
+    output_option,
     print_diagnostics,
     run_guarded,
     simulation_options,
@@ -65,7 +66,7 @@ def export_schema() -> dict[str, Any]:
     show_default=True,
     help="json: the model; mermaid: a Mermaid journey diagram; json-schema: the model's schema.",
 )
-@click.option("-o", "--output", default="-", show_default=True, help="Output file, - for stdout.")
+@output_option("Output file, - for stdout.")
 def export(file: str, target: str, output: str) -> None:
     """Export a journey's model for other tools.
 
@@ -487,6 +488,8 @@ def _verify_import(source: str, diagram: mermaid.MermaidDiagram, shown: str) -> 
 def _write_imports(
     diagrams: list[mermaid.MermaidDiagram], sources: list[str], output: str, shown: str
 ) -> None:
+    if not output.strip():
+        raise InputError("-o: the file name is empty")
     target = Path(output)
     to_directory = output != "-" and (target.is_dir() or output.endswith(("/", "\\")))
     if len(diagrams) > 1 and not to_directory:
@@ -497,6 +500,9 @@ def _write_imports(
             )
         to_directory = True
     if not to_directory:
+        problem = output_problem(output)
+        if problem:
+            raise InputError(f"-o: {problem}")
         emit(sources[0], output)
         if output != "-":
             click.echo(f"wrote {output}", err=True)

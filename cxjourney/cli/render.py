@@ -21,6 +21,7 @@ from .common import (
     SETTINGS,
     InputError,
     chosen_scenarios,
+    output_option,
     progress_bar,
     require_journey,
     run_guarded,
@@ -39,13 +40,7 @@ SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "
 
 @click.command(context_settings=SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option(
-    "-o",
-    "--output",
-    default="-",
-    show_default=True,
-    help="Where to write; the suffix (.svg .png .pdf .dot) sets the format. - for stdout.",
-)
+@output_option("Where to write; the suffix (.svg .png .pdf .dot) sets the format. - for stdout.")
 @click.option(
     "--format",
     "fmt",
@@ -132,7 +127,7 @@ def render(
 
 @click.command(context_settings=SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", default="-", show_default=True, help="The HTML file; - for stdout.")
+@output_option("The HTML file; - for stdout.")
 @click.option(
     "--results",
     "results_path",

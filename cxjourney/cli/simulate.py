@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import click
 
 from ..decide.objective import DEFAULT as DEFAULT_OBJECTIVE
 from ..decide.objective import OBJECTIVES
-from ..output import emit
+from ..output import emit, staged
 from .common import (
     SETTINGS,
     chosen_scenarios,
@@ -17,6 +19,7 @@ from .common import (
     scenario_option,
     simulation_options,
     with_progress,
+    writable_path,
 )
 
 
@@ -33,7 +36,8 @@ from .common import (
 @click.option(
     "--events",
     "events_path",
-    type=click.Path(dir_okay=False, writable=True),
+    callback=writable_path,
+    metavar="FILE",
     help="Also write one CSV row per touchpoint visit (a customer-event log).",
 )
 @quiet_option()
@@ -94,16 +98,17 @@ def simulate(
         total += sensitivity.runs_needed(journey, variants - 1, replications, reuse=True)
 
     def run(progress):
-        results = run_simulation(
-            journey,
-            seed=seed,
-            replications=replications,
-            scenarios=chosen,
-            horizon=horizon,
-            workers=workers,
-            events=events_path,
-            progress=progress,
-        )
+        with staged(events_path) if events_path else nullcontext() as events:
+            results = run_simulation(
+                journey,
+                seed=seed,
+                replications=replications,
+                scenarios=chosen,
+                horizon=horizon,
+                workers=workers,
+                events=str(events) if events else None,
+                progress=progress,
+            )
         sens = None
         if with_sensitivity:
             sens = sensitivity.sensitivity_for_simulate(
