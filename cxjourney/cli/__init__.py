@@ -12,7 +12,7 @@ from typing import ClassVar
 import click
 
 from .. import __version__
-from .common import guarded_main
+from .common import guarded_main, silence_stdout
 
 
 class StageGroup(click.Group):
@@ -45,6 +45,13 @@ class StageGroup(click.Group):
     def main(self, *args, **kwargs):  # type: ignore[override]
         """Signals and a closed stdout end every command the same way (see common)."""
         return guarded_main(super().main, *args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # before click turns it into exit 1
+            silence_stdout()
+            ctx.exit(0)
 
 
 @click.group(

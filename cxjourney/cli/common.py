@@ -7,7 +7,9 @@ spelling, default and help read the same everywhere.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -197,9 +199,6 @@ def run_guarded(action: Callable[[], Any]) -> Any:
     """Run the simulation; failures of the run exit 1 with a message, never a traceback."""
     try:
         return action()
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
     except (click.ClickException, SystemExit):
         raise
     except Exception as err:
@@ -220,6 +219,68 @@ def with_progress(total: int, quiet: bool, work: Callable[[Any], Any]) -> Any:
     return run_guarded(action)
 
 
+# ---- signals and a closed stdout ----------------------------------------------------------
+
+INTERRUPTED = 128 + signal.SIGINT  # 130, as shells report Ctrl-C
+TERMINATED = 128 + signal.SIGTERM  # 143
+
+
+class Stopped(BaseException):
+    """Ctrl-C or SIGTERM: unwinds like an exception so that every `finally` cleans up.
+
+    A BaseException, so that no `except Exception` of a run mistakes it for a failure.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: Any) -> None:
+    # further signals are ignored while the run unwinds, so that its clean-up finishes
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
 def guarded_main(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run the command line's main."""
-    return run(*args, **kwargs)
+    """Run the command line: Ctrl-C exits 130 and SIGTERM 143 with one line, no traceback
+    (temporary files and worker processes are cleaned up as the run unwinds); a reader
+    that closes stdout early (`| head`) ends the command quietly with exit 0."""
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        try:
+            return run(*args, **kwargs)
+        finally:
+            sys.stdout.flush()
+    except (Stopped, KeyboardInterrupt) as stop:
+        signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
+        word = "interrupted" if signum == signal.SIGINT else "terminated"
+        _say(f"cxjourney: {word}")
+        sys.exit(INTERRUPTED if signum == signal.SIGINT else TERMINATED)
+    except BrokenPipeError:
+        silence_stdout()
+        sys.exit(0)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null: its reader has gone, and the exit must not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _say(line: str) -> None:
+    try:
+        sys.stderr.write(("\n" if sys.stderr.isatty() else "") + line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

@@ -12,6 +12,7 @@ import csv
 import math
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -92,6 +93,23 @@ def _init_worker(plans: list[Plan], engine_name: str = "auto") -> None:
     _WORKER_ENGINE[0] = choose_engine(plans, engine_name)
 
 
+def _init_pool_worker(plans: list[Plan], engine_name: str = "auto") -> None:
+    """A worker leaves Ctrl-C to its parent, which ends it on SIGTERM (see _end_workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _init_worker(plans, engine_name)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now: the run was interrupted or failed, its tasks are not wanted."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
 def _run_task(task: tuple[int, int, int, str, str | None]) -> dict[str, Any]:
     variant, rep, key, name, events_dir = task
     plan = _WORKER_PLANS[variant]
@@ -156,13 +174,18 @@ def run_tasks(
             if progress:
                 progress(1)
     else:
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(plans, engine_name)
-        ) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_pool_worker, initargs=(plans, engine_name)
+        )
+        try:
             for task, result in zip(tasks, pool.map(_run_task, tasks), strict=True):
                 results[(task[0], task[1])] = result
                 if progress:
                     progress(1)
+        except BaseException:
+            _end_workers(pool)
+            raise
+        pool.shutdown()
     return [[results[(v, r)] for r in range(len(keys))] for v in range(len(plans))]
 
 
