@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..safe_text import printable
 from .common import INPUT_ERROR, SETTINGS, load_input, print_diagnostics
 
 
@@ -44,7 +45,7 @@ def check(files: tuple[str, ...], fmt: str, quiet: bool) -> None:
                 print_diagnostics(r, err=False)
             elif not quiet:
                 kind = "journey" if r.journey else "persona library"
-                click.echo(f"{r.file}: ok ({kind})")
+                click.echo(printable(f"{r.file}: ok ({kind})"))
         errors = sum(d.severity == "error" for r in results for d in r.diagnostics)
         if errors and not quiet:
             click.echo(

@@ -17,6 +17,7 @@ import click
 
 from ..diagnostics import render
 from ..load import STDIN, Loaded, load
+from ..safe_text import printable
 
 INPUT_ERROR = 2
 RUN_ERROR = 1
@@ -28,6 +29,9 @@ class InputError(click.ClickException):
     """Bad input: exit code 2, a clear message, no traceback."""
 
     exit_code = INPUT_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))  # it may quote a file's text
 
 
 # ---- input --------------------------------------------------------------------------------

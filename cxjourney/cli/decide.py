@@ -18,6 +18,7 @@ from ..decide import report, sensitivity
 from ..decide.objective import DEFAULT, OBJECTIVES
 from ..output import emit
 from ..results import dumps
+from ..safe_text import neutralise_csv, printable
 from .common import (
     SETTINGS,
     chosen_scenarios,
@@ -78,8 +79,8 @@ def render(fmt: str, doc: dict[str, Any], text: Callable[[], str], csv: Callable
     if fmt == "json":
         return dumps(doc)
     if fmt == "csv":
-        return csv()
-    return text()
+        return neutralise_csv(csv())
+    return printable(text())
 
 
 @click.command(context_settings=SETTINGS)

@@ -27,6 +27,7 @@ from ..interop.schema import model_schema
 from ..load import STDIN, Loaded, load
 from ..model import Journey
 from ..output import emit, output_problem, write_atomic
+from ..safe_text import printable
 from ..starter import DEFAULT_NAME, starter_journey
 from ..syntax.parse import decode
 from .common import (
@@ -315,7 +316,7 @@ def diff(
         document = semantic_diff.document(old_name, new_name, found, prediction)
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        click.echo(semantic_diff.render(old_name, new_name, found, prediction), nl=False)
+        click.echo(printable(semantic_diff.render(old_name, new_name, found, prediction)), nl=False)
     if exit_code and found and not driver:
         sys.exit(CHANGED)
 

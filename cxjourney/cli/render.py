@@ -16,6 +16,7 @@ import click
 
 from ..load import STDIN, Loaded
 from ..output import emit, write_atomic
+from ..safe_text import printable
 from .common import (
     RUN_ERROR,
     SETTINGS,
@@ -294,8 +295,10 @@ def _read_results(path: str, loaded: Loaded, needed: str | None) -> dict[str, An
         )
     if results["journey"] != loaded.journey.title:
         click.echo(
-            f"warning: {path} is for the journey '{results['journey']}', "
-            f"not '{loaded.journey.title}'",
+            printable(
+                f"warning: {path} is for the journey '{results['journey']}', "
+                f"not '{loaded.journey.title}'"
+            ),
             err=True,
         )
     return results
@@ -315,8 +318,10 @@ def _read_drivers(path: str, loaded: Loaded) -> dict[str, Any]:
         raise InputError(f"{path} is not a drivers file: {problem}")
     if drivers.get("journey") != loaded.journey.title:
         click.echo(
-            f"warning: {path} is for the journey '{drivers.get('journey')}', "
-            f"not '{loaded.journey.title}'",
+            printable(
+                f"warning: {path} is for the journey '{drivers.get('journey')}', "
+                f"not '{loaded.journey.title}'"
+            ),
             err=True,
         )
     return drivers

@@ -9,6 +9,7 @@ import click
 from ..decide.objective import DEFAULT as DEFAULT_OBJECTIVE
 from ..decide.objective import OBJECTIVES
 from ..output import emit, staged
+from ..safe_text import printable
 from .common import (
     SETTINGS,
     chosen_scenarios,
@@ -133,4 +134,5 @@ def simulate(
         text = table(results, {s.id: s.label for s in journey.scenarios}, objective)
         if sens is not None:
             text += "\n" + decide_report.sensitivity_text(sens, replications)
+        text = printable(text)
     emit(text, output)
