@@ -437,19 +437,56 @@ def check_reachability(journey: Journey, reporter: Reporter) -> None:
     g.add_edges_from((e.source, e.target) for e in listed)
     reachable = nx.descendants(g, "start")
     finishing = nx.ancestors(g, "end") | nx.ancestors(g, "exit")
+    stuck = False
     for tp in journey.touchpoints:
         if tp.id not in reachable:
+            stuck = True
             reporter.error(
                 tp.span,
                 f"touchpoint '{tp.id}' cannot be reached from the start",
                 f"add an edge into it, e.g. 'X -> {tp.id}'",
             )
         elif tp.id not in finishing:
+            stuck = True
             reporter.error(
                 tp.span,
                 f"touchpoint '{tp.id}' has no way to 'end' or 'exit'",
                 f"add an edge such as '{tp.id} -> end'",
             )
+    if not stuck:
+        check_routes(journey, reporter)
+
+
+def check_routes(journey: Journey, reporter: Reporter) -> None:
+    """Every customer can finish: with the chances each persona's customers take, a path
+    of edges above 0% leads from every touchpoint they reach to `end` or `exit`.
+
+    An edge can exist and still carry nothing (`b -> end 0%`, or a persona's own
+    `b -> a 100% for p`); a customer caught in such a loop would never finish.
+    """
+    table = journey_graph.routing(journey)
+    for persona in [p.id for p in journey.personas] or [None]:
+        g = nx.DiGraph()
+        g.add_nodes_from(["start", "end", "exit"])
+        for source, split in table.get(persona, table[None]).items():
+            g.add_edges_from((source, t) for t, p in split.items() if p > 0)
+        reachable = nx.descendants(g, "start")
+        finishing = nx.ancestors(g, "end") | nx.ancestors(g, "exit")
+        caught = [t for t in journey.touchpoints if t.id in reachable and t.id not in finishing]
+        if not caught:
+            continue
+        names = {t.id for t in caught}
+        who = f"persona '{persona}'" if persona else "a customer"
+        own = [e for e in journey.edges if e.persona == persona and e.source in names]
+        zero = [e for e in journey.edges if e.source in names and e.probability == 0]
+        span = (own or zero or [None])[0]
+        reporter.error(
+            span.span if span is not None else caught[0].span,
+            f"{who} can never finish: from '{caught[0].id}' no edge above 0% leads on "
+            "to 'end' or 'exit'",
+            "give an edge out of the loop a percentage above 0%"
+            + (f" for {persona}" if persona else ""),
+        )
 
 
 def check_queue_load(journey: Journey, reporter: Reporter) -> None:

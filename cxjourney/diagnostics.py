@@ -11,6 +11,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .safe_text import printable
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -92,14 +94,17 @@ def render(diagnostic: Diagnostic, source: str | None) -> str:
         f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}: "
         f"{diagnostic.severity}: {diagnostic.message}"
     )
-    lines = [head]
+    lines = [printable(head)]
     text = _source_line(source, diagnostic.line)
     if text is not None:
-        shown = text.replace("\t", " ")
-        lines.append(f"  {shown}")
-        lines.append("  " + " " * (max(diagnostic.column, 1) - 1) + "^")
+        # control characters are shown escaped, never sent to the terminal; the caret
+        # stays under its column however wide the escapes before it are
+        text = text.replace("\t", " ")
+        before = printable(text[: max(diagnostic.column, 1) - 1])
+        lines.append(f"  {printable(text)}")
+        lines.append("  " + " " * len(before) + "^")
     if diagnostic.hint:
-        lines.append(f"  hint: {diagnostic.hint}")
+        lines.append(printable(f"  hint: {diagnostic.hint}"))
     return "\n".join(lines)
 
 

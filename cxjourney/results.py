@@ -100,7 +100,12 @@ def validate(results: Any) -> None:
 
 
 def to_csv(results: dict[str, Any]) -> str:
-    """One row per number: scenario, section, name, key, mean, low, high."""
+    """One row per number: scenario, section, name, key, mean, low, high.
+
+    Text cells that a spreadsheet would run as a formula are written as text.
+    """
+    from .safe_text import neutralise_csv
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("scenario", "section", "name", "key", "mean", "low", "high"))
@@ -125,4 +130,4 @@ def to_csv(results: dict[str, Any]) -> str:
         for tp, values in entry["touchpoints"].items():
             for key, value in values.items():
                 writer.writerow((name, "touchpoint", tp, key, num(value), "", ""))
-    return out.getvalue()
+    return neutralise_csv(out.getvalue())

@@ -26,16 +26,18 @@ def forecast(
     seed: int = 1,
     replications: int = 10,
     horizon: float | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Each version's baseline with the same seeds: intervals of both, and of the change."""
     # the simulator is imported only when a forecast is asked for: `fmt` and `diff` start fast
-    from ..sim import stats
-    from ..sim.runner import BOUNDS, replicate
+    from ..sim import stats, streams
+    from ..sim.runner import BOUNDS, plans_for, run_tasks
 
     if horizon is not None:
         old, new = replace(old, horizon=horizon), replace(new, horizon=horizon)
-    runs_old = replicate(old, seed=seed, replications=replications)
-    runs_new = replicate(new, seed=seed, replications=replications)
+    baselines = [replace(old, scenarios=()), replace(new, scenarios=())]
+    keys = streams.replication_keys(seed, replications)
+    runs_old, runs_new = run_tasks(plans_for(baselines), ["old", "new"], keys, workers=workers)
     metrics = {}
     for metric in FORECAST_METRICS:
         a = [r["metrics"][metric] for r in runs_old]

@@ -103,7 +103,9 @@ def retention_chart(
     """Share of the time-0 customers still active, day 0 to the horizon, per scenario."""
     points = [p for series in retention.series.values() for p in series]
     lows = [p.low if p.low is not None else p.mean for p in points]
-    ticks = svg.ticks(min([*lows, 1.0]), 1.0, 5)
+    lowest = min([*lows, 1.0])
+    # every customer still active: the axis still needs a height, so it shows 90-100%
+    ticks = svg.ticks(lowest if lowest < 1.0 else 0.9, 1.0, 5)
     low, high = ticks[0], 1.0
     horizon = max(p.day for p in points) or 1.0
     day_ticks = svg.ticks(0, horizon, 6)

@@ -12,6 +12,7 @@ import csv
 import math
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -86,6 +87,22 @@ def choose_engine(plans: list[Plan], name: str = "auto"):
 Task = tuple[Plan, Any, int, int, int, str, str | None]
 
 
+def _init_pool_worker() -> None:
+    """A worker leaves Ctrl-C to its parent, which ends it on SIGTERM (see _end_workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now: the run was interrupted or failed, its tasks are not wanted."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
 def _run_task(task: Task) -> dict[str, Any]:
     plan, run, variant, rep, key, name, events_dir = task
     if events_dir is None:
@@ -150,11 +167,16 @@ def run_tasks(
             if progress:
                 progress(1)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker)
+        try:
             for task, result in zip(tasks, pool.map(_run_task, tasks), strict=True):
                 results[(task[2], task[3])] = result
                 if progress:
                     progress(1)
+        except BaseException:
+            _end_workers(pool)
+            raise
+        pool.shutdown()
     return [[results[(v, r)] for r in range(len(keys))] for v in range(len(plans))]
 
 

@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cxjourney.cli_decide import compare, drivers, optimize, parse_budget
+from cxjourney.cli.decide import compare, drivers, optimize, parse_budget
 from cxjourney.results import validate
 from tests.conftest import SPEC_EXAMPLES
 from tests.decide.cases import LOSS_AVERSION, SHOP

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from click.testing import CliRunner, Result
 
-from cxjourney import cli_interop
+from cxjourney.cli import interop as cli_interop
 from cxjourney.cli import main
 from tests.conftest import ROOT
 
@@ -27,10 +27,10 @@ def invoke(name: str, *args: str, input: bytes | str | None = None) -> Result:
 
 def argv(name: str) -> list[str]:
     """The command line that runs `cxjourney NAME`."""
-    if name in main.commands:
+    if name in main.list_commands(None):
         return [sys.executable, "-m", "cxjourney", name]
     entry = (
-        f"import sys; from cxjourney.cli_interop import {COMMANDS[name]}; "
+        f"import sys; from cxjourney.cli.interop import {COMMANDS[name]}; "
         f"{COMMANDS[name]}(sys.argv[1:], prog_name='cxjourney {name}')"
     )
     return [sys.executable, "-c", entry]

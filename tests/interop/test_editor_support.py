@@ -227,7 +227,7 @@ def test_pre_commit_offers_fmt_and_check() -> None:
         assert not re.search(hook["files"], "coffee.journey.orig")
         program, command, *_ = hook["entry"].split()
         assert program == "cxjourney"
-        assert command in {"fmt", "diff", "import", "init"} | set(main.commands)
+        assert command in {"fmt", "diff", "import", "init"} | set(main.list_commands(None))
 
 
 def run_hook(hook_id: str, *files: Path) -> subprocess.CompletedProcess[bytes]:

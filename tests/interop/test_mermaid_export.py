@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxjourney import load
-from cxjourney.cli_interop import export_mermaid
+from cxjourney.cli.interop import export_mermaid
 from cxjourney.interop.mermaid import (
     DEFAULT_TITLE,
     MermaidDiagram,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from cxjourney import load
-from cxjourney.cli_interop import export_schema
+from cxjourney.cli.interop import export_schema
 from cxjourney.interop.model_json import dumps, journey_document, library_document
 from cxjourney.interop.schema import DRAFT, SchemaError, model_schema, validate
 from tests.conftest import JOURNEYS, SPEC_EXAMPLES

@@ -8,7 +8,7 @@ import shlex
 import click
 import pytest
 
-from cxjourney import cli_interop
+from cxjourney.cli import interop as cli_interop
 from cxjourney.cli import main
 from tests.conftest import ROOT
 
@@ -39,8 +39,8 @@ def documented_commands() -> list[list[str]]:
 def command_for(name: str) -> click.Command:
     if name in OURS:
         return OURS[name]
-    assert name in main.commands, f"cxjourney {name} does not exist"
-    return main.commands[name]
+    assert name in main.list_commands(None), f"cxjourney {name} does not exist"
+    return main.get_command(None, name)
 
 
 def test_the_document_shows_every_command() -> None:

@@ -162,7 +162,7 @@ def normalised(text: str) -> str:
     return " ".join(text.split())
 
 
-COMMAND = "from cxjourney.cli_render import {name}; {name}(prog_name='cxjourney {name}')"
+COMMAND = "from cxjourney.cli.render import {name}; {name}(prog_name='cxjourney {name}')"
 
 
 def run_command(name: str, *args: str, env: dict | None = None, cwd: Path | None = None):

@@ -10,7 +10,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from cxjourney.cli_render import report
+from cxjourney.cli.render import report
 from tests.conftest import JOURNEYS
 from tests.render import chromium
 

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
-from cxjourney.cli_render import render, report
+from cxjourney.cli.render import render, report
 from tests.conftest import JOURNEYS
 from tests.render.conftest import SVG, run_command, run_main, svg_groups
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cxjourney.cli import main
-from cxjourney.cli_render import report
+from cxjourney.cli.render import report
 from tests.conftest import JOURNEYS
 from tests.render.conftest import HOSTILE, normalised
 

@@ -1,8 +1,6 @@
 """Commands that decide where to invest: compare, drivers, optimize.
 
-Thin like the rest of the CLI: parse options, call `cxjourney.decide`, print. The
-main group loads this module when one of its commands runs, so importing `cli`'s
-helpers here makes no cycle; `simulate --sensitivity` calls `decide.sensitivity`.
+Thin like the rest of the CLI: parse options, call `cxjourney.decide`, print.
 """
 
 from __future__ import annotations
@@ -13,17 +11,27 @@ from typing import Any
 
 import click
 
-from .cli import InputError, progress_bar, require_journey, run_guarded, simulation_options
-from .decide import compare as compare_mod
-from .decide import drivers as drivers_mod
-from .decide import optimize as optimize_mod
-from .decide import report, sensitivity
-from .decide.objective import DEFAULT, OBJECTIVES
-from .diagnostics import did_you_mean
-from .model import Journey
-from .output import emit
-from .results import dumps
+from ..decide import compare as compare_mod
+from ..decide import drivers as drivers_mod
+from ..decide import optimize as optimize_mod
+from ..decide import report, sensitivity
+from ..decide.objective import DEFAULT, OBJECTIVES
+from ..output import emit
+from ..results import dumps
+from ..safe_text import neutralise_csv, printable
+from .common import (
+    SETTINGS,
+    chosen_scenarios,
+    format_option,
+    output_option,
+    quiet_option,
+    require_journey,
+    scenario_option,
+    simulation_options,
+    with_progress,
+)
 
+FORMATS = ("table", "json", "csv")
 _BUDGET = re.compile(r"(\d+(?:\.\d+)?)\s*([kKmM]?)")
 _SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6}
 
@@ -44,71 +52,26 @@ def _budget(ctx: click.Context, param: click.Parameter, value: str) -> float:
 
 
 def objective_option(choices: tuple[str, ...] = OBJECTIVES) -> Callable:
+    meaning = "What to maximise: the change from the baseline"
+    if "roi" in choices:
+        meaning += " (roi: (Δrevenue − cost) / cost)"
     return click.option(
         "--objective",
         type=click.Choice(choices),
         default=DEFAULT,
         show_default=True,
-        help="What to maximise: the change from the baseline (roi: (Δrevenue − cost) / cost).",
+        help=meaning + ".",
     )
 
 
 def run_options(f: Callable) -> Callable:
     """`simulate`'s options (seed, replications, horizon, workers), format and output."""
-    options = [
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(["table", "json", "csv"]),
-            default="table",
-            show_default=True,
-            help="table for people; json and csv for tools.",
-        ),
-        click.option(
-            "-o",
-            "--output",
-            default="-",
-            show_default=True,
-            help="Write here (atomically); - for stdout.",
-        ),
-        click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return simulation_options(f)
-
-
-def scenario_option(f: Callable) -> Callable:
-    return click.option(
-        "--scenario",
-        "scenario_ids",
-        multiple=True,
-        metavar="ID",
-        help="Only this scenario (repeatable); default: all of the file's scenarios.",
+    f = quiet_option()(f)
+    f = output_option()(f)
+    f = format_option(
+        ("table", "json", "csv"), "table", "table for people; json and csv for tools."
     )(f)
-
-
-def chosen_scenarios(journey: Journey, file: str, ids: tuple[str, ...]) -> list[str] | None:
-    """The scenario ids asked for, each checked against the file (exit 2 when unknown)."""
-    known = [s.id for s in journey.scenarios]
-    for sid in ids:
-        if sid not in known:
-            hint = did_you_mean(sid, known)
-            raise InputError(f"no scenario '{sid}' in {file}" + (f"; {hint}" if hint else ""))
-    return list(ids) if ids else None
-
-
-def with_progress(total: int, quiet: bool, work: Callable[[Any], Any]) -> Any:
-    """Run `work(progress)` under a progress bar (when stderr is a terminal), guarded."""
-    bar = progress_bar(total, quiet)
-
-    def action() -> Any:
-        if bar is None:
-            return work(None)
-        with bar:
-            return work(bar.update)
-
-    return run_guarded(action)
+    return simulation_options(f)
 
 
 def render(fmt: str, doc: dict[str, Any], text: Callable[[], str], csv: Callable[[], str]) -> str:
@@ -116,14 +79,14 @@ def render(fmt: str, doc: dict[str, Any], text: Callable[[], str], csv: Callable
     if fmt == "json":
         return dumps(doc)
     if fmt == "csv":
-        return csv()
-    return text()
+        return neutralise_csv(csv())
+    return printable(text())
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @objective_option()
-@scenario_option
+@scenario_option()
 @click.option(
     "--sensitivity",
     "with_sensitivity",
@@ -158,7 +121,7 @@ def compare(
     """
     loaded = require_journey(file)
     journey = loaded.journey
-    ids = chosen_scenarios(journey, loaded.file, scenario_ids)
+    ids = chosen_scenarios(loaded, scenario_ids)
     count = len(ids) if ids is not None else len(journey.scenarios)
     total = (count + 1) * replications
     if with_sensitivity:
@@ -191,7 +154,7 @@ def compare(
     )
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @objective_option(tuple(o for o in OBJECTIVES if o != "roi"))
 @click.option(
@@ -256,7 +219,7 @@ def drivers(
     )
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--budget",
@@ -266,7 +229,7 @@ def drivers(
     help="Most that may be spent, in the journey's currency: 100k, 1.5M, 250000.",
 )
 @objective_option()
-@scenario_option
+@scenario_option()
 @click.option(
     "--search",
     "method",
@@ -313,7 +276,7 @@ def optimize(
     """
     loaded = require_journey(file)
     journey = loaded.journey
-    ids = chosen_scenarios(journey, loaded.file, scenario_ids)
+    ids = chosen_scenarios(loaded, scenario_ids)
     pool = [s for s in journey.scenarios if ids is None or s.id in ids]
     affordable = [s for s in pool if s.cost <= budget]
     every = optimize_mod.affordable(affordable, budget)

@@ -1,7 +1,7 @@
-"""Commands for co-creating journeys in git: fmt, diff, import, init; export helpers.
+"""Commands for co-creating journeys in git: fmt, diff, import, init, export.
 
-Like `cli`, these only parse options, call the library and print. Exit codes follow
-the rest of the CLI: 0 success, 2 bad input (nothing is written), 1 a failure of the
+Like the rest of the command line, these only parse options, call the library and
+print. Exit codes: 0 success, 2 bad input (nothing is written), 1 a failure of the
 run, and for `fmt --check` / `diff --exit-code`, 1 when something would change.
 """
 
@@ -17,31 +17,32 @@ from typing import Any
 
 import click
 
-from .cli import parse_horizon
-from .diagnostics import Diagnostic, render
-from .interop import diff as semantic_diff
-from .interop import mermaid, revision
-from .interop.fmt import FormatError, UnsafeFormat, format_source
-from .interop.forecast import forecast
-from .interop.mermaid_export import to_mermaid
-from .interop.schema import model_schema
-from .load import STDIN, Loaded, load
-from .model import Journey
-from .output import emit, write_atomic
-from .starter import DEFAULT_NAME, starter_journey
-from .syntax.parse import decode
-
-INPUT_ERROR = 2
-CHANGED = 1
-RUN_ERROR = 1
-_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-class InputError(click.ClickException):
-    """Bad input: exit code 2, a clear message, no traceback."""
-
-    exit_code = INPUT_ERROR
-
+from ..diagnostics import Diagnostic, render
+from ..interop import diff as semantic_diff
+from ..interop import mermaid, model_json, revision
+from ..interop.fmt import FormatError, UnsafeFormat, format_source
+from ..interop.forecast import forecast
+from ..interop.mermaid_export import to_mermaid
+from ..interop.schema import model_schema
+from ..load import STDIN, Loaded, load
+from ..model import Journey
+from ..output import emit, output_problem, write_atomic
+from ..safe_text import printable
+from ..starter import DEFAULT_NAME, starter_journey
+from ..syntax.parse import decode
+from .common import (
+    CHANGED,
+    INPUT_ERROR,
+    RUN_ERROR,
+    SETTINGS,
+    InputError,
+    load_input,
+    output_option,
+    print_diagnostics,
+    run_guarded,
+    simulation_options,
+    stdin_bytes,
+)
 
 # ---- export helpers (called by `cxjourney export`) ---------------------------------------
 
@@ -56,10 +57,51 @@ def export_schema() -> dict[str, Any]:
     return model_schema()
 
 
+@click.command(context_settings=SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(["json", "mermaid", "json-schema"]),
+    default="json",
+    show_default=True,
+    help="json: the model; mermaid: a Mermaid journey diagram; json-schema: the model's schema.",
+)
+@output_option("Output file, - for stdout.")
+def export(file: str, target: str, output: str) -> None:
+    """Export a journey's model for other tools.
+
+    \b
+    Examples:
+      cxjourney export coffee.journey --to json
+      cxjourney export coffee.journey --to json -o coffee.json
+      cxjourney export coffee.journey --to mermaid
+      cxjourney export coffee.journey --to json-schema
+    """
+    if target == "json-schema":  # the same for every file; FILE is not read
+        emit(json.dumps(export_schema(), indent=2, ensure_ascii=False) + "\n", output)
+        return
+    loaded = load_input(file)
+    if not loaded.ok:
+        print_diagnostics(loaded)
+        raise InputError(f"{loaded.file} has errors; nothing was exported")
+    if target == "mermaid":
+        if loaded.journey is None:
+            raise InputError(f"{loaded.file} holds personas only; Mermaid needs a journey")
+        emit(export_mermaid(loaded.journey), output)
+        return
+    if loaded.journey is not None:
+        document = model_json.journey_document(loaded.journey)
+    else:
+        assert loaded.library is not None
+        document = model_json.library_document(loaded.library)
+    emit(model_json.dumps(document), output)
+
+
 # ---- fmt ----------------------------------------------------------------------------------
 
 
-@click.command("fmt", context_settings=_SETTINGS)
+@click.command("fmt", context_settings=SETTINGS)
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file would change.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff.")
@@ -144,22 +186,17 @@ def _expand(files: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _stdin_bytes() -> bytes:
-    with click.open_file(STDIN, "rb") as stream:
-        return stream.read()
-
-
 def _shown(path: str) -> str:
     return "<stdin>" if path == STDIN else path
 
 
 def _read(path: str) -> tuple[bytes, str] | None:
     """The file's bytes and text; None (with the problem printed) when unreadable."""
-    from .diagnostics import Reporter, Span
+    from ..diagnostics import Reporter, Span
 
     reporter = Reporter(_shown(path))
     try:
-        data = _stdin_bytes() if path == STDIN else Path(path).read_bytes()
+        data = stdin_bytes() if path == STDIN else Path(path).read_bytes()
     except OSError as err:
         reporter.error(Span(1, 1), f"cannot read the file: {err.strerror or err}")
         _print_diagnostics(reporter.diagnostics, None)
@@ -202,7 +239,7 @@ def _print_diagnostics(diagnostics: list[Diagnostic], source: str | None) -> Non
 # ---- diff ---------------------------------------------------------------------------------
 
 
-@click.command("diff", context_settings=_SETTINGS)
+@click.command("diff", context_settings=SETTINGS)
 @click.argument("versions", nargs=-1, required=True, metavar="OLD NEW")
 @click.option(
     "--format",
@@ -215,11 +252,7 @@ def _print_diagnostics(diagnostics: list[Diagnostic], source: str | None) -> Non
 @click.option(
     "--simulate", is_flag=True, help="Add the forecast change of NPS, retention, revenue."
 )
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**63 - 1))
-@click.option("-n", "--replications", default=10, show_default=True, type=click.IntRange(2, 100000))
-@click.option(
-    "--horizon", callback=parse_horizon, metavar="DURATION", help="Simulate both for this long."
-)
+@simulation_options(min_replications=2)
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the versions differ (as git diff).")
 def diff(
     versions: tuple[str, ...],
@@ -228,6 +261,7 @@ def diff(
     seed: int,
     replications: int,
     horizon: float | None,
+    workers: int,
     exit_code: bool,
 ) -> None:
     """Compare two versions of a journey: what changed in the model, not in the text.
@@ -269,9 +303,14 @@ def diff(
     if simulate:
         if not isinstance(old_model, Journey) or not isinstance(new_model, Journey):
             raise InputError("--simulate needs a journey on both sides")
-        prediction = _guarded(
+        prediction = run_guarded(
             lambda: forecast(
-                old_model, new_model, seed=seed, replications=replications, horizon=horizon
+                old_model,
+                new_model,
+                seed=seed,
+                replications=replications,
+                horizon=horizon,
+                workers=workers,
             )
         )
     if output_format == "markdown":
@@ -293,7 +332,7 @@ def diff(
         document = semantic_diff.document(old_name, new_name, found, prediction)
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        click.echo(semantic_diff.render(old_name, new_name, found, prediction), nl=False)
+        click.echo(printable(semantic_diff.render(old_name, new_name, found, prediction)), nl=False)
     if exit_code and found and not driver:
         sys.exit(CHANGED)
 
@@ -322,7 +361,7 @@ def _side(spec: str) -> Loaded | None:
     if spec == revision.ABSENT:
         return None
     if spec == STDIN:
-        return load(STDIN, data=_stdin_bytes())
+        return load(STDIN, data=stdin_bytes())
     if revision.is_revision(spec):
         try:
             return revision.load_revision(spec)
@@ -374,24 +413,13 @@ def _text_fallback(versions: tuple[str, ...], old_name: str, new_name: str) -> N
     click.echo("".join(line if line.endswith("\n") else line + "\n" for line in lines), nl=False)
 
 
-def _guarded(action):
-    try:
-        return action()
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as err:
-        click.echo(f"error: the run failed: {type(err).__name__}: {err}", err=True)
-        sys.exit(RUN_ERROR)
-
-
 # ---- import -------------------------------------------------------------------------------
 
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx", ".mdown"}
 
 
-@click.command("import", context_settings=_SETTINGS)
+@click.command("import", context_settings=SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "-o",
@@ -422,7 +450,7 @@ def import_(file: str, output: str, source_format: str) -> None:
       cxjourney import onboarding.mmd -o onboarding.journey
       cxjourney import docs/journeys.md -o journeys/
     """
-    data = _stdin_bytes() if file == STDIN else _read_file(file)
+    data = stdin_bytes() if file == STDIN else _read_file(file)
     shown = _shown(file)
     text = data.decode("utf-8", errors="strict") if _is_utf8(data) else None
     if text is None:
@@ -488,6 +516,8 @@ def _verify_import(source: str, diagram: mermaid.MermaidDiagram, shown: str) -> 
 def _write_imports(
     diagrams: list[mermaid.MermaidDiagram], sources: list[str], output: str, shown: str
 ) -> None:
+    if not output.strip():
+        raise InputError("-o: the file name is empty")
     target = Path(output)
     to_directory = output != "-" and (target.is_dir() or output.endswith(("/", "\\")))
     if len(diagrams) > 1 and not to_directory:
@@ -498,6 +528,9 @@ def _write_imports(
             )
         to_directory = True
     if not to_directory:
+        problem = output_problem(output)
+        if problem:
+            raise InputError(f"-o: {problem}")
         emit(sources[0], output)
         if output != "-":
             click.echo(f"wrote {output}", err=True)
@@ -518,7 +551,7 @@ def _write_imports(
 # ---- init ---------------------------------------------------------------------------------
 
 
-@click.command("init", context_settings=_SETTINGS)
+@click.command("init", context_settings=SETTINGS)
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
 @click.option("--name", default=DEFAULT_NAME, show_default=True, help="The file's name stem.")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")

@@ -1,6 +1,6 @@
 """The `render` and `report` commands: parse options, call `cxjourney.render`, write.
 
-Kept apart from `cli.py` so that drawing (Graphviz) is imported only when asked for:
+Kept apart from `check` and `simulate` so that drawing (Graphviz) is imported only when asked for:
 `check` and `simulate` work, and stay fast, on a machine without Graphviz.
 """
 
@@ -14,36 +14,34 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli import (
+from ..load import STDIN, Loaded
+from ..output import emit, write_atomic
+from ..safe_text import printable
+from .common import (
     RUN_ERROR,
+    SETTINGS,
     InputError,
+    chosen_scenarios,
+    output_option,
     progress_bar,
     require_journey,
     run_guarded,
     simulation_options,
 )
-from .load import STDIN, Loaded
-from .output import emit, write_atomic
 
 if TYPE_CHECKING:  # the renderer is imported only when a command draws
     import graphviz
     import networkx as nx
 
-    from .model import Journey
-    from .render.retention import Retention
+    from ..model import Journey
+    from ..render.retention import Retention
 
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option(
-    "-o",
-    "--output",
-    default="-",
-    show_default=True,
-    help="Where to write; the suffix (.svg .png .pdf .dot) sets the format. - for stdout.",
-)
+@output_option("Where to write; the suffix (.svg .png .pdf .dot) sets the format. - for stdout.")
 @click.option(
     "--format",
     "fmt",
@@ -119,7 +117,7 @@ def render(
         scenarios = [chosen] if chosen else []
         results = _simulate(loaded, scenarios, seed, replications, horizon, workers, quiet)
     if view == "curve":
-        from .render.curve import curve_svg
+        from ..render.curve import curve_svg
 
         journey, graph = _drawn(loaded, scenario_id)
         emit(curve_svg(journey, graph, results, scenario_id or "baseline"), output)
@@ -128,9 +126,9 @@ def render(
     _write_map(dot, fmt, output)
 
 
-@click.command()
+@click.command(context_settings=SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", default="-", show_default=True, help="The HTML file; - for stdout.")
+@output_option("The HTML file; - for stdout.")
 @click.option(
     "--results",
     "results_path",
@@ -186,8 +184,8 @@ def report(
       cxjourney report coffee.journey -n 20 --seed 7 --workers 2 -o report.html
       cxjourney report coffee.journey --results results.json -o report.html
     """
-    from .render import report as html
-    from .render.curve import curve_svg
+    from ..render import report as html
+    from ..render.curve import curve_svg
 
     if results_path and (scenario_ids or horizon is not None):
         raise InputError("--scenario and --horizon apply when simulating, not with --results")
@@ -237,8 +235,8 @@ def _same_scenarios(results: dict[str, Any], loaded: Loaded, path: str) -> None:
 
 def _report_map(loaded: Loaded, results: dict[str, Any]) -> tuple[str | None, str | None]:
     """The overlay map as inline SVG, or None and why it is missing."""
-    from .render.dot import INSTALL_HINT, GraphvizFailed, GraphvizMissing, draw
-    from .render.report import inline_svg
+    from ..render.dot import INSTALL_HINT, GraphvizFailed, GraphvizMissing, draw
+    from ..render.report import inline_svg
 
     try:
         return inline_svg(draw(_map(loaded, results, None, None), "svg")), None
@@ -252,7 +250,7 @@ def _report_map(loaded: Loaded, results: dict[str, Any]) -> tuple[str | None, st
 def _retention(
     journey: Journey, results: dict[str, Any], points: int, workers: int, quiet: bool
 ) -> Retention | None:
-    from .render.retention import retention_over_horizon
+    from ..render.retention import retention_over_horizon
 
     bar = progress_bar(points - 1, quiet)
     if bar is None:
@@ -272,20 +270,12 @@ def _format(output: str, fmt: str | None) -> str:
 
 
 def _known_scenario(loaded: Loaded, scenario_id: str | None) -> None:
-    if scenario_id is None:
-        return
-    known = [s.id for s in loaded.journey.scenarios]
-    if scenario_id not in known:
-        from .diagnostics import did_you_mean
-
-        hint = did_you_mean(scenario_id, known)
-        raise InputError(
-            f"no scenario '{scenario_id}' in {loaded.file}" + (f"; {hint}" if hint else "")
-        )
+    if scenario_id is not None:
+        chosen_scenarios(loaded, [scenario_id])
 
 
 def _read_results(path: str, loaded: Loaded, needed: str | None) -> dict[str, Any]:
-    from .results import ResultsError, loads
+    from ..results import ResultsError, loads
 
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -305,8 +295,10 @@ def _read_results(path: str, loaded: Loaded, needed: str | None) -> dict[str, An
         )
     if results["journey"] != loaded.journey.title:
         click.echo(
-            f"warning: {path} is for the journey '{results['journey']}', "
-            f"not '{loaded.journey.title}'",
+            printable(
+                f"warning: {path} is for the journey '{results['journey']}', "
+                f"not '{loaded.journey.title}'"
+            ),
             err=True,
         )
     return results
@@ -315,7 +307,7 @@ def _read_results(path: str, loaded: Loaded, needed: str | None) -> dict[str, An
 def _read_drivers(path: str, loaded: Loaded) -> dict[str, Any]:
     import json
 
-    from .render.decisions import drivers_problem
+    from ..render.decisions import drivers_problem
 
     try:
         drivers = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -326,8 +318,10 @@ def _read_drivers(path: str, loaded: Loaded) -> dict[str, Any]:
         raise InputError(f"{path} is not a drivers file: {problem}")
     if drivers.get("journey") != loaded.journey.title:
         click.echo(
-            f"warning: {path} is for the journey '{drivers.get('journey')}', "
-            f"not '{loaded.journey.title}'",
+            printable(
+                f"warning: {path} is for the journey '{drivers.get('journey')}', "
+                f"not '{loaded.journey.title}'"
+            ),
             err=True,
         )
     return drivers
@@ -335,7 +329,7 @@ def _read_drivers(path: str, loaded: Loaded) -> dict[str, Any]:
 
 def _check_touchpoints(results: dict[str, Any]) -> None:
     """Touchpoint figures are drawn as numbers: each must be a number or null."""
-    from .results import ResultsError
+    from ..results import ResultsError
 
     for name, entry in results["scenarios"].items():
         for tp, values in entry["touchpoints"].items():
@@ -357,7 +351,7 @@ def _simulate(
     workers: int,
     quiet: bool = True,
 ) -> dict[str, Any]:
-    from .sim.runner import simulate
+    from ..sim.runner import simulate
 
     count = len(loaded.journey.scenarios) if scenarios is None else len(scenarios)
     bar = progress_bar((1 + count) * replications, quiet)
@@ -382,8 +376,8 @@ def _drawn(loaded: Loaded, scenario_id: str | None) -> tuple[Journey, nx.DiGraph
     """The journey and graph to draw: the baseline's, or the scenario's own."""
     if scenario_id is None:
         return loaded.journey, loaded.graph
-    from . import graph as journey_graph
-    from .scenarios import apply
+    from .. import graph as journey_graph
+    from ..scenarios import apply
 
     journey = apply(loaded.journey, loaded.journey.scenario(scenario_id))
     return journey, journey_graph.build(journey)
@@ -392,8 +386,8 @@ def _drawn(loaded: Loaded, scenario_id: str | None) -> tuple[Journey, nx.DiGraph
 def _map(
     loaded: Loaded, results: dict[str, Any] | None, scenario_id: str | None, diff_id: str | None
 ) -> graphviz.Digraph:
-    from .render import overlay
-    from .render.dot import journey_map
+    from ..render import overlay
+    from ..render.dot import journey_map
 
     journey, graph = _drawn(loaded, scenario_id or diff_id)
     layer = None
@@ -408,7 +402,7 @@ def _map(
 
 
 def _write_map(dot: graphviz.Digraph, fmt: str, output: str) -> None:
-    from .render.dot import INSTALL_HINT, GraphvizFailed, GraphvizMissing, draw
+    from ..render.dot import INSTALL_HINT, GraphvizFailed, GraphvizMissing, draw
 
     try:
         data = draw(dot, fmt)

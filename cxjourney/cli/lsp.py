@@ -27,7 +27,7 @@ def lsp(stdio: bool) -> None:
       pip install 'cxjourney[lsp]'    # when the server is not installed
     """
     try:
-        from .lsp.server import main
+        from ..lsp.server import main
     except ImportError as err:
         click.echo(
             f"error: the language server needs pygls ({err.name or err}); install it with:",

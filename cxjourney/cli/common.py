@@ -1,0 +1,290 @@
+"""What every command shares: input loading, exit codes, options, progress, guards.
+
+Each option that more than one command takes is defined here once, so that its
+spelling, default and help read the same everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..diagnostics import render
+from ..load import STDIN, Loaded, load
+from ..safe_text import printable
+
+INPUT_ERROR = 2
+RUN_ERROR = 1
+CHANGED = 1
+SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class InputError(click.ClickException):
+    """Bad input: exit code 2, a clear message, no traceback."""
+
+    exit_code = INPUT_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))  # it may quote a file's text
+
+
+# ---- input --------------------------------------------------------------------------------
+
+
+def stdin_bytes() -> bytes:
+    with click.open_file(STDIN, "rb") as stream:
+        return stream.read()
+
+
+def load_input(path: str, stdin_data: bytes | None = None) -> Loaded:
+    if path == STDIN:
+        return load(STDIN, data=stdin_bytes() if stdin_data is None else stdin_data)
+    return load(path)
+
+
+def print_diagnostics(loaded: Loaded, *, err: bool = True) -> None:
+    for d in loaded.diagnostics:
+        click.echo(render(d, loaded.sources.get(d.file)), err=err)
+
+
+def require_journey(path: str) -> Loaded:
+    """Load a journey for a command that runs it; input errors end the command (exit 2)."""
+    loaded = load_input(path)
+    if not loaded.ok:
+        print_diagnostics(loaded)
+        count = sum(d.severity == "error" for d in loaded.diagnostics)
+        raise InputError(
+            f"{loaded.file}: {count} error{'s' if count != 1 else ''}; nothing was run"
+        )
+    if loaded.journey is None:
+        raise InputError(f"{loaded.file} holds personas only; this command needs a journey")
+    return loaded
+
+
+def chosen_scenarios(loaded: Loaded, ids: tuple[str, ...] | list[str]) -> list[str] | None:
+    """The scenario ids asked for, each checked against the file (exit 2 when unknown)."""
+    known = [s.id for s in loaded.journey.scenarios] if loaded.journey else []
+    for sid in ids:
+        if sid not in known:
+            raise InputError(unknown_scenario(sid, known, loaded.file))
+    return list(ids) if ids else None
+
+
+def unknown_scenario(sid: str, known: list[str], file: str) -> str:
+    from ..diagnostics import did_you_mean
+
+    hint = did_you_mean(sid, known)
+    message = f"no scenario '{sid}' in {file}" + (f"; {hint}" if hint else "")
+    if known:
+        return message + f" (its scenarios: {', '.join(known)})"
+    return message + " (it defines no scenarios)"
+
+
+# ---- options ------------------------------------------------------------------------------
+
+
+def parse_horizon(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    if value is None:
+        return None
+    from ..units import parse_duration
+
+    try:
+        minutes = parse_duration(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    if minutes <= 0:
+        raise click.BadParameter("the horizon must be positive")
+    return minutes
+
+
+def _workers(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    return value or os.cpu_count() or 1
+
+
+def simulation_options(function: Callable | None = None, *, min_replications: int = 1):
+    """--seed, --replications, --horizon and --workers: one spelling for every command."""
+
+    def decorate(function: Callable) -> Callable:
+        options = [
+            click.option(
+                "--seed",
+                default=1,
+                show_default=True,
+                type=click.IntRange(0, 2**63 - 1),
+                help="Seed of every random number: same seed, same bytes.",
+            ),
+            click.option(
+                "-n",
+                "--replications",
+                default=10,
+                show_default=True,
+                type=click.IntRange(min_replications, 100000),
+                help="Independent replications (95% intervals need at least 2).",
+            ),
+            click.option(
+                "--horizon",
+                callback=parse_horizon,
+                metavar="DURATION",
+                help="Override the file's horizon, e.g. '12 weeks'.",
+            ),
+            click.option(
+                "-j",
+                "--workers",
+                default=0,
+                type=click.IntRange(0, 256),
+                callback=_workers,
+                help="Worker processes (default 0: one per CPU core); results are identical "
+                "for any number.",
+            ),
+        ]
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate if function is None else decorate(function)
+
+
+def writable_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A file option's value, refused before any work when it cannot be written."""
+    from ..output import output_problem
+
+    if value is None:
+        return None
+    problem = output_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
+def output_option(help: str = "Write here (atomically); - for stdout.") -> Callable:
+    return click.option(
+        "-o", "--output", default="-", show_default=True, callback=writable_path, help=help
+    )
+
+
+def quiet_option(help: str = "No progress bar.") -> Callable:
+    return click.option("-q", "--quiet", is_flag=True, help=help)
+
+
+def format_option(choices: tuple[str, ...], default: str, help: str) -> Callable:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
+def scenario_option(
+    help: str = "Only this scenario (repeatable); default: all of the file's scenarios.",
+) -> Callable:
+    return click.option("--scenario", "scenario_ids", multiple=True, metavar="ID", help=help)
+
+
+# ---- running ------------------------------------------------------------------------------
+
+
+def progress_bar(total: int, quiet: bool):
+    """A progress bar on stderr for runs longer than a moment; off when not a terminal."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        return None
+    return click.progressbar(length=total, label="simulating", file=sys.stderr)
+
+
+def run_guarded(action: Callable[[], Any]) -> Any:
+    """Run the simulation; failures of the run exit 1 with a message, never a traceback."""
+    try:
+        return action()
+    except (click.ClickException, SystemExit):
+        raise
+    except Exception as err:
+        click.echo(f"error: the run failed: {type(err).__name__}: {err}", err=True)
+        sys.exit(RUN_ERROR)
+
+
+def with_progress(total: int, quiet: bool, work: Callable[[Any], Any]) -> Any:
+    """Run `work(progress)` under a progress bar (when stderr is a terminal), guarded."""
+    bar = progress_bar(total, quiet)
+
+    def action() -> Any:
+        if bar is None:
+            return work(None)
+        with bar:
+            return work(bar.update)
+
+    return run_guarded(action)
+
+
+# ---- signals and a closed stdout ----------------------------------------------------------
+
+INTERRUPTED = 128 + signal.SIGINT  # 130, as shells report Ctrl-C
+TERMINATED = 128 + signal.SIGTERM  # 143
+
+
+class Stopped(BaseException):
+    """Ctrl-C or SIGTERM: unwinds like an exception so that every `finally` cleans up.
+
+    A BaseException, so that no `except Exception` of a run mistakes it for a failure.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: Any) -> None:
+    # further signals are ignored while the run unwinds, so that its clean-up finishes
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+def guarded_main(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run the command line: Ctrl-C exits 130 and SIGTERM 143 with one line, no traceback
+    (temporary files and worker processes are cleaned up as the run unwinds); a reader
+    that closes stdout early (`| head`) ends the command quietly with exit 0."""
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        try:
+            return run(*args, **kwargs)
+        finally:
+            sys.stdout.flush()
+    except (Stopped, KeyboardInterrupt) as stop:
+        signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
+        word = "interrupted" if signum == signal.SIGINT else "terminated"
+        _say(f"cxjourney: {word}")
+        sys.exit(INTERRUPTED if signum == signal.SIGINT else TERMINATED)
+    except BrokenPipeError:
+        silence_stdout()
+        sys.exit(0)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null: its reader has gone, and the exit must not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _say(line: str) -> None:
+    try:
+        sys.stderr.write(("\n" if sys.stderr.isatty() else "") + line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,141 @@
+"""`simulate`: synthetic customers through a journey, and the forecast they make."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import click
+
+from ..decide.objective import DEFAULT as DEFAULT_OBJECTIVE
+from ..decide.objective import OBJECTIVES
+from ..output import emit, staged
+from ..safe_text import printable
+from .common import (
+    SETTINGS,
+    chosen_scenarios,
+    format_option,
+    output_option,
+    quiet_option,
+    require_journey,
+    scenario_option,
+    simulation_options,
+    with_progress,
+    writable_path,
+)
+
+
+@click.command(context_settings=SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@simulation_options
+@scenario_option(
+    "Simulate only this scenario (repeatable); default: all. The baseline always runs."
+)
+@format_option(
+    ("table", "json", "csv"),
+    "table",
+    "table for people; json is the results contract of docs/model.md.",
+)
+@output_option("Write the results here (atomically); - for stdout.")
+@click.option(
+    "--events",
+    "events_path",
+    callback=writable_path,
+    metavar="FILE",
+    help="Also write one CSV row per touchpoint visit (a customer-event log).",
+)
+@quiet_option()
+@click.option(
+    "--sensitivity",
+    "with_sensitivity",
+    is_flag=True,
+    help="Also re-run the scenarios across the assumptions' plausible ranges (docs/model.md) "
+    "and say whether their ranking holds.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(OBJECTIVES),
+    default=DEFAULT_OBJECTIVE,
+    show_default=True,
+    help="The effect that verdicts and --sensitivity rank the scenarios by.",
+)
+def simulate(
+    file,
+    seed,
+    replications,
+    scenario_ids,
+    horizon,
+    workers,
+    fmt,
+    output,
+    events_path,
+    quiet,
+    with_sensitivity,
+    objective,
+) -> None:
+    """Simulate synthetic customers through a journey and forecast loyalty.
+
+    Runs the baseline and each scenario with common random numbers, and reports
+    satisfaction, NPS, retention, revenue and more with 95% intervals, and each
+    scenario's difference from the baseline. What each metric means, its unit
+    and range, and which defaults are published findings: docs/model.md.
+
+    \b
+    Examples:
+      cxjourney simulate coffee.journey
+      cxjourney simulate coffee.journey -n 30 --seed 7 --workers 2
+      cxjourney simulate coffee.journey --scenario fix_first --format json -o results.json
+      cxjourney simulate coffee.journey --events visits.csv -n 1
+      cxjourney simulate coffee.journey --sensitivity --objective nps
+    """
+    from .. import results as results_contract
+    from ..decide import report as decide_report
+    from ..decide import sensitivity
+    from ..render.table import table
+    from ..sim.runner import simulate as run_simulation
+
+    loaded = require_journey(file)
+    journey = loaded.journey
+    chosen = chosen_scenarios(loaded, scenario_ids)
+    variants = 1 + (len(chosen) if chosen else len(journey.scenarios))
+    total = variants * replications
+    if with_sensitivity:
+        total += sensitivity.runs_needed(journey, variants - 1, replications, reuse=True)
+
+    def run(progress):
+        with staged(events_path) if events_path else nullcontext() as events:
+            results = run_simulation(
+                journey,
+                seed=seed,
+                replications=replications,
+                scenarios=chosen,
+                horizon=horizon,
+                workers=workers,
+                events=str(events) if events else None,
+                progress=progress,
+            )
+        sens = None
+        if with_sensitivity:
+            sens = sensitivity.sensitivity_for_simulate(
+                journey,
+                results,
+                objective=objective,
+                seed=seed,
+                replications=replications,
+                horizon=horizon,
+                workers=workers,
+                progress=progress,
+            )
+            sensitivity.attach(results, sens)
+        return results, sens
+
+    results, sens = with_progress(total, quiet, run)
+    if fmt == "json":
+        text = results_contract.dumps(results)
+    elif fmt == "csv":
+        text = results_contract.to_csv(results)
+    else:
+        text = table(results, {s.id: s.label for s in journey.scenarios}, objective)
+        if sens is not None:
+            text += "\n" + decide_report.sensitivity_text(sens, replications)
+        text = printable(text)
+    emit(text, output)

@@ -1,0 +1,136 @@
+"""Ctrl-C and SIGTERM: exit 130 / 143, one line, no traceback, nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cxjourney.cli.common import Stopped
+from cxjourney.output import write_atomic
+
+TINY = """\
+journey "Tiny" {
+  persona p {
+    share 100%
+  }
+  stage s {
+    touchpoint t { }
+  }
+}
+"""
+SLOW = """\
+journey "Slow" {
+  customers 30000
+  horizon 1 year
+  persona p {
+    share 100%
+    visits every 1 day
+  }
+  stage s {
+    touchpoint a { }
+    touchpoint b { }
+  }
+}
+"""
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def start(tmp_path: Path, *args: str) -> subprocess.Popen[bytes]:
+    (tmp_path / "slow.journey").write_text(SLOW, encoding="utf-8")
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "cxjourney", *args],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def wait_until(condition, timeout: float = 30.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("signum", "code", "word"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+)
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_signal_ends_simulate_cleanly(
+    tmp_path: Path, signum: int, code: int, word: str, workers: str
+) -> None:
+    run = ["simulate", "slow.journey", "-n", "4", "-j", workers, "--events", "ev.csv"]
+    process = start(tmp_path, *run, "-o", "out.json")
+    wait_until(lambda: any((tmp_path / "tmp").iterdir()))  # the run has started
+    if workers == "2":
+        wait_until(lambda: len(children(process.pid)) >= 2)
+    workers_seen = children(process.pid)
+    if signum == signal.SIGINT:
+        os.killpg(process.pid, signum)  # as a terminal's Ctrl-C: the whole group
+    else:
+        process.send_signal(signum)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == code, err
+    assert err.decode().strip() == f"cxjourney: {word}"
+    assert out == b""
+    wait_until(lambda: not any(alive(pid) for pid in workers_seen), timeout=10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slow.journey", "tmp"]
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_write_stopped_midway_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stop(fd: int) -> None:
+        raise Stopped(signal.SIGTERM)
+
+    monkeypatch.setattr(os, "fsync", stop)
+    target = tmp_path / "out.json"
+    target.write_text("before", encoding="utf-8")
+    with pytest.raises(Stopped):
+        write_atomic(target, "after")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    assert target.read_text(encoding="utf-8") == "before"
+
+
+def test_a_closed_stdout_pipe_exits_0_quietly(tmp_path: Path) -> None:
+    (tmp_path / "t.journey").write_text(TINY, encoding="utf-8")
+    files = " ".join(["t.journey"] * 4000)  # 96 kB of "ok" lines: more than a pipe holds
+    shell = f"{sys.executable} -m cxjourney check {files} | head -1"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", shell], capture_output=True, cwd=tmp_path, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr == b"" and done.stdout == b"t.journey: ok (journey)\n"
