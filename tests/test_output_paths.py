@@ -108,9 +108,15 @@ def test_a_fifo_is_written_through_not_replaced(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
 
 
-def test_dev_null_stays_a_device() -> None:
-    write_atomic("/dev/null", "nothing")
-    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_a_device_stays_a_device(tmp_path: Path) -> None:
+    """A null device of our own, not the system's /dev/null: if this ever regressed, the
+    test must not take the machine's /dev/null with it."""
+    device = tmp_path / "null"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    write_atomic(device, "nothing")
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["null"]
 
 
 def test_a_symbolic_link_is_followed_and_its_target_replaced(tmp_path: Path) -> None:

@@ -339,12 +339,12 @@ def diff(
 
 def _markdown(old_name, new_name, old_model, new_model, found, prediction, **run) -> str:
     """The pull-request comment; with a forecast, also the scenarios' rankings of both sides."""
-    from .interop.rankings import scenario_rankings
-    from .render.diff_markdown import comment
+    from ..interop.rankings import scenario_rankings
+    from ..render.diff_markdown import comment
 
     rankings = None
     if prediction is not None:
-        rankings = _guarded(lambda: scenario_rankings(old_model, new_model, **run))
+        rankings = run_guarded(lambda: scenario_rankings(old_model, new_model, **run))
     return comment(old_name, new_name, found, prediction, rankings, (old_model, new_model))
 
 

@@ -10,24 +10,23 @@ from dataclasses import fields
 
 from lsprotocol import types
 
+from .. import facts as _facts
 from ..model import EVENT_KINDS, LOYALTY_SOURCES, Loyalty
-from ..units import (
-    DISTRIBUTIONS,
-    EVENT_ATTRIBUTES,
-    LOYALTY_KINDS,
-    MEMORY_RULES,
-    PERSONA_ATTRIBUTES,
-    TIME_UNITS,
-    TOUCHPOINT_ATTRIBUTES,
-)
+from ..units import DISTRIBUTIONS, MEMORY_RULES, TIME_UNITS
 from .features import home_of
 from .index import Block, Index, Key, Token, tokenize
 from .project import Project
 
-try:  # the table of facts; until it is present, hover says less
-    from .. import facts as _facts
-except ImportError:  # pragma: no cover - depends on the installed version
-    _facts = None
+
+def _changeable(block: str) -> dict[str, str]:
+    """The attributes a scenario may set (`T.attr = ...`), with their kinds."""
+    return {a.name: a.kind for a in _facts.of_block(block) if a.changeable}
+
+
+TOUCHPOINT_ATTRIBUTES = _changeable("touchpoint")
+EVENT_ATTRIBUTES = _changeable("event")
+PERSONA_ATTRIBUTES = {"share": "percent", **_changeable("persona")}
+LOYALTY_KINDS = {a.name: a.kind for a in _facts.of_block("loyalty")}
 
 #: The statements each block may hold (grammars/journey.lark), in the grammar's order.
 BLOCK_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -137,14 +136,9 @@ _KIND_WORDS = {
 # ---- attribute facts ------------------------------------------------------------------
 
 
-def attribute_fact(block: str, name: str):
-    """The entry of the table of facts, or None (unknown, or the table is absent)."""
-    if _facts is None:
-        return None
-    try:
-        return _facts.lookup(block, name)
-    except Exception:  # a table being written must not break the editor
-        return None
+def attribute_fact(block: str, name: str) -> _facts.Attribute | None:
+    """The entry of the table of facts, or None for an unknown name."""
+    return _facts.lookup(block, name)
 
 
 def attribute_markdown(block: str, name: str) -> str | None:

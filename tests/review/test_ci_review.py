@@ -73,7 +73,7 @@ def review(repo: Path, *args: str, env: dict[str, str] | None = None):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_"))}
     clean["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
-        [sys.executable, "-m", "cxjourney.ci_review", "--base", "HEAD~1", *args],
+        [sys.executable, "-m", "cxjourney.cli.review", "--base", "HEAD~1", *args],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -155,13 +155,13 @@ def test_no_changed_journeys(repo: Path) -> None:
 def test_the_action_uses_only_what_it_declares_and_the_script_accepts() -> None:
     import re
 
-    from cxjourney.ci_review import main
+    from cxjourney.cli.review import main
 
     action = (ROOT / ".github" / "actions" / "cxjourney-review" / "action.yml").read_text()
     declared = set(re.findall(r"^  ([a-z-]+):\n    description:", action, re.M))
     used = set(re.findall(r"inputs\.([a-z-]+)", action))
     assert used <= declared and "using: composite" in action
-    assert "python -m cxjourney.ci_review" in action
+    assert "python -m cxjourney.cli.review" in action
     options = {o for p in main.params for o in p.opts}
     argument_lines = "\n".join(
         line for line in action.splitlines() if "args+=" in line or "args=" in line

@@ -3,7 +3,7 @@
 Run by the composite action in .github/actions/cxjourney-review (see
 docs/editors-and-review.md), or by hand:
 
-    python -m cxjourney.ci_review --base origin/main --simulate
+    python -m cxjourney.cli.review --base origin/main --simulate
 
 It finds the `.journey` files changed between BASE and HEAD (and the journeys that
 use a changed persona library), checks the working tree's version of each, compares
@@ -25,13 +25,13 @@ from pathlib import Path
 
 import click
 
-from .diagnostics import render as render_diagnostic
-from .interop import diff as semantic_diff
-from .interop import revision
-from .interop.fmt import FormatError, UnsafeFormat, format_source
-from .load import Loaded, load
-from .model import Journey
-from .output import write_atomic
+from ..diagnostics import render as render_diagnostic
+from ..interop import diff as semantic_diff
+from ..interop import revision
+from ..interop.fmt import FormatError, UnsafeFormat, format_source
+from ..load import Loaded, load
+from ..model import Journey
+from ..output import write_atomic
 
 MARKER = "<!-- cxjourney-review -->"
 
@@ -121,7 +121,7 @@ def draw_map(path: str, out: Path) -> str | None:
 
 def diff_section(review: FileReview, base: str, run: dict) -> str:
     """The semantic diff (and forecast) of a file that checks on both sides."""
-    from .render.diff_markdown import comment
+    from ..render.diff_markdown import comment
 
     new = review.loaded
     if new is None or not new.ok:
@@ -135,8 +135,8 @@ def diff_section(review: FileReview, base: str, run: dict) -> str:
     prediction = rankings = None
     both = isinstance(old_model, Journey) and isinstance(new_model, Journey)
     if run["simulate"] and both and found:
-        from .interop.forecast import forecast
-        from .interop.rankings import scenario_rankings
+        from ..interop.forecast import forecast
+        from ..interop.rankings import scenario_rankings
 
         prediction = forecast(old_model, new_model, **run["options"])
         rankings = scenario_rankings(old_model, new_model, **run["options"])
@@ -276,10 +276,10 @@ def main(
 
     \b
     Examples:
-      python -m cxjourney.ci_review --base origin/main
-      python -m cxjourney.ci_review --base origin/main --simulate -n 10 -o review/
+      python -m cxjourney.cli.review --base origin/main
+      python -m cxjourney.cli.review --base origin/main --simulate -n 10 -o review/
     """
-    from .cli import parse_horizon
+    from .common import parse_horizon
 
     minutes = parse_horizon(click.get_current_context(), None, horizon)
     top = git("rev-parse", "--show-toplevel").strip()
