@@ -71,6 +71,8 @@ class StageGroup(click.Group):
         "compare": "cxjourney.cli_decide:compare",
         "drivers": "cxjourney.cli_decide:drivers",
         "optimize": "cxjourney.cli_decide:optimize",
+        "discover": "cxjourney.cli_logs:discover",
+        "conform": "cxjourney.cli_logs:conform",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

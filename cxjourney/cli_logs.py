@@ -1,0 +1,207 @@
+"""Commands grounded in event logs: discover, conform, calibrate, backtest.
+
+Like `cli`, these only parse options, call `cxjourney.logs` and print. A log that
+cannot be read is bad input (exit 2, a message naming the file and line or column).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .cli import InputError, require_journey, run_guarded
+from .logs.read import FIELDS, LogError, ReadOptions, read_log
+from .output import emit
+
+_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def log_options(function):
+    """How to read a log: one spelling for every command that reads one."""
+    options = [
+        click.option(
+            f"--{name.replace('_', '-')}",
+            f"key_{name}",
+            metavar="COLUMN",
+            help=f"Column (CSV) or attribute key (XES) of the {name.replace('_', ' ')}.",
+        )
+        for name in FIELDS
+    ] + [
+        click.option(
+            "--time-format",
+            metavar="FORMAT",
+            help="strptime format of times that are not ISO 8601, e.g. '%d/%m/%Y %H:%M'.",
+        ),
+        click.option(
+            "--time-unit",
+            type=click.Choice(["s", "min", "h", "d"]),
+            default="min",
+            show_default=True,
+            help="Unit of times written as plain numbers.",
+        ),
+        click.option(
+            "--rating-scale",
+            type=click.Choice(["auto", "5", "10"]),
+            default="auto",
+            show_default=True,
+            help="Ratings 1..5, or 0..10 scores (auto: 10 when any exceeds 5).",
+        ),
+        click.option(
+            "--log-scenario",
+            default="baseline",
+            show_default=True,
+            metavar="ID",
+            help="Which scenario of a `simulate --events` log to read.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def read_options(kwargs: dict) -> ReadOptions:
+    keys = {name: kwargs.pop(f"key_{name}") for name in FIELDS}
+    return ReadOptions(
+        keys={k: v for k, v in keys.items() if v},
+        time_format=kwargs.pop("time_format"),
+        time_unit=kwargs.pop("time_unit"),
+        rating_scale=kwargs.pop("rating_scale"),
+        scenario=kwargs.pop("log_scenario"),
+    )
+
+
+def load_log(path: str, options: ReadOptions):
+    try:
+        return read_log(path, options)
+    except LogError as err:
+        raise InputError(str(err)) from None
+
+
+def load_mapping(journey, log, mapping_path: str | None):
+    from .logs.mapping import map_activities, read_mapping
+
+    try:
+        explicit = read_mapping(mapping_path) if mapping_path else None
+        return map_activities(journey, log.activities(), explicit, mapping_path or "")
+    except LogError as err:
+        raise InputError(str(err)) from None
+
+
+def _mapping_option(function):
+    return click.option(
+        "--mapping",
+        "mapping_path",
+        type=click.Path(dir_okay=False),
+        help="CSV with columns activity,touchpoint; an empty touchpoint ignores the activity.",
+    )(function)
+
+
+# ---- discover -------------------------------------------------------------------------------
+@click.command("discover", context_settings=_SETTINGS)
+@click.argument("log", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="The journey file; - for stdout."
+)
+@click.option(
+    "--end-activity",
+    "ends",
+    multiple=True,
+    metavar="ACTIVITY",
+    help="An activity that completes the journey (repeatable); cases ending elsewhere exit. "
+    "Default: every case completes.",
+)
+@click.option(
+    "--min-n",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 10**9),
+    help="Fewest observations for an estimate (repeat visits, service, ratings, persona flow).",
+)
+@click.option("--title", default="", help="The journey's title (default: from the log's name).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not list what was left out.")
+@log_options
+def discover(log, output, ends, min_n, title, quiet, **kwargs) -> None:
+    """Discover a journey from an event log alone.
+
+    Touchpoints from the activities (labels kept, identifiers made valid), one stage,
+    the flow from directly-follows counts (per persona when the log names personas),
+    arrivals from first cases, repeat visits, service times from start/complete pairs,
+    delivers from ratings. Comments say what each number came from. The file passes
+    `check` and `simulate` as written.
+
+    LOG is a CSV or XES file, plain or gzipped. CSV columns are found by common names
+    (case, activity, timestamp, lifecycle, resource, customer, persona, rating, channel)
+    or named with the options.
+
+    \b
+    Examples:
+      cxjourney discover orders.xes.gz -o orders.journey
+      cxjourney discover tickets.csv --case ticket_id --activity status --timestamp changed_at
+      cxjourney discover visits.csv --end-activity pay -o discovered.journey
+    """
+    from .logs.discover import DiscoverOptions
+    from .logs.discover import discover as discover_journey
+
+    parsed = load_log(log, read_options(kwargs))
+    found = run_guarded(
+        lambda: discover_journey(parsed, DiscoverOptions(min_n=min_n, ends=ends, title=title))
+    )
+    emit(found.source, output)
+    if not quiet:
+        for note in found.notes:
+            click.echo(f"note: {note}", err=True)
+
+
+# ---- conform ----------------------------------------------------------------------------------
+@click.command("conform", context_settings=_SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("log", type=click.Path(dir_okay=False))
+@_mapping_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; json with cases, fitness, missing_edges, unused_edges, "
+    "unknown_activities, never_seen.",
+)
+@click.option("-o", "--output", default="-", show_default=True, help="Output file; - for stdout.")
+@click.option(
+    "--min-fitness",
+    type=click.FloatRange(0, 1),
+    help="Exit 1 when the fitness is below this (for CI).",
+)
+@log_options
+def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None:
+    """Check a map against what customers did in an event log.
+
+    Replays each case on the flow: the share of cases whose path the map allows
+    (fitness), the transitions customers take that the map lacks and the edges
+    nobody takes, with counts, the activities that map to no touchpoint and the
+    touchpoints that never occur. Activities map to touchpoints by id, by label, or
+    by --mapping.
+
+    \b
+    Examples:
+      cxjourney conform coffee.journey visits.csv
+      cxjourney conform coffee.journey export.xes --mapping activities.csv --format json
+      cxjourney conform coffee.journey visits.csv --min-fitness 0.95
+    """
+    from .logs.conform import conform as replay
+    from .logs.conform import table
+
+    journey = require_journey(file).journey
+    parsed = load_log(log, read_options(kwargs))
+    mapping = load_mapping(journey, parsed, mapping_path)
+    result = run_guarded(lambda: replay(journey, parsed, mapping))
+    if fmt == "json":
+        text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = table(result, journey, log)
+    emit(text, output)
+    if min_fitness is not None and result.fitness < min_fitness:
+        click.echo(f"fitness {result.fitness:.4f} is below {min_fitness}", err=True)
+        sys.exit(1)
