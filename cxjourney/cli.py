@@ -73,6 +73,7 @@ class StageGroup(click.Group):
         "optimize": "cxjourney.cli_decide:optimize",
         "discover": "cxjourney.cli_logs:discover",
         "conform": "cxjourney.cli_logs:conform",
+        "calibrate": "cxjourney.cli_logs:calibrate",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -205,3 +205,74 @@ def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None
     if min_fitness is not None and result.fitness < min_fitness:
         click.echo(f"fitness {result.fitness:.4f} is below {min_fitness}", err=True)
         sys.exit(1)
+
+
+# ---- calibrate --------------------------------------------------------------------------------
+@click.command("calibrate", context_settings=_SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("log", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="The calibrated journey; - for stdout."
+)
+@_mapping_option
+@click.option(
+    "--min-n",
+    default=30,
+    show_default=True,
+    type=click.IntRange(2, 10**9),
+    help="Fewest observations for an estimate; with fewer, the value is kept.",
+)
+@click.option("--report", is_flag=True, help="Print the changes as a table first.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Format of --report.",
+)
+@log_options
+def calibrate(file, log, output, mapping_path, min_n, report, fmt, **kwargs) -> None:
+    """Calibrate a journey's numbers to an event log.
+
+    Estimates flow probabilities, service-time distributions (family by likelihood),
+    delivers from ratings, visit gaps and arrivals, each with its sample size and 95%
+    interval, and writes the journey through the formatter with a comment on each
+    changed line (n, interval, previous value). Estimates with fewer than --min-n
+    observations are left as they were, and listed.
+
+    \b
+    Examples:
+      cxjourney calibrate shop.journey visits.csv -o shop.calibrated.journey --report
+      cxjourney calibrate shop.journey export.xes.gz --mapping activities.csv -o new.journey
+      cxjourney calibrate shop.journey visits.csv --report --format json -o new.journey
+    """
+    from .logs.calibrate import CalibrateOptions, CalibrationError, table
+    from .logs.calibrate import calibrate as fit_journey
+
+    loaded = require_journey(file)
+    journey = loaded.journey
+    source = loaded.sources[loaded.file]
+    parsed = load_log(log, read_options(kwargs))
+    mapping = load_mapping(journey, parsed, mapping_path)
+
+    def action():
+        try:
+            return fit_journey(journey, source, parsed, mapping, CalibrateOptions(min_n=min_n))
+        except CalibrationError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(1)
+
+    result = run_guarded(action)
+    extra = ""
+    if mapping.unknown:
+        listed = ", ".join(f"{a} ({n})" for a, n in mapping.unknown.most_common())
+        click.echo(f"note: activities that map to no touchpoint: {listed}", err=True)
+    if report:
+        shown = (
+            json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
+            if fmt == "json"
+            else table(result) + extra
+        )
+        click.echo(shown, nl=False, err=output in ("-", None))
+    emit(result.source, output)

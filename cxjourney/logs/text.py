@@ -42,11 +42,12 @@ def percent(units: int) -> str:
     return f"{number(units / 100, 6) if units % 100 else units // 100}%"
 
 
-def split(counts: list[float], *, floor: bool = True) -> list[int]:
+def split(counts: list[float], *, floor: bool = True, every: bool = False) -> list[int]:
     """Counts -> hundredths of a point summing to exactly 100%.
 
     Largest remainder; with `floor`, every positive count keeps at least 0.01% so
-    that no observed edge rounds away (an edge that exists must stay reachable).
+    that no observed edge rounds away (an edge that exists must stay reachable);
+    with `every`, so does every entry, counted or not.
     """
     total = sum(counts)
     if total <= 0:
@@ -54,7 +55,7 @@ def split(counts: list[float], *, floor: bool = True) -> list[int]:
     raw = [BASIS * c / total for c in counts]
     units = [math.floor(r) for r in raw]
     if floor:
-        units = [max(u, 1) if c > 0 else 0 for u, c in zip(units, counts, strict=True)]
+        units = [max(u, 1) if c > 0 or every else 0 for u, c in zip(units, counts, strict=True)]
     order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - math.floor(raw[i])), i))
     left = BASIS - sum(units)
     i = 0
