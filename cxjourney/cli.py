@@ -74,6 +74,7 @@ class StageGroup(click.Group):
         "discover": "cxjourney.cli_logs:discover",
         "conform": "cxjourney.cli_logs:conform",
         "calibrate": "cxjourney.cli_logs:calibrate",
+        "backtest": "cxjourney.cli_logs:backtest",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

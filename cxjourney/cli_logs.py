@@ -276,3 +276,101 @@ def calibrate(file, log, output, mapping_path, min_n, report, fmt, **kwargs) -> 
         )
         click.echo(shown, nl=False, err=output in ("-", None))
     emit(result.source, output)
+
+
+# ---- backtest ---------------------------------------------------------------------------------
+@click.command("backtest", context_settings=_SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("log", type=click.Path(dir_okay=False))
+@click.option(
+    "--split",
+    required=True,
+    metavar="DATE|FRACTION",
+    help="Calibrate on the cases that start before this date (2024-05-01) or this "
+    "fraction of the cases (0.7), forecast the rest.",
+)
+@_mapping_option
+@click.option(
+    "-n",
+    "--replications",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Replications of the forecast.",
+)
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**63 - 1))
+@click.option(
+    "--min-n",
+    default=30,
+    show_default=True,
+    type=click.IntRange(2, 10**9),
+    help="Fewest observations for a calibrated estimate.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("-o", "--output", default="-", show_default=True, help="Output file; - for stdout.")
+@click.option(
+    "--calibrated",
+    "calibrated_path",
+    type=click.Path(dir_okay=False),
+    help="Also write the journey calibrated on the training cases here.",
+)
+@log_options
+def backtest(
+    file, log, split, mapping_path, replications, seed, min_n, fmt, output, calibrated_path,
+    **kwargs,
+) -> None:  # fmt: skip
+    """Calibrate on the cases before a split, forecast the rest, compare.
+
+    Compares observed with forecast for the held-out cases: the share of cases that
+    reach each touchpoint, visits per case, mean waits at queues and completion, each
+    with its 95% predictive interval and whether the observation falls inside; the
+    summary score is the share of quantities covered.
+
+    \b
+    Examples:
+      cxjourney backtest shop.journey visits.csv --split 0.7
+      cxjourney backtest shop.journey export.xes --split 2024-05-01 --format json
+      cxjourney backtest shop.journey visits.csv --split 0.5 -n 10 --calibrated train.journey
+    """
+    from .logs.backtest import SplitError, table
+    from .logs.backtest import backtest as run_backtest
+    from .logs.calibrate import CalibrationError
+    from .output import write_atomic
+
+    loaded = require_journey(file)
+    journey = loaded.journey
+    parsed = load_log(log, read_options(kwargs))
+    mapping = load_mapping(journey, parsed, mapping_path)
+
+    def action():
+        try:
+            return run_backtest(
+                journey,
+                loaded.sources[loaded.file],
+                parsed,
+                mapping,
+                split,
+                seed=seed,
+                replications=replications,
+                min_n=min_n,
+            )
+        except SplitError as err:
+            raise InputError(str(err)) from None
+        except CalibrationError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(1)
+
+    result = run_guarded(action)
+    if calibrated_path:
+        write_atomic(calibrated_path, result.calibrated)
+    if fmt == "json":
+        text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = table(result)
+    emit(text, output)
