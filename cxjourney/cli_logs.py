@@ -231,8 +231,24 @@ def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None
     show_default=True,
     help="Format of --report.",
 )
+@click.option(
+    "--outcomes",
+    "outcomes_path",
+    type=click.Path(dir_okay=False),
+    help="Survey or CRM outcomes (customer, date, nps or satisfaction, churned): also fit "
+    "the loyalty parameters the data can identify.",
+)
+@click.option(
+    "--seed",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 2**63 - 1),
+    help="Seed of the simulations that fit --outcomes.",
+)
 @log_options
-def calibrate(file, log, output, mapping_path, min_n, report, fmt, **kwargs) -> None:
+def calibrate(
+    file, log, output, mapping_path, min_n, report, fmt, outcomes_path, seed, **kwargs
+) -> None:
     """Calibrate a journey's numbers to an event log.
 
     Estimates flow probabilities, service-time distributions (family by likelihood),
@@ -246,6 +262,7 @@ def calibrate(file, log, output, mapping_path, min_n, report, fmt, **kwargs) -> 
       cxjourney calibrate shop.journey visits.csv -o shop.calibrated.journey --report
       cxjourney calibrate shop.journey export.xes.gz --mapping activities.csv -o new.journey
       cxjourney calibrate shop.journey visits.csv --report --format json -o new.journey
+      cxjourney calibrate shop.journey visits.csv --outcomes survey.csv -o new.journey
     """
     from .logs.calibrate import CalibrateOptions, CalibrationError, table
     from .logs.calibrate import calibrate as fit_journey
@@ -265,6 +282,18 @@ def calibrate(file, log, output, mapping_path, min_n, report, fmt, **kwargs) -> 
 
     result = run_guarded(action)
     extra = ""
+    if outcomes_path:
+        from .logs.outcomes import OutcomeError, fit_outcomes, read_outcomes
+
+        try:
+            observed = read_outcomes(outcomes_path)
+        except OutcomeError as err:
+            raise InputError(str(err)) from None
+        fitted = run_guarded(lambda: fit_outcomes(result.source, observed, seed=seed))
+        result.source = fitted.source
+        extra = fitted.report()
+        if not report:
+            click.echo(extra, nl=False, err=True)
     if mapping.unknown:
         listed = ", ".join(f"{a} ({n})" for a, n in mapping.unknown.most_common())
         click.echo(f"note: activities that map to no touchpoint: {listed}", err=True)
