@@ -32,7 +32,7 @@ from ..load import load
 from ..model import Journey, Touchpoint
 from . import text
 from .fit import fit_durations
-from .mapping import Mapping
+from .mapping import Mapping, persona_resolver
 from .paths import END, EXIT, START, Path, mapped
 from .read import Log
 
@@ -117,15 +117,16 @@ def departures(journey: Journey, paths: list[Path]) -> dict[tuple[str, str], Cou
     """(persona, source) -> Counter of targets, terminal endings counted under `end`."""
     patience = {p.id: p.patience for p in journey.personas}
     queued = {t.id for t in journey.touchpoints if t.capacity}
-    out: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    resolve = persona_resolver(journey)
+    out: dict[tuple[str | None, str], Counter] = defaultdict(Counter)
     for path in paths:
-        persona = path.case.persona
+        persona = resolve(path.case.persona)
         previous = START
         for tp, _ in path.visits:
             out[(persona, previous)][tp] += 1
             previous = tp
         last_visit = path.visits[-1][1]
-        limit = patience.get(persona)
+        limit = patience.get(persona) if persona else None
         wait = last_visit.wait
         walked = (
             previous in queued
@@ -156,7 +157,7 @@ def _flow(journey: Journey, paths: list[Path], min_n: int, result: Calibration) 
     for source, edges in plain.items():
         with_own = {p for (p, s) in own_lines if s == source}
         others = [p for p in persona_ids if p not in with_own] or persona_ids
-        observed = _merge(counts, others, source)
+        observed = _merge(counts, [*others, None], source)  # None: cases of no known persona
         default = table[None].get(source, {})
         _edges(source, edges, observed, default, None, min_n, result)
     for (persona, source), edges in own_lines.items():
@@ -296,9 +297,14 @@ def _delivers(tp: Touchpoint, paths: list[Path], min_n: int, result: Calibration
 
 # ---- personas ------------------------------------------------------------------------------------
 def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result) -> None:
-    starts: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    starts: dict[str | None, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    resolve = persona_resolver(journey)
     for p in paths:
-        starts[p.case.persona][p.case.customer].append(p.case.start)
+        starts[resolve(p.case.persona)][p.case.customer].append(p.case.start)
+    if starts.get(None):
+        result.kept.append(
+            ("visits and arrivals", f"{len(starts[None])} customers of no persona of the map")
+        )
     first, last = log.first, log.last
     span = max(last - first, 1.0)
     for persona in journey.personas:

@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import graph as journey_graph
 from ..model import Journey
-from .mapping import Mapping
+from .mapping import Mapping, persona_resolver
 from .paths import END, EXIT, START, mapped
 from .read import Log
 
@@ -81,7 +81,7 @@ def allowed_edges(journey: Journey) -> dict[str | None, set[tuple[str, str]]]:
 def conform(journey: Journey, log: Log, mapping: Mapping) -> Conformance:
     allowed = allowed_edges(journey)
     queued = {t.id for t in journey.touchpoints if t.capacity}
-    personas = {p.id for p in journey.personas}
+    resolve = persona_resolver(journey)
     paths = mapped(log, mapping)
     missing: Counter = Counter()
     used: set[tuple[str, str]] = set()
@@ -89,7 +89,7 @@ def conform(journey: Journey, log: Log, mapping: Mapping) -> Conformance:
     fitting = unfinished = 0
     open_after = log.last - OPEN_TAIL * (log.last - log.first)
     for path in paths:
-        persona = path.case.persona if path.case.persona in personas else None
+        persona = resolve(path.case.persona)
         ok_edges = allowed[persona]
         steps = path.steps
         seen.update(steps)

@@ -111,3 +111,21 @@ def map_activities(
         else:
             mapping.table[activity] = tp
     return mapping
+
+
+def persona_resolver(journey: Journey):
+    """A log's persona value -> a persona id of the map, or None when it names none.
+
+    By id, by label, or ignoring case and punctuation; with one persona in the map,
+    every case is that persona's.
+    """
+    known: dict[str, str] = {}
+    for p in journey.personas:
+        known.setdefault(_key(p.label), p.id)
+        known[_key(p.id)] = p.id
+    only = journey.personas[0].id if len(journey.personas) == 1 else None
+
+    def resolve(value: str) -> str | None:
+        return only or known.get(_key(value)) if value else only
+
+    return resolve
