@@ -73,10 +73,26 @@ def read_options(kwargs: dict) -> ReadOptions:
 
 
 def load_log(path: str, options: ReadOptions):
+    """Read a log; `-` reads it from stdin (through a temporary file: XES needs a stream)."""
+    if path != "-":
+        try:
+            return read_log(path, options)
+        except LogError as err:
+            raise InputError(str(err)) from None
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix="cxjourney-log-")
     try:
-        return read_log(path, options)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(sys.stdin.buffer.read())
+        log = read_log(tmp, options)
+        log.file = "<stdin>"
+        return log
     except LogError as err:
-        raise InputError(str(err)) from None
+        raise InputError(str(err).replace(tmp, "<stdin>")) from None
+    finally:
+        os.unlink(tmp)
 
 
 def load_mapping(journey, log, mapping_path: str | None):
@@ -100,7 +116,7 @@ def _mapping_option(function):
 
 # ---- discover -------------------------------------------------------------------------------
 @click.command("discover", context_settings=_SETTINGS)
-@click.argument("log", type=click.Path(dir_okay=False))
+@click.argument("log", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "-o", "--output", default="-", show_default=True, help="The journey file; - for stdout."
 )
@@ -157,7 +173,7 @@ def discover(log, output, ends, min_n, title, quiet, **kwargs) -> None:
 # ---- conform ----------------------------------------------------------------------------------
 @click.command("conform", context_settings=_SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("log", type=click.Path(dir_okay=False))
+@click.argument("log", type=click.Path(dir_okay=False, allow_dash=True))
 @_mapping_option
 @click.option(
     "--format",
@@ -210,7 +226,7 @@ def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None
 # ---- calibrate --------------------------------------------------------------------------------
 @click.command("calibrate", context_settings=_SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("log", type=click.Path(dir_okay=False))
+@click.argument("log", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "-o", "--output", default="-", show_default=True, help="The calibrated journey; - for stdout."
 )
@@ -310,7 +326,7 @@ def calibrate(
 # ---- backtest ---------------------------------------------------------------------------------
 @click.command("backtest", context_settings=_SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("log", type=click.Path(dir_okay=False))
+@click.argument("log", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--split",
     required=True,

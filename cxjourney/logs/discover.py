@@ -106,6 +106,10 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     return Discovered(source, ids, personas, notes)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _when(minutes: float, log: Log) -> str:
     if log.kind == "simulated":
         return f"minute {text.number(minutes)}"
@@ -142,7 +146,7 @@ def _personas(log, paths, personas, span, min_n, notes) -> list[str]:
             notes.append(f"persona {pid}: {repeats} repeat cases, too few for a visit gap")
         rate_per_min = len(who) / span
         out.append(
-            f"    arrivals {text.rate(rate_per_min)}  # {len(who)} first cases over "
+            f"    arrivals {text.rate(rate_per_min)}  # {_plural(len(who), 'first case')} over "
             f"{text.number(span / DAY)} days"
         )
         out.append("  }")
@@ -151,7 +155,7 @@ def _personas(log, paths, personas, span, min_n, notes) -> list[str]:
 
 def _touchpoint(activity, tp_id, log, paths, span, min_n, notes) -> list[str]:
     visits = [v for p in paths for tp, v in p.visits if tp == tp_id]
-    out = [f"    touchpoint {tp_id} {text.quoted(activity)} {{  # {len(visits)} visits"]
+    out = [f"    touchpoint {tp_id} {text.quoted(activity)} {{  # {_plural(len(visits), 'visit')}"]
     channels = Counter(v.channel for v in visits if v.channel)
     if channels:
         channel, n = channels.most_common(1)[0]

@@ -17,10 +17,13 @@ LOOP = DATA / "loop.journey"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, input: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """The command line in a subprocess, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "cxjourney", *args],
+        input=input,
         capture_output=True,
         cwd=cwd or ROOT,
         timeout=300,

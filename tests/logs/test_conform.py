@@ -113,3 +113,11 @@ def test_cli_bad_log_is_an_input_error(tmp_path: Path):
     assert b"Traceback" not in done.stderr
     done = run_cli("conform", str(LOOP), str(DATA / "nothing.csv"))
     assert done.returncode == 2 and b"cannot read the file" in done.stderr
+
+
+def test_cli_log_from_stdin(loop_log: Path):
+    done = run_cli("conform", str(LOOP), "-", "--format", "json", input=loop_log.read_bytes())
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["fitness"] == 1.0
+    bad = run_cli("discover", "-", input=b"case,activity,timestamp\n1,A,x\n")
+    assert bad.returncode == 2 and b"<stdin>:2: column 'timestamp'" in bad.stderr
