@@ -1,7 +1,7 @@
 """Activities of a log -> touchpoints of a map, and valid identifiers for new touchpoints.
 
-An activity maps by a mapping file first, then by a touchpoint's id, then by its
-label (exactly, then ignoring case and punctuation). Activities that map to nothing
+An activity maps by a mapping file first, then by a touchpoint's label, then by its
+id (exactly, then either ignoring case and punctuation). Activities that map to nothing
 are kept in `unknown` with their counts, so every caller can report them; a mapping
 file may map an activity to nothing on purpose (an empty touchpoint), and those are
 kept in `ignored`.
@@ -100,10 +100,10 @@ def map_activities(
             if tp is None:
                 mapping.ignored[activity] = n
                 continue
+        elif activity in by_label:  # a label is what the log's own name was
+            tp = by_label[activity]
         elif activity in ids:
             tp = activity
-        elif activity in by_label:
-            tp = by_label[activity]
         else:
             tp = loose.get(_key(activity))
         if tp is None:

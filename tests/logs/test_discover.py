@@ -92,8 +92,53 @@ def test_end_activities_send_other_endings_to_exit():
     assert ("triage", "end") not in targets
 
 
-def test_shared_logs_discover_and_simulate():
+def test_shared_logs_discover_conform_and_simulate():
+    from cxjourney.logs.conform import conform
+    from cxjourney.logs.mapping import map_activities
+
     for name in ("running-example.xes", "roadtraffic100traces.xes"):
-        _, journey = discovered(shared_log(name))
+        path = shared_log(name)
+        _, journey = discovered(path)
+        log = read_log(str(path))
+        assert conform(journey, log, map_activities(journey, log.activities())).fitness == 1.0
         results = simulate(journey, seed=1, replications=1)
         assert results["scenarios"]["baseline"]["metrics"]["journeys"]["mean"] > 0
+
+
+NAMES = st.sampled_from(
+    ["start", "end", "exit", "baseline", "Pay", "pay", "PAY!", "1st call", "Café", "a\"b",
+     "back\\slash", "customers", "steps", "x" * 60, "  spaced  out  ", "日本語"]
+)  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.tuples(st.lists(NAMES, min_size=1, max_size=6), st.sampled_from(["", "VIP", "end"])),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_any_log_discovers_a_valid_journey_that_fits_its_log(cases):
+    """Whatever the activity and persona names, the journey checks and fits every case."""
+    from cxjourney.logs.conform import conform
+    from cxjourney.logs.mapping import map_activities
+    from cxjourney.logs.read import Case, Log, Visit
+
+    log = Log(
+        "random.csv",
+        [
+            Case(f"c{i}", f"u{i % 3}", persona, [Visit(a, None, 60.0 * (i * 10 + j)) for j, a in
+                                                  enumerate(path)])
+            for i, (path, persona) in enumerate(cases)
+        ],
+        events=sum(len(p) for p, _ in cases),
+    )  # fmt: skip
+    found = discover(log, DiscoverOptions(min_n=2))
+    loaded = load("-", data=found.source.encode(), name="d.journey")
+    assert loaded.ok, [(d.line, d.message) for d in loaded.diagnostics]
+    journey = loaded.journey
+    names = [p.id for p in journey.personas] + [s.id for s in journey.stages]
+    names += [t.id for t in journey.touchpoints]
+    assert len(names) == len(set(names))
+    result = conform(journey, log, map_activities(journey, log.activities()))
+    assert result.fitness == 1.0 and not result.unknown_activities
