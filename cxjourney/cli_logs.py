@@ -365,15 +365,23 @@ def calibrate(
     type=click.Path(dir_okay=False),
     help="Also write the journey calibrated on the training cases here.",
 )
+@click.option(
+    "--outcomes",
+    "outcomes_path",
+    type=click.Path(dir_okay=False),
+    help="Survey or CRM outcomes: answers before the split fit the loyalty parameters, "
+    "later ones are compared with the forecast.",
+)
 @log_options
 def backtest(
     file, log, split, mapping_path, replications, seed, min_n, fmt, output, calibrated_path,
-    **kwargs,
+    outcomes_path, **kwargs,
 ) -> None:  # fmt: skip
     """Calibrate on the cases before a split, forecast the rest, compare.
 
     Compares observed with forecast for the held-out cases: the share of cases that
-    reach each touchpoint, visits per case, mean waits at queues and completion, each
+    reach each touchpoint, visits per case, mean waits at queues, completion and, with
+    --outcomes, promoters, detractors, mean score and retention, each
     with its 95% predictive interval and whether the observation falls inside; the
     summary score is the share of quantities covered.
 
@@ -382,6 +390,7 @@ def backtest(
       cxjourney backtest shop.journey visits.csv --split 0.7
       cxjourney backtest shop.journey export.xes --split 2024-05-01 --format json
       cxjourney backtest shop.journey visits.csv --split 0.5 -n 10 --calibrated train.journey
+      cxjourney backtest shop.journey crm.csv --split 2024-05-01 --outcomes survey.csv
     """
     from .logs.backtest import SplitError, table
     from .logs.backtest import backtest as run_backtest
@@ -392,6 +401,14 @@ def backtest(
     journey = loaded.journey
     parsed = load_log(log, read_options(kwargs))
     mapping = load_mapping(journey, parsed, mapping_path)
+    outcomes = None
+    if outcomes_path:
+        from .logs.outcomes import OutcomeError, read_outcomes
+
+        try:
+            outcomes = read_outcomes(outcomes_path)
+        except OutcomeError as err:
+            raise InputError(str(err)) from None
 
     def action():
         try:
@@ -404,6 +421,7 @@ def backtest(
                 seed=seed,
                 replications=replications,
                 min_n=min_n,
+                outcomes=outcomes,
             )
         except SplitError as err:
             raise InputError(str(err)) from None

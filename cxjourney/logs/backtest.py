@@ -9,6 +9,10 @@ for a held-out sample of the observed size: the per-case spread over the held-ou
 cases, the training cases (the estimates' own error) and the simulated ones, and
 for waits, which queues make dependent, the spread between replications if larger.
 The summary score is the share of quantities whose observation falls inside.
+
+With outcomes, the answers dated before the split also fit the loyalty parameters
+(see `outcomes`), and the later answers' promoters, detractors, mean score and
+retention are compared with the forecast's metrics.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ..model import Journey
 from ..sim.runner import simulate
 from .calibrate import CalibrateOptions, calibrate
 from .mapping import Mapping, map_activities
+from .outcomes import T95, Outcomes, fit_outcomes
 from .paths import END, Path, mapped
 from .read import Log, read_log
 
@@ -75,6 +80,7 @@ class Backtest:
     replications: int
     quantities: list[Quantity] = field(default_factory=list)
     calibrated: str = ""
+    notes: list[str] = field(default_factory=list)
 
     @property
     def coverage(self) -> float:
@@ -91,6 +97,7 @@ class Backtest:
             "replications": self.replications,
             "coverage": round(self.coverage, 6),
             "quantities": [q.as_dict() for q in self.quantities],
+            "notes": self.notes,
         }
 
 
@@ -160,19 +167,32 @@ def backtest(
     seed: int = 1,
     replications: int = 5,
     min_n: int = 30,
+    outcomes: Outcomes | None = None,
 ) -> Backtest:
     at = split_time(log, split)
     train, test = part(log, True, at), part(log, False, at)
     if not train.cases or not test.cases:
         raise SplitError(f"--split {split} leaves no cases on one side")
     calibration = calibrate(journey, source, train, mapping, CalibrateOptions(min_n=min_n))
+    notes: list[str] = []
+    held_out = None
+    if outcomes is not None:
+        if outcomes.dated:
+            fit_on, held_out = outcomes.split(at)
+        else:
+            fit_on = held_out = outcomes
+            notes.append("the outcomes have no dates: they are fitted and compared in-sample")
+        if fit_on.targets():
+            fitted = fit_outcomes(calibration.source, fit_on, seed=seed)
+            calibration.source = fitted.source
+            notes += [f"{k}: not pinned down by the outcomes" for k in fitted.unidentified]
     loaded = load("-", data=calibration.source.encode("utf-8"), name="calibrated.journey")
     assert loaded.journey is not None
     forecast_journey = loaded.journey
     horizon = max(test.last - at, 1440.0)
     with tempfile.TemporaryDirectory(prefix="cxjourney-backtest-") as tmp:
         events = FilePath(tmp) / "forecast.csv"
-        simulate(
+        forecast = simulate(
             forecast_journey, seed=seed, replications=replications, horizon=horizon, events=events
         )
         simulated = read_log(str(events))
@@ -187,6 +207,7 @@ def backtest(
     per_rep = [measures(forecast_journey, ps) for ps in by_rep.values()]
     result = Backtest(at, len(train.cases), len(test.cases), replications)
     result.calibrated = calibration.source
+    result.notes = notes
     for name, obs in observed.items():
         sim = pooled.get(name)
         if sim is None:
@@ -204,7 +225,33 @@ def backtest(
         top = 1.0 if name.startswith("reach") or name == "completion" else math.inf
         low, high = max(0.0, sim.mean - half), min(top, sim.mean + half)
         result.quantities.append(Quantity(name, obs.mean, sim.mean, low, high, obs.n))
+    if held_out is not None:
+        metrics = forecast["scenarios"]["baseline"]["metrics"]
+        result.quantities += _outcome_quantities(held_out, metrics, replications)
     return result
+
+
+def _outcome_quantities(held_out: Outcomes, metrics: dict, replications: int) -> list[Quantity]:
+    """Observed outcomes of the held-out answers against the forecast's metrics."""
+    out = []
+    counts = {"retention": len(held_out.churned or [])}
+    for name, (observed, observed_se) in held_out.targets().items():
+        entry = metrics.get(name) or {}
+        mean = entry.get("mean")
+        if mean is None:
+            continue
+        n = counts.get(name, len(held_out.scores))
+        spread = observed_se
+        if name != "satisfaction":  # a share: its spread at the forecast value
+            spread = math.sqrt(max(mean * (1 - mean), 1 / n) / n)
+        sim_se = 0.0
+        if entry.get("low") is not None and replications >= 2:
+            sim_se = (entry["high"] - entry["low"]) / (2 * T95.get(replications, 2.0))
+        half = Z * math.sqrt(spread**2 + sim_se**2)
+        top = 10.0 if name == "satisfaction" else 1.0
+        low, high = max(0.0, mean - half), min(top, mean + half)
+        out.append(Quantity(f"outcome {name}", observed, mean, low, high, n))
+    return out
 
 
 def table(result: Backtest) -> str:
@@ -232,6 +279,7 @@ def table(result: Backtest) -> str:
             lines.append("  ".join("-" * w for w in widths))
     covered = sum(q.covered for q in result.quantities)
     lines.append("")
+    lines += [f"note: {note}" for note in result.notes]
     lines.append(
         f"covered {covered} of {len(result.quantities)} quantities ({result.coverage:.0%}); "
         "about 95% is what well-calibrated intervals cover"

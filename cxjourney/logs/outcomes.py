@@ -29,6 +29,7 @@ from ..model import Journey
 from ..sim.runner import simulate
 from . import text
 from .calibrate import Change, rewrite
+from .read import ReadOptions, time_parser
 
 #: Parameters the outcomes may identify: (low, high, written as a percent).
 PARAMETERS: dict[str, tuple[float, float, bool]] = {
@@ -39,18 +40,46 @@ PARAMETERS: dict[str, tuple[float, float, bool]] = {
 }
 SCORE_COLUMNS = ("nps", "score", "likelihood", "recommend", "satisfaction", "csat", "rating")
 CHURN_COLUMNS = ("churned", "churn", "churn_date", "left", "cancelled")
-_T95 = {2: 12.71, 3: 4.30, 4: 3.18, 5: 2.78, 6: 2.57, 7: 2.45, 8: 2.36, 9: 2.31, 10: 2.26}
+T95 = {2: 12.71, 3: 4.30, 4: 3.18, 5: 2.78, 6: 2.57, 7: 2.45, 8: 2.36, 9: 2.31, 10: 2.26}
 
 
 class OutcomeError(Exception):
     """Outcomes that cannot be read; the message names the file and line."""
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A customer's latest answer: when (log minutes, None without a date), score, churn."""
+
+    customer: str
+    time: float | None
+    score: float | None  # 0..10
+    churned: bool | None
+
+
 @dataclass
 class Outcomes:
     file: str
-    scores: list[float]  # 0..10, one per customer (the latest)
-    churned: list[bool] | None  # one per customer, when the file says
+    answers: list[Answer]
+
+    @property
+    def scores(self) -> list[float]:
+        return [a.score for a in self.answers if a.score is not None]
+
+    @property
+    def churned(self) -> list[bool] | None:
+        flags = [a.churned for a in self.answers if a.churned is not None]
+        return flags or None
+
+    @property
+    def dated(self) -> bool:
+        return any(a.time is not None for a in self.answers)
+
+    def split(self, at: float) -> tuple[Outcomes, Outcomes]:
+        """Answers before `at` and from `at` on (undated answers count before)."""
+        before = [a for a in self.answers if a.time is None or a.time < at]
+        after = [a for a in self.answers if a.time is not None and a.time >= at]
+        return Outcomes(self.file, before), Outcomes(self.file, after)
 
     def targets(self) -> dict[str, tuple[float, float]]:
         """metric -> (observed, its standard error)."""
@@ -100,7 +129,9 @@ def read_outcomes(path: str) -> Outcomes:
             f"{path}:1: no score column ({', '.join(SCORE_COLUMNS)}) "
             f"and no churn column ({', '.join(CHURN_COLUMNS)})"
         )
-    latest: dict[str, tuple[str, float]] = {}
+    parse = time_parser(ReadOptions())
+    latest: dict[str, tuple[float, int, float]] = {}  # customer -> (time, line, score)
+    when_of: dict[str, float] = {}
     churned: dict[str, bool] = {}
     raw_scores: list[float] = []
     for line, row in enumerate(rows[1:], start=2):
@@ -109,7 +140,15 @@ def read_outcomes(path: str) -> Outcomes:
         if len(row) < len(header):
             raise OutcomeError(f"{path}:{line}: {len(row)} columns, the header has {len(header)}")
         customer = row[c_customer].strip()
-        when = row[c_date].strip() if c_date is not None else f"{line:012d}"
+        when = math.nan
+        if c_date is not None and row[c_date].strip():
+            try:
+                when = parse(row[c_date])
+            except (ValueError, OverflowError):
+                raise OutcomeError(
+                    f"{path}:{line}: cannot read the date '{row[c_date].strip()}' (ISO 8601)"
+                ) from None
+            when_of[customer] = max(when_of.get(customer, -math.inf), when)
         if c_score is not None and row[c_score].strip():
             try:
                 score = float(row[c_score])
@@ -120,17 +159,24 @@ def read_outcomes(path: str) -> Outcomes:
             if not 0 <= score <= 10:
                 raise OutcomeError(f"{path}:{line}: score {row[c_score]} is outside 0..10")
             raw_scores.append(score)
-            if customer not in latest or when >= latest[customer][0]:
-                latest[customer] = (when, score)
+            key = (-math.inf if math.isnan(when) else when, line)
+            if customer not in latest or key >= latest[customer][:2]:
+                latest[customer] = (*key, score)
         if c_churn is not None:
             value = row[c_churn].strip().lower()
             gone = value not in ("", "0", "no", "false", "n", "stayed", "active")
             churned[customer] = churned.get(customer, False) or gone
-    scores = [s for _, s in latest.values()]
     name = header[c_score].strip().lower() if c_score is not None else ""
-    if scores and max(raw_scores) <= 5 and name in ("satisfaction", "csat", "rating"):
-        scores = [(s - 1) * 2.5 for s in scores]  # 1..5 onto 0..10
-    return Outcomes(path, scores, list(churned.values()) if churned else None)
+    rescale = (
+        bool(raw_scores) and max(raw_scores) <= 5 and name in ("satisfaction", "csat", "rating")
+    )
+    answers = []
+    for customer in dict.fromkeys([*latest, *churned]):
+        score = latest[customer][2] if customer in latest else None
+        if score is not None and rescale:
+            score = (score - 1) * 2.5  # 1..5 onto 0..10
+        answers.append(Answer(customer, when_of.get(customer), score, churned.get(customer)))
+    return Outcomes(path, answers)
 
 
 @dataclass
@@ -197,7 +243,7 @@ def fit_outcomes(
                 raise ValueError(f"the simulation gives no {m}: the journey cannot be fitted to it")
             means.append(entry["mean"])
             if entry.get("low") is not None and replications >= 2:
-                t = _T95.get(replications, 2.0)
+                t = T95.get(replications, 2.0)
                 ses.append((entry["high"] - entry["low"]) / (2 * t))
             else:
                 ses.append(0.0)

@@ -69,3 +69,43 @@ def test_cli_backtest_json(loop_log: Path, tmp_path: Path):
     assert run_cli("check", str(tmp_path / "train.journey")).returncode == 0
     bad = run_cli("backtest", str(LOOP), str(loop_log), "--split", "soon")
     assert bad.returncode == 2 and b"split it by a fraction" in bad.stderr
+
+
+@pytest.mark.slow
+def test_outcomes_are_fitted_and_compared(loop_log: Path, tmp_path: Path):
+    from cxjourney.logs.outcomes import read_outcomes
+    from tests.logs.test_outcomes import survey
+
+    rows = survey(tmp_path / "dated.csv").read_text().splitlines()
+    undated = tmp_path / "undated.csv"
+    undated.write_text("\n".join(",".join(r.split(",")[::2]) for r in rows) + "\n")
+    outcomes = read_outcomes(str(undated))  # customer, nps
+    assert not outcomes.dated and len(outcomes.scores) == 1000
+    journey = journey_of(LOOP)
+    log = read_log(str(loop_log))
+    result = backtest(
+        journey, LOOP.read_text(), log, map_activities(journey, log.activities()), "0.5",
+        replications=3, outcomes=outcomes,
+    )  # fmt: skip
+    names = {q.name: q for q in result.quantities}
+    assert {"outcome promoters", "outcome detractors", "outcome satisfaction"} <= set(names)
+    assert "in-sample" in result.notes[0]
+    assert "noise" in result.calibrated  # fitted into the loyalty block
+    plain = backtest(
+        journey, LOOP.read_text(), log, map_activities(journey, log.activities()), "0.5",
+        replications=3,
+    )  # fmt: skip
+    assert all(not q.name.startswith("outcome") for q in plain.quantities)
+    horizon = max(log.last - result.split, 1440.0)  # the held-out period, as the forecast
+    unfitted = _forecast_promoters(plain.calibrated, replications=3, horizon=horizon)
+    fitted = names["outcome promoters"]
+    assert abs(fitted.forecast - fitted.observed) < abs(unfitted - fitted.observed)
+
+
+def _forecast_promoters(source: str, replications: int, horizon: float) -> float:
+    from cxjourney.load import load
+    from cxjourney.sim.runner import simulate
+
+    journey = load("-", data=source.encode(), name="j.journey").journey
+    runs = simulate(journey, seed=1, replications=replications, horizon=horizon)
+    return runs["scenarios"]["baseline"]["metrics"]["promoters"]["mean"]
