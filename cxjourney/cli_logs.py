@@ -239,6 +239,7 @@ def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None
     help="Fewest observations for an estimate; with fewer, the value is kept.",
 )
 @click.option("--report", is_flag=True, help="Print the changes as a table first.")
+@click.option("-q", "--quiet", is_flag=True, help="No notes on stderr (unmapped activities).")
 @click.option(
     "--format",
     "fmt",
@@ -263,7 +264,7 @@ def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None
 )
 @log_options
 def calibrate(
-    file, log, output, mapping_path, min_n, report, fmt, outcomes_path, seed, **kwargs
+    file, log, output, mapping_path, min_n, report, quiet, fmt, outcomes_path, seed, **kwargs
 ) -> None:
     """Calibrate a journey's numbers to an event log.
 
@@ -308,9 +309,9 @@ def calibrate(
         fitted = run_guarded(lambda: fit_outcomes(result.source, observed, seed=seed))
         result.source = fitted.source
         extra = fitted.report()
-        if not report:
+        if not report and not quiet:
             click.echo(extra, nl=False, err=True)
-    if mapping.unknown:
+    if mapping.unknown and not quiet:
         listed = ", ".join(f"{a} ({n})" for a, n in mapping.unknown.most_common())
         click.echo(f"note: activities that map to no touchpoint: {listed}", err=True)
     if report:
@@ -354,9 +355,10 @@ def calibrate(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "csv"]),
     default="table",
     show_default=True,
+    help="table for people; json with coverage and quantities; csv one row per quantity.",
 )
 @click.option("-o", "--output", default="-", show_default=True, help="Output file; - for stdout.")
 @click.option(
@@ -392,7 +394,7 @@ def backtest(
       cxjourney backtest shop.journey visits.csv --split 0.5 -n 10 --calibrated train.journey
       cxjourney backtest shop.journey crm.csv --split 2024-05-01 --outcomes survey.csv
     """
-    from .logs.backtest import SplitError, table
+    from .logs.backtest import SplitError, table, to_csv
     from .logs.backtest import backtest as run_backtest
     from .logs.calibrate import CalibrationError
     from .output import write_atomic
@@ -434,6 +436,8 @@ def backtest(
         write_atomic(calibrated_path, result.calibrated)
     if fmt == "json":
         text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        text = to_csv(result)
     else:
         text = table(result)
     emit(text, output)

@@ -285,3 +285,18 @@ def table(result: Backtest) -> str:
         "about 95% is what well-calibrated intervals cover"
     )
     return "\n".join(lines) + "\n"
+
+
+def to_csv(result: Backtest) -> str:
+    """One row per quantity, for spreadsheets and CI."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["quantity", "observed", "forecast", "low", "high", "n", "covered"])
+    for q in result.quantities:
+        d = q.as_dict()
+        writer.writerow([d["quantity"], d["observed"], d["forecast"], d["low"], d["high"], d["n"],
+                         "yes" if q.covered else "no"])  # fmt: skip
+    return out.getvalue()

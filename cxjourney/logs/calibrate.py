@@ -11,7 +11,8 @@ Estimated, each with its sample size and 95% interval:
 * `delivers`: mean and standard deviation of the ratings;
 * visit gaps: repeat cases per customer-day in the log (customers who churn make
   the gap look longer: the estimate is an upper bound when churn is high);
-* arrivals: new customers per day, net of the customers the map starts with.
+* arrivals: new customers per day, net of the customers the map starts with;
+* persona shares: the mix of customers, when the map has no arrivals to mix in.
 
 Anything with fewer than `min_n` observations is left as it was, and said so. The new
 journey is the old source with each changed statement rewritten (a comment says n,
@@ -307,6 +308,7 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
         )
     first, last = log.first, log.last
     span = max(last - first, 1.0)
+    _shares(journey, starts, min_n, result)
     for persona in journey.personas:
         if persona.span.file:
             result.kept.append((persona.id, "defined in a used file; change it there"))
@@ -350,6 +352,39 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
                 f"{len(who)} customers in the log, {text.number(initial)} of them expected "
                 "from the map's starting customers",
             )  # fmt: skip
+
+
+def _shares(journey: Journey, starts, min_n: int, result: Calibration) -> None:
+    """Persona shares from the log's mix of customers, when that mix means the shares.
+
+    Shares split the customers present at the start; with arrivals, the log mixes them
+    with newcomers, and a map with one persona has nothing to split.
+    """
+    personas = journey.personas
+    if len(personas) < 2 or any(p.span.file for p in personas):
+        return
+    counts = [len(starts.get(p.id, {})) for p in personas]
+    total = sum(counts)
+    if any(p.arrivals for p in personas):
+        if total:
+            result.kept.append(("shares", "the map has arrivals: the log mixes newcomers in"))
+        return
+    if total < min_n:
+        if total:
+            result.kept.append(
+                ("shares", f"{total} customers of known persona, fewer than {min_n}")
+            )
+        return
+    units = text.split(counts, floor=True, every=True)
+    for persona, k, u in zip(personas, counts, units, strict=True):
+        low, high = wilson(k, total)
+        new = text.percent(u)
+        if persona.share is not None and round(persona.share * text.BASIS) == u:
+            continue
+        _persona_change(
+            result, persona, "share", new, total, f"[{100 * low:.1f}%, {100 * high:.1f}%]",
+            f"{k} of {total} customers",
+        )  # fmt: skip
 
 
 def _persona_change(result, persona, key, new, n, interval, note) -> None:

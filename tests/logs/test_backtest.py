@@ -109,3 +109,13 @@ def _forecast_promoters(source: str, replications: int, horizon: float) -> float
     journey = load("-", data=source.encode(), name="j.journey").journey
     runs = simulate(journey, seed=1, replications=replications, horizon=horizon)
     return runs["scenarios"]["baseline"]["metrics"]["promoters"]["mean"]
+
+
+def test_cli_backtest_csv_is_deterministic(loop_log: Path):
+    args = ("backtest", str(LOOP), str(loop_log), "--split", "0.5", "-n", "2", "--format", "csv")
+    first, second = run_cli(*args), run_cli(*args)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.decode().splitlines()
+    assert lines[0] == "quantity,observed,forecast,low,high,n,covered"
+    assert any(line.startswith("reach search,") for line in lines)
+    assert first.stdout == second.stdout

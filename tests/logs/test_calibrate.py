@@ -123,3 +123,20 @@ def test_cli_simulate_events_then_conform_and_calibrate(tmp_path: Path):
         "calibrate", str(LOOP), str(visits), "--report", "-o", str(tmp_path / "c.journey")
     )
     assert done.returncode == 0 and b"flow search -> advice" in done.stdout
+
+
+def test_shares_from_the_customer_mix_only_without_arrivals(tmp_path: Path):
+    from tests.logs.helpers import simulated_log
+
+    text = LOOP.read_text().replace("    arrivals 10 per week\n", "")
+    truth = tmp_path / "closed.journey"
+    truth.write_text(text)
+    visits = simulated_log(truth, tmp_path / "closed.csv")
+    wrong = tmp_path / "wrong.journey"
+    wrong.write_text(text.replace("share 60%", "share 80%").replace("share 40%", "share 20%"))
+    result, calibrated = run(wrong, visits)
+    assert calibrated.persona("regular").share == pytest.approx(0.6, abs=0.01)
+    assert any(c.what == "casual.share" and c.old == "20%" for c in result.changes)
+    result, _ = run(LOOP, visits)  # the map has arrivals: shares are left alone
+    assert not any(c.what.endswith(".share") for c in result.changes)
+    assert ("shares", "the map has arrivals: the log mixes newcomers in") in result.kept
