@@ -296,11 +296,13 @@ def read_csv(path: str, options: ReadOptions) -> Log:
         try:
             sample = text.read(8192)
         except UnicodeDecodeError as err:
-            raise LogError(f"{path}: not UTF-8 text ({err.reason})") from None
+            raise LogError(
+                f"{path}: not UTF-8 text ({err.reason}); save the file as UTF-8"
+            ) from None
         delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
         if delimiter == "," and sample.count(";") > sample.count(","):
             delimiter = ";"
-        rows = csv.reader(_chain(sample, text), delimiter=delimiter)
+        rows = csv.reader(_chain(sample, text, path), delimiter=delimiter)
         try:
             header = next(rows)
         except StopIteration:
@@ -312,14 +314,21 @@ def read_csv(path: str, options: ReadOptions) -> Log:
         return _read_table(path, header, rows, options)
 
 
-def _chain(first: str, rest: io.TextIOWrapper):
+def _chain(first: str, rest: io.TextIOWrapper, path: str):
     """Lines of the sample already read, then the rest of the stream."""
-    buffered = io.StringIO(first + rest.readline())
-    yield from buffered
+    read = 0
     try:
-        yield from rest
+        for text in io.StringIO(first + rest.readline()):
+            read += 1
+            yield text
+        for text in rest:
+            read += 1
+            yield text
     except UnicodeDecodeError as err:
-        raise LogError(f"not UTF-8 text ({err.reason})") from None
+        # text is decoded in blocks: the bad byte lies at or after the next line
+        raise LogError(
+            f"{path}: not UTF-8 text after line {read} ({err.reason}); save the file as UTF-8"
+        ) from None
 
 
 def _read_table(path: str, header: list[str], rows, options: ReadOptions) -> Log:
@@ -332,6 +341,7 @@ def _read_table(path: str, header: list[str], rows, options: ReadOptions) -> Log
     events = 0
     get = cols.get
     c_case, c_act, c_time = cols["case"], cols["activity"], cols["timestamp"]
+    needed = max(c_case, c_act, c_time)
     c_start, c_life, c_res = get("start_timestamp"), get("lifecycle"), get("resource")
     c_cust, c_pers, c_rate, c_chan = get("customer"), get("persona"), get("rating"), get("channel")
     line = 1
@@ -339,7 +349,12 @@ def _read_table(path: str, header: list[str], rows, options: ReadOptions) -> Log
         for line, row in enumerate(rows, start=2):
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
-            if len(row) < width:
+            if len(row) <= needed:
+                raise LogError(
+                    f"{path}:{line}: {len(row)} column{'s' if len(row) != 1 else ''}, "
+                    f"the header has {width} (an unclosed quote?)"
+                )
+            if len(row) < width:  # trailing optional columns left out
                 row = row + [""] * (width - len(row))
             case, activity, stamp = row[c_case].strip(), row[c_act].strip(), row[c_time]
             if not case or not activity:

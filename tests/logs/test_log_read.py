@@ -134,3 +134,14 @@ def test_missing_scenario_of_simulated_log(loop_log: Path):
 def test_missing_file():
     with pytest.raises(LogError, match="cannot read the file"):
         read_log("no/such/log.csv")
+
+
+def test_csv_not_utf8_and_unclosed_quote(tmp_path: Path):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("case,activity,timestamp\n1,Café,2024-01-01\n".encode("latin-1"))
+    with pytest.raises(LogError, match=r"latin\.csv: not UTF-8 text.*save the file as UTF-8"):
+        read_log(str(latin))
+    quote = tmp_path / "quote.csv"
+    quote.write_text('case,activity,timestamp\n"1,A,2024-01-01\n')
+    with pytest.raises(LogError, match=r"quote\.csv:2: 1 column, the header has 3"):
+        read_log(str(quote))
