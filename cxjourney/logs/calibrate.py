@@ -190,6 +190,9 @@ def _edges(source, edges, observed: Counter, prior: dict, persona, min_n, result
     unmapped = sum(v for t, v in observed.items() if t not in counts and t != END)
     if len(edges) < 2:
         return
+    if len(terminal) == len(edges):
+        result.kept.append((what, "only end and exit: a log cannot tell them apart"))
+        return
     if n < min_n:
         result.kept.append((what, f"{int(n)} departures in the log, fewer than {min_n}"))
         return
