@@ -215,6 +215,7 @@ class _Raw:
 _START = {"start"}
 _COMPLETE = {"complete", ""}
 _CLOSE = {"ate_abort", "pi_abort", "withdraw", "abort"}
+_BOTH = "start+complete"  # a CSV row with a start and an end time: one visit as it stands
 
 
 def build_case(case_id: str, customer: str, persona: str, raws: list[_Raw], skipped: Counter):
@@ -224,7 +225,7 @@ def build_case(case_id: str, customer: str, persona: str, raws: list[_Raw], skip
     open_starts: dict[str, list[Visit]] = defaultdict(list)
     for r in raws:
         kind = r.transition
-        if kind == "both":
+        if kind == _BOTH:
             visits.append(Visit(r.activity, r.start, r.end, None, r.rating, r.resource, r.channel))
         elif kind in _START:
             v = Visit(r.activity, r.time, None, None, r.rating, r.resource, r.channel)
@@ -379,7 +380,7 @@ def _read_table(path: str, header: list[str], rows, options: ReadOptions) -> Log
                 start,
             )
             if start is not None:  # one row, one visit: no pairing needed
-                raw.time, raw.start, raw.end, raw.transition = start, start, time, "both"
+                raw.time, raw.start, raw.end, raw.transition = start, start, time, _BOTH
             cases.setdefault(case, []).append(raw)
             events += 1
             if case not in owners:
