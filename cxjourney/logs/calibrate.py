@@ -9,8 +9,8 @@ Estimated, each with its sample size and 95% interval:
   walk-out, not a choice of edge;
 * service times: the family and parameters by likelihood (see `fit`);
 * `delivers`: mean and standard deviation of the ratings;
-* visit gaps: repeat cases per customer-day in the log (customers who churn make
-  the gap look longer: the estimate is an upper bound when churn is high);
+* visit gaps: the visit and churn rates that best explain each customer's case
+  starts and the stretch after the last one (see `gaps`);
 * arrivals: new customers per day, net of the customers the map starts with;
 * persona shares: the mix of customers, when the map has no arrivals to mix in.
 
@@ -33,6 +33,7 @@ from ..load import load
 from ..model import Journey, Touchpoint
 from . import text
 from .fit import fit_durations
+from .gaps import fit_gaps
 from .mapping import Mapping, persona_resolver
 from .paths import END, EXIT, START, Path, mapped
 from .read import Log
@@ -319,22 +320,18 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
         who = starts.get(persona.id)
         if not who:
             continue
-        repeats = sum(len(s) - 1 for s in who.values())
-        exposure = sum(last - min(s) for s in who.values())
         if persona.visit_gap is not None:
-            if repeats < min_n or exposure <= 0:
+            fit = fit_gaps(list(who.values()), last)
+            repeats = fit.repeats if fit else 0
+            if fit is None or repeats < min_n or not math.isfinite(fit.high):
                 result.kept.append(
                     (f"{persona.id}.visits", f"{repeats} repeat cases, fewer than {min_n}")
                 )
             else:
-                gap = exposure / repeats
-                half = 1.96 / math.sqrt(repeats)
-                new = f"every {text.duration(gap)}"
-                low, high = gap / (1 + half), gap / max(1 - half, 0.05)
                 _persona_change(
-                    result, persona, "visits", new, repeats,
-                    f"[{text.duration(low)}, {text.duration(high)}]",
-                    f"{repeats} repeat cases over {text.number(exposure / 1440)} customer-days",
+                    result, persona, "visits", f"every {text.duration(fit.gap)}", repeats,
+                    f"[{text.duration(fit.low)}, {text.duration(fit.high)}]",
+                    fit.describe(),
                 )  # fmt: skip
         if persona.arrivals is not None:
             gap = persona.visit_gap

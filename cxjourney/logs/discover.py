@@ -4,7 +4,7 @@ Touchpoints are the log's activities (labels kept, identifiers made valid), in t
 order customers meet them; one stage holds them. The flow is the directly-follows
 graph with its counts as percentages (per persona when the log names personas),
 arrivals are the rate at which new customers start their first case, repeat visits
-the rate of later cases per customer-day in the log, service times come from
+the gap that best explains later cases alongside churn (see `gaps`), service times come from
 start/complete pairs, `delivers` from ratings, channels from the channel column.
 """
 
@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from ..interop.fmt import format_source
 from . import text
 from .fit import fit_durations
+from .gaps import fit_gaps
 from .mapping import make_id
 from .paths import END, EXIT, START, directly_follows, mapped
 from .read import Log
@@ -134,14 +135,10 @@ def _personas(log, paths, personas, span, min_n, notes) -> list[str]:
         label = value or "Customers"
         out.append(f"  persona {pid} {text.quoted(label)} {{")
         out.append(f"    share {text.percent(share)}  # {len(who)} of {total} customers")
-        repeats = sum(len(starts) - 1 for starts in who.values())
-        exposure = sum(last - min(starts) for starts in who.values())
-        if repeats >= min_n and exposure > 0:
-            gap = exposure / repeats
-            out.append(
-                f"    visits every {text.duration(gap)}  # {repeats} repeat cases over "
-                f"{text.number(exposure / DAY)} customer-days"
-            )
+        fit = fit_gaps(list(who.values()), last)
+        repeats = fit.repeats if fit else 0
+        if fit is not None and repeats >= min_n:
+            out.append(f"    visits every {text.duration(fit.gap)}  # {fit.describe()}")
         elif repeats:
             notes.append(f"persona {pid}: {repeats} repeat cases, too few for a visit gap")
         rate_per_min = len(who) / span

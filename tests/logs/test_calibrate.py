@@ -59,6 +59,10 @@ def test_closed_loop_recovers_flow_and_service(loop_log: Path, tmp_path: Path):
     service = calibrated.touchpoint("advice").service
     change = next(c for c in result.changes if c.what == "advice.service")
     assert abs(service.mean - 6.0) <= 3.5 * 6.0 / math.sqrt(change.n)  # exponential: sd = mean
+    for persona, days in (("regular", 7), ("casual", 14)):  # visit gaps, beside churn
+        change = next(c for c in result.changes if c.what == f"{persona}.visits")
+        gap = calibrated.persona(persona).visit_gap / 1440
+        assert abs(gap - days) <= 3.5 * days / math.sqrt(change.n)
 
 
 def test_every_changed_line_has_its_comment(loop_log: Path, tmp_path: Path):
