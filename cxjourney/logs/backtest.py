@@ -84,10 +84,9 @@ class Backtest:
 
     @property
     def coverage(self) -> float:
-        return sum(q.covered for q in self.quantities) / len(self.quantities) if self else 0.0
-
-    def __bool__(self) -> bool:
-        return bool(self.quantities)
+        if not self.quantities:
+            return 0.0
+        return sum(q.covered for q in self.quantities) / len(self.quantities)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -71,8 +71,6 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     ids = {a: make_id(a, taken, "step") for a in order}
 
     paths = mapped(log, ids.get)
-    for p in paths:
-        p.case.persona = p.case.persona if p.case.persona in personas else ""
 
     ends = {ids[a] for a in options.ends if a in ids}
     missing = [a for a in options.ends if a not in ids]
