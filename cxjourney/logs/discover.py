@@ -2,7 +2,8 @@
 
 Touchpoints are the log's activities (labels kept, identifiers made valid), in the
 order customers meet them; one stage holds them. The flow is the directly-follows
-graph with its counts as percentages (per persona when the log names personas),
+graph with its counts as percentages (per persona where a persona's split differs
+from the others' beyond chance, by a chi-square test at 1%),
 arrivals are the rate at which new customers start their first case, repeat visits
 the gap that best explains later cases alongside churn (see `gaps`), service times come from
 start/complete pairs, `delivers` from ratings, channels from the channel column.
@@ -225,10 +226,37 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
             if not own or sum(own.values()) < min_n:
                 continue
             n = sum(own.values())
+            rest = [targets[t] - own[t] for t in names]
+            chi2, df = homogeneity([own[t] for t in names], rest)
+            if df == 0 or chi2 <= chi2_critical(df):
+                continue  # the persona's split is within chance of everyone else's
             own_units = text.split([own[t] for t in names])
             for target, u in zip(names, own_units, strict=True):
                 out.append(
-                    f"    {source} -> {target} {text.percent(u)} for {pid}  # {own[target]} of {n}"
+                    f"    {source} -> {target} {text.percent(u)} for {pid}  # {own[target]} of "
+                    f"{n}; differs from the others (chi2 {chi2:.1f}, df {df}, p < 0.01)"
                 )
     out.append("  }")
     return out
+
+
+def homogeneity(a: list[float], b: list[float]) -> tuple[float, int]:
+    """Pearson's chi-square of a 2 x K table (two groups' counts over the same targets)."""
+    cols = [(x, y) for x, y in zip(a, b, strict=True) if x + y > 0]
+    total_a, total_b = sum(x for x, _ in cols), sum(y for _, y in cols)
+    total = total_a + total_b
+    if total_a == 0 or total_b == 0 or len(cols) < 2:
+        return 0.0, 0
+    chi2 = 0.0
+    for x, y in cols:
+        col = x + y
+        for observed, row in ((x, total_a), (y, total_b)):
+            expected = row * col / total
+            chi2 += (observed - expected) ** 2 / expected
+    return chi2, len(cols) - 1
+
+
+def chi2_critical(df: int, z: float = 2.3263) -> float:
+    """The chi-square value exceeded with probability 1% (Wilson-Hilferty approximation)."""
+    c = 2 / (9 * df)
+    return df * (1 - c + z * math.sqrt(c)) ** 3
