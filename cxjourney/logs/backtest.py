@@ -2,8 +2,9 @@
 
 The forecast simulates the calibrated journey over the held-out period and reads
 the simulated visits back through the same reader, so observed and forecast
-quantities are computed by the same code: the share of cases that reach each
-touchpoint, visits per case, the mean wait at each queue, and completion (cases
+quantities are computed by the same code: the shares of the most common paths
+(chosen on the training cases), the share of cases that reach each touchpoint,
+visits per case, the mean wait at each queue, and completion (cases
 ending where the map leads to `end`). Each forecast has a 95% predictive interval
 for a held-out sample of the observed size: the per-case spread over the held-out
 cases, the training cases (the estimates' own error) and the simulated ones, and
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path as FilePath
@@ -128,13 +130,26 @@ def part(log: Log, before: bool, at: float) -> Log:
 
 
 # ---- quantities ----------------------------------------------------------------------------------
-def measures(journey: Journey, paths: list[Path]) -> dict[str, Measure]:
+def variants(paths: list[Path], most: int = 5, least: float = 0.02) -> list[tuple[str, ...]]:
+    """The most common paths (at least `least` of the cases), most common first."""
+    counts = Counter(tuple(p.steps) for p in paths)
+    n = len(paths)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [v for v, c in ranked[:most] if c >= least * n]
+
+
+def measures(
+    journey: Journey, paths: list[Path], paths_of_interest: list[tuple[str, ...]] = ()
+) -> dict[str, Measure]:
     completes = {e.source for e in journey.edges if e.target == END}
     queued = [t.id for t in journey.touchpoints if t.capacity]
     out: dict[str, Measure] = {}
     n = len(paths)
     if not n:
         return out
+    for variant in paths_of_interest:
+        name = "path " + " > ".join(variant)
+        out[name] = _measure([1.0 if tuple(p.steps) == variant else 0.0 for p in paths])
     for tp in journey.touchpoints:
         counts = [sum(1 for s in p.steps if s == tp.id) for p in paths]
         out[f"reach {tp.id}"] = _measure([1.0 if c else 0.0 for c in counts])
@@ -200,10 +215,12 @@ def backtest(
     by_rep: dict[str, list[Path]] = {}
     for p in sim_paths:
         by_rep.setdefault(p.case.id.split("/", 1)[0], []).append(p)
-    observed = measures(forecast_journey, mapped(test, mapping))
-    trained = measures(forecast_journey, mapped(train, mapping))
-    pooled = measures(forecast_journey, sim_paths)
-    per_rep = [measures(forecast_journey, ps) for ps in by_rep.values()]
+    train_paths = mapped(train, mapping)
+    common = variants(train_paths)  # chosen on the training cases: no peeking
+    observed = measures(forecast_journey, mapped(test, mapping), common)
+    trained = measures(forecast_journey, train_paths, common)
+    pooled = measures(forecast_journey, sim_paths, common)
+    per_rep = [measures(forecast_journey, ps, common) for ps in by_rep.values()]
     result = Backtest(at, len(train.cases), len(test.cases), replications)
     result.calibrated = calibration.source
     result.notes = notes
@@ -221,7 +238,7 @@ def backtest(
             size = sum(m.n for m in reps) / len(reps)
             var = max(var, between * size * (1 / obs.n + 1 / max(n_train, 1)))
         half = Z * math.sqrt(var)
-        top = 1.0 if name.startswith("reach") or name == "completion" else math.inf
+        top = 1.0 if name.startswith(("reach", "path")) or name == "completion" else math.inf
         low, high = max(0.0, sim.mean - half), min(top, sim.mean + half)
         result.quantities.append(Quantity(name, obs.mean, sim.mean, low, high, obs.n))
     if held_out is not None:

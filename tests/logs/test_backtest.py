@@ -26,6 +26,7 @@ def test_coverage_near_nominal_over_several_logs(tmp_path: Path):
         result = run(simulated_log(LOOP, tmp_path / f"v{seed}.csv", seed=seed), seed=seed)
         names = {q.name for q in result.quantities}
         assert {"reach search", "reach advice", "completion", "wait advice (min)"} <= names
+        assert "path search > order > pickup" in names  # a common path, chosen in training
         assert result.train_cases > 500 and result.test_cases > 500
         covered += sum(q.covered for q in result.quantities)
         total += len(result.quantities)
