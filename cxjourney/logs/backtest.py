@@ -189,6 +189,9 @@ def backtest(
         raise SplitError(f"--split {split} leaves no cases on one side")
     calibration = calibrate(journey, source, train, mapping, CalibrateOptions(min_n=min_n))
     notes: list[str] = []
+    if mapping.unknown:
+        listed = ", ".join(f"{a} ({n})" for a, n in mapping.unknown.most_common())
+        notes.append(f"activities that map to no touchpoint, left out: {listed}")
     held_out = None
     if outcomes is not None:
         if outcomes.dated:
