@@ -596,7 +596,8 @@ def _xes_event(state, pick, parse, options, ratings, where) -> None:
         return  # an event outside a trace belongs to no case
     activity = pick(attributes, "activity")
     if activity is None or not activity.strip():
-        raise LogError(f"{where()}: an event without an activity (concept:name)")
+        key = options.keys.get("activity") or "concept:name"
+        raise LogError(f"{where()}: an event without an activity ('{key}')")
     stamp = pick(attributes, "timestamp")
     if stamp is None:
         raise LogError(f"{where()}: event '{activity}' has no time:timestamp")
