@@ -15,7 +15,7 @@ unfinished and left out of the fitness rather than called a deviation.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .. import graph as journey_graph
@@ -38,7 +38,6 @@ class Conformance:
     never_seen: list[str]
     unmapped_cases: int = 0  # cases with no activity that maps
     unfinished: int = 0  # cases that may still be running at the log's end
-    per_persona: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def fitness(self) -> float:
