@@ -32,6 +32,10 @@ class StageGroup(click.Group):
         "drivers": "cxjourney.cli.decide:drivers",
         "optimize": "cxjourney.cli.decide:optimize",
         "lsp": "cxjourney.cli.lsp:lsp",
+        "discover": "cxjourney.cli.logs:discover",
+        "conform": "cxjourney.cli.logs:conform",
+        "calibrate": "cxjourney.cli.logs:calibrate",
+        "backtest": "cxjourney.cli.logs:backtest",
     }
 
     def list_commands(self, ctx: click.Context | None) -> list[str]:

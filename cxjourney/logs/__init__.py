@@ -1,0 +1,1 @@
+"""Event logs: read them, map their activities to touchpoints, discover, conform, calibrate."""

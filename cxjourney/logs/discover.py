@@ -1,0 +1,262 @@
+"""Discover a journey from an event log alone, saying in comments where each number came from.
+
+Touchpoints are the log's activities (labels kept, identifiers made valid), in the
+order customers meet them; one stage holds them. The flow is the directly-follows
+graph with its counts as percentages (per persona where a persona's split differs
+from the others' beyond chance, by a chi-square test at 1%),
+arrivals are the rate at which new customers start their first case, repeat visits
+the gap that best explains later cases alongside churn (see `gaps`), service times come from
+start/complete pairs, `delivers` from ratings, channels from the channel column.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ..interop.fmt import format_source
+from . import text
+from .fit import fit_durations
+from .gaps import fit_gaps
+from .mapping import make_id
+from .paths import END, EXIT, START, directly_follows, mapped
+from .read import Log
+
+DAY = 1440.0
+DEFAULT_PERSONA = "customers"
+
+
+@dataclass(frozen=True)
+class DiscoverOptions:
+    min_n: int = 5  # fewer observations than this: the estimate is left out
+    ends: tuple[str, ...] = ()  # activities that complete a journey (others lead to exit)
+    title: str = ""
+
+
+@dataclass
+class Discovered:
+    source: str  # the journey, formatted
+    touchpoints: dict[str, str]  # activity -> touchpoint id
+    personas: dict[str, str]  # persona value in the log -> persona id
+    notes: list[str]  # what was left out, and why
+
+
+def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
+    options = options or DiscoverOptions()
+    min_n = max(1, options.min_n)
+    notes: list[str] = []
+    taken: set[str] = set()
+    counts = log.activities()
+
+    # touchpoints in the order customers meet them: mean position of their first visit
+    first_position: dict[str, list[float]] = defaultdict(list)
+    for case in log.cases:
+        seen: set[str] = set()
+        for i, v in enumerate(case.visits):
+            if v.activity not in seen:
+                seen.add(v.activity)
+                first_position[v.activity].append(i)
+    order = sorted(
+        counts, key=lambda a: (sum(first_position[a]) / len(first_position[a]), -counts[a], a)
+    )
+    # personas first, so that touchpoints never take a persona's obvious name
+    persona_values = sorted({c.persona for c in log.cases if c.persona})
+    personas: dict[str, str] = {}
+    for value in persona_values:
+        personas[value] = make_id(value, taken, "persona")
+    if not persona_values or any(not c.persona for c in log.cases):
+        personas[""] = make_id(DEFAULT_PERSONA, taken, "persona")
+    stage_id = make_id("steps", taken, "stage")
+    ids = {a: make_id(a, taken, "step") for a in order}
+
+    paths = mapped(log, ids.get)
+
+    ends = {ids[a] for a in options.ends if a in ids}
+    missing = [a for a in options.ends if a not in ids]
+    if missing:
+        notes.append(f"end activities not in the log: {', '.join(missing)}")
+    follows = directly_follows(paths, ends if options.ends else None)
+
+    lines: list[str] = []
+    first, last = log.first, log.last
+    span = max(last - first, 1.0)
+    title = options.title or f"Discovered from {log.file.rsplit('/', 1)[-1]}"
+    lines.append(
+        f"# Discovered from {log.file.rsplit('/', 1)[-1]}: {len(log.cases)} cases, "
+        f"{log.events} events, {_when(first, log)} to {_when(last, log)}."
+    )
+    lines.append("# Every number says in a comment what it came from (n: how many observations).")
+    lines.append(f"journey {text.quoted(title)} {{")
+    days = max(1, math.ceil(span / DAY))
+    lines.append(
+        f"  horizon {days} {'day' if days == 1 else 'days'}  # the log's span, rounded up to days"
+    )
+    lines.append("  customers 0  # everyone arrives as in the log: see each persona's arrivals")
+
+    lines += _personas(log, paths, personas, span, min_n, notes)
+    lines.append(f'  stage {stage_id} "Journey" {{')
+    for activity in order:
+        lines += _touchpoint(activity, ids[activity], log, paths, span, min_n, notes)
+    lines.append("  }")
+    lines += _flow(follows, personas, [ids[a] for a in order], min_n)
+    lines.append("}")
+    source = format_source("\n".join(lines) + "\n")
+    return Discovered(source, ids, personas, notes)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _when(minutes: float, log: Log) -> str:
+    if log.kind == "simulated":
+        return f"minute {text.number(minutes)}"
+    try:
+        return datetime.fromtimestamp(minutes * 60, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return f"minute {text.number(minutes)}"
+
+
+def _personas(log, paths, personas, span, min_n, notes) -> list[str]:
+    customers: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for p in paths:
+        customers[p.case.persona][p.case.customer].append(p.case.start)
+    total = sum(len(c) for c in customers.values())
+    values = [v for v in personas if customers.get(v)]
+    units = text.split([len(customers[v]) for v in values])
+    out = []
+    last = log.last
+    for value, share in zip(values, units, strict=True):
+        pid = personas[value]
+        who = customers[value]
+        label = value or "Customers"
+        out.append(f"  persona {pid} {text.quoted(label)} {{")
+        out.append(f"    share {text.percent(share)}  # {len(who)} of {total} customers")
+        fit = fit_gaps(list(who.values()), last)
+        repeats = fit.repeats if fit else 0
+        if fit is not None and repeats >= min_n:
+            out.append(f"    visits every {text.duration(fit.gap)}  # {fit.describe()}")
+        elif repeats:
+            notes.append(f"persona {pid}: {repeats} repeat cases, too few for a visit gap")
+        rate_per_min = len(who) / span
+        out.append(
+            f"    arrivals {text.rate(rate_per_min)}  # {_plural(len(who), 'first case')} over "
+            f"{text.number(span / DAY)} days"
+        )
+        out.append("  }")
+    return out
+
+
+def _touchpoint(activity, tp_id, log, paths, span, min_n, notes) -> list[str]:
+    visits = [v for p in paths for tp, v in p.visits if tp == tp_id]
+    out = [f"    touchpoint {tp_id} {text.quoted(activity)} {{  # {_plural(len(visits), 'visit')}"]
+    channels = Counter(v.channel for v in visits if v.channel)
+    if channels:
+        channel, n = channels.most_common(1)[0]
+        out.append(
+            f"      channel {make_id(channel, set(), 'channel')}  # {n} of {len(visits)} visits"
+        )
+    ratings = [v.rating for v in visits if v.rating is not None]
+    if len(ratings) >= min_n:
+        mean = sum(ratings) / len(ratings)
+        sd = math.sqrt(sum((r - mean) ** 2 for r in ratings) / (len(ratings) - 1))
+        mean = min(5.0, max(1.0, mean))
+        out.append(
+            f"      delivers {text.number(mean, 3)} +- {text.number(sd, 2)}  # "
+            f"mean and sd of {len(ratings)} ratings"
+        )
+    elif ratings:
+        notes.append(f"{tp_id}: {len(ratings)} ratings, too few for delivers")
+    durations = [s for v in visits if (s := v.service) is not None and s >= 0]
+    positive = [s for s in durations if s > 0]
+    fit = fit_durations(durations) if len(positive) >= min_n else None
+    if fit is not None:
+        busy = sum(durations) / span  # servers busy on average
+        capacity = max(_concurrency(visits), math.ceil(busy / 0.85), 1)
+        resources = {v.resource for v in visits if v.resource}
+        out.append(
+            f"      capacity {capacity}  # most visits in service at once"
+            + (f"; {len(resources)} resources" if resources else "")
+        )
+        out.append(f"      service {fit.source}  # {fit.describe()}")
+    elif positive:
+        notes.append(f"{tp_id}: {len(positive)} start/complete pairs, too few for a service time")
+    out.append("    }")
+    return out
+
+
+def _concurrency(visits) -> int:
+    """The most visits in service at the same time."""
+    marks = []
+    for v in visits:
+        if v.start is not None and v.end is not None and v.end > v.start:
+            marks += [(v.start, 1), (v.end, -1)]
+    level = peak = 0
+    for _, step in sorted(marks):
+        level += step
+        peak = max(peak, level)
+    return peak
+
+
+def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: int) -> list[str]:
+    by_source: dict[str, Counter] = defaultdict(Counter)
+    by_persona: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for (persona, source, target), n in follows.items():
+        by_source[source][target] += n
+        by_persona[(persona, source)][target] += n
+    out = ["  flow {"]
+    rank = {tp: i for i, tp in enumerate(order)}
+    sources = [START, *sorted((s for s in by_source if s != START), key=lambda s: rank.get(s, 0))]
+    for source in sources:
+        targets = by_source[source]
+        names = sorted(targets, key=lambda t: (t in (END, EXIT), rank.get(t, 0), t))
+        total = sum(targets.values())
+        units = text.split([targets[t] for t in names])
+        for target, u in zip(names, units, strict=True):
+            out.append(
+                f"    {source} -> {target} {text.percent(u)}  # {targets[target]} of {total} "
+                f"cases at {source}"
+            )
+        if len(names) < 2 or len({k[0] for k in by_persona if k[1] == source}) < 2:
+            continue
+        for value, pid in personas.items():
+            own = by_persona.get((value, source))
+            if not own or sum(own.values()) < min_n:
+                continue
+            n = sum(own.values())
+            rest = [targets[t] - own[t] for t in names]
+            chi2, df = homogeneity([own[t] for t in names], rest)
+            if df == 0 or chi2 <= chi2_critical(df):
+                continue  # the persona's split is within chance of everyone else's
+            own_units = text.split([own[t] for t in names])
+            for target, u in zip(names, own_units, strict=True):
+                out.append(
+                    f"    {source} -> {target} {text.percent(u)} for {pid}  # {own[target]} of "
+                    f"{n}; differs from the others (chi2 {chi2:.1f}, df {df}, p < 0.01)"
+                )
+    out.append("  }")
+    return out
+
+
+def homogeneity(a: list[float], b: list[float]) -> tuple[float, int]:
+    """Pearson's chi-square of a 2 x K table (two groups' counts over the same targets)."""
+    cols = [(x, y) for x, y in zip(a, b, strict=True) if x + y > 0]
+    total_a, total_b = sum(x for x, _ in cols), sum(y for _, y in cols)
+    total = total_a + total_b
+    if total_a == 0 or total_b == 0 or len(cols) < 2:
+        return 0.0, 0
+    chi2 = 0.0
+    for x, y in cols:
+        col = x + y
+        for observed, row in ((x, total_a), (y, total_b)):
+            expected = row * col / total
+            chi2 += (observed - expected) ** 2 / expected
+    return chi2, len(cols) - 1
+
+
+def chi2_critical(df: int, z: float = 2.3263) -> float:
+    """The chi-square value exceeded with probability 1% (Wilson-Hilferty approximation)."""
+    c = 2 / (9 * df)
+    return df * (1 - c + z * math.sqrt(c)) ** 3

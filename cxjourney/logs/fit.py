@@ -1,0 +1,91 @@
+"""Fit a service-time distribution by maximum likelihood; pick the family by AIC.
+
+The families are those the language can write: constant, exponential, log-normal,
+normal and uniform. Each has a closed-form maximum-likelihood estimate, so no
+optimiser is needed; the Akaike information criterion (2k - 2 log L) weighs the
+extra parameter of the two-parameter families.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from . import text
+
+FAMILIES = ("exp", "lognormal", "normal", "uniform")
+
+
+@dataclass(frozen=True)
+class Fit:
+    family: str
+    params: tuple[float, ...]  # minutes: exp (mean), lognormal/normal (mean, sd), uniform (lo, hi)
+    n: int
+    mean: float
+    sd: float
+    low: float  # 95% interval of the mean
+    high: float
+    aic: dict[str, float] = field(default_factory=dict)
+    zeros: int = 0  # durations of zero left out of the positive families
+
+    @property
+    def source(self) -> str:
+        """The distribution as the language writes it."""
+        p = [text.duration(x) for x in self.params]
+        if self.family == "constant":
+            return p[0]
+        return f"{self.family}({', '.join(p)})"
+
+    def describe(self) -> str:
+        ranked = sorted(self.aic.items(), key=lambda kv: kv[1])
+        others = ", ".join(f"{k} {v - ranked[0][1]:+.1f}" for k, v in ranked[1:])
+        return (
+            f"{self.family} by likelihood from n={self.n}"
+            + (f" (AIC vs {others})" if others else "")
+            + f"; mean {text.duration(self.mean)} [{text.duration(self.low)}, "
+            f"{text.duration(self.high)}]"
+        )
+
+
+def fit_durations(values: list[float]) -> Fit | None:
+    """The best family for `values` (minutes); None without two or more positive values."""
+    xs = [x for x in values if x is not None and x >= 0 and math.isfinite(x)]
+    n = len(xs)
+    if n < 2:
+        return None
+    mean = sum(xs) / n
+    var = sum((x - mean) ** 2 for x in xs) / (n - 1)
+    sd = math.sqrt(var)
+    half = 1.96 * sd / math.sqrt(n)
+    low, high = max(0.0, mean - half), mean + half
+    if mean <= 0:
+        return None
+    if sd <= 1e-3 * mean:  # the same time every visit (up to the log's rounding)
+        return Fit("constant", (mean,), n, mean, 0.0, mean, mean, {"constant": 0.0})
+    positive = [x for x in xs if x > 0]
+    zeros = n - len(positive)
+    aic: dict[str, float] = {}
+    params: dict[str, tuple[float, ...]] = {}
+    # normal (the simulator clips draws at zero)
+    sigma_ml = math.sqrt(var * (n - 1) / n)
+    aic["normal"] = 4 + n * (math.log(2 * math.pi * sigma_ml**2) + 1)
+    params["normal"] = (mean, sd)
+    # uniform
+    lo, hi = min(xs), max(xs)
+    if hi > lo:
+        aic["uniform"] = 4 + 2 * n * math.log(hi - lo)
+        params["uniform"] = (lo, hi)
+    if not zeros:
+        # exponential
+        aic["exp"] = 2 + 2 * n * (math.log(mean) + 1)
+        params["exp"] = (mean,)
+        # log-normal: mu, sigma of the logs; written as its mean and standard deviation
+        logs = [math.log(x) for x in positive]
+        mu = sum(logs) / n
+        s2 = sum((y - mu) ** 2 for y in logs) / n
+        if s2 > 0:
+            aic["lognormal"] = 4 + n * (math.log(2 * math.pi * s2) + 1) + 2 * sum(logs)
+            m = math.exp(mu + s2 / 2)
+            params["lognormal"] = (m, m * math.sqrt(math.exp(s2) - 1))
+    best = min(aic, key=lambda k: (aic[k], FAMILIES.index(k)))
+    return Fit(best, params[best], n, mean, sd, low, high, aic, zeros)

@@ -1,0 +1,131 @@
+"""Activities of a log -> touchpoints of a map, and valid identifiers for new touchpoints.
+
+An activity maps by a mapping file first, then by a touchpoint's label, then by its
+id (exactly, then either ignoring case and punctuation). Activities that map to nothing
+are kept in `unknown` with their counts, so every caller can report them; a mapping
+file may map an activity to nothing on purpose (an empty touchpoint), and those are
+kept in `ignored`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Journey
+from .read import LogError
+
+RESERVED = frozenset({"start", "end", "exit", "baseline"})
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def make_id(label: str, taken: set[str], fallback: str = "step") -> str:
+    """A valid identifier from a label, unique among `taken` (which it joins)."""
+    text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or fallback
+    if base[0].isdigit():
+        base = f"{fallback}_{base}"
+    if base in RESERVED:
+        base = f"{base}_{fallback}"
+    name, n = base, 2
+    while name in taken:
+        name = f"{base}_{n}"
+        n += 1
+    taken.add(name)
+    return name
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", unicodedata.normalize("NFKD", text).lower())
+
+
+def read_mapping(path: str) -> dict[str, str]:
+    """A CSV with columns `activity,touchpoint`; an empty touchpoint ignores the activity."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise LogError(f"{path}: cannot read the mapping: {err}") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["activity", "touchpoint"]:
+        raise LogError(f"{path}:1: a mapping file starts with the header 'activity,touchpoint'")
+    out: dict[str, str] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not row or not "".join(row).strip():
+            continue
+        if len(row) < 2:
+            raise LogError(f"{path}:{line}: expected 'activity,touchpoint'")
+        activity, touchpoint = row[0].strip(), row[1].strip()
+        if touchpoint and not _IDENTIFIER.match(touchpoint):
+            raise LogError(f"{path}:{line}: '{touchpoint}' is not a touchpoint identifier")
+        if activity in out:
+            raise LogError(f"{path}:{line}: activity '{activity}' is mapped twice")
+        out[activity] = touchpoint
+    return out
+
+
+@dataclass
+class Mapping:
+    """activity -> touchpoint id for those that map; the rest, counted."""
+
+    table: dict[str, str] = field(default_factory=dict)
+    unknown: Counter = field(default_factory=Counter)
+    ignored: Counter = field(default_factory=Counter)
+
+    def __call__(self, activity: str) -> str | None:
+        return self.table.get(activity)
+
+
+def map_activities(
+    journey: Journey, counts: Counter, explicit: dict[str, str] | None = None, file: str = ""
+) -> Mapping:
+    """Map each activity of `counts` to a touchpoint of `journey`."""
+    ids = {t.id for t in journey.touchpoints}
+    explicit = explicit or {}
+    for tp in explicit.values():
+        if tp and tp not in ids:
+            raise LogError(f"{file}: the mapping names touchpoint '{tp}', which the map lacks")
+    by_label = {t.label: t.id for t in journey.touchpoints}
+    loose: dict[str, str] = {}
+    for t in journey.touchpoints:
+        loose.setdefault(_key(t.label), t.id)
+        loose.setdefault(_key(t.id), t.id)
+    mapping = Mapping()
+    for activity, n in counts.items():
+        if activity in explicit:
+            tp = explicit[activity] or None
+            if tp is None:
+                mapping.ignored[activity] = n
+                continue
+        elif activity in by_label:  # a label is what the log's own name was
+            tp = by_label[activity]
+        elif activity in ids:
+            tp = activity
+        else:
+            tp = loose.get(_key(activity))
+        if tp is None:
+            mapping.unknown[activity] = n
+        else:
+            mapping.table[activity] = tp
+    return mapping
+
+
+def persona_resolver(journey: Journey):
+    """A log's persona value -> a persona id of the map, or None when it names none.
+
+    By id, by label, or ignoring case and punctuation; with one persona in the map,
+    every case is that persona's.
+    """
+    known: dict[str, str] = {}
+    for p in journey.personas:
+        known.setdefault(_key(p.label), p.id)
+        known[_key(p.id)] = p.id
+    only = journey.personas[0].id if len(journey.personas) == 1 else None
+
+    def resolve(value: str) -> str | None:
+        return only or known.get(_key(value)) if value else only
+
+    return resolve
