@@ -11,9 +11,9 @@ import sys
 
 import click
 
-from .common import InputError, output_option, require_journey, run_guarded
 from ..logs.read import FIELDS, LogError, ReadOptions, read_log
 from ..output import emit
+from .common import InputError, output_option, require_journey, run_guarded
 
 _SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
