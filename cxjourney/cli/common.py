@@ -288,3 +288,46 @@ def _say(line: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
+
+
+def adaptive_options(function: Callable) -> Callable:
+    """--precision and --max-replications: as many replications as the answer needs.
+
+    The command receives `schedule` (a sim.sequential.Schedule, or None for exactly
+    --replications) in place of the two options.
+    """
+    from functools import wraps
+
+    @wraps(function)
+    def wrapper(*args: Any, precision: float | None, max_replications: int | None, **kwargs):
+        kwargs["schedule"] = schedule_for(kwargs["replications"], precision, max_replications)
+        return function(*args, **kwargs)
+
+    wrapper = click.option(
+        "--max-replications",
+        type=click.IntRange(2, 100000),
+        metavar="N",
+        help="Add replications, look by look, until the verdicts are settled (or the "
+        "--precision is reached), at most N; default with --precision: 10 × -n.",
+    )(wrapper)
+    return click.option(
+        "--precision",
+        type=click.FloatRange(0, min_open=True),
+        metavar="X",
+        help="Stop adding replications once the objective's 95% half-width (a change's, "
+        "for scenarios) is at most X, in its own units (NPS points; shares as fractions).",
+    )(wrapper)
+
+
+def schedule_for(replications: int, precision: float | None, maximum: int | None):
+    from ..sim.sequential import Schedule
+
+    if precision is None and maximum is None:
+        return None
+    start = max(2, replications)
+    top = maximum if maximum is not None else 10 * start
+    if top < start:
+        raise click.BadParameter(
+            f"--max-replications {top} is below -n {start}", param_hint="--max-replications"
+        )
+    return Schedule(start, top, precision)

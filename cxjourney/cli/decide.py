@@ -21,6 +21,7 @@ from ..results import dumps
 from ..safe_text import neutralise_csv, printable
 from .common import (
     SETTINGS,
+    adaptive_options,
     chosen_scenarios,
     format_option,
     output_option,
@@ -71,7 +72,7 @@ def run_options(f: Callable) -> Callable:
     f = format_option(
         ("table", "json", "csv"), "table", "table for people; json and csv for tools."
     )(f)
-    return simulation_options(f)
+    return simulation_options(adaptive_options(f))
 
 
 def render(fmt: str, doc: dict[str, Any], text: Callable[[], str], csv: Callable[[], str]) -> str:
@@ -106,6 +107,7 @@ def compare(
     fmt,
     output,
     quiet,
+    schedule,
 ) -> None:
     """Rank the file's scenarios by their effect on an objective.
 
@@ -118,12 +120,13 @@ def compare(
       cxjourney compare coffee.journey
       cxjourney compare coffee.journey --objective retention -n 20 --workers 2
       cxjourney compare coffee.journey --sensitivity --format json -o ranking.json
+      cxjourney compare coffee.journey -n 5 --max-replications 80
     """
     loaded = require_journey(file)
     journey = loaded.journey
     ids = chosen_scenarios(loaded, scenario_ids)
     count = len(ids) if ids is not None else len(journey.scenarios)
-    total = (count + 1) * replications
+    total = (count + 1) * (schedule.maximum if schedule else replications)
     if with_sensitivity:
         total += sensitivity.runs_needed(journey, count, replications, reuse=True)
 
@@ -134,6 +137,7 @@ def compare(
             "horizon": horizon,
             "workers": workers,
             "progress": progress,
+            "schedule": schedule,
         }
         results, _ = compare_mod.compare(journey, objective=objective, scenarios=ids, **run)
         if not with_sensitivity:
@@ -173,7 +177,18 @@ def compare(
 )
 @run_options
 def drivers(
-    file, objective, step, levers, seed, replications, horizon, workers, fmt, output, quiet
+    file,
+    objective,
+    step,
+    levers,
+    seed,
+    replications,
+    horizon,
+    workers,
+    fmt,
+    output,
+    quiet,
+    schedule,
 ) -> None:
     """Rank touchpoints and owners by how much a standard improvement moves loyalty.
 
@@ -205,9 +220,10 @@ def drivers(
             horizon=horizon,
             workers=workers,
             progress=progress,
+            schedule=schedule,
         )
 
-    doc = with_progress(variants * replications, quiet, work)
+    doc = with_progress(variants * (schedule.maximum if schedule else replications), quiet, work)
     emit(
         render(
             fmt,
@@ -261,6 +277,7 @@ def optimize(
     fmt,
     output,
     quiet,
+    schedule,
 ) -> None:
     """Find the combination of scenarios that does the most within a budget.
 
@@ -295,9 +312,10 @@ def optimize(
             progress=progress,
             method=method,
             runners_up=runners_up,
+            schedule=schedule,
         )
 
-    doc = with_progress((count + 1) * replications, quiet, work)
+    doc = with_progress((count + 1) * (schedule.maximum if schedule else replications), quiet, work)
     emit(
         render(fmt, doc, lambda: report.optimize_text(doc), lambda: report.optimize_csv(doc)),
         output,

@@ -12,6 +12,7 @@ from ..output import emit, staged
 from ..safe_text import printable
 from .common import (
     SETTINGS,
+    adaptive_options,
     chosen_scenarios,
     format_option,
     output_option,
@@ -27,6 +28,7 @@ from .common import (
 @click.command(context_settings=SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @simulation_options
+@adaptive_options
 @scenario_option(
     "Simulate only this scenario (repeatable); default: all. The baseline always runs."
 )
@@ -71,6 +73,7 @@ def simulate(
     quiet,
     with_sensitivity,
     objective,
+    schedule,
 ) -> None:
     """Simulate synthetic customers through a journey and forecast loyalty.
 
@@ -86,6 +89,7 @@ def simulate(
       cxjourney simulate coffee.journey --scenario fix_first --format json -o results.json
       cxjourney simulate coffee.journey --events visits.csv -n 1
       cxjourney simulate coffee.journey --sensitivity --objective nps
+      cxjourney simulate coffee.journey --precision 1 --max-replications 60
     """
     from .. import results as results_contract
     from ..decide import report as decide_report
@@ -97,7 +101,7 @@ def simulate(
     journey = loaded.journey
     chosen = chosen_scenarios(loaded, scenario_ids)
     variants = 1 + (len(chosen) if chosen else len(journey.scenarios))
-    total = variants * replications
+    total = variants * (schedule.maximum if schedule else replications)
     if with_sensitivity:
         total += sensitivity.runs_needed(journey, variants - 1, replications, reuse=True)
 
@@ -112,6 +116,8 @@ def simulate(
                 workers=workers,
                 events=str(events) if events else None,
                 progress=progress,
+                schedule=schedule,
+                objective=objective,
             )
         sens = None
         if with_sensitivity:
@@ -120,7 +126,7 @@ def simulate(
                 results,
                 objective=objective,
                 seed=seed,
-                replications=replications,
+                replications=results["replications"],
                 horizon=horizon,
                 workers=workers,
                 progress=progress,

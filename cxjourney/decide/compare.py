@@ -14,20 +14,27 @@ from typing import Any
 from ..model import Journey
 from ..render.table import fmt_interval
 from ..sim.runner import Progress
+from ..sim.sequential import Schedule
 from . import objective as obj
 from .experiment import Experiment, file_scenarios, start
 
 
 def rank(
-    results: dict[str, Any], objective: str, labels: dict[str, str] | None = None
+    results: dict[str, Any],
+    objective: str,
+    labels: dict[str, str] | None = None,
+    effects: dict[str, obj.Interval] | None = None,
 ) -> list[dict[str, Any]]:
-    """The scenarios of a results dict, best first; ties keep file order."""
+    """The scenarios of a results dict, best first; ties keep file order.
+
+    `effects` replaces the results' own 95% effects (a sequential run's wider ones).
+    """
     labels = labels or {}
     rows = []
     for name, entry in results["scenarios"].items():
         if name == "baseline":
             continue
-        effect = obj.from_entry(objective, entry)
+        effect = (effects or {}).get(name) or obj.from_entry(objective, entry)
         rows.append(
             {
                 "scenario": name,
@@ -52,6 +59,7 @@ def add_leads(ranking: list[dict[str, Any]], experiment: Experiment, objective: 
             experiment.base,
             experiment.runs_of(row["scenario"]),
             experiment.runs_of(below["scenario"]),
+            level=experiment.level,
         )
         row["lead"] = {"over": below["scenario"], **lead}
 
@@ -66,8 +74,13 @@ def compare(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    schedule: Schedule | None = None,
 ) -> tuple[dict[str, Any], Experiment]:
-    """The results contract plus `objective` and `ranking`; the experiment for reuse."""
+    """The results contract plus `objective` and `ranking`; the experiment for reuse.
+
+    With an adaptive `schedule`, replications are added until every scenario's verdict
+    is settled (sim/sequential.py), and effects and verdicts are at its level.
+    """
     experiment = start(
         journey,
         seed=seed,
@@ -75,15 +88,43 @@ def compare(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        schedule=schedule,
     )
-    experiment.add(file_scenarios(experiment.journey, scenarios))
+    chosen = file_scenarios(experiment.journey, scenarios)
+    experiment.add(chosen)
+
+    def effects() -> dict[str, obj.Interval]:
+        return {
+            name: obj.effect(
+                objective, experiment.base, *experiment.runs_of(name), experiment.level
+            )
+            for name, _, _ in chosen
+        }
+
+    experiment.settle(lambda: effects().values())
     results = experiment.results()
     labels = {s.id: s.label for s in journey.scenarios}
-    ranking = rank(results, objective, labels)
+    ranking = rank(results, objective, labels, effects() if experiment.level != 0.95 else None)
     add_leads(ranking, experiment, objective)
     results["objective"] = objective
     results["ranking"] = ranking
+    if experiment.schedule is not None and experiment.schedule.adaptive:
+        results["sequential"] = sequential_note(experiment)
     return results, experiment
+
+
+def sequential_note(experiment: Experiment) -> dict[str, Any]:
+    """How many replications the answer took, and at what level its verdicts hold."""
+    schedule = experiment.schedule
+    assert schedule is not None
+    return {
+        "replications": experiment.replications,
+        "maximum": schedule.maximum,
+        "looks": schedule.looks(),
+        "level": experiment.level,
+        "precision": schedule.precision,
+        "settled": experiment.replications < schedule.maximum,
+    }
 
 
 def verdict_line(row: dict[str, Any], objective: str, replications: int) -> str:

@@ -19,7 +19,9 @@ from typing import Any
 from ..model import Change, Journey, Scenario, Touchpoint, Value
 from ..scenarios import apply
 from ..sim.runner import Progress
+from ..sim.sequential import Schedule
 from . import objective as obj
+from .compare import sequential_note
 from .experiment import Experiment, Variant, start
 
 LEVERS = ("delivers", "disappointers", "delighters")
@@ -91,8 +93,12 @@ def drivers(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    schedule: Schedule | None = None,
 ) -> dict[str, Any]:
-    """Touchpoints and owners ranked by the effect of the standard improvement."""
+    """Touchpoints and owners ranked by the effect of the standard improvement.
+
+    With an adaptive `schedule`, replications are added until every verdict is settled.
+    """
     if objective == "roi":
         raise ValueError("drivers have no cost, so no ROI; choose another objective")
     improvement = improvement or Improvement()
@@ -103,6 +109,7 @@ def drivers(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        schedule=schedule,
     )
     base = experiment.journey
     groups = owners(base)
@@ -116,6 +123,12 @@ def drivers(
         if len(ids) > 1
     ]
     experiment.add(variants)
+    experiment.settle(
+        lambda: [
+            obj.effect(objective, experiment.base, *experiment.runs_of(v[0]), experiment.level)
+            for v in variants
+        ]
+    )
     results = experiment.results()
     baseline_tps = results["scenarios"]["baseline"]["touchpoints"]
     touchpoints = [
@@ -140,19 +153,19 @@ def drivers(
     return {
         "journey": results["journey"],
         "seed": seed,
-        "replications": replications,
+        "replications": experiment.replications,
         "horizon_days": results["horizon_days"],
         "objective": objective,
         "improvement": asdict(improvement) | {"levers": list(improvement.levers)},
         "touchpoints": touchpoints,
         "owners": owner_rows,
-    }
+    } | ({"sequential": sequential_note(experiment)} if schedule and schedule.adaptive else {})
 
 
 def _row(
     experiment: Experiment, results: dict[str, Any], objective: str, name: str
 ) -> dict[str, Any]:
-    effect = obj.effect(objective, experiment.base, *experiment.runs_of(name))
+    effect = obj.effect(objective, experiment.base, *experiment.runs_of(name), experiment.level)
     return {
         "effect": effect,
         "verdict": obj.verdict(effect, experiment.replications),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import Journey
-from ..sim import runner, streams
+from ..sim import runner, sequential, streams
 
 Variant = tuple[str, Journey, float]  # (name, journey, cost), as the runner takes them
 
@@ -27,6 +27,7 @@ class Experiment:
     progress: runner.Progress | None = None
     chosen: list[Variant] = field(default_factory=list)
     runs: list[list[dict[str, Any]]] = field(default_factory=list)
+    schedule: sequential.Schedule | None = None  # None: exactly `replications`
 
     def __post_init__(self) -> None:
         self.keys = streams.replication_keys(self.seed, self.replications)
@@ -44,6 +45,38 @@ class Experiment:
             plans, names, self.keys, workers=self.workers, progress=self.progress
         )
         self.chosen += fresh
+
+    def grow(self, replications: int) -> None:
+        """Run every variant up to `replications`; replication k keeps its random numbers."""
+        if replications <= self.replications:
+            return
+        keys = streams.replication_keys(self.seed, replications)
+        fresh = keys[self.replications :]
+        plans = runner.plans_for([j for _, j, _ in self.chosen])
+        names = [name for name, _, _ in self.chosen]
+        more = runner.run_tasks(plans, names, fresh, workers=self.workers, progress=self.progress)
+        for runs, extra in zip(self.runs, more, strict=True):
+            runs.extend(extra)
+        self.keys, self.replications = keys, replications
+
+    @property
+    def level(self) -> float:
+        """The confidence level of effects and verdicts (lower than 95% never)."""
+        return self.schedule.level if self.schedule is not None else 0.95
+
+    def settle(self, effects: Any) -> None:
+        """Add replications, look by look, until every effect's verdict is settled.
+
+        `effects()` gives the effects at `self.level`; see sim/sequential.py.
+        """
+        schedule = self.schedule
+        if schedule is None or not schedule.adaptive:
+            return
+        sequential.run_until(
+            schedule,
+            self.grow,
+            lambda: all(sequential.settled(e, schedule.precision) for e in effects()),
+        )
 
     @property
     def index(self) -> dict[str, int]:
@@ -77,11 +110,17 @@ def start(
     horizon: float | None = None,
     workers: int = 1,
     progress: runner.Progress | None = None,
+    schedule: sequential.Schedule | None = None,
 ) -> Experiment:
-    """An experiment with the baseline already run (`horizon` in minutes overrides the file's)."""
+    """An experiment with the baseline already run (`horizon` in minutes overrides the file's).
+
+    With an adaptive `schedule`, it starts at the schedule's first look.
+    """
     if horizon is not None:
         journey = replace(journey, horizon=horizon)
-    return Experiment(journey, seed, replications, workers, progress)
+    if schedule is not None:
+        replications = schedule.start
+    return Experiment(journey, seed, replications, workers, progress, schedule=schedule)
 
 
 def file_scenarios(journey: Journey, ids: list[str] | None = None) -> list[Variant]:

@@ -36,8 +36,10 @@ def samples(objective: str, base: Sequence[Run], runs: Sequence[Run], cost: floa
     return [None if d is None else (d - cost) / cost for d in deltas]
 
 
-def effect(objective: str, base: Sequence[Run], runs: Sequence[Run], cost: float) -> Interval:
-    return stats.interval(samples(objective, base, runs, cost))
+def effect(
+    objective: str, base: Sequence[Run], runs: Sequence[Run], cost: float, level: float = 0.95
+) -> Interval:
+    return stats.interval(samples(objective, base, runs, cost), level=level)
 
 
 def gap(
@@ -45,11 +47,12 @@ def gap(
     base: Sequence[Run],
     first: tuple[Sequence[Run], float],
     second: tuple[Sequence[Run], float],
+    level: float = 0.95,
 ) -> Interval:
     """How far the first variant is ahead of the second, paired replication by replication."""
     a = samples(objective, base, *first)
     b = samples(objective, base, *second)
-    return stats.interval(stats.paired(b, a))
+    return stats.interval(stats.paired(b, a), level=level)
 
 
 def from_entry(objective: str, entry: dict[str, Any]) -> Interval:

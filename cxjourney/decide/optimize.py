@@ -23,7 +23,9 @@ from ..diagnostics import Reporter
 from ..model import Journey, Scenario
 from ..scenarios import apply_checked
 from ..sim.runner import Progress
+from ..sim.sequential import Schedule
 from . import objective as obj
+from .compare import sequential_note
 from .experiment import Experiment, start
 
 EXHAUSTIVE_LIMIT = 64  # combinations simulated one by one before searching instead
@@ -77,7 +79,27 @@ class Search:
         for variant, _, _ in batch:
             combo = tuple(variant.split("+"))
             runs = self.experiment.runs_of(variant)
-            self.effects[combo] = obj.effect(self.objective, self.experiment.base, *runs)
+            self.effects[combo] = obj.effect(
+                self.objective, self.experiment.base, *runs, self.experiment.level
+            )
+
+    def settle(self) -> None:
+        """Grow the experiment until every evaluated combination's verdict is settled."""
+        experiment = self.experiment
+
+        def effects() -> list[obj.Interval]:
+            self.effects.update(
+                {
+                    combo: obj.effect(
+                        self.objective, experiment.base, *_runs(self, combo), experiment.level
+                    )
+                    for combo in self.effects
+                    if combo
+                }
+            )
+            return [e for combo, e in self.effects.items() if combo]
+
+        experiment.settle(effects)
 
     def build(self, combo: Combination) -> Journey | str:
         """The combined journey, or why the scenarios cannot be combined."""
@@ -162,6 +184,7 @@ def optimize(
     progress: Progress | None = None,
     method: str = "auto",
     runners_up: int = 3,
+    schedule: Schedule | None = None,
 ) -> dict[str, Any]:
     """The chosen combination, its effect with intervals, and the runners-up.
 
@@ -178,6 +201,7 @@ def optimize(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        schedule=schedule,
     )
     candidates = [s for s in pool if s.cost <= budget + 1e-9]
     search = Search(experiment, candidates, budget, objective)
@@ -189,9 +213,13 @@ def optimize(
         every = [c for c in every if search.fits(c)]
     if every is not None:
         search.evaluate(every)
-        chosen, used = search.best(every), "exhaustive"
+        used = "exhaustive"
     else:
-        chosen, used = greedy(search), "greedy"
+        greedy(search)
+        used = "greedy"
+    # with an adaptive schedule, add replications until every verdict is settled, then choose
+    search.settle()
+    chosen = search.best(list(search.effects))
     over = [s.id for s in pool if s.cost > budget + 1e-9]
     return report(search, chosen, used, runners_up, over)
 
@@ -230,6 +258,11 @@ def report(
             for combo in others[:runners_up]
         ],
         "over_budget": over_budget,
+        **(
+            {"sequential": sequential_note(experiment)}
+            if experiment.schedule and experiment.schedule.adaptive
+            else {}
+        ),
         "skipped": [
             {"scenarios": list(combo), "reason": reason} for combo, reason in search.skipped.items()
         ],
@@ -245,10 +278,16 @@ def _runs(search: Search, combo: Combination) -> tuple[list[dict[str, Any]], flo
 def _roi(search: Search, combo: Combination) -> obj.Interval:
     if not combo:
         return obj.NO_VALUE
-    return obj.effect("roi", search.experiment.base, *_runs(search, combo))
+    return obj.effect("roi", search.experiment.base, *_runs(search, combo), search.experiment.level)
 
 
 def _behind(search: Search, chosen: Combination, other: Combination) -> obj.Interval:
     """How far the runner-up trails the chosen set, paired replication by replication."""
     base = search.experiment.base
-    return obj.gap(search.objective, base, _runs(search, chosen), _runs(search, other))
+    return obj.gap(
+        search.objective,
+        base,
+        _runs(search, chosen),
+        _runs(search, other),
+        search.experiment.level,
+    )

@@ -14,10 +14,37 @@ from .sensitivity import AS_WRITTEN
 
 
 def header(doc: dict[str, Any]) -> str:
-    return (
+    text = (
         f"{doc['journey']}: {stats.replication_count(doc['replications'])}, seed {doc['seed']}, "
         f"horizon {doc['horizon_days']} days"
     )
+    if "sequential" in doc:
+        text += "\n" + sequential_line(doc["sequential"])
+    return text
+
+
+def level_words(doc: dict[str, Any]) -> str:
+    level = doc.get("sequential", {}).get("level", 0.95)
+    return f"{level * 100:.1f}%" if level != 0.95 else "95%"
+
+
+def sequential_line(note: dict[str, Any]) -> str:
+    """How an adaptive run stopped, and what its intervals mean."""
+    n, top = note["replications"], note["maximum"]
+    looks = note["looks"]
+    why = (
+        "every verdict settled"
+        if note.get("settled")
+        else f"stopped at the maximum of {top}; some verdicts are not settled"
+    )
+    text = f"adaptive: {stats.replication_count(n)} of at most {top} ({why}; looks at "
+    text += ", ".join(str(x) for x in looks) + ")"
+    if "level" in note:
+        text += (
+            f"; intervals and verdicts at the {note['level'] * 100:.1f}% level, so that over "
+            f"{len(looks)} looks the chance of a wrong verdict stays under 5%"
+        )
+    return text
 
 
 def grid(rows: list[list[str]], right: set[int] | None = None) -> list[str]:
@@ -59,7 +86,7 @@ def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = N
     lines = [
         header(results),
         f"Scenarios ranked by their effect on {objective} "
-        "(change from the baseline, 95% intervals, common random numbers)",
+        f"(change from the baseline, {level_words(results)} intervals, common random numbers)",
         "",
     ]
     if not ranking:
@@ -259,7 +286,8 @@ def drivers_text(doc: dict[str, Any], improvement: str) -> str:
     lines = [
         header(doc),
         f"Drivers of {objective}: each touchpoint improved by {improvement}",
-        "(change from the baseline, 95% intervals; peak and trough: share of journeys "
+        f"(change from the baseline, {level_words(doc)} intervals; peak and trough: share of "
+        "journeys "
         "remembered by that moment, in the baseline)",
         "",
     ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..model import Journey, Loyalty
 from ..sim.runner import Progress
+from ..sim.sequential import Schedule
 from ..units import MEMORY_RULES
 from . import objective as obj
 from .experiment import file_scenarios, start
@@ -76,6 +77,7 @@ def analyse(
     progress: Progress | None = None,
     settings: list[Setting] | None = None,
     as_written: dict[str, obj.Interval] | None = None,
+    schedule: Schedule | None = None,
 ) -> dict[str, Any]:
     """Effects and ranking per setting, and per scenario its range and whether its rank holds.
 
@@ -89,9 +91,9 @@ def analyse(
     rows = []
     for setting in settings:
         if setting.assumption is None and as_written is not None:
-            effects = dict(as_written)
+            effects, count = dict(as_written), None
         else:
-            effects = _effects(
+            effects, count = _effects(
                 setting.apply(journey),
                 objective,
                 seed,
@@ -100,16 +102,18 @@ def analyse(
                 horizon,
                 workers,
                 progress,
+                schedule,
             )
-        rows.append(
-            {
-                "setting": setting.name,
-                "assumption": setting.assumption,
-                "value": setting.value,
-                "effects": effects,
-                "ranking": rank_order(effects),
-            }
-        )
+        row = {
+            "setting": setting.name,
+            "assumption": setting.assumption,
+            "value": setting.value,
+            "effects": effects,
+            "ranking": rank_order(effects),
+        }
+        if schedule is not None and schedule.adaptive and count is not None:
+            row["replications"] = count
+        rows.append(row)
     return {"objective": objective, "settings": rows, "scenarios": summary(rows)}
 
 
@@ -122,7 +126,9 @@ def _effects(
     horizon: float | None,
     workers: int,
     progress: Progress | None,
-) -> dict[str, obj.Interval]:
+    schedule: Schedule | None = None,
+) -> tuple[dict[str, obj.Interval], int]:
+    """Each scenario's effect in one setting, and the replications it took."""
     experiment = start(
         journey,
         seed=seed,
@@ -130,13 +136,20 @@ def _effects(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        schedule=schedule,
     )
     variants = file_scenarios(experiment.journey, scenarios)
     experiment.add(variants)
-    return {
-        name: obj.effect(objective, experiment.base, *experiment.runs_of(name))
-        for name, _, _ in variants
-    }
+
+    def effects() -> dict[str, obj.Interval]:
+        level = experiment.level
+        return {
+            name: obj.effect(objective, experiment.base, *experiment.runs_of(name), level)
+            for name, _, _ in variants
+        }
+
+    experiment.settle(lambda: effects().values())
+    return effects(), experiment.replications
 
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -164,6 +177,7 @@ def sensitivity_for_simulate(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    schedule: Schedule | None = None,
 ) -> dict[str, Any]:
     """Sensitivity of the scenarios in `results`, reusing them as the file's own setting."""
     ids = [name for name in results["scenarios"] if name != "baseline"]
@@ -178,6 +192,7 @@ def sensitivity_for_simulate(
         workers=workers,
         progress=progress,
         as_written=as_written,
+        schedule=schedule,
     )
 
 

@@ -63,6 +63,19 @@ def table(
         ),
         "",
     ]
+    if "sequential" in results:
+        note = results["sequential"]
+        lines.insert(
+            1,
+            f"adaptive: {stats.replication_count(note['replications'])} of at most "
+            f"{note['maximum']}, "
+            + (
+                f"{note['objective']} known to ±{note['precision']:g} (95%)"
+                if note["settled"]
+                else f"the maximum reached before {note['objective']} was known to "
+                f"±{note['precision']:g}"
+            ),
+        )
     rows = [["metric", "baseline"]]
     for metric in METRICS:
         rows.append([metric, fmt_interval(metric, base["metrics"][metric])])

@@ -23,7 +23,7 @@ from typing import Any
 from ..model import Journey
 from ..results import METRICS
 from ..scenarios import apply
-from . import batch, engine, stats, streams
+from . import batch, engine, sequential, stats, streams
 from .plan import Plan, compile_plan
 from .tally import SERIES_METRICS
 
@@ -152,12 +152,16 @@ def run_tasks(
     progress: Progress | None = None,
     events_dir: str | None = None,
     engine_name: str = "auto",
+    first: int = 0,
 ) -> list[list[dict[str, Any]]]:
-    """results[variant][replication], whatever the number of workers."""
+    """results[variant][replication], whatever the number of workers.
+
+    `keys` are those of replications first, first + 1, ... (for runs that grow).
+    """
     run = choose_engine(plans, engine_name)
     tasks: list[Task] = [
         (plans[v], run, v, r, key, names[v], events_dir)
-        for r, key in enumerate(keys)
+        for r, key in enumerate(keys, first)
         for v in range(len(plans))
     ]
     results: dict[tuple[int, int], dict[str, Any]] = {}
@@ -177,7 +181,8 @@ def run_tasks(
             _end_workers(pool)
             raise
         pool.shutdown()
-    return [[results[(v, r)] for r in range(len(keys))] for v in range(len(plans))]
+    indices = range(first, first + len(keys))
+    return [[results[(v, r)] for r in indices] for v in range(len(plans))]
 
 
 def simulate(
@@ -191,31 +196,84 @@ def simulate(
     progress: Progress | None = None,
     events: str | Path | None = None,
     engine_name: str = "auto",
+    schedule: sequential.Schedule | None = None,
+    objective: str = "nps",
 ) -> dict[str, Any]:
-    """Run the baseline and scenarios; return the results contract of MODEL.md."""
+    """Run the baseline and scenarios; return the results contract of MODEL.md.
+
+    With a `schedule` that has a precision, replications are added look by look until
+    the 95% half-width of `objective` is at most the precision for the baseline and for
+    every scenario's change (sim/sequential.py); `replications` says how many it took.
+    """
     if horizon is not None:
         journey = replace(journey, horizon=horizon)
     chosen = variants(journey, scenarios)
     names = [name for name, _, _ in chosen]
     plans = plans_for([j for _, j, _ in chosen])
-    keys = streams.replication_keys(seed, replications)
+    adaptive = schedule is not None and schedule.adaptive and schedule.precision is not None
+    start = schedule.start if adaptive and schedule is not None else replications
+    keys = streams.replication_keys(seed, schedule.maximum if adaptive and schedule else start)
     events_dir = tempfile.mkdtemp(prefix="cxjourney-events-") if events else None
-    try:
-        runs = run_tasks(
+    runs: list[list[dict[str, Any]]] = [[] for _ in plans]
+
+    def grow(count: int) -> None:
+        done = len(runs[0])
+        more = run_tasks(
             plans,
             names,
-            keys,
+            keys[done:count],
             workers=workers,
             progress=progress,
             events_dir=events_dir,
             engine_name=engine_name,
+            first=done,
         )
+        for mine, extra in zip(runs, more, strict=True):
+            mine.extend(extra)
+
+    def precise_enough() -> bool:
+        assert schedule is not None and schedule.precision is not None
+        results = summarise(journey, seed, chosen, runs)
+        return all(
+            sequential.precise(value, schedule.precision)
+            for value in objective_values(results, objective)
+        )
+
+    try:
+        if adaptive and schedule is not None:
+            sequential.run_until(schedule, grow, precise_enough)
+        else:
+            grow(start)
         if events and events_dir:
             _merge_events(events_dir, Path(events))
     finally:
         if events_dir:
             shutil.rmtree(events_dir, ignore_errors=True)
-    return summarise(journey, seed, chosen, runs)
+    results = summarise(journey, seed, chosen, runs)
+    if adaptive and schedule is not None:
+        results["sequential"] = {
+            "replications": len(runs[0]),
+            "maximum": schedule.maximum,
+            "looks": schedule.looks(),
+            "precision": schedule.precision,
+            "objective": objective,
+            "settled": precise_enough(),
+        }
+    return results
+
+
+def objective_values(results: dict[str, Any], objective: str) -> list[dict[str, Any]]:
+    """The objective of the baseline and each scenario's change (ROI: each scenario's)."""
+    out = []
+    for name, entry in results["scenarios"].items():
+        if objective == "roi":
+            if name != "baseline":
+                out.append(entry["roi"])
+        elif name == "baseline":
+            out.append(entry["metrics"][objective])
+        else:
+            out.append(entry["delta"][objective])
+    return out
 
 
 def replicate(

@@ -28,11 +28,22 @@ def t_quantile_95(df: int) -> float:
     return z + g1 / df + g2 / df**2 + g3 / df**3
 
 
+def t_quantile(df: int, level: float = 0.95) -> float:
+    """The two-sided `level` quantile of Student's t with df degrees of freedom."""
+    if level == 0.95:
+        return t_quantile_95(df)
+    from scipy.stats import t  # only sequential analyses need other levels
+
+    return float(t.ppf(0.5 + level / 2, df))
+
+
 def interval(
-    values: Sequence[float | None], bounds: tuple[float, float] | None = None
+    values: Sequence[float | None],
+    bounds: tuple[float, float] | None = None,
+    level: float = 0.95,
 ) -> dict[str, float | None]:
-    """Mean and 95% interval; None where no replication had a value, and no interval
-    (low and high None) below two values.
+    """Mean and 95% (or `level`) interval; None where no replication had a value, and
+    no interval (low and high None) below two values.
 
     `bounds` clips the interval to the values the quantity can take (a share cannot
     fall below 0, even when few replications make the t-interval wide).
@@ -45,7 +56,7 @@ def interval(
     if n < 2:
         return {"mean": mean, "low": None, "high": None}  # one value has no interval
     var = math.fsum((x - mean) ** 2 for x in xs) / (n - 1)
-    half = t_quantile_95(n - 1) * math.sqrt(var / n)
+    half = t_quantile(n - 1, level) * math.sqrt(var / n)
     low, high = mean - half, mean + half
     if bounds is not None:
         low, high = max(bounds[0], low), min(bounds[1], high)

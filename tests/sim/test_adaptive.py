@@ -1,0 +1,131 @@
+"""Adaptive replications: as many as the answer needs, the same count for any workers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cxjourney.decide import compare, drivers, optimize
+from cxjourney.sim.runner import simulate
+from cxjourney.sim.sequential import Schedule, settled
+from tests.conftest import load_text, run_cli
+
+SHOP = """
+journey "Corner shop" {
+  horizon 4 weeks
+  customers 150
+  persona regular {
+    share 100%
+    visits every 3 days
+    spend 8
+  }
+  stage visit {
+    touchpoint aisle {
+      delivers 3.2 +- 0.8
+      delighter find "Finds it at once" chance 20% impact +1
+    }
+    touchpoint till {
+      expect 3.5
+      delivers 3.4 +- 0.5
+      disappointer slow "Card reader fails" chance 10% impact -2
+    }
+  }
+  scenario reader "New card readers" {
+    cost 2k
+    till.slow.chance = 1%
+  }
+  scenario nothing "A poster" {
+    cost 500
+  }
+}
+"""
+
+
+def test_looks_are_fixed_in_advance_and_end_at_the_maximum() -> None:
+    assert Schedule(10, 40).looks() == [10, 15, 23, 35, 40]
+    assert Schedule(2, 7).looks() == [2, 4, 6, 7]
+    assert Schedule(5, 5).looks() == [5] and not Schedule(5, 5).adaptive
+    assert Schedule(10, 40).level == pytest.approx(1 - 0.05 / 5)
+
+
+def test_a_verdict_is_settled_when_clear_or_clearly_small() -> None:
+    assert settled({"mean": 1.0, "low": 0.5, "high": 1.5}, None)
+    assert settled({"mean": -1.0, "low": -1.5, "high": -0.5}, None)
+    assert not settled({"mean": 0.1, "low": -0.5, "high": 0.7}, None)
+    assert settled({"mean": 0.1, "low": -0.5, "high": 0.7}, 0.6)
+    assert not settled({"mean": 0.1, "low": None, "high": None}, 5.0)
+
+
+def test_precision_stops_at_the_first_look_that_reaches_it() -> None:
+    journey = load_text(SHOP).journey
+    schedule = Schedule(3, 60, precision=4.0)
+    results = simulate(journey, seed=2, schedule=schedule, objective="nps")
+    n = results["replications"]
+    note = results.pop("sequential")
+    assert n in schedule.looks() and n == note["replications"] and note["settled"]
+    # the same numbers as a fixed run of that many replications: replication k keeps
+    # its random numbers however the run grew
+    assert results == simulate(journey, seed=2, replications=n)
+    half = [(v["high"] - v["low"]) / 2 for v in _objective(results)]
+    assert max(half) <= 4.0
+    earlier = schedule.looks()[schedule.looks().index(n) - 1] if n != 3 else None
+    if earlier is not None:
+        fixed = simulate(journey, seed=2, replications=earlier)
+        assert max((v["high"] - v["low"]) / 2 for v in _objective(fixed)) > 4.0
+
+
+def _objective(results):
+    yield results["scenarios"]["baseline"]["metrics"]["nps"]
+    for name, entry in results["scenarios"].items():
+        if name != "baseline":
+            yield entry["delta"]["nps"]
+
+
+def test_compare_stops_when_every_verdict_is_settled() -> None:
+    journey = load_text(SHOP).journey
+    schedule = Schedule(3, 24, precision=3.0)
+    results, experiment = compare.compare(journey, seed=1, schedule=schedule)
+    ranking = {row["scenario"]: row for row in results["ranking"]}
+    assert ranking["reader"]["verdict"] == "better"
+    # the poster changes nothing: exactly zero, settled by the precision
+    assert ranking["nothing"]["effect"]["mean"] == 0.0
+    note = results["sequential"]
+    assert note["replications"] == experiment.replications < 24
+    assert note["level"] == pytest.approx(1 - 0.05 / len(schedule.looks()))
+    without_precision, _ = compare.compare(journey, seed=1, schedule=Schedule(3, 8))
+    assert without_precision["replications"] == 8  # "nothing" can never be told apart
+
+
+def test_drivers_and_optimize_grow_too() -> None:
+    journey = load_text(SHOP).journey
+    schedule = Schedule(2, 12, precision=2.0)
+    doc = drivers.drivers(journey, seed=3, schedule=schedule)
+    assert doc["replications"] in schedule.looks()
+    assert doc["sequential"]["replications"] == doc["replications"]
+    plan = optimize.optimize(journey, budget=3000, seed=3, schedule=schedule)
+    assert plan["chosen"] == ["reader"]
+    assert plan["replications"] in schedule.looks()
+
+
+@pytest.mark.slow
+def test_the_same_count_and_bytes_for_any_number_of_workers(tmp_path) -> None:
+    path = tmp_path / "shop.journey"
+    path.write_text(SHOP)
+    args = ["simulate", str(path), "-n", "3", "--precision", "4", "--max-replications", "40"]
+    one = run_cli(*args, "--format", "json", "-j", "1")
+    two = run_cli(*args, "--format", "json", "-j", "2")
+    assert one.returncode == 0 and one.stdout == two.stdout
+    assert json.loads(one.stdout)["sequential"]["replications"] > 3
+    ranked = [run_cli("compare", str(path), "-n", "3", "--max-replications", "12", "-j", j)
+              for j in ("1", "2")]  # fmt: skip
+    assert ranked[0].stdout == ranked[1].stdout
+    assert b"adaptive: 12 replications of at most 12" in ranked[0].stdout
+
+
+def test_a_maximum_below_the_start_is_an_input_error(tmp_path) -> None:
+    path = tmp_path / "shop.journey"
+    path.write_text(SHOP)
+    result = run_cli("simulate", str(path), "-n", "10", "--max-replications", "5")
+    assert result.returncode == 2
+    assert b"--max-replications" in result.stderr
