@@ -108,7 +108,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "arrivals 40 per week", changeable=True,
     ),
     Attribute(
-        "patience", _P, "duration", "minutes", "none (never walks out)", "≥ 0",
+        "patience", _P, "duration", "minutes", "none (never walks out)", "> 0",
         "The longest wait in a queue before walking out.",
         "patience 4 min", changeable=True, absent="unlimited",
     ),
