@@ -108,7 +108,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "arrivals 40 per week", changeable=True,
     ),
     Attribute(
-        "patience", _P, "duration", "minutes", "none (never walks out)", "≥ 0",
+        "patience", _P, "duration", "minutes", "none (never walks out)", "> 0",
         "The longest wait in a queue before walking out.",
         "patience 4 min", changeable=True, absent="unlimited",
     ),
@@ -159,7 +159,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "capacity 2", changeable=True, absent="no queue", low=1,
     ),
     Attribute(
-        "service", _T, "distribution", "minutes", "none", "≥ 0 (draws are clipped)",
+        "service", _T, "distribution", "minutes", "none", "> 0 (draws are clipped at 0)",
         "Time to serve one customer; needs capacity.",
         "service exp(90 s)", changeable=True,
     ),
@@ -240,7 +240,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         source="assumption",
     ),
     Attribute(
-        "retention_floor", _L, "percent", "fraction per month", "70%", "0%..100%",
+        "retention_floor", _L, "percent", "fraction per month", "70%",
+        "0%..100%, at most retention_cap",
         "Monthly retention of the least satisfied customers (inertia).",
         "retention_floor 70% per month",
         low=0, high=1,

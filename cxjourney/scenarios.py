@@ -155,10 +155,7 @@ def _set_touchpoint(tp: Touchpoint, change: Change) -> Touchpoint:
         return replace(
             tp, service=_combine_distribution(tp.service or Distribution.constant(0), change)
         )
-    defaults = {"expect": 3.0, "capacity": None, "max_wait": None, "moment_of_truth": 1.0}
-    old = getattr(tp, attr)
-    if old is None:
-        old = defaults[attr]
+    old = tp.weight if attr == "moment_of_truth" else getattr(tp, attr)  # not one: weight 1
     if old is None and change.op != "=":
         raise ScenarioError(change, f"touchpoint '{tp.id}' has no {attr} to change", part=1)
     return replace(tp, **{attr: _combine(old if old is not None else 0.0, change)})
