@@ -15,7 +15,8 @@ import time
 import simpy
 
 from cxjourney import load
-from cxjourney.sim.plan import compile_plan, draw, initial_counts
+from cxjourney.sim.distributions import draw
+from cxjourney.sim.plan import compile_plan, initial_counts
 
 
 def run(plan, seed: int = 1, queues: bool = True) -> int:

@@ -1,14 +1,21 @@
 """Simulation throughput: touchpoint visits per second, against a minimal SimPy script.
 
-Run: .venv/bin/python benchmarks/bench_simulate.py [--weeks 26] [--replications 10] [--repeat 2]
+Run: .venv/bin/python benchmarks/bench_simulate.py [--replications 2] [--repeat 2] [--scale 1]
 
-Two workloads from the coffee-shop journey (journeys/coffee_shop.journey) (its scenarios dropped):
-- with queues: as written (two queued touchpoints, walking out past patience);
-- without queues: the same journey with `capacity`/`service` removed.
+Four workloads, each with its scenarios dropped:
+- arrival-driven: one persona arriving 6 a minute, each customer one journey through 8
+  touchpoints in one stage, 2 of them queued (capacity 4, service exp(30 s), max_wait
+  2 min, patience 5 min), a delighter on every third touchpoint (a contact centre or a
+  shop with a stream of new customers); 2 days x --scale;
+- the same without queues;
+- queue-heavy: the same arrivals through 4 touchpoints, every one queued;
+- repeat-visit: the coffee shop of journeys/ (few customers, many repeat journeys), with
+  its two queues; 4 weeks x --scale.
 For each, the whole `cxjourney simulate` process (start-up, parsing, checking,
-simulation, JSON output) is timed against `baseline_simpy.run`, which does only the
-same arrivals, routing and queueing in-process. Ratios are measured in one run,
-since this machine's absolute speed varies from day to day; best of --repeat.
+simulation, JSON output) with one worker is timed against `baseline_simpy.run`, which
+does only the same arrivals, routing and queueing in-process (no experience, memory,
+loyalty or statistics). Ratios are measured in one run, alternating the two, since this
+machine's absolute speed varies from day to day; best of --repeat.
 """
 
 from __future__ import annotations
@@ -31,38 +38,59 @@ from cxjourney import load  # noqa: E402
 from cxjourney.sim.plan import compile_plan  # noqa: E402
 
 COFFEE = ROOT / "journeys" / "coffee_shop.journey"
+COMMAND = [sys.executable, "-m", "cxjourney", "simulate"]
+QUIET = ["--format", "json", "--quiet", "--workers", "1"]
 
 
-def workloads(weeks: int, directory: Path) -> dict[str, Path]:
-    text = COFFEE.read_text()
-    text = text[: text.index("  scenario ")] + "}\n"
-    text = text.replace("horizon 26 weeks", f"horizon {weeks} weeks")
-    queued = directory / "coffee_queues.journey"
-    queued.write_text(text)
-    lines = [ln for ln in text.splitlines() if not ln.strip().startswith(("capacity", "service"))]
-    free = directory / "coffee_no_queues.journey"
-    free.write_text("\n".join(lines) + "\n")
-    return {"with queues": queued, "without queues": free}
+def arrival_driven(days: float, queued: set[int], count: int = 8) -> str:
+    lines = [
+        'journey "Arrival-driven" {',
+        f"  horizon {days:g} days",
+        "  customers 0",
+        "  persona walk_in {",
+        "    share 100%",
+        "    arrivals 6 per min",
+        "    patience 5 min",
+        "    spend 10",
+        "  }",
+        "  stage visit {",
+    ]
+    for i in range(count):
+        lines.append(f"    touchpoint t{i} {{")
+        lines.append("      expect 3")
+        lines.append("      delivers 3.2 +- 0.6")
+        if i in queued:
+            lines += ["      capacity 4", "      service exp(30 s)", "      max_wait 2 min"]
+        if i % 3 == 2:
+            lines.append(f'      delighter d{i} "Nice" chance 20% impact +1')
+        lines.append("    }")
+    lines += ["  }", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def workloads(scale: float, directory: Path) -> dict[str, tuple[Path, bool]]:
+    coffee = COFFEE.read_text()
+    coffee = coffee[: coffee.index("  scenario ")] + "}\n"
+    coffee = coffee.replace("horizon 26 weeks", f"horizon {4 * scale:g} weeks")
+    texts = {
+        "arrival-driven, 2 of 8 queued": (arrival_driven(2 * scale, {2, 5}), True),
+        "arrival-driven, no queues": (arrival_driven(2 * scale, set()), False),
+        "queue-heavy, 4 of 4 queued": (arrival_driven(2 * scale, {0, 1, 2, 3}, 4), True),
+        "repeat-visit (coffee shop)": (coffee, True),
+    }
+    out = {}
+    for i, (label, (text, queues)) in enumerate(texts.items()):
+        path = directory / f"workload{i}.journey"
+        path.write_text(text)
+        out[label] = (path, queues)
+    return out
 
 
 def whole_process(path: Path, replications: int) -> tuple[float, float]:
-    """Visits and seconds of a complete `cxjourney simulate` run."""
+    """Visits and seconds of a complete `cxjourney simulate` run with one worker."""
     start = time.perf_counter()
     out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cxjourney",
-            "simulate",
-            str(path),
-            "-n",
-            str(replications),
-            "--format",
-            "json",
-            "--quiet",
-            "--workers",
-            "1",
-        ],
+        [*COMMAND, str(path), "-n", str(replications), *QUIET],
         check=True,
         capture_output=True,
     ).stdout
@@ -82,24 +110,23 @@ def baseline(path: Path, queues: bool, replications: int) -> tuple[float, float]
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--weeks", type=int, default=26)
-    parser.add_argument("--replications", type=int, default=10)
+    parser.add_argument("--replications", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
+    print(f"{'workload':32s} {'cxjourney':>14s} {'minimal SimPy':>14s}  ratio  target")
     with tempfile.TemporaryDirectory() as tmp:
-        for label, path in workloads(args.weeks, Path(tmp)).items():
-            queues = label == "with queues"
+        for label, (path, queues) in workloads(args.scale, Path(tmp)).items():
             ours = base = 0.0
             for _ in range(args.repeat):  # alternate, so both see the same machine
                 visits, seconds = whole_process(path, args.replications)
                 ours = max(ours, visits / seconds)
                 visits, seconds = baseline(path, queues, args.replications)
                 base = max(base, visits / seconds)
-            target = 0.7 if queues else 0.5
+            target = 0.7 if queues else 2.0
             print(
-                f"{label:15s} cxjourney simulate {ours:12,.0f} visits/s   "
-                f"minimal SimPy {base:12,.0f} visits/s   ratio {ours / base:5.2f} "
-                f"(target {target})"
+                f"{label:32s} {ours:10,.0f} v/s {base:10,.0f} v/s  {ours / base:5.2f}  {target}",
+                flush=True,
             )
 
 

@@ -28,7 +28,7 @@ from .loyalty import (
     relationship,
 )
 from .plan import MAX_STEPS, Plan, initial_counts
-from .tally import Tally, fixed
+from .tally import SCALE, Tally
 
 EventSink = Callable[[tuple[Any, ...]], None]
 mix, nth, unit, pair = streams.mix, streams.nth, streams.unit, streams.pair
@@ -85,6 +85,13 @@ class Simulation:
             simpy.Resource(self.env, capacity=c) if c else None for c in plan.capacity
         ]
         self.recovering = any(plan.recoveries)  # moments are kept only to cap recoveries
+        self.hot = (
+            plan.size, plan.routes, plan.channel_term, plan.weight, plan.performance,
+            plan.salts, self.resources, plan.patience, plan.service, plan.max_wait,
+            plan.recoveries, plan.events, plan.walkout_x, plan.tolerance, plan.curvature,
+            plan.negativity, plan.wait_sensitivity, plan.recovery, plan.adaptation > 0,
+            plan.horizon, self.tally.busy,
+        )  # fmt: skip  # what the journey loop reads, bound once: locals are fastest
 
     # ---- population -------------------------------------------------------------
     def start(self) -> None:
@@ -192,15 +199,13 @@ class Simulation:
         plan = self.plan
         env = self.env
         sink = self.sink
-        k = plan.size
+        (k, routes, channels, weights, performances, salts, resources, patiences, services,
+         max_waits, recoveries, events, walkout_x, tol, a, lam, wait_sensitivity, recovery,
+         learning, horizon, busy) = self.hot  # fmt: skip
         p = c.persona
-        route = plan.routes[p]
-        channel = plan.channel_term[p]
-        weights = plan.weight
-        performances = plan.performance
-        tol, a, lam = plan.tolerance, plan.curvature, plan.negativity
+        route = routes[p]
+        channel = channels[p]
         expect = c.expect
-        learning = plan.adaptation > 0
         seen: dict[int, float] = {}
         occurred: dict[int, tuple[float, int] | None] = {}
         moments: list[float] | None = [] if self.recovering else None
@@ -222,7 +227,7 @@ class Simulation:
             c.visits[t] = count + 1
             base = c.bases[t]
             if not base:
-                base = c.bases[t] = mix(c.key ^ plan.salts[t])
+                base = c.bases[t] = mix(c.key ^ salts[t])
             # vkey = nth(base, count), inlined (held to streams.nth by the engine tests)
             z = (base + count * GOLDEN + GOLDEN) & MASK
             z = ((z ^ (z >> 30)) * C1) & MASK
@@ -230,11 +235,11 @@ class Simulation:
             vkey = z ^ (z >> 31)
             wait = 0.0
             arrived = env.now
-            resource = self.resources[t]
+            resource = resources[t]
             if resource is not None:
                 request = resource.request()
                 if not request.triggered:
-                    patience = plan.patience[p]
+                    patience = patiences[p]
                     if patience < math.inf:
                         yield request | env.timeout(patience)
                         if not request.triggered:
@@ -244,15 +249,15 @@ class Simulation:
                         yield request
                     wait = env.now - arrived
                 if not walked_out:
-                    service = _sample(plan.service[t], vkey, streams.SERVICE)
+                    service = _sample(services[t], vkey, streams.SERVICE)
                     service = service if service > 0.0 else 0.0
-                    left = plan.horizon - env.now
-                    self.tally.busy[t] += service if service < left else left
+                    left = horizon - env.now
+                    busy[t] += service if service < left else left
                     yield env.timeout(service)
                     resource.release(request)
             fired: tuple[str, ...] = ()
             if walked_out:
-                x = plan.walkout_x[t]
+                x = walkout_x[t]
             else:
                 spec = performances[t]
                 code = spec[0]
@@ -276,10 +281,10 @@ class Simulation:
                 elif performance > 5.0:
                     performance = 5.0
                 d = performance - expect[t] + channel[t]
-                max_wait = plan.max_wait[t]
+                max_wait = max_waits[t]
                 if wait and max_wait and wait > max_wait:
                     over = (wait - max_wait) / max_wait
-                    d -= plan.wait_sensitivity * (over if over < 3.0 else 3.0)
+                    d -= wait_sensitivity * (over if over < 3.0 else 3.0)
                 if d > tol:  # x = weight * felt(d, ...), inlined
                     x = weights[t] * (d - tol) ** a
                 elif d < -tol:
@@ -287,14 +292,14 @@ class Simulation:
                 else:
                     x = weights[t] * 0.0
                 if occurred:
-                    for salt, chance, gid in plan.recoveries[t]:
+                    for salt, chance, gid in recoveries[t]:
                         hurt = occurred.get(gid)
                         if hurt and stream_draw(vkey, salt) < chance:
-                            gain = -plan.recovery * hurt[0]
+                            gain = -recovery * hurt[0]
                             x += gain
                             occurred[gid] = None
                             repairs.append((hurt[1], hurt[0], n, gain))
-                for salt, chance, gain, disappoints, gid in plan.events[t]:
+                for salt, chance, gain, disappoints, gid in events[t]:
                     z = (vkey ^ salt) + GOLDEN & MASK  # stream_draw(vkey, salt), inlined
                     z = ((z ^ (z >> 30)) * C1) & MASK
                     z = ((z ^ (z >> 27)) * C2) & MASK
@@ -344,11 +349,12 @@ class Simulation:
     def count(self, c: Customer, pending, *, completed: bool, walked_out: bool, cut: bool) -> None:
         tally = self.tally
         capacity = self.plan.capacity
+        visits, x_sum, wait_sum = tally.visits, tally.x_sum, tally.wait_sum
         for t, x, wait, walked in pending:
-            tally.visits[t] += 1
-            tally.x_sum[t] += fixed(x)
+            visits[t] += 1
+            x_sum[t] += int(x * SCALE)  # tally.fixed, inlined
             if capacity[t]:
-                tally.wait_sum[t] += fixed(wait)
+                wait_sum[t] += int(wait * SCALE)
             if walked:
                 tally.walkouts[t] += 1
         tally.journeys += 1
