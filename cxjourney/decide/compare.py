@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from ..model import Journey
-from ..render.table import fmt_interval
+from ..render.table import fmt_interval, fmt_roi
 from ..sim.runner import Progress
 from ..sim.sequential import Schedule
 from . import objective as obj
@@ -148,9 +148,5 @@ def verdict_line(row: dict[str, Any], objective: str, replications: int) -> str:
 def fmt_effect(objective: str, value: dict[str, Any]) -> str:
     """A signed effect with its interval, in the objective's own units."""
     if objective == "roi":
-        if value.get("mean") is None:
-            return "–"
-        if value.get("low") is None or value["low"] == value["high"]:
-            return f"{value['mean']:+.2f}"
-        return f"{value['mean']:+.2f} [{value['low']:+.2f}, {value['high']:+.2f}]"
+        return fmt_roi(value)
     return fmt_interval(objective, value, signed=True)

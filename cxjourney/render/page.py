@@ -126,6 +126,8 @@ overflow-wrap:anywhere}
 pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:10px 12px;
 white-space:pre-wrap;overflow-wrap:anywhere}
 .verdict{font-size:.8rem;color:var(--muted)}
+.headline{font-size:1.08rem;font-weight:600;margin:.2rem 0 1rem}
+.card .meaning{font-size:.78rem;color:var(--muted);margin-top:.35rem}
 .verdict.higher{color:var(--good)}
 .verdict.lower{color:var(--bad)}
 .warning{background:#fff4e5;border-left:4px solid #e69f00;padding:10px 14px}

@@ -32,7 +32,7 @@ from .page import (
     triple,
 )
 from .retention import Retention
-from .table import fmt_interval, verdict
+from .table import fmt_interval, fmt_roi, verdict
 
 SOURCES = LOYALTY_SOURCES
 
@@ -125,23 +125,78 @@ def _run_line(results: dict[str, Any]) -> str:
     )
 
 
+#: The summary's cards: (metric, title, what the number means in one line).
+HEADLINES = (
+    ("satisfaction", "Satisfaction", "Mean relationship satisfaction of active customers, "
+     "0–10; 7 is a passive who got what was expected."),
+    ("nps", "NPS", "% promoters − % detractors among active customers at the end."),
+    ("retention", "Retention", "Share of the customers present at the start still active "
+     "at the end."),
+    ("completion", "Completion", "Share of journeys that reached the end, rather than "
+     "dropping out or walking out."),
+    ("revenue", "Revenue", "Spend of every completed journey within the horizon."),
+)  # fmt: skip
+
+
+def headline(journey: Journey, results: dict[str, Any], labels: dict[str, str]) -> str:
+    """One sentence: what the forecast recommends, and how sure it is."""
+    n = results["replications"]
+    scenarios = {k: v for k, v in results["scenarios"].items() if k != "baseline"}
+    nps = results["scenarios"]["baseline"]["metrics"]["nps"]
+    if not scenarios:
+        return (
+            f"Forecast of the journey as it is: NPS {fmt_interval('nps', nps)} over "
+            f"{results['horizon_days']:g} days; it defines no investment to compare."
+        )
+    ranked = sorted(
+        scenarios,
+        key=lambda k: -(scenarios[k]["delta"]["nps"]["mean"] or float("-inf")),
+    )
+    best = ranked[0]
+    entry = scenarios[best]
+    change = entry["delta"]["nps"]
+    said = (
+        f"{labels.get(best, best)} ({best}) moves NPS by "
+        f"{fmt_interval('nps', change, signed=True)} for "
+        f"{money(entry.get('cost', 0), currency=journey.currency)}, ROI {fmt_roi(entry['roi'])}"
+    )
+    word = verdict(change, n)
+    if n < 2:
+        return (
+            f"Indicative only (one replication, so no interval): {said}. "
+            "Run at least two replications before deciding."
+        )
+    if word == "higher":
+        sure = "the 95% interval excludes zero, so it is better than doing nothing"
+        if len(ranked) > 1:
+            second = scenarios[ranked[1]]["delta"]["nps"]
+            if (second.get("high") or 0) >= (change.get("low") or 0):
+                sure += (
+                    f", though not clearly better than {ranked[1]} (their intervals overlap; "
+                    "`cxjourney compare` pairs them)"
+                )
+        return f"Recommended: {said}; {sure}."
+    if word == "lower":
+        return f"No investment raises NPS: the best, {said}, lowers it (95% interval below zero)."
+    return (
+        f"No investment can be told apart from the baseline on NPS at {n} replications; "
+        f"the best on average is {said}. More replications, or a bigger change, are needed."
+    )
+
+
 def _summary(journey: Journey, results: dict[str, Any], labels: dict[str, str]) -> Section:
     base = results["scenarios"]["baseline"]["metrics"]
     cards = []
-    for metric, title in (
-        ("satisfaction", "Satisfaction"),
-        ("nps", "NPS"),
-        ("retention", "Retention"),
-        ("completion", "Completion"),
-        ("revenue", "Revenue"),
-    ):
+    for metric, title, meaning in HEADLINES:
         value = base[metric]
         cards.append(
             f'<div class="card"><div class="label">{title}</div>'
             f'<div class="value">{markup(_short(metric, value["mean"], journey))}</div>'
-            f'<div class="range">{markup(_range(metric, value, journey))}</div></div>'
+            f'<div class="range">{markup(_range(metric, value, journey))}</div>'
+            f'<div class="meaning">{markup(meaning)}</div></div>'
         )
-    body = f'<div class="cards">{"".join(cards)}</div>'
+    body = f'<p class="headline">{markup(headline(journey, results, labels))}</p>'
+    body += f'<div class="cards">{"".join(cards)}</div>'
     scenarios = [n for n in results["scenarios"] if n != "baseline"]
     if scenarios:
         rows = []
@@ -374,10 +429,7 @@ def _range(metric: str, value: dict[str, Any], journey: Journey) -> str:
 
 
 def _roi(roi: dict[str, Any]) -> str:
-    text = signed_percent(roi["mean"])
-    if roi.get("low") is not None and roi.get("high") is not None:
-        text += f" [{signed_percent(roi['low'])}, {signed_percent(roi['high'])}]"
-    return text
+    return fmt_roi(roi)
 
 
 def _days(minutes: float) -> str:

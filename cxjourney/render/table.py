@@ -36,6 +36,18 @@ def fmt_interval(metric: str, v: dict[str, Any], *, signed: bool = False) -> str
     return f"{mean} [{low}, {high}]"
 
 
+def fmt_roi(value: dict[str, Any]) -> str:
+    """ROI = (Δrevenue − cost) / cost as a percentage, with its interval: one spelling for
+    the terminal and the report (−85%: the revenue won back covers 15% of the cost)."""
+    mean, low, high = value.get("mean"), value.get("low"), value.get("high")
+    if mean is None:
+        return "–"
+    text = f"{mean * 100:+,.0f}%"
+    if low is None or high is None or low == high:
+        return text
+    return f"{text} [{low * 100:+,.0f}%, {high * 100:+,.0f}%]"
+
+
 def verdict(delta: dict[str, Any], replications: int = 2) -> str:
     """higher / lower / not distinguishable, from the delta's 95% interval."""
     word = stats.verdict(delta, replications, "higher", "lower")
@@ -87,11 +99,7 @@ def table(
         title = labels.get(name, name)
         cost = entry.get("cost", 0)
         roi = entry.get("roi", {})
-        roi_text = (
-            f", ROI {roi['mean']:+.2f} [{roi['low']:+.2f}, {roi['high']:+.2f}]"
-            if roi.get("mean") is not None and roi.get("low") is not None
-            else ""
-        )
+        roi_text = f", ROI {fmt_roi(roi)}" if roi.get("mean") is not None else ""
         lines.append(f"scenario {name}: {title} (cost {cost:,.0f}{roi_text})")
         rows = [["metric", "scenario", "change vs baseline", "verdict"]]
         for metric in METRICS:

@@ -322,3 +322,22 @@ def test_journey_without_scenarios_or_churn(tmp_path):
     assert "scenarios" not in ids
     assert "The journey defines no scenarios to compare." in document
     assert "Retention is not defined for this run" in document
+
+
+def test_the_report_opens_with_what_the_forecast_recommends(hotel_report, hotel_results):
+    """One sentence at the top names the best scenario, its change and how sure it is;
+    each headline number says what it means; ROI reads as in the terminal."""
+    from cxjourney.render.table import fmt_roi
+
+    summary = hotel_report[hotel_report.index('id="summary"') :]
+    first = re.search(r'<p class="headline">(.*?)</p>', summary, re.S).group(1)
+    best = max(
+        (n for n in hotel_results["scenarios"] if n != "baseline"),
+        key=lambda n: hotel_results["scenarios"][n]["delta"]["nps"]["mean"],
+    )
+    assert f"({best}) moves NPS by" in first
+    assert any(words in first for words in ("Recommended", "told apart", "No investment"))
+    assert summary.count('class="meaning"') == 5
+    roi = fmt_roi(hotel_results["scenarios"][best]["roi"])
+    assert roi.endswith("%]") or roi.endswith("%")
+    assert roi.replace("-", "-") in hotel_report.replace("&#x27;", "'")
