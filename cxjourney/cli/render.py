@@ -21,6 +21,7 @@ from .common import (
     RUN_ERROR,
     SETTINGS,
     InputError,
+    check_size,
     chosen_scenarios,
     output_option,
     progress_bar,
@@ -79,6 +80,7 @@ def render(
     replications: int,
     horizon: float | None,
     workers: int,
+    allow_long: bool,
     quiet: bool,
 ) -> None:
     """Draw a journey map (Graphviz), optionally with simulation results laid over it.
@@ -115,7 +117,9 @@ def render(
         results = _read_results(results_path, loaded, chosen)
     elif run:
         scenarios = [chosen] if chosen else []
-        results = _simulate(loaded, scenarios, seed, replications, horizon, workers, quiet)
+        results = _simulate(
+            loaded, scenarios, seed, replications, horizon, workers, quiet, allow_long
+        )
     if view == "curve":
         from ..render.curve import curve_svg
 
@@ -168,6 +172,7 @@ def report(
     replications: int,
     horizon: float | None,
     workers: int,
+    allow_long: bool,
     quiet: bool,
 ) -> None:
     """Write a self-contained HTML report: map, scenarios, retention, assumptions.
@@ -198,7 +203,17 @@ def report(
         _same_scenarios(results, loaded, results_path)
     else:
         chosen = list(scenario_ids) if scenario_ids else None
-        results = _simulate(loaded, chosen, seed, replications, horizon, workers, quiet)
+        results = _simulate(
+            loaded,
+            chosen,
+            seed,
+            replications,
+            horizon,
+            workers,
+            quiet,
+            allow_long,
+            extra_runs=(retention_points - 1) * replications,
+        )
     journey = loaded.journey
     map_svg, map_note = _report_map(loaded, results)
     retention = run_guarded(lambda: _retention(journey, results, retention_points, workers, quiet))
@@ -350,10 +365,20 @@ def _simulate(
     horizon: float | None,
     workers: int,
     quiet: bool = True,
+    allow_long: bool = False,
+    extra_runs: int = 0,
 ) -> dict[str, Any]:
     from ..sim.runner import simulate
 
     count = len(loaded.journey.scenarios) if scenarios is None else len(scenarios)
+    check_size(
+        loaded.journey,
+        runs=(1 + count) * replications + extra_runs,
+        workers=workers,
+        horizon=horizon,
+        scenarios=scenarios,
+        allow_long=allow_long,
+    )
     bar = progress_bar((1 + count) * replications, quiet)
 
     def action():

@@ -12,6 +12,7 @@ from ..output import emit, staged
 from ..safe_text import printable
 from .common import (
     SETTINGS,
+    check_size,
     chosen_scenarios,
     format_option,
     output_option,
@@ -63,6 +64,7 @@ def simulate(
     scenario_ids,
     horizon,
     workers,
+    allow_long,
     fmt,
     output,
     events_path,
@@ -97,6 +99,14 @@ def simulate(
     total = variants * replications
     if with_sensitivity:
         total += sensitivity.runs_needed(journey, variants - 1, replications, reuse=True)
+    check_size(
+        journey,
+        runs=total,
+        workers=workers,
+        horizon=horizon,
+        scenarios=chosen,
+        allow_long=allow_long,
+    )
 
     def run(progress):
         with staged(events_path) if events_path else nullcontext() as events:
