@@ -361,18 +361,26 @@ def _driver_sides(versions: tuple[str, ...]) -> tuple[Side, Side]:
     new_path = versions[7] if len(versions) == 9 else old_path
     old_name, new_name = f"a/{old_path}", f"b/{new_path}"
     return (
-        (old_name, _driver_side(versions[1], old_path, old_name)),
-        (new_name, _driver_side(versions[4], new_path, new_name)),
+        (old_name, _driver_side(versions[1], old_path, old_name, versions[2])),
+        (new_name, _driver_side(versions[4], new_path, new_name, versions[5])),
     )
 
 
-def _driver_side(temp_file: str, repo_path: str, shown: str) -> Loaded | None:
-    """One side as git hands it to a diff driver: /dev/null, the file itself, or a copy."""
+def _driver_side(temp_file: str, repo_path: str, shown: str, blob: str) -> Loaded | None:
+    """One side as git hands it to a diff driver: /dev/null, the file itself, or a copy
+    of the blob `blob` (whose used files come from the revision that holds it)."""
     if temp_file == revision.ABSENT:
         return None
     if Path(temp_file).resolve() == Path(repo_path).resolve():
         return load(repo_path, name=shown)
-    return revision.load_working_copy(Path(temp_file).read_bytes(), shown, repo_path)
+    try:
+        data = read_limited(temp_file)
+    except OSError as err:
+        raise InputError(f"{temp_file}: cannot read the file: {err.strerror or err}") from None
+    try:
+        return revision.load_working_copy(data, shown, repo_path, blob)
+    except revision.RevisionError as err:
+        raise InputError(f"{shown}: {err}") from None
 
 
 def _model(side: Loaded | None):
