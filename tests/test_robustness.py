@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -225,3 +228,100 @@ def test_parser_memory_does_not_grow_with_blank_lines() -> None:
     peak_kb = int(done.stdout)
     assert peak_kb < 400 * 1024, f"{peak_kb / 1024:.0f} MB for 4 MB of blank lines"
     assert resource  # the measure is the child's own peak
+
+
+# ---- smaller items ------------------------------------------------------------------------
+
+QUEUE = """\
+journey "Queue" {{
+  customers 5
+  persona p {{
+    share 100%
+  }}
+  stage s {{
+    touchpoint t {{
+      capacity 1
+      service {service}
+    }}
+  }}
+  scenario faster "Faster" {{
+    cost 1
+    t.service *= {factor}
+  }}
+}}
+"""
+
+
+def test_a_lognormal_the_engine_cannot_draw_is_a_check_error_with_its_place() -> None:
+    huge = "1" + "0" * 155
+    found = errors(QUEUE.format(service=f"lognormal(1 s, {huge} s)", factor="0.5"))
+    assert [(line, message.split(":")[0]) for line, _, message in found] == [
+        (9, "lognormal(0.0166667, 1.66667e+153)")  # minutes
+    ]
+
+
+@pytest.mark.parametrize(
+    "service", ["uniform(0 s, 0 s)", "triangular(0 s, 0 s, 0 s)", "normal(0 s, 0 s)", "0 s"]
+)
+def test_a_service_that_takes_no_time_is_an_error(service: str) -> None:
+    found = errors(QUEUE.format(service=service, factor="0.5"))
+    assert [line for line, _, _ in found] == [9]
+    assert "service must be a positive duration" in found[0][2]
+
+
+def test_a_scenario_that_multiplies_service_by_0_is_an_error_at_the_scenario() -> None:
+    found = errors(QUEUE.format(service="exp(2 min)", factor="0"))
+    assert len(found) == 1 and found[0][0] == 12
+    assert "service must be a positive duration" in found[0][2]
+
+
+def test_too_many_syntax_errors_is_reported_at_the_last_error_not_past_the_end() -> None:
+    text = 'journey "T" {\n' + "  nonsense here\n" * 40 + "}\n" + "\n" * 10
+    found = errors(text)
+    stop = [line for line, _, message in found if message.startswith("too many syntax errors")]
+    others = [line for line, _, message in found if not message.startswith("too many")]
+    assert stop == [max(others)]  # at the last error reported, not past the file's end
+
+
+def fake_dot(tmp_path: Path, body: str) -> str:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    program = folder / "dot"
+    program.write_text("#!/bin/sh\n" + body)
+    program.chmod(0o755)
+    return str(folder)
+
+
+def test_render_stops_a_hung_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxjourney import load
+    from cxjourney.render import dot
+
+    journey = load(write(tmp_path, LOYAL))
+    folder = fake_dot(tmp_path, "cat > /dev/null\nexec sleep 30\n")
+    monkeypatch.setenv("PATH", folder + os.pathsep + os.environ["PATH"])
+    monkeypatch.setattr(dot, "DOT_TIMEOUT", 1.0)
+    started = time.monotonic()
+    with pytest.raises(dot.GraphvizFailed, match="did not finish within 1 s"):
+        dot.draw(dot.journey_map(journey.journey, journey.graph), "svg")
+    assert time.monotonic() - started < 10
+
+
+def test_render_refuses_a_truncated_svg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxjourney import load
+    from cxjourney.render import dot
+
+    journey = load(write(tmp_path, LOYAL))
+    folder = fake_dot(tmp_path, "cat > /dev/null\nprintf '<svg><g>'\n")
+    monkeypatch.setenv("PATH", folder + os.pathsep + os.environ["PATH"])
+    with pytest.raises(dot.GraphvizFailed, match="incomplete SVG"):
+        dot.draw(dot.journey_map(journey.journey, journey.graph), "svg")
+    env_path = folder
+    done = subprocess.run(
+        [sys.executable, "-m", "cxjourney", "render", write(tmp_path, LOYAL), "-o", "m.svg"],
+        capture_output=True,
+        cwd=tmp_path,
+        env={**os.environ, "PATH": env_path + os.pathsep + os.environ["PATH"]},  # patched
+        timeout=60,
+    )
+    assert done.returncode == 1 and b"incomplete SVG" in done.stderr
+    assert not (tmp_path / "m.svg").exists()
