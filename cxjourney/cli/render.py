@@ -98,15 +98,18 @@ def render(
       cxjourney render coffee.journey --results results.json --diff fix_first -o diff.svg
       cxjourney render coffee.journey --view curve -o curve.svg
     """
-    fmt = _format(output, fmt)
+    if view == "curve":
+        _curve_output(output, fmt, diff_id)
+        fmt = "svg"
+    else:
+        fmt = _format(output, fmt)
+    output = _with_suffix(output, fmt)
     if scenario_id and diff_id:
         raise InputError("use --scenario or --diff, not both")
     if results_path and run:
         raise InputError("use --results or --simulate, not both")
     if (scenario_id or diff_id) and not (results_path or run):
         raise InputError("--scenario and --diff need results: add --results FILE or --simulate")
-    if view == "curve" and (fmt != "svg" or diff_id):
-        raise InputError("the curve is drawn as SVG, without --diff")
     if output == "-" and fmt in ("png", "pdf") and sys.stdout.isatty():
         raise InputError(f"{fmt.upper()} is binary: write it to a file with -o map.{fmt}")
     loaded = require_journey(file)
@@ -192,6 +195,10 @@ def report(
     from ..render import report as html
     from ..render.curve import curve_svg
 
+    if output == "-" and sys.stdout.isatty():
+        raise InputError(
+            "the report is an HTML file: write it with -o report.html (or redirect stdout)"
+        )
     if results_path and (scenario_ids or horizon is not None):
         raise InputError("--scenario and --horizon apply when simulating, not with --results")
     loaded = require_journey(file)
@@ -272,6 +279,32 @@ def _retention(
         return retention_over_horizon(journey, results, points, workers)
     with bar:
         return retention_over_horizon(journey, results, points, workers, bar.update)
+
+
+def _curve_output(output: str, fmt: str | None, diff_id: str | None) -> None:
+    """The curve is drawn as SVG only (Graphviz does not draw it): say so before the run."""
+    if diff_id:
+        raise InputError("--diff colours the map; the curve shows one scenario (--scenario)")
+    suffix = Path(output).suffix.lower() if output != "-" else ""
+    asked = fmt or SUFFIXES.get(suffix) or suffix or "svg"
+    if asked != "svg":
+        raise InputError(
+            f"the curve is drawn as SVG only, not {asked.lstrip('.').upper()}: write it to a "
+            ".svg file (-o curve.svg); a browser prints or exports it as PDF or PNG"
+        )
+
+
+def _with_suffix(output: str, fmt: str) -> str:
+    """`-o food_map --format pdf` writes food_map.pdf: a file's suffix says its format."""
+    if output == "-" or Path(output).suffix:
+        return output
+    named = f"{output}.{fmt}"
+    from ..output import output_problem
+
+    problem = output_problem(named)
+    if problem:
+        raise InputError(f"-o: {problem}")
+    return named
 
 
 def _format(output: str, fmt: str | None) -> str:

@@ -57,7 +57,8 @@ def table(
     scenarios = results["scenarios"]
     base = scenarios["baseline"]
     lines = [
-        f"{results['journey']}: {results['replications']} replications, seed {results['seed']}, "
+        f"{results['journey']}: {results['replications']} "
+        f"replication{'s' if results['replications'] != 1 else ''}, seed {results['seed']}, "
         f"horizon {results['horizon_days']} days; means with 95% intervals",
         "",
     ]

@@ -351,7 +351,7 @@ class Builder:
                         "set",
                         path,
                         str(op),
-                        self.value(value, attr_kind, str(op)),
+                        self.value(value, attr_kind, str(op), path[-1]),
                         span=span,
                         path_spans=path_spans,
                     )
@@ -563,7 +563,7 @@ class Builder:
         self.reporter.error(span_of(tree), f"'{what}' takes a value or a distribution")
         return Distribution.constant(NAN)
 
-    def value(self, tree: Tree, kind: str | None, op: str) -> Value:
+    def value(self, tree: Tree, kind: str | None, op: str, name: str = "this attribute") -> Value:
         """A scenario's right-hand side, converted as the attribute's own statement is."""
         span = span_of(tree)
         if op == "*=":
@@ -575,7 +575,7 @@ class Builder:
             return Value("unknown", NAN, span=span)
         if kind == "percent":
             if tree.data != "amount":
-                self.reporter.error(span, "this attribute is a percentage", "write it with %")
+                self.reporter.error(span, f"{name} is a percentage", "write it with %")
                 return Value("percent", NAN, span=span)
             return Value("percent", self.percent(tree), span=span)
         if kind == "rate":
@@ -585,8 +585,8 @@ class Builder:
             return Value("rate", self.rate(tree), span=span)
         if kind in ("rating_distribution", "duration_distribution"):
             time = kind == "duration_distribution"
-            dist = self.distribution(tree, time=time, what="this attribute")
+            dist = self.distribution(tree, time=time, what=name)
             return Value("distribution", dist.mean, distribution=dist, span=span)
         if kind == "duration":
-            return Value("number", self.duration(tree, "this attribute"), span=span)
-        return Value("number", self.plain(tree, "this attribute"), span=span)
+            return Value("number", self.duration(tree, name), span=span)
+        return Value("number", self.plain(tree, name), span=span)
