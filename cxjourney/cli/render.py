@@ -207,9 +207,19 @@ def report(
     drivers = _read_drivers(drivers_path, loaded) if drivers_path else None
     if results_path:
         results = _read_results(results_path, loaded, None)
+        simulated = [s for s in results["scenarios"] if s != "baseline"]
+        check_size(  # the retention curve re-runs the results' scenarios to earlier days
+            loaded.journey,
+            runs=(retention_points - 1) * int(results["replications"]) * (1 + len(simulated)),
+            workers=workers,
+            horizon=float(results["horizon_days"]) * 24 * 60,
+            scenarios=simulated,
+            allow_long=allow_long,
+        )
         _same_scenarios(results, loaded, results_path)
     else:
         chosen = list(scenario_ids) if scenario_ids else None
+        simulated = chosen if chosen is not None else [s.id for s in loaded.journey.scenarios]
         results = _simulate(
             loaded,
             chosen,
@@ -219,7 +229,7 @@ def report(
             workers,
             quiet,
             allow_long,
-            extra_runs=(retention_points - 1) * replications,
+            extra_runs=(retention_points - 1) * replications * (1 + len(simulated)),
         )
     journey = loaded.journey
     map_svg, map_note = _report_map(loaded, results)
