@@ -186,6 +186,27 @@ def check_distribution(
         reporter.error(span, f"{kind}() needs a positive mean")
     elif kind == "lognormal" and p[1] < 0:
         reporter.error(span, "lognormal() needs a standard deviation ≥ 0")
+    elif kind == "lognormal" and not _lognormal_fits(p[0], p[1]):
+        reporter.error(
+            span,
+            f"lognormal({p[0]:g}, {p[1]:g}): the standard deviation is too large for the mean",
+            "a standard deviation above a million times the mean describes no real time",
+        )
+    if not rating and kind != "constant" and not dist.mean > 0:
+        # uniform(0 s, 0 s), triangular(0 s, 0 s, 0 s), or a scenario's `*= 0`: no time,
+        # as `service 0 s` is
+        reporter.error(span, f"{what} must be a positive duration (its mean is {dist.mean:g})")
+    elif not rating and kind == "constant" and p[0] > 0 and not dist.mean > 0:
+        reporter.error(span, f"{what} must be a positive duration")
+
+
+def _lognormal_fits(mean: float, sd: float) -> bool:
+    """The parameters the engine derives, (mu, sigma), are finite numbers."""
+    try:
+        sigma2 = math.log(1 + (sd / mean) ** 2)
+    except (OverflowError, ZeroDivisionError):
+        return False
+    return sd <= mean * 1e6 and math.isfinite(sigma2)
 
 
 def check_touchpoint(tp: Touchpoint, reporter: Reporter) -> None:

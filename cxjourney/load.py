@@ -20,6 +20,24 @@ from .syntax.build import Builder
 from .syntax.parse import decode, parse
 
 STDIN = "-"
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a journey of 100,000 lines is under 3 MB; refuse more
+
+
+def read_limited(path: str | Path) -> bytes:
+    """The file's bytes, at most one more than MAX_FILE_BYTES (enough to tell it is too large)."""
+    with open(path, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
+def too_large(data: bytes, reporter: Reporter) -> bool:
+    if len(data) <= MAX_FILE_BYTES:
+        return False
+    reporter.error(
+        Span(1, 1),
+        f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, too large to be a journey",
+        "is it the right file? split a very large map into several journeys",
+    )
+    return True
 
 
 @dataclass
@@ -45,11 +63,14 @@ def load(path: str, *, data: bytes | None = None, name: str | None = None) -> Lo
     result = Loaded(shown)
     if data is None:
         try:
-            data = Path(path).read_bytes()
+            data = read_limited(path)
         except OSError as err:
             reporter.error(Span(1, 1), f"cannot read the file: {err.strerror or err}")
             result.diagnostics = reporter.sorted()
             return result
+    if too_large(data, reporter):
+        result.diagnostics = reporter.sorted()
+        return result
     text = decode(data, reporter)
     if text is None:
         result.diagnostics = reporter.sorted()
@@ -140,7 +161,8 @@ def _used_libraries(
             continue
         shown = str(Path(reporter.file).parent / use_path) if file_path else use_path
         used = Reporter(shown)
-        text = decode(resolved.read_bytes(), used)
+        data = read_limited(resolved)
+        text = None if too_large(data, used) else decode(data, used)
         document = _build(text, shown, used) if text is not None else None
         if text is not None:
             sources[shown] = text

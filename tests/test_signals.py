@@ -134,3 +134,17 @@ def test_a_closed_stdout_pipe_exits_0_quietly(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stderr == b"" and done.stdout == b"t.journey: ok (journey)\n"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["drivers", "report"])
+def test_other_commands_end_on_sigterm_without_workers_left(tmp_path: Path, command: str) -> None:
+    process = start(tmp_path, command, "slow.journey", "-n", "4", "-j", "2", "-o", "out.x")
+    wait_until(lambda: len(children(process.pid)) >= 2)
+    workers_seen = children(process.pid)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 143, err
+    assert err.decode().strip() == "cxjourney: terminated"
+    wait_until(lambda: not any(alive(pid) for pid in workers_seen), timeout=10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slow.journey", "tmp"]

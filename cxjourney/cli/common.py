@@ -6,6 +6,7 @@ spelling, default and help read the same everywhere.
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import sys
@@ -17,6 +18,7 @@ import click
 
 from ..diagnostics import render
 from ..load import STDIN, Loaded, load
+from ..model import Journey
 from ..safe_text import printable
 
 INPUT_ERROR = 2
@@ -38,8 +40,11 @@ class InputError(click.ClickException):
 
 
 def stdin_bytes() -> bytes:
+    """stdin, read no further than the largest journey file (load refuses larger)."""
+    from ..load import MAX_FILE_BYTES
+
     with click.open_file(STDIN, "rb") as stream:
-        return stream.read()
+        return stream.read(MAX_FILE_BYTES + 1)
 
 
 def load_input(path: str, stdin_data: bytes | None = None) -> Loaded:
@@ -98,6 +103,8 @@ def parse_horizon(ctx: click.Context, param: click.Parameter, value: str | None)
         minutes = parse_duration(value)
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
+    if not math.isfinite(minutes):
+        raise click.BadParameter(f"the horizon {value} is too large")
     if minutes <= 0:
         raise click.BadParameter("the horizon must be positive")
     return minutes
@@ -141,6 +148,12 @@ def simulation_options(function: Callable | None = None, *, min_replications: in
                 callback=_workers,
                 help="Worker processes (default 0: one per CPU core); results are identical "
                 "for any number.",
+            ),
+            click.option(
+                "--allow-long",
+                is_flag=True,
+                help="Run even when the run is estimated to take more than an hour or to "
+                "need too much memory (see the README's limits).",
             ),
         ]
         for option in reversed(options):
@@ -190,6 +203,39 @@ def scenario_option(
 
 
 # ---- running ------------------------------------------------------------------------------
+
+
+def check_size(
+    journey: Journey,
+    *,
+    runs: int,
+    workers: int,
+    horizon: float | None = None,
+    scenarios: list[str] | None = None,
+    allow_long: bool = False,
+) -> None:
+    """Refuse, before it starts, a run estimated to take hours or too much memory (exit 2).
+
+    `runs`: replications of all variants together; each counts as large as the
+    largest of the baseline and the `scenarios` (all of the file's when None).
+    """
+    from ..scenarios import apply
+    from ..sim import budget
+
+    base = budget.with_horizon(journey, horizon)
+    chosen = [s for s in base.scenarios if scenarios is None or s.id in scenarios]
+    variants = [base, *(apply(base, s) for s in chosen)]
+    size = budget.run_size(variants, runs, workers)
+    problem = size.problem()
+    if problem is None:
+        return
+    if allow_long:
+        click.echo(f"warning: {problem}; running anyway (--allow-long)", err=True)
+        return
+    raise InputError(
+        f"this run is too large: {problem}. Make it smaller (customers, horizon, visits, "
+        "-n) or add --allow-long to run it anyway"
+    )
 
 
 def progress_bar(total: int, quiet: bool):

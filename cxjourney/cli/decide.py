@@ -22,6 +22,7 @@ from ..safe_text import neutralise_csv, printable
 from .common import (
     SETTINGS,
     adaptive_options,
+    check_size,
     chosen_scenarios,
     format_option,
     output_option,
@@ -104,6 +105,7 @@ def compare(
     replications,
     horizon,
     workers,
+    allow_long,
     fmt,
     output,
     quiet,
@@ -129,6 +131,14 @@ def compare(
     total = (count + 1) * (schedule.maximum if schedule else replications)
     if with_sensitivity:
         total += sensitivity.runs_needed(journey, count, replications, reuse=True)
+    check_size(
+        journey,
+        runs=total,
+        workers=workers,
+        horizon=horizon,
+        scenarios=ids,
+        allow_long=allow_long,
+    )
 
     def work(progress: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
         run = {
@@ -185,6 +195,7 @@ def drivers(
     replications,
     horizon,
     workers,
+    allow_long,
     fmt,
     output,
     quiet,
@@ -209,6 +220,14 @@ def drivers(
     improvement = drivers_mod.Improvement(step=step, levers=tuple(levers) or drivers_mod.LEVERS)
     groups = drivers_mod.owners(journey)
     variants = 1 + len(journey.touchpoints) + sum(len(ids) > 1 for ids in groups.values())
+    check_size(
+        journey,
+        runs=variants * replications,
+        workers=workers,
+        horizon=horizon,
+        scenarios=[],
+        allow_long=allow_long,
+    )
 
     def work(progress: Any) -> dict[str, Any]:
         return drivers_mod.drivers(
@@ -274,6 +293,7 @@ def optimize(
     replications,
     horizon,
     workers,
+    allow_long,
     fmt,
     output,
     quiet,
@@ -298,6 +318,14 @@ def optimize(
     affordable = [s for s in pool if s.cost <= budget]
     every = optimize_mod.affordable(affordable, budget)
     count = len(every) - 1 if every is not None else len(affordable) * (len(affordable) + 1)
+    check_size(
+        journey,
+        runs=(count + 1) * replications,
+        workers=workers,
+        horizon=horizon,
+        scenarios=[s.id for s in affordable],
+        allow_long=allow_long,
+    )
 
     def work(progress: Any) -> dict[str, Any]:
         return optimize_mod.optimize(

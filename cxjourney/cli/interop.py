@@ -24,7 +24,7 @@ from ..interop.fmt import FormatError, UnsafeFormat, format_source
 from ..interop.forecast import forecast
 from ..interop.mermaid_export import to_mermaid
 from ..interop.schema import model_schema
-from ..load import STDIN, Loaded, load
+from ..load import MAX_FILE_BYTES, STDIN, Loaded, load, read_limited, too_large
 from ..model import Journey
 from ..output import emit, output_problem, write_atomic
 from ..safe_text import printable
@@ -36,6 +36,7 @@ from .common import (
     RUN_ERROR,
     SETTINGS,
     InputError,
+    check_size,
     load_input,
     output_option,
     print_diagnostics,
@@ -196,12 +197,12 @@ def _read(path: str) -> tuple[bytes, str] | None:
 
     reporter = Reporter(_shown(path))
     try:
-        data = stdin_bytes() if path == STDIN else Path(path).read_bytes()
+        data = stdin_bytes() if path == STDIN else read_limited(path)
     except OSError as err:
         reporter.error(Span(1, 1), f"cannot read the file: {err.strerror or err}")
         _print_diagnostics(reporter.diagnostics, None)
         return None
-    text = decode(data, reporter)
+    text = None if too_large(data, reporter) else decode(data, reporter)
     if text is None:
         _print_diagnostics(reporter.diagnostics, None)
         return None
@@ -262,6 +263,7 @@ def diff(
     replications: int,
     horizon: float | None,
     workers: int,
+    allow_long: bool,
     exit_code: bool,
 ) -> None:
     """Compare two versions of a journey: what changed in the model, not in the text.
@@ -303,6 +305,15 @@ def diff(
     if simulate:
         if not isinstance(old_model, Journey) or not isinstance(new_model, Journey):
             raise InputError("--simulate needs a journey on both sides")
+        for model in (old_model, new_model):
+            check_size(
+                model,
+                runs=2 * replications,
+                workers=workers,
+                horizon=horizon,
+                scenarios=[],
+                allow_long=allow_long,
+            )
         prediction = run_guarded(
             lambda: forecast(
                 old_model,
@@ -377,18 +388,26 @@ def _driver_sides(versions: tuple[str, ...]) -> tuple[Side, Side]:
     new_path = versions[7] if len(versions) == 9 else old_path
     old_name, new_name = f"a/{old_path}", f"b/{new_path}"
     return (
-        (old_name, _driver_side(versions[1], old_path, old_name)),
-        (new_name, _driver_side(versions[4], new_path, new_name)),
+        (old_name, _driver_side(versions[1], old_path, old_name, versions[2])),
+        (new_name, _driver_side(versions[4], new_path, new_name, versions[5])),
     )
 
 
-def _driver_side(temp_file: str, repo_path: str, shown: str) -> Loaded | None:
-    """One side as git hands it to a diff driver: /dev/null, the file itself, or a copy."""
+def _driver_side(temp_file: str, repo_path: str, shown: str, blob: str) -> Loaded | None:
+    """One side as git hands it to a diff driver: /dev/null, the file itself, or a copy
+    of the blob `blob` (whose used files come from the revision that holds it)."""
     if temp_file == revision.ABSENT:
         return None
     if Path(temp_file).resolve() == Path(repo_path).resolve():
         return load(repo_path, name=shown)
-    return revision.load_working_copy(Path(temp_file).read_bytes(), shown, repo_path)
+    try:
+        data = read_limited(temp_file)
+    except OSError as err:
+        raise InputError(f"{temp_file}: cannot read the file: {err.strerror or err}") from None
+    try:
+        return revision.load_working_copy(data, shown, repo_path, blob)
+    except revision.RevisionError as err:
+        raise InputError(f"{shown}: {err}") from None
 
 
 def _model(side: Loaded | None):
@@ -452,6 +471,8 @@ def import_(file: str, output: str, source_format: str) -> None:
     """
     data = stdin_bytes() if file == STDIN else _read_file(file)
     shown = _shown(file)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{shown}: larger than {MAX_FILE_BYTES // 2**20} MB; not a diagram")
     text = data.decode("utf-8", errors="strict") if _is_utf8(data) else None
     if text is None:
         raise InputError(f"{shown}: the file is not UTF-8 text")
@@ -481,9 +502,12 @@ def import_(file: str, output: str, source_format: str) -> None:
 
 def _read_file(file: str) -> bytes:
     try:
-        return Path(file).read_bytes()
+        data = read_limited(file)
     except OSError as err:
         raise InputError(f"{file}: cannot read the file: {err.strerror or err}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{file}: larger than {MAX_FILE_BYTES // 2**20} MB; not a diagram")
+    return data
 
 
 def _is_utf8(data: bytes) -> bool:

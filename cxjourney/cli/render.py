@@ -21,6 +21,7 @@ from .common import (
     RUN_ERROR,
     SETTINGS,
     InputError,
+    check_size,
     chosen_scenarios,
     output_option,
     progress_bar,
@@ -79,6 +80,7 @@ def render(
     replications: int,
     horizon: float | None,
     workers: int,
+    allow_long: bool,
     quiet: bool,
 ) -> None:
     """Draw a journey map (Graphviz), optionally with simulation results laid over it.
@@ -96,15 +98,18 @@ def render(
       cxjourney render coffee.journey --results results.json --diff fix_first -o diff.svg
       cxjourney render coffee.journey --view curve -o curve.svg
     """
-    fmt = _format(output, fmt)
+    if view == "curve":
+        _curve_output(output, fmt, diff_id)
+        fmt = "svg"
+    else:
+        fmt = _format(output, fmt)
+    output = _with_suffix(output, fmt)
     if scenario_id and diff_id:
         raise InputError("use --scenario or --diff, not both")
     if results_path and run:
         raise InputError("use --results or --simulate, not both")
     if (scenario_id or diff_id) and not (results_path or run):
         raise InputError("--scenario and --diff need results: add --results FILE or --simulate")
-    if view == "curve" and (fmt != "svg" or diff_id):
-        raise InputError("the curve is drawn as SVG, without --diff")
     if output == "-" and fmt in ("png", "pdf") and sys.stdout.isatty():
         raise InputError(f"{fmt.upper()} is binary: write it to a file with -o map.{fmt}")
     loaded = require_journey(file)
@@ -115,7 +120,9 @@ def render(
         results = _read_results(results_path, loaded, chosen)
     elif run:
         scenarios = [chosen] if chosen else []
-        results = _simulate(loaded, scenarios, seed, replications, horizon, workers, quiet)
+        results = _simulate(
+            loaded, scenarios, seed, replications, horizon, workers, quiet, allow_long
+        )
     if view == "curve":
         from ..render.curve import curve_svg
 
@@ -168,6 +175,7 @@ def report(
     replications: int,
     horizon: float | None,
     workers: int,
+    allow_long: bool,
     quiet: bool,
 ) -> None:
     """Write a self-contained HTML report: map, scenarios, retention, assumptions.
@@ -187,6 +195,10 @@ def report(
     from ..render import report as html
     from ..render.curve import curve_svg
 
+    if output == "-" and sys.stdout.isatty():
+        raise InputError(
+            "the report is an HTML file: write it with -o report.html (or redirect stdout)"
+        )
     if results_path and (scenario_ids or horizon is not None):
         raise InputError("--scenario and --horizon apply when simulating, not with --results")
     loaded = require_journey(file)
@@ -195,10 +207,30 @@ def report(
     drivers = _read_drivers(drivers_path, loaded) if drivers_path else None
     if results_path:
         results = _read_results(results_path, loaded, None)
+        simulated = [s for s in results["scenarios"] if s != "baseline"]
+        check_size(  # the retention curve re-runs the results' scenarios to earlier days
+            loaded.journey,
+            runs=(retention_points - 1) * int(results["replications"]) * (1 + len(simulated)),
+            workers=workers,
+            horizon=float(results["horizon_days"]) * 24 * 60,
+            scenarios=simulated,
+            allow_long=allow_long,
+        )
         _same_scenarios(results, loaded, results_path)
     else:
         chosen = list(scenario_ids) if scenario_ids else None
-        results = _simulate(loaded, chosen, seed, replications, horizon, workers, quiet)
+        simulated = chosen if chosen is not None else [s.id for s in loaded.journey.scenarios]
+        results = _simulate(
+            loaded,
+            chosen,
+            seed,
+            replications,
+            horizon,
+            workers,
+            quiet,
+            allow_long,
+            extra_runs=(retention_points - 1) * replications * (1 + len(simulated)),
+        )
     journey = loaded.journey
     map_svg, map_note = _report_map(loaded, results)
     retention = run_guarded(lambda: _retention(journey, results, retention_points, workers, quiet))
@@ -257,6 +289,32 @@ def _retention(
         return retention_over_horizon(journey, results, points, workers)
     with bar:
         return retention_over_horizon(journey, results, points, workers, bar.update)
+
+
+def _curve_output(output: str, fmt: str | None, diff_id: str | None) -> None:
+    """The curve is drawn as SVG only (Graphviz does not draw it): say so before the run."""
+    if diff_id:
+        raise InputError("--diff colours the map; the curve shows one scenario (--scenario)")
+    suffix = Path(output).suffix.lower() if output != "-" else ""
+    asked = fmt or SUFFIXES.get(suffix) or suffix or "svg"
+    if asked != "svg":
+        raise InputError(
+            f"the curve is drawn as SVG only, not {asked.lstrip('.').upper()}: write it to a "
+            ".svg file (-o curve.svg); a browser prints or exports it as PDF or PNG"
+        )
+
+
+def _with_suffix(output: str, fmt: str) -> str:
+    """`-o food_map --format pdf` writes food_map.pdf: a file's suffix says its format."""
+    if output == "-" or Path(output).suffix:
+        return output
+    named = f"{output}.{fmt}"
+    from ..output import output_problem
+
+    problem = output_problem(named)
+    if problem:
+        raise InputError(f"-o: {problem}")
+    return named
 
 
 def _format(output: str, fmt: str | None) -> str:
@@ -350,10 +408,20 @@ def _simulate(
     horizon: float | None,
     workers: int,
     quiet: bool = True,
+    allow_long: bool = False,
+    extra_runs: int = 0,
 ) -> dict[str, Any]:
     from ..sim.runner import simulate
 
     count = len(loaded.journey.scenarios) if scenarios is None else len(scenarios)
+    check_size(
+        loaded.journey,
+        runs=(1 + count) * replications + extra_runs,
+        workers=workers,
+        horizon=horizon,
+        scenarios=scenarios,
+        allow_long=allow_long,
+    )
     bar = progress_bar((1 + count) * replications, quiet)
 
     def action():

@@ -13,6 +13,7 @@ from ..safe_text import printable
 from .common import (
     SETTINGS,
     adaptive_options,
+    check_size,
     chosen_scenarios,
     format_option,
     output_option,
@@ -67,6 +68,7 @@ def simulate(
     scenario_ids,
     horizon,
     workers,
+    allow_long,
     fmt,
     output,
     events_path,
@@ -104,6 +106,14 @@ def simulate(
     total = variants * (schedule.maximum if schedule else replications)
     if with_sensitivity:
         total += sensitivity.runs_needed(journey, variants - 1, replications, reuse=True)
+    check_size(
+        journey,
+        runs=total,
+        workers=workers,
+        horizon=horizon,
+        scenarios=chosen,
+        allow_long=allow_long,
+    )
 
     def run(progress):
         with staged(events_path) if events_path else nullcontext() as events:

@@ -91,7 +91,8 @@ def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = N
     ]
     if not ranking:
         return "\n".join([*lines, "The journey has no scenarios to compare."]) + "\n"
-    rows = [["rank", "scenario", "cost", f"{objective} change", "ROI", "verdict"]]
+    roi_column = objective != "roi"  # with --objective roi the change is the ROI itself
+    rows = [["rank", "scenario", "cost", f"{objective} change", *(["ROI"] * roi_column), "verdict"]]
     for row in ranking:
         rows.append(
             [
@@ -99,11 +100,11 @@ def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = N
                 row["scenario"],
                 money(row["cost"]),
                 fmt_effect(objective, row["effect"]),
-                fmt_effect("roi", row["roi"]),
+                *([fmt_effect("roi", row["roi"])] * roi_column),
                 row["verdict"],
             ]
         )
-    lines += grid(rows, right={0, 2, 3, 4})
+    lines += grid(rows, right={0, 2, 3, 4} if roi_column else {0, 2, 3})
     lines.append("")
     for row in ranking:
         lines.append(f"{verdict_line(row, objective, n)}  ({row['label']})")
@@ -180,7 +181,7 @@ def sensitivity_text(sens: dict[str, Any], replications: int) -> str:
     ids = list(sens["scenarios"])
     lines = [
         f"Sensitivity of the {objective} effect to the assumptions "
-        f"(mean of {replications} replications; rank in brackets)",
+        f"(mean of {replications} replication{'s' if replications != 1 else ''}; rank in brackets)",
         "",
     ]
     rows = [["setting", *ids]]
@@ -385,7 +386,11 @@ def optimize_text(doc: dict[str, Any]) -> str:
         lines.append(f"chosen: {_combo(doc['chosen'])} (cost {money(doc['cost'])})")
         lines.append(
             f"  {objective} change {fmt_effect(objective, doc['effect'])}: {doc['verdict']}"
-            + (f" at {n} replications" if doc["verdict"] == "not distinguishable" else "")
+            + (
+                f" at {n} replication{'s' if n != 1 else ''}"
+                if doc["verdict"] == "not distinguishable"
+                else ""
+            )
         )
         if objective != "roi":
             lines.append(f"  ROI {fmt_effect('roi', doc['roi'])}")

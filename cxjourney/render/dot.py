@@ -14,6 +14,7 @@ import itertools
 import math
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass
 
 import graphviz
@@ -131,15 +132,44 @@ def draw(dot: graphviz.Digraph, fmt: str) -> bytes:
     source = dot.source
     if fmt == "dot":
         return source.encode("utf-8")
-    if shutil.which("dot", path=os.environ.get("PATH")) is None:
+    program = shutil.which("dot", path=os.environ.get("PATH"))
+    if program is None:
         raise GraphvizMissing("the Graphviz program 'dot' was not found on PATH")
     try:
-        return graphviz.Source(source).pipe(format=fmt, encoding=None)
-    except graphviz.ExecutableNotFound as err:
+        done = subprocess.run(
+            [program, f"-T{fmt}"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise GraphvizFailed(
+            f"dot did not finish within {DOT_TIMEOUT:g} s; it was stopped"
+        ) from None
+    except OSError as err:
         raise GraphvizMissing(str(err)) from None
-    except graphviz.CalledProcessError as err:
-        detail = (err.stderr or b"").decode("utf-8", "replace").strip()
-        raise GraphvizFailed(detail or str(err)) from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip()
+        raise GraphvizFailed(detail or f"dot exited with status {done.returncode}")
+    if not _complete(done.stdout, fmt):
+        raise GraphvizFailed(f"dot wrote an incomplete {fmt.upper()} ({len(done.stdout)} bytes)")
+    return done.stdout
+
+
+DOT_TIMEOUT = 120.0  # seconds: a map that takes longer is a hung `dot`
+
+
+def _complete(data: bytes, fmt: str) -> bool:
+    """The drawing ends as its format ends (a killed or crashed `dot` leaves a prefix)."""
+    tail = data[-64:].rstrip()
+    if fmt == "svg":
+        return tail.endswith(b"</svg>")
+    if fmt == "png":
+        return data.startswith(b"\x89PNG") and b"IEND" in tail
+    if fmt == "pdf":
+        return data.startswith(b"%PDF") and tail.endswith(b"%%EOF")
+    return bool(data)
 
 
 def _written_order(journey: Journey) -> dict[str, int]:

@@ -616,6 +616,7 @@ class Builder(Transformer):
     def value(self, tree: Tree, attribute: facts.Attribute | None, op: str) -> Value:
         """A scenario's right-hand side, converted as the attribute's own statement is."""
         span = span_of(tree)
+        name = attribute.name if attribute is not None else "this attribute"
         if op == "*=":
             if tree.data == "quantity":
                 return Value("number", self.plain(tree, "the factor of *="), span=span)
@@ -626,7 +627,7 @@ class Builder(Transformer):
         kind = attribute.kind
         if kind == "percent":
             if tree.data != "amount":
-                self.reporter.error(span, "this attribute is a percentage", "write it with %")
+                self.reporter.error(span, f"{name} is a percentage", "write it with %")
                 return Value("percent", NAN, span=span)
             return Value("percent", self.percent(tree), span=span)
         if kind == "rate":
@@ -636,8 +637,8 @@ class Builder(Transformer):
             return Value("rate", self.per_minute(tree), span=span)
         if kind == "distribution":
             time = attribute.unit == "minutes"
-            dist = self.distribution(tree, time=time, what="this attribute")
+            dist = self.distribution(tree, time=time, what=name)
             return Value("distribution", dist.mean, distribution=dist, span=span)
         if kind == "duration":
-            return Value("number", self.duration(tree, "this attribute"), span=span)
-        return Value("number", self.plain(tree, "this attribute"), span=span)
+            return Value("number", self.duration(tree, name), span=span)
+        return Value("number", self.plain(tree, name), span=span)

@@ -201,7 +201,8 @@ def parse(text: str, reporter: Reporter, blanked: list[str] | None = None) -> Tr
                 line = _report(err, lines, reporter)
             if line is None or not _blank(lines, line, blanked):
                 return None
-    reporter.error(Span(len(lines), 1), "too many syntax errors; stopping here")
+    last = max((d.line for d in reporter.diagnostics), default=1)
+    reporter.error(Span(last, 1), "too many syntax errors; stopping here")
     return None
 
 

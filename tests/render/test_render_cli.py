@@ -37,7 +37,7 @@ def test_format_option_and_stdout(tmp_path):
     ET.fromstring(result.stdout_bytes)
     out = tmp_path / "map"
     assert invoke(HOTEL, "--format", "dot", "-o", str(out)).exit_code == 0
-    assert out.read_text().startswith("digraph")
+    assert (tmp_path / "map.dot").read_text().startswith("digraph")  # the suffix added
 
 
 @pytest.mark.parametrize(

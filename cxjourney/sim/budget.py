@@ -1,0 +1,223 @@
+"""How big a run is before it starts: touchpoint visits, customers, and a rough time.
+
+A valid file can still ask for a run that never ends in practice: a billion customers,
+a visit every second for a year, a loop taken 99.99% of the time, referrals that
+double the population every week. The estimate is an upper bound of the expected
+work, computed from the model alone:
+
+- customers: those at time 0, plus arrivals, with the population growing by
+  referral as if every customer were a promoter and none churned;
+- journeys: one on arrival, then one every `visits every D` while present;
+- touchpoint visits per journey: the expected visits of the absorbing Markov chain
+  of the persona's routing (Kemeny & Snell 1960), solved one strongly connected
+  component at a time so that a large map costs no dense matrix of its size.
+
+Commands refuse a run estimated to take more than `LIMIT_SECONDS`, or to hold more
+than `LIMIT_CUSTOMERS` customers in one replication (memory grows with customers),
+unless told `--allow-long`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import networkx as nx
+import numpy as np
+
+from .. import graph as journey_graph
+from ..model import Journey
+
+LIMIT_SECONDS = 3600.0  # refuse a run estimated to take longer than an hour
+LIMIT_CUSTOMERS = 5_000_000  # customers in one replication
+QUEUED_RATE = 100_000.0  # touchpoint visits per second and worker, SimPy with queues
+BATCH_RATE = 500_000.0  # the same without queues (the batched engine; loops run slower)
+_DENSE = 3000  # the largest component solved as one dense system
+
+
+@dataclass(frozen=True)
+class Size:
+    """One replication of one journey: an upper bound of its expected work."""
+
+    customers: float
+    journeys: float
+    visits: float
+    queued: bool
+
+    @property
+    def steps(self) -> float:
+        return self.visits + self.journeys + self.customers
+
+
+@dataclass(frozen=True)
+class RunSize:
+    """A whole command's simulation: `runs` replications of the largest variant."""
+
+    per_run: Size
+    runs: int
+    workers: int
+
+    @property
+    def visits(self) -> float:
+        return self.per_run.visits * self.runs
+
+    @property
+    def seconds(self) -> float:
+        rate = QUEUED_RATE if self.per_run.queued else BATCH_RATE
+        parallel = max(1, min(self.workers, self.runs))
+        return self.per_run.steps * self.runs / (rate * parallel)
+
+    def problem(self) -> str | None:
+        """Why the run is refused, or None when it may go ahead."""
+        size = self.per_run
+        if not math.isfinite(size.visits):
+            return "a journey may go on without end (its expected length is unbounded)"
+        if size.customers > LIMIT_CUSTOMERS:
+            return (
+                f"one replication would hold about {_count(size.customers)} customers "
+                f"(at most {_count(LIMIT_CUSTOMERS)} fit in memory)"
+            )
+        if self.seconds > LIMIT_SECONDS:
+            return (
+                f"about {_count(self.visits)} touchpoint visits ({self.runs} runs of "
+                f"{_count(size.visits)}) would take roughly {_duration(self.seconds)}"
+            )
+        return None
+
+
+def size(journey: Journey) -> Size:
+    """The expected work of one replication of `journey` (an upper bound)."""
+    graph = journey_graph.build(journey)
+    horizon = journey.horizon
+    growth = journey.loyalty.referral / (30 * 24 * 60.0)  # per minute, all promoters
+    personas = journey.personas or ()
+    customers = journeys = visits = 0.0
+    for persona in personas:
+        start = journey.customers * (persona.share or 0.0)
+        arrivals = persona.arrivals or 0.0
+        ever, presence = _population(start, arrivals, growth, horizon)
+        gap = persona.visit_gap
+        made = ever + (presence / gap if gap else 0.0)
+        length = expected_visits(graph, persona.id)
+        customers += ever
+        journeys += made
+        visits += made * length if made > 0 else 0.0
+    queued = any(t.capacity for t in journey.touchpoints)
+    return Size(float(customers), float(journeys), float(visits), queued)
+
+
+def run_size(journeys: list[Journey], runs: int, workers: int) -> RunSize:
+    """`runs` replications, each as large as the largest of `journeys`."""
+    sizes = [size(j) for j in journeys]
+    largest = max(sizes, key=lambda s: (s.steps, s.customers))
+    return RunSize(largest, runs, workers)
+
+
+def with_horizon(journey: Journey, horizon: float | None) -> Journey:
+    return journey if horizon is None else replace(journey, horizon=horizon)
+
+
+def _population(
+    start: float, arrivals: float, growth: float, horizon: float
+) -> tuple[float, float]:
+    """Customers ever present and customer-minutes over the horizon, growing by referral."""
+    if growth * horizon > 700:
+        return math.inf, math.inf
+    if growth * horizon < 1e-9:
+        return start + arrivals * horizon, start * horizon + arrivals * horizon**2 / 2
+    factor = math.expm1(growth * horizon)  # e^(gH) - 1
+    ever = start * (factor + 1) + arrivals * factor / growth
+    presence = start * factor / growth + arrivals * (factor / growth - horizon) / growth
+    return ever, presence
+
+
+def expected_visits(graph: nx.DiGraph, persona: str | None = None) -> float:
+    """Expected touchpoint visits of one journey; inf when it may never end."""
+    edges = nx.DiGraph()
+    edges.add_node(journey_graph.START)
+    for source, target, data in graph.edges(data=True):
+        p = data["personas"].get(persona, data["probability"]) if persona else data["probability"]
+        if not math.isfinite(p):
+            return math.inf
+        if p > 0:
+            edges.add_edge(source, target, p=p)
+    ends = {journey_graph.END, journey_graph.EXIT}
+    mass: dict[str, float] = {journey_graph.START: 1.0}
+    total = 0.0
+    condensed = nx.condensation(edges)
+    for component in nx.topological_sort(condensed):
+        members = sorted(condensed.nodes[component]["members"])
+        entering = np.array([mass.get(n, 0.0) for n in members])
+        if not entering.any() or members[0] in ends:
+            continue
+        visits = _component_visits(edges, members, entering)
+        if visits is None:
+            return math.inf
+        for node, v in zip(members, visits, strict=True):
+            if node != journey_graph.START:
+                total += v
+            for _, target, data in edges.out_edges(node, data=True):
+                if target not in condensed.nodes[component]["members"]:
+                    mass[target] = mass.get(target, 0.0) + v * data["p"]
+    return total
+
+
+def _component_visits(edges: nx.DiGraph, members: list[str], entering: np.ndarray):
+    """Visits of each member: the solution of v = entering + v Q within the component."""
+    index = {n: i for i, n in enumerate(members)}
+    if len(members) == 1 and not edges.has_edge(members[0], members[0]):
+        return entering
+    if len(members) > _DENSE:
+        return _iterated_visits(edges, members, index, entering)
+    q = np.zeros((len(members), len(members)))
+    for node in members:
+        for _, target, data in edges.out_edges(node, data=True):
+            if target in index:
+                q[index[node], index[target]] += data["p"]
+    try:
+        visits = np.linalg.solve((np.eye(len(members)) - q).T, entering)
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(visits)) or visits.min() < -1e-9 or visits.max() > 1e12:
+        return None
+    return visits
+
+
+def _iterated_visits(edges, members, index, entering, rounds: int = 20000):
+    """The same by summing the chain's steps, for a component too large to solve densely."""
+    pairs = [
+        (index[s], index[t], d["p"])
+        for s in members
+        for _, t, d in edges.out_edges(s, data=True)
+        if t in index
+    ]
+    src = np.array([a for a, _, _ in pairs], dtype=np.int64)
+    dst = np.array([b for _, b, _ in pairs], dtype=np.int64)
+    p = np.array([c for _, _, c in pairs])
+    current, visits = entering.copy(), entering.copy()
+    for _ in range(rounds):
+        current = np.bincount(dst, weights=current[src] * p, minlength=len(members))
+        visits += current
+        if current.sum() < 1e-9:
+            return visits
+    return None
+
+
+def _count(x: float) -> str:
+    if not math.isfinite(x):
+        return "unboundedly many"
+    if x < 1e6:
+        return f"{x:,.0f}"
+    return f"{x:.1e}".replace("e+0", "e").replace("e+", "e")
+
+
+def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "forever"
+    hours = seconds / 3600
+    if hours < 48:
+        return f"{hours:,.1f} hours"
+    days = hours / 24
+    if days < 3650:
+        return f"{days:,.0f} days"
+    return f"{days / 365:,.2g} years"
