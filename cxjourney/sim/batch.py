@@ -73,7 +73,7 @@ class Population:
             self._allocate(max(2 * self.capacity, self.size + n))
         s = slice(self.size, self.size + n)
         self.key[s] = keys
-        self.journey_base[s] = mix_v(keys ^ U64(streams.JOURNEYS))
+        self.journey_base[s] = keys ^ U64(streams.JOURNEYS)
         self.persona[s] = persona
         self.next_time[s] = times
         self.initial[s] = initial
@@ -242,7 +242,7 @@ class BatchSimulation:
             p = persona[alive]
             count = people.visits[c, t]
             people.visits[c, t] = count + 1
-            vkey = nth_v(mix_v(people.key[c] ^ tb.salt[t]), count)
+            vkey = nth_v(people.key[c] ^ tb.salt[t], count)
             performance = np.clip(self.perform(t, vkey), 1.0, 5.0)
             d = performance - people.expect[c, t] + tb.channel[p, t]
             x = tb.weight[t] * felt_v(d, plan.tolerance, plan.curvature, plan.negativity)

@@ -44,7 +44,6 @@ class Customer:
 
     __slots__ = (
         "active",
-        "bases",
         "expect",
         "initial",
         "journey_base",
@@ -65,8 +64,7 @@ class Customer:
         self.initial = False
         self.referrals = 0
         self.expect = expect  # shared with the plan until the customer learns
-        self.journey_base = mix(key ^ streams.JOURNEYS)
-        self.bases = [0] * k  # per touchpoint, mix(key ^ salt), made on the first visit
+        self.journey_base = key ^ streams.JOURNEYS  # journey j's key: nth(journey_base, j)
         self.visits = [0] * k
 
 
@@ -225,9 +223,7 @@ class Simulation:
                 break
             count = c.visits[t]
             c.visits[t] = count + 1
-            base = c.bases[t]
-            if not base:
-                base = c.bases[t] = mix(c.key ^ salts[t])
+            base = c.key ^ salts[t]  # a SplitMix64 stream per customer and touchpoint
             # vkey = nth(base, count), inlined (held to streams.nth by the engine tests)
             z = (base + count * GOLDEN + GOLDEN) & MASK
             z = ((z ^ (z >> 30)) * C1) & MASK

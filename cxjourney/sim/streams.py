@@ -80,7 +80,11 @@ def draw(key: int, name: int) -> float:
 
 
 def nth(key: int, n: int) -> int:
-    """The key of the n-th member of a counter sequence (journeys, visits, referrals)."""
+    """The key of the n-th member of a counter sequence (journeys, visits, referrals).
+
+    This is SplitMix64's n-th output for the seed `key`: a customer's visits to one
+    touchpoint are nth(customer ^ touchpoint, n), its journeys nth(customer ^ JOURNEYS, j).
+    """
     return mix((key + n * GOLDEN) & MASK)
 
 
