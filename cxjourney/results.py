@@ -97,10 +97,31 @@ def validate(results: Any) -> None:
             for metric, value in entry["delta"].items():
                 _interval(value, f"{name}.delta.{metric}")
             _interval(entry["roi"], f"{name}.roi")
+        _series(entry.get("series", []), name)
+
+
+def _series(series: Any, name: str) -> None:
+    """The optional time series: a list of {day, metric: interval...}, days increasing."""
+    if not isinstance(series, list):
+        raise ResultsError(f"{name}.series must be a list")
+    last = -1.0
+    for i, row in enumerate(series):
+        where = f"{name}.series[{i}]"
+        if not isinstance(row, dict) or not isinstance(row.get("day"), int | float):
+            raise ResultsError(f"{where} must be an object with a numeric 'day'")
+        if row["day"] < last:
+            raise ResultsError(f"{where}.day goes back in time")
+        last = row["day"]
+        for metric, value in row.items():
+            if metric != "day":
+                _interval(value, f"{where}.{metric}")
 
 
 def to_csv(results: dict[str, Any]) -> str:
     """One row per number: scenario, section, name, key, mean, low, high.
+
+    Sections: metric, delta, roi, cost, touchpoint (name: the touchpoint, key: what),
+    series (name: the day, key: the metric).
 
     Text cells that a spreadsheet would run as a formula are written as text.
     """
@@ -130,4 +151,11 @@ def to_csv(results: dict[str, Any]) -> str:
         for tp, values in entry["touchpoints"].items():
             for key, value in values.items():
                 writer.writerow((name, "touchpoint", tp, key, num(value), "", ""))
+        for row in entry.get("series", ()):
+            day = f"{row['day']:g}"
+            for metric, v in row.items():
+                if metric != "day":
+                    writer.writerow(
+                        (name, "series", day, metric, num(v["mean"]), num(v["low"]), num(v["high"]))
+                    )
     return neutralise_csv(out.getvalue())
