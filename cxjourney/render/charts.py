@@ -35,7 +35,11 @@ def interval_chart(title: str, rows: list[Row], fmt: Callable[[float], str]) -> 
     ticks = svg.ticks(min(values), max(values), 5)
     low, high = ticks[0], ticks[-1]
     top = 36
-    height = top + ROW * max(1, len(rows)) + 36
+    # every label in full: a row grows with the lines its label needs
+    wrapped = [wrap(r.label, 24) or [""] for r in rows]
+    heights = [max(ROW, 14 * len(w) + 12) for w in wrapped]
+    centres = [top + sum(heights[:i]) + h / 2 for i, h in enumerate(heights)]
+    height = top + (sum(heights) if rows else ROW) + 36
     plot_right = WIDTH - 64
 
     def x(v: float) -> float:
@@ -53,11 +57,10 @@ def interval_chart(title: str, rows: list[Row], fmt: Callable[[float], str]) -> 
         )
     )
     for i, row in enumerate(rows):
-        cy = top + ROW * i + ROW / 2
-        two = len(wrap(row.label, 24)) > 1
-        body.append(
-            svg.lines(LABEL - 8, cy - 3 if two else cy + 4, row.label, 24, 2, 12, text_anchor="end")
-        )
+        cy = centres[i]
+        count = len(wrapped[i])
+        first = cy + 4 - 14 * (count - 1) / 2
+        body.append(svg.lines(LABEL - 8, first, row.label, 24, count, 12, text_anchor="end"))
         if row.mean is None:
             body.append(svg.text(x(0) + 6, cy + 4, "not defined", font_size=10, fill="#777777"))
             continue
@@ -108,13 +111,14 @@ def retention_chart(
     ticks = svg.ticks(lowest if lowest < 1.0 else 0.9, 1.0, 5)
     low, high = ticks[0], 1.0
     horizon = max(p.day for p in points) or 1.0
-    day_ticks = svg.ticks(0, horizon, 6)
+    # the axis ends at the horizon: round ticks inside it, and the horizon itself
+    day_ticks = [d for d in svg.ticks(0, horizon, 6) if d < horizon * 0.93] + [horizon]
     top, left, plot_right = 34, 56, RETENTION_WIDTH - 210
     plot_bottom = top + 220
     height = plot_bottom + 40
 
     def x(day: float) -> float:
-        return left + (plot_right - left) * day / day_ticks[-1]
+        return left + (plot_right - left) * day / horizon
 
     def y(v: float) -> float:
         return top + (plot_bottom - top) * (high - v) / (high - low)
@@ -152,8 +156,30 @@ def retention_chart(
         svg.tag("line", x1=left, x2=plot_right, y1=plot_bottom, y2=plot_bottom, stroke="#222222")
     )
     legend_y = top
-    for name, series in retention.series.items():
+    # the baseline's interval as a band (each scenario's own interval is in its tooltip:
+    # their differences from the baseline are charted, paired, in the comparison), then
+    # the lines, the baseline last and darkest so that scenarios lying on it never hide it
+    order = [n for n in retention.series if n != "baseline"]
+    order += ["baseline"] if "baseline" in retention.series else []
+    for name in order[-1:]:
+        series = retention.series[name]
+        banded = [p for p in series if p.low is not None and p.high is not None]
+        if len(banded) > 1:
+            outline = [f"{x(p.day):.1f},{y(p.high):.1f}" for p in banded]
+            outline += [f"{x(p.day):.1f},{y(p.low):.1f}" for p in reversed(banded)]
+            body.append(
+                svg.tag(
+                    "polygon",
+                    points=" ".join(outline),
+                    fill=colours.get(name, "#333333"),
+                    fill_opacity=0.15,
+                    stroke="none",
+                )
+            )
+    for name in order:
+        series = retention.series[name]
         colour = colours.get(name, "#333333")
+        baseline = name == "baseline"
         path = " ".join(f"{x(p.day):.1f},{y(p.mean):.1f}" for p in series)
         dash = None if retention.simulated else "5 4"
         parts = [
@@ -162,33 +188,27 @@ def retention_chart(
                 points=path,
                 fill="none",
                 stroke=colour,
-                stroke_width=2.2,
+                stroke_width=3.2 if baseline else 2.2,
                 stroke_dasharray=dash,
                 class_="retention",
                 data_scenario=name,
             )
         ]
         for p in series:
-            if p.low is not None and p.high is not None and p.day > 0:
-                parts.append(
-                    svg.tag(
-                        "line",
-                        x1=x(p.day),
-                        x2=x(p.day),
-                        y1=y(p.low),
-                        y2=y(p.high),
-                        stroke=colour,
-                        stroke_width=1.5,
-                    )
+            interval = (
+                f" [{p.low * 100:.1f}%, {p.high * 100:.1f}%]"
+                if p.low is not None and p.high is not None
+                else ""
+            )
+            parts.append(
+                svg.titled(
+                    svg.tag("circle", cx=x(p.day), cy=y(p.mean), r=2.2, fill=colour),
+                    f"{labels.get(name, name)}: day {p.day:g}: {p.mean * 100:.1f}%{interval}",
                 )
-            if p.low is not None:
-                parts.append(
-                    svg.titled(
-                        svg.tag("circle", cx=x(p.day), cy=y(p.mean), r=3.5, fill=colour),
-                        f"{labels.get(name, name)}: day {p.day:g}: {p.mean * 100:.1f}%",
-                    )
-                )
+            )
         body.append("".join(parts))
+    for name in retention.series:
+        colour = colours.get(name, "#333333")
         body.append(
             svg.tag(
                 "line",
@@ -200,6 +220,8 @@ def retention_chart(
                 stroke_width=3,
             )
         )
-        body.append(svg.lines(plot_right + 42, legend_y + 4, labels.get(name, name), 24, 3, 12))
-        legend_y += 16 + 14 * min(3, len(wrap(labels.get(name, name), 24)))
+        label = labels.get(name, name)
+        count = len(wrap(label, 24)) or 1
+        body.append(svg.lines(plot_right + 42, legend_y + 4, label, 24, count, 12))
+        legend_y += 16 + 14 * count
     return svg.document(RETENTION_WIDTH, max(height, legend_y + 10), "".join(body), title)

@@ -296,7 +296,8 @@ def _retention(report: Report, labels: dict[str, str], colours: dict[str, str]) 
     if report.retention.simulated:
         note = (
             "The share of the customers present at the start who are still active, from "
-            "the same run as every other number here, with its 95% interval."
+            "the same run as every other number here; the band is the baseline's 95% "
+            "interval (each point's own interval shows on hovering)."
         )
     else:
         note = (

@@ -341,3 +341,14 @@ def test_the_report_opens_with_what_the_forecast_recommends(hotel_report, hotel_
     roi = fmt_roi(hotel_results["scenarios"][best]["roi"])
     assert roi.endswith("%]") or roi.endswith("%")
     assert roi.replace("-", "-") in hotel_report.replace("&#x27;", "'")
+
+
+def test_scenario_labels_are_never_cut_and_the_baseline_is_drawn_last(hotel_report):
+    """Every label appears whole in the charts; the retention axis ends at the horizon
+    and the baseline's line lies on top of the scenarios'."""
+    assert "…" not in hotel_report
+    lines = re.findall(r'<polyline [^>]*class="retention"[^>]*>', hotel_report)
+    assert 'data-scenario="baseline"' in lines[-1]
+    last_point = re.search(r'points="([^"]*)"', lines[-1]).group(1).split()[-1]
+    axis_end = re.search(r"<text[^>]*>days</text>", hotel_report)
+    assert axis_end is not None and float(last_point.split(",")[0]) > 0
