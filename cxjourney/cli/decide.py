@@ -65,7 +65,7 @@ def objective_option(choices: tuple[str, ...] = OBJECTIVES) -> Callable:
 
 
 def run_options(f: Callable) -> Callable:
-    """`simulate`'s options (seed, replications, horizon, workers), format and output."""
+    """`simulate`'s options (seed, replications, horizon, workers, dask), format and output."""
     f = quiet_option()(f)
     f = output_option()(f)
     f = format_option(
@@ -103,6 +103,7 @@ def compare(
     replications,
     horizon,
     workers,
+    dask,
     fmt,
     output,
     quiet,
@@ -133,6 +134,7 @@ def compare(
             "replications": replications,
             "horizon": horizon,
             "workers": workers,
+            "dask": dask,
             "progress": progress,
         }
         results, _ = compare_mod.compare(journey, objective=objective, scenarios=ids, **run)
@@ -173,7 +175,7 @@ def compare(
 )
 @run_options
 def drivers(
-    file, objective, step, levers, seed, replications, horizon, workers, fmt, output, quiet
+    file, objective, step, levers, seed, replications, horizon, workers, dask, fmt, output, quiet
 ) -> None:
     """Rank touchpoints and owners by how much a standard improvement moves loyalty.
 
@@ -204,6 +206,7 @@ def drivers(
             replications=replications,
             horizon=horizon,
             workers=workers,
+            dask=dask,
             progress=progress,
         )
 
@@ -258,6 +261,7 @@ def optimize(
     replications,
     horizon,
     workers,
+    dask,
     fmt,
     output,
     quiet,
@@ -292,6 +296,7 @@ def optimize(
             replications=replications,
             horizon=horizon,
             workers=workers,
+            dask=dask,
             progress=progress,
             method=method,
             runners_up=runners_up,

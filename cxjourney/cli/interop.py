@@ -262,6 +262,7 @@ def diff(
     replications: int,
     horizon: float | None,
     workers: int,
+    dask: str | None,
     exit_code: bool,
 ) -> None:
     """Compare two versions of a journey: what changed in the model, not in the text.
@@ -311,6 +312,7 @@ def diff(
                 replications=replications,
                 horizon=horizon,
                 workers=workers,
+                dask=dask,
             )
         )
     if output_format == "markdown":

@@ -79,6 +79,7 @@ def render(
     replications: int,
     horizon: float | None,
     workers: int,
+    dask: str | None,
     quiet: bool,
 ) -> None:
     """Draw a journey map (Graphviz), optionally with simulation results laid over it.
@@ -115,7 +116,7 @@ def render(
         results = _read_results(results_path, loaded, chosen)
     elif run:
         scenarios = [chosen] if chosen else []
-        results = _simulate(loaded, scenarios, seed, replications, horizon, workers, quiet)
+        results = _simulate(loaded, scenarios, seed, replications, horizon, workers, quiet, dask)
     if view == "curve":
         from ..render.curve import curve_svg
 
@@ -168,6 +169,7 @@ def report(
     replications: int,
     horizon: float | None,
     workers: int,
+    dask: str | None,
     quiet: bool,
 ) -> None:
     """Write a self-contained HTML report: map, scenarios, retention, assumptions.
@@ -198,10 +200,12 @@ def report(
         _same_scenarios(results, loaded, results_path)
     else:
         chosen = list(scenario_ids) if scenario_ids else None
-        results = _simulate(loaded, chosen, seed, replications, horizon, workers, quiet)
+        results = _simulate(loaded, chosen, seed, replications, horizon, workers, quiet, dask)
     journey = loaded.journey
     map_svg, map_note = _report_map(loaded, results)
-    retention = run_guarded(lambda: _retention(journey, results, retention_points, workers, quiet))
+    retention = run_guarded(
+        lambda: _retention(journey, results, retention_points, workers, quiet, dask)
+    )
     document = html.html_report(
         html.Report(
             journey=journey,
@@ -248,15 +252,20 @@ def _report_map(loaded: Loaded, results: dict[str, Any]) -> tuple[str | None, st
 
 
 def _retention(
-    journey: Journey, results: dict[str, Any], points: int, workers: int, quiet: bool
+    journey: Journey,
+    results: dict[str, Any],
+    points: int,
+    workers: int,
+    quiet: bool,
+    dask: str | None = None,
 ) -> Retention | None:
     from ..render.retention import retention_over_horizon
 
     bar = progress_bar(points - 1, quiet)
     if bar is None:
-        return retention_over_horizon(journey, results, points, workers)
+        return retention_over_horizon(journey, results, points, workers, dask=dask)
     with bar:
-        return retention_over_horizon(journey, results, points, workers, bar.update)
+        return retention_over_horizon(journey, results, points, workers, bar.update, dask=dask)
 
 
 def _format(output: str, fmt: str | None) -> str:
@@ -350,6 +359,7 @@ def _simulate(
     horizon: float | None,
     workers: int,
     quiet: bool = True,
+    dask: str | None = None,
 ) -> dict[str, Any]:
     from ..sim.runner import simulate
 
@@ -363,6 +373,7 @@ def _simulate(
             scenarios=scenarios,
             horizon=horizon,
             workers=workers,
+            dask=dask,
         )
         if bar is None:
             return simulate(loaded.journey, **options)

@@ -12,6 +12,7 @@ from ..output import emit, staged
 from ..safe_text import printable
 from .common import (
     SETTINGS,
+    InputError,
     chosen_scenarios,
     format_option,
     output_option,
@@ -65,6 +66,7 @@ def simulate(
     scenario_ids,
     horizon,
     workers,
+    dask,
     fmt,
     output,
     events_path,
@@ -86,6 +88,7 @@ def simulate(
       cxjourney simulate coffee.journey --scenario fix_first --format json -o results.json
       cxjourney simulate coffee.journey --events visits.csv -n 1
       cxjourney simulate coffee.journey --sensitivity --objective nps
+      cxjourney simulate coffee.journey --dask tcp://scheduler:8786
     """
     from .. import results as results_contract
     from ..decide import report as decide_report
@@ -93,6 +96,11 @@ def simulate(
     from ..render.table import table
     from ..sim.runner import simulate as run_simulation
 
+    if dask and events_path:
+        raise InputError(
+            "--events writes its log on this machine and cannot be combined with --dask "
+            "(or CXJOURNEY_DASK): run the events locally, e.g. with -n 1"
+        )
     loaded = require_journey(file)
     journey = loaded.journey
     chosen = chosen_scenarios(loaded, scenario_ids)
@@ -110,6 +118,7 @@ def simulate(
                 scenarios=chosen,
                 horizon=horizon,
                 workers=workers,
+                dask=dask,
                 events=str(events) if events else None,
                 progress=progress,
             )
@@ -123,6 +132,7 @@ def simulate(
                 replications=replications,
                 horizon=horizon,
                 workers=workers,
+                dask=dask,
                 progress=progress,
             )
             sensitivity.attach(results, sens)

@@ -66,6 +66,7 @@ def compare(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    dask: str | None = None,
 ) -> tuple[dict[str, Any], Experiment]:
     """The results contract plus `objective` and `ranking`; the experiment for reuse."""
     experiment = start(
@@ -75,6 +76,7 @@ def compare(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        dask=dask,
     )
     experiment.add(file_scenarios(experiment.journey, scenarios))
     results = experiment.results()

@@ -91,6 +91,7 @@ def drivers(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    dask: str | None = None,
 ) -> dict[str, Any]:
     """Touchpoints and owners ranked by the effect of the standard improvement."""
     if objective == "roi":
@@ -103,6 +104,7 @@ def drivers(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        dask=dask,
     )
     base = experiment.journey
     groups = owners(base)

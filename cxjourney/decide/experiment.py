@@ -25,6 +25,7 @@ class Experiment:
     replications: int
     workers: int = 1
     progress: runner.Progress | None = None
+    dask: str | None = None  # a Dask scheduler's address: run the tasks there
     chosen: list[Variant] = field(default_factory=list)
     runs: list[list[dict[str, Any]]] = field(default_factory=list)
 
@@ -41,7 +42,12 @@ class Experiment:
         plans = runner.plans_for([j for _, j, _ in fresh])
         names = [name for name, _, _ in fresh]
         self.runs += runner.run_tasks(
-            plans, names, self.keys, workers=self.workers, progress=self.progress
+            plans,
+            names,
+            self.keys,
+            workers=self.workers,
+            progress=self.progress,
+            dask=self.dask,
         )
         self.chosen += fresh
 
@@ -77,11 +83,12 @@ def start(
     horizon: float | None = None,
     workers: int = 1,
     progress: runner.Progress | None = None,
+    dask: str | None = None,
 ) -> Experiment:
     """An experiment with the baseline already run (`horizon` in minutes overrides the file's)."""
     if horizon is not None:
         journey = replace(journey, horizon=horizon)
-    return Experiment(journey, seed, replications, workers, progress)
+    return Experiment(journey, seed, replications, workers, progress, dask)
 
 
 def file_scenarios(journey: Journey, ids: list[str] | None = None) -> list[Variant]:

@@ -160,6 +160,7 @@ def optimize(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    dask: str | None = None,
     method: str = "auto",
     runners_up: int = 3,
 ) -> dict[str, Any]:
@@ -178,6 +179,7 @@ def optimize(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        dask=dask,
     )
     candidates = [s for s in pool if s.cost <= budget + 1e-9]
     search = Search(experiment, candidates, budget, objective)

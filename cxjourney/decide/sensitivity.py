@@ -74,6 +74,7 @@ def analyse(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    dask: str | None = None,
     settings: list[Setting] | None = None,
     as_written: dict[str, obj.Interval] | None = None,
 ) -> dict[str, Any]:
@@ -100,6 +101,7 @@ def analyse(
                 horizon,
                 workers,
                 progress,
+                dask,
             )
         rows.append(
             {
@@ -122,6 +124,7 @@ def _effects(
     horizon: float | None,
     workers: int,
     progress: Progress | None,
+    dask: str | None = None,
 ) -> dict[str, obj.Interval]:
     experiment = start(
         journey,
@@ -130,6 +133,7 @@ def _effects(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        dask=dask,
     )
     variants = file_scenarios(experiment.journey, scenarios)
     experiment.add(variants)
@@ -164,6 +168,7 @@ def sensitivity_for_simulate(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    dask: str | None = None,
 ) -> dict[str, Any]:
     """Sensitivity of the scenarios in `results`, reusing them as the file's own setting."""
     ids = [name for name in results["scenarios"] if name != "baseline"]
@@ -177,6 +182,7 @@ def sensitivity_for_simulate(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        dask=dask,
         as_written=as_written,
     )
 
