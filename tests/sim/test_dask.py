@@ -154,3 +154,26 @@ def test_missing_dask_names_the_extra(tmp_path, args) -> None:
     err = done.stderr.decode()
     assert done.returncode == 2, err
     assert "pip install 'cxjourney[dask]'" in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("compare",),
+        ("drivers",),
+        ("optimize", "--budget", "1k"),
+        ("report", "-o", "-"),
+        ("render", "--simulate", "-o", "-"),
+        ("diff", "{file}", "--simulate"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_every_simulating_command_sends_its_tasks_to_dask(args, command) -> None:
+    """An address that cannot work fails in the runner, so the option reached it."""
+    name, *rest = command
+    file = args[1]
+    done = cli(name, file, *(a.format(file=file) for a in rest), "--dask", "no-port-here")
+    err = done.stderr.decode()
+    assert done.returncode == 1, err
+    assert "cannot reach a Dask scheduler at no-port-here" in err
+    assert "Traceback" not in err
