@@ -114,8 +114,19 @@ def _workers(ctx: click.Context, param: click.Parameter, value: int) -> int:
     return value or os.cpu_count() or 1
 
 
+def _dask(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A scheduler's address, refused before any work when the dask extra is missing."""
+    if not value:
+        return None
+    from ..sim.parallel import INSTALL_HINT, dask_available
+
+    if not dask_available():
+        raise click.BadParameter(f"running on a Dask cluster needs the dask extra: {INSTALL_HINT}")
+    return value
+
+
 def simulation_options(function: Callable | None = None, *, min_replications: int = 1):
-    """--seed, --replications, --horizon and --workers: one spelling for every command."""
+    """--seed, --replications, --horizon, --workers and --dask: one spelling for every command."""
 
     def decorate(function: Callable) -> Callable:
         options = [
@@ -148,6 +159,14 @@ def simulation_options(function: Callable | None = None, *, min_replications: in
                 callback=_workers,
                 help="Worker processes (default 0: one per CPU core); results are identical "
                 "for any number.",
+            ),
+            click.option(
+                "--dask",
+                metavar="ADDRESS",
+                envvar="CXJOURNEY_DASK",
+                callback=_dask,
+                help="Run on the Dask cluster of this scheduler, e.g. tcp://scheduler:8786 "
+                "(default: $CXJOURNEY_DASK); the same results as a local run.",
             ),
             click.option(
                 "--allow-long",

@@ -67,7 +67,7 @@ def objective_option(choices: tuple[str, ...] = OBJECTIVES) -> Callable:
 
 
 def run_options(f: Callable) -> Callable:
-    """`simulate`'s options (seed, replications, horizon, workers), format and output."""
+    """`simulate`'s options (seed, replications, horizon, workers, dask), format and output."""
     f = quiet_option()(f)
     f = output_option()(f)
     f = format_option(
@@ -105,6 +105,7 @@ def compare(
     replications,
     horizon,
     workers,
+    dask,
     allow_long,
     fmt,
     output,
@@ -146,6 +147,7 @@ def compare(
             "replications": replications,
             "horizon": horizon,
             "workers": workers,
+            "dask": dask,
             "progress": progress,
             "schedule": schedule,
         }
@@ -195,6 +197,7 @@ def drivers(
     replications,
     horizon,
     workers,
+    dask,
     allow_long,
     fmt,
     output,
@@ -238,6 +241,7 @@ def drivers(
             replications=replications,
             horizon=horizon,
             workers=workers,
+            dask=dask,
             progress=progress,
             schedule=schedule,
         )
@@ -293,6 +297,7 @@ def optimize(
     replications,
     horizon,
     workers,
+    dask,
     allow_long,
     fmt,
     output,
@@ -337,6 +342,7 @@ def optimize(
             replications=replications,
             horizon=horizon,
             workers=workers,
+            dask=dask,
             progress=progress,
             method=method,
             runners_up=runners_up,

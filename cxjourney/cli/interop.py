@@ -263,6 +263,7 @@ def diff(
     replications: int,
     horizon: float | None,
     workers: int,
+    dask: str | None,
     allow_long: bool,
     exit_code: bool,
 ) -> None:
@@ -322,6 +323,7 @@ def diff(
                 replications=replications,
                 horizon=horizon,
                 workers=workers,
+                dask=dask,
             )
         )
     if output_format == "markdown":

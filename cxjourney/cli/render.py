@@ -80,6 +80,7 @@ def render(
     replications: int,
     horizon: float | None,
     workers: int,
+    dask: str | None,
     allow_long: bool,
     quiet: bool,
 ) -> None:
@@ -120,6 +121,7 @@ def render(
         results = _read_results(results_path, loaded, chosen)
     elif run:
         scenarios = [chosen] if chosen else []
+        results = _simulate(loaded, scenarios, seed, replications, horizon, workers, quiet, dask)
         results = _simulate(
             loaded, scenarios, seed, replications, horizon, workers, quiet, allow_long
         )
@@ -175,6 +177,7 @@ def report(
     replications: int,
     horizon: float | None,
     workers: int,
+    dask: str | None,
     allow_long: bool,
     quiet: bool,
 ) -> None:
@@ -219,6 +222,7 @@ def report(
         _same_scenarios(results, loaded, results_path)
     else:
         chosen = list(scenario_ids) if scenario_ids else None
+        results = _simulate(loaded, chosen, seed, replications, horizon, workers, quiet, dask)
         simulated = chosen if chosen is not None else [s.id for s in loaded.journey.scenarios]
         results = _simulate(
             loaded,
@@ -233,7 +237,9 @@ def report(
         )
     journey = loaded.journey
     map_svg, map_note = _report_map(loaded, results)
-    retention = run_guarded(lambda: _retention(journey, results, retention_points, workers, quiet))
+    retention = run_guarded(
+        lambda: _retention(journey, results, retention_points, workers, quiet, dask)
+    )
     document = html.html_report(
         html.Report(
             journey=journey,
@@ -280,15 +286,20 @@ def _report_map(loaded: Loaded, results: dict[str, Any]) -> tuple[str | None, st
 
 
 def _retention(
-    journey: Journey, results: dict[str, Any], points: int, workers: int, quiet: bool
+    journey: Journey,
+    results: dict[str, Any],
+    points: int,
+    workers: int,
+    quiet: bool,
+    dask: str | None = None,
 ) -> Retention | None:
     from ..render.retention import retention_over_horizon
 
     bar = progress_bar(points - 1, quiet)
     if bar is None:
-        return retention_over_horizon(journey, results, points, workers)
+        return retention_over_horizon(journey, results, points, workers, dask=dask)
     with bar:
-        return retention_over_horizon(journey, results, points, workers, bar.update)
+        return retention_over_horizon(journey, results, points, workers, bar.update, dask=dask)
 
 
 def _curve_output(output: str, fmt: str | None, diff_id: str | None) -> None:
@@ -408,6 +419,7 @@ def _simulate(
     horizon: float | None,
     workers: int,
     quiet: bool = True,
+    dask: str | None = None,
     allow_long: bool = False,
     extra_runs: int = 0,
 ) -> dict[str, Any]:
@@ -431,6 +443,7 @@ def _simulate(
             scenarios=scenarios,
             horizon=horizon,
             workers=workers,
+            dask=dask,
         )
         if bar is None:
             return simulate(loaded.journey, **options)

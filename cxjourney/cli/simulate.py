@@ -12,6 +12,7 @@ from ..output import emit, staged
 from ..safe_text import printable
 from .common import (
     SETTINGS,
+    InputError,
     adaptive_options,
     check_size,
     chosen_scenarios,
@@ -68,6 +69,7 @@ def simulate(
     scenario_ids,
     horizon,
     workers,
+    dask,
     allow_long,
     fmt,
     output,
@@ -91,6 +93,7 @@ def simulate(
       cxjourney simulate coffee.journey --scenario fix_first --format json -o results.json
       cxjourney simulate coffee.journey --events visits.csv -n 1
       cxjourney simulate coffee.journey --sensitivity --objective nps
+      cxjourney simulate coffee.journey --dask tcp://scheduler:8786
       cxjourney simulate coffee.journey --precision 1 --max-replications 60
     """
     from .. import results as results_contract
@@ -99,6 +102,11 @@ def simulate(
     from ..render.table import table
     from ..sim.runner import simulate as run_simulation
 
+    if dask and events_path:
+        raise InputError(
+            "--events writes its log on this machine and cannot be combined with --dask "
+            "(or CXJOURNEY_DASK): run the events locally, e.g. with -n 1"
+        )
     loaded = require_journey(file)
     journey = loaded.journey
     chosen = chosen_scenarios(loaded, scenario_ids)
@@ -124,6 +132,7 @@ def simulate(
                 scenarios=chosen,
                 horizon=horizon,
                 workers=workers,
+                dask=dask,
                 events=str(events) if events else None,
                 progress=progress,
                 schedule=schedule,
@@ -139,6 +148,7 @@ def simulate(
                 replications=results["replications"],
                 horizon=horizon,
                 workers=workers,
+                dask=dask,
                 progress=progress,
             )
             sensitivity.attach(results, sens)

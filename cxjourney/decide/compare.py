@@ -74,6 +74,7 @@ def compare(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    dask: str | None = None,
     schedule: Schedule | None = None,
 ) -> tuple[dict[str, Any], Experiment]:
     """The results contract plus `objective` and `ranking`; the experiment for reuse.
@@ -88,6 +89,7 @@ def compare(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        dask=dask,
         schedule=schedule,
     )
     chosen = file_scenarios(experiment.journey, scenarios)

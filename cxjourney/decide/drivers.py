@@ -93,6 +93,7 @@ def drivers(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    dask: str | None = None,
     schedule: Schedule | None = None,
 ) -> dict[str, Any]:
     """Touchpoints and owners ranked by the effect of the standard improvement.
@@ -109,6 +110,7 @@ def drivers(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        dask=dask,
         schedule=schedule,
     )
     base = experiment.journey

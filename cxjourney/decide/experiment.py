@@ -25,6 +25,7 @@ class Experiment:
     replications: int
     workers: int = 1
     progress: runner.Progress | None = None
+    dask: str | None = None  # a Dask scheduler's address: run the tasks there
     chosen: list[Variant] = field(default_factory=list)
     runs: list[list[dict[str, Any]]] = field(default_factory=list)
     schedule: sequential.Schedule | None = None  # None: exactly `replications`
@@ -42,7 +43,12 @@ class Experiment:
         plans = runner.plans_for([j for _, j, _ in fresh])
         names = [name for name, _, _ in fresh]
         self.runs += runner.run_tasks(
-            plans, names, self.keys, workers=self.workers, progress=self.progress
+            plans,
+            names,
+            self.keys,
+            workers=self.workers,
+            progress=self.progress,
+            dask=self.dask,
         )
         self.chosen += fresh
 
@@ -54,7 +60,9 @@ class Experiment:
         fresh = keys[self.replications :]
         plans = runner.plans_for([j for _, j, _ in self.chosen])
         names = [name for name, _, _ in self.chosen]
-        more = runner.run_tasks(plans, names, fresh, workers=self.workers, progress=self.progress)
+        more = runner.run_tasks(
+            plans, names, fresh, workers=self.workers, progress=self.progress, dask=self.dask
+        )
         for runs, extra in zip(self.runs, more, strict=True):
             runs.extend(extra)
         self.keys, self.replications = keys, replications
@@ -110,6 +118,7 @@ def start(
     horizon: float | None = None,
     workers: int = 1,
     progress: runner.Progress | None = None,
+    dask: str | None = None,
     schedule: sequential.Schedule | None = None,
 ) -> Experiment:
     """An experiment with the baseline already run (`horizon` in minutes overrides the file's).
@@ -120,7 +129,7 @@ def start(
         journey = replace(journey, horizon=horizon)
     if schedule is not None:
         replications = schedule.start
-    return Experiment(journey, seed, replications, workers, progress, schedule=schedule)
+    return Experiment(journey, seed, replications, workers, progress, dask=dask, schedule=schedule)
 
 
 def file_scenarios(journey: Journey, ids: list[str] | None = None) -> list[Variant]:

@@ -182,6 +182,7 @@ def optimize(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    dask: str | None = None,
     method: str = "auto",
     runners_up: int = 3,
     schedule: Schedule | None = None,
@@ -201,6 +202,7 @@ def optimize(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        dask=dask,
         schedule=schedule,
     )
     candidates = [s for s in pool if s.cost <= budget + 1e-9]

@@ -75,6 +75,7 @@ def analyse(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    dask: str | None = None,
     settings: list[Setting] | None = None,
     as_written: dict[str, obj.Interval] | None = None,
     schedule: Schedule | None = None,
@@ -102,6 +103,7 @@ def analyse(
                 horizon,
                 workers,
                 progress,
+                dask,
                 schedule,
             )
         row = {
@@ -126,6 +128,7 @@ def _effects(
     horizon: float | None,
     workers: int,
     progress: Progress | None,
+    dask: str | None = None,
     schedule: Schedule | None = None,
 ) -> tuple[dict[str, obj.Interval], int]:
     """Each scenario's effect in one setting, and the replications it took."""
@@ -136,6 +139,7 @@ def _effects(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        dask=dask,
         schedule=schedule,
     )
     variants = file_scenarios(experiment.journey, scenarios)
@@ -177,6 +181,7 @@ def sensitivity_for_simulate(
     horizon: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    dask: str | None = None,
     schedule: Schedule | None = None,
 ) -> dict[str, Any]:
     """Sensitivity of the scenarios in `results`, reusing them as the file's own setting."""
@@ -191,6 +196,7 @@ def sensitivity_for_simulate(
         horizon=horizon,
         workers=workers,
         progress=progress,
+        dask=dask,
         as_written=as_written,
         schedule=schedule,
     )

@@ -27,6 +27,7 @@ def forecast(
     replications: int = 10,
     horizon: float | None = None,
     workers: int = 1,
+    dask: str | None = None,
 ) -> dict[str, Any]:
     """Each version's baseline with the same seeds: intervals of both, and of the change."""
     # the simulator is imported only when a forecast is asked for: `fmt` and `diff` start fast
@@ -37,7 +38,9 @@ def forecast(
         old, new = replace(old, horizon=horizon), replace(new, horizon=horizon)
     baselines = [replace(old, scenarios=()), replace(new, scenarios=())]
     keys = streams.replication_keys(seed, replications)
-    runs_old, runs_new = run_tasks(plans_for(baselines), ["old", "new"], keys, workers=workers)
+    runs_old, runs_new = run_tasks(
+        plans_for(baselines), ["old", "new"], keys, workers=workers, dask=dask
+    )
     metrics = {}
     for metric in FORECAST_METRICS:
         a = [r["metrics"][metric] for r in runs_old]

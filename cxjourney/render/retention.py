@@ -54,6 +54,7 @@ def retention_over_horizon(
     points: int = 4,
     workers: int = 1,
     progress=None,
+    dask: str | None = None,
 ) -> Retention | None:
     """Retention at `points` evenly spaced days (the last is the horizon), per scenario.
 
@@ -78,6 +79,7 @@ def retention_over_horizon(
                 scenarios=chosen,
                 horizon=day * DAY,
                 workers=workers,
+                dask=dask,
             )
             for s in scenarios:
                 value = run["scenarios"][s]["metrics"]["retention"]

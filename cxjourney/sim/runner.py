@@ -12,10 +12,8 @@ import csv
 import math
 import os
 import shutil
-import signal
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,7 @@ from typing import Any
 from ..model import Journey
 from ..results import METRICS
 from ..scenarios import apply
-from . import batch, engine, sequential, stats, streams
+from . import batch, engine, parallel, sequential, stats, streams
 from .plan import Plan, compile_plan
 from .tally import SERIES_METRICS
 
@@ -87,22 +85,6 @@ def choose_engine(plans: list[Plan], name: str = "auto"):
 Task = tuple[Plan, Any, int, int, int, str, str | None]
 
 
-def _init_pool_worker() -> None:
-    """A worker leaves Ctrl-C to its parent, which ends it on SIGTERM (see _end_workers)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop every worker now: the run was interrupted or failed, its tasks are not wanted."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(timeout=5)
-
-
 def _run_task(task: Task) -> dict[str, Any]:
     plan, run, variant, rep, key, name, events_dir = task
     if events_dir is None:
@@ -152,9 +134,11 @@ def run_tasks(
     progress: Progress | None = None,
     events_dir: str | None = None,
     engine_name: str = "auto",
+    dask: str | None = None,
     first: int = 0,
 ) -> list[list[dict[str, Any]]]:
-    """results[variant][replication], whatever the number of workers.
+    """results[variant][replication], whatever the number of workers or the Dask cluster
+    (`dask`: a scheduler's address) that runs them.
 
     `keys` are those of replications first, first + 1, ... (for runs that grow).
     """
@@ -164,23 +148,12 @@ def run_tasks(
         for r, key in enumerate(keys, first)
         for v in range(len(plans))
     ]
-    results: dict[tuple[int, int], dict[str, Any]] = {}
-    if workers <= 1 or len(tasks) == 1:
-        for task in tasks:
-            results[(task[2], task[3])] = _run_task(task)
-            if progress:
-                progress(1)
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker)
-        try:
-            for task, result in zip(tasks, pool.map(_run_task, tasks), strict=True):
-                results[(task[2], task[3])] = result
-                if progress:
-                    progress(1)
-        except BaseException:
-            _end_workers(pool)
-            raise
-        pool.shutdown()
+    if dask and events_dir:
+        raise ValueError("the events log is written on this machine: it cannot be kept with Dask")
+    done = parallel.map_tasks(
+        _run_task, tasks, workers=workers, dask_address=dask, progress=progress
+    )
+    results = {(task[2], task[3]): result for task, result in zip(tasks, done, strict=True)}
     indices = range(first, first + len(keys))
     return [[results[(v, r)] for r in indices] for v in range(len(plans))]
 
@@ -196,11 +169,13 @@ def simulate(
     progress: Progress | None = None,
     events: str | Path | None = None,
     engine_name: str = "auto",
+    dask: str | None = None,
     schedule: sequential.Schedule | None = None,
     objective: str = "nps",
 ) -> dict[str, Any]:
     """Run the baseline and scenarios; return the results contract of MODEL.md.
 
+    `dask`: the address of a Dask scheduler to run the tasks on (same results).
     With a `schedule` that has a precision, replications are added look by look until
     the 95% half-width of `objective` is at most the precision for the baseline and for
     every scenario's change (sim/sequential.py); `replications` says how many it took.
@@ -226,6 +201,7 @@ def simulate(
             progress=progress,
             events_dir=events_dir,
             engine_name=engine_name,
+            dask=dask,
             first=done,
         )
         for mine, extra in zip(runs, more, strict=True):

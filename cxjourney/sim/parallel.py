@@ -1,0 +1,164 @@
+"""Where a run's tasks execute: here, on local worker processes, or on a Dask cluster.
+
+Each way returns the results in task order, and a task's result depends only on the
+task, so what runs the tasks never changes a number. Dask is an optional extra and
+is imported only when a cluster is asked for.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+Progress = Callable[[int], None]
+
+#: Seconds to wait for a Dask scheduler before giving up on it.
+CONNECT_TIMEOUT = 5
+INSTALL_HINT = "pip install 'cxjourney[dask]'"
+
+
+class ClusterError(RuntimeError):
+    """The Dask cluster cannot be used: the package is missing or the scheduler is unreachable."""
+
+
+def map_tasks(
+    function: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    *,
+    workers: int = 1,
+    dask_address: str | None = None,
+    progress: Progress | None = None,
+) -> list[Any]:
+    """[function(task) for task in tasks], run where asked; `progress(1)` after each task.
+
+    `dask_address` (a scheduler such as tcp://host:8786) wins over `workers`; the
+    function and tasks must then pickle, and the cluster's workers must be able to
+    import the function's module.
+    """
+    if dask_address:
+        return _on_dask(function, tasks, dask_address, progress)
+    if workers <= 1 or len(tasks) <= 1:
+        return _here(function, tasks, progress)
+    return _on_pool(function, tasks, workers, progress)
+
+
+def _here(function: Callable, tasks: Sequence[Any], progress: Progress | None) -> list[Any]:
+    out = []
+    for task in tasks:
+        out.append(function(task))
+        if progress:
+            progress(1)
+    return out
+
+
+# ---- local worker processes ---------------------------------------------------------------
+
+
+def _init_pool_worker() -> None:
+    """A worker leaves Ctrl-C to its parent, which ends it on SIGTERM (see _end_workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now: the run was interrupted or failed, its tasks are not wanted."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def _on_pool(
+    function: Callable, tasks: Sequence[Any], workers: int, progress: Progress | None
+) -> list[Any]:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker)
+    out = []
+    try:
+        for result in pool.map(function, tasks):  # in task order
+            out.append(result)
+            if progress:
+                progress(1)
+    except BaseException:
+        _end_workers(pool)
+        raise
+    pool.shutdown()
+    return out
+
+
+# ---- a Dask cluster -----------------------------------------------------------------------
+
+
+def dask_available() -> bool:
+    """Whether dask.distributed imports (asked only when a cluster is wanted: it takes a while)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def connect(address: str, timeout: float = CONNECT_TIMEOUT):
+    """A dask.distributed Client of the scheduler at `address`, or ClusterError saying why not."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ClusterError(
+            f"running on a Dask cluster needs the dask extra: {INSTALL_HINT}"
+        ) from None
+    _probe(address, timeout)
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except Exception as err:
+        raise ClusterError(f"cannot use the Dask scheduler at {address}: {_reason(err)}") from None
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Open and close one connection to the scheduler first: a Client that fails to start
+    leaves a loop behind that complains at exit, a bare connection does not."""
+    import asyncio
+
+    from distributed.comm import connect as open_comm
+
+    async def knock() -> None:
+        comm = await open_comm(address, timeout=timeout)
+        await comm.close()
+
+    try:
+        asyncio.run(asyncio.wait_for(knock(), timeout + 1))
+    except Exception as err:  # refused, timed out, a malformed address, not a scheduler
+        raise ClusterError(f"cannot reach a Dask scheduler at {address}: {_reason(err)}") from None
+
+
+def _reason(err: Exception) -> str:
+    if isinstance(err, MemoryError):  # a header read from something else than a scheduler
+        return "it does not answer as a Dask scheduler does"
+    return str(err) or type(err).__name__
+
+
+def _on_dask(
+    function: Callable, tasks: Sequence[Any], address: str, progress: Progress | None
+) -> list[Any]:
+    from distributed import as_completed
+
+    client = connect(address)
+    futures = []
+    try:
+        # pure=False: every task runs (no hashing of the plans to look for duplicates)
+        futures = client.map(function, list(tasks), pure=False)
+        position = {future.key: i for i, future in enumerate(futures)}
+        out: list[Any] = [None] * len(futures)
+        for future in as_completed(futures, loop=client.loop):
+            out[position[future.key]] = future.result()  # back in task order
+            if progress:
+                progress(1)
+        return out
+    except BaseException:
+        if futures:
+            client.cancel(futures)
+        raise
+    finally:
+        client.close()
