@@ -70,13 +70,13 @@ class RunSize:
     def problem(self) -> str | None:
         """Why the run is refused, or None when it may go ahead."""
         size = self.per_run
-        if not math.isfinite(size.visits):
-            return "a journey may go on without end (its expected length is unbounded)"
         if size.customers > LIMIT_CUSTOMERS:
             return (
                 f"one replication would hold about {_count(size.customers)} customers "
                 f"(at most {_count(LIMIT_CUSTOMERS)} fit in memory)"
             )
+        if not math.isfinite(size.visits):
+            return "a journey may go on without end (its expected length is unbounded)"
         if self.seconds > LIMIT_SECONDS:
             return (
                 f"about {_count(self.visits)} touchpoint visits ({self.runs} runs of "
