@@ -325,3 +325,45 @@ def test_render_refuses_a_truncated_svg(tmp_path: Path, monkeypatch: pytest.Monk
     )
     assert done.returncode == 1 and b"incomplete SVG" in done.stderr
     assert not (tmp_path / "m.svg").exists()
+
+
+TRAP_TOGETHER = """\
+journey "Together" {
+  customers 5
+  persona p {
+    share 100%
+  }
+  stage s {
+    touchpoint a { }
+    touchpoint b { }
+    touchpoint c { }
+  }
+  flow {
+    start -> a
+    a -> b
+    b -> end 50%
+    b -> c
+    c -> end 50%
+    c -> a
+  }
+  scenario one "One" {
+    cost 10
+    flow b -> c = 100%
+  }
+  scenario two "Two" {
+    cost 10
+    flow c -> a = 100%
+  }
+}
+"""
+
+
+def test_scenarios_that_trap_customers_only_together_are_refused_by_optimize(
+    tmp_path: Path,
+) -> None:
+    journey = write(tmp_path, TRAP_TOGETHER)
+    assert run_cli("check", journey).returncode == 0  # each alone is fine
+    done = run_cli("optimize", journey, "--budget", "100", "-n", "2", "-j", "1")
+    err = done.stderr.decode()
+    assert done.returncode == 2 and "one + two together leave an invalid journey" in err, err
+    assert "can never finish" in err

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -16,11 +17,13 @@ from ..decide import drivers as drivers_mod
 from ..decide import optimize as optimize_mod
 from ..decide import report, sensitivity
 from ..decide.objective import DEFAULT, OBJECTIVES
+from ..model import Journey
 from ..output import emit
 from ..results import dumps
 from ..safe_text import neutralise_csv, printable
 from .common import (
     SETTINGS,
+    InputError,
     adaptive_options,
     check_size,
     chosen_scenarios,
@@ -323,6 +326,8 @@ def optimize(
     affordable = [s for s in pool if s.cost <= budget]
     every = optimize_mod.affordable(affordable, budget)
     count = len(every) - 1 if every is not None else len(affordable) * (len(affordable) + 1)
+    if every is not None:
+        _check_combinations(journey, every)
     check_size(
         journey,
         runs=(count + 1) * replications,
@@ -357,3 +362,31 @@ def optimize(
 
 
 COMMANDS = (compare, drivers, optimize)
+
+
+def _check_combinations(journey: Journey, combos: list[tuple[str, ...]]) -> None:
+    """Scenarios valid alone can trap customers together (each takes one way out of a
+    loop): every combination to be simulated passes the file's checks first (exit 2)."""
+    from ..checks import check_journey
+    from ..diagnostics import Reporter
+    from ..scenarios import apply
+
+    by_id = {s.id: s for s in journey.scenarios}
+    baseline = replace(journey, scenarios=())
+    known = Reporter(journey.file)
+    check_journey(baseline, known)
+    messages = {d.message for d in known.diagnostics}
+    for combo in combos:
+        if len(combo) < 2:  # one scenario alone was checked with the file
+            continue
+        combined = baseline
+        for sid in combo:
+            combined = apply(combined, by_id[sid])
+        found = Reporter(journey.file)
+        check_journey(combined, found)
+        new = [d for d in found.diagnostics if d.severity == "error" and d.message not in messages]
+        if new:
+            raise InputError(
+                f"scenarios {' + '.join(combo)} together leave an invalid journey: "
+                f"{new[0].message}; nothing was run"
+            )

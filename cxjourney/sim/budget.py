@@ -10,7 +10,9 @@ work, computed from the model alone:
 - journeys: one on arrival, then one every `visits every D` while present;
 - touchpoint visits per journey: the expected visits of the absorbing Markov chain
   of the persona's routing (Kemeny & Snell 1960), solved one strongly connected
-  component at a time so that a large map costs no dense matrix of its size.
+  component at a time so that a large map costs no dense matrix of its size;
+- and a cost per touchpoint and replication, which dominates maps of thousands of
+  touchpoints.
 
 Commands refuse a run estimated to take more than `LIMIT_SECONDS`, or to hold more
 than `LIMIT_CUSTOMERS` customers in one replication (memory grows with customers),
@@ -33,6 +35,9 @@ LIMIT_CUSTOMERS = 5_000_000  # customers in one replication
 QUEUED_RATE = 100_000.0  # touchpoint visits per second and worker, SimPy with queues
 BATCH_RATE = 500_000.0  # the same without queues (the batched engine; loops run slower)
 _DENSE = 3000  # the largest component solved as one dense system
+# each replication also costs per touchpoint (summaries, plan tables): measured at about
+# 0.14 ms a touchpoint, the time of some 70 visits; 100 keeps the estimate an upper bound
+TOUCHPOINT_STEPS = 100
 
 
 @dataclass(frozen=True)
@@ -43,10 +48,11 @@ class Size:
     journeys: float
     visits: float
     queued: bool
+    touchpoints: int = 0
 
     @property
     def steps(self) -> float:
-        return self.visits + self.journeys + self.customers
+        return self.visits + self.journeys + self.customers + TOUCHPOINT_STEPS * self.touchpoints
 
 
 @dataclass(frozen=True)
@@ -70,13 +76,13 @@ class RunSize:
     def problem(self) -> str | None:
         """Why the run is refused, or None when it may go ahead."""
         size = self.per_run
-        if not math.isfinite(size.visits):
-            return "a journey may go on without end (its expected length is unbounded)"
         if size.customers > LIMIT_CUSTOMERS:
             return (
                 f"one replication would hold about {_count(size.customers)} customers "
                 f"(at most {_count(LIMIT_CUSTOMERS)} fit in memory)"
             )
+        if not math.isfinite(size.visits):
+            return "a journey may go on without end (its expected length is unbounded)"
         if self.seconds > LIMIT_SECONDS:
             return (
                 f"about {_count(self.visits)} touchpoint visits ({self.runs} runs of "
@@ -103,7 +109,8 @@ def size(journey: Journey) -> Size:
         journeys += made
         visits += made * length if made > 0 else 0.0
     queued = any(t.capacity for t in journey.touchpoints)
-    return Size(float(customers), float(journeys), float(visits), queued)
+    touchpoints = len(journey.touchpoints)
+    return Size(float(customers), float(journeys), float(visits), queued, touchpoints)
 
 
 def run_size(journeys: list[Journey], runs: int, workers: int) -> RunSize:
