@@ -208,11 +208,12 @@ def simulate(
             mine.extend(extra)
 
     def precise_enough() -> bool:
+        """The objective's 95% half-width, before clipping to the metric's range (a
+        clipped interval near 0% or 100% would look narrower than it is)."""
         assert schedule is not None and schedule.precision is not None
-        results = summarise(journey, seed, chosen, runs)
         return all(
             sequential.precise(value, schedule.precision)
-            for value in objective_values(results, objective)
+            for value in raw_objective_values(chosen, runs, objective)
         )
 
     try:
@@ -238,17 +239,23 @@ def simulate(
     return results
 
 
-def objective_values(results: dict[str, Any], objective: str) -> list[dict[str, Any]]:
-    """The objective of the baseline and each scenario's change (ROI: each scenario's)."""
-    out = []
-    for name, entry in results["scenarios"].items():
+def raw_objective_values(
+    chosen: list[tuple[str, Journey, float]], runs: list[list[dict[str, Any]]], objective: str
+) -> list[dict[str, Any]]:
+    """Unclipped 95% intervals of the objective: the baseline's and each scenario's change
+    (for ROI, each scenario's)."""
+    metric = "revenue" if objective == "roi" else objective
+    base = [r["metrics"][metric] for r in runs[0]]
+    out = [] if objective == "roi" else [stats.interval(base)]
+    for (_, _, cost), reps in zip(chosen[1:], runs[1:], strict=True):
+        change = stats.paired(base, [r["metrics"][metric] for r in reps])
         if objective == "roi":
-            if name != "baseline":
-                out.append(entry["roi"])
-        elif name == "baseline":
-            out.append(entry["metrics"][objective])
+            if cost > 0:
+                out.append(
+                    stats.interval([None if g is None else (g - cost) / cost for g in change])
+                )
         else:
-            out.append(entry["delta"][objective])
+            out.append(stats.interval(change))
     return out
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .loyalty import DETRACTOR, NEUTRAL, PROMOTER
-from .plan import Plan
+from .plan import Plan, initial_counts
 
 SCALE = float(1 << 32)
 DAY = 24 * 60.0
@@ -70,11 +70,10 @@ class Tally:
         self.wait_sum = [0] * k
         self.busy = [0.0] * k
         self.initial = 0
-        self.can_churn = any(
-            plan.visit_gap[p] > 0 and s > 0
-            for p, s in enumerate(plan.persona_share)
-            if plan.customers > 0
-        )
+        # retention is defined only when some customer present at the start can churn
+        # (one of a persona that makes repeat visits), after shares are rounded to people
+        counts = initial_counts(plan.customers, plan.persona_share)
+        self.can_churn = any(plan.visit_gap[p] > 0 and n > 0 for p, n in enumerate(counts))
         # changes up to each checkpoint: index i holds what happens in (times[i-1], times[i]]
         self.d_active = [0] * bins
         self.d_initial = [0] * bins

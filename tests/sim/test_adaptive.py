@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cxjourney.decide import compare, drivers, optimize
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.runner import replicate, simulate
 from cxjourney.sim.sequential import Schedule, settled
 from tests.conftest import load_text, run_cli
 
@@ -129,3 +129,35 @@ def test_a_maximum_below_the_start_is_an_input_error(tmp_path) -> None:
     result = run_cli("simulate", str(path), "-n", "10", "--max-replications", "5")
     assert result.returncode == 2
     assert b"--max-replications" in result.stderr
+
+
+def test_precision_is_judged_before_clipping_to_the_metric_range() -> None:
+    """Retention near 100%: the clipped interval looks narrower than it is."""
+    text = """
+    journey "Loyal" {
+      horizon 4 days
+      customers 60
+      persona p {
+        share 100%
+        visits every 3 days
+      }
+      stage s {
+        touchpoint t {
+          expect 3
+          delivers 4
+        }
+      }
+      loyalty {
+        noise 0
+      }
+    }
+    """
+    journey = load_text(text).journey
+    schedule = Schedule(3, 30, precision=0.02)
+    results = simulate(journey, seed=3, schedule=schedule, objective="retention")
+    n = results["replications"]
+    runs = [r["metrics"]["retention"] for r in replicate(journey, seed=3, replications=n)]
+    from cxjourney.sim import stats
+
+    raw = stats.interval(runs)
+    assert (raw["high"] - raw["low"]) / 2 <= 0.02

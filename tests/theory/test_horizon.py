@@ -160,3 +160,25 @@ def test_one_replication_gives_means_and_no_interval() -> None:
         assert value["low"] is None and value["high"] is None
     for row in results["scenarios"]["baseline"]["series"]:
         assert row["active"]["mean"] is not None and row["active"]["low"] is None
+
+
+def test_retention_is_null_when_the_only_customer_present_cannot_churn() -> None:
+    """Shares round to people: one customer, who falls to the one-journey persona."""
+    text = """
+    journey "One" {
+      horizon 10 days
+      customers 1
+      persona a {
+        share 40%
+        visits every 3 days
+      }
+      persona b {
+        share 60%
+      }
+      stage s {
+        touchpoint t { }
+      }
+    }
+    """
+    results = simulate(load_text(text).journey, seed=1, replications=2)
+    assert results["scenarios"]["baseline"]["metrics"]["retention"]["mean"] is None
