@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -204,15 +205,26 @@ def quiet_option(help: str = "No progress bar.") -> Callable:
     return click.option("-q", "--quiet", is_flag=True, help=help)
 
 
-def format_option(choices: tuple[str, ...], default: str, help: str) -> Callable:
+def format_option(choices: tuple[str, ...], default: str | None, help: str) -> Callable:
+    """--format; a default of None means: from -o's suffix (.json, .csv), else table."""
+    if default is None:
+        help += " Default: from -o's suffix (.json, .csv), else table."
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(choices),
         default=default,
-        show_default=True,
+        show_default=default is not None,
         help=help,
     )
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The --format given, or the one -o's file name implies (`-o results.json`)."""
+    if fmt:
+        return fmt
+    suffix = Path(output).suffix.lower() if output and output != "-" else ""
+    return {".json": "json", ".csv": "csv"}.get(suffix, "table")
 
 
 def scenario_option(

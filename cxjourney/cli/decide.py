@@ -28,6 +28,7 @@ from .common import (
     check_size,
     chosen_scenarios,
     format_option,
+    output_format,
     output_option,
     quiet_option,
     require_journey,
@@ -73,9 +74,9 @@ def run_options(f: Callable) -> Callable:
     """`simulate`'s options (seed, replications, horizon, workers, dask), format and output."""
     f = quiet_option()(f)
     f = output_option()(f)
-    f = format_option(
-        ("table", "json", "csv"), "table", "table for people; json and csv for tools."
-    )(f)
+    f = format_option(("table", "json", "csv"), None, "table for people; json and csv for tools.")(
+        f
+    )
     return simulation_options(adaptive_options(f))
 
 
@@ -164,7 +165,7 @@ def compare(
     results, sens = with_progress(total, quiet, work)
     emit(
         render(
-            fmt,
+            output_format(fmt, output),
             results,
             lambda: report.compare_text(results, sens),
             lambda: report.compare_csv(results),
@@ -252,7 +253,7 @@ def drivers(
     doc = with_progress(variants * (schedule.maximum if schedule else replications), quiet, work)
     emit(
         render(
-            fmt,
+            output_format(fmt, output),
             doc,
             lambda: report.drivers_text(doc, improvement.describe()),
             lambda: report.drivers_csv(doc),
@@ -356,7 +357,12 @@ def optimize(
 
     doc = with_progress((count + 1) * (schedule.maximum if schedule else replications), quiet, work)
     emit(
-        render(fmt, doc, lambda: report.optimize_text(doc), lambda: report.optimize_csv(doc)),
+        render(
+            output_format(fmt, output),
+            doc,
+            lambda: report.optimize_text(doc),
+            lambda: report.optimize_csv(doc),
+        ),
         output,
     )
 

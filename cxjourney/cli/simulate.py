@@ -17,6 +17,7 @@ from .common import (
     check_size,
     chosen_scenarios,
     format_option,
+    output_format,
     output_option,
     quiet_option,
     require_journey,
@@ -36,7 +37,7 @@ from .common import (
 )
 @format_option(
     ("table", "json", "csv"),
-    "table",
+    None,
     "table for people; json is the results contract of docs/model.md.",
 )
 @output_option("Write the results here (atomically); - for stdout.")
@@ -155,6 +156,7 @@ def simulate(
         return results, sens
 
     results, sens = with_progress(total, quiet, run)
+    fmt = output_format(fmt, output)
     if fmt == "json":
         text = results_contract.dumps(results)
     elif fmt == "csv":

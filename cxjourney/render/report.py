@@ -180,7 +180,9 @@ def headline(journey: Journey, results: dict[str, Any], labels: dict[str, str]) 
         return f"No investment raises NPS: the best, {said}, lowers it (95% interval below zero)."
     return (
         f"No investment can be told apart from the baseline on NPS at {n} replications; "
-        f"the best on average is {said}. More replications, or a bigger change, are needed."
+        f"on average the best is {labels.get(best, best)} ({best}): it moves NPS by "
+        f"{fmt_interval('nps', change, signed=True)}. More replications, or a bigger change, "
+        "are needed before acting on it."
     )
 
 
