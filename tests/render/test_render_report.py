@@ -335,7 +335,7 @@ def test_the_report_opens_with_what_the_forecast_recommends(hotel_report, hotel_
         (n for n in hotel_results["scenarios"] if n != "baseline"),
         key=lambda n: hotel_results["scenarios"][n]["delta"]["nps"]["mean"],
     )
-    assert f"({best}) moves NPS by" in first
+    assert f"({best})" in first and "moves NPS by" in first
     assert any(words in first for words in ("Recommended", "told apart", "No investment"))
     assert summary.count('class="meaning"') == 5
     roi = fmt_roi(hotel_results["scenarios"][best]["roi"])
