@@ -85,3 +85,31 @@ def test_the_output_file_name_picks_the_format(tmp_path) -> None:
     text = tmp_path / "results.txt"
     assert run_cli("simulate", str(path), "-n", "2", "-o", str(text)).returncode == 0
     assert text.read_text().startswith("Food delivery: 2 replications")
+
+
+def test_hints_lead_to_the_number_meant(tmp_path) -> None:
+    path = tmp_path / "hint.journey"
+    path.write_text(
+        'journey "T" {\n  persona p {\n    share 100%\n    spend 10 k\n'
+        "    price_sensitivity 0.2\n  }\n  stage s {\n    touchpoint t { }\n  }\n}\n"
+    )
+    err = run_cli("check", str(path)).stderr.decode() + run_cli("check", str(path)).stdout.decode()
+    assert "with no space: 10k" in err
+    assert "write 20%" in err
+
+
+def test_a_defect_of_the_tool_is_one_line_and_exit_1(tmp_path, monkeypatch) -> None:
+    """Whatever goes wrong inside, the user sees one line, never a traceback."""
+    import subprocess
+    import sys
+
+    code = (
+        "import cxjourney.cli.check as c\n"
+        "def boom(*a, **k):\n    raise RuntimeError('boom')\n"
+        "c.load_input = boom\n"
+        "from cxjourney.cli import main\nmain(['check', 'x.journey'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=tmp_path)
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr
+    assert b"internal error: RuntimeError: boom" in result.stderr

@@ -344,6 +344,17 @@ def guarded_main(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     except BrokenPipeError:
         silence_stdout()
         sys.exit(0)
+    except (click.exceptions.Exit, click.ClickException, SystemExit):
+        raise
+    except Exception as err:  # a defect of the tool: one line, exit 1, never a traceback
+        if os.environ.get("CXJOURNEY_TRACEBACK"):
+            raise
+        _say(
+            f"cxjourney: internal error: {type(err).__name__}: {printable(str(err))} "
+            "(a defect of cxjourney, not of your file: please report it with the file; "
+            "CXJOURNEY_TRACEBACK=1 shows the traceback)"
+        )
+        sys.exit(RUN_ERROR)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -535,9 +535,19 @@ class Builder(Transformer):
             return NAN
         number_tree, *unit = tree.children
         if unit:
-            self.reporter.error(
-                span_of(unit[0]), f"'{what}' takes no unit, found '{unit[0]}'", "remove the unit"
+            word = str(unit[0])
+            amount = (
+                "".join(str(t) for t in number_tree.scan_values(lambda _: True))
+                if isinstance(number_tree, Tree)
+                else str(number_tree)
             )
+            hint = (
+                f"for {'thousands' if word == 'k' else 'millions'} write the {word} right after "
+                f"the number, with no space: {amount}{word}"
+                if word in ("k", "M")
+                else "remove the unit"
+            )
+            self.reporter.error(span_of(unit[0]), f"'{what}' takes no unit, found '{word}'", hint)
         return self.number(number_tree)
 
     def duration(self, tree: Tree, what: str) -> float:

@@ -294,13 +294,24 @@ def _bad_escape(rest: str) -> str | None:
     return None
 
 
+def _percent_hint(text: str) -> str:
+    """`0.2` was most likely meant as 20%; `20` as 20%."""
+    try:
+        value = float(text)
+    except ValueError:
+        return f"write {text}%"
+    if 0 < abs(value) < 1:
+        return f"write {value * 100:g}% (a share is written in percent: 0.2 is 20%)"
+    return f"write {text}%"
+
+
 def _describe_token_error(token: Token, expected: set[str]) -> tuple[str, str]:
     keywords = sorted(_keyword(t) for t in expected if _keyword(t))
     got = _describe_token(token)
     if token.type == "BAD_NUMBER":
         return _bad_number(str(token))
     if token.type == "NUMBER" and "PERCENT" in expected:
-        return (f"{token} must be written as a percentage", f"write {token}%")
+        return (f"{token} must be written as a percentage", _percent_hint(str(token)))
     if token.type == "RBRACE":
         if "_NL" in expected:
             return ("'}' must stand on a line of its own", "put '}' on the next line")
