@@ -66,6 +66,7 @@ class ReadOptions:
     time_unit: str = "min"  # unit of plain-number timestamps
     rating_scale: str = "auto"  # auto | 5 | 10
     scenario: str = "baseline"  # which scenario of a simulated log
+    replication: str = "1"  # which replication of a simulated log: each is a whole run
 
 
 @dataclass(slots=True)
@@ -453,6 +454,7 @@ def _read_simulated(path: str, header: list[str], rows, options: ReadOptions) ->
     events = 0
     line = 1
     want = options.scenario
+    replications: set[str] = set()
     try:
         for line, row in enumerate(rows, start=2):
             if not row:
@@ -470,6 +472,9 @@ def _read_simulated(path: str, header: list[str], rows, options: ReadOptions) ->
             except ValueError:
                 raise LogError(f"{path}:{line}: arrival_min and wait_min must be numbers") from None
             rep, customer = row[col["replication"]], row[col["customer"]]
+            replications.add(rep)
+            if rep != options.replication:
+                continue  # replications are separate runs of the same horizon, not more days
             key = (rep, customer, row[col["journey"]])
             case = cases.get(key)
             if case is None:
@@ -483,6 +488,11 @@ def _read_simulated(path: str, header: list[str], rows, options: ReadOptions) ->
     except csv.Error as err:
         raise LogError(f"{path}:{line}: {err}") from None
     if not cases:
+        if replications:
+            raise LogError(
+                f"{path}: no visits in replication {options.replication}; it holds "
+                + ", ".join(sorted(replications, key=lambda r: (len(r), r)))
+            )
         found = f"; it holds {', '.join(scenarios)}" if scenarios else ""
         raise LogError(f"{path}: no visits of scenario '{want}'{found}")
     built = sorted(cases.values(), key=lambda c: (c.start, c.id))

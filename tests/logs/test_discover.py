@@ -160,3 +160,22 @@ def test_any_log_discovers_a_valid_journey_that_fits_its_log(cases):
     assert len(names) == len(set(names))
     result = conform(journey, log, map_activities(journey, log.activities()))
     assert result.fitness == 1.0 and not result.unknown_activities
+
+
+def test_a_simulated_log_of_several_replications_is_read_as_one_run(tmp_path) -> None:
+    """Replications are separate runs of the same days, not more customers in them."""
+    from cxjourney.logs.read import ReadOptions, read_log
+
+    path = tmp_path / "visits.csv"
+    header = "scenario,replication,customer,persona,journey,touchpoint,arrival_min,wait_min,"
+    header += "moment,delighters,disappointers\n"
+    rows = [
+        f"baseline,{rep},p-{c},p,1,{tp},{10.0 * c + i:.4f},0.0000,0.0,,\n"
+        for rep in (1, 2, 3)
+        for c in range(4)
+        for i, tp in enumerate(("a", "b"))
+    ]
+    path.write_text(header + "".join(rows))
+    log = read_log(str(path))
+    assert len(log.cases) == 4
+    assert len(read_log(str(path), ReadOptions(replication="2")).cases) == 4
