@@ -561,7 +561,16 @@ def _write_imports(
         if output != "-":
             click.echo(f"wrote {output}", err=True)
         return
-    target.mkdir(parents=True, exist_ok=True)
+    if not target.is_dir():
+        # one new folder for the imported files, as `mkdir` would make it; a missing
+        # parent is refused like every other output path
+        parent = target.parent if str(target.parent) else Path(".")
+        if not parent.is_dir():
+            raise InputError(f"-o: the folder {parent} does not exist")
+        try:
+            target.mkdir()
+        except OSError as err:
+            raise InputError(f"-o: cannot make the folder {target}: {err.strerror}") from None
     used: set[str] = set()
     for index, (diagram, source) in enumerate(zip(diagrams, sources, strict=True), start=1):
         stem = base = mermaid.slug_for_filename(diagram.title, index)

@@ -123,3 +123,14 @@ def test_in_a_subprocess_the_import_checks_and_simulates(tmp_path: Path) -> None
 
     results = simulate(loaded.journey, replications=2, horizon=7 * 24 * 60.0)
     assert results["scenarios"]["baseline"]["metrics"]["journeys"]["mean"] > 0
+
+
+def test_import_into_a_folder_whose_parent_is_missing_is_refused(tmp_path) -> None:
+    from tests.conftest import run_cli
+
+    source = tmp_path / "j.mmd"
+    source.write_text("journey\n  title Shop\n  section Visit\n    Look: 4: Me\n")
+    result = run_cli("import", str(source), "-o", str(tmp_path / "no" / "such" / ""))
+    assert result.returncode == 2 and not (tmp_path / "no").exists()
+    made = run_cli("import", str(source), "-o", str(tmp_path / "maps") + "/")
+    assert made.returncode == 0 and any((tmp_path / "maps").iterdir())
