@@ -84,7 +84,7 @@ def forecast_lines(prediction: dict[str, Any]) -> list[str]:
 
 def _metric_spelling(metric: str, currency: str) -> Callable[[float, bool], str]:
     if metric == "retention":
-        return lambda v, sign: f"{v * 100:+.1f}%" if sign else f"{v * 100:.1f}%"
+        return lambda v, sign: f"{v * 100:+.1f} pts" if sign else f"{v * 100:.1f}%"
     if metric == "revenue":
         return lambda v, sign: f"{v:+,.0f}" if sign else f"{v:,.0f}"
     return lambda v, sign: f"{v:+.1f}" if sign else f"{v:.1f}"

@@ -17,7 +17,8 @@ def fmt_value(metric: str, x: float | None, *, signed: bool = False) -> str:
         return "–"
     sign = "+" if signed else ""
     if metric in _PERCENT:
-        return f"{x * 100:{sign},.1f}%"
+        # a change in a share is in percentage points: 40% → 43% is +3.0 pts, not +3.0%
+        return f"{x * 100:{sign},.1f} pts" if signed else f"{x * 100:,.1f}%"
     if metric in _COUNT or metric == "revenue":
         return f"{x:{sign},.0f}"
     if metric == "nps":
