@@ -178,7 +178,10 @@ def sensitivity_text(sens: dict[str, Any], replications: int) -> str:
     settings = sens["settings"]
     if not settings:
         return "Sensitivity: the journey has no scenarios to rank.\n"
-    ids = list(sens["scenarios"])
+    # the columns in the order of the ranking as written, as in the table above them
+    written = next((s for s in settings if s["assumption"] is None), settings[0])
+    ids = [sid for sid in written["ranking"] if sid in sens["scenarios"]]
+    ids += [sid for sid in sens["scenarios"] if sid not in ids]
     lines = [
         f"Sensitivity of the {objective} effect to the assumptions "
         f"(mean of {replications} replication{'s' if replications != 1 else ''}; rank in brackets)",
