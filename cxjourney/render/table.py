@@ -34,6 +34,8 @@ def fmt_interval(metric: str, v: dict[str, Any], *, signed: bool = False) -> str
         return mean
     low = fmt_value(metric, v["low"], signed=signed)
     high = fmt_value(metric, v["high"], signed=signed)
+    if mean.endswith(" pts"):  # the unit once: +2.3 [+2.1, +2.4] pts
+        return f"{mean[:-4]} [{low[:-4]}, {high[:-4]}] pts"
     return f"{mean} [{low}, {high}]"
 
 
