@@ -121,9 +121,8 @@ def render(
         results = _read_results(results_path, loaded, chosen)
     elif run:
         scenarios = [chosen] if chosen else []
-        results = _simulate(loaded, scenarios, seed, replications, horizon, workers, quiet, dask)
         results = _simulate(
-            loaded, scenarios, seed, replications, horizon, workers, quiet, allow_long
+            loaded, scenarios, seed, replications, horizon, workers, quiet, dask, allow_long
         )
     if view == "curve":
         from ..render.curve import curve_svg
@@ -211,9 +210,12 @@ def report(
     if results_path:
         results = _read_results(results_path, loaded, None)
         simulated = [s for s in results["scenarios"] if s != "baseline"]
-        check_size(  # the retention curve re-runs the results' scenarios to earlier days
+        has_series = all("series" in e for e in results["scenarios"].values())
+        check_size(  # without a series, the retention curve re-runs to earlier days
             loaded.journey,
-            runs=(retention_points - 1) * int(results["replications"]) * (1 + len(simulated)),
+            runs=0
+            if has_series
+            else (retention_points - 1) * int(results["replications"]) * (1 + len(simulated)),
             workers=workers,
             horizon=float(results["horizon_days"]) * 24 * 60,
             scenarios=simulated,
@@ -222,18 +224,9 @@ def report(
         _same_scenarios(results, loaded, results_path)
     else:
         chosen = list(scenario_ids) if scenario_ids else None
-        results = _simulate(loaded, chosen, seed, replications, horizon, workers, quiet, dask)
-        simulated = chosen if chosen is not None else [s.id for s in loaded.journey.scenarios]
+        # one run: its time series draws the retention curve, nothing is re-simulated
         results = _simulate(
-            loaded,
-            chosen,
-            seed,
-            replications,
-            horizon,
-            workers,
-            quiet,
-            allow_long,
-            extra_runs=(retention_points - 1) * replications * (1 + len(simulated)),
+            loaded, chosen, seed, replications, horizon, workers, quiet, dask, allow_long
         )
     journey = loaded.journey
     map_svg, map_note = _report_map(loaded, results)

@@ -197,3 +197,34 @@ def test_malformed_results_exit_2_without_a_traceback(tmp_path, hotel_results, d
     result = CliRunner().invoke(render, [HOTEL, "--results", str(path)])
     assert result.exit_code == 2, result.output
     assert "is not a results file" in result.output
+
+
+def test_report_and_render_simulate_once(tmp_path, monkeypatch) -> None:
+    """The report reuses one run (its time series draws the retention curve)."""
+    from click.testing import CliRunner
+
+    from cxjourney.cli import main
+    from cxjourney.sim import runner
+
+    calls = []
+    real = runner.simulate
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "simulate", counted)
+    source = tmp_path / "t.journey"
+    source.write_text(
+        'journey "T" {\n  horizon 2 weeks\n  customers 30\n  persona p {\n    share 100%\n'
+        "    visits every 3 days\n  }\n  stage s {\n    touchpoint t { }\n  }\n}\n"
+    )
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["report", str(source), "-n", "2", "-j", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1
+    calls.clear()
+    svg = tmp_path / "m.dot"
+    args = ["render", str(source), "--simulate", "-n", "2", "-j", "1", "-o", str(svg)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert len(calls) == 1
