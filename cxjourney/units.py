@@ -57,6 +57,13 @@ def parse_duration(text: str) -> float:
     import re
 
     match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*", text)
-    if not match or match.group(2) not in TIME_UNITS:
+    if match and match.group(2) not in TIME_UNITS:
+        from .diagnostics import did_you_mean
+
+        hint = did_you_mean(match.group(2), TIME_UNITS)
+        raise ValueError(
+            f"'{text}': unknown unit '{match.group(2)}'" + (f"; {hint}" if hint else "")
+        )
+    if not match:
         raise ValueError(f"'{text}' is not a duration such as '26 weeks'")
     return float(match.group(1)) * TIME_UNITS[match.group(2)]

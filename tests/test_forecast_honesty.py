@@ -113,3 +113,12 @@ def test_a_defect_of_the_tool_is_one_line_and_exit_1(tmp_path, monkeypatch) -> N
     assert result.returncode == 1
     assert b"Traceback" not in result.stderr
     assert b"internal error: RuntimeError: boom" in result.stderr
+
+
+def test_typos_on_the_command_line_name_the_nearest_word(tmp_path) -> None:
+    path = tmp_path / "food.journey"
+    path.write_text(OVERLOADED)
+    unit = run_cli("simulate", str(path), "--horizon", "12 wks")
+    assert unit.returncode == 2 and b"did you mean 'weeks'?" in unit.stderr
+    command = run_cli("simulat", str(path))
+    assert command.returncode == 2 and b"Did you mean 'simulate'?" in command.stderr

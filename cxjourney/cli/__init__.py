@@ -47,6 +47,18 @@ class StageGroup(click.Group):
             return getattr(importlib.import_module(module), attr)
         return super().get_command(ctx, name)  # type: ignore[arg-type]
 
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """An unknown command names the nearest one (`simulat` → simulate)."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as err:
+            from ..diagnostics import did_you_mean
+
+            hint = did_you_mean(args[0], self.list_commands(ctx)) if args else ""
+            if hint and "No such command" in err.message:
+                err.message += f" {hint[0].upper()}{hint[1:]}"
+            raise
+
     def main(self, *args, **kwargs):  # type: ignore[override]
         """Signals and a closed stdout end every command the same way (see common)."""
         return guarded_main(super().main, *args, **kwargs)
