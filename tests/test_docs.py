@@ -65,6 +65,7 @@ def test_readme_points_at_the_documents_not_outside() -> None:
         for climb in re.findall(r"(?:\.\./)+[\w.-]+", document.read_text(encoding="utf-8")):
             target = (document.parent / climb).resolve()
             assert target.is_relative_to(ROOT), f"{document.name}: {climb} is outside the project"
+            assert target.exists(), f"{document.name}: {climb} is not in the project"
 
 
 @pytest.mark.parametrize("name", ["language.md", "model.md"])
