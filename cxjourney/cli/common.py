@@ -407,6 +407,12 @@ def adaptive_options(function: Callable) -> Callable:
     )(wrapper)
 
 
+def most_replications(replications: int, schedule: Any) -> int:
+    """The replications a run may take: -n, or an adaptive schedule's maximum (for the
+    run-size check and the progress bar)."""
+    return schedule.maximum if schedule is not None else replications
+
+
 def schedule_for(replications: int, precision: float | None, maximum: int | None):
     from ..sim.sequential import Schedule
 

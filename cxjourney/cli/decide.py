@@ -28,6 +28,7 @@ from .common import (
     check_size,
     chosen_scenarios,
     format_option,
+    most_replications,
     output_format,
     output_option,
     quiet_option,
@@ -133,7 +134,7 @@ def compare(
     journey = loaded.journey
     ids = chosen_scenarios(loaded, scenario_ids)
     count = len(ids) if ids is not None else len(journey.scenarios)
-    total = (count + 1) * (schedule.maximum if schedule else replications)
+    total = (count + 1) * most_replications(replications, schedule)
     if with_sensitivity:
         total += sensitivity.runs_needed(journey, count, replications, reuse=True)
     check_size(
@@ -229,7 +230,7 @@ def drivers(
     variants = 1 + len(journey.touchpoints) + sum(len(ids) > 1 for ids in groups.values())
     check_size(
         journey,
-        runs=variants * replications,
+        runs=variants * most_replications(replications, schedule),
         workers=workers,
         horizon=horizon,
         scenarios=[],
@@ -250,7 +251,7 @@ def drivers(
             schedule=schedule,
         )
 
-    doc = with_progress(variants * (schedule.maximum if schedule else replications), quiet, work)
+    doc = with_progress(variants * most_replications(replications, schedule), quiet, work)
     emit(
         render(
             output_format(fmt, output),
@@ -331,7 +332,7 @@ def optimize(
         _check_combinations(journey, every)
     check_size(
         journey,
-        runs=(count + 1) * replications,
+        runs=(count + 1) * most_replications(replications, schedule),
         workers=workers,
         horizon=horizon,
         scenarios=[s.id for s in affordable],
@@ -355,7 +356,7 @@ def optimize(
             schedule=schedule,
         )
 
-    doc = with_progress((count + 1) * (schedule.maximum if schedule else replications), quiet, work)
+    doc = with_progress((count + 1) * most_replications(replications, schedule), quiet, work)
     emit(
         render(
             output_format(fmt, output),

@@ -17,6 +17,7 @@ from .common import (
     check_size,
     chosen_scenarios,
     format_option,
+    most_replications,
     output_format,
     output_option,
     quiet_option,
@@ -112,7 +113,7 @@ def simulate(
     journey = loaded.journey
     chosen = chosen_scenarios(loaded, scenario_ids)
     variants = 1 + (len(chosen) if chosen else len(journey.scenarios))
-    total = variants * (schedule.maximum if schedule else replications)
+    total = variants * most_replications(replications, schedule)
     if with_sensitivity:
         total += sensitivity.runs_needed(journey, variants - 1, replications, reuse=True)
     check_size(

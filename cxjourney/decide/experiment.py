@@ -12,6 +12,7 @@ from typing import Any
 
 from ..model import Journey
 from ..sim import runner, sequential, streams
+from ..sim.plan import Plan
 
 Variant = tuple[str, Journey, float]  # (name, journey, cost), as the runner takes them
 
@@ -29,6 +30,7 @@ class Experiment:
     chosen: list[Variant] = field(default_factory=list)
     runs: list[list[dict[str, Any]]] = field(default_factory=list)
     schedule: sequential.Schedule | None = None  # None: exactly `replications`
+    plans: list[Plan] = field(default_factory=list)  # compiled once, beside `chosen`
 
     def __post_init__(self) -> None:
         self.keys = streams.replication_keys(self.seed, self.replications)
@@ -42,6 +44,7 @@ class Experiment:
             return
         plans = runner.plans_for([j for _, j, _ in fresh])
         names = [name for name, _, _ in fresh]
+        self.plans += plans
         self.runs += runner.run_tasks(
             plans,
             names,
@@ -58,10 +61,9 @@ class Experiment:
             return
         keys = streams.replication_keys(self.seed, replications)
         fresh = keys[self.replications :]
-        plans = runner.plans_for([j for _, j, _ in self.chosen])
         names = [name for name, _, _ in self.chosen]
         more = runner.run_tasks(
-            plans, names, fresh, workers=self.workers, progress=self.progress, dask=self.dask
+            self.plans, names, fresh, workers=self.workers, progress=self.progress, dask=self.dask
         )
         for runs, extra in zip(self.runs, more, strict=True):
             runs.extend(extra)

@@ -15,7 +15,7 @@ from ..checks import resolve_recovery
 from ..model import Journey
 from . import streams
 from .distributions import Sampler, sampler
-from .experience import value
+from .experience import value, walkout_moment
 
 MAX_STEPS = 10_000  # visits in one journey before it is cut (a loop no one leaves)
 
@@ -138,9 +138,6 @@ def compile_plan(journey: Journey) -> Plan:
         ]
         for p in personas
     ]
-    walkout_d = -2.0
-    tol = lo.tolerance
-    walk = v(walkout_d + tol if walkout_d < -tol else 0.0)
     return Plan(
         title=journey.title,
         horizon=journey.horizon,
@@ -176,7 +173,9 @@ def compile_plan(journey: Journey) -> Plan:
         smoothing=lo.smoothing,
         adaptation=lo.adaptation,
         referral_rate=lo.referral / (30 * 24 * 60.0),
-        walkout_x=[t.weight * walk for t in tps],
+        walkout_x=[
+            walkout_moment(t.weight, lo.tolerance, lo.curvature, lo.negativity) for t in tps
+        ],
         loyalty=lo,
     )
 

@@ -22,7 +22,7 @@ Two kinds of question:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 GROWTH = 1.5
@@ -49,9 +49,6 @@ class Schedule:
     def level(self) -> float:
         """The confidence level of each look that keeps the run's error below 5%."""
         return 1 - 0.05 / len(self.looks()) if self.adaptive else 0.95
-
-
-FIXED = None  # a Schedule of None: the replications asked for, no looking
 
 
 def half_width(value: dict[str, float | None]) -> float | None:
@@ -93,7 +90,3 @@ def run_until(
         if done():
             break
     return count
-
-
-def all_of(values: Iterable[bool]) -> bool:
-    return all(values)
