@@ -15,6 +15,13 @@ from .facts import of_block
 EVENT_KINDS = ("delighter", "disappointer")
 TERMINALS = ("start", "end", "exit")
 
+#: The week of a schedule: a run starts on a Monday at 00:00, in quarter hours.
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_MINUTES = 24 * 60.0
+WEEK_MINUTES = 7 * DAY_MINUTES
+SLOT_MINUTES = 15.0
+SLOTS = int(WEEK_MINUTES / SLOT_MINUTES)  # 672 quarter hours
+
 
 @dataclass(frozen=True)
 class Distribution:
@@ -64,6 +71,68 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class Window:
+    """Times of the week: some days (0 = Monday) and a daily span [start, end).
+
+    Minutes after midnight, on the quarter hour. A span that ends at or before its
+    start (22:00-6:00) runs past midnight and belongs to the day it starts on.
+    """
+
+    days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+    start: float = 0.0
+    end: float = DAY_MINUTES
+    span: Span = NOWHERE
+
+    @property
+    def whole_week(self) -> bool:
+        return len(self.days) == 7 and self.start == 0.0 and self.end == DAY_MINUTES
+
+    def slots(self) -> list[int]:
+        """The quarter hours of the week that the window covers."""
+        first = int(self.start // SLOT_MINUTES)
+        length = int((self.end - self.start) // SLOT_MINUTES)
+        if length <= 0:
+            length += int(DAY_MINUTES // SLOT_MINUTES)
+        per_day = int(DAY_MINUTES // SLOT_MINUTES)
+        return sorted(
+            {(d * per_day + first + i) % SLOTS for d in self.days for i in range(length)}
+        )
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One line of a weekly schedule, applied in order over the base value.
+
+    `capacity 8 mon-fri 9:00-17:00` sets 8 in that window; a scenario's
+    `support.capacity += 2 mon-fri 9:00-12:00` adds 2 there; `busy mon 8:00-10:00 3x`
+    makes Monday morning's arrivals three times as dense as an ordinary hour.
+    """
+
+    window: Window
+    value: float
+    op: str = "="  # = += -= *=
+    span: Span = NOWHERE
+
+
+def weekly(base: float, shifts: tuple[Shift, ...]) -> list[float]:
+    """The value in each quarter hour of the week: `base`, then each shift in order."""
+    values = [float(base)] * SLOTS
+    for shift in shifts:
+        for i in shift.window.slots():
+            v = values[i]
+            if shift.op == "=":
+                v = shift.value
+            elif shift.op == "+=":
+                v += shift.value
+            elif shift.op == "-=":
+                v -= shift.value
+            else:
+                v *= shift.value
+            values[i] = v
+    return values
+
+
+@dataclass(frozen=True)
 class Event:
     """A delighter (Kano attractive) or disappointer (Kano must-be) at a touchpoint."""
 
@@ -97,6 +166,9 @@ class Touchpoint:
     capacity: float | None = None
     service: Distribution | None = None  # minutes
     max_wait: float | None = None  # minutes
+    after: Distribution | None = None  # minutes before each visit: a wait the customer feels
+    takes: Distribution | None = None  # minutes the step itself takes, without a server
+    shifts: tuple[Shift, ...] = ()  # capacity by time of the week, over `capacity`
     moment_of_truth: float | None = None  # the weight; None when not a moment of truth
     events: tuple[Event, ...] = ()
     recovers: tuple[Recovery, ...] = ()
@@ -111,6 +183,10 @@ class Touchpoint:
     def performance(self) -> Distribution:
         return self.delivers if self.delivers is not None else Distribution.constant(self.expect)
 
+    def staffing(self) -> list[float]:
+        """Servers in each quarter hour of the week (`capacity`, then its shifts)."""
+        return weekly(self.capacity or 0.0, self.shifts)
+
     def event(self, event_id: str) -> Event | None:
         return next((e for e in self.events if e.id == event_id), None)
 
@@ -121,7 +197,9 @@ class Persona:
     label: str
     share: float | None = None
     visit_gap: float | None = None  # minutes between repeat journeys (mean)
+    repeat_from: str | None = None  # where repeat journeys start; None: where the flow starts
     arrivals: float | None = None  # new customers per minute
+    busy: tuple[Shift, ...] = ()  # arrival density by time of the week (1 = ordinary)
     patience: float | None = None  # minutes
     spend: float = 0.0
     price_sensitivity: float = 0.0
@@ -129,6 +207,14 @@ class Persona:
     prefers: tuple[str, ...] = ()
     span: Span = NOWHERE
     spans: dict[str, Span] = field(default_factory=dict, compare=False)
+
+    def arrival_profile(self) -> list[float] | None:
+        """Each quarter hour's share of the weekly rate, times SLOTS (mean 1); None if flat."""
+        if not self.busy:
+            return None
+        values = weekly(1.0, self.busy)
+        mean = sum(values) / SLOTS
+        return [v / mean for v in values] if mean > 0 else None
 
 
 @dataclass(frozen=True)
@@ -145,6 +231,7 @@ class Edge:
     target: str
     probability: float | None = None  # None: shares what the listed edges leave
     persona: str | None = None
+    after: Distribution | None = None  # minutes on the way: a wait felt at the target
     span: Span = NOWHERE
     source_span: Span = NOWHERE
     target_span: Span = NOWHERE
@@ -177,6 +264,7 @@ class Change:
     value: Value | None = None
     event: Event | None = None
     persona: str | None = None
+    window: Window | None = None  # `support.capacity += 2 mon-fri 9:00-12:00`
     span: Span = NOWHERE
     path_spans: tuple[Span, ...] = ()
 
