@@ -166,14 +166,14 @@ class Touchpoint:
     capacity: float | None = None
     service: Distribution | None = None  # minutes
     max_wait: float | None = None  # minutes
-    after: Distribution | None = None  # minutes before each visit: a wait the customer feels
-    takes: Distribution | None = None  # minutes the step itself takes, without a server
-    shifts: tuple[Shift, ...] = ()  # capacity by time of the week, over `capacity`
     moment_of_truth: float | None = None  # the weight; None when not a moment of truth
     events: tuple[Event, ...] = ()
     recovers: tuple[Recovery, ...] = ()
     span: Span = NOWHERE
     spans: dict[str, Span] = field(default_factory=dict, compare=False)
+    after: Distribution | None = None  # minutes before each visit: a wait the customer feels
+    takes: Distribution | None = None  # minutes the step itself takes, without a server
+    shifts: tuple[Shift, ...] = ()  # capacity by time of the week, over `capacity`
 
     @property
     def weight(self) -> float:
@@ -197,9 +197,7 @@ class Persona:
     label: str
     share: float | None = None
     visit_gap: float | None = None  # minutes between repeat journeys (mean)
-    repeat_from: str | None = None  # where repeat journeys start; None: where the flow starts
     arrivals: float | None = None  # new customers per minute
-    busy: tuple[Shift, ...] = ()  # arrival density by time of the week (1 = ordinary)
     patience: float | None = None  # minutes
     spend: float = 0.0
     price_sensitivity: float = 0.0
@@ -207,6 +205,8 @@ class Persona:
     prefers: tuple[str, ...] = ()
     span: Span = NOWHERE
     spans: dict[str, Span] = field(default_factory=dict, compare=False)
+    repeat_from: str | None = None  # where repeat journeys start; None: where the flow starts
+    busy: tuple[Shift, ...] = ()  # arrival density by time of the week (1 = ordinary)
 
     def arrival_profile(self) -> list[float] | None:
         """Each quarter hour's share of the weekly rate, times SLOTS (mean 1); None if flat."""
@@ -231,10 +231,10 @@ class Edge:
     target: str
     probability: float | None = None  # None: shares what the listed edges leave
     persona: str | None = None
-    after: Distribution | None = None  # minutes on the way: a wait felt at the target
     span: Span = NOWHERE
     source_span: Span = NOWHERE
     target_span: Span = NOWHERE
+    after: Distribution | None = None  # minutes on the way: a wait felt at the target
 
 
 @dataclass(frozen=True)
@@ -264,9 +264,9 @@ class Change:
     value: Value | None = None
     event: Event | None = None
     persona: str | None = None
-    window: Window | None = None  # `support.capacity += 2 mon-fri 9:00-12:00`
     span: Span = NOWHERE
     path_spans: tuple[Span, ...] = ()
+    window: Window | None = None  # `support.capacity += 2 mon-fri 9:00-12:00`
 
 
 @dataclass(frozen=True)
