@@ -181,7 +181,7 @@ def test_event_log(tmp_path: Path) -> None:
     lines = events.read_text().splitlines()
     assert lines[0] == (
         "scenario,replication,customer,persona,journey,touchpoint,arrival_min,"
-        "wait_min,moment,delighters,disappointers"
+        "wait_min,moment,delighters,disappointers,delay_min,end_min"
     )
     assert any(line.startswith("baseline,1,") for line in lines)
     assert any(line.startswith("fix_first,1,") for line in lines)

@@ -483,7 +483,8 @@ def _read_simulated(path: str, header: list[str], rows, options: ReadOptions) ->
                 )
             elif case.visits[-1].end is None:
                 case.visits[-1].end = arrival
-            case.visits.append(Visit(row[col["touchpoint"]], arrival + wait, None, arrival))
+            end = float(row[col["end_min"]]) if "end_min" in col else None
+            case.visits.append(Visit(row[col["touchpoint"]], arrival + wait, end, arrival))
             events += 1
     except csv.Error as err:
         raise LogError(f"{path}:{line}: {err}") from None

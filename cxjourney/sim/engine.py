@@ -1,20 +1,25 @@
 """The SimPy engine: customers live, make journeys, queue, remember, churn, refer.
 
-SimPy only schedules: a customer is one process that waits between journeys and at
-queued touchpoints; a touchpoint without capacity costs no SimPy event. The model's
-arithmetic is the kernel's (experience.py, loyalty.py, distributions.py), its random
-numbers the counter-based draws of streams.py, and its totals the shared Tally, so on a
-journey without queues this engine and the batched one give the same bits.
+SimPy only schedules: a customer is one process that waits between journeys, before a
+visit that has a delay, while a step takes time, and at queued touchpoints (one timeout
+per queued visit: queue.py computes the wait from the servers' free times). A
+touchpoint that takes no time costs no SimPy event. The model's arithmetic is the
+kernel's (experience.py, loyalty.py, distributions.py), its random numbers the
+counter-based draws of streams.py, and its totals the shared Tally, so on a journey
+without queues this engine and the batched one give the same bits.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from heapq import heappush
 from math import cos, log, sqrt
 from typing import Any
 
 import simpy
+from simpy.core import NORMAL as _NORMAL
+from simpy.events import Event
 
 from . import streams
 from .distributions import CONSTANT, NORMAL, draw, standard_normal
@@ -28,6 +33,7 @@ from .loyalty import (
     relationship,
 )
 from .plan import MAX_STEPS, Plan, initial_counts
+from .queue import Queue
 from .tally import SCALE, Tally
 
 EventSink = Callable[[tuple[Any, ...]], None]
@@ -37,6 +43,19 @@ MASK, GOLDEN, C1, C2 = streams.MASK, streams.GOLDEN, streams.C1, streams.C2
 TO_UNIT, TO_UNIT_32, LOW_32 = streams.TO_UNIT, streams.TO_UNIT_32, streams.LOW_32
 PERFORMANCE = streams.PERFORMANCE
 TWO_PI = 2.0 * math.pi
+HOUR, WEEK = 60.0, 7 * 24 * 60.0
+
+
+class At(Event):
+    """An event at an absolute time: `start + service` lands on exactly that float,
+    where a timeout of `start + service - now` could miss it by a rounding."""
+
+    def __init__(self, env: simpy.Environment, when: float) -> None:
+        self.env = env
+        self.callbacks = []
+        self._value = None
+        self._ok = True
+        heappush(env._queue, (when, _NORMAL, next(env._eid), self))
 
 
 class Customer:
@@ -79,16 +98,17 @@ class Simulation:
         self.sink = sink
         self.env = simpy.Environment()
         self.tally = Tally(plan)
-        self.resources = [
-            simpy.Resource(self.env, capacity=c) if c else None for c in plan.capacity
+        self.queues = [
+            Queue(c, plan.staffing[t]) if c else None for t, c in enumerate(plan.capacity)
         ]
         self.recovering = any(plan.recoveries)  # moments are kept only to cap recoveries
         self.hot = (
             plan.size, plan.routes, plan.channel_term, plan.weight, plan.performance,
-            plan.salts, self.resources, plan.patience, plan.service, plan.max_wait,
+            plan.salts, self.queues, plan.patience, plan.service, plan.max_wait,
             plan.recoveries, plan.events, plan.walkout_x, plan.tolerance, plan.curvature,
             plan.negativity, plan.wait_sensitivity, plan.recovery, plan.adaptation > 0,
-            plan.horizon, self.tally.busy,
+            plan.horizon, self.tally.busy, plan.timed, plan.after, plan.takes,
+            plan.edge_after,
         )  # fmt: skip  # what the journey loop reads, bound once: locals are fastest
 
     # ---- population -------------------------------------------------------------
@@ -97,11 +117,14 @@ class Simulation:
         for p, count in enumerate(initial_counts(plan.customers, plan.persona_share)):
             base = streams.derive(self.key, plan.persona_salts[p], streams.INITIAL)
             gap = plan.visit_gap[p]
+            profile = plan.profile[p]
             for i in range(count):
                 c = self.new_customer(mix(base ^ i), p)
                 c.initial = True
                 self.tally.arrive(0.0, True)
                 delay = gap * stream_draw(c.key, streams.BIRTH) if gap else 0.0
+                if profile is not None:
+                    delay = profile.to_real(delay)
                 self.env.process(self.life(c, delay))
             if plan.arrivals[p] > 0:
                 self.env.process(self.arrivals(p))
@@ -115,9 +138,16 @@ class Simulation:
         plan = self.plan
         base = streams.derive(self.key, plan.persona_salts[p], streams.ARRIVALS)
         rate = plan.arrivals[p]
+        profile = plan.profile[p]
+        ordinary = 0.0  # the clock on which a profile's arrivals are a plain Poisson process
         n = 0
         while True:
-            yield self.env.timeout(-math.log(stream_draw(nth(base, n), streams.ARRIVAL_GAP)) / rate)
+            gap = -math.log(stream_draw(nth(base, n), streams.ARRIVAL_GAP)) / rate
+            if profile is None:
+                yield self.env.timeout(gap)
+            else:
+                ordinary += gap
+                yield At(self.env, profile.to_real(ordinary))
             c = self.new_customer(mix(base ^ n), p)
             n += 1
             self.tally.arrive(self.env.now, False)
@@ -130,8 +160,9 @@ class Simulation:
         tally = self.tally
         p = c.persona
         gap_mean = plan.visit_gap[p]
+        profile = plan.profile[p]
         if delay > 0:
-            yield env.timeout(delay)
+            yield env.timeout(delay) if profile is None else At(env, delay)
         while True:
             jkey = nth(c.journey_base, c.journeys)
             remembered = yield from self.journey(c, jkey)
@@ -153,6 +184,9 @@ class Simulation:
                 return
             u_gap, u_churn = pair(mix(jkey ^ streams.LEAVE))
             gap = -gap_mean * math.log(u_gap)
+            if profile is not None:  # the gap is drawn on the profile's clock
+                then = profile.to_real(profile.to_ordinary(now) + gap)
+                gap = then - now
             leave = churn_after(
                 monthly_stay(level, plan.price_sensitivity[p], plan.loyalty), u_churn
             )
@@ -163,7 +197,7 @@ class Simulation:
                     c.active = False
                     tally.leave(now + leave, level, c.initial)
                 return
-            yield env.timeout(gap)
+            yield env.timeout(gap) if profile is None else At(env, then)
 
     def refer(self, c: Customer, jkey: int, now: float, window: float) -> None:
         """A promoter's referrals over the coming window: a Poisson process.
@@ -191,15 +225,16 @@ class Simulation:
     def journey(self, c: Customer, jkey: int):
         """Walk the flow from the start; returns R, the remembered journey.
 
-        The journey's visits are counted when it ends, so a journey still under way at
-        the horizon counts nowhere (MODEL.md).
+        A customer's first journey starts where the flow starts, later ones where its
+        persona's repeat journeys start. The journey's visits are counted when it ends,
+        so a journey still under way at the horizon counts nowhere (MODEL.md).
         """
         plan = self.plan
         env = self.env
         sink = self.sink
-        (k, routes, channels, weights, performances, salts, resources, patiences, services,
+        (k, routes, channels, weights, performances, salts, queues, patiences, services,
          max_waits, recoveries, events, walkout_x, tol, a, lam, wait_sensitivity, recovery,
-         learning, horizon, busy) = self.hot  # fmt: skip
+         learning, horizon, busy, timed, afters, takes, edge_after) = self.hot  # fmt: skip
         p = c.persona
         route = routes[p]
         channel = channels[p]
@@ -208,15 +243,24 @@ class Simulation:
         occurred: dict[int, tuple[float, int] | None] = {}
         moments: list[float] | None = [] if self.recovering else None
         repairs: list[tuple[int, float, int, float]] = []
-        pending: list[tuple[int, float, float, bool]] = []
+        pending: list[tuple[int, float, float, bool, float, float, float]] = []
         n = 0
         total = last = peak = 0.0
         high, low = -math.inf, math.inf
         high_t = low_t = 0
         walked_out = cut = False
+        begin = env.now
+        edge = None  # the delay of the edge the next visit comes by
 
-        cum, targets = route[k]
-        t = targets[0] if len(targets) == 1 else _pick(cum, targets, unit(jkey))
+        repeat_start = plan.repeat_start[p]
+        if c.journeys and repeat_start < k:
+            t = repeat_start
+        else:
+            cum, targets = route[k]
+            i = 0 if len(targets) == 1 else _index(cum, unit(jkey))
+            t = targets[i]
+            if timed and edge_after[p][k] is not None:
+                edge = edge_after[p][k][i]
         while t < k:
             if n >= MAX_STEPS:
                 cut = True
@@ -229,28 +273,35 @@ class Simulation:
             z = ((z ^ (z >> 30)) * C1) & MASK
             z = ((z ^ (z >> 27)) * C2) & MASK
             vkey = z ^ (z >> 31)
-            wait = 0.0
+            delay = 0.0
+            if timed:
+                delay = _delay(edge, vkey, streams.EDGE_DELAY) + _delay(
+                    afters[t], vkey, streams.DELAY
+                )
+                if delay > 0.0:
+                    yield env.timeout(delay)
+            wait = queued = 0.0
             arrived = env.now
-            resource = resources[t]
-            if resource is not None:
-                request = resource.request()
-                if not request.triggered:
-                    patience = patiences[p]
-                    if patience < math.inf:
-                        yield request | env.timeout(patience)
-                        if not request.triggered:
-                            request.cancel()
-                            walked_out = True
-                    else:
-                        yield request
-                    wait = env.now - arrived
-                if not walked_out:
+            queue = queues[t]
+            if queue is not None:
+                start, server = queue.start(arrived)
+                patience = patiences[p]
+                if start > arrived + patience:
+                    walked_out = True
+                    yield At(env, arrived + patience)
+                    queued = env.now - arrived
+                elif start == math.inf:  # no server will ever come: the journey never ends
+                    yield env.event()
+                else:
+                    queued = start - arrived
                     service = _sample(services[t], vkey, streams.SERVICE)
                     service = service if service > 0.0 else 0.0
-                    left = horizon - env.now
-                    busy[t] += service if service < left else left
-                    yield env.timeout(service)
-                    resource.release(request)
+                    if start < horizon:
+                        left = horizon - start
+                        busy[t] += service if service < left else left
+                    queue.take(server, start + service)
+                    yield At(env, start + service)
+            wait = delay + queued  # what the customer feels: on the way and in the queue
             fired: tuple[str, ...] = ()
             if walked_out:
                 x = walkout_x[t]
@@ -307,10 +358,16 @@ class Simulation:
                             fired += (plan.event_names[gid],)
                 if learning:
                     seen[t] = performance
-            pending.append((t, x, wait, walked_out))
+            took = 0.0
+            if timed and not walked_out:
+                took = _delay(takes[t], vkey, streams.TAKES)
+            pending.append((t, x, wait, walked_out, delay, queued, arrived))
             if sink is not None:
                 sink((customer_name(plan, c), plan.persona_ids[p], c.journeys + 1,
-                      plan.touchpoint_ids[t], arrived, wait, x, fired))  # fmt: skip
+                      plan.touchpoint_ids[t], arrived, queued, x, fired, delay,
+                      env.now + took))  # fmt: skip
+            if took > 0.0:
+                yield env.timeout(took)
             if moments is not None:
                 moments.append(x)
             n += 1
@@ -326,7 +383,11 @@ class Simulation:
                 t = k + 1
                 break
             cum, targets = route[t]
-            t = targets[0] if len(targets) == 1 else _pick(cum, targets, unit(vkey))
+            i = 0 if len(targets) == 1 else _index(cum, unit(vkey))
+            if timed:
+                delays = edge_after[p][t]
+                edge = delays[i] if delays is not None else None
+            t = targets[i]
         if seen:
             if expect is plan.expectation[p]:
                 expect = c.expect = list(expect)
@@ -336,26 +397,38 @@ class Simulation:
         remembered = recall(plan.memory, n, total, last, high, low, peak)
         if repairs and moments is not None:
             remembered = at_best_restored(moments, repairs, plan.memory, remembered)
-        self.count(c, pending, completed=t == k, walked_out=walked_out, cut=cut)
+        self.count(c, pending, begin, completed=t == k, walked_out=walked_out, cut=cut)
         if n:
             self.tally.peak[high_t] += 1
             self.tally.trough[low_t] += 1
         return remembered
 
-    def count(self, c: Customer, pending, *, completed: bool, walked_out: bool, cut: bool) -> None:
+    def count(
+        self, c: Customer, pending, begin: float, *, completed: bool, walked_out: bool, cut: bool
+    ) -> None:
         tally = self.tally
-        capacity = self.plan.capacity
+        plan = self.plan
+        capacity = plan.capacity
+        busy_hour = plan.busy_hour
         visits, x_sum, wait_sum = tally.visits, tally.x_sum, tally.wait_sum
-        for t, x, wait, walked in pending:
+        for t, x, _, walked, delay, queued, arrived in pending:
             visits[t] += 1
             x_sum[t] += int(x * SCALE)  # tally.fixed, inlined
             if capacity[t]:
-                wait_sum[t] += int(wait * SCALE)
+                wait_sum[t] += int(queued * SCALE)
+                if busy_hour is not None and int(arrived % WEEK // HOUR) == busy_hour:
+                    tally.busy_wait_sum[t] += int(queued * SCALE)
+                    tally.busy_visits[t] += 1
+            if delay:
+                tally.delay_sum[t] += int(delay * SCALE)
             if walked:
                 tally.walkouts[t] += 1
         tally.journeys += 1
+        now = self.env.now
+        if plan.timed:
+            tally.ended(now, now - begin)
         if completed:
-            tally.complete(self.env.now, c.persona)
+            tally.complete(now, c.persona)
         if walked_out:
             tally.abandoned += 1
         if cut:
@@ -367,12 +440,20 @@ class Simulation:
         return self.tally.summary()
 
 
-def _pick(cum: list[float], targets: list[int], u: float) -> int:
-    """The next node where there is a choice, for a uniform u."""
+def _index(cum: list[float], u: float) -> int:
+    """Which edge a uniform u takes where there is a choice."""
     i = 0
     while u >= cum[i]:
         i += 1
-    return targets[i]
+    return i
+
+
+def _delay(s, vkey: int, name: int) -> float:
+    """A delay's draw (never below 0); 0 when there is none."""
+    if s is None:
+        return 0.0
+    x = _sample(s, vkey, name)
+    return x if x > 0.0 else 0.0
 
 
 def _sample(s, vkey: int, name: int) -> float:

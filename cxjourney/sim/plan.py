@@ -8,14 +8,15 @@ channel terms, and each event's remembered value already weighted.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import graph as journey_graph
 from ..checks import resolve_recovery
-from ..model import Journey
+from ..model import SLOT_MINUTES, SLOTS, Distribution, Journey
 from . import streams
 from .distributions import Sampler, sampler
 from .experience import value, walkout_moment
+from .week import Profile, busiest_hour
 
 MAX_STEPS = 10_000  # visits in one journey before it is cut (a loop no one leaves)
 
@@ -60,6 +61,16 @@ class Plan:
     referral_rate: float  # per minute
     walkout_x: list[float]
     loyalty: object
+    # time: delays before a visit, time a step takes, edges' delays, lifecycle, the week
+    after: list[Sampler | None] = field(default_factory=list)
+    takes: list[Sampler | None] = field(default_factory=list)
+    edge_after: list[list[list[Sampler | None] | None]] = field(default_factory=list)
+    repeat_start: list[int] = field(default_factory=list)  # touchpoint, or K: the flow's start
+    profile: list[Profile | None] = field(default_factory=list)
+    staffing: list[list[float] | None] = field(default_factory=list)  # None: constant
+    server_minutes: list[float] = field(default_factory=list)  # over the horizon
+    busy_hour: int | None = None  # hour of the week with the most journey starts
+    timed: bool = False  # some step or edge takes time: journeys have a duration
 
     @property
     def size(self) -> int:
@@ -68,6 +79,11 @@ class Plan:
     @property
     def has_queues(self) -> bool:
         return any(self.capacity)
+
+    @property
+    def delayed(self) -> bool:
+        """Some visit waits before it starts or takes time after it: the engines clock it."""
+        return self.timed
 
 
 def compile_plan(journey: Journey) -> Plan:
@@ -138,12 +154,29 @@ def compile_plan(journey: Journey) -> Plan:
         ]
         for p in personas
     ]
+    staffing = [_staffing(t.staffing()) if t.shifts else None for t in tps]
+    after = [_delay(t.after) for t in tps]
+    takes = [_delay(t.takes) for t in tps]
+    edge_after = _edge_delays(journey, routes, node_index)
+    profiles = [
+        Profile(weights) if (weights := p.arrival_profile()) is not None else None
+        for p in personas
+    ]
+    rates = [
+        (journey.customers * (p.share or 0.0) / p.visit_gap if p.visit_gap else 0.0)
+        + (p.arrivals or 0.0)
+        for p in personas
+    ]
+    timed = any(after) or any(takes) or any(e for per in edge_after for e in per)
     return Plan(
         title=journey.title,
         horizon=journey.horizon,
         customers=int(journey.customers),
         touchpoint_ids=[t.id for t in tps],
-        capacity=[int(t.capacity or 0) for t in tps],
+        capacity=[
+            int(max(shifts)) if shifts is not None else int(t.capacity or 0)
+            for t, shifts in zip(tps, staffing, strict=True)
+        ],
         weight=[t.weight for t in tps],
         max_wait=[t.max_wait or 0.0 for t in tps],
         performance=[sampler(t.performance) for t in tps],
@@ -177,7 +210,75 @@ def compile_plan(journey: Journey) -> Plan:
             walkout_moment(t.weight, lo.tolerance, lo.curvature, lo.negativity) for t in tps
         ],
         loyalty=lo,
+        after=after,
+        takes=takes,
+        edge_after=edge_after,
+        repeat_start=[index[p.repeat_from] if p.repeat_from else k for p in personas],
+        profile=profiles,
+        staffing=staffing,
+        server_minutes=[
+            _server_minutes(shifts, journey.horizon)
+            if shifts is not None
+            else int(t.capacity or 0) * journey.horizon
+            for t, shifts in zip(tps, staffing, strict=True)
+        ],
+        busy_hour=busiest_hour(profiles, rates),
+        timed=timed,
     )
+
+
+def _delay(dist: Distribution | None) -> Sampler | None:
+    """A delay's sampler, or None when it never takes time."""
+    if dist is None or (dist.is_constant and dist.mean == 0.0):
+        return None
+    return sampler(dist)
+
+
+def _staffing(values: list[float]) -> list[float]:
+    return [max(0.0, float(round(v))) for v in values]
+
+
+def _server_minutes(staffing: list[float], horizon: float) -> float:
+    """Server-minutes on shift over the horizon (the week repeats from Monday 0:00)."""
+    whole, rest = divmod(horizon, SLOTS * SLOT_MINUTES)
+    total = whole * SLOT_MINUTES * sum(staffing)
+    i = 0
+    while rest > 0:
+        total += staffing[i] * min(SLOT_MINUTES, rest)
+        rest -= SLOT_MINUTES
+        i += 1
+    return total
+
+
+def _edge_delays(journey: Journey, routes, node_index) -> list[list[list[Sampler | None] | None]]:
+    """Per persona and node, the delay of each edge in the routing table's order.
+
+    A persona's own edge (`a -> b after ... for p`) gives its delay; else the edge for
+    everyone does. None for a node none of whose edges takes time.
+    """
+    general: dict[tuple[str, str], Distribution] = {}
+    own: dict[tuple[str, str, str], Distribution] = {}
+    for e in journey.flow or ():
+        if e.after is None:
+            continue
+        if e.persona is None:
+            general[(e.source, e.target)] = e.after
+        else:
+            own[(e.persona, e.source, e.target)] = e.after
+    targets_named = {i: n for n, i in node_index.items() if n != "start"}  # K is `end` here
+    sources_named = {**targets_named, node_index["start"]: "start"}  # and `start` here
+    out = []
+    for p, per_node in zip(journey.personas, routes, strict=True):
+        rows: list[list[Sampler | None] | None] = []
+        for node, (_, targets) in enumerate(per_node):
+            a = sources_named[node]
+            delays = [
+                _delay(own.get((p.id, a, b), general.get((a, b))))
+                for b in (targets_named[t] for t in targets)
+            ]
+            rows.append(delays if any(delays) else None)
+        out.append(rows)
+    return out
 
 
 def initial_counts(total: int, shares: list[float]) -> list[int]:

@@ -52,6 +52,8 @@ EVENT_COLUMNS = (
     "moment",
     "delighters",
     "disappointers",
+    "delay_min",
+    "end_min",
 )
 
 Progress = Callable[[int], None]
@@ -95,7 +97,7 @@ def _run_task(task: Task) -> dict[str, Any]:
         writer = csv.writer(handle)
 
         def sink(row: tuple[Any, ...]) -> None:
-            customer, persona, number, tp, arrival, wait, x, fired = row
+            customer, persona, number, tp, arrival, wait, x, fired, delay, end = row
             delights = [f for f in fired if dispositions[f] == "delighter"]
             disappoints = [f for f in fired if dispositions[f] == "disappointer"]
             writer.writerow(
@@ -111,6 +113,8 @@ def _run_task(task: Task) -> dict[str, Any]:
                     f"{x:.6f}",
                     ";".join(delights),
                     ";".join(disappoints),
+                    f"{delay:.4f}",
+                    f"{end:.4f}",
                 )
             )
 

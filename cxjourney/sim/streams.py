@@ -48,6 +48,9 @@ NOISE = salt("draw:noise")
 LEAVE = salt("draw:gap-and-churn")
 BIRTH = salt("draw:birth")
 ARRIVAL_GAP = salt("draw:arrival")
+DELAY = salt("draw:delay")  # a touchpoint's `after`, per visit
+EDGE_DELAY = salt("draw:edge-delay")  # the delay of the edge a visit came by
+TAKES = salt("draw:takes")  # the time a step takes
 # Owners of counter sequences
 JOURNEYS = salt("owner:journeys")
 REFERRALS = salt("owner:referrals")

@@ -25,6 +25,55 @@ from .plan import Plan, initial_counts
 SCALE = float(1 << 32)
 DAY = 24 * 60.0
 SERIES_METRICS = ("active", "retention", "satisfaction", "nps", "revenue")
+#: Journey durations are counted in bins 1/64 of an octave wide (about 1.1%), from
+#: 2^-10 minutes (0.06 s) to 2^26 minutes (128 years): memory does not grow with the
+#: number of journeys, the count does not depend on their order, and the bin of a
+#: duration is exact (frexp), so both engines put every journey in the same bin.
+LOW_OCTAVE, OCTAVES, PER_OCTAVE = -9, 36, 64
+DURATION_BINS = 1 + OCTAVES * PER_OCTAVE
+
+
+def duration_bin(minutes: float) -> int:
+    """The histogram bin of a duration; bin 0 holds 0 and anything below 0.06 s."""
+    if minutes <= 0.0:
+        return 0
+    m, e = math.frexp(minutes)  # minutes = m * 2^e, 0.5 <= m < 1
+    if e < LOW_OCTAVE:
+        return 0
+    i = 1 + (e - LOW_OCTAVE) * PER_OCTAVE + int((m * 2.0 - 1.0) * PER_OCTAVE)
+    return i if i < DURATION_BINS else DURATION_BINS - 1
+
+
+def duration_bins_v(minutes: np.ndarray) -> np.ndarray:
+    m, e = np.frexp(minutes)
+    i = 1 + (e.astype(np.int64) - LOW_OCTAVE) * PER_OCTAVE
+    i += ((m * 2.0 - 1.0) * PER_OCTAVE).astype(np.int64)
+    i = np.minimum(i, DURATION_BINS - 1)
+    return np.where((minutes <= 0.0) | (e < LOW_OCTAVE), 0, i)
+
+
+def bin_edges(i: int) -> tuple[float, float]:
+    if i == 0:
+        return 0.0, 2.0 ** (LOW_OCTAVE - 1)
+    octave, step = divmod(i - 1, PER_OCTAVE)
+    base = 2.0 ** (LOW_OCTAVE - 1 + octave)
+    return base * (1 + step / PER_OCTAVE), base * (1 + (step + 1) / PER_OCTAVE)
+
+
+def quantile(counts: list[int] | np.ndarray, q: float) -> float | None:
+    """The q-quantile of a duration histogram, linear within its bin."""
+    total = int(sum(counts))
+    if total == 0:
+        return None
+    rank = q * total
+    seen = 0
+    for i, n in enumerate(counts):
+        n = int(n)
+        if n and seen + n >= rank:
+            lo, hi = bin_edges(i)
+            return lo + (hi - lo) * max(0.0, rank - seen) / n
+        seen += n
+    return bin_edges(len(counts) - 1)[1]
 
 
 def fixed(x: float) -> int:
@@ -69,6 +118,11 @@ class Tally:
         self.x_sum = [0] * k
         self.wait_sum = [0] * k
         self.busy = [0.0] * k
+        self.delay_sum = [0] * k
+        self.busy_wait_sum = [0] * k  # queue waits of visits arriving in the busiest hour
+        self.busy_visits = [0] * k
+        self.durations = np.zeros(DURATION_BINS, dtype=np.int64)
+        self.duration_sum = 0
         self.initial = 0
         # retention is defined only when some customer present at the start can churn
         # (one of a persona that makes repeat visits), after shares are rounded to people
@@ -81,6 +135,8 @@ class Tally:
         self.d_promoters = [0] * bins
         self.d_detractors = [0] * bins
         self.d_completed = [[0] * bins for _ in range(personas)]
+        self.d_duration = [0] * bins  # journeys' durations (fixed point) ending in each bin
+        self.d_ended = [0] * bins
 
     # ---- scalar: one event at a time ------------------------------------------------
     def _bin(self, time: float) -> int:
@@ -113,6 +169,15 @@ class Tally:
     def complete(self, time: float, persona: int) -> None:
         self.d_completed[persona][self._bin(time)] += 1
         self.completed[persona] += 1
+
+    def ended(self, time: float, duration: float) -> None:
+        """A journey ended at `time`, having taken `duration` minutes."""
+        f = fixed(duration)
+        self.duration_sum += f
+        self.durations[duration_bin(duration)] += 1
+        i = self._bin(time)
+        self.d_duration[i] += f
+        self.d_ended[i] += 1
 
     # ---- vector: many customers at once -------------------------------------------------
     def _bins(self, times: np.ndarray) -> np.ndarray:
@@ -149,6 +214,14 @@ class Tally:
         self._add(self.d_detractors, bins, -(levels < DETRACTOR).astype(np.int64))
         self._add(self.d_initial, bins, -initial.astype(np.int64))
 
+    def ended_v(self, times: np.ndarray, durations: np.ndarray) -> None:
+        f = fixed_v(durations)
+        self.duration_sum += int(f.sum())
+        np.add.at(self.durations, duration_bins_v(durations), 1)
+        bins = self._bins(times)
+        self._add(self.d_duration, bins, f)
+        self._add(self.d_ended, bins, 1)
+
     def complete_v(self, times: np.ndarray, personas: np.ndarray) -> None:
         for p in np.unique(personas).tolist():
             pick = personas == p
@@ -175,13 +248,24 @@ class Tally:
             "revenue": end["revenue"],
             "referrals": float(self.referrals),
         }
+        if plan.timed:
+            ended = int(self.durations.sum())
+            metrics["duration_mean"] = self.duration_sum / SCALE / ended if ended else None
+            metrics["duration_median"] = quantile(self.durations, 0.5)
+            metrics["duration_p90"] = quantile(self.durations, 0.9)
         touchpoints = {}
         for t, tp_id in enumerate(plan.touchpoint_ids):
             visits = self.visits[t]
             entry: dict[str, float | None] = {"visits": float(visits)}
             if plan.capacity[t]:
                 entry["wait_mean"] = self.wait_sum[t] / SCALE / visits if visits else None
-                entry["utilisation"] = self.busy[t] / (plan.capacity[t] * plan.horizon)
+                entry["utilisation"] = self.busy[t] / plan.server_minutes[t]
+                if plan.busy_hour is not None:
+                    n = self.busy_visits[t]
+                    entry["wait_busy_mean"] = self.busy_wait_sum[t] / SCALE / n if n else None
+                    entry["busy_hour"] = float(plan.busy_hour)
+            if plan.timed:
+                entry["delay_mean"] = self.delay_sum[t] / SCALE / visits if visits else None
             entry["abandon_rate"] = self.walkouts[t] / visits if visits else 0.0
             entry["experience_mean"] = self.x_sum[t] / SCALE / visits if visits else None
             entry["peak_share"] = self.peak[t] / journeys if journeys else 0.0
@@ -190,14 +274,19 @@ class Tally:
         return {
             "metrics": metrics,
             "touchpoints": touchpoints,
-            "series": [{k: row[k] for k in ("day", *SERIES_METRICS)} for row in series],
+            "series": [{k: row[k] for k in ("day", *self.series_metrics)} for row in series],
             "cut": self.cut,
         }
+
+    @property
+    def series_metrics(self) -> tuple[str, ...]:
+        return (*SERIES_METRICS, "duration") if self.plan.timed else SERIES_METRICS
 
     def series(self) -> list[dict[str, Any]]:
         plan = self.plan
         rows = []
         active = initial = level = promoters = detractors = 0
+        duration = ended = 0
         done = [0] * len(self.completed)
         for i, time in enumerate(self.times):
             active += self.d_active[i]
@@ -205,6 +294,8 @@ class Tally:
             level += self.d_level[i]
             promoters += self.d_promoters[i]
             detractors += self.d_detractors[i]
+            duration += self.d_duration[i]
+            ended += self.d_ended[i]
             for p, changes in enumerate(self.d_completed):
                 done[p] += changes[i]
             revenue = math.fsum(n * plan.spend[p] for p, n in enumerate(done))
@@ -221,6 +312,7 @@ class Tally:
                     "promoters": promoters / active if active else None,
                     "detractors": detractors / active if active else None,
                     "revenue": revenue,
+                    "duration": duration / SCALE / ended if ended else None,
                 }
             )
         return rows
