@@ -25,6 +25,9 @@ METRICS = (
     "revenue",
     "referrals",
 )
+#: Present when some step or edge takes time: minutes from a journey's start to its end,
+#: over the journeys that ended before the horizon.
+DURATION_METRICS = ("duration_mean", "duration_median", "duration_p90")
 TOUCHPOINT_KEYS = (
     "visits",
     "wait_mean",

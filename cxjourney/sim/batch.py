@@ -1,8 +1,9 @@
 """The batched engine: journeys without queues, every customer at once, in numpy.
 
-Without a queue customers never meet and a journey takes no time, so the event list
-of a SimPy run reduces to each customer's own timeline. This engine advances all
-customers' next journeys together, one round per journey number. It differs from the
+Without a queue customers never meet, so the event list of a SimPy run reduces to each
+customer's own timeline (delays and steps that take time only move that customer's
+clock). This engine advances all customers' next journeys together, one round per
+journey number. It differs from the
 SimPy engine only in scheduling: the same counter-based draws (streams.py), the same
 kernel (the `_v` twins in experience.py, loyalty.py and distributions.py) and the same
 Tally, so on a journey without queues both give the same bits.
@@ -132,6 +133,50 @@ class Tables:
                 self.cum[p, node, : len(cum)] = cum
         self.gap = np.array(plan.visit_gap, dtype=np.float64)
         self.price = np.array(plan.price_sensitivity, dtype=np.float64)
+        self.degree = degree
+        self.max_wait = np.array(plan.max_wait, dtype=np.float64)
+        self.repeat_start = np.array(plan.repeat_start, dtype=np.int64)
+        self.after = Delays(plan.after)
+        self.takes = Delays(plan.takes)
+        # the delay of edge (persona, node, choice), numbered into one table; -1: none
+        self.edge_id = np.full((personas, k + 1, degree), -1, dtype=np.int64)
+        samplers = []
+        for p, per_node in enumerate(plan.edge_after):
+            for node, delays in enumerate(per_node):
+                for i, sampler in enumerate(delays or ()):
+                    if sampler is not None:
+                        self.edge_id[p, node, i] = len(samplers)
+                        samplers.append(sampler)
+        self.edge = Delays(samplers)
+
+
+class Delays:
+    """Samplers of delays (or of the time a step takes) by index, None where there is none."""
+
+    def __init__(self, samplers: list) -> None:
+        rows = [s if s is not None else (CONSTANT, 0.0, 0.0, 0.0, 1.0, 0.0) for s in samplers]
+        table = np.array(rows, dtype=np.float64).reshape(-1, 6)
+        self.has = np.array([s is not None for s in samplers], dtype=bool)
+        self.code = table[:, 0].astype(np.int64)
+        self.params = table[:, 1:]
+        self.kinds = set(self.code[self.has].tolist())
+
+    def draw(self, which: np.ndarray, vkey: np.ndarray, name: int) -> np.ndarray:
+        """One draw per visit (0 where `which` has no delay), never below 0."""
+        out = np.zeros(len(which))
+        if not self.has.any():
+            return out
+        pick = np.flatnonzero((which >= 0) & self.has[np.maximum(which, 0)])
+        if len(pick) == 0:
+            return out
+        w = which[pick]
+        if self.kinds == {CONSTANT}:
+            x = self.params[w, 0] * self.params[w, 3] + self.params[w, 4]
+        else:
+            u1, u2 = pair_v(mix_v(vkey[pick] ^ U64(name)))
+            x = draw_v(self.code[w], self.params[w], u1, u2, self.kinds)
+        out[pick] = np.where(x > 0.0, x, 0.0)
+        return out
 
 
 class Walk:
@@ -183,6 +228,8 @@ class BatchSimulation:
             keys = mix_v(base ^ np.arange(count, dtype=np.uint64))
             gap = plan.visit_gap[p]
             times = gap * draw_u(keys, streams.BIRTH) if gap else np.zeros(count)
+            if plan.profile[p] is not None:
+                times = plan.profile[p].to_real_v(times)
             self.people.add(keys, np.full(count, p), times, self.tables.expectation, initial=True)
             self.tally.arrive_v(np.zeros(count), True)
             if plan.arrivals[p] > 0:
@@ -193,14 +240,16 @@ class BatchSimulation:
         plan = self.plan
         base = U64(streams.derive(self.key, plan.persona_salts[p], streams.ARRIVALS))
         rate = plan.arrivals[p]
+        profile = plan.profile[p]
         expected = rate * plan.horizon
         chunk = int(min(expected + 10 * math.sqrt(expected) + 16, 1 << 20))
-        start, clock = 0, 0.0
-        while clock < plan.horizon:
+        start, clock, last = 0, 0.0, 0.0
+        while last < plan.horizon:
             index = np.arange(start, start + chunk, dtype=np.uint64)
             keys = np.full(chunk, base, dtype=np.uint64)
             gaps = -libm.log(draw_u(nth_v(keys, index), streams.ARRIVAL_GAP)) / rate
-            times = np.cumsum(np.concatenate(([clock], gaps)))[1:]  # in sequence, as SimPy adds
+            ordinary = np.cumsum(np.concatenate(([clock], gaps)))[1:]  # in sequence, as SimPy
+            times = ordinary if profile is None else profile.to_real_v(ordinary)
             keep = times < plan.horizon
             self.people.add(
                 mix_v(base ^ index[keep]),
@@ -209,7 +258,7 @@ class BatchSimulation:
                 self.tables.expectation,
             )
             self.tally.arrive_v(times[keep], False)
-            clock = float(times[-1])
+            clock, last = float(ordinary[-1]), float(times[-1])
             start += chunk
 
     # ---- rounds ------------------------------------------------------------------------
@@ -229,10 +278,24 @@ class BatchSimulation:
     def journey_round(self, idx: np.ndarray) -> None:
         plan, tb, people, tally = self.plan, self.tables, self.people, self.tally
         k = tb.k
+        timed = plan.timed
+        horizon = plan.horizon
         persona = people.persona[idx]
         jkey = nth_v(people.journey_base[idx], people.journeys[idx])
-        node = self.route(persona, np.full(len(idx), k), unit_v(jkey))
+        begin = people.next_time[idx]
+        clock = begin.copy()
+        origin = np.full(len(idx), k)
+        node, choice = self.route(persona, origin, unit_v(jkey))
+        edge = tb.edge_id[persona, origin, choice] if timed else None
+        repeat = tb.repeat_start[persona]
+        again = (people.journeys[idx] > 0) & (repeat < k)  # repeat journeys start there
+        if again.any():
+            node[again] = repeat[again]
+            if edge is not None:
+                edge[again] = -1
+        unfinished = np.zeros(len(idx), dtype=bool)  # still under way at the horizon
         walk = Walk(len(idx), len(tb.recoverable))
+        visits: list[tuple[np.ndarray, ...]] = []
         alive = np.flatnonzero(node < k)
         steps = 0
         while len(alive) and steps < MAX_STEPS:
@@ -243,8 +306,26 @@ class BatchSimulation:
             count = people.visits[c, t]
             people.visits[c, t] = count + 1
             vkey = nth_v(people.key[c] ^ tb.salt[t], count)
+            delay = None
+            if timed:
+                delay = tb.edge.draw(edge[alive], vkey, streams.EDGE_DELAY) + tb.after.draw(
+                    t, vkey, streams.DELAY
+                )
+                arrived = clock[alive] + delay
+                late = arrived >= horizon
+                if late.any():
+                    unfinished[alive[late]] = True
+                    on = ~late
+                    alive, t, c, p, vkey, delay, arrived = (
+                        v[on] for v in (alive, t, c, p, vkey, delay, arrived)
+                    )
+                    if not len(alive):
+                        break
+                clock[alive] = arrived
             performance = np.clip(self.perform(t, vkey), 1.0, 5.0)
             d = performance - people.expect[c, t] + tb.channel[p, t]
+            if delay is not None:
+                d = self.wait_penalty(d, delay, tb.max_wait[t])
             x = tb.weight[t] * felt_v(d, plan.tolerance, plan.curvature, plan.negativity)
             if walk.hurt is not None and tb.rec_slot.shape[1]:
                 x = self.recover(walk, alive, t, vkey, x)
@@ -261,28 +342,57 @@ class BatchSimulation:
                     walk.hurt_at[alive[mark], slot[mark]] = walk.count[alive[mark]]
             if plan.adaptation > 0:
                 walk.learned.append((alive, t, performance))
+            took = tb.takes.draw(t, vkey, streams.TAKES) if timed else None
             if self.sink is not None:
-                self.log(c, p, t, x, fired_any, people.next_time[c])
-            tally_visits = np.bincount(t, minlength=k)
-            for i in np.flatnonzero(tally_visits):
-                tally.visits[i] += int(tally_visits[i])
-            x_fixed = np.zeros(k, dtype=np.int64)
-            np.add.at(x_fixed, t, fixed_v(x))
-            for i in np.flatnonzero(x_fixed):
-                tally.x_sum[i] += int(x_fixed[i])
+                at = clock[alive]
+                self.log(c, p, t, x, fired_any, at, delay, at if took is None else at + took)
+            visits.append((alive, t, x, delay))
             if walk.hurt is not None:
                 walk.steps.append((alive, x))
             walk.moment(alive, t, x)
-            node[alive] = self.route(p, t, unit_v(vkey))
-            alive = alive[node[alive] < k]
+            node[alive], chosen = self.route(p, t, unit_v(vkey))
+            if timed:
+                clock[alive] += took
+                edge[alive] = tb.edge_id[p, t, chosen]
+                late = clock[alive] >= horizon
+                if late.any():
+                    unfinished[alive[late]] = True
+            alive = alive[(node[alive] < k) & ~unfinished[alive]]
         if len(alive):  # cut: a journey that would not end
             node[alive] = k + 1
             tally.cut += len(alive)
-        self.finish(idx, persona, jkey, node, walk)
-        self.learn(idx, walk.learned)
+        self.count(visits, unfinished)
+        self.finish(idx, persona, jkey, node, walk, begin, clock, ~unfinished)
+        self.learn(idx, walk.learned, ~unfinished)
 
-    def log(self, c, p, t, x, fired_any, times) -> None:
-        """One event-log row per visit (the journey's time: without queues, no waiting)."""
+    def wait_penalty(self, d: np.ndarray, delay: np.ndarray, max_wait: np.ndarray) -> np.ndarray:
+        """A delay longer than `max_wait` disappoints, as a queue's wait does."""
+        hit = (delay > 0.0) & (max_wait > 0.0) & (delay > max_wait)
+        if hit.any():
+            over = (delay[hit] - max_wait[hit]) / max_wait[hit]
+            d = d.copy()
+            d[hit] -= self.plan.wait_sensitivity * np.minimum(over, 3.0)
+        return d
+
+    def count(self, visits: list[tuple[np.ndarray, ...]], unfinished: np.ndarray) -> None:
+        """Visits of the journeys that ended before the horizon (SimPy counts at the end)."""
+        if not visits:
+            return
+        tally, k = self.tally, self.tables.k
+        walker = np.concatenate([v[0] for v in visits])
+        keep = ~unfinished[walker]
+        t = np.concatenate([v[1] for v in visits])[keep]
+        x = np.concatenate([v[2] for v in visits])[keep]
+        totals = [(tally.visits, np.bincount(t, minlength=k)), (tally.x_sum, _fixed_sums(t, x, k))]
+        if visits[0][3] is not None:
+            delay = np.concatenate([v[3] for v in visits])[keep]
+            totals.append((tally.delay_sum, _fixed_sums(t, delay, k)))
+        for target, values in totals:
+            for i in np.flatnonzero(values):
+                target[i] += int(values[i])
+
+    def log(self, c, p, t, x, fired_any, times, delay, end) -> None:
+        """One event-log row per visit (without queues, no waiting in a queue)."""
         plan, people = self.plan, self.people
         names: list[list[str]] = [[] for _ in range(len(c))]
         for e, fired in fired_any:
@@ -302,14 +412,19 @@ class BatchSimulation:
                     0.0,
                     float(x[i]),
                     tuple(names[i]),
+                    0.0 if delay is None else float(delay[i]),
+                    float(end[i]),
                 )
             )
 
-    def route(self, persona: np.ndarray, at: np.ndarray, u: np.ndarray) -> np.ndarray:
+    def route(
+        self, persona: np.ndarray, at: np.ndarray, u: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The next node of each walker, and which of its node's edges it took."""
         tb = self.tables
         cum = tb.cum[persona, at]
         choice = (u[:, None] >= cum).sum(axis=1)
-        return tb.targets[persona, at, choice]
+        return tb.targets[persona, at, choice], choice
 
     def perform(self, t: np.ndarray, vkey: np.ndarray) -> np.ndarray:
         """Draws of `delivers`, as the SimPy engine makes them."""
@@ -357,14 +472,30 @@ class BatchSimulation:
             out[w] = at_best_restored(moments, fixes, self.plan.memory, float(out[w]))
         return out
 
-    def finish(self, idx, persona, jkey, node, walk: Walk) -> None:
-        """Memory, satisfaction, revenue, retention and referrals after the journeys."""
+    def finish(self, idx, persona, jkey, node, walk: Walk, begin, end, finished) -> None:
+        """Memory, satisfaction, revenue, retention and referrals after the journeys.
+
+        A journey still under way at the horizon counts nowhere, and its customer does
+        nothing more (as a SimPy process waiting past the horizon).
+        """
         plan, tb, people, tally = self.plan, self.tables, self.people, self.tally
         k = tb.k
         remembered = recall_v(
             plan.memory, walk.count, walk.total, walk.last, walk.high, walk.low, walk.peak
         )
         remembered = self.restore_at_best(walk, remembered)
+        seen = (walk.count > 0) & finished
+        for counts, target in (
+            (np.bincount(walk.high_t[seen], minlength=k), tally.peak),
+            (np.bincount(walk.low_t[seen], minlength=k), tally.trough),
+        ):
+            for i in np.flatnonzero(counts):
+                target[i] += int(counts[i])
+        if not finished.all():
+            people.next_time[idx[~finished]] = np.inf
+            idx, persona, jkey, node, remembered, begin, end = (
+                v[finished] for v in (idx, persona, jkey, node, remembered, begin, end)
+            )
         z = 0.0
         if plan.noise:
             z = standard_normal_v(*pair_v(mix_v(jkey ^ U64(streams.NOISE))))
@@ -372,20 +503,15 @@ class BatchSimulation:
         first = people.journeys[idx] == 0
         old = people.level[idx]
         level = relationship_v(old, first, satisfaction, plan.smoothing)
-        now = people.next_time[idx]
+        now = end
         tally.level_v(now, old, level)
         people.level[idx] = level
         people.journeys[idx] += 1
         tally.journeys += len(idx)
+        if plan.timed:
+            tally.ended_v(now, now - begin)
         completed = node == k
         tally.complete_v(now[completed], persona[completed])
-        seen = walk.count > 0
-        for counts, target in (
-            (np.bincount(walk.high_t[seen], minlength=k), tally.peak),
-            (np.bincount(walk.low_t[seen], minlength=k), tally.trough),
-        ):
-            for i in np.flatnonzero(counts):
-                target[i] += int(counts[i])
         gap_mean = tb.gap[persona]
         repeat = gap_mean > 0
         once = ~repeat
@@ -408,6 +534,12 @@ class BatchSimulation:
         )
         u_gap, u_churn = pair_v(mix_v(jkey ^ U64(streams.LEAVE)))
         gap = -gap_mean[repeat] * libm.log(u_gap)
+        then = now + gap
+        for p, profile in enumerate(plan.profile):
+            if profile is not None and (mine := persona == p).any():
+                # the gap is drawn on the profile's clock (engine.Simulation.life)
+                then[mine] = profile.to_real_v(profile.to_ordinary_v(now[mine]) + gap[mine])
+                gap[mine] = then[mine] - now[mine]
         stay = monthly_stay_v(level, tb.price[persona], plan.loyalty)
         leave = churn_after_v(stay, u_churn)
         if refer:
@@ -416,7 +548,7 @@ class BatchSimulation:
                 window = np.where(gap < leave, gap, leave)[promoters]
                 self.refer(idx[promoters], now[promoters], window, jkey[promoters])
         churns = leave < gap
-        people.next_time[idx] = np.where(churns, np.inf, now + gap)
+        people.next_time[idx] = np.where(churns, np.inf, then)
         gone = churns & (now + leave < plan.horizon)
         if gone.any():
             who = idx[gone]
@@ -448,7 +580,7 @@ class BatchSimulation:
                 people.add(keys, people.persona[who], times, self.tables.expectation)
                 self.tally.arrive_v(times, False)
 
-    def learn(self, idx: np.ndarray, learned) -> None:
+    def learn(self, idx: np.ndarray, learned, finished: np.ndarray) -> None:
         """Expectations move toward the last performance seen at each touchpoint."""
         if not learned:
             return
@@ -457,11 +589,21 @@ class BatchSimulation:
         walker = np.concatenate([a for a, _, _ in learned])
         t = np.concatenate([b for _, b, _ in learned])
         performance = np.concatenate([c for _, _, c in learned])
+        if not finished.all():
+            keep = finished[walker]
+            walker, t, performance = walker[keep], t[keep], performance[keep]
         flat = walker * self.tables.k + t
         _, last = np.unique(flat[::-1], return_index=True)
         last = len(flat) - 1 - last
         c, t, performance = idx[walker[last]], t[last], performance[last]
         people.expect[c, t] += rate * (performance - people.expect[c, t])
+
+
+def _fixed_sums(t: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """Per touchpoint, the sum of values in fixed point (order does not matter)."""
+    sums = np.zeros(k, dtype=np.int64)
+    np.add.at(sums, t, fixed_v(values))
+    return sums
 
 
 def run_replication(plan: Plan, key: int, sink=None) -> dict[str, Any]:

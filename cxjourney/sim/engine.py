@@ -162,7 +162,7 @@ class Simulation:
         gap_mean = plan.visit_gap[p]
         profile = plan.profile[p]
         if delay > 0:
-            yield env.timeout(delay) if profile is None else At(env, delay)
+            yield env.timeout(delay)
         while True:
             jkey = nth(c.journey_base, c.journeys)
             remembered = yield from self.journey(c, jkey)

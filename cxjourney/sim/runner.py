@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Journey
-from ..results import METRICS
+from ..results import DURATION_METRICS, METRICS
 from ..scenarios import apply
 from . import batch, engine, parallel, sequential, stats, streams
 from .plan import Plan, compile_plan
-from .tally import SERIES_METRICS
 
 _SHARE = (0.0, 1.0)
 _COUNT = (0.0, math.inf)
@@ -39,6 +38,10 @@ BOUNDS = {
     "active": _COUNT,
     "revenue": _COUNT,
     "referrals": _COUNT,
+    "duration_mean": _COUNT,
+    "duration_median": _COUNT,
+    "duration_p90": _COUNT,
+    "duration": _COUNT,
 }
 EVENT_COLUMNS = (
     "scenario",
@@ -68,7 +71,13 @@ def variants(journey: Journey, scenario_ids: list[str] | None) -> list[tuple[str
 
 
 def plans_for(journeys: list[Journey]) -> list[Plan]:
-    return [compile_plan(j) for j in journeys]
+    """The variants' plans; when one variant's journeys take time, all are clocked, so
+    every variant reports durations and their changes."""
+    plans = [compile_plan(j) for j in journeys]
+    if any(p.timed for p in plans):
+        for p in plans:
+            p.timed = True
+    return plans
 
 
 def choose_engine(plans: list[Plan], name: str = "auto"):
@@ -303,10 +312,12 @@ def summarise(
         "scenarios": {},
     }
     base_runs = runs[0]
+    # journeys have a duration when some step or edge of some variant takes time
+    metrics = (*METRICS, *DURATION_METRICS) if _timed(runs) else METRICS
     for (name, _, cost), reps in zip(chosen, runs, strict=True):
         entry: dict[str, Any] = {
             "metrics": {
-                m: stats.interval([r["metrics"][m] for r in reps], BOUNDS[m]) for m in METRICS
+                m: stats.interval([r["metrics"].get(m) for r in reps], BOUNDS[m]) for m in metrics
             },
             "touchpoints": _touchpoints(reps),
             "series": _series(reps),
@@ -319,10 +330,11 @@ def summarise(
             entry["delta"] = {
                 m: stats.interval(
                     stats.paired(
-                        [r["metrics"][m] for r in base_runs], [r["metrics"][m] for r in reps]
+                        [r["metrics"].get(m) for r in base_runs],
+                        [r["metrics"].get(m) for r in reps],
                     )
                 )
-                for m in METRICS
+                for m in metrics
             }
             gains = stats.paired(
                 [r["metrics"]["revenue"] for r in base_runs],
@@ -337,13 +349,20 @@ def summarise(
     return out
 
 
+def _timed(runs: list[list[dict[str, Any]]]) -> bool:
+    return any(DURATION_METRICS[0] in reps[0]["metrics"] for reps in runs if reps)
+
+
 def _series(reps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each checkpoint's state with its interval; the last entry is the horizon's."""
     out = []
+    names = [m for m in reps[0]["series"][0] if m != "day"] if reps[0]["series"] else []
     for i, first in enumerate(reps[0]["series"]):
         row: dict[str, Any] = {"day": first["day"]}
-        for metric in SERIES_METRICS:
-            row[metric] = stats.interval([r["series"][i][metric] for r in reps], BOUNDS[metric])
+        for metric in names:
+            row[metric] = stats.interval(
+                [r["series"][i].get(metric) for r in reps], BOUNDS[metric]
+            )
         out.append(row)
     return out
 
