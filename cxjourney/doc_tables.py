@@ -48,7 +48,7 @@ def attribute_tables() -> str:
         head.append("example")
         rows = []
         for a in of_block(block):
-            row = [f"`{a.label or a.name}`", a.kind, a.unit or "–", a.default, a.range, a.meaning]
+            row = [f"`{a.name}`", a.kind, a.unit or "–", a.default, a.range, a.meaning]
             if block in _CHANGEABLE:
                 row.append("yes" if a.changeable else "no")
             rows.append([*row, f"`{a.example}`"])

@@ -55,7 +55,6 @@ class Attribute:
     choices: tuple[str, ...] = ()  # the words a `choice` takes
     source: str = ""  # loyalty keys: a published finding or an assumption
     within: str = ""  # the statement it is part of (`from` is part of `visits`)
-    label: str = ""  # how the docs' tables name it when not by `name`
 
     @property
     def model_field(self) -> str:
@@ -113,7 +112,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "from", _P, "identifier", "", "where the flow starts", "a touchpoint, with `visits every`",
         "Where repeat journeys start; the first journey starts where the flow starts.",
         "visits every 30 days from bill", field="repeat_from", within="visits",
-        label="visits every … from", absent="where the flow starts",
+        absent="where the flow starts",
     ),
     Attribute(
         "arrivals", _P, "rate", "customers per minute", "none (no newcomers)", "≥ 0",
@@ -125,7 +124,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "≥ 0, not zero all week; lines apply in order",
         "How dense arrivals are in a window of the week (an ordinary hour is 1x); "
         "the weekly total stays the persona's arrivals.",
-        "busy mon-fri 9:00-12:00 3x", absent="even",
+        "busy mon-fri 9:00-12:00 3x", absent="even over the week",
     ),
     Attribute(
         "patience", _P, "duration", "minutes", "none (never walks out)", "> 0",
@@ -197,7 +196,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "Servers in a window of the week, over the base capacity "
         "(a scenario adds one with `T.capacity += 2 WINDOW`).",
         "capacity 10 mon-fri 8:00-18:00", keyword="capacity", within="capacity",
-        label="capacity N WINDOW", absent="none",
+        absent="the same all week",
     ),
     Attribute(
         "service", _T, "distribution", "minutes", "none", "> 0 (draws are clipped at 0)",
