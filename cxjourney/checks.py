@@ -39,7 +39,8 @@ def check_journey(journey: Journey, reporter: Reporter, *, structural: bool = Tr
     check_shares(journey.personas, reporter, journey.span)
     refs_ok = check_recoveries(journey, reporter)
     flow_ok = check_flow(journey, reporter)
-    if names_ok and refs_ok and flow_ok:
+    repeats_ok = check_repeat_starts(journey, reporter)
+    if names_ok and refs_ok and flow_ok and repeats_ok:
         check_reachability(journey, reporter)
         if not reporter.failed:
             check_queue_load(journey, reporter)
@@ -144,6 +145,23 @@ def check_persona(persona: Persona, reporter: Reporter) -> None:
         reporter.error(_span(spans, "arrivals", persona.span), "arrivals cannot be negative")
     if math.isfinite(persona.spend) and persona.spend < 0:
         reporter.error(_span(spans, "spend", persona.span), "spend cannot be negative")
+    bad_busy = False
+    for shift in persona.busy:
+        if math.isfinite(shift.value) and shift.value < 0:
+            bad_busy = True
+            reporter.error(
+                shift.span,
+                f"a busy density cannot be negative, got {shift.value:g}x",
+                "write 0x for no arrivals in that window, 1x for an ordinary hour",
+            )
+        elif not math.isfinite(shift.value):
+            bad_busy = True
+    if persona.busy and not bad_busy and persona.arrival_profile() is None:
+        reporter.error(
+            persona.busy[0].span,
+            f"persona '{persona.id}' is busy at no time of the week: every hour is 0x",
+            "the busy lines say when arrivals come; leave some hour above 0x",
+        )
 
 
 def check_shares(personas: Iterable[Persona], reporter: Reporter, where: Span) -> None:
@@ -165,12 +183,28 @@ def check_shares(personas: Iterable[Persona], reporter: Reporter, where: Span) -
 
 
 def check_distribution(
-    dist: Distribution | None, span: Span, what: str, reporter: Reporter, *, rating: bool
+    dist: Distribution | None,
+    span: Span,
+    what: str,
+    reporter: Reporter,
+    *,
+    rating: bool,
+    zero: bool = False,
 ) -> None:
+    """`zero`: a time that may be nothing (a delay, `after 0 min`), never negative."""
     if dist is None or not all(math.isfinite(p) for p in dist.params):
         return
     p = dist.params
     kind = dist.kind
+    if zero and not rating:
+        _check_shape(dist, span, what, reporter)
+        if kind == "constant" and p[0] < 0:
+            reporter.error(span, f"{what} cannot be a negative time, got {p[0]:g} min")
+        elif math.isfinite(dist.mean) and dist.mean < 0:
+            reporter.error(
+                span, f"{what} cannot be a negative time (its mean is {dist.mean:g} min)"
+            )
+        return
     if kind == "constant":
         if rating and not RATING_MIN <= p[0] <= RATING_MAX:
             reporter.error(span, f"{what} must be between 1 and 5, got {p[0]:g}")
@@ -200,6 +234,28 @@ def check_distribution(
         reporter.error(span, f"{what} must be a positive duration")
 
 
+def _check_shape(dist: Distribution, span: Span, what: str, reporter: Reporter) -> None:
+    """The parameters of a time distribution other than a constant: order and signs."""
+    p = dist.params
+    kind = dist.kind
+    if kind == "normal" and p[1] < 0:
+        reporter.error(span, f"the standard deviation of {what} cannot be negative")
+    elif kind == "uniform" and p[0] > p[1]:
+        reporter.error(span, f"uniform({p[0]:g}, {p[1]:g}): low is above high")
+    elif kind == "triangular" and not p[0] <= p[1] <= p[2]:
+        reporter.error(span, "triangular needs low ≤ mode ≤ high")
+    elif kind in ("exp", "lognormal") and p[0] <= 0:
+        reporter.error(span, f"{kind}() needs a positive mean")
+    elif kind == "lognormal" and p[1] < 0:
+        reporter.error(span, "lognormal() needs a standard deviation ≥ 0")
+    elif kind == "lognormal" and not _lognormal_fits(p[0], p[1]):
+        reporter.error(
+            span,
+            f"lognormal({p[0]:g}, {p[1]:g}): the standard deviation is too large for the mean",
+            "a standard deviation above a million times the mean describes no real time",
+        )
+
+
 def _lognormal_fits(mean: float, sd: float) -> bool:
     """The parameters the engine derives, (mu, sigma), are finite numbers."""
     try:
@@ -221,11 +277,57 @@ def check_touchpoint(tp: Touchpoint, reporter: Reporter) -> None:
     check_distribution(
         tp.service, _span(spans, "service", tp.span), "service", reporter, rating=False
     )
+    for name in ("after", "takes"):
+        check_distribution(
+            getattr(tp, name), _span(spans, name, tp.span), name, reporter, rating=False, zero=True
+        )
     capacity = tp.capacity
-    if capacity is not None and math.isfinite(capacity) and (capacity < 1 or capacity % 1):
+    staffed = True
+    for shift in tp.shifts:
+        value = shift.value
+        if math.isfinite(value) and shift.op == "=" and (value < 0 or value % 1):
+            reporter.error(
+                shift.span,
+                f"capacity in a window must be a whole number ≥ 0, got {value:g}",
+                "write 0 for no servers in that window",
+            )
+            staffed = False
+        elif not math.isfinite(value):
+            staffed = False
+    if tp.shifts and capacity is None:
+        reporter.error(
+            tp.shifts[0].span,
+            f"touchpoint '{tp.id}' has capacity in a window but no base capacity",
+            "add a line 'capacity N' for the servers outside the windows (capacity 0 for none)",
+        )
+    elif capacity is not None and math.isfinite(capacity) and capacity == 0 and tp.shifts:
+        if staffed and max(tp.staffing()) <= 0:
+            reporter.error(
+                _span(spans, "capacity", tp.span),
+                f"touchpoint '{tp.id}' has no servers at any time of the week, so nobody "
+                "is ever served",
+                "give a window some servers, e.g. capacity 2 mon-fri 9:00-17:00",
+            )
+    elif capacity is not None and math.isfinite(capacity) and tp.shifts and staffed:
+        lowest = min(tp.staffing())
+        if lowest < 0:
+            from .queueing import slot_name
+
+            reporter.error(
+                _span(spans, "capacity", tp.span),
+                f"touchpoint '{tp.id}' has {lowest:g} servers at "
+                f"{slot_name(tp.staffing().index(lowest))}; a capacity cannot fall below 0",
+            )
+    if (
+        capacity is not None
+        and math.isfinite(capacity)
+        and not (capacity == 0 and tp.shifts)
+        and (capacity < 1 or capacity % 1)
+    ):
         reporter.error(
             _span(spans, "capacity", tp.span),
-            f"capacity must be a whole number ≥ 1, got {capacity:g}",
+            f"capacity must be a whole number ≥ 1, got {capacity:g}"
+            + (" (0 is allowed when a window gives servers)" if capacity == 0 else ""),
         )
     if tp.capacity is not None and tp.service is None:
         reporter.error(
@@ -351,11 +453,40 @@ def _recovery_problem(journey, target, disappointers, all_events) -> tuple[str, 
     return (f"recovers names no disappointer '{name}'", did_you_mean(name, disappointers))
 
 
+def check_repeat_starts(journey: Journey, reporter: Reporter) -> bool:
+    """`visits every G from X`: X names a touchpoint."""
+    ok = True
+    ids = [t.id for t in journey.touchpoints]
+    for persona in journey.personas:
+        target = persona.repeat_from
+        if target is None or target in ids:
+            continue
+        ok = False
+        span = _span(persona.spans, "from", persona.span)
+        if target == "start":
+            reporter.error(
+                span,
+                "repeat journeys start at a touchpoint, not at 'start'",
+                "leave out 'from start': without it, repeat journeys start where the flow starts",
+            )
+        elif target in ("end", "exit"):
+            reporter.error(span, f"repeat journeys cannot start at '{target}'", "name a touchpoint")
+        else:
+            reporter.error(
+                span,
+                f"unknown touchpoint '{target}' after 'from'",
+                did_you_mean(target, ids) or "name the touchpoint where repeat journeys start",
+            )
+    return ok
+
+
 # ---- flow ----------------------------------------------------------------------------
 def check_flow(journey: Journey, reporter: Reporter) -> bool:
     """Names, duplicates and probabilities of the flow's edges."""
     if journey.flow is None:
         return True
+    for edge in journey.flow:
+        check_distribution(edge.after, edge.span, "after", reporter, rating=False, zero=True)
     ok = True
     tp_ids = {t.id for t in journey.touchpoints}
     persona_ids = {p.id for p in journey.personas}
@@ -457,6 +588,9 @@ def check_reachability(journey: Journey, reporter: Reporter) -> None:
         listed = journey_graph.start_node_edges(journey) + listed
     g.add_edges_from((e.source, e.target) for e in listed)
     reachable = nx.descendants(g, "start")
+    for persona in journey.personas:  # repeat journeys enter the flow where they start
+        if persona.repeat_from is not None and persona.repeat_from in g:
+            reachable |= {persona.repeat_from} | nx.descendants(g, persona.repeat_from)
     finishing = nx.ancestors(g, "end") | nx.ancestors(g, "exit")
     stuck = False
     for tp in journey.touchpoints:
@@ -492,6 +626,10 @@ def check_routes(journey: Journey, reporter: Reporter) -> None:
         for source, split in table.get(persona, table[None]).items():
             g.add_edges_from((source, t) for t, p in split.items() if p > 0)
         reachable = nx.descendants(g, "start")
+        repeat = journey.persona(persona).repeat_from if persona else None  # type: ignore[union-attr]
+        if repeat is not None:
+            g.add_node(repeat)
+            reachable |= {repeat} | nx.descendants(g, repeat)
         finishing = nx.ancestors(g, "end") | nx.ancestors(g, "exit")
         caught = [t for t in journey.touchpoints if t.id in reachable and t.id not in finishing]
         if not caught:
@@ -515,15 +653,29 @@ def check_queue_load(journey: Journey, reporter: Reporter) -> None:
     from .queueing import queue_loads
 
     for load in queue_loads(journey):
-        if load.offered >= 1.0:
-            tp = journey.touchpoint(load.touchpoint)
-            assert tp is not None
+        if load.offered < 1.0:
+            continue
+        tp = journey.touchpoint(load.touchpoint)
+        assert tp is not None
+        if load.hour:
             reporter.warning(
                 _span(tp.spans, "capacity", tp.span),
                 f"the queue at '{tp.id}' cannot keep up: offered load {load.offered:.2f} "
-                f"of its capacity ({load.journeys_per_minute * 60:,.1f} journeys an hour at "
-                f"most × {load.visits_per_journey:.2f} visits × "
-                f"{load.service_mean:.2f} min service / {load.capacity} servers)",
-                "customers will wait longer and longer, and walk out past their patience; "
-                "add capacity or shorten the service",
+                f"at {load.hour}, its busiest quarter hour "
+                f"({load.journeys_per_minute * 60:,.1f} journeys an hour then, at most × "
+                f"{load.visits_per_journey:.2f} visits × "
+                f"{load.service_mean:.2f} min service / {load.capacity:g} servers)",
+                "customers will wait longer and longer at that time, and walk out past their "
+                "patience; add capacity in that window (capacity N DAYS HOURS) or shorten "
+                "the service",
             )
+            continue
+        reporter.warning(
+            _span(tp.spans, "capacity", tp.span),
+            f"the queue at '{tp.id}' cannot keep up: offered load {load.offered:.2f} "
+            f"of its capacity ({load.journeys_per_minute * 60:,.1f} journeys an hour at "
+            f"most × {load.visits_per_journey:.2f} visits × "
+            f"{load.service_mean:.2f} min service / {load.capacity:g} servers)",
+            "customers will wait longer and longer, and walk out past their patience; "
+            "add capacity or shorten the service",
+        )

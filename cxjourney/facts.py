@@ -20,6 +20,11 @@ Kinds, and how a value of each kind is written:
   distribution  a constant or a distribution       delivers 3.8 +- 0.4
   flag        present or not, with an optional number   moment_of_truth 3
   choice      one word of a fixed list             memory peak_end
+  schedule    lines of a value in a window of the week  busy mon-fri 9:00-12:00 3x
+
+A few attributes are part of another statement rather than statements of their own
+(`from` of `visits every`, a `capacity` line with a window): `within` names that
+statement, and `names()` leaves them out (they are no keyword of their block).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ class Attribute:
     high: float | None = None
     choices: tuple[str, ...] = ()  # the words a `choice` takes
     source: str = ""  # loyalty keys: a published finding or an assumption
+    within: str = ""  # the statement it is part of (`from` is part of `visits`)
 
     @property
     def model_field(self) -> str:
@@ -103,9 +109,22 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         absent="once",
     ),
     Attribute(
+        "from", _P, "identifier", "", "where the flow starts", "a touchpoint, with `visits every`",
+        "Where repeat journeys start; the first journey starts where the flow starts.",
+        "visits every 30 days from bill", field="repeat_from", within="visits",
+        absent="where the flow starts",
+    ),
+    Attribute(
         "arrivals", _P, "rate", "customers per minute", "none (no newcomers)", "≥ 0",
         "New customers of this persona, a Poisson process (not split by share).",
         "arrivals 40 per week", changeable=True,
+    ),
+    Attribute(
+        "busy", _P, "schedule", "× an ordinary hour", "none (arrivals even over the week)",
+        "≥ 0, not zero all week; lines apply in order",
+        "How dense arrivals are in a window of the week (an ordinary hour is 1x); "
+        "the weekly total stays the persona's arrivals.",
+        "busy mon-fri 9:00-12:00 3x", absent="even over the week",
     ),
     Attribute(
         "patience", _P, "duration", "minutes", "none (never walks out)", "> 0",
@@ -154,9 +173,30 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "delivers 3.8 +- 0.4", changeable=True, absent="as expected", low=1, high=5,
     ),
     Attribute(
-        "capacity", _T, "count", "servers", "none (no queue)", "whole number ≥ 1",
+        "after", _T, "distribution", "minutes", "none (no wait)",
+        "mean ≥ 0 (draws are clipped at 0)",
+        "Time before each visit, a wait the customer feels; adds to a delay on the edge.",
+        "after lognormal(5 days, 2 days)", changeable=True, absent="no wait",
+    ),
+    Attribute(
+        "takes", _T, "distribution", "minutes", "none (no time)",
+        "mean ≥ 0 (draws are clipped at 0)",
+        "Time the step itself takes, without a server: work time, not a felt wait.",
+        "takes exp(2 h)", changeable=True, absent="no time",
+    ),
+    Attribute(
+        "capacity", _T, "count", "servers", "none (no queue)",
+        "whole number ≥ 1; 0 when a window gives servers",
         "Customers served at once; with it the touchpoint has a queue.",
         "capacity 2", changeable=True, absent="no queue", low=1,
+    ),
+    Attribute(
+        "shifts", _T, "schedule", "servers", "none (capacity all week)",
+        "whole number ≥ 0; lines apply in order",
+        "Servers in a window of the week, over the base capacity "
+        "(a scenario adds one with `T.capacity += 2 WINDOW`).",
+        "capacity 10 mon-fri 8:00-18:00", keyword="capacity", within="capacity",
+        absent="the same all week",
     ),
     Attribute(
         "service", _T, "distribution", "minutes", "none", "> 0 (draws are clipped at 0)",
@@ -298,7 +338,8 @@ def of_block(block: str) -> tuple[Attribute, ...]:
 
 
 def names(block: str) -> tuple[str, ...]:
-    return tuple(a.name for a in of_block(block))
+    """The statements of a block, in canonical order (parts of statements left out)."""
+    return tuple(a.name for a in of_block(block) if not a.within)
 
 
 def scenario_attribute(name: str) -> Attribute | None:
@@ -306,6 +347,6 @@ def scenario_attribute(name: str) -> Attribute | None:
     personas, touchpoints and events, so the parser knows before the model exists)."""
     for block in ("touchpoint", "event", "persona"):
         found = lookup(block, name)
-        if found is not None:
+        if found is not None and not found.within:
             return found
     return None

@@ -125,12 +125,15 @@ def transition_matrix(
     return nodes, matrix
 
 
-def absorbing_chain(graph: nx.DiGraph, persona: str | None = None) -> dict[str, object]:
+def absorbing_chain(
+    graph: nx.DiGraph, persona: str | None = None, origin: str = START
+) -> dict[str, object]:
     """Expected visits per touchpoint and completion share from the fundamental matrix.
 
     With Q the transient block (start and touchpoints) and R the absorbing block,
     N = (I - Q)^-1 gives expected visits and B = N R the absorption probabilities
-    (Kemeny & Snell 1960).
+    (Kemeny & Snell 1960). `origin`: where the journey starts, `start` or the touchpoint
+    repeat journeys start at (whose own visit is then counted).
     """
     nodes, matrix = transition_matrix(graph, persona)
     transient = len(nodes) - 2
@@ -138,8 +141,9 @@ def absorbing_chain(graph: nx.DiGraph, persona: str | None = None) -> dict[str, 
     r = matrix[:transient, transient:]
     fundamental = np.linalg.inv(np.eye(transient) - q)
     absorbed = fundamental @ r
+    row = nodes.index(origin)
     return {
-        "visits": dict(zip(nodes[1:transient], fundamental[0, 1:transient], strict=True)),
-        "completion": float(absorbed[0, 0]),
-        "exit": float(absorbed[0, 1]),
+        "visits": dict(zip(nodes[1:transient], fundamental[row, 1:transient], strict=True)),
+        "completion": float(absorbed[row, 0]),
+        "exit": float(absorbed[row, 1]),
     }

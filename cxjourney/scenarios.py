@@ -13,7 +13,17 @@ from . import graph as journey_graph
 from .checks import check_journey, resolve_recovery
 from .diagnostics import Reporter, did_you_mean
 from .facts import lookup, names
-from .model import Change, Distribution, Edge, Journey, Persona, Scenario, Touchpoint
+from .model import (
+    Change,
+    Distribution,
+    Edge,
+    Journey,
+    Persona,
+    Scenario,
+    Shift,
+    Touchpoint,
+    Window,
+)
 
 
 def _changeable(block: str) -> tuple[str, ...]:
@@ -103,6 +113,16 @@ def apply_change(journey: Journey, change: Change) -> Journey:
         if change.kind == "remove":
             journey = _drop_recoveries(journey, tp.id, path[1])
         return journey
+    if change.window is not None and not (
+        tp is not None and len(path) == 2 and path[1] == "capacity"
+    ):
+        raise ScenarioError(
+            change,
+            f"only a capacity takes a window, not '{'.'.join(path)}'",
+            "remove the window, or change a touchpoint's capacity: "
+            "T.capacity += 2 mon-fri 9:00-12:00",
+            part=len(path) - 1,
+        )
     if persona is not None:
         return _set_persona(journey, persona, change)
     assert tp is not None
@@ -147,6 +167,19 @@ def _set_touchpoint(tp: Touchpoint, change: Change) -> Touchpoint:
     attr = change.path[1]
     if attr == "delivers":
         return replace(tp, delivers=_combine_distribution(tp.performance, change))
+    if attr == "capacity" and (change.window is not None or tp.shifts):
+        return _shift_capacity(tp, change)
+    if attr in ("after", "takes"):
+        old = getattr(tp, attr)
+        if old is None and change.op == "*=":
+            raise ScenarioError(
+                change,
+                f"touchpoint '{tp.id}' has no {attr} time to scale",
+                f"set one instead, e.g. {tp.id}.{attr} = 2 days",
+                part=1,
+            )
+        new = _combine_distribution(old or Distribution.constant(0), change)
+        return replace(tp, **{attr: new})
     if attr == "service":
         if tp.service is None and change.op != "=":
             raise ScenarioError(
@@ -159,6 +192,21 @@ def _set_touchpoint(tp: Touchpoint, change: Change) -> Touchpoint:
     if old is None and change.op != "=":
         raise ScenarioError(change, f"touchpoint '{tp.id}' has no {attr} to change", part=1)
     return replace(tp, **{attr: _combine(old if old is not None else 0.0, change)})
+
+
+def _shift_capacity(tp: Touchpoint, change: Change) -> Touchpoint:
+    """A change in a window adds a line to the touchpoint's schedule of servers; so does one
+    without a window when the file has such lines (it then applies all week, after them)."""
+    if tp.capacity is None:
+        raise ScenarioError(
+            change,
+            f"touchpoint '{tp.id}' has no capacity to change in a window",
+            f"give it a capacity first, e.g. {tp.id}.capacity = 1",
+            part=1,
+        )
+    value = change.value.number if change.value else math.nan
+    shift = Shift(change.window or Window(), value, change.op, change.span)
+    return replace(tp, shifts=(*tp.shifts, shift))
 
 
 def _set_event(tp: Touchpoint, change: Change) -> Touchpoint:
@@ -279,7 +327,7 @@ def _set_flow(journey: Journey, change: Change) -> Journey:
             for e in journey.flow
             if not (e.persona == change.persona and e.source == source and e.target == target)
         ]
-        edges.append(Edge(source, target, p, change.persona, change.span))
+        edges.append(Edge(source, target, p, change.persona, span=change.span))
         return replace(journey, flow=tuple(edges))
     p = _combine(split[target], change)
     others = {t: q for t, q in split.items() if t != target}

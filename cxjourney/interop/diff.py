@@ -105,6 +105,9 @@ def _time(d: Any) -> str:
 def _spelling_of(fact: facts.Attribute) -> tuple[Spell, bool]:
     """How a value of the attribute's kind is spelled, and whether pairs share a unit."""
     kind = fact.kind
+    if kind == "schedule":
+        suffix = "x" if fact.name == "busy" else ""
+        return (lambda shifts: spelling.schedule(shifts, suffix=suffix)), False
     if kind == "distribution":
         return (_time if fact.unit == "minutes" else _rating), False
     paired = kind in ("duration", "rate")
@@ -124,13 +127,23 @@ _SPELLINGS: dict[str, Spell] = {
 }
 
 
+#: How a diff names the attributes that are part of another statement, or whose keyword
+#: alone would not say what changed.
+_WORDS = {
+    "repeat_from": "repeat journeys start at",
+    "shifts": "capacity by time of week",
+    "busy": "busy hours",
+}
+
+
 def _table(block: str, **structural: Attribute) -> dict[str, Attribute]:
     """An element's attributes by model field: its structure first, then the facts."""
     table = dict(structural)
     for fact in facts.of_block(block):
         spell, paired = _spelling_of(fact)
         unset = f"({fact.absent})" if fact.absent else "(none)"
-        table[fact.model_field] = Attribute(fact.written, spell, unset, paired)
+        word = _WORDS.get(fact.model_field, fact.written)
+        table[fact.model_field] = Attribute(word, spell, unset, paired)
     return table
 
 
@@ -307,6 +320,15 @@ def _edges(old: Journey | None, new: Journey | None) -> list[Difference]:
             found.append(
                 Difference("changed", "edge", key, None, p, q, shown.text(p), shown.text(q))
             )
+        d, e = a[key].after, b[key].after
+        if to_plain(d) != to_plain(e):
+            delay = Attribute("delay", _time, "(none)")
+            found.append(
+                Difference(
+                    "changed", "edge", key, "delay", to_plain(d), to_plain(e),
+                    delay.text(d), delay.text(e),
+                )
+            )  # fmt: skip
     return _in_order(found, [*a, *b])
 
 
@@ -448,6 +470,8 @@ def _set_attributes(item: Any, table: dict[str, Attribute]) -> list[str]:
     parts = []
     for field, attribute in table.items():
         value = getattr(item, field)
+        if value == ():  # no lines of a schedule
+            continue
         if field != "label" and value is not None and value != _DEFAULTS.get(field, object()):
             parts.append(f"{attribute.word} {attribute.spell(value)}")
     return parts
@@ -459,7 +483,10 @@ def _recovery(r: Any) -> str:
 
 
 def _edge_summary(e: Edge) -> str:
-    return "" if e.probability is None else spelling.percent(e.probability)
+    parts = [] if e.probability is None else [spelling.percent(e.probability)]
+    if e.after is not None:
+        parts.append(f"after {_time(e.after)}")
+    return " ".join(parts)
 
 
 def _scenario_summary(s: Any) -> str:

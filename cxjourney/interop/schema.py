@@ -73,6 +73,8 @@ def _attribute(fact: facts.Attribute, nullable: bool) -> dict[str, Any]:
         return _list(_str(), description)
     if fact.kind == "distribution":
         return _ref("Distribution", nullable=nullable) | {"description": description}
+    if fact.kind == "schedule":
+        return _list(_ref("Shift"), f"{description.rstrip('.')} (lines applied in order).")
     bounds = {"minimum": fact.low} if fact.low is not None else {}
     if fact.high is not None:
         bounds["maximum"] = fact.high
@@ -96,6 +98,19 @@ def model_schema() -> dict[str, Any]:
             | {"minItems": 1, "maxItems": 3},
             scale=_num(),
             offset=_num(),
+        ),
+        "Window": _obj(
+            "Times of the week (a run starts on a Monday at 00:00): days and a daily span "
+            "[start, end) in minutes after midnight; end at or before start runs past midnight.",
+            days=_list({"type": "integer", "minimum": 0, "maximum": 6}, "0 = Monday"),
+            start=_num("minutes after midnight", minimum=0, maximum=units.DAY),
+            end=_num("minutes after midnight", minimum=0, maximum=units.DAY),
+        ),
+        "Shift": _obj(
+            "One line of a weekly schedule, applied in order over the base value.",
+            window=_ref("Window"),
+            value=_num(),
+            op={"enum": ["=", "+=", "-=", "*="]},
         ),
         "Event": _obj(
             "A delighter or a disappointer of a touchpoint.",
@@ -136,6 +151,8 @@ def model_schema() -> dict[str, Any]:
             target=_str(),
             probability=_num("a fraction", nullable=True, **_FRACTION),
             persona=_str("the persona this probability is for", nullable=True),
+            after=_ref("Distribution", nullable=True)
+            | {"description": "minutes on the way: a wait felt at the target"},
         ),
         "Value": _obj(
             "A scenario's right-hand side in canonical units.",
@@ -154,6 +171,8 @@ def model_schema() -> dict[str, Any]:
             value=_ref("Value", nullable=True),
             event=_ref("Event", nullable=True),
             persona=_str(nullable=True),
+            window=_ref("Window", nullable=True)
+            | {"description": "a capacity changed in a window of the week"},
         ),
         "Scenario": _obj(
             "An investment: a cost and changes to the baseline.",

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from .. import units
 from ..facts import scenario_attribute
-from ..model import Change, Distribution, Value
+from ..model import DAY_MINUTES, DAY_NAMES, Change, Distribution, Shift, Value, Window
 
 # Largest first: a duration is shown in the largest unit that gives a whole number.
 _DURATION_UNITS = (
@@ -92,6 +92,48 @@ def distribution(dist: Distribution, *, time: bool) -> str:
     return text
 
 
+def clock(minutes: float) -> str:
+    """`9:00`, `17:30`, `24:00`."""
+    whole = round(minutes)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def days(chosen: Iterable[int]) -> str:
+    """`mon-fri`, `sat-sun`, `mon,wed,fri`, `daily`: runs of days, Monday first."""
+    picked = sorted(set(chosen))
+    if len(picked) == 7:
+        return "daily"
+    runs: list[list[int]] = []
+    for day in picked:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    names = [
+        DAY_NAMES[run[0]] if len(run) == 1 else f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}"
+        for run in runs
+    ]
+    return ",".join(names)
+
+
+def window(w: Window) -> str:
+    """A window as the language writes it: `mon-fri 9:00-12:00`, `sun`, `22:00-6:00`."""
+    whole_day = w.start == 0 and w.end == DAY_MINUTES
+    if whole_day and len(set(w.days)) == 7:
+        return "all week"
+    hours = "" if whole_day else f"{clock(w.start)}-{clock(w.end)}"
+    if len(set(w.days)) == 7:
+        return hours
+    return f"{days(w.days)} {hours}".strip()
+
+
+def schedule(shifts: Iterable[Shift], *, suffix: str = "") -> str:
+    """`10 mon-fri 8:00-18:00; 0 sun` (capacity) or `3x mon-fri 9:00-12:00` (busy hours)."""
+    signs = {"=": "", "+=": "+", "-=": "-", "*=": "×"}
+    parts = [f"{signs.get(s.op, s.op)}{number(s.value)}{suffix} {window(s.window)}" for s in shifts]
+    return "; ".join(parts) if parts else "(none)"
+
+
 def quoted(text: str) -> str:
     """A string literal as the language writes it: `"say \\"hi\\""`."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -113,7 +155,8 @@ def change(c: Change) -> str:
         line = f"flow {c.path[0]} -> {c.path[1]} {c.op} {value}"
         return f"{line} for {c.persona}" if c.persona else line
     every = "every " if c.path[-1] == "visits" and c.op != "*=" else ""
-    return f"{'.'.join(c.path)} {c.op} {every}{value}"
+    line = f"{'.'.join(c.path)} {c.op} {every}{value}"
+    return f"{line} {window(c.window)}" if c.window is not None else line
 
 
 def _value(value: Value, attribute: str, op: str) -> str:

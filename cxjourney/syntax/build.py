@@ -15,6 +15,9 @@ from lark import Token, Transformer, Tree, v_args
 from .. import facts, units
 from ..diagnostics import Reporter, Span, did_you_mean
 from ..model import (
+    DAY_MINUTES,
+    DAY_NAMES,
+    SLOT_MINUTES,
     Change,
     Distribution,
     Edge,
@@ -25,14 +28,18 @@ from ..model import (
     Persona,
     Recovery,
     Scenario,
+    Shift,
     Stage,
     Touchpoint,
     Value,
+    Window,
 )
 
 NAN = float("nan")
 #: A flow edge's probability is written as a chance is: a percentage.
 _PROBABILITY = facts.lookup("event", "chance")
+#: Words for sets of days in a window, besides the day names.
+DAY_WORDS = {"weekdays": (0, 1, 2, 3, 4), "weekends": (5, 6), "daily": tuple(range(7))}
 
 
 @dataclass
@@ -256,14 +263,26 @@ class Builder(Transformer):
         pid, label, items = self._header(tree)
         seen: dict[str, Span] = {}
         values: dict[str, object] = {}
+        busy: list[Shift] = []
         for item in items:
             kind = item.data
+            if kind == "busy":  # one line per window, applied in order
+                span = self.line_span(item)
+                seen.setdefault("busy", span)
+                busy.append(self.busy(item, span))
+                continue
             if not self._once(seen, kind, self.line_span(item), "persona"):
                 continue
             attribute = facts.lookup("persona", kind)
             assert attribute is not None, kind  # the grammar allows only these
             seen[kind + "@"] = span_of(item.children[0])
             values[attribute.model_field] = self.attribute_value(attribute, item)
+            if kind == "visits" and len(item.children) > 1:  # `visits every 30 days from X`
+                target = item.children[1]
+                seen["from"] = seen["from@"] = span_of(target)
+                values["repeat_from"] = str(target)
+        if busy:
+            values["busy"] = tuple(busy)
         return Persona(
             id=pid,
             label=label,
@@ -287,12 +306,20 @@ class Builder(Transformer):
         values: dict[str, object] = {}
         events: list[Event] = []
         recovers: list[Recovery] = []
+        shifts: list[Shift] = []
         for item in items:
             match item:
                 case Event():
                     events.append(item)
                 case Recovery():
                     recovers.append(item)
+                case Tree(data="capacity") if len(item.children) > 1:  # in a window
+                    span = self.line_span(item)
+                    seen.setdefault("shifts", span)
+                    count, window = item.children
+                    shifts.append(
+                        Shift(self.window(window), self.plain(count, "capacity"), "=", span)
+                    )
                 case Tree(data=kind):
                     if not self._once(seen, kind, self.line_span(item), "touchpoint"):
                         continue
@@ -306,6 +333,7 @@ class Builder(Transformer):
             stage="",
             events=tuple(events),
             recovers=tuple(recovers),
+            shifts=tuple(shifts),
             span=self.line_span(tree),
             spans=seen,
             **values,  # type: ignore[arg-type]
@@ -364,8 +392,11 @@ class Builder(Transformer):
         source, target, *rest = tree.children
         probability = None
         persona = None
+        delay = None
         for part in rest:
-            if isinstance(part, Tree):
+            if isinstance(part, Tree) and part.data == "delay":
+                delay = self.distribution(part.children[0], time=True, what="after")
+            elif isinstance(part, Tree):
                 probability = self.percent(part)
             else:
                 persona = str(part)
@@ -374,9 +405,10 @@ class Builder(Transformer):
             str(target),
             probability,
             persona,
-            self.line_span(tree),
-            span_of(source),
-            span_of(target),
+            after=delay,
+            span=self.line_span(tree),
+            source_span=span_of(source),
+            target_span=span_of(target),
         )
 
     # ---- scenarios ------------------------------------------------------------------
@@ -393,7 +425,7 @@ class Builder(Transformer):
                 if self._once(seen, "cost", span, "scenario"):
                     cost = self.plain(item.children[0], "cost")
             elif kind == "set":
-                path_tree, op, value = item.children
+                path_tree, op, value, *window = item.children
                 path = tuple(str(t) for t in path_tree.children)
                 path_spans = tuple(span_of(t) for t in path_tree.children)
                 changes.append(
@@ -402,6 +434,7 @@ class Builder(Transformer):
                         path,
                         str(op),
                         self.value(value, facts.scenario_attribute(path[-1]), str(op)),
+                        window=self.window(window[0]) if window else None,
                         span=span,
                         path_spans=path_spans,
                     )
@@ -505,6 +538,81 @@ class Builder(Transformer):
             self.reporter.error(span, f"'{name}' takes a plain number")
             return None
         return self.plain(tree, name)
+
+    # ---- times of the week ------------------------------------------------------------
+    def window(self, tree: Tree) -> Window:
+        """`mon-fri 9:00-17:00`, `sat-sun`, `22:00-6:00` → a Window (0 = Monday)."""
+        days: tuple[int, ...] = tuple(range(7))
+        start, end = 0.0, DAY_MINUTES
+        for token in tree.children:
+            if token.type == "DAYS":
+                days = self.days(token)
+            else:
+                start, end = self.hours(token)
+        return Window(days, start, end, span_of(tree))
+
+    def days(self, token: Token) -> tuple[int, ...]:
+        found: set[int] = set()
+        for part in str(token).split(","):
+            part = part.strip()
+            if part in DAY_WORDS:
+                found.update(DAY_WORDS[part])
+                continue
+            first, _, last = part.partition("-")
+            a = DAY_NAMES.index(first)
+            b = DAY_NAMES.index(last) if last else a
+            found.update((a + i) % 7 for i in range((b - a) % 7 + 1))  # fri-mon wraps
+        return tuple(sorted(found))
+
+    def hours(self, token: Token) -> tuple[float, float]:
+        """`9:00-17:00` → minutes after midnight; quarter hours, 0:00..24:00."""
+        span = span_of(token)
+        times = []
+        for text in str(token).split("-"):
+            hour, minute = (int(x) for x in text.split(":"))
+            if minute >= 60 or hour > 24 or (hour == 24 and minute):
+                self.reporter.error(
+                    span,
+                    f"'{text}' is not a time of day",
+                    "write hours from 0:00 to 24:00, e.g. 9:00-17:30",
+                )
+                return 0.0, DAY_MINUTES
+            if minute % SLOT_MINUTES:
+                self.reporter.error(
+                    span,
+                    f"'{text}' is not on a quarter hour",
+                    "times of the week are in quarter hours: write :00, :15, :30 or :45",
+                )
+                return 0.0, DAY_MINUTES
+            times.append(hour * 60.0 + minute)
+        start, end = times
+        if start == DAY_MINUTES:
+            self.reporter.error(
+                span, f"'{token}' starts at 24:00", "a day's hours start at 0:00 at the latest"
+            )
+        elif start == end:
+            self.reporter.error(
+                span,
+                f"'{token}' is empty: it ends where it starts",
+                "write 0:00-24:00 for the whole day",
+            )
+        if end == 0.0:
+            end = DAY_MINUTES  # 18:00-0:00 ends at midnight
+        return start, end
+
+    def busy(self, item: Tree, span: Span) -> Shift:
+        """`busy mon-fri 9:00-12:00 3x`: the density of arrivals in a window (1x = ordinary)."""
+        window, density = item.children
+        number_tree, *unit = density.children
+        value = self.number(number_tree)
+        if not unit or str(unit[0]) != "x":
+            self.reporter.error(
+                span_of(unit[0]) if unit else span_of(density),
+                "'busy' takes a density such as 3x" + (f", found '{unit[0]}'" if unit else ""),
+                f"write {number_tree}x (an ordinary hour is 1x)",
+            )
+            value = NAN
+        return Shift(self.window(window), value, "=", span)
 
     # ---- values ----------------------------------------------------------------------
     def _header(self, tree: Tree) -> tuple[str, str, list[Tree]]:
