@@ -21,8 +21,9 @@ and the unit is chosen on the rounded number, so 59.97 s is "1.0 min", never
 `duration_interval({mean, low, high})` — the same with its 95% interval, the unit
 written once: "3.2 days [2.9, 3.5]", "−2.1 days [−2.4, −1.8]". The unit suits the
 mean, or the interval's half-width when that is larger (a change near zero whose
-interval spans days is shown in days); the bounds get one more decimal when they
-would otherwise print the same.
+interval spans days is shown in days); the numbers get one more decimal (two at
+most) when the bounds would otherwise print the same or a mean that is not zero
+would print as zero.
 
 `spelled(minutes)` — a value a person wrote (a horizon, a patience, a visit gap),
 exactly: the largest unit in which it is a whole number ("26 weeks", "8 min"),
@@ -97,26 +98,37 @@ def duration(minutes: float | None, *, signed: bool = False) -> str:
 
 def duration_interval(value: dict[str, Any] | None, *, signed: bool = False) -> str:
     """A mean with its 95% interval, the unit once: "3.2 days [2.9, 3.5]"."""
+    parts = interval_parts(value, signed=signed)
+    if parts is None:
+        if not value or value.get("mean") is None or not math.isfinite(value["mean"]):
+            return NO_VALUE
+        return duration(value["mean"], signed=signed)
+    mean, low, high, unit = parts
+    return f"{mean} {unit} [{low}, {high}]"
+
+
+def interval_parts(
+    value: dict[str, Any] | None, *, signed: bool = False
+) -> tuple[str, str, str, str] | None:
+    """(mean, low, high, unit) as `duration_interval` writes them; None without an interval."""
     if not value or value.get("mean") is None or not math.isfinite(value["mean"]):
-        return NO_VALUE
+        return None
     mean, low, high = value["mean"], value.get("low"), value.get("high")
-    bounded = (
-        low is not None
-        and high is not None
-        and math.isfinite(low)
-        and math.isfinite(high)
-        and low != high
-    )
-    if not bounded:
-        return duration(mean, signed=signed)
+    if low is None or high is None or not math.isfinite(low) or not math.isfinite(high):
+        return None
     size = max(abs(mean), (high - low) / 2)
-    if size == 0:
-        return duration(mean, signed=signed)
+    if low == high or size == 0:
+        return None
     unit, length, places = unit_for(size)
-    while places < 2 and f"{low / length:.{places}f}" == f"{high / length:.{places}f}":
+    while places < 2 and (
+        f"{low / length:.{places}f}" == f"{high / length:.{places}f}"
+        or (mean != 0 and round(mean / length, places) == 0)
+    ):
         places += 1
-    numbers = [_number(v / length, places, signed=signed) for v in (mean, low, high)]
-    return f"{numbers[0]} {unit} [{numbers[1]}, {numbers[2]}]"
+    mean_text, low_text, high_text = (
+        _number(v / length, places, signed=signed) for v in (mean, low, high)
+    )
+    return mean_text, low_text, high_text, unit
 
 
 #: Units a written value may be spelled in, largest first.
