@@ -28,7 +28,8 @@ would print as zero.
 `spelled(minutes)` — a value a person wrote (a horizon, a patience, a visit gap),
 exactly: the largest unit in which it is a whole number ("26 weeks", "8 min"),
 which is how the file most likely wrote it (the model keeps only minutes).
-`horizon(days)` — a run's horizon as the results file writes it (`horizon_days`).
+`horizon(days, written)` — a run's horizon: the file's words when the run kept the
+file's horizon, otherwise as the results file writes it (`horizon_days`).
 
 Negative numbers take a true minus sign (−); signed ones a plus too.
 """
@@ -155,19 +156,34 @@ def spelled(minutes: float | None, *, horizon: bool = False) -> str:
     return duration(minutes)
 
 
-def horizon(days: float) -> str:
-    """A run's horizon as its results file writes it: "28 days" (natural unit if not whole)."""
+def horizon(days: float, written: float | None = None) -> str:
+    """A run's horizon: in the journey file's words when the run kept the file's horizon
+    (`written`, the file's horizon in minutes: "26 weeks"), otherwise as the results file
+    writes it ("28 days"; the natural unit when not a whole number of days)."""
+    if written is not None and abs(days * DAY - written) < 1e-6:
+        return spelled(written, horizon=True)
     if abs(days - round(days)) < 1e-9 and days >= 1:
         return f"{days:g} day" if round(days) == 1 else f"{days:g} days"
     return duration(days * DAY)
 
 
+#: Hours in a week: a smaller number naming a time of the week is an hour index.
+WEEK_HOURS = 168
+
+
 def busy_hour(value: object) -> str:
-    """The hour of the week a result names: "Mon 9:00" as given, or minutes after Monday 0:00."""
+    """The hour of the week a result names, as "Mon 9:00".
+
+    A string is shown as given. A number is read as the simulator writes it, the hour
+    of the week (0 = Monday 0:00-1:00, below 168), or else as minutes after Monday 0:00
+    (so a count of minutes below 168, Monday before 2:48, would be misread as hours;
+    a week's busiest hour falls there only in a journey busy in the night).
+    """
     if isinstance(value, str):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        minute = int(value) % int(WEEK_MINUTES)
+        minutes = value * HOUR if 0 <= value < WEEK_HOURS else value
+        minute = int(minutes) % int(WEEK_MINUTES)
         day, rest = divmod(minute, int(DAY))
         return f"{DAY_NAMES[day].capitalize()} {rest // 60}:{rest % 60:02d}"
     return NO_VALUE

@@ -20,7 +20,7 @@ from ..queueing import busy_words
 from . import palette
 from .charts import Row, interval_chart, retention_chart
 from .decisions import drivers_section, sensitivity_section
-from .duration import DAY, duration, duration_interval, horizon, interval_parts, spelled
+from .duration import duration, duration_interval, horizon, interval_parts, spelled
 from .escape import markup
 from .page import (
     CSS,
@@ -37,6 +37,7 @@ from .table import (
     NO_DURATION,
     TOUCHPOINT_NOTE,
     busiest_wait,
+    delay,
     fmt_interval,
     fmt_roi,
     touchpoint_columns,
@@ -137,10 +138,7 @@ def _run_line(journey: Journey, results: dict[str, Any]) -> str:
 def run_horizon(journey: Journey, results: dict[str, Any]) -> str:
     """The run's horizon in the file's words when the run kept the file's ("26 weeks"),
     otherwise as the results write it ("28 days")."""
-    days = results["horizon_days"]
-    if abs(days * DAY - journey.horizon) < 1e-6:
-        return spelled(journey.horizon, horizon=True)
-    return horizon(days)
+    return horizon(results["horizon_days"], journey.horizon)
 
 
 #: The summary's cards: (metric, title, what the number means in one line).
@@ -401,7 +399,7 @@ def _touchpoints(journey: Journey, results: dict[str, Any]) -> Section:
             [
                 markup(tp.label),
                 f"{v.get('visits') or 0:,.0f}",
-                *([markup(duration(v.get("delay_mean")))] * delays),
+                *([markup(delay(v))] * delays),
                 markup(duration(v.get("wait_mean"))),
                 *([markup(busiest_wait(v))] * busiest),
                 markup(busy_words(v.get("utilisation"))),

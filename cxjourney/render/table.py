@@ -166,11 +166,19 @@ TOUCHPOINT_NOTE = "(touchpoint figures are means over all replications: no inter
 
 
 def touchpoint_columns(touchpoints: dict[str, Any]) -> tuple[bool, bool]:
-    """Whether any touchpoint has a delay before it, and a busiest-hour wait."""
+    """Whether any touchpoint has a delay before it, and a busiest-hour wait.
+
+    The simulator writes a zero delay for every touchpoint of a journey that takes time
+    somewhere; a column of zeros says nothing, so it shows only when some delay is not."""
     values = list(touchpoints.values())
-    delays = any(v.get("delay_mean") is not None for v in values)
+    delays = any(v.get("delay_mean") for v in values)
     busiest = any(v.get("wait_busy_mean") is not None for v in values)
     return delays, busiest
+
+
+def delay(values: dict[str, Any]) -> str:
+    """The mean time before a visit; "–" for a touchpoint no delay leads to."""
+    return duration(values.get("delay_mean") or None)
 
 
 def busiest_wait(values: dict[str, Any]) -> str:
@@ -194,7 +202,7 @@ def touchpoint_rows(touchpoints: dict[str, Any]) -> list[list[str]]:
             [
                 tp,
                 f"{v['visits']:,.0f}",
-                *([duration(v.get("delay_mean"))] * delays),
+                *([delay(v)] * delays),
                 duration(v.get("wait_mean")),
                 *([busiest_wait(v)] * busiest),
                 busy_words(v.get("utilisation")),
