@@ -123,7 +123,7 @@ def interval_parts(
     unit, length, places = unit_for(size)
     while places < 2 and (
         f"{low / length:.{places}f}" == f"{high / length:.{places}f}"
-        or (mean != 0 and round(mean / length, places) == 0)
+        or (round(mean / length, places) == 0 and round(mean / length, places + 1) != 0)
     ):
         places += 1
     mean_text, low_text, high_text = (
@@ -134,6 +134,7 @@ def interval_parts(
 
 #: Units a written value may be spelled in, largest first.
 _WRITTEN = (("week", WEEK), ("day", DAY), ("h", HOUR), ("min", MINUTE), ("s", MINUTE / 60))
+_NATURAL = {"weeks": WEEK, "days": DAY, "h": HOUR, "min": MINUTE, "s": MINUTE / 60}
 _HORIZON = (("year", YEAR), ("month", MONTH), *_WRITTEN)
 _PLURAL = {"week": "weeks", "day": "days", "month": "months", "year": "years"}
 
@@ -141,13 +142,20 @@ _PLURAL = {"week": "weeks", "day": "days", "month": "months", "year": "years"}
 def spelled(minutes: float | None, *, horizon: bool = False) -> str:
     """A written value exactly, in the largest unit that makes it whole: "26 weeks".
 
-    With `horizon`, years (365 days) and months (30 days) are tried first, as a
-    file writes "horizon 1 year" or "horizon 12 months"; elsewhere a month is no
-    unit a reader expects ("every 30 days", not "every 1 month").
+    Units down to the one below the natural unit are tried ("30 days", "90 s"), so a
+    value is not spelled in a unit far smaller than a reader expects ("2.4 days", not
+    "3,456 min": that falls back to `duration`). With `horizon`, years (365 days) and
+    months (30 days) are tried first, as a file writes "horizon 1 year" or "horizon
+    12 months"; elsewhere a month is no unit a reader expects ("every 30 days").
     """
     if minutes is None or not math.isfinite(minutes):
         return NO_VALUE
+    if minutes <= 0:
+        return duration(minutes)
+    smallest = _NATURAL[unit_for(minutes)[0]] / 60  # admits the next unit down, no further
     for name, length in _HORIZON if horizon else _WRITTEN:
+        if length < smallest * 0.99:
+            break
         count = minutes / length
         if count >= 1 and abs(count - round(count)) < 1e-9:
             whole = round(count)
