@@ -8,6 +8,7 @@ from collections import Counter
 from itertools import combinations
 from typing import Any
 
+from ..render.duration import horizon
 from ..sim import stats
 from .compare import fmt_effect, verdict_line
 from .sensitivity import AS_WRITTEN
@@ -16,7 +17,7 @@ from .sensitivity import AS_WRITTEN
 def header(doc: dict[str, Any]) -> str:
     text = (
         f"{doc['journey']}: {stats.replication_count(doc['replications'])}, seed {doc['seed']}, "
-        f"horizon {doc['horizon_days']} days"
+        f"horizon {horizon(doc['horizon_days'])}"
     )
     if "sequential" in doc:
         text += "\n" + sequential_line(doc["sequential"])

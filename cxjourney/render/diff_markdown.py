@@ -11,11 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from ..interop.diff import Difference
+from .duration import duration_interval, horizon
 
 #: More differences than this fold into a <details> block.
 SHOWN_CHANGES = 12
 
 _METRICS = (("nps", "NPS"), ("retention", "retention"), ("revenue", "revenue"))
+#: Journey durations, shown when the forecast has them; they take no part in the verdict
+#: (a longer journey is not worse in itself: a subscription that lasts is a good one).
+_DURATIONS = (
+    ("duration_mean", "journey duration (mean)"),
+    ("duration_median", "journey duration (median)"),
+    ("duration_p90", "journey duration (90th pct)"),
+)
 _MARK = {"better": "🟢", "worse": "🔴", "mixed": "🟡", "not distinguishable": "⚪"}
 _CHANGE_WORDS = {"added": "added", "removed": "removed", "changed": "changed"}
 _ELEMENT_WORDS = {
@@ -112,7 +120,32 @@ def _forecast(prediction: dict[str, Any]) -> list[str]:
             f"| **{_interval(metric, entry['change'], currency, sign=True)}** "
             f"| {_MARK[each[metric]]} {each[metric]} |"
         )
+    for metric, label in _DURATIONS:
+        entry = prediction["metrics"].get(metric)
+        if entry is None:
+            continue
+        lines.append(
+            f"| {label} | {_duration(entry.get('old'))} | {_duration(entry.get('new'))} "
+            f"| **{_duration(entry.get('change'), sign=True)}** "
+            f"| {_duration_verdict(entry.get('change'))} |"
+        )
     return [*lines, ""]
+
+
+def _duration(entry: dict[str, float | None] | None, *, sign: bool = False) -> str:
+    if not entry or entry.get("mean") is None:
+        return "n/a (no journey ended)"
+    return duration_interval(entry, signed=sign)
+
+
+def _duration_verdict(change: dict[str, float | None] | None) -> str:
+    """⏱ shorter / longer, or not distinguishable: a fact, neither better nor worse."""
+    word = _verdict(change or {})
+    if word == "better":
+        return "⏱ longer"
+    if word == "worse":
+        return "⏱ shorter"
+    return f"{_MARK[word]} {word}"
 
 
 def _show(metric: str, value: float | None, currency: str, *, sign: bool = False) -> str:
@@ -141,11 +174,19 @@ def _interval(
 def _method(prediction: dict[str, Any]) -> list[str]:
     reps = prediction["replications"]
     days = prediction["horizon_days"]["new"]
+    timed = any(metric in prediction["metrics"] for metric, _ in _DURATIONS)
+    durations = (
+        " Journey duration: from a journey's start to its end, over journeys that ended "
+        "within the horizon."
+        if timed
+        else ""
+    )
     return [
         "<sub>Baseline of each version simulated with the same customers "
         f"({reps} replication{'s' if reps != 1 else ''}, seed {prediction['seed']}, "
-        f"{days:g} days); the change is the paired difference. Retention in percentage "
-        "points. Produced by <code>cxjourney diff --simulate --format markdown</code>.</sub>",
+        f"{horizon(days)}); the change is the paired difference. Retention in percentage "
+        f"points.{durations} Produced by <code>cxjourney diff --simulate --format markdown"
+        "</code>.</sub>",
     ]
 
 

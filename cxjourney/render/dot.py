@@ -21,8 +21,9 @@ import graphviz
 import networkx as nx
 
 from ..graph import END, EXIT, START
-from ..model import Journey, Touchpoint
+from ..model import Distribution, Journey, Touchpoint
 from . import palette
+from .duration import spelled
 from .escape import dot_text, wrapped_dot_text
 from .overlay import NodeMark, Overlay
 
@@ -121,9 +122,9 @@ def journey_map(
                     _touchpoint(cluster, tp, style, mark, overlay is not None)
     columns, folded = _columns(journey, graph, order)
     _stage_order(dot, columns, folded)
-    _edges(dot, graph, order, overlay)
+    _edges(dot, graph, order, overlay, _edge_delays(journey))
     _walkouts(dot, queues, overlay)
-    _legend(dot, style, overlay)
+    _legend(dot, style, overlay, _timing_marks(journey))
     return dot
 
 
@@ -265,6 +266,8 @@ def _touchpoint(
         rows.append(
             f'<TR><TD><FONT POINT-SIZE="9"><B>★ moment of truth ×{tp.weight:g}</B></FONT></TD></TR>'
         )
+    for fact in _timing(tp):
+        rows.append(f'<TR><TD><FONT POINT-SIZE="9">{dot_text(fact)}</FONT></TD></TR>')
     for event in tp.events:
         sign, colour = ("+", DELIGHT_INK) if event.kind == "delighter" else ("−", DISAPPOINT_INK)
         colour = ink if overlaid else colour
@@ -303,6 +306,57 @@ def _touchpoint(
         tooltip=graphviz.escape(f"{tp.id}: {tp.label}"),
         id=f"tp-{tp.id}",
     )
+
+
+def _timing(tp: Touchpoint) -> list[str]:
+    """What the file says about a step's timing: its delay and its staffing by the week."""
+    facts = []
+    if tp.after is not None:
+        facts.append(f"after {delay_words(tp.after)}")
+    if tp.shifts:
+        facts.append(staffing_words(tp))
+    return facts
+
+
+def delay_words(delay: Distribution) -> str:
+    """A delay as the file gives it: "5 days", or "~5 days" for the mean of a random one."""
+    return ("" if delay.is_constant else "~") + spelled(max(delay.mean, 0.0))
+
+
+def staffing_words(tp: Touchpoint) -> str:
+    """Servers over the week from `capacity` and its shifts: "6–10 servers by time of week"."""
+    servers = tp.staffing()
+    low, high = min(servers), max(servers)
+    if low == high:
+        return f"{low:g} server{'s' if low != 1 else ''} all week"
+    return f"{low:g}–{high:g} servers by time of week"
+
+
+def _edge_delays(journey: Journey) -> dict[tuple[str, str], str]:
+    """(source, target) → the delay on the way, in words; persona-only delays are named."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for edge in journey.edges:
+        if edge.after is None:
+            continue
+        words = f"after {delay_words(edge.after)}"
+        if edge.persona is not None:
+            words += f" for {edge.persona}"
+        seen = found.setdefault((edge.source, edge.target), [])
+        if words not in seen:
+            seen.append(words)
+    return {key: "; ".join(words) for key, words in found.items()}
+
+
+def _timing_marks(journey: Journey) -> list[tuple[str, str]]:
+    """Legend rows for the timing the file writes (none for a file without any)."""
+    marks = []
+    if any(t.after is not None for t in journey.touchpoints) or any(
+        e.after is not None for e in journey.edges
+    ):
+        marks.append(("after ~5 days", "delay before the step (~: mean of a random one)"))
+    if any(t.shifts for t in journey.touchpoints):
+        marks.append(("6–10 servers", "fewest–most servers over the week (shifts)"))
+    return marks
 
 
 def _stage_order(dot: graphviz.Digraph, columns: list[list[str]], folded: bool) -> None:
@@ -361,7 +415,9 @@ def _edges(
     graph: nx.DiGraph,
     order: dict[str, int],
     overlay: Overlay | None,
+    delays: dict[tuple[str, str], str] | None = None,
 ) -> None:
+    delays = delays or {}
     for source, target, data in graph.edges(data=True):
         p = data["probability"]
         own = {
@@ -375,6 +431,8 @@ def _edges(
             f"<I>{dot_text(persona)} {_percent(q)}</I></FONT>"
             for persona, q in own.items()
         ]
+        if (source, target) in delays:
+            parts.append(f'<FONT POINT-SIZE="9">{dot_text(delays[(source, target)])}</FONT>')
         attributes = {
             "tooltip": graphviz.escape(f"{source} → {target}: {_percent(p)}"),
             "id": f"edge-{source}-{target}",
@@ -394,7 +452,12 @@ def _edges(
         dot.edge(source, target, **attributes)
 
 
-def _legend(dot: graphviz.Digraph, style: Style, overlay: Overlay | None) -> None:
+def _legend(
+    dot: graphviz.Digraph,
+    style: Style,
+    overlay: Overlay | None,
+    timing: list[tuple[str, str]] | None = None,
+) -> None:
     """The legend as a strip: channel shapes (small nodes), owners, marks, colour scale.
 
     Invisible edges chain its parts left to right; nothing ties it to the journey, so
@@ -418,7 +481,10 @@ def _legend(dot: graphviz.Digraph, style: Style, overlay: Overlay | None) -> Non
                 height="0.3",
                 tooltip=graphviz.escape(f"channel {channel}"),
             )
-        tables = [("legend_owners", _owner_table(style)), ("legend_marks", _marks_table())]
+        tables = [
+            ("legend_owners", _owner_table(style)),
+            ("legend_marks", _marks_table(timing or [])),
+        ]
         if overlay is not None:
             tables.append(("legend_scale", _table(_scale_rows(overlay))))
         for name, label in tables:
@@ -453,7 +519,7 @@ def _owner_table(style: Style) -> str:
     return _table(rows)
 
 
-def _marks_table() -> str:
+def _marks_table(timing: list[tuple[str, str]]) -> str:
     rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Marks</B> (shape: channel)</TD></TR>']
     marks = [
         ("★", "moment of truth (double border) and its weight"),
@@ -462,7 +528,7 @@ def _marks_table() -> str:
         ("55%", "probability of the edge"),
         (f'<FONT COLOR="{PERSONA_INK}"><I>p 75%</I></FONT>', "persona p's own probability"),
     ]
-    rows += [_key_row(key, meaning) for key, meaning in marks]
+    rows += [_key_row(key, meaning) for key, meaning in [*marks, *timing]]
     return _table(rows)
 
 
@@ -489,6 +555,7 @@ def _scale_rows(overlay: Overlay) -> list[str]:
         f'<TD ALIGN="RIGHT"><FONT POINT-SIZE="9">{dot_text(scale.high)} {high}</FONT></TD></TR>',
         _key_row("width", "share of journeys taking the edge"),
         _key_row("▲ ▼", "where journeys' best / worst moment is"),
+        *(_key_row(key, meaning) for key, meaning in overlay.keys),
         f'<TR><TD COLSPAN="2" BGCOLOR="{palette.NO_DATA_FILL}">no visits</TD></TR>',
     ]
 

@@ -19,6 +19,7 @@ from .. import graph as journey_graph
 from ..model import Journey
 from ..queueing import busy_words
 from . import palette
+from .duration import busy_hour, duration, horizon
 
 #: A badge marks a touchpoint holding at least this share of journeys' peaks or troughs
 #: (the largest one is always marked).
@@ -52,6 +53,14 @@ class Overlay:
     traffic: dict[tuple[str, str], float] = field(default_factory=dict)
     #: touchpoint → walk-outs per journey
     walkouts: dict[str, float] = field(default_factory=dict)
+    #: (mark, meaning) rows the legend adds for the figures shown (none on older results)
+    keys: tuple[tuple[str, str], ...] = ()
+
+
+#: Legend rows for the timing figures, shown when some node carries them.
+DELAY_KEY = ("waits 4.8 days", "mean time before the visit starts (simulated)")
+BUSIEST_KEY = ("busiest hour", "mean queue wait of visits arriving in the week's busiest hour")
+MEANS_KEY = ("no interval", "a touchpoint's figures are means over all replications")
 
 
 def experience_overlay(
@@ -72,17 +81,19 @@ def experience_overlay(
     nodes = {}
     for tp in journey.touchpoints:
         value = values[tp.id]
-        notes = [f"experience {_signed(value)}", *_queue_notes(touchpoints.get(tp.id, {}))]
+        here = touchpoints.get(tp.id, {})
+        notes = [f"experience {_signed(value)}", *_timing_notes(here), *_queue_notes(here)]
         nodes[tp.id] = NodeMark(
             value, palette.diverging(value, limit), tuple(notes), _badges(touchpoints, tp.id)
         )
     scale = Scale("Mean experience per visit", limit, "below expectation", "above expectation")
     return Overlay(
-        _caption(results, label or scenario, "simulated mean experience"),
+        _caption(results, label or scenario, "simulated mean experience", journey),
         scale,
         nodes,
         edge_traffic(journey, graph, entry),
         walkouts(entry),
+        _keys(touchpoints),
     )
 
 
@@ -106,9 +117,17 @@ def diff_overlay(
     for tp in journey.touchpoints:
         a, b = _get(before, tp.id, "experience_mean"), _get(after, tp.id, "experience_mean")
         notes = [f"experience {_signed(a)} → {_signed(b)}"]
+        delay_a, delay_b = _get(before, tp.id, "delay_mean"), _get(after, tp.id, "delay_mean")
+        if delay_a or delay_b:
+            notes.append(f"waits {duration(delay_a)} → {duration(delay_b)} before it")
         wait_a, wait_b = _get(before, tp.id, "wait_mean"), _get(after, tp.id, "wait_mean")
         if wait_a is not None or wait_b is not None:
-            notes.append(f"wait {_duration(wait_a)} → {_duration(wait_b)}")
+            notes.append(f"wait {duration(wait_a)} → {duration(wait_b)}")
+        busy_a = _get(before, tp.id, "wait_busy_mean")
+        busy_b = _get(after, tp.id, "wait_busy_mean")
+        if busy_a is not None or busy_b is not None:
+            hour = _busiest_hour(after.get(tp.id, {})) or _busiest_hour(before.get(tp.id, {}))
+            notes.append(f"busiest hour{hour}: wait {duration(busy_a)} → {duration(busy_b)}")
         walk_a, walk_b = _get(before, tp.id, "abandon_rate"), _get(after, tp.id, "abandon_rate")
         if tp.capacity and (walk_a or walk_b):
             notes.append(f"walk-outs {_percent(walk_a)} → {_percent(walk_b)}")
@@ -118,11 +137,12 @@ def diff_overlay(
         )
     scale = Scale("Change in mean experience vs baseline", limit, "worse", "better")
     return Overlay(
-        _caption(results, label or scenario, "change against the baseline"),
+        _caption(results, label or scenario, "change against the baseline", journey),
         scale,
         nodes,
         edge_traffic(journey, graph, entry),
         walkouts(entry),
+        _keys({**before, **after}),
     )
 
 
@@ -213,10 +233,7 @@ def _measured_visits(entry: dict[str, Any]) -> dict[str, tuple[float, float]] | 
 
 
 def _get(touchpoints: dict[str, Any], tp: str, key: str) -> float | None:
-    value = touchpoints.get(tp, {}).get(key)
-    if value is None or not math.isfinite(value):
-        return None
-    return float(value)
+    return _value(touchpoints.get(tp, {}), key)
 
 
 def _badges(touchpoints: dict[str, Any], tp: str) -> tuple[str, ...]:
@@ -229,21 +246,55 @@ def _badges(touchpoints: dict[str, Any], tp: str) -> tuple[str, ...]:
     return tuple(badges)
 
 
+def _timing_notes(values: dict[str, Any]) -> list[str]:
+    """The time before the visit, and the queue wait in the week's busiest hour."""
+    notes = []
+    delay = _value(values, "delay_mean")
+    if delay:  # a zero delay: no delay leads to the touchpoint
+        notes.append(f"waits {duration(delay)} before it")
+    busiest = _value(values, "wait_busy_mean")
+    if busiest is not None:
+        notes.append(f"busiest hour{_busiest_hour(values)}: wait {duration(busiest)}")
+    return notes
+
+
+def _busiest_hour(values: dict[str, Any]) -> str:
+    """ " Mon 9:00" when the results name the busiest hour, else nothing."""
+    hour = values.get("busy_hour")
+    return "" if hour is None else f" {busy_hour(hour)}"
+
+
+def _keys(touchpoints: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The legend rows for the timing figures some touchpoint shows."""
+    values = list(touchpoints.values())
+    delays = any(_value(v, "delay_mean") for v in values)
+    busiest = any(_value(v, "wait_busy_mean") is not None for v in values)
+    keys = [DELAY_KEY] * delays + [BUSIEST_KEY] * busiest
+    return (*keys, MEANS_KEY) if keys else ()
+
+
+def _value(values: dict[str, Any], key: str) -> float | None:
+    value = values.get(key)
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
 def _queue_notes(values: dict[str, Any]) -> list[str]:
     if values.get("wait_mean") is None:
         return []
-    notes = [f"wait {_duration(values['wait_mean'])}"]
+    notes = [f"wait {duration(values['wait_mean'])}"]
     notes.append(f"walk-outs {_percent(values.get('abandon_rate'))}")
     if values.get("utilisation") is not None:
         notes.append(f"busy {busy_words(values['utilisation'])}")
     return [" · ".join(notes)]
 
 
-def _caption(results: dict[str, Any], label: str, what: str) -> str:
+def _caption(results: dict[str, Any], label: str, what: str, journey: Journey) -> str:
     label = "Baseline" if label == "baseline" else label
     return (
         f"{label}: {what}, {results['replications']} replications, seed {results['seed']}, "
-        f"{results['horizon_days']} days"
+        f"{horizon(results['horizon_days'], journey.horizon)}"
     )
 
 
@@ -253,11 +304,3 @@ def _signed(value: float | None) -> str:
 
 def _percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
-
-
-def _duration(minutes: float | None) -> str:
-    if minutes is None:
-        return "–"
-    if minutes < 1:
-        return f"{minutes * 60:.0f} s"
-    return f"{minutes:.1f} min"

@@ -20,6 +20,7 @@ from ..queueing import busy_words
 from . import palette
 from .charts import Row, interval_chart, retention_chart
 from .decisions import drivers_section, sensitivity_section
+from .duration import duration, duration_interval, horizon, interval_parts, spelled
 from .escape import markup
 from .page import (
     CSS,
@@ -32,7 +33,16 @@ from .page import (
     triple,
 )
 from .retention import Retention
-from .table import fmt_interval, fmt_roi, verdict
+from .table import (
+    NO_DURATION,
+    TOUCHPOINT_NOTE,
+    busiest_wait,
+    delay,
+    fmt_interval,
+    fmt_roi,
+    touchpoint_columns,
+    verdict,
+)
 
 SOURCES = LOYALTY_SOURCES
 
@@ -109,7 +119,7 @@ def html_report(report: Report) -> str:
         f"<title>{markup(journey.title)} — journey report</title>"
         f"<style>{CSS}</style></head><body>"
         f'<header><p class="kicker">Customer journey report</p><h1>{markup(journey.title)}</h1>'
-        f'{description}<p class="meta">{markup(_run_line(results))}</p>'
+        f'{description}<p class="meta">{markup(_run_line(journey, results))}</p>'
         f'<nav aria-label="Sections">{nav}</nav></header>'
         f"<main>{main}</main>"
         f"<footer>Made with cxjourney {markup(__version__)}. Forecasts from a simulation "
@@ -118,11 +128,17 @@ def html_report(report: Report) -> str:
     )
 
 
-def _run_line(results: dict[str, Any]) -> str:
+def _run_line(journey: Journey, results: dict[str, Any]) -> str:
     return (
-        f"Forecast over {results['horizon_days']:g} days · {results['replications']} "
+        f"Forecast over {run_horizon(journey, results)} · {results['replications']} "
         f"replications · seed {results['seed']} · means with 95% intervals"
     )
+
+
+def run_horizon(journey: Journey, results: dict[str, Any]) -> str:
+    """The run's horizon in the file's words when the run kept the file's ("26 weeks"),
+    otherwise as the results write it ("28 days")."""
+    return horizon(results["horizon_days"], journey.horizon)
 
 
 #: The summary's cards: (metric, title, what the number means in one line).
@@ -146,7 +162,7 @@ def headline(journey: Journey, results: dict[str, Any], labels: dict[str, str]) 
     if not scenarios:
         return (
             f"Forecast of the journey as it is: NPS {fmt_interval('nps', nps)} over "
-            f"{results['horizon_days']:g} days; it defines no investment to compare."
+            f"{run_horizon(journey, results)}; it defines no investment to compare."
         )
     ranked = sorted(
         scenarios,
@@ -197,9 +213,12 @@ def _summary(journey: Journey, results: dict[str, Any], labels: dict[str, str]) 
             f'<div class="range">{markup(_range(metric, value, journey))}</div>'
             f'<div class="meaning">{markup(meaning)}</div></div>'
         )
+    if "duration_mean" in base:
+        cards.append(_duration_card(base))
     body = f'<p class="headline">{markup(headline(journey, results, labels))}</p>'
     body += f'<div class="cards">{"".join(cards)}</div>'
     scenarios = [n for n in results["scenarios"] if n != "baseline"]
+    timed = any("duration_mean" in results["scenarios"][n]["metrics"] for n in scenarios)
     if scenarios:
         rows = []
         for name in scenarios:
@@ -216,10 +235,12 @@ def _summary(journey: Journey, results: dict[str, Any], labels: dict[str, str]) 
                         for m in ("satisfaction", "nps", "retention", "revenue")
                     ),
                     markup("–" if roi["mean"] is None else _roi(roi)),
+                    *([_duration_change(entry, base)] * timed),
                 ]
             )
         body += "<h3>Investments against the baseline</h3>" + table(
-            ["scenario", "cost", "Δ satisfaction", "Δ NPS", "Δ retention", "Δ revenue", "ROI"],
+            ["scenario", "cost", "Δ satisfaction", "Δ NPS", "Δ retention", "Δ revenue", "ROI"]
+            + ["Δ journey duration"] * timed,
             rows,
         )
         body += (
@@ -230,6 +251,61 @@ def _summary(journey: Journey, results: dict[str, Any], labels: dict[str, str]) 
     else:
         body += '<p class="note">The journey defines no scenarios to compare.</p>'
     return section("summary", "Summary", body)
+
+
+def _duration_card(base: dict[str, Any]) -> str:
+    """The journey's length: mean with its 95% range, and its median and 90th percentile."""
+    value = base.get("duration_mean") or {}
+    if value.get("mean") is None:
+        shown, span = "–", ""
+        meaning = "No journey ended within the horizon, so none could be timed."
+    else:
+        shown = duration(value["mean"])
+        span = _duration_range(value)
+        others = [
+            f"{what} {fmt_interval(metric, base[metric])}"
+            for metric, what in (("duration_median", "median"), ("duration_p90", "90th percentile"))
+            if metric in base
+        ]
+        meaning = (
+            "Mean time from a journey's start to its end, over journeys that ended within "
+            "the horizon" + (f"; {', '.join(others)}." if others else ".")
+        )
+    return (
+        '<div class="card"><div class="label">Journey duration</div>'
+        f'<div class="value">{markup(shown)}</div>'
+        f'<div class="range">{markup(span)}</div>'
+        f'<div class="meaning">{markup(meaning)}</div></div>'
+    )
+
+
+def _duration_range(value: dict[str, Any]) -> str:
+    """ "95%: 2.9 to 3.5 days", in the unit of the interval form."""
+    parts = interval_parts(value)
+    if parts is None:
+        return ""
+    _, low, high, unit = parts
+    return f"95%: {low} to {high} {unit}"
+
+
+def _duration_change(entry: dict[str, Any], base: dict[str, Any]) -> str:
+    """A scenario's change in mean journey duration, with its interval and verdict."""
+    delta = entry.get("delta", {}).get("duration_mean")
+    if delta is None or delta.get("mean") is None:
+        ended = (entry["metrics"].get("duration_mean") or {}).get("mean") is not None and (
+            base.get("duration_mean") or {}
+        ).get("mean") is not None
+        return markup("– (not paired)" if ended else NO_DURATION)
+    word = verdict(delta, metric="duration_mean")
+    return (
+        markup(duration_interval(delta, signed=True))
+        + f'<br><span class="verdict {_verdict_class(word)}">{markup(word)}</span>'
+    )
+
+
+def _verdict_class(word: str) -> str:
+    """The CSS class of a verdict: a shorter journey is drawn as a gain, a longer as a loss."""
+    return {"shorter": "higher", "longer": "lower"}.get(word, word.split()[0])
 
 
 def _map(report: Report) -> Section:
@@ -313,6 +389,7 @@ def _retention(report: Report, labels: dict[str, str], colours: dict[str, str]) 
 
 def _touchpoints(journey: Journey, results: dict[str, Any]) -> Section:
     touchpoints = results["scenarios"]["baseline"]["touchpoints"]
+    delays, busiest = touchpoint_columns(touchpoints)
     rows = []
     for tp in journey.touchpoints:
         v = touchpoints.get(tp.id)
@@ -322,7 +399,9 @@ def _touchpoints(journey: Journey, results: dict[str, Any]) -> Section:
             [
                 markup(tp.label),
                 f"{v.get('visits') or 0:,.0f}",
-                "–" if v.get("wait_mean") is None else f"{v['wait_mean']:.2f}",
+                *([markup(delay(v))] * delays),
+                markup(duration(v.get("wait_mean"))),
+                *([markup(busiest_wait(v))] * busiest),
                 markup(busy_words(v.get("utilisation"))),
                 percent(v.get("abandon_rate")),
                 "–" if v.get("experience_mean") is None else f"{v['experience_mean']:+.2f}",
@@ -330,10 +409,16 @@ def _touchpoints(journey: Journey, results: dict[str, Any]) -> Section:
                 percent(v.get("trough_share")),
             ]
         )
-    body = table(
-        ["touchpoint", "visits", "wait (min)", "busy", "walk-outs", "experience", "peak", "trough"],
-        rows,
-    )
+    head = ["touchpoint", "visits", *(["delay before"] * delays), "wait"]
+    head += ["busiest-hour wait"] * busiest
+    head += ["busy", "walk-outs", "experience", "peak", "trough"]
+    body = table(head, rows)
+    note = TOUCHPOINT_NOTE.strip("()")
+    if delays:
+        note += "; delay before: the time before a visit starts (the step's `after`, and its way's)"
+    if busiest:
+        note += "; busiest-hour wait: the queue wait of visits arriving in the week's busiest hour"
+    body += f'<p class="note">{markup(note[0].upper() + note[1:])}.</p>'
     return section("touchpoints", "Touchpoints (baseline)", body)
 
 
@@ -358,9 +443,9 @@ def _assumptions(journey: Journey, results: dict[str, Any]) -> Section:
             [
                 markup(p.label),
                 percent(p.share),
-                markup(_days(p.visit_gap) if p.visit_gap else "one journey"),
+                markup(f"every {spelled(p.visit_gap)}" if p.visit_gap else "one journey"),
                 markup(f"{p.arrivals * 60 * 24 * 7:.3g} per week" if p.arrivals else "–"),
-                markup(f"{p.patience:g} min" if p.patience is not None else "never walks out"),
+                markup(spelled(p.patience) if p.patience is not None else "never walks out"),
                 markup(money(p.spend, currency=journey.currency)),
                 percent(p.price_sensitivity),
                 markup(f"{p.expects:+g}"),
@@ -381,9 +466,12 @@ def _assumptions(journey: Journey, results: dict[str, Any]) -> Section:
         ],
         persona_rows,
     )
+    written = spelled(journey.horizon, horizon=True)
+    run = run_horizon(journey, results)
     setting = (
-        f"{journey.customers:,.0f} customers at the start; horizon {results['horizon_days']:g} "
-        f"days (the file says {journey.horizon / 1440:g}); currency {journey.currency}."
+        f"{journey.customers:,.0f} customers at the start; horizon {run}"
+        + ("" if run == written else f" (the file says {written})")
+        + f"; currency {journey.currency}."
     )
     body = (
         f"<p>{markup(setting)}</p><h3>Personas</h3>{personas}"
@@ -433,10 +521,6 @@ def _range(metric: str, value: dict[str, Any], journey: Journey) -> str:
 
 def _roi(roi: dict[str, Any]) -> str:
     return fmt_roi(roi)
-
-
-def _days(minutes: float) -> str:
-    return f"every {minutes / 1440:.3g} days"
 
 
 def _loyalty_value(key: str, value: object) -> str:

@@ -7,14 +7,36 @@ from typing import Any
 from ..queueing import busy_words
 from ..results import METRICS
 from ..sim import stats
+from .duration import busy_hour, duration, duration_interval, horizon
 
 _PERCENT = {"completion", "abandonment", "promoters", "detractors", "retention"}
 _COUNT = {"journeys", "active", "referrals"}
+
+#: Journey durations (minutes, start to end of journeys that ended within the horizon),
+#: shown after METRICS when a results file has them, with the words a table uses.
+DURATIONS = {
+    "duration_mean": "duration (mean)",
+    "duration_median": "duration (median)",
+    "duration_p90": "duration (90th pct)",
+}
+#: Why a duration has no value: only journeys that ended are timed.
+NO_DURATION = "– (none ended)"
+
+
+def shown_metrics(metrics: dict[str, Any]) -> tuple[str, ...]:
+    """METRICS, then the journey durations the results hold (older files have none)."""
+    return METRICS + tuple(m for m in DURATIONS if m in metrics)
+
+
+def metric_name(metric: str) -> str:
+    return DURATIONS.get(metric, metric)
 
 
 def fmt_value(metric: str, x: float | None, *, signed: bool = False) -> str:
     if x is None:
         return "–"
+    if metric in DURATIONS:
+        return duration(x, signed=signed)
     sign = "+" if signed else ""
     if metric in _PERCENT:
         # a change in a share is in percentage points: 40% → 43% is +3.0 pts, not +3.0%
@@ -26,7 +48,11 @@ def fmt_value(metric: str, x: float | None, *, signed: bool = False) -> str:
     return f"{x:{sign}.2f}"
 
 
-def fmt_interval(metric: str, v: dict[str, Any], *, signed: bool = False) -> str:
+def fmt_interval(metric: str, v: dict[str, Any] | None, *, signed: bool = False) -> str:
+    if metric in DURATIONS:
+        if v is None or v.get("mean") is None:
+            return NO_DURATION
+        return duration_interval(v, signed=signed)
     if v["mean"] is None:
         return "–"
     mean = fmt_value(metric, v["mean"], signed=signed)
@@ -51,9 +77,14 @@ def fmt_roi(value: dict[str, Any]) -> str:
     return f"{text} [{low * 100:+,.0f}%, {high * 100:+,.0f}%]"
 
 
-def verdict(delta: dict[str, Any], replications: int = 2) -> str:
-    """higher / lower / not distinguishable, from the delta's 95% interval."""
-    word = stats.verdict(delta, replications, "higher", "lower")
+def verdict(delta: dict[str, Any] | None, replications: int = 2, metric: str = "") -> str:
+    """higher / lower / not distinguishable, from the delta's 95% interval.
+
+    A journey duration is longer or shorter rather than higher or lower."""
+    if delta is None:
+        return "–"
+    words = ("longer", "shorter") if metric in DURATIONS else ("higher", "lower")
+    word = stats.verdict(delta, replications, *words)
     return "–" if word in ("no value", "no interval") else word
 
 
@@ -70,7 +101,7 @@ def table(
     n = results["replications"]
     lines = [
         f"{results['journey']}: {stats.replication_count(n)}, seed {results['seed']}, "
-        f"horizon {results['horizon_days']} days; "
+        f"horizon {horizon(results['horizon_days'])}; "
         + (
             "means with 95% intervals"
             if n >= 2
@@ -92,8 +123,8 @@ def table(
             ),
         )
     rows = [["metric", "baseline"]]
-    for metric in METRICS:
-        rows.append([metric, fmt_interval(metric, base["metrics"][metric])])
+    for metric in shown_metrics(base["metrics"]):
+        rows.append([metric_name(metric), fmt_interval(metric, base["metrics"][metric])])
     lines += _grid(rows)
     for name, entry in scenarios.items():
         if name == "baseline":
@@ -105,14 +136,14 @@ def table(
         roi_text = f", ROI {fmt_roi(roi)}" if roi.get("mean") is not None else ""
         lines.append(f"scenario {name}: {title} (cost {cost:,.0f}{roi_text})")
         rows = [["metric", "scenario", "change vs baseline", "verdict"]]
-        for metric in METRICS:
-            delta = entry["delta"][metric]
+        for metric in shown_metrics(entry["metrics"]):
+            delta = entry["delta"].get(metric)
             rows.append(
                 [
-                    metric,
+                    metric_name(metric),
                     fmt_interval(metric, entry["metrics"][metric]),
-                    fmt_interval(metric, delta, signed=True),
-                    verdict(delta, n),
+                    _change(metric, delta, entry["metrics"][metric], base["metrics"].get(metric)),
+                    verdict(delta, n, metric),
                 ]
             )
         lines += _grid(rows)
@@ -125,15 +156,55 @@ def table(
         lines.append("verdict: " + verdict_line(row, objective, results["replications"]))
     lines.append("")
     lines.append("touchpoints (baseline)")
-    rows = [
-        ["touchpoint", "visits", "wait (min)", "busy", "walk-outs", "experience", "peak", "trough"]
-    ]
-    for tp, v in base["touchpoints"].items():
+    lines += _grid(touchpoint_rows(base["touchpoints"]))
+    lines.append(TOUCHPOINT_NOTE)
+    return "\n".join(lines) + "\n"
+
+
+#: Why the touchpoint figures have no interval.
+TOUCHPOINT_NOTE = "(touchpoint figures are means over all replications: no interval is kept)"
+
+
+def touchpoint_columns(touchpoints: dict[str, Any]) -> tuple[bool, bool]:
+    """Whether any touchpoint has a delay before it, and a busiest-hour wait.
+
+    The simulator writes a zero delay for every touchpoint of a journey that takes time
+    somewhere; a column of zeros says nothing, so it shows only when some delay is not."""
+    values = list(touchpoints.values())
+    delays = any(v.get("delay_mean") for v in values)
+    busiest = any(v.get("wait_busy_mean") is not None for v in values)
+    return delays, busiest
+
+
+def delay(values: dict[str, Any]) -> str:
+    """The mean time before a visit; "–" for a touchpoint no delay leads to."""
+    return duration(values.get("delay_mean") or None)
+
+
+def busiest_wait(values: dict[str, Any]) -> str:
+    """The queue wait of visits in the week's busiest hour: "12 min (Mon 9:00)"."""
+    wait = values.get("wait_busy_mean")
+    if wait is None:
+        return "–"
+    hour = values.get("busy_hour")
+    return duration(wait) + ("" if hour is None else f" ({busy_hour(hour)})")
+
+
+def touchpoint_rows(touchpoints: dict[str, Any]) -> list[list[str]]:
+    """The baseline's touchpoints as rows; delay and busiest-hour wait when results have them."""
+    delays, busiest = touchpoint_columns(touchpoints)
+    header = ["touchpoint", "visits", *(["delay"] * delays), "wait"]
+    header += ["busiest-hour wait"] * busiest
+    header += ["busy", "walk-outs", "experience", "peak", "trough"]
+    rows = [header]
+    for tp, v in touchpoints.items():
         rows.append(
             [
                 tp,
                 f"{v['visits']:,.0f}",
-                "–" if v.get("wait_mean") is None else f"{v['wait_mean']:.2f}",
+                *([delay(v)] * delays),
+                duration(v.get("wait_mean")),
+                *([busiest_wait(v)] * busiest),
                 busy_words(v.get("utilisation")),
                 f"{v['abandon_rate'] * 100:.1f}%",
                 "–" if v["experience_mean"] is None else f"{v['experience_mean']:+.2f}",
@@ -141,8 +212,23 @@ def table(
                 f"{v['trough_share'] * 100:.1f}%",
             ]
         )
-    lines += _grid(rows)
-    return "\n".join(lines) + "\n"
+    return rows
+
+
+def _change(
+    metric: str,
+    delta: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    before: dict[str, Any] | None,
+) -> str:
+    """The change against the baseline, or why there is none."""
+    if delta is not None:
+        if metric in DURATIONS and delta.get("mean") is None:
+            return NO_DURATION
+        return fmt_interval(metric, delta, signed=True)
+    if (after or {}).get("mean") is None or (before or {}).get("mean") is None:
+        return NO_DURATION
+    return "– (not paired)"
 
 
 def _grid(rows: list[list[str]]) -> list[str]:
