@@ -299,13 +299,9 @@ def _duration_change(entry: dict[str, Any], base: dict[str, Any]) -> str:
     word = verdict(delta, metric="duration_mean")
     return (
         markup(duration_interval(delta, signed=True))
-        + f'<br><span class="verdict {_verdict_class(word)}">{markup(word)}</span>'
+        # neither green nor red: a shorter journey is not better in itself
+        + f'<br><span class="verdict {word.split()[0]}">{markup(word)}</span>'
     )
-
-
-def _verdict_class(word: str) -> str:
-    """The CSS class of a verdict: a shorter journey is drawn as a gain, a longer as a loss."""
-    return {"shorter": "higher", "longer": "lower"}.get(word, word.split()[0])
 
 
 def _map(report: Report) -> Section:
