@@ -94,9 +94,7 @@ class Window:
         if length <= 0:
             length += int(DAY_MINUTES // SLOT_MINUTES)
         per_day = int(DAY_MINUTES // SLOT_MINUTES)
-        return sorted(
-            {(d * per_day + first + i) % SLOTS for d in self.days for i in range(length)}
-        )
+        return sorted({(d * per_day + first + i) % SLOTS for d in self.days for i in range(length)})
 
 
 @dataclass(frozen=True)

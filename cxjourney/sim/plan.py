@@ -159,8 +159,7 @@ def compile_plan(journey: Journey) -> Plan:
     takes = [_delay(t.takes) for t in tps]
     edge_after = _edge_delays(journey, routes, node_index)
     profiles = [
-        Profile(weights) if (weights := p.arrival_profile()) is not None else None
-        for p in personas
+        Profile(weights) if (weights := p.arrival_profile()) is not None else None for p in personas
     ]
     rates = [
         (journey.customers * (p.share or 0.0) / p.visit_gap if p.visit_gap else 0.0)

@@ -74,7 +74,9 @@ class Queue:
         self.groups = []
         below = 0
         for level in levels:
-            self.groups.append(_Group(level - below, _next_on([math.ceil(s) >= level for s in staffing])))
+            self.groups.append(
+                _Group(level - below, _next_on([math.ceil(s) >= level for s in staffing]))
+            )
             below = level
 
     def start(self, arrival: float) -> tuple[float, int]:

@@ -360,9 +360,7 @@ def _series(reps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for i, first in enumerate(reps[0]["series"]):
         row: dict[str, Any] = {"day": first["day"]}
         for metric in names:
-            row[metric] = stats.interval(
-                [r["series"][i].get(metric) for r in reps], BOUNDS[metric]
-            )
+            row[metric] = stats.interval([r["series"][i].get(metric) for r in reps], BOUNDS[metric])
         out.append(row)
     return out
 
