@@ -61,7 +61,8 @@ def bin_edges(i: int) -> tuple[float, float]:
 
 
 def quantile(counts: list[int] | np.ndarray, q: float) -> float | None:
-    """The q-quantile of a duration histogram, linear within its bin."""
+    """The q-quantile of a duration histogram, linear within its bin; 0 in bin 0, where
+    journeys that took no time (or less than 0.06 s) are counted."""
     total = int(sum(counts))
     if total == 0:
         return None
@@ -70,6 +71,8 @@ def quantile(counts: list[int] | np.ndarray, q: float) -> float | None:
     for i, n in enumerate(counts):
         n = int(n)
         if n and seen + n >= rank:
+            if i == 0:
+                return 0.0
             lo, hi = bin_edges(i)
             return lo + (hi - lo) * max(0.0, rank - seen) / n
         seen += n
