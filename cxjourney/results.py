@@ -83,6 +83,9 @@ def validate(results: Any) -> None:
             if metric not in metrics:
                 raise ResultsError(f"scenario '{name}' lacks metric '{metric}'")
             _interval(metrics[metric], f"{name}.metrics.{metric}")
+        for metric in DURATION_METRICS:  # optional: only when some step takes time
+            if metric in metrics:
+                _interval(metrics[metric], f"{name}.metrics.{metric}")
         if not isinstance(entry.get("touchpoints"), dict):
             raise ResultsError(f"scenario '{name}' has no touchpoints")
         for tp, values in entry["touchpoints"].items():
