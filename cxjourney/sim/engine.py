@@ -409,14 +409,14 @@ class Simulation:
         tally = self.tally
         plan = self.plan
         capacity = plan.capacity
-        busy_hour = plan.busy_hour
+        busy_hours = plan.busy_hours
         visits, x_sum, wait_sum = tally.visits, tally.x_sum, tally.wait_sum
         for t, x, _, walked, delay, queued, arrived in pending:
             visits[t] += 1
             x_sum[t] += int(x * SCALE)  # tally.fixed, inlined
             if capacity[t]:
                 wait_sum[t] += int(queued * SCALE)
-                if busy_hour is not None and int(arrived % WEEK // HOUR) == busy_hour:
+                if busy_hours is not None and busy_hours[int(arrived % WEEK // HOUR)]:
                     tally.busy_wait_sum[t] += int(queued * SCALE)
                     tally.busy_visits[t] += 1
             if delay:

@@ -16,7 +16,7 @@ from ..model import SLOT_MINUTES, SLOTS, Distribution, Journey
 from . import streams
 from .distributions import Sampler, sampler
 from .experience import value, walkout_moment
-from .week import Profile, busiest_hour
+from .week import Profile, busiest_hours
 
 MAX_STEPS = 10_000  # visits in one journey before it is cut (a loop no one leaves)
 
@@ -69,7 +69,8 @@ class Plan:
     profile: list[Profile | None] = field(default_factory=list)
     staffing: list[list[float] | None] = field(default_factory=list)  # None: constant
     server_minutes: list[float] = field(default_factory=list)  # over the horizon
-    busy_hour: int | None = None  # hour of the week with the most journey starts
+    busy_hour: int | None = None  # the first hour of the week with the most journey starts
+    busy_hours: list[bool] | None = None  # per hour of the week: one of the busiest?
     timed: bool = False  # some step or edge takes time: journeys have a duration
 
     @property
@@ -167,6 +168,7 @@ def compile_plan(journey: Journey) -> Plan:
         for p in personas
     ]
     timed = any(after) or any(takes) or any(e for per in edge_after for e in per)
+    busiest = busiest_hours(profiles, rates)
     return Plan(
         title=journey.title,
         horizon=journey.horizon,
@@ -221,7 +223,8 @@ def compile_plan(journey: Journey) -> Plan:
             else int(t.capacity or 0) * journey.horizon
             for t, shifts in zip(tps, staffing, strict=True)
         ],
-        busy_hour=busiest_hour(profiles, rates),
+        busy_hour=None if busiest is None else busiest.index(True),
+        busy_hours=busiest,
         timed=timed,
     )
 

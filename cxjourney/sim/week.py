@@ -66,9 +66,14 @@ class Profile:
         return week * WEEK_MINUTES + self.cum_v[i] + (rest - i * SLOT_MINUTES) * self.weight_v[i]
 
 
-def busiest_hour(profiles: list[Profile | None], rates: list[float]) -> int | None:
-    """The hour of the week (0 = Monday 0:00-1:00) with the most journey starts, or None
-    when no persona has a profile."""
+def busiest_hours(profiles: list[Profile | None], rates: list[float]) -> list[bool] | None:
+    """For each hour of the week (0 = Monday 0:00-1:00): does it have the most journey
+    starts? None when no persona has a profile.
+
+    Every hour at the peak counts, not only the first: on a plateau (`busy mon-fri
+    9:00-12:00 3x`) the queue builds through the window, and its first hour alone would
+    show the least of it.
+    """
     if not any(profiles):
         return None
     per_hour = [0.0] * (SLOTS // 4)
@@ -76,7 +81,8 @@ def busiest_hour(profiles: list[Profile | None], rates: list[float]) -> int | No
         for i in range(SLOTS):
             w = profile.weight[i] if profile is not None else 1.0
             per_hour[i // 4] += rate * w
-    return max(range(len(per_hour)), key=lambda h: (per_hour[h], -h))
+    peak = max(per_hour)
+    return [h >= peak * (1 - 1e-9) for h in per_hour]
 
 
 def hour_name(hour: int) -> str:
