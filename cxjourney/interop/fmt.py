@@ -21,6 +21,11 @@ The canonical layout:
   unit is kept but spelled one way (`s`, `min`, `h`, `day(s)`, `week(s)`, `month(s)`,
   `year(s)`; singular only for exactly 1, and in `per` rates); `±` is written `+-`;
   `owner` is quoted; `every` appears in a scenario's `P.visits = every 3 days`.
+* times of the week as written, spaced one way: day words and ranges as the author
+  chose them (`mon-fri`, `sat-sun`, `weekdays`), a list as `mon, wed`, hours as
+  `H:MM-H:MM` (`09:00` → `9:00`); a busy density as `3x`. A touchpoint's plain
+  `capacity N` comes before its `capacity N WINDOW` lines, which keep their order
+  (later lines apply over earlier ones), as `busy` lines do.
 """
 
 from __future__ import annotations
@@ -214,7 +219,7 @@ def _emit_children(parent: _Node, depth: int, out: list[str]) -> None:
     if parent.tree.data == "loyalty":
         children = sorted(children, key=_loyalty_rank)
     elif order is not None:
-        children = sorted(children, key=lambda n: _rank(order, n.tree.data))
+        children = sorted(children, key=lambda n: (_rank(order, n.tree.data), _windowed(n.tree)))
     indent = INDENT * depth
     for index, node in enumerate(children):
         starts = not out if depth == 0 else index == 0  # a block or the file begins here
@@ -262,6 +267,11 @@ def _rank(order: tuple[str, ...], kind: str) -> int:
     return order.index(kind) if kind in order else len(order)
 
 
+def _windowed(tree: Tree) -> bool:
+    """A `capacity N WINDOW` line: after the plain `capacity N` it applies over."""
+    return tree.data == "capacity" and len(tree.children) > 1
+
+
 def _loyalty_rank(node: _Node) -> int:
     return _LOYALTY_ORDER.get(str(node.tree.children[0]), len(_LOYALTY_ORDER))
 
@@ -283,7 +293,12 @@ def render_statement(tree: Tree) -> str:
     if kind == "owner":
         return f"owner {_quoted(parts[0])}"
     if kind == "visits":
-        return f"visits every {_value(parts[0])}"
+        start = f" from {parts[1]}" if len(parts) > 1 else ""
+        return f"visits every {_value(parts[0])}{start}"
+    if kind == "busy":
+        return f"busy {_window(parts[0])} {_density(parts[1])}"
+    if kind == "capacity" and len(parts) > 1:
+        return f"capacity {_value(parts[0])} {_window(parts[1])}"
     if kind == "prefers":
         return "prefers " + ", ".join(str(p) for p in parts)
     if kind == "moment_of_truth":
@@ -297,10 +312,11 @@ def render_statement(tree: Tree) -> str:
     if kind == "edge":
         return _edge(parts)
     if kind == "set":
-        path, op, value = parts
+        path, op, value, *window = parts
         dotted = _path(path)
         every = "every " if dotted.endswith(".visits") and str(op) != "*=" else ""
-        return f"{dotted} {op} {every}{_value(value)}"
+        line = f"{dotted} {op} {every}{_value(value)}"
+        return f"{line} {_window(window[0])}" if window else line
     if kind == "add":
         return "add " + _event(parts)
     if kind == "remove":
@@ -312,7 +328,8 @@ def render_statement(tree: Tree) -> str:
     if kind == "setting":
         return f"{parts[0]} {_value(parts[1])}"
     # one keyword and one value: horizon, customers, share, arrivals, patience, spend,
-    # price_sensitivity, expects, expect, delivers, capacity, service, max_wait, cost
+    # price_sensitivity, expects, expect, delivers, after, takes, capacity, service,
+    # max_wait, cost
     return f"{kind} {_value(parts[0])}"
 
 
@@ -327,11 +344,46 @@ def _event(parts: list) -> str:
 
 
 def _edge(parts: list) -> str:
+    """`a -> b 20% after exp(3 days) for p`: the parts in the grammar's order."""
     source, target, *rest = parts
     words = [str(source), "->", str(target)]
     for part in rest:
-        words += [_value(part)] if isinstance(part, Tree) else ["for", str(part)]
+        if isinstance(part, Token):
+            words += ["for", str(part)]
+        elif part.data == "delay":
+            words += ["after", _value(part.children[0])]
+        else:
+            words.append(_value(part))
     return " ".join(words)
+
+
+def _window(tree: Tree) -> str:
+    """A time of the week as written (`mon-fri 9:00-17:00`), spaced one way."""
+    return " ".join(
+        _days(str(token)) if token.type == "DAYS" else _hours(str(token)) for token in tree.children
+    )
+
+
+def _days(text: str) -> str:
+    """Day words and ranges as written; a list as `mon, wed, fri`."""
+    return ", ".join(part.strip(_SPACE) for part in text.split(","))
+
+
+def _hours(text: str) -> str:
+    """`09:00-17:30` → `9:00-17:30`: hours without a leading zero, minutes as two digits."""
+    return "-".join(
+        f"{int(hour)}:{minute}" for hour, minute in (t.split(":") for t in text.split("-"))
+    )
+
+
+def _density(tree: Tree) -> str:
+    """A busy density: `3x`, `0.1x`; any other unit (an error `check` reports) as written."""
+    number, *unit = tree.children
+    if not unit or str(unit[0]) != "x":
+        return _value(tree)
+    text = _number(str(number))
+    # `1k x` keeps its space: `1kx` would read as 1 and a word `kx`
+    return f"{text} x" if text.endswith(("k", "M")) else f"{text}x"
 
 
 def _path(tree: Tree) -> str:

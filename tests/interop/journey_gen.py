@@ -3,7 +3,9 @@
 A journey is drawn as statements (depth and words); the layout strategy then writes
 them the way people do: odd indentation, tabs, extra or missing spaces where the
 language allows, every spelling of every unit, `±`, leading zeros, attributes in any
-order, comments on their own lines and after statements, blank lines, CRLF.
+order, comments on their own lines and after statements, blank lines, CRLF. Times of
+the week come in every form a window takes: day words, ranges that wrap past Sunday,
+lists, hours with and without a leading zero, spans that run past midnight.
 """
 
 from __future__ import annotations
@@ -114,6 +116,38 @@ def percent(value: int) -> str:
     return f"{value}%"
 
 
+DAYS = ["mon-fri", "sat-sun", "weekdays", "weekends", "daily", "sat", "fri-mon"]
+HOURS = ["9:00-17:00", "08:00-12:30", "22:00-6:00", "0:00-24:00", "18:00-0:00", "7:45-9:15"]
+
+
+@st.composite
+def window(draw) -> list[object]:
+    """A time of the week: days, hours or both (never neither), lists included."""
+    days: list[object] = []
+    form = draw(st.sampled_from(["days", "list", "hours", "both"]))
+    if form == "list":
+        first, second = draw(st.permutations(["mon", "wed", "fri-sat", "weekends"]))[:2]
+        days = [first, GLUE, ",", second]
+    elif form != "hours":
+        days = [draw(st.sampled_from(DAYS))]
+    hours = [draw(st.sampled_from(HOURS))] if form in ("hours", "both") else []
+    return [*days, *hours]
+
+
+@st.composite
+def edge_delay(draw) -> list[object]:
+    """Most edges take no time; some have a delay on the way."""
+    return ["after", *draw(delay())] if draw(st.integers(0, 3)) == 0 else []
+
+
+@st.composite
+def delay(draw) -> list[object]:
+    """A time before a visit or on an edge: a constant, including zero, or a distribution."""
+    if draw(st.integers(0, 4)) == 0:
+        return ["0", GLUE, draw(st.sampled_from(["min", "h", "days"]))]
+    return draw(service())
+
+
 # ---- a journey ---------------------------------------------------------------------------
 
 
@@ -168,14 +202,20 @@ def journey_statements(draw) -> list[Statement]:
             "expects": ["expects", draw(st.sampled_from(["+0.5", "-0.3", "0", "+1"]))],
             "prefers": ["prefers", "app", GLUE, ",", "store"],
         }
+        if draw(st.booleans()):
+            optional["visits"] += ["from", "t1"]  # repeat journeys start at the first touchpoint
         chosen = draw(st.lists(st.sampled_from(sorted(optional)), unique=True))
         items += [optional[k] for k in chosen]
+        for _ in range(draw(st.integers(0, 2))):
+            density = draw(st.sampled_from([["3x"], ["0.5x"], ["03", GLUE, "x"], ["1.5", "x"]]))
+            items.append(["busy", *draw(window()), *density])
         for words in draw(st.permutations(items)):
             add(2, *words)
         close(1)
 
     n_stages = draw(st.integers(1, 3))
     touchpoints: list[str] = []
+    staffed: list[str] = []  # touchpoints with a capacity
     disappointers: list[tuple[str, str]] = []
     delighters: list[tuple[str, str]] = []
     for s in range(n_stages):
@@ -186,6 +226,8 @@ def journey_statements(draw) -> list[Statement]:
             touchpoints.append(tid)
             tp_label = [quoted(draw(LABEL_TEXT))] if draw(st.booleans()) else []
             items = _touchpoint_items(draw, tid, disappointers, delighters)
+            if any(words[0] == "capacity" for words in items):
+                staffed.append(tid)
             if not items and draw(st.booleans()):
                 add(2, "touchpoint", tid, *tp_label, "{", "}")
                 continue
@@ -202,12 +244,21 @@ def journey_statements(draw) -> list[Statement]:
         if draw(st.booleans()):
             add(2, "start", GLUE, "->", GLUE, touchpoints[0])
         for a, b in zip(touchpoints, [*touchpoints[1:], "end"], strict=True):
-            add(2, a, GLUE, "->", GLUE, b)
+            add(2, a, GLUE, "->", GLUE, b, *draw(edge_delay()))
             if draw(st.integers(0, 3)) == 0:
                 exits.append(a)
-                add(2, a, "->", "exit", percent(draw(st.integers(1, 30))))
+                add(2, a, "->", "exit", percent(draw(st.integers(1, 30))), *draw(edge_delay()))
                 if draw(st.booleans()):
-                    add(2, a, "->", "exit", percent(draw(st.integers(1, 30))), "for", personas[0])
+                    add(
+                        2,
+                        a,
+                        "->",
+                        "exit",
+                        percent(draw(st.integers(1, 30))),
+                        *draw(edge_delay()),
+                        "for",
+                        personas[0],
+                    )
         close(1)
 
     for k in range(draw(st.integers(0, 2))):
@@ -245,6 +296,11 @@ def journey_statements(draw) -> list[Statement]:
             pool.append(["remove", f"{t}.{e}"])
         if exits:
             pool.append(["flow", exits[0], "->", "exit", "=", "5%"])
+        pool.append([f"{tid}.after", "=", *draw(delay())])
+        pool.append([f"{tid}.takes", draw(st.sampled_from(["=", "+="])), "1", GLUE, "h"])
+        if staffed:
+            target = draw(st.sampled_from(staffed))
+            pool.append([f"{target}.capacity", "+=", "2", *draw(window())])
         changes = draw(st.lists(st.sampled_from(pool), max_size=3, unique_by=lambda w: str(w[:2])))
         if draw(st.booleans()):
             changes.insert(
@@ -285,9 +341,15 @@ def _touchpoint_items(draw, tid: str, disappointers: list, delighters: list) -> 
         items["expect"] = ["expect", draw(number(1, 5))]
     if draw(st.booleans()):
         items["delivers"] = ["delivers", *draw(rating())]
+    for name in ("after", "takes"):
+        if draw(st.integers(0, 3)) == 0:
+            items[name] = [name, *draw(delay())]
     if draw(st.booleans()):
         items["capacity"] = ["capacity", draw(st.sampled_from(["1", "2", "03"]))]
         items["service"] = ["service", *draw(service())]
+        for i in range(draw(st.integers(0, 2))):
+            servers = draw(st.sampled_from(["0", "4", "02"]))
+            items[f"capacity{i}"] = ["capacity", servers, *draw(window())]
     if draw(st.booleans()):
         items["max_wait"] = ["max_wait", *draw(duration(1, 10))]
     if draw(st.booleans()):

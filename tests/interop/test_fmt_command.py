@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 
 from cxjourney import load
 from cxjourney.diagnostics import render
+from tests.conftest import JOURNEYS
 from tests.interop.commands import invoke, run
 
 UGLY = """journey "T" {
@@ -169,3 +171,14 @@ def test_a_formatter_bug_leaves_the_file_alone_and_exits_1(tmp_path: Path, monke
     assert result.exit_code == 1
     assert "was left alone: the formatted text builds a different model" in result.stderr
     assert paths["ugly"].read_text() == UGLY
+
+
+def test_every_journey_of_the_repository_formats_cleanly(tmp_path: Path) -> None:
+    copy = tmp_path / "journeys"
+    shutil.copytree(JOURNEYS, copy)
+    result = invoke("fmt", str(copy))
+    assert result.exit_code == 0, result.stderr
+    assert "error" not in result.stderr
+    assert invoke("fmt", "--check", str(copy)).exit_code == 0
+    for path in sorted(copy.glob("*.journey")):
+        assert load(str(path)).ok, path.name

@@ -242,8 +242,8 @@ def test_onboarding_happens_once_and_repeats_follow_the_churn_hazard(engine: str
     per day. Journeys take no time, so each ends when it starts. Bill visits =
     3,000 x (1 + E[repeats]) with E[repeats] from `expected_repeats`: for H = 360 days,
     hG = 0.041253, 1/(hG) = 24.241, e^{-hH} = 0.47590, (e^{hG} - 1)/(hG) = 1.02082, so
-    E = 24.241 x (1 - 0.48581) = 12.464. The count of repeats per customer has variance at most its mean times
-    (1 + mean) (geometric-like); the tolerance uses that bound.
+    E = 24.241 x (1 - 0.48581) = 12.464. The count of repeats per customer has variance
+    at most its mean times (1 + mean) (geometric-like); the tolerance uses that bound.
     """
     h = -math.log(0.94) / 30
     repeats = expected_repeats(h, 20.0, 360.0)
