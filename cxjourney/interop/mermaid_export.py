@@ -7,6 +7,11 @@ number, and an imported `4.25` comes back as `4.25`); the owner's comma-separate
 names are the actors; the description becomes `accDescr`. Stages without touchpoints
 are left out, as Mermaid would draw an empty section.
 
+A Mermaid journey has no place for time either, so the timing of a journey is left
+out as its flow is: delays before a visit or on an edge (`after`), the time a step
+`takes`, where repeat journeys start (`from`), `busy` hours and capacity by time of
+the week. The diagram is the same as that of the journey without them.
+
 Mermaid's lexer ends a name at `:`, `#` or `;` and reads a line starting with a
 keyword (`title `, `section `, `journey`, `accTitle`, `accDescr`) as that keyword, so
 such characters are written as Mermaid entity codes (`#58;`), which Mermaid decodes

@@ -186,6 +186,91 @@ def test_names_mermaid_would_misread_are_written_as_entity_codes(label: str) -> 
     assert diagram.tasks[0].actors[-1] == "Ops"
 
 
+TIMING = {
+    "{visits}": "    visits every 30 days from use\n",
+    "{busy}": "    arrivals 20 per week\n    busy mon-fri 9:00-12:00 3x\n"
+    "    busy daily 0:00-7:00 0.1x\n",
+    "{install}": "      after lognormal(6 days, 3 days)\n      takes normal(2 h, 30 min)\n",
+    "{support}": "      after exp(1 day)\n      capacity 4 mon-fri 8:00-18:00\n"
+    "      capacity 3 22:00-6:00\n",
+    "{edge}": " after exp(4 h)",
+    "{late}": "\n    use -> support 20% after exp(3 days) for p",
+    "{scenario}": "    install.after *= 0.5\n    install.takes = 1 h\n"
+    "    support.capacity += 2 mon-fri 8:00-12:00\n",
+}
+TIMED = """\
+journey "Broadband" {
+  persona p {
+    share 100%
+{visits}{busy}  }
+  stage join "Join: order and install" {
+    touchpoint order "Orders online" {
+      owner "Sales"
+      delivers 3.8 +- 0.3
+    }
+    touchpoint install "Engineer installs" {
+      owner "Field, Network"
+{install}      max_wait 5 days
+    }
+  }
+  stage live "Live with it" {
+    touchpoint use { }
+    touchpoint support "Calls support" {
+{support}      capacity 2
+      service exp(12 min)
+    }
+  }
+  flow {
+    order -> install
+    install -> use{edge}
+    use -> support 10%{late}
+    use -> end
+    support -> end
+  }
+  scenario faster {
+    cost 1k
+{scenario}  }
+}
+"""
+
+
+def _filled(timed: bool) -> str:
+    text = TIMED
+    for mark, lines in TIMING.items():
+        text = text.replace(mark, lines if timed else "")
+    return text
+
+
+def test_timing_is_left_out_of_the_diagram_as_the_flow_is() -> None:
+    timed = load("-", data=_filled(True).encode())
+    untimed = load("-", data=_filled(False).encode())
+    assert timed.ok and untimed.ok, [d.message for d in [*timed.diagnostics, *untimed.diagnostics]]
+    assert timed.journey.touchpoint("support").shifts and timed.journey.personas[0].busy
+    exported = to_mermaid(timed.journey)
+    assert exported == to_mermaid(untimed.journey)
+    assert_mermaid_reads(exported)
+    assert exported == (
+        "journey\n"
+        "  title Broadband\n"
+        "  section Join#58; order and install\n"
+        "    Orders online: 3.8: Sales\n"
+        "    Engineer installs: 3: Field, Network\n"
+        "  section Live with it\n"
+        "    use: 3\n"
+        "    Calls support: 3\n"
+    )
+
+
+def test_export_of_the_timed_example_on_the_command_line(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    path = tmp_path / "timed.journey"
+    path.write_text(_filled(True), encoding="utf-8")
+    result = run_cli("export", str(path), "--to", "mermaid")
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode() == to_mermaid(load(str(path)).journey)
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(journeys(comments=False))
 def test_generated_journeys_export_and_read_back(text: str) -> None:
