@@ -6,7 +6,10 @@ graph with its counts as percentages (per persona where a persona's split differ
 from the others' beyond chance, by a chi-square test at 1%),
 arrivals are the rate at which new customers start their first case, repeat visits
 the gap that best explains later cases alongside churn (see `gaps`), service times come from
-start/complete pairs, `delivers` from ratings, channels from the channel column.
+start/complete pairs, `delivers` from ratings, channels from the channel column. The time
+between steps becomes each touchpoint's `after`: from the end of the previous visit in
+the case (its only timestamp when the log has one) to this visit's start, fitted like a
+service time — except where the touchpoint has a queue, whose waits already take that time.
 """
 
 from __future__ import annotations
@@ -97,8 +100,10 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
 
     lines += _personas(log, paths, personas, span, min_n, notes)
     lines.append(f'  stage {stage_id} "Journey" {{')
+    gaps = _gaps_before(paths)
     for activity in order:
-        lines += _touchpoint(activity, ids[activity], log, paths, span, min_n, notes)
+        tp_id = ids[activity]
+        lines += _touchpoint(activity, tp_id, log, paths, span, min_n, notes, gaps[tp_id])
     lines.append("  }")
     lines += _flow(follows, personas, [ids[a] for a in order], min_n)
     lines.append("}")
@@ -149,7 +154,19 @@ def _personas(log, paths, personas, span, min_n, notes) -> list[str]:
     return out
 
 
-def _touchpoint(activity, tp_id, log, paths, span, min_n, notes) -> list[str]:
+def _gaps_before(paths) -> dict[str, list[float]]:
+    """Per touchpoint: minutes from the end of the case's previous visit to each visit's
+    start (a log with one timestamp per event gives the time between events)."""
+    gaps: dict[str, list[float]] = defaultdict(list)
+    for path in paths:
+        for (_, previous), (tp, visit) in zip(path.visits, path.visits[1:], strict=False):
+            done = previous.end if previous.end is not None else previous.time
+            if done is not None and visit.time is not None and visit.time >= done:
+                gaps[tp].append(visit.time - done)
+    return gaps
+
+
+def _touchpoint(activity, tp_id, log, paths, span, min_n, notes, gaps) -> list[str]:
     visits = [v for p in paths for tp, v in p.visits if tp == tp_id]
     out = [f"    touchpoint {tp_id} {text.quoted(activity)} {{  # {_plural(len(visits), 'visit')}"]
     channels = Counter(v.channel for v in visits if v.channel)
@@ -183,8 +200,25 @@ def _touchpoint(activity, tp_id, log, paths, span, min_n, notes) -> list[str]:
         out.append(f"      service {fit.source}  # {fit.describe()}")
     elif positive:
         notes.append(f"{tp_id}: {len(positive)} start/complete pairs, too few for a service time")
+    if fit is None:  # with a queue, the time before a visit is its wait
+        out += _after(tp_id, gaps, min_n, notes)
     out.append("    }")
     return out
+
+
+def _after(tp_id: str, gaps: list[float], min_n: int, notes: list[str]) -> list[str]:
+    """`after`: the time customers spend between the previous step and this one."""
+    if sum(1 for g in gaps if g > 0) < min_n:
+        return []
+    fit = fit_durations(gaps)
+    if fit is None or fit.mean < 1.0:  # under a minute: steps that follow at once
+        return []
+    if fit.zeros:
+        notes.append(
+            f"{tp_id}: {fit.zeros} of {fit.n} visits came at once after the previous step; "
+            "`after` describes the others"
+        )
+    return [f"      after {fit.source}  # time since the previous step: {fit.describe()}"]
 
 
 def _concurrency(visits) -> int:

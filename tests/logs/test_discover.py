@@ -179,3 +179,34 @@ def test_a_simulated_log_of_several_replications_is_read_as_one_run(tmp_path) ->
     log = read_log(str(path))
     assert len(log.cases) == 4
     assert len(read_log(str(path), ReadOptions(replication="2")).cases) == 4
+
+
+def test_the_time_between_steps_becomes_after_and_the_journey_lasts_as_in_the_log(tmp_path):
+    """Forty cases: an order, then an installation exactly 2, 4, 6 or 8 days later (one
+    timestamp per event), then a go-live 3 hours after that, one case a month.
+    The installation's `after` is fitted to gaps of 2-8 days (mean 5 days), the go-live's
+    is a constant 3 h, and the order, first in every case, has none. Simulated, a
+    journey lasts 5 days + 3 h on average, as the log's cases do."""
+    rows = ["case,activity,timestamp"]
+    for i in range(40):
+        order = 1440.0 * 30 * i  # minutes: one case a month
+        install = order + 1440.0 * (2 + 2 * (i % 4))
+        for activity, at in (("Order", order), ("Install", install), ("Go live", install + 180)):
+            rows.append(f"{i},{activity},{_timestamp(at)}")
+    log = tmp_path / "install.csv"
+    log.write_text("\n".join(rows) + "\n")
+    found, journey = discovered(log)
+    after = {t.id: t.after for t in journey.touchpoints}
+    assert after["order"] is None
+    assert after["install"] is not None and abs(after["install"].mean - 5 * 1440) < 1
+    assert after["go_live"] is not None and after["go_live"].is_constant
+    assert after["go_live"].mean == 180.0
+    results = simulate(journey, seed=1, replications=1)
+    duration = results["scenarios"]["baseline"]["metrics"]["duration_mean"]["mean"]
+    assert duration is not None and abs(duration - (5 * 1440 + 180)) < 1440
+
+
+def _timestamp(minutes: float) -> str:
+    from datetime import datetime, timedelta
+
+    return (datetime(2024, 1, 1) + timedelta(minutes=minutes)).isoformat()
