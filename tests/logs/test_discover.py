@@ -195,7 +195,7 @@ def test_the_time_between_steps_becomes_after_and_the_journey_lasts_as_in_the_lo
             rows.append(f"{i},{activity},{_timestamp(at)}")
     log = tmp_path / "install.csv"
     log.write_text("\n".join(rows) + "\n")
-    found, journey = discovered(log)
+    _, journey = discovered(log)
     after = {t.id: t.after for t in journey.touchpoints}
     assert after["order"] is None
     assert after["install"] is not None and abs(after["install"].mean - 5 * 1440) < 1
