@@ -23,6 +23,7 @@ HEADINGS = {
     "persona": "Persona attributes",
     "touchpoint": "Touchpoint attributes",
     "event": "Delighter and disappointer attributes",
+    "edge": "Flow edge attributes",
     "loyalty": "Loyalty keys",
 }
 _CHANGEABLE = ("persona", "touchpoint", "event")

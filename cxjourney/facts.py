@@ -22,6 +22,9 @@ Kinds, and how a value of each kind is written:
   choice      one word of a fixed list             memory peak_end
   schedule    lines of a value in a window of the week  busy mon-fri 9:00-12:00 3x
 
+The `edge` block holds what a flow edge may say besides its ends, probability and persona
+(`a -> b 20% after exp(3 days) for p`).
+
 A few attributes are part of another statement rather than statements of their own
 (`from` of `visits every`, a `capacity` line with a window): `within` names that
 statement, and `names()` leaves them out (they are no keyword of their block).
@@ -31,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-BLOCKS = ("journey", "persona", "touchpoint", "event", "loyalty")
+BLOCKS = ("journey", "persona", "touchpoint", "event", "edge", "loyalty")
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,14 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "Change of the moment's rating when it happens.",
         'delighter name "Barista remembers my name" chance 10% impact +1.5',
         changeable=True,
+    ),
+    # ---- flow edges ---------------------------------------------------------------
+    Attribute(
+        "after", "edge", "distribution", "minutes", "none (no delay)",
+        "mean ≥ 0 (draws are clipped at 0)",
+        "Time on the way along the edge: a wait felt at its target, added to the target's "
+        "own `after` (a scenario cannot change it).",
+        "install -> golive after exp(4 h)", absent="no delay",
     ),
     # ---- loyalty model ----------------------------------------------------------
     Attribute(

@@ -96,6 +96,7 @@ _WRAP = {
     "persona": ("persona p {{\n    {}\n  }}", ""),
     "touchpoint": ("", "{}"),
     "event": ("", "{}"),
+    "edge": ("flow {{\n    {}\n  }}", ""),
     "loyalty": ("loyalty {{\n    {}\n  }}", ""),
 }
 

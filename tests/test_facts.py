@@ -8,11 +8,17 @@ import re
 import pytest
 
 from cxjourney import facts
-from cxjourney.model import Event, Journey, Loyalty, Persona, Touchpoint
+from cxjourney.model import Edge, Event, Journey, Loyalty, Persona, Touchpoint
 from tests.conftest import ROOT
 
 GRAMMAR = (ROOT / "grammars" / "journey.lark").read_text(encoding="utf-8")
-MODELS = {"journey": Journey, "persona": Persona, "touchpoint": Touchpoint, "event": Event}
+MODELS = {
+    "journey": Journey,
+    "persona": Persona,
+    "touchpoint": Touchpoint,
+    "event": Event,
+    "edge": Edge,
+}
 
 
 def _grammar_items(rule: str) -> set[str]:

@@ -1,18 +1,18 @@
 """Hover and completion: what a word means, and what may be written at the cursor.
 
-Attributes are explained from the one table of facts (`cxjourney.facts`); names
-from the block that defines them, wherever it is (a used library included).
+Attributes are explained from the one table of facts (`cxjourney.facts`), and the
+statements each block offers come from it too; names from the block that defines
+them, wherever it is (a used library included); times of the week by `times`.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 from lsprotocol import types
 
 from .. import facts as _facts
-from ..model import EVENT_KINDS, LOYALTY_SOURCES, Loyalty
+from ..model import DAY_NAMES, EVENT_KINDS, LOYALTY_SOURCES, Loyalty
 from ..units import DISTRIBUTIONS, MEMORY_RULES, TIME_UNITS
+from . import times
 from .features import home_of
 from .index import Block, Index, Key, Token, tokenize
 from .project import Project
@@ -28,47 +28,17 @@ EVENT_ATTRIBUTES = _changeable("event")
 PERSONA_ATTRIBUTES = {"share": "percent", **_changeable("persona")}
 LOYALTY_KINDS = {a.name: a.kind for a in _facts.of_block("loyalty")}
 
-#: The statements each block may hold (grammars/journey.lark), in the grammar's order.
+#: The statements each block may hold: the attributes of the table of facts in their
+#: canonical order (parts of a statement, such as `from`, left out), then the blocks.
 BLOCK_KEYWORDS: dict[str, tuple[str, ...]] = {
     "file": ("use", "journey", "persona", "loyalty"),
-    "journey": (
-        "description",
-        "horizon",
-        "customers",
-        "currency",
-        "persona",
-        "stage",
-        "flow",
-        "scenario",
-        "loyalty",
-    ),
-    "persona": (
-        "share",
-        "visits",
-        "arrivals",
-        "patience",
-        "spend",
-        "price_sensitivity",
-        "expects",
-        "prefers",
-    ),
+    "journey": (*_facts.names("journey"), "persona", "stage", "flow", "scenario", "loyalty"),
+    "persona": _facts.names("persona"),
     "stage": ("touchpoint",),
-    "touchpoint": (
-        "channel",
-        "owner",
-        "expect",
-        "delivers",
-        "capacity",
-        "service",
-        "max_wait",
-        "moment_of_truth",
-        "delighter",
-        "disappointer",
-        "recovers",
-    ),
+    "touchpoint": (*_facts.names("touchpoint"), "delighter", "disappointer", "recovers"),
     "flow": (),
     "scenario": ("cost", "add", "remove", "flow"),
-    "loyalty": tuple(f.name for f in fields(Loyalty)),
+    "loyalty": _facts.names("loyalty"),
 }
 
 KEYWORDS = {
@@ -108,7 +78,15 @@ _BLOCK_OF_KIND = {
     "persona": PERSONA_ATTRIBUTES,
     "loyalty": LOYALTY_KINDS,
 }
-_DURATION_STATEMENTS = {"horizon", "visits", "patience", "max_wait", "service"}
+_STATEMENT_BLOCKS = ("journey", "persona", "touchpoint")
+#: Statements whose values are times: a number there is followed by a time unit.
+_DURATION_STATEMENTS = {
+    a.name for b in _STATEMENT_BLOCKS for a in _facts.of_block(b) if a.unit == "minutes"
+}
+#: Statements that take a distribution (`delivers`, `after`, `takes`, `service`).
+_DISTRIBUTION_STATEMENTS = {
+    a.name for b in _STATEMENT_BLOCKS for a in _facts.of_block(b) if a.kind == "distribution"
+}
 _JOURNEY_KINDS = {
     "description": "text",
     "horizon": "duration",
@@ -141,10 +119,11 @@ def attribute_fact(block: str, name: str) -> _facts.Attribute | None:
     return _facts.lookup(block, name)
 
 
-def attribute_markdown(block: str, name: str) -> str | None:
+def attribute_markdown(block: str, name: str, title: str = "") -> str | None:
+    """The fact's meaning, kind, unit, default and range; `title` names a statement's part."""
     fact = attribute_fact(block, name)
     if fact is not None:
-        rows = [f"**{name}** ({block} attribute)", "", fact.meaning, ""]
+        rows = [title or f"**{name}** ({block} attribute)", "", fact.meaning, ""]
         for label, value in (
             ("kind", fact.kind),
             ("unit", fact.unit),
@@ -188,14 +167,17 @@ def hover(project: Project, uri: str, line: int, column: int) -> tuple[str, Toke
     occurrence = idx.occurrence_at(line, column)
     if occurrence is not None:
         return _describe_name(project, uri, occurrence.key), token
+    tokens = idx.tokens[line]
     attribute = idx.attribute_at(line, column)
     if attribute is not None:
-        text = attribute_markdown(attribute.block, attribute.name)
+        text = _attribute_hover(attribute.block, attribute.name, idx.lines[line], tokens)
         if text is not None:
             return text, token
+    timed = _time_hover(idx.lines[line], tokens, position, column)
+    if timed is not None:
+        return timed
     if token.kind != "name":
         return None
-    tokens = idx.tokens[line]
     before = tokens[position - 1] if position else None
     after = tokens[position + 1] if position + 1 < len(tokens) else None
     word = token.text
@@ -211,6 +193,56 @@ def hover(project: Project, uri: str, line: int, column: int) -> tuple[str, Toke
         return f"**{word}**: a memory rule of the loyalty model", token
     if word in KEYWORDS:
         return f"**{word}**: {KEYWORDS[word]}", token
+    return None
+
+
+def _attribute_hover(block: str, name: str, text: str, tokens: list[Token]) -> str | None:
+    """An attribute's facts; `capacity` with a window is the fact of capacity by time."""
+    if name == "capacity" and _windows(text, tokens):
+        part = next(a for a in _facts.of_block("touchpoint") if a.within == "capacity")
+        return attribute_markdown(block, part.name, "**capacity** in a window (touchpoint)")
+    return attribute_markdown(block, name)
+
+
+def _windows(text: str, tokens: list[Token]) -> list[times.Found]:
+    """The windows of a line, found in its code (its tokens end before a comment)."""
+    if not tokens:
+        return []
+    return times.windows(text[: tokens[-1].end], [t.text for t in tokens])
+
+
+def _time_hover(
+    text: str, tokens: list[Token], position: int, column: int
+) -> tuple[str, Token] | None:
+    """A window or one of its day words, a busy density (`3x`), the `from` of a repeat start."""
+    token = tokens[position]
+    for found in _windows(text, tokens):
+        if not found.start <= column <= found.end:
+            continue
+        window = times.describe(found)
+        if token.kind == "name" and token.text in times.DAY_MEANINGS:
+            return f"{times.day_word(token.text)}\n\n{window}", token
+        return window, Token("window", found.text, found.start, found.end)
+    words = [t.text for t in tokens]
+    if words[:1] == ["busy"]:
+        number = _density_number(tokens, position)
+        if number is not None:
+            return times.density(number.text), number
+    if token.text == "from" and words[:1] == ["visits"]:
+        part = _facts.lookup("persona", "from")
+        assert part is not None and part.within == "visits"
+        title = "**from** (persona, part of `visits every`)"
+        return attribute_markdown("persona", part.name, title) or "", token
+    return None
+
+
+def _density_number(tokens: list[Token], position: int) -> Token | None:
+    """The number of a density `3x` when the cursor is on its number or its `x`."""
+    token = tokens[position]
+    if token.kind == "number" and position + 1 < len(tokens):
+        return token if tokens[position + 1].text == "x" else None
+    if token.text == "x" and position and tokens[position - 1].kind == "number":
+        return tokens[position - 1]
     return None
 
 
@@ -293,7 +325,12 @@ def completion(project: Project, uri: str, line: int, column: int) -> list[Item]
     if words and words[-1] == "for":
         return names.personas()
     if where == "flow" or (where == "scenario" and words[:1] == ["flow"]):
-        return _flow(words[1:] if where == "scenario" else words, names)
+        if where == "flow":
+            return _flow(words, names, tokens)
+        return _flow(words[1:], names)
+    days = _day_words(words)
+    if days is not None:
+        return days
     following = _next_keyword(words, tokens)
     if following:
         return [_keyword(following, "event")]
@@ -306,9 +343,11 @@ def completion(project: Project, uri: str, line: int, column: int) -> list[Item]
             return []
         return [_keyword(word, where) for word in BLOCK_KEYWORDS.get(where, ())]
     statement = words[0]
-    if statement == "visits" and len(words) == 1:
-        return [Item(label="every", kind=K.Keyword)]
-    if statement in ("delivers", "service") and len(words) == 1:
+    if statement == "visits":
+        offered = _visits(words, tokens, names)
+        if offered is not None:
+            return offered
+    if statement in _DISTRIBUTION_STATEMENTS and len(words) == 1:
         return _distributions()
     if statement == "memory" and where == "loyalty" and len(words) == 1:
         return [Item(label=w, kind=K.EnumMember) for w in MEMORY_RULES]
@@ -320,6 +359,51 @@ def completion(project: Project, uri: str, line: int, column: int) -> list[Item]
     if words[-1] == "per":
         return _units()
     return []
+
+
+def _visits(words: list[str], tokens: list[Token], names: _Names) -> list[Item] | None:
+    """`visits every 30 days from use`: `every`, then (after the duration) `from` and a
+    touchpoint; None where the statement's value is typed (units are offered then)."""
+    if len(words) == 1:
+        return [Item(label="every", kind=K.Keyword, detail=KEYWORDS["every"])]
+    if words[-1] == "from":
+        return names.touchpoints()
+    duration = (
+        len(words) == 4
+        and words[1] == "every"
+        and tokens[2].kind == "number"
+        and words[3] in TIME_UNITS
+    )
+    if duration:
+        return [Item(label="from", kind=K.Keyword, detail=attribute_detail("persona", "from"))]
+    return None
+
+
+def _day_words(words: list[str]) -> list[Item] | None:
+    """Day words where a window may stand: after `busy`, `capacity N`, a scenario's
+    `T.capacity OP N`; day names after `mon-`; day words after `mon,`."""
+    if not times.may_hold_window(words):
+        return None
+    last = words[-1] if words else ""
+    if last == "-" and len(words) >= 2 and words[-2] in DAY_NAMES:
+        return [_day(d) for d in DAY_NAMES]
+    if last == "," and len(words) >= 2 and words[-2] in DAY_NAMES + tuple(times.DAY_MEANINGS):
+        return [_day(d) for d in times.DAY_MEANINGS]
+    if words == ["busy"]:
+        return [_day(d) for d in times.DAY_MEANINGS]
+    capacity = words[:1] == ["capacity"] and len(words) == 2
+    change = len(words) == 5 and words[2] == "capacity" and words[3] in ("=", "+=", "-=", "*=")
+    if (capacity or change) and _is_number(last):
+        return [_day(d) for d in times.DAY_MEANINGS]
+    return None
+
+
+def _is_number(word: str) -> bool:
+    return bool(word) and word.lstrip("+-")[:1].isdigit() and not word.endswith("%")
+
+
+def _day(word: str) -> Item:
+    return Item(label=word, kind=K.EnumMember, detail=times.DAY_MEANINGS[word])
 
 
 def _next_keyword(words: list[str], tokens: list[Token]) -> str:
@@ -434,12 +518,32 @@ class _Names:
         )
 
 
-def _flow(words: list[str], names: _Names) -> list[Item]:
+def _flow(words: list[str], names: _Names, tokens: list[Token] | None = None) -> list[Item]:
+    """An edge's ends; in a flow block (`tokens` given) also its delay and persona."""
     if not words:
         return [Item(label="start", kind=K.Keyword, detail=KEYWORDS["start"]), *names.touchpoints()]
     if words[-1] == "->":
         terminals = [Item(label=t, kind=K.Keyword, detail=KEYWORDS[t]) for t in ("end", "exit")]
         return [*names.touchpoints(), *terminals]
+    if tokens is None or len(words) < 3 or words[1] != "->":
+        return []
+    if "after" in words[3:]:
+        return _edge_delay(words, tokens)
+    rest = words[3:]
+    if not rest or (len(rest) == 1 and rest[0].endswith("%")):
+        after = Item(label="after", kind=K.Keyword, detail=attribute_detail("edge", "after"))
+        return (
+            [after, Item(label="for", kind=K.Keyword, detail=KEYWORDS["for"])] if rest else [after]
+        )
+    return []
+
+
+def _edge_delay(words: list[str], tokens: list[Token]) -> list[Item]:
+    """After an edge's `after`: a distribution, then a time unit after each number."""
+    if words[-1] == "after":
+        return _distributions()
+    if tokens[-1].kind == "number" and not tokens[-1].text.endswith("%"):
+        return _units()
     return []
 
 

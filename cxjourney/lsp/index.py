@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ..model import TERMINALS
 
@@ -59,7 +60,7 @@ class Occurrence:
 class Attribute:
     """An attribute word (`expect`, `x.chance`, a loyalty key) and the block it belongs to."""
 
-    block: str  # journey | persona | touchpoint | event | loyalty
+    block: str  # journey | persona | touchpoint | event | edge | loyalty
     name: str
     line: int
     start: int
@@ -236,6 +237,8 @@ class _Scanner:
             return
         if where == "persona" and tokens[0].kind == "name":
             self.attribute("persona", number, tokens[0])
+            if first == "visits":
+                self.repeat_start(number, tokens)
         elif where == "journey" and tokens[0].kind == "name" and first != "flow":
             self.attribute("journey", number, tokens[0])
         elif where == "loyalty" and tokens[0].kind == "name":
@@ -243,7 +246,7 @@ class _Scanner:
         elif where == "touchpoint":
             self.touchpoint_statement(number, tokens, parent)
         elif where == "flow":
-            self.flow_names(number, tokens)
+            self.flow_names(number, tokens, edge=True)
         elif where == "scenario":
             self.change(number, tokens)
 
@@ -270,8 +273,15 @@ class _Scanner:
         if first.kind == "name":
             self.attribute("touchpoint", number, first)
 
-    def flow_names(self, number: int, tokens: list[Token]) -> None:
-        """`a -> b ...` and `... for p`: touchpoints either side of the arrow, the persona."""
+    def repeat_start(self, number: int, tokens: list[Token]) -> None:
+        """`visits every 30 days from use`: the touchpoint where repeat journeys start."""
+        for before, t in pairwise(tokens):
+            if before.text == "from" and t.kind == "name":
+                self.use(("touchpoint", "", t.text), number, t)
+
+    def flow_names(self, number: int, tokens: list[Token], *, edge: bool = False) -> None:
+        """`a -> b ...` and `... for p`: touchpoints either side of the arrow, the persona;
+        in a flow block (`edge`), the word `after` of a delay on the way."""
         for i, t in enumerate(tokens):
             if t.kind != "name":
                 continue
@@ -281,6 +291,8 @@ class _Scanner:
                 self.use(("persona", "", t.text), number, t)
             elif (after == "->" or before == "->") and t.text not in TERMINALS:
                 self.use(("touchpoint", "", t.text), number, t)
+            elif edge and t.text == "after" and i > 2:
+                self.attribute("edge", number, t)
 
     def change(self, number: int, tokens: list[Token]) -> None:
         first = tokens[0].text

@@ -90,3 +90,73 @@ def test_a_warning_stays_a_warning_and_the_hint_follows_the_message() -> None:
     assert found.severity == types.DiagnosticSeverity.Warning
     assert found.message == "unknown unit 'weks'\nhint: did you mean 'weeks'?"
     assert (found.range.start.character, found.range.end.character) == (13, 17)
+
+
+def test_repeat_starts_and_edge_delays_are_indexed() -> None:
+    from tests.lsp.test_time_words import TIMED
+
+    idx = index.build(TIMED)
+    line = next(i for i, x in enumerate(idx.lines) if "from use" in x)
+    uses = [o for o in idx.occurrences if o.line == line]
+    assert [(o.key, o.definition) for o in uses] == [(("touchpoint", "", "use"), False)]
+    delays = [a for a in idx.attributes if a.block == "edge"]
+    assert [(a.name, idx.lines[a.line].strip().split()[0]) for a in delays] == [
+        ("after", "install"),
+        ("after", "use"),
+    ]
+    assert [o for o in idx.occurrences if not idx.definitions(o.key)] == []
+
+
+def test_statements_offered_are_the_facts() -> None:
+    from cxjourney import facts
+
+    assert assist.BLOCK_KEYWORDS["persona"] == facts.names("persona")
+    assert assist.BLOCK_KEYWORDS["touchpoint"][:-3] == facts.names("touchpoint")
+    assert {"after", "takes", "busy"} <= {
+        *assist.BLOCK_KEYWORDS["persona"],
+        *assist.BLOCK_KEYWORDS["touchpoint"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [
+        ((0, 1, 2, 3, 4), "Monday to Friday"),
+        ((0, 4, 5, 6), "Friday to Monday"),  # fri-mon runs through Sunday night
+        ((0, 2, 6), "Sunday to Monday, Wednesday"),
+        ((5,), "Saturday"),
+        (tuple(range(7)), "every day"),
+    ],
+)
+def test_days_of_a_window_in_words(days: tuple[int, ...], words: str) -> None:
+    from cxjourney.lsp import times
+
+    assert times.day_list(days) == words
+
+
+def test_a_window_whose_hours_are_no_time_of_day_is_said_to_be_so() -> None:
+    from cxjourney.lsp import times
+
+    (found,) = times.windows("  capacity 3 mon 25:00-6:00", ["capacity", "3", "mon"])
+    assert found.text == "mon 25:00-6:00" and found.window is None
+    assert "not a time of day" in times.describe(found)
+    assert times.windows("  service 9:00-10:00", ["service"]) == []  # no window stands there
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cut=st.integers(0, 1200),
+    junk=st.text(alphabet='{}."#->%=,: \nab_1monfri9x', max_size=12),
+    line=st.integers(0, 50),
+    column=st.integers(0, 50),
+)
+def test_half_written_times_never_break_an_answer(cut, junk, line, column) -> None:
+    from tests.lsp.test_time_words import TIMED
+
+    text = TIMED[:cut] + junk + TIMED[cut + len(junk) :]
+    project = Project()
+    uri = "untitled:timed.journey"
+    project.open[uri] = text
+    assert isinstance(assist.completion(project, uri, line, column), list)
+    assist.hover(project, uri, line, column)
+    features.references(project, uri, line, column)
