@@ -124,6 +124,7 @@ def journey_map(
     _stage_order(dot, columns, folded)
     _edges(dot, graph, order, overlay, _edge_delays(journey))
     _walkouts(dot, queues, overlay)
+    _repeat_starts(dot, journey)
     _legend(dot, style, overlay, _timing_marks(journey))
     return dot
 
@@ -205,6 +206,27 @@ def _walkouts(dot: graphviz.Digraph, queues: list[str], overlay: Overlay | None)
             attributes["penwidth"] = f"{0.5 + 7 * min(share, 1.2):.2f}"
             label += f'<BR/><FONT POINT-SIZE="8" COLOR="#555555">{_share(share)}</FONT>'
         dot.edge(tp, EXIT, label=f"<{label}>", **attributes)
+
+
+def _repeat_starts(dot: graphviz.Digraph, journey: Journey) -> None:
+    """`visits every G from X`: repeat journeys enter at X, drawn dotted from start."""
+    starts: dict[str, list[str]] = {}
+    for persona in journey.personas:
+        if persona.repeat_from is not None and persona.visit_gap:
+            gap = spelled(persona.visit_gap)
+            starts.setdefault(persona.repeat_from, []).append(f"{persona.id} every {gap}")
+    for target, who in starts.items():
+        label = "repeat journeys<BR/>" + "<BR/>".join(dot_text(w) for w in who)
+        dot.edge(
+            START,
+            target,
+            label=f'<<FONT POINT-SIZE="8" COLOR="#555555">{label}</FONT>>',
+            style="dotted",
+            color="#7f7f7f",
+            constraint="false",
+            tooltip=graphviz.escape(f"repeat journeys start at {target}"),
+            id=f"repeat-{target}",
+        )
 
 
 def _terminals(dot: graphviz.Digraph, graph: nx.DiGraph, walkouts: bool) -> None:

@@ -310,3 +310,14 @@ def test_comment_without_durations_has_no_duration_row():
     text = comment("a.journey", "b.journey", [], _prediction())
     assert "duration" not in text.lower()
     assert "seed 1, 182 days)" in text
+
+
+def test_map_shows_where_repeat_journeys_start(broadband):
+    """`visits every 30 days from bill`: a dotted edge from start to bill names the
+    persona and its rhythm; without `from` there is no such edge."""
+    assert "repeat-" not in dot.journey_map(broadband, journey_graph.build(broadband)).source
+    persona = replace(broadband.personas[0], visit_gap=30 * DAY, repeat_from="bill")
+    lifecycle = replace(broadband, personas=(persona, *broadband.personas[1:]))
+    source = dot.journey_map(lifecycle, journey_graph.build(lifecycle)).source
+    assert "repeat-bill" in source
+    assert f"{persona.id} every 30 days" in source
