@@ -16,7 +16,7 @@ import networkx as nx
 from . import graph as journey_graph
 from .diagnostics import Reporter, Span, did_you_mean
 from .facts import lookup, of_block
-from .model import TERMINALS, Distribution, Journey, Persona, Touchpoint
+from .model import TERMINALS, Distribution, Edge, Journey, Persona, Touchpoint
 
 TOLERANCE = 1e-4  # 0.01 percentage points, as a fraction
 
@@ -44,6 +44,7 @@ def check_journey(journey: Journey, reporter: Reporter, *, structural: bool = Tr
         check_reachability(journey, reporter)
         if not reporter.failed:
             check_queue_load(journey, reporter)
+            check_delays(journey, reporter)
 
 
 # ---- names -------------------------------------------------------------------------
@@ -679,3 +680,59 @@ def check_queue_load(journey: Journey, reporter: Reporter) -> None:
             "customers will wait longer and longer, and walk out past their patience; "
             "add capacity or shorten the service",
         )
+
+
+def check_delays(journey: Journey, reporter: Reporter) -> None:
+    """Warn where the delay before a visit alone passes `max_wait`.
+
+    `max_wait` judges the whole wait before a visit, delay included (docs/model.md), so
+    a delay longer than it makes most visits late whatever the queue does: usually
+    `max_wait` was written for the queue alone. A touchpoint without `max_wait` has no
+    default: its waits never disappoint, and nothing is said.
+    """
+    for tp in journey.touchpoints:
+        limit = tp.max_wait
+        if limit is None or not math.isfinite(limit) or limit <= 0:
+            continue
+        own = _mean_delay(tp.after)
+        edge, on_edge = _longest_way_in(journey, tp.id)
+        delay = own + on_edge
+        if not delay > limit:
+            continue
+        span = tp.spans.get("after", tp.span)
+        if edge is not None and (own == 0 or own <= limit < on_edge):
+            span = edge.span  # the edge's delay is what passes max_wait
+        reporter.warning(
+            span,
+            f"the delay before '{tp.id}'{_way(edge, on_edge)} ({_spelled(delay)} on average) "
+            f"is longer than its max_wait ({_spelled(limit)}): most visits will count as late",
+            "max_wait is the wait customers accept, delay included; raise it to what you promise",
+        )
+
+
+def _mean_delay(delay: Distribution | None) -> float:
+    """A delay's mean in minutes; none, or one a check already refuses, counts as 0."""
+    if delay is None or not math.isfinite(delay.mean):
+        return 0.0
+    return max(delay.mean, 0.0)
+
+
+def _longest_way_in(journey: Journey, target: str) -> tuple[Edge | None, float]:
+    """The edge into `target` with the longest mean delay on the way, and that delay."""
+    delays = [(e, _mean_delay(e.after)) for e in journey.edges if e.target == target]
+    return max(delays, key=lambda pair: pair[1], default=(None, 0.0))
+
+
+def _way(edge: Edge | None, on_edge: float) -> str:
+    """` on the way from 'bill' (for classic)` when an edge's delay is part of the wait."""
+    if edge is None or on_edge <= 0:
+        return ""
+    who = f" for {edge.persona}" if edge.persona else ""
+    return f" on the way from '{edge.source}'{who}"
+
+
+def _spelled(minutes: float) -> str:
+    """Minutes as a person writes them ("1 day", "10 min"), as the map spells delays."""
+    from .render.duration import spelled
+
+    return spelled(minutes)

@@ -190,3 +190,94 @@ def test_flow_change_needs_flow_block() -> None:
     text = text.replace("    t1.delivers += 0.5", "    flow t1 -> t2 = 50%")
     found = errors(text)
     assert any("needs an explicit flow block" in m for _, _, m in found)
+
+
+# ---- delays longer than max_wait --------------------------------------------------------
+
+DELAYED = """\
+journey "D" {
+  persona p {
+    share 100%
+  }
+  stage s {
+    touchpoint bill { }
+    touchpoint support {
+      after exp(1 day)
+      max_wait 10 min
+    }
+  }
+  flow {
+    bill -> support 20%
+    bill -> end
+    support -> end
+  }
+}
+"""
+
+
+def warnings(text: str) -> list[tuple[int, int, str, str]]:
+    from tests.conftest import load_text
+
+    loaded = load_text(text)
+    assert loaded.ok, [d.message for d in loaded.diagnostics]
+    return [(d.line, d.column, d.message, d.hint) for d in loaded.diagnostics]
+
+
+def test_a_delay_longer_than_max_wait_is_a_warning_at_its_after() -> None:
+    assert warnings(DELAYED) == [
+        (
+            8,
+            7,
+            "the delay before 'support' (1 day on average) is longer than its max_wait "
+            "(10 min): most visits will count as late",
+            "max_wait is the wait customers accept, delay included; raise it to what you promise",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("after", "max_wait"),
+    [
+        ("      after exp(1 day)\n", "      max_wait 2 days\n"),  # within what is promised
+        ("      after 10 min\n", "      max_wait 10 min\n"),  # exactly the promise
+        ("      after exp(1 day)\n", ""),  # no max_wait: waits never disappoint
+        ("", "      max_wait 10 min\n"),  # no delay
+    ],
+)
+def test_no_warning_when_the_delay_fits_or_nothing_is_promised(after: str, max_wait: str) -> None:
+    text = DELAYED.replace("      after exp(1 day)\n", after).replace(
+        "      max_wait 10 min\n", max_wait
+    )
+    assert warnings(text) == []
+
+
+def test_an_edge_delay_counts_and_the_warning_names_the_way_in() -> None:
+    text = DELAYED.replace("      after exp(1 day)\n", "      after 5 min\n").replace(
+        "    bill -> support 20%\n",
+        "    bill -> support 20% after exp(3 days) for p\n    bill -> support 10%\n",
+    )
+    ((line, column, message, _),) = warnings(text)
+    assert (line, column) == (13, 5)  # the edge's line: its delay is what passes max_wait
+    assert message == (
+        "the delay before 'support' on the way from 'bill' for p (3.0 days on average) "
+        "is longer than its max_wait (10 min): most visits will count as late"
+    )
+
+
+def test_own_delay_and_edge_delay_add_up() -> None:
+    text = DELAYED.replace("      after exp(1 day)\n", "      after 6 min\n").replace(
+        "    bill -> support 20%\n", "    bill -> support 20% after 6 min\n"
+    )
+    ((line, _, message, _),) = warnings(text)
+    assert line == 8  # the touchpoint's own `after`: neither alone is too long
+    assert "on the way from 'bill' (12 min on average)" in message
+    no_own = text.replace("      after 6 min\n", "").replace("after 6 min", "after 12 min")
+    ((line, _, message, _),) = warnings(no_own)
+    assert line == 12  # without a delay of its own, at the edge (a line above: no `after`)
+
+
+def test_a_scenario_that_lengthens_a_delay_is_not_warned_about() -> None:
+    text = DELAYED.replace("      after exp(1 day)\n", "      after 5 min\n").replace(
+        "  flow {", "  scenario slow {\n    support.after *= 10\n  }\n  flow {"
+    )
+    assert warnings(text) == []  # warnings are about the baseline
