@@ -142,9 +142,10 @@ def simulation_options(function: Callable | None = None, *, min_replications: in
                 "-n",
                 "--replications",
                 default=10,
-                show_default=True,
                 type=click.IntRange(min_replications, 100000),
-                help="Independent replications (95% intervals need at least 2).",
+                help="Independent replications (95% intervals need at least 2). Without it, "
+                "simulate, compare, drivers and optimize run as many as their answer needs "
+                "(4 to 40); other commands run 10.",
             ),
             click.option(
                 "--horizon",
@@ -388,7 +389,13 @@ def adaptive_options(function: Callable) -> Callable:
 
     @wraps(function)
     def wrapper(*args: Any, precision: float | None, max_replications: int | None, **kwargs):
-        kwargs["schedule"] = schedule_for(kwargs["replications"], precision, max_replications)
+        source = click.get_current_context().get_parameter_source("replications")
+        explicit = source is not None and source != click.core.ParameterSource.DEFAULT
+        kwargs["schedule"] = schedule_for(
+            kwargs["replications"], precision, max_replications, explicit=explicit
+        )
+        if kwargs["schedule"] is not None and kwargs["schedule"].auto:
+            kwargs["replications"] = kwargs["schedule"].start
         return function(*args, **kwargs)
 
     wrapper = click.option(
@@ -413,11 +420,14 @@ def most_replications(replications: int, schedule: Any) -> int:
     return schedule.maximum if schedule is not None else replications
 
 
-def schedule_for(replications: int, precision: float | None, maximum: int | None):
-    from ..sim.sequential import Schedule
+def schedule_for(
+    replications: int, precision: float | None, maximum: int | None, *, explicit: bool = True
+):
+    """None for exactly -n; without -n or either option, the default adaptive run."""
+    from ..sim.sequential import AUTO_MAXIMUM, AUTO_START, Schedule
 
     if precision is None and maximum is None:
-        return None
+        return None if explicit else Schedule(AUTO_START, AUTO_MAXIMUM, None, auto=True)
     start = max(2, replications)
     top = maximum if maximum is not None else 10 * start
     if top < start:

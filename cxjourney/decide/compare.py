@@ -103,7 +103,7 @@ def compare(
             for name, _, _ in chosen
         }
 
-    experiment.settle(lambda: effects().values())
+    experiment.settle(lambda: effects().values(), objective)
     results = experiment.results()
     labels = {s.id: s.label for s in journey.scenarios}
     ranking = rank(results, objective, labels, effects() if experiment.level != 0.95 else None)

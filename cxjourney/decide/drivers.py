@@ -129,7 +129,8 @@ def drivers(
         lambda: [
             obj.effect(objective, experiment.base, *experiment.runs_of(v[0]), experiment.level)
             for v in variants
-        ]
+        ],
+        objective,
     )
     results = experiment.results()
     baseline_tps = results["scenarios"]["baseline"]["touchpoints"]

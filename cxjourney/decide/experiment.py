@@ -74,18 +74,28 @@ class Experiment:
         """The confidence level of effects and verdicts (lower than 95% never)."""
         return self.schedule.level if self.schedule is not None else 0.95
 
-    def settle(self, effects: Any) -> None:
+    def settle(self, effects: Any, objective: str | None = None) -> None:
         """Add replications, look by look, until every effect's verdict is settled.
 
-        `effects()` gives the effects at `self.level`; see sim/sequential.py.
+        `effects()` gives the effects at `self.level`; see sim/sequential.py. By default
+        (`Schedule.auto`) an effect on `objective` smaller than what matters is settled too.
         """
         schedule = self.schedule
         if schedule is None or not schedule.adaptive:
             return
+
+        def matters() -> float | None:
+            if objective is None:
+                return schedule.precision
+            metric = "revenue" if objective == "roi" else objective
+            values = [r["metrics"][metric] for r in self.base]
+            known = [v for v in values if v is not None]
+            return schedule.change_precision(objective, sum(known) / len(known) if known else None)
+
         sequential.run_until(
             schedule,
             self.grow,
-            lambda: all(sequential.settled(e, schedule.precision) for e in effects()),
+            lambda: all(sequential.settled(e, matters()) for e in effects()),
         )
 
     @property

@@ -99,7 +99,7 @@ class Search:
             )
             return [e for combo, e in self.effects.items() if combo]
 
-        experiment.settle(effects)
+        experiment.settle(effects, self.objective)
 
     def build(self, combo: Combination) -> Journey | str:
         """The combined journey, or why the scenarios cannot be combined."""

@@ -152,7 +152,7 @@ def _effects(
             for name, _, _ in variants
         }
 
-    experiment.settle(lambda: effects().values())
+    experiment.settle(lambda: effects().values(), objective)
     return effects(), experiment.replications
 
 

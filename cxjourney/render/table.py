@@ -110,18 +110,7 @@ def table(
         "",
     ]
     if "sequential" in results:
-        note = results["sequential"]
-        lines.insert(
-            1,
-            f"adaptive: {stats.replication_count(note['replications'])} of at most "
-            f"{note['maximum']}, "
-            + (
-                f"{note['objective']} known to ±{note['precision']:g} (95%)"
-                if note["settled"]
-                else f"the maximum reached before {note['objective']} was known to "
-                f"±{note['precision']:g}"
-            ),
-        )
+        lines.insert(1, _adaptive_note(results["sequential"]))
     rows = [["metric", "baseline"]]
     for metric in shown_metrics(base["metrics"]):
         rows.append([metric_name(metric), fmt_interval(metric, base["metrics"][metric])])
@@ -242,3 +231,18 @@ def _grid(rows: list[list[str]]) -> list[str]:
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return out
+
+
+def _adaptive_note(note: dict[str, Any]) -> str:
+    """How many replications an adaptive run took, and why it stopped there."""
+    head = (
+        f"adaptive: {stats.replication_count(note['replications'])} of at most {note['maximum']}, "
+    )
+    objective = note["objective"]
+    if note.get("rule") == "verdicts":
+        if note["settled"]:
+            return head + f"stopped when {objective} and every verdict on it were settled"
+        return head + f"the maximum reached before every verdict on {objective} was settled"
+    if note["settled"]:
+        return head + f"{objective} known to ±{note['precision']:g} (95%)"
+    return head + f"the maximum reached before {objective} was known to ±{note['precision']:g}"

@@ -198,7 +198,11 @@ def simulate(
     chosen = variants(journey, scenarios)
     names = [name for name, _, _ in chosen]
     plans = plans_for([j for _, j, _ in chosen])
-    adaptive = schedule is not None and schedule.adaptive and schedule.precision is not None
+    adaptive = (
+        schedule is not None
+        and schedule.adaptive
+        and (schedule.precision is not None or schedule.auto)
+    )
     start = schedule.start if adaptive and schedule is not None else replications
     keys = streams.replication_keys(seed, schedule.maximum if adaptive and schedule else start)
     events_dir = tempfile.mkdtemp(prefix="cxjourney-events-") if events else None
@@ -222,12 +226,16 @@ def simulate(
 
     def precise_enough() -> bool:
         """The objective's 95% half-width, before clipping to the metric's range (a
-        clipped interval near 0% or 100% would look narrower than it is)."""
-        assert schedule is not None and schedule.precision is not None
-        return all(
-            sequential.precise(value, schedule.precision)
-            for value in raw_objective_values(chosen, runs, objective)
-        )
+        clipped interval near 0% or 100% would look narrower than it is); by default,
+        the baseline's figure precise and every scenario's verdict settled."""
+        assert schedule is not None
+        if not schedule.auto:
+            assert schedule.precision is not None
+            return all(
+                sequential.precise(value, schedule.precision)
+                for value in raw_objective_values(chosen, runs, objective)
+            )
+        return answer_settled(chosen, runs, objective, schedule)
 
     try:
         if adaptive and schedule is not None:
@@ -246,6 +254,7 @@ def simulate(
             "maximum": schedule.maximum,
             "looks": schedule.looks(),
             "precision": schedule.precision,
+            "rule": "verdicts" if schedule.auto else "precision",
             "objective": objective,
             "settled": precise_enough(),
         }
@@ -253,23 +262,48 @@ def simulate(
 
 
 def raw_objective_values(
-    chosen: list[tuple[str, Journey, float]], runs: list[list[dict[str, Any]]], objective: str
+    chosen: list[tuple[str, Journey, float]],
+    runs: list[list[dict[str, Any]]],
+    objective: str,
+    level: float = 0.95,
 ) -> list[dict[str, Any]]:
-    """Unclipped 95% intervals of the objective: the baseline's and each scenario's change
+    """Unclipped intervals of the objective: the baseline's and each scenario's change
     (for ROI, each scenario's)."""
     metric = "revenue" if objective == "roi" else objective
     base = [r["metrics"][metric] for r in runs[0]]
-    out = [] if objective == "roi" else [stats.interval(base)]
+    out = [] if objective == "roi" else [stats.interval(base, level=level)]
     for (_, _, cost), reps in zip(chosen[1:], runs[1:], strict=True):
         change = stats.paired(base, [r["metrics"][metric] for r in reps])
         if objective == "roi":
             if cost > 0:
                 out.append(
-                    stats.interval([None if g is None else (g - cost) / cost for g in change])
+                    stats.interval(
+                        [None if g is None else (g - cost) / cost for g in change], level=level
+                    )
                 )
         else:
-            out.append(stats.interval(change))
+            out.append(stats.interval(change, level=level))
     return out
+
+
+def answer_settled(
+    chosen: list[tuple[str, Journey, float]],
+    runs: list[list[dict[str, Any]]],
+    objective: str,
+    schedule: sequential.Schedule,
+) -> bool:
+    """The default stop: the baseline's figure within the half-width it needs (95%), and
+    every scenario's verdict settled at the schedule's corrected level."""
+    metric = "revenue" if objective == "roi" else objective
+    base = stats.interval([r["metrics"][metric] for r in runs[0]])
+    mean = base.get("mean")
+    needed = schedule.level_precision(objective, mean)
+    if objective != "roi" and needed is not None and not sequential.precise(base, needed):
+        return False
+    changes = raw_objective_values(chosen, runs, objective, schedule.level)
+    changes = changes if objective == "roi" else changes[1:]
+    matters = schedule.change_precision(objective, mean)
+    return all(sequential.settled(change, matters) for change in changes)
 
 
 def replicate(

@@ -17,6 +17,11 @@ Two kinds of question:
   J times at the same effect would raise the chance of a wrong "better" or "worse"
   above 5%; each look uses level 1 − 0.05 / J instead (Bonferroni over the looks), so
   over the whole run that chance stays below 5% for each effect.
+
+Without `-n` or either option, every command is adaptive (`Schedule.auto`): from 4
+replications up to 40, it stops once the answer it gives is settled — each scenario's
+verdict on the objective (clear, or a change smaller than what matters, `AUTO`), and
+for `simulate` the baseline's own figure within its half-width. `-n` fixes the count.
 """
 
 from __future__ import annotations
@@ -26,6 +31,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 GROWTH = 1.5
+AUTO_START, AUTO_MAXIMUM = 4, 40
+#: Per objective, without --precision: (a change smaller than this does not matter, the
+#: half-width the baseline's own figure needs). Revenue's are fractions of the baseline's
+#: revenue; an ROI has no baseline figure.
+AUTO: dict[str, tuple[float, float | None]] = {
+    "nps": (1.0, 4.0),
+    "satisfaction": (0.05, 0.2),
+    "retention": (0.005, 0.02),
+    "revenue": (0.005, 0.02),
+    "roi": (0.05, None),
+}
+RELATIVE = ("revenue",)
 
 
 @dataclass(frozen=True)
@@ -33,10 +50,29 @@ class Schedule:
     start: int
     maximum: int
     precision: float | None = None
+    auto: bool = False  # the default: settle the answer with AUTO's thresholds
 
     @property
     def adaptive(self) -> bool:
         return self.maximum > self.start
+
+    def change_precision(self, objective: str, baseline: float | None = None) -> float | None:
+        """A change this small does not matter: the option's, or the default's."""
+        if self.precision is not None or not self.auto:
+            return self.precision
+        size = AUTO[objective][0]
+        if objective in RELATIVE:
+            return None if baseline is None else size * abs(baseline)
+        return size
+
+    def level_precision(self, objective: str, baseline: float | None = None) -> float | None:
+        """The half-width the baseline's own figure needs (None: no condition)."""
+        if self.precision is not None or not self.auto:
+            return self.precision
+        size = AUTO[objective][1]
+        if size is None or objective not in RELATIVE:
+            return size
+        return None if baseline is None else size * abs(baseline)
 
     def looks(self) -> list[int]:
         """The replication counts at which the numbers are looked at."""

@@ -161,3 +161,53 @@ def test_precision_is_judged_before_clipping_to_the_metric_range() -> None:
 
     raw = stats.interval(runs)
     assert (raw["high"] - raw["low"]) / 2 <= 0.02
+
+
+# ---- the default: as many replications as the answer needs -------------------------------
+
+
+def test_without_n_simulate_settles_its_answer_and_with_n_runs_exactly_n(tmp_path) -> None:
+    """No -n: looks at 4, 6, 9, ... up to 40, stopping at the first look where the
+    baseline's NPS is within ±4 points and each scenario's verdict is settled (a change
+    clear of zero, or within ±1 point). `A poster` changes nothing, so its change is 0 in
+    every replication (common random numbers): settled at once. The count is a look,
+    and the same for one or two workers. With -n 5: exactly 5, and no adaptive note."""
+    path = tmp_path / "shop.journey"
+    path.write_text(SHOP)
+    one = run_cli("simulate", str(path), "--format", "json", "-j", "1", "--quiet")
+    two = run_cli("simulate", str(path), "--format", "json", "-j", "2", "--quiet")
+    assert one.returncode == 0, one.stderr
+    assert one.stdout == two.stdout
+    results = json.loads(one.stdout)
+    note = results["sequential"]
+    assert note["rule"] == "verdicts" and note["settled"]
+    assert results["replications"] in note["looks"] and note["looks"][0] == 4
+    assert note["maximum"] == 40
+    table = run_cli("simulate", str(path), "--quiet")
+    assert "stopped when nps and every verdict on it were settled" in table.stdout.decode()
+    fixed = json.loads(run_cli("simulate", str(path), "-n", "5", "--format", "json").stdout)
+    assert fixed["replications"] == 5 and "sequential" not in fixed
+
+
+def test_the_default_stop_needs_the_baseline_precise_and_every_verdict_settled() -> None:
+    """Hand-made replications of NPS: a baseline spread of 1 point is precise enough
+    (half-width at 4 replications: t(3) x 1 / 2 = 1.6 <= 4), one of 10 points is not
+    (15.9 > 4); a scenario whose change is +0.5 +- 0.1 is within ±1 point (settled as
+    small), one whose change wanders -3..+3 is not."""
+    from cxjourney.sim.runner import answer_settled
+
+    schedule = Schedule(4, 40, None, auto=True)
+
+    def runs(values):
+        return [{"metrics": {"nps": v}} for v in values]
+
+    chosen = [("baseline", None, 0.0), ("s", None, 1.0)]
+    calm = [10.0, 11.0, 9.0, 10.0]
+    assert answer_settled(chosen, [runs(calm), runs([v + 0.5 for v in calm])], "nps", schedule)
+    wide = [0.0, 20.0, -10.0, 10.0]
+    assert not answer_settled(chosen, [runs(wide), runs(wide)], "nps", schedule)
+    wander = [v + d for v, d in zip(calm, (-3.0, 3.0, -3.0, 3.0), strict=True)]
+    assert not answer_settled(chosen, [runs(calm), runs(wander)], "nps", schedule)
+    assert schedule.change_precision("revenue", 200_000.0) == pytest.approx(1_000.0)
+    assert schedule.change_precision("nps") == 1.0
+    assert Schedule(4, 40, 0.3).change_precision("nps") == 0.3  # --precision wins
