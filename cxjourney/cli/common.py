@@ -341,7 +341,12 @@ def guarded_main(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
         word = "interrupted" if signum == signal.SIGINT else "terminated"
         _say(f"cxjourney: {word}")
-        sys.exit(INTERRUPTED if signum == signal.SIGINT else TERMINATED)
+        # Every `finally` has run (temporary files removed, workers ended). A signal can
+        # land inside the worker pool's own bookkeeping and leave its manager thread
+        # waiting on a closed pipe, which the interpreter would join at exit forever:
+        # leave without the interpreter's exit handlers.
+        sys.stderr.flush()
+        os._exit(INTERRUPTED if signum == signal.SIGINT else TERMINATED)
     except BrokenPipeError:
         silence_stdout()
         sys.exit(0)
