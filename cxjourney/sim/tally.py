@@ -138,15 +138,15 @@ class Tally:
     def level(self, time: float, old: float, new: float) -> None:
         i = self._bin(time)
         self.d_level[i] += fixed(new) - fixed(old)
-        self.d_promoters[i] += (new >= PROMOTER) - (old >= PROMOTER)
-        self.d_detractors[i] += (new < DETRACTOR) - (old < DETRACTOR)
+        self.d_promoters[i] += int(new >= PROMOTER) - int(old >= PROMOTER)
+        self.d_detractors[i] += int(new < DETRACTOR) - int(old < DETRACTOR)
 
     def leave(self, time: float, level: float, initial: bool) -> None:
         i = self._bin(time)
         self.d_active[i] -= 1
         self.d_level[i] -= fixed(level)
-        self.d_promoters[i] -= level >= PROMOTER
-        self.d_detractors[i] -= level < DETRACTOR
+        self.d_promoters[i] -= int(level >= PROMOTER)
+        self.d_detractors[i] -= int(level < DETRACTOR)
         if initial:
             self.d_initial[i] -= 1
 
