@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from cxjourney.model import Distribution, Shift, Window
 from cxjourney.sim.runner import simulate
@@ -70,3 +73,29 @@ def test_the_kernel_without_numba_gives_the_same_bytes() -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == compiled
+
+
+def test_no_writable_cache_directory_compiles_in_process(tmp_path: Path) -> None:
+    """Where numba finds no cache directory it can write (a read-only install, no home),
+    the kernel is compiled in the process instead: slower to start, the same bytes."""
+    pytest.importorskip("numba")
+    journey = tmp_path / "tiny.journey"
+    journey.write_text(
+        'journey "Tiny" {\n  horizon 3 days\n  customers 20\n  persona p {\n    share 100%\n'
+        "    visits every 1 day\n  }\n  stage s {\n    touchpoint t {\n      expect 3\n"
+        "      delivers 3.2 +- 0.5\n      delighter d chance 30% impact +1\n    }\n  }\n}\n"
+    )
+    command = [sys.executable, "-m", "cxjourney", "simulate", str(journey), "-n", "2",
+               "--format", "json", "--quiet"]  # fmt: skip
+    cached = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True)
+    nowhere = {
+        **os.environ,
+        "NUMBA_CACHE_DIR": str(tmp_path / "a-file" / "cache"),  # cannot be made
+        "NUMBA_CACHE_LOCATOR_CLASSES": "UserProvidedCacheLocator",  # and no other place
+    }
+    (tmp_path / "a-file").write_text("")
+    uncached = subprocess.run(
+        command, capture_output=True, text=True, cwd=ROOT, env=nowhere, timeout=600
+    )
+    assert uncached.returncode == 0, uncached.stderr[-3000:]
+    assert uncached.stdout == cached.stdout
