@@ -243,9 +243,7 @@ class Simulation:
         repairs: list[tuple[int, float, int, float]] = []
         pending: list[tuple[int, float, float, bool, float, float, float]] = []
         n = 0
-        total = last = peak = 0.0
-        high, low = -math.inf, math.inf
-        high_t = low_t = 0
+        running = np.array([0.0, 0.0, 0.0, -math.inf, math.inf, 0.0, 0.0, 0.0])
         walked_out = cut = False
         begin = env.now
         edge = -1  # the delay row of the edge the next visit comes by
@@ -264,43 +262,52 @@ class Simulation:
                 break
             count = visits[t]
             visits[t] = count + 1
-            vkey = kernel.visit_key(key, salts[t], count)
-            delay = 0.0
-            if timed:
-                delay = arrival_delay(delays, edge, afters[t], vkey)
-                if delay > 0.0:
-                    yield env.timeout(delay)
-            queued = 0.0
-            arrived = env.now
             queue = queues[t]
-            if queue is not None:
-                start, server = queue.start(arrived)
-                patience = patiences[p]
-                if start > arrived + patience:
-                    walked_out = True
-                    yield At(env, arrived + patience)
-                    queued = env.now - arrived
-                elif start == math.inf:  # no server will ever come: the journey never ends
-                    yield env.event()
-                else:
-                    queued = start - arrived
-                    service = kernel.service_time(delays, services[t], vkey)
-                    if start < horizon:
-                        left = horizon - start
-                        busy[t] += service if service < left else left
-                    queue.take(server, start + service)
-                    yield At(env, start + service)
-            wait = delay + queued  # what the customer feels: on the way and in the queue
-            fired = 0
-            took = 0.0
-            if walked_out:
-                x = walkout_x[t]
-            else:
-                recover = bool(occurred) and bool(recoveries[t])
-                x, performance, fired, i, took = visit(
-                    tp, delays, event_salts, event_table, cum_rows[t], t, vkey, expect[t],
-                    channel[t], wait, model, not recover,
+            delay = queued = 0.0
+            arrived = env.now
+            recover = bool(occurred) and bool(recoveries[t])
+            if not timed and queue is None:  # nothing before the moment: one kernel call
+                x, performance, fired, i, took, vkey = kernel.free_visit(
+                    tp, delays, event_salts, event_table, cum_rows[t], t, key, salts[t], count,
+                    expect[t], channel[t], model, running, not recover,
                 )  # fmt: skip
+                wait = 0.0
+            else:
+                vkey = kernel.visit_key(key, salts[t], count)
+                if timed:
+                    delay = arrival_delay(delays, edge, afters[t], vkey)
+                    if delay > 0.0:
+                        yield env.timeout(delay)
+                    arrived = env.now
+                if queue is not None:
+                    start, server = queue.start(arrived)
+                    patience = patiences[p]
+                    if start > arrived + patience:
+                        walked_out = True
+                        yield At(env, arrived + patience)
+                        queued = env.now - arrived
+                    elif start == math.inf:  # no server will ever come: the journey never ends
+                        yield env.event()
+                    else:
+                        queued = start - arrived
+                        service = kernel.service_time(delays, services[t], vkey)
+                        if start < horizon:
+                            left = horizon - start
+                            busy[t] += service if service < left else left
+                        queue.take(server, start + service)
+                        yield At(env, start + service)
+                wait = delay + queued  # what the customer feels: on the way and in the queue
+                fired = 0
+                took = 0.0
+                if walked_out:
+                    x = walkout_x[t]
+                    kernel.note(running, t, x)
+                else:
+                    x, performance, fired, i, took = visit(
+                        tp, delays, event_salts, event_table, cum_rows[t], t, vkey, expect[t],
+                        channel[t], wait, model, running, not recover,
+                    )  # fmt: skip
+            if not walked_out:
                 if recover:
                     for salt, chance, gid in recoveries[t]:
                         hurt = occurred.get(gid)
@@ -310,6 +317,7 @@ class Simulation:
                             occurred[gid] = None
                             repairs.append((hurt[1], hurt[0], n, gain))
                     x, fired = kernel.events_of(x, tp, event_salts, event_table, t, vkey)
+                    kernel.note(running, t, x)
                 if fired and (sink is not None or self.recovering):
                     for e, (_, _, gain, disappoints, gid) in enumerate(events[t]):
                         if fired >> e & 1 and disappoints:
@@ -328,14 +336,6 @@ class Simulation:
             if moments is not None:
                 moments.append(x)
             n += 1
-            total += x
-            last = x
-            if x > high:
-                high, high_t = x, t
-            if x < low:
-                low, low_t = x, t
-            if x * x >= peak * peak:
-                peak = x
             if walked_out:
                 t = k + 1
                 break
@@ -347,7 +347,7 @@ class Simulation:
             rate = plan.adaptation
             for tp_, performance in seen.items():
                 expect[tp_] += rate * (performance - expect[tp_])
-        remembered = kernel.recall(self.memory, n, total, last, high, low, peak)
+        remembered = kernel.recall_running(running, self.memory)
         if repairs and moments is not None:
             remembered = kernel.restored_at_best(
                 np.array(moments), n, np.array(repairs, dtype=np.float64), len(repairs),
@@ -355,8 +355,8 @@ class Simulation:
             )  # fmt: skip
         self.count(c, pending, begin, completed=t == k, walked_out=walked_out, cut=cut)
         if n:
-            self.tally.peak[high_t] += 1
-            self.tally.trough[low_t] += 1
+            self.tally.peak[int(running[kernel.J_HIGH_T])] += 1
+            self.tally.trough[int(running[kernel.J_LOW_T])] += 1
         return remembered
 
     def count(

@@ -457,22 +457,67 @@ def add_events(
     return x, fired
 
 
+# A journey's running figures for the SimPy engine, in one array (see `note`)
+J_N, J_TOTAL, J_LAST, J_HIGH, J_LOW, J_PEAK, J_HIGH_T, J_LOW_T = range(8)
+
+
+@njit
+def note(running: np.ndarray, t: int, x: float) -> None:
+    """Add a moment to a journey's running figures: count, total, last, largest and
+    smallest (and where), and the peak (largest |x|, the later on a tie)."""
+    running[J_N] += 1
+    running[J_TOTAL] += x
+    running[J_LAST] = x
+    if x > running[J_HIGH]:
+        running[J_HIGH] = x
+        running[J_HIGH_T] = t
+    if x < running[J_LOW]:
+        running[J_LOW] = x
+        running[J_LOW_T] = t
+    if x * x >= running[J_PEAK] * running[J_PEAK]:
+        running[J_PEAK] = x
+
+
+@njit
+def recall_running(running: np.ndarray, rule: int) -> float:
+    """R from a journey's running figures (`note`)."""
+    return recall(rule, int(running[J_N]), running[J_TOTAL], running[J_LAST], running[J_HIGH],
+                  running[J_LOW], running[J_PEAK])  # fmt: skip
+
+
 @njit
 def visit(
     tp: np.ndarray, delays: np.ndarray, event_salts: np.ndarray, events: np.ndarray,
     cum: np.ndarray, t: int, vkey: int, expectation: float, channel: float, wait: float,
-    model: np.ndarray, with_events: bool,
+    model: np.ndarray, running: np.ndarray, with_events: bool,
 ) -> tuple[float, float, int, int, float]:  # fmt: skip
     """One visit for the SimPy engine in one call: x, the performance, the events that
     occurred, the edge taken next (into `cum`, the node's cumulative shares) and the time
-    the step takes. Without `with_events` the caller adds recoveries, then `events_of`."""
+    the step takes; x goes into the journey's running figures. Without `with_events` the
+    caller adds recoveries, then `events_of`, then notes x itself."""
     key = unsigned(vkey)
     x, performance = base_moment(tp, t, key, expectation, channel, wait, model)
     fired = 0
     if with_events:
         x, fired = add_events(x, event_salts, events, t, int(tp[t, N_EVENTS]), key)
+        note(running, t, x)
     took = delay_for(delays, int(tp[t, TAKES_ROW]), key, TAKES)
     return x, performance, fired, choose(cum, unit(key)), took
+
+
+@njit
+def free_visit(
+    tp: np.ndarray, delays: np.ndarray, event_salts: np.ndarray, events: np.ndarray,
+    cum: np.ndarray, t: int, key: int, touchpoint_salt: int, count: int, expectation: float,
+    channel: float, model: np.ndarray, running: np.ndarray, with_events: bool,
+) -> tuple[float, float, int, int, float, int]:  # fmt: skip
+    """`visit` for a visit with nothing before it (no delay, no queue), from the
+    customer's key: one call instead of two; returns the visit's key too."""
+    vkey = visit_key(key, touchpoint_salt, count)
+    x, performance, fired, choice, took = visit(tp, delays, event_salts, events, cum, t, vkey,
+                                                expectation, channel, 0.0, model, running,
+                                                with_events)  # fmt: skip
+    return x, performance, fired, choice, took, vkey
 
 
 @njit
