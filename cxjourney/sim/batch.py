@@ -23,6 +23,8 @@ from .plan import Plan, initial_counts
 from .tables import Tables
 from .tally import Tally
 
+CHUNK = 2048  # customers (with those they refer) per call of the kernel
+
 
 def persona_tables(plan: Plan, key: int) -> tuple[np.ndarray, ...]:
     """Per persona: gaps, price sensitivity and arrival rates; time-0 counts, where repeat
@@ -88,18 +90,35 @@ class BatchSimulation:
             [plan.timed, kernel.MEMORY_RULES[plan.memory], any(plan.recoveries),
              plan.adaptation > 0, self.sink is not None], dtype=np.int64,
         )  # fmt: skip
-        born, visits, moments, family = kernel.simulate_lives(
+        personas_f, personas_i, bases, cum, weight, opened = persona_tables(plan, self.key)
+        people = kernel.population(personas_f, personas_i, bases, cum, weight, opened,
+                                   plan.horizon, times, per_bin, counters)  # fmt: skip
+        born = referred = len(people[0])
+        tables = (
             tb.tp, tb.delays, tb.event_salts, tb.events, *recovery_tables(plan), tb.cum,
             tb.targets, tb.edge, np.array(plan.salts, dtype=np.uint64),
             np.array(plan.expectation, dtype=np.float64).reshape(personas, k),
             np.array(plan.channel_term, dtype=np.float64).reshape(personas, k), tb.model,
-            *persona_tables(plan, self.key), flags, times, per_bin, per_tp, counters,
-            tally.durations,
+            personas_f, personas_i, bases, cum, weight, opened, flags, times, per_bin, per_tp,
+            counters, tally.durations, *people,
         )  # fmt: skip
+        logs: list[tuple[np.ndarray, ...]] = []
+        # a chunk of lives at a time: the process answers signals (Ctrl-C) between chunks
+        for begin in range(0, born, CHUNK):
+            try:
+                referred, *log = kernel.simulate_lives(
+                    *tables, begin, min(begin + CHUNK, born), referred
+                )
+            except SystemError as error:  # a signal's handler raised while the kernel ran
+                if error.__cause__ is None:
+                    raise
+                raise error.__cause__ from None
+            logs.append(tuple(log))
         self.fill(per_bin, per_tp, counters)
-        if self.sink is not None:
-            ints = visits.reshape(-1, kernel.LOG_INTS)
-            floats = moments.reshape(-1, kernel.LOG_FLOATS)
+        if self.sink is not None and logs:
+            ints, floats, family = (np.concatenate(parts) for parts in zip(*logs, strict=True))
+            ints = ints.reshape(-1, kernel.LOG_INTS)
+            floats = floats.reshape(-1, kernel.LOG_FLOATS)
             self.log(born, ints, floats, family.reshape(-1, kernel.FAMILY_INTS))
         return tally.summary()
 

@@ -680,7 +680,7 @@ def population(
                 initial.append(False)
                 arrive(per_bin, times, counters, time, False)
                 n += 1
-    return keys, persona, start, initial
+    return np.array(keys), np.array(persona), np.array(start), np.array(initial)
 
 
 @njit
@@ -848,20 +848,21 @@ def simulate_lives(
     persona_f: np.ndarray, persona_i: np.ndarray, bases: np.ndarray, prof_cum: np.ndarray,
     prof_w: np.ndarray, prof_open: np.ndarray, flags: np.ndarray, times: np.ndarray,
     per_bin: np.ndarray, per_tp: np.ndarray, counters: np.ndarray, durations: np.ndarray,
+    keys: np.ndarray, persona: np.ndarray, start: np.ndarray, initial: np.ndarray,
+    begin: int, stop: int, referred: int,
 ):  # fmt: skip
-    """Every customer's whole life; referred customers live right after their referrer's.
+    """The whole lives of the customers numbered begin..stop-1 of `population` (keys,
+    personas, start times, present at time 0); referred customers live right after their
+    referrer's, numbered from `referred` on.
 
-    Returns the number of customers present or arriving (numbered 0, 1, ... in order of
-    creation) and, with the logging flag, the visits (LOG_INTS ints and LOG_FLOATS floats
-    per visit) and who referred whom (FAMILY_INTS per referral, in order of the referred
-    customers' numbers, which follow).
+    Returns the next number of a referred customer and, with the logging flag, the visits
+    (LOG_INTS ints and LOG_FLOATS floats per visit) and who referred whom (FAMILY_INTS
+    per referral, in order of the referred customers' numbers).
     """
     k = tp.shape[0]
     horizon = model[HORIZON]
     rate = model[REFERRAL_RATE]
     timed = bool(flags[F_TIMED])
-    keys, persona, start, initial = population(persona_f, persona_i, bases, prof_cum, prof_w,
-                                      prof_open, horizon, times, per_bin, counters)  # fmt: skip
     visits = np.zeros(k, dtype=np.int64)
     expect = np.zeros(k)
     moments = np.zeros(MAX_STEPS)
@@ -879,8 +880,8 @@ def simulate_lives(
     # customers still to live: key, persona, start, number, the round of its first journey
     stack = [(U64(0), 0, 0.0, 0, 0)]
     stack.clear()
-    born = referred = len(keys)
-    for first in range(born):
+    born = len(keys)
+    for first in range(begin, stop):
         stack.append((keys[first], persona[first], start[first], first, 0))
         while stack:
             key, p, now, customer, round_ = stack.pop()
@@ -952,4 +953,9 @@ def simulate_lives(
                         leave(per_bin, times, now + leave_at, level, present)
                     break
                 now = then
-    return born, np.array(log_i, dtype=np.int64), np.array(log_f), np.array(family, dtype=np.int64)
+    return (
+        referred,
+        np.array(log_i, dtype=np.int64),
+        np.array(log_f),
+        np.array(family, dtype=np.int64),
+    )
