@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import kernel, streams
+from .jit import signals_held
 from .plan import Plan, initial_counts
 from .tables import Tables
 from .tally import Tally
@@ -91,8 +92,9 @@ class BatchSimulation:
              plan.adaptation > 0, self.sink is not None], dtype=np.int64,
         )  # fmt: skip
         personas_f, personas_i, bases, cum, weight, opened = persona_tables(plan, self.key)
-        people = kernel.population(personas_f, personas_i, bases, cum, weight, opened,
-                                   plan.horizon, times, per_bin, counters)  # fmt: skip
+        with signals_held():
+            people = kernel.population(personas_f, personas_i, bases, cum, weight, opened,
+                                       plan.horizon, times, per_bin, counters)  # fmt: skip
         born = referred = len(people[0])
         tables = (
             tb.tp, tb.delays, tb.event_salts, tb.events, *recovery_tables(plan), tb.cum,
@@ -105,14 +107,10 @@ class BatchSimulation:
         logs: list[tuple[np.ndarray, ...]] = []
         # a chunk of lives at a time: the process answers signals (Ctrl-C) between chunks
         for begin in range(0, born, CHUNK):
-            try:
+            with signals_held():
                 referred, *log = kernel.simulate_lives(
                     *tables, begin, min(begin + CHUNK, born), referred
                 )
-            except SystemError as error:  # a signal's handler raised while the kernel ran
-                if error.__cause__ is None:
-                    raise
-                raise error.__cause__ from None
             logs.append(tuple(log))
         self.fill(per_bin, per_tp, counters)
         if self.sink is not None and logs:
