@@ -328,8 +328,9 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
                     (f"{persona.id}.visits", f"{repeats} repeat cases, fewer than {min_n}")
                 )
             else:
+                where = f" from {persona.repeat_from}" if persona.repeat_from else ""
                 _persona_change(
-                    result, persona, "visits", f"every {text.duration(fit.gap)}", repeats,
+                    result, persona, "visits", f"every {text.duration(fit.gap)}{where}", repeats,
                     f"[{text.duration(fit.low)}, {text.duration(fit.high)}]",
                     fit.describe(),
                 )  # fmt: skip

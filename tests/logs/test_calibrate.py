@@ -144,3 +144,55 @@ def test_shares_from_the_customer_mix_only_without_arrivals(tmp_path: Path):
     result, _ = run(LOOP, visits)  # the map has arrivals: shares are left alone
     assert not any(c.what.endswith(".share") for c in result.changes)
     assert ("shares", "the map has arrivals: the log mixes newcomers in") in result.kept
+
+
+LIFECYCLE = """
+journey "Subscription" {
+  horizon 26 weeks
+  customers 300
+  persona member {
+    share 100%
+    visits every 20 days from bill
+  }
+  stage join {
+    touchpoint signup {
+      expect 3
+    }
+  }
+  stage month {
+    touchpoint bill {
+      expect 3
+    }
+    touchpoint support {
+      expect 3
+    }
+  }
+  flow {
+    start -> signup
+    signup -> bill
+    bill -> support 20%
+    bill -> end
+    support -> end
+  }
+}
+"""
+
+
+def test_repeat_journeys_that_start_where_the_file_says_fit_and_keep_their_start(tmp_path):
+    """A simulated log of a lifecycle (onboarding once, then journeys from `bill`) fits
+    its own map: start -> bill is where repeat journeys begin, not a missing edge. And
+    calibrating the gap keeps `from bill`, so the calibrated map still checks."""
+    from cxjourney.logs.conform import conform
+    from tests.logs.helpers import simulated_log
+
+    path = tmp_path / "life.journey"
+    path.write_text(LIFECYCLE)
+    visits = simulated_log(path, tmp_path / "life.csv")
+    journey = journey_of(path)
+    log = read_log(str(visits))
+    found = conform(journey, log, map_activities(journey, log.activities()))
+    assert ("start", "bill") not in found.missing_edges
+    assert found.fitness == 1.0
+    result, calibrated = run(path, visits)
+    assert calibrated.persona("member").repeat_from == "bill"
+    assert any(c.what == "member.visits" for c in result.changes)
