@@ -1,6 +1,11 @@
 """Time to a decision: each analysis as a ratio to one default `simulate` of the same file.
 
 Run: .venv/bin/python benchmarks/bench_decide.py [--weeks 4] [--replications 4] [--repeat 1]
+     .venv/bin/python benchmarks/bench_decide.py --defaults [--weeks 26]
+
+With --defaults, every command runs as a user types it: no -n (replications grow until
+the answer is settled), every core, the file's full horizon unless --weeks is given;
+`simulate` alone has a target in seconds (10 s on the 2-core machine).
 
 On the coffee shop of journeys/ (its horizon cut to --weeks), with one worker, the whole
 process of each command is timed in one run, alternating with `simulate`, so that both
@@ -35,14 +40,21 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=4)
     parser.add_argument("--replications", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--defaults", action="store_true")
     args = parser.parse_args()
+    if args.defaults and "--weeks" not in sys.argv:
+        args.weeks = 26
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "coffee.journey"
         text = COFFEE.read_text().replace("horizon 26 weeks", f"horizon {args.weeks} weeks")
         close = text.rindex("}")
         text = text[:close] + '  scenario poster "A poster"{\n    cost 2k\n  }\n}\n'
         path.write_text(text)
-        n = ["-n", str(args.replications), "--workers", "1", "--quiet"]
+        n = (
+            ["--quiet"]
+            if args.defaults
+            else ["-n", str(args.replications), "--workers", "1", "--quiet"]
+        )
         runs = {
             "compare --sensitivity, 2 scenarios": [
                 "compare", str(path), "--scenario", "fix_first", "--scenario", "delight",
@@ -57,6 +69,10 @@ def main() -> None:
         targets = {"compare --sensitivity, 2 scenarios": 1.5, "optimize, 4 scenarios": 3.0,
                    "report": 1.2}  # fmt: skip
         print(f"{'analysis':36s} {'seconds':>8s} {'simulate':>9s}  ratio  target")
+        if args.defaults:
+            runs.pop("compare, adaptive (at most 5x -n)")
+            seconds = min(timed(["simulate", str(path), *n]) for _ in range(args.repeat))
+            print(f"default simulate: {seconds:.1f} s (target 10 s)", flush=True)
         for label, command in runs.items():
             best = None
             for _ in range(args.repeat):

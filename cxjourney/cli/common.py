@@ -144,7 +144,7 @@ def simulation_options(function: Callable | None = None, *, min_replications: in
                 default=10,
                 type=click.IntRange(min_replications, 100000),
                 help="Independent replications (95% intervals need at least 2). Without it, "
-                "simulate, compare, drivers and optimize run as many as their answer needs "
+                "simulate, compare, drivers, optimize and report run as many as their answer needs "
                 "(4 to 40); other commands run 10.",
             ),
             click.option(

@@ -21,8 +21,10 @@ from .common import (
     RUN_ERROR,
     SETTINGS,
     InputError,
+    adaptive_options,
     check_size,
     chosen_scenarios,
+    most_replications,
     output_option,
     progress_bar,
     require_journey,
@@ -164,6 +166,7 @@ def render(
     help="Points of the retention curve, each a run to that day; 1: interpolate.",
 )
 @simulation_options
+@adaptive_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def report(
     file: str,
@@ -179,6 +182,7 @@ def report(
     dask: str | None,
     allow_long: bool,
     quiet: bool,
+    schedule: Any,
 ) -> None:
     """Write a self-contained HTML report: map, scenarios, retention, assumptions.
 
@@ -226,8 +230,9 @@ def report(
         chosen = list(scenario_ids) if scenario_ids else None
         # one run: its time series draws the retention curve, nothing is re-simulated
         results = _simulate(
-            loaded, chosen, seed, replications, horizon, workers, quiet, dask, allow_long
-        )
+            loaded, chosen, seed, replications, horizon, workers, quiet, dask, allow_long,
+            schedule=schedule,
+        )  # fmt: skip
     journey = loaded.journey
     map_svg, map_note = _report_map(loaded, results)
     retention = run_guarded(
@@ -415,19 +420,22 @@ def _simulate(
     dask: str | None = None,
     allow_long: bool = False,
     extra_runs: int = 0,
+    schedule: Any = None,
 ) -> dict[str, Any]:
+    """One run of the baseline and scenarios (`schedule`: adaptive replications)."""
     from ..sim.runner import simulate
 
     count = len(loaded.journey.scenarios) if scenarios is None else len(scenarios)
+    replications_at_most = most_replications(replications, schedule)
     check_size(
         loaded.journey,
-        runs=(1 + count) * replications + extra_runs,
+        runs=(1 + count) * replications_at_most + extra_runs,
         workers=workers,
         horizon=horizon,
         scenarios=scenarios,
         allow_long=allow_long,
     )
-    bar = progress_bar((1 + count) * replications, quiet)
+    bar = progress_bar((1 + count) * replications_at_most, quiet)
 
     def action():
         options = dict(
@@ -437,6 +445,7 @@ def _simulate(
             horizon=horizon,
             workers=workers,
             dask=dask,
+            schedule=schedule,
         )
         if bar is None:
             return simulate(loaded.journey, **options)
