@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import graph as journey_graph
-from ..interop.fmt import format_source
-from ..load import load
+from ..language.fmt import format_source
+from ..language.load import load
 from ..model import Journey, Touchpoint
 from . import text
 from .fit import fit_durations

@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..interop.fmt import format_source
+from ..language.fmt import format_source
 from . import text
 from .fit import fit_durations
 from .gaps import fit_gaps

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..load import load
+from ..language.load import load
 from ..model import Journey
 from ..sim.runner import simulate
 from . import text

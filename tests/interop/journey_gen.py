@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from cxjourney import units
+from cxjourney.language import units
 
 GLUE = object()  # between two words: the space may be left out (`90s`, `a->b`, `exp(`)
 # `120k min` and `1.5 h` keep their space: the grammar reads `1.5h` as `1` and `.5h`.

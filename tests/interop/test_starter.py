@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cxjourney import load
-from cxjourney.interop.fmt import format_source
+from cxjourney.language.fmt import format_source
 from cxjourney.sim.runner import simulate
 from cxjourney.starter import starter_journey
 from tests.conftest import run_cli

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cxjourney import graph as journey_graph
-from cxjourney.load import load
+from cxjourney.language.load import load
 from cxjourney.logs.calibrate import CalibrateOptions, calibrate, wilson
 from cxjourney.logs.mapping import map_activities
 from cxjourney.logs.read import read_log

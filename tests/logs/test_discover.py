@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cxjourney.load import load
+from cxjourney.language.load import load
 from cxjourney.logs import text
 from cxjourney.logs.discover import DiscoverOptions, discover
 from cxjourney.logs.mapping import make_id

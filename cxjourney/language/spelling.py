@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from .. import units
-from ..facts import scenario_attribute
 from ..model import DAY_MINUTES, DAY_NAMES, Change, Distribution, Shift, Value, Window
+from . import units
+from .facts import scenario_attribute
 
 # Largest first: a duration is shown in the largest unit that gives a whole number.
 _DURATION_UNITS = (
@@ -60,6 +60,21 @@ def duration(minutes: float, *, together: Iterable[float] = ()) -> str:
     singular, plural, size = _duration_unit([minutes, *together])
     count = round(minutes / size, 9)
     return f"{number(count)} {singular if count == 1 else plural}"
+
+
+def approximate(minutes: float) -> str:
+    """A computed duration: exactly when whole in the largest unit up to weeks that it
+    fills or the next smaller one (`1 day`, `90 min`), otherwise about, in the former,
+    one decimal below 10 and none from 10 (`3.0 days`)."""
+    written = _DURATION_UNITS[2:]  # weeks and smaller: no calendar units
+    filled = next((i for i, u in enumerate(written) if abs(minutes) >= u[2]), len(written) - 1)
+    for singular, plural, size in written[filled : filled + 2]:
+        count = minutes / size
+        if _whole(count) and abs(count) >= 1:
+            return f"{number(round(count))} {singular if round(count) == 1 else plural}"
+    _, plural, size = written[filled]
+    count = minutes / size
+    return f"{count:.{1 if abs(count) < 9.95 else 0}f} {plural}"
 
 
 def rate(per_minute: float, *, together: Iterable[float] = ()) -> str:

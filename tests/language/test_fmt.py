@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxjourney import load
-from cxjourney.interop.fmt import FormatError, UnsafeFormat, format_source
 from cxjourney.interop.model_json import journey_document, library_document
+from cxjourney.language.fmt import FormatError, UnsafeFormat, format_source
+from cxjourney.language.parse import _code
 from cxjourney.starter import starter_journey
-from cxjourney.syntax.parse import _code
 from tests.conftest import JOURNEYS, SPEC_EXAMPLES
 from tests.interop.journey_gen import journey_statements, journeys, layout
 
-CASES = Path(__file__).parent / "mermaid_cases"
+CASES = Path(__file__).parents[1] / "interop" / "mermaid_cases"
 EXAMPLES = sorted(
     [
         *SPEC_EXAMPLES.rglob("*.journey"),
@@ -783,7 +783,7 @@ def test_any_text_formats_or_is_refused(text: str) -> None:
 
 
 def test_the_formatter_refuses_to_lose_a_comment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cxjourney.interop import fmt as formatter
+    from cxjourney.language import fmt as formatter
 
     monkeypatch.setattr(formatter, "_with_comment", lambda line, comment: line)
     with pytest.raises(UnsafeFormat, match="comment"):

@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
-from .. import facts, units
-from ..diagnostics import Diagnostic, Reporter
-from ..syntax.build import Builder
-from ..syntax.parse import _code, parse
-from .model_json import to_plain
+from ..model import to_plain
+from . import facts, units
+from .build import Builder
+from .diagnostics import Diagnostic, Reporter
+from .parse import _code, parse
 
 INDENT = "  "
 _SPACE = " \t\f\r"
