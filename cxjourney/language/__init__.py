@@ -1,4 +1,4 @@
-"""The `.journey` language: text → model, and what makes a model valid.
+"""The `.journey` language: text → model and model → text, and what makes a model valid.
 
 One module a stage, as the pipeline runs:
 
@@ -11,8 +11,9 @@ One module a stage, as the pipeline runs:
     checks.py       every validation rule → diagnostics
     scenarios.py    apply a scenario: model → model, checked
     load.py         the front of the pipeline: file → checked model and graph
+    printer.py      model → canonical text, driven by the facts (comments given aside)
     fmt.py          text → canonical text, every comment kept
-    spelling.py     values in the language's words, for fmt and diff
+    spelling.py     values in the language's words, for the printer, fmt and diff
     doc_tables.py   the attribute tables of the docs, from the facts
 
 The package imports only the model and what sits below it (`graph`, `queueing`); the

@@ -5,7 +5,8 @@ syntax tree. One statement per line makes this safe: the source lines give the b
 structure, the comments and the blank lines, and the tree (in the same order) gives
 each statement's tokens. A comment on a statement's line stays on it; a comment on a
 line of its own belongs to the next statement (or, before a `}`, to the end of the
-block) and moves with it.
+block) and moves with it. The printer (`printer.py`) writes a model in this same layout,
+so what it prints is already formatted.
 
 The canonical layout:
 

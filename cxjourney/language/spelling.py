@@ -1,14 +1,21 @@
 """Model values back in the language's words: `26 weeks`, `60%`, `3.6 +- 0.4`, `40k`.
 
-The model holds canonical values (minutes, fractions, rates per minute); people read
-a diff in the units they write. When two values are shown side by side they share a
-unit (`30 per week → 45 per week`), so the change is visible at a glance.
+The model holds canonical values (minutes, fractions, rates per minute). Two families:
+
+* shown (`duration`, `rate`, `percent`...): for people reading a diff. When two values
+  are shown side by side they share a unit (`30 per week → 45 per week`), so the change
+  is visible at a glance; a number is cut to six significant digits.
+* written (`written_duration`, `written_rate`...): for the printer, which writes files.
+  Reading the text back gives the very same value, in the spelling `fmt` keeps: time
+  units as `units.CANONICAL_UNIT` spells them, the largest whole unit, day lists as
+  `mon, wed`, hours as `9:00-17:30`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from ..model import DAY_MINUTES, DAY_NAMES, Change, Distribution, Shift, Value, Window
 from . import units
@@ -114,7 +121,7 @@ def clock(minutes: float) -> str:
 
 
 def days(chosen: Iterable[int]) -> str:
-    """`mon-fri`, `sat-sun`, `mon,wed,fri`, `daily`: runs of days, Monday first."""
+    """`mon-fri`, `sat-sun`, `mon, wed, fri`, `daily`: runs of days, Monday first."""
     picked = sorted(set(chosen))
     if len(picked) == 7:
         return "daily"
@@ -128,7 +135,7 @@ def days(chosen: Iterable[int]) -> str:
         DAY_NAMES[run[0]] if len(run) == 1 else f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}"
         for run in runs
     ]
-    return ",".join(names)
+    return ", ".join(names)
 
 
 def window(w: Window) -> str:
@@ -151,6 +158,8 @@ def schedule(shifts: Iterable[Shift], *, suffix: str = "") -> str:
 
 def quoted(text: str) -> str:
     """A string literal as the language writes it: `"say \\"hi\\""`."""
+    if "\n" in text or "\r" in text:
+        raise ValueError(f"a string of the language is one line: {text!r}")
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -207,3 +216,148 @@ def _duration_unit(values: list[float]) -> tuple[str, str, float]:
 
 def _whole(x: float) -> bool:
     return math.isfinite(x) and abs(x - round(x)) < 1e-6 * max(1.0, abs(x))
+
+
+# ---- values exactly as a file writes them (the printer's spelling) ------------------------
+#
+# The functions above show values to people (a diff); the ones below write them into a
+# file, so reading the text back must give the very same float. The builder's arithmetic
+# is replayed on each candidate: a duration is `float(text) × the unit's minutes`, a
+# percentage `float(text) / 100`, a rate `float(text) / the unit's minutes`, money with a
+# suffix `float(text) × 1000`. Of the texts that read back exactly, the shortest is
+# written; a computed value no text gives exactly (a fraction no percentage reads as) is
+# written as the nearest one, shortest first, so that printing it again changes nothing.
+
+#: Time units a file may be written in, largest first: (minutes, singular, plural).
+TIME_WORDS: tuple[tuple[float, str, str], ...] = tuple(
+    (size, *units.CANONICAL_UNIT[size]) for size in sorted(units.CANONICAL_UNIT, reverse=True)
+)
+#: The units a rate may be written in.
+RATE_WORDS = ("year", "month", "week", "day", "h", "min", "s")
+
+
+def positional(x: float) -> str:
+    """The shortest text that reads back as `x`, never in exponent form: `0.0000001`."""
+    if x == 0:
+        return "0"  # -0.0 too: the same value
+    text = repr(float(x))
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return text.removesuffix(".0")
+
+
+def exact(value: float, shown: float, read: Callable[[float], float]) -> str:
+    """The shortest text `t` of `shown` with `read(float(t)) == value`, or the nearest.
+
+    `shown` is the value in the unit it is written in; `read` is the builder's arithmetic.
+    """
+    if not math.isfinite(value) or not math.isfinite(shown):
+        raise ValueError(f"{value} cannot be written in a journey file")
+    best, best_error = "", math.inf
+    for digits in range(1, 18):
+        text = positional(float(format(shown, f".{digits}g")))
+        error = abs(read(float(text)) - value)
+        if error < best_error:
+            best, best_error = text, error
+            if error == 0:
+                break
+    return best
+
+
+def written_number(x: float) -> str:
+    """A plain number: a rating, a count, a weight, a factor."""
+    return exact(x, x, float)
+
+
+def written_signed(x: float) -> str:
+    """A shift or an impact, with its sign: `+1.5`, `-2`."""
+    text = written_number(x)
+    return text if text.startswith("-") else "+" + text
+
+
+def written_money(x: float) -> str:
+    """An amount, with `k` or `M` when that reads exactly with at most one decimal: `40k`."""
+    for factor, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(x) >= factor:
+            text = exact(x, x / factor, lambda v, f=factor: v * f)
+            if float(text) * factor == x and len(text.partition(".")[2]) <= 1:
+                return text + suffix
+    return written_number(x)
+
+
+def written_percent(fraction: float) -> str:
+    return exact(fraction, fraction * 100, lambda v: v / 100) + "%"
+
+
+def written_duration(minutes: float) -> str:
+    """In the largest unit that gives a whole number (`26 weeks`, `90 s`); otherwise in the
+    unit that needs the fewest digits (`2.537 days`)."""
+    if minutes == 0:
+        return "0 min"
+    if not math.isfinite(minutes):
+        raise ValueError(f"{minutes} cannot be written in a journey file")
+    candidates = []
+    for rank, (size, singular, plural) in enumerate(TIME_WORDS):
+        shown = minutes / size
+        if not math.isfinite(shown) or shown == 0:
+            continue
+        text = exact(minutes, shown, lambda v, s=size: v * s)
+        if float(text) * size != minutes:
+            continue
+        word = singular if text.lstrip("-") == "1" else plural
+        if abs(shown) >= 1 and "." not in text:
+            return f"{text} {word}"
+        candidates.append((abs(shown) < 1, _digits(text), rank, f"{text} {word}"))
+    return min(candidates)[-1]  # minutes always read back exactly: never empty
+
+
+def written_rate(per_minute: float) -> str:
+    """`40 per week`, `3 per day`: the smallest whole count in any unit; otherwise the
+    count with the fewest digits."""
+    if per_minute == 0:
+        return "0 per week"
+    if not math.isfinite(per_minute):
+        raise ValueError(f"{per_minute} cannot be written in a journey file")
+    candidates = []
+    for name in RATE_WORDS:
+        size = units.TIME_UNITS[name]
+        shown = per_minute * size
+        if not math.isfinite(shown) or shown == 0:
+            continue
+        text = exact(per_minute, shown, lambda v, s=size: v / s)
+        if float(text) / size != per_minute:
+            continue
+        whole = abs(shown) >= 1 and "." not in text
+        candidates.append(
+            (not whole, abs(shown) < 1, _digits(text), abs(shown), f"{text} per {name}")
+        )
+    return min(candidates)[-1]  # per minute always reads back exactly: never empty
+
+
+def written_distribution(dist: Distribution, *, time: bool) -> str:
+    """`3.8 +- 0.4`, `exp(90 s)`, `lognormal(5 days, 2 days)`: each argument on its own."""
+    if dist.scale != 1 or dist.offset != 0:
+        raise ValueError("a scenario's scaled or shifted distribution has no text")
+    arg = written_duration if time else written_number
+    params = [arg(p) for p in dist.params]
+    if dist.kind == "constant":
+        return params[0]
+    if dist.kind == "normal":
+        return f"{params[0]} +- {params[1]}"
+    return f"{dist.kind}({', '.join(params)})"
+
+
+def written_window(w: Window) -> str:
+    """A window as it is written: `mon-fri 9:00-12:00`, `sat-sun`, `22:00-6:00`, `daily`."""
+    if not w.days:
+        raise ValueError("a window without days has no text")
+    whole_day = w.start == 0 and w.end == DAY_MINUTES
+    hours = "" if whole_day else f"{clock(w.start)}-{clock(w.end)}"
+    if len(set(w.days)) == 7:
+        return hours or "daily"
+    return f"{days(w.days)} {hours}".rstrip()
+
+
+def _digits(text: str) -> int:
+    """Significant digits of a written number."""
+    return len(text.lstrip("-").replace(".", "").lstrip("0")) or 1
