@@ -89,7 +89,8 @@ def print_journey(
     journey: Journey, notes: Notes | None = None, *, always: Iterable[str] = ()
 ) -> str:
     """The journey's canonical text. `always` names attributes written even at their
-    default, as `block.name` (`touchpoint.expect`: an imported map shows what it assumes).
+    default, as `block.name` (`touchpoint.expect`: an imported map shows what it assumes;
+    `touchpoint.label`: a label that is the name).
     """
     return Printer(notes, always).journey(journey)
 
@@ -136,7 +137,7 @@ class Printer:
     def _persona(self, persona: Persona) -> _Statement:
         key = ("persona", persona.id)
         body = self._settings("persona", persona, key)
-        return _Statement(_header("persona", persona.id, persona.label), key, body, gap=True)
+        return _Statement(self._header("persona", persona.id, persona.label), key, body, gap=True)
 
     def _stages(self, journey: Journey) -> list[_Statement]:
         """Each stage with its touchpoints, which the journey keeps in stage order."""
@@ -155,7 +156,9 @@ class Printer:
         body = [self._touchpoint(t) for t in touchpoints]
         for touchpoint in body[1:]:
             touchpoint.gap = True
-        return _Statement(_header("stage", stage.id, stage.label), ("stage", stage.id), body, True)
+        return _Statement(
+            self._header("stage", stage.id, stage.label), ("stage", stage.id), body, True
+        )
 
     def _touchpoint(self, tp: Touchpoint) -> _Statement:
         key = ("touchpoint", tp.id)
@@ -164,7 +167,7 @@ class Printer:
         body += [
             _Statement(self.recovery(r), (*key, "recovers", i)) for i, r in enumerate(tp.recovers)
         ]
-        return _Statement(_header("touchpoint", tp.id, tp.label), key, body)
+        return _Statement(self._header("touchpoint", tp.id, tp.label), key, body)
 
     def _flow(self, edges: tuple[Edge, ...]) -> _Statement:
         body = [_Statement(self.edge(e), edge_key(e)) for e in edges]
@@ -176,7 +179,9 @@ class Printer:
         if scenario.cost:
             body.append(_Statement(f"cost {written_money(scenario.cost)}", (*key, "cost")))
         body += [_Statement(self.change(c), (*key, i)) for i, c in enumerate(scenario.changes)]
-        return _Statement(_header("scenario", scenario.id, scenario.label), key, body, gap=True)
+        return _Statement(
+            self._header("scenario", scenario.id, scenario.label), key, body, gap=True
+        )
 
     def _loyalty(self, settings: dict[str, object]) -> list[_Statement]:
         body = []
@@ -185,6 +190,13 @@ class Printer:
                 text = f"{attribute.name} {self.value(attribute, settings[attribute.name])}"
                 body.append(_Statement(text, ("loyalty", attribute.name)))
         return [_Statement("loyalty", ("loyalty",), body, gap=True)] if body else []
+
+    def _header(self, kind: str, name: str, label: str) -> str:
+        """`persona commuter "Commuter in a hurry"`; a label that is the name is not
+        written, unless `always` names `KIND.label`."""
+        if label == name and f"{kind}.label" not in self.always:
+            return f"{kind} {name}"
+        return f"{kind} {name} {quoted(label)}"
 
     # ---- statements -------------------------------------------------------------------
     def _settings(self, block: str, element: object, key: Key) -> list[_Statement]:
@@ -361,11 +373,6 @@ def edge_key(edge: Edge) -> Key:
     """The key of an edge's line in `Notes`."""
     key: Key = ("edge", edge.source, edge.target)
     return (*key, edge.persona) if edge.persona else key
-
-
-def _header(kind: str, name: str, label: str) -> str:
-    """`persona commuter "Commuter in a hurry"`; a label that is the name is not written."""
-    return f"{kind} {name}" if label == name else f"{kind} {name} {quoted(label)}"
 
 
 def _own(span: object) -> bool:
