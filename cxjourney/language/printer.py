@@ -1,12 +1,12 @@
 """Model → canonical `.journey` text: the tree prints itself, as sqlglot's generator does.
 
 `print_journey(journey)` writes a journey the way `fmt` lays a file out, so the text of
-a model is already formatted, and reading it back builds the same model (a property
-test holds every generated journey to both). The table of facts drives it: each block's
+a model is already formatted, and reading it back builds the same model (a property test
+holds every generated journey to both). The table of facts drives it: each block's
 statements come in the order of `facts.of_block`, each value spelled as its attribute's
-kind says (`spelling`: durations in the largest whole unit, percentages, rates, windows
-of the week, busy densities) and left out when it is the model's default, as a file
-that does not write it means.
+kind says (`spelling`: durations in the unit they fill or the next smaller one,
+percentages, rates, windows of the week, busy densities) and left out when it is the
+model's default, as a file that does not write it means.
 
 A model keeps no comments, so they come separately, in `Notes`, by statement: the key
 of a statement names it the way a reader would point at it:

@@ -290,8 +290,10 @@ def written_percent(fraction: float) -> str:
 
 
 def written_duration(minutes: float) -> str:
-    """In the largest unit that gives a whole number (`26 weeks`, `90 s`); otherwise in the
-    unit that needs the fewest digits (`2.537 days`)."""
+    """In the largest unit the value fills or the next smaller one, whichever needs fewer
+    digits (the larger on a tie): `26 weeks`, `90 s`, `1 month`, `2.537 days`, `1.75 h`,
+    never `219196.8 s`. A value neither reads back from exactly is written in the unit
+    that needs the fewest digits of those that do (minutes always do)."""
     if minutes == 0:
         return "0 min"
     if not math.isfinite(minutes):
@@ -305,15 +307,15 @@ def written_duration(minutes: float) -> str:
         if float(text) * size != minutes:
             continue
         word = singular if text.lstrip("-") == "1" else plural
-        if abs(shown) >= 1 and "." not in text:
-            return f"{text} {word}"
         candidates.append((abs(shown) < 1, _digits(text), rank, f"{text} {word}"))
-    return min(candidates)[-1]  # minutes always read back exactly: never empty
+    filled = min((rank for small, _, rank, _ in candidates if not small), default=-9)
+    near = [c for c in candidates if filled <= c[2] <= filled + 1]  # none below a second
+    return min(near or candidates)[-1]  # minutes always read back exactly: never empty
 
 
 def written_rate(per_minute: float) -> str:
-    """`40 per week`, `3 per day`: the smallest whole count in any unit; otherwise the
-    count with the fewest digits."""
+    """`40 per week`, `3 per day`, `2.5 per day`: the count with the fewest digits, the
+    smaller count on a tie."""
     if per_minute == 0:
         return "0 per week"
     if not math.isfinite(per_minute):
@@ -327,10 +329,7 @@ def written_rate(per_minute: float) -> str:
         text = exact(per_minute, shown, lambda v, s=size: v / s)
         if float(text) / size != per_minute:
             continue
-        whole = abs(shown) >= 1 and "." not in text
-        candidates.append(
-            (not whole, abs(shown) < 1, _digits(text), abs(shown), f"{text} per {name}")
-        )
+        candidates.append((abs(shown) < 1, _digits(text), abs(shown), f"{text} per {name}"))
     return min(candidates)[-1]  # per minute always reads back exactly: never empty
 
 
@@ -359,5 +358,8 @@ def written_window(w: Window) -> str:
 
 
 def _digits(text: str) -> int:
-    """Significant digits of a written number."""
-    return len(text.lstrip("-").replace(".", "").lstrip("0")) or 1
+    """Significant digits of a written number (`90` has one, `1.5` two, `0.25` two)."""
+    digits = text.lstrip("-")
+    if "." not in digits:
+        digits = digits.rstrip("0")
+    return len(digits.replace(".", "").lstrip("0")) or 1

@@ -134,7 +134,7 @@ def test_the_starter_is_what_the_printer_writes_with_comments_added() -> None:
         (-30, "-30 min"),
     ],
 )
-def test_durations_in_the_largest_whole_unit(minutes: float, text: str) -> None:
+def test_durations_in_the_unit_needing_the_fewest_digits(minutes: float, text: str) -> None:
     assert spelling.written_duration(minutes) == text
 
 
@@ -145,12 +145,12 @@ def test_durations_in_the_largest_whole_unit(minutes: float, text: str) -> None:
         (3 / 1440, "3 per day"),
         (2 / 60, "2 per h"),
         (0, "0 per week"),
-        (2.5 / 1440, "75 per month"),
+        (2.5 / 1440, "2.5 per day"),
         (2 / 1440, "2 per day"),
         (12 / 525600, "12 per year"),
     ],
 )
-def test_rates_in_the_first_unit_giving_a_whole_count(per_minute: float, text: str) -> None:
+def test_rates_in_the_unit_needing_the_fewest_digits(per_minute: float, text: str) -> None:
     assert spelling.written_rate(per_minute) == text
 
 
