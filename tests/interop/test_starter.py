@@ -79,3 +79,15 @@ def test_in_a_subprocess_then_check_and_simulate_as_printed(tmp_path: Path) -> N
     )
     assert simulated.returncode == 0, simulated.stderr.decode()
     assert b"Bike repair" in simulated.stdout
+
+
+def test_the_starter_round_trips_through_the_printer() -> None:
+    """Kept as a template for its comments, the starter is still what the printer writes."""
+    from cxjourney.language.printer import print_journey
+    from cxjourney.model import to_plain
+
+    journey = load("-", data=starter_journey().encode()).journey
+    printed = print_journey(journey, always=("touchpoint.expect",))
+    again = load("-", data=printed.encode()).journey
+    assert to_plain(again) == to_plain(journey)
+    assert format_source(printed) == printed
