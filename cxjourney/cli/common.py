@@ -284,6 +284,8 @@ def run_guarded(action: Callable[[], Any]) -> Any:
     except (click.ClickException, SystemExit):
         raise
     except Exception as err:
+        if _stopped_by is not None:
+            raise _as_stop(err) from None
         click.echo(f"error: the run failed: {type(err).__name__}: {err}", err=True)
         sys.exit(RUN_ERROR)
 
@@ -318,11 +320,24 @@ class Stopped(BaseException):
         self.signum = signum
 
 
+#: The signal that stopped the run, once one has. Its handler's exception can surface
+#: as another (a compiled call that was running Python when the signal came reports
+#: SystemError); whatever surfaces after it is the stop.
+_stopped_by: int | None = None
+
+
 def _stop(signum: int, frame: Any) -> None:
+    global _stopped_by
+    _stopped_by = signum
     # further signals are ignored while the run unwinds, so that its clean-up finishes
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_IGN)
     raise Stopped(signum)
+
+
+def _as_stop(err: BaseException) -> BaseException:
+    """The stop, when a signal came before `err`; else `err` itself."""
+    return Stopped(_stopped_by) if _stopped_by is not None else err
 
 
 def guarded_main(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -334,7 +349,12 @@ def guarded_main(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         try:
-            return run(*args, **kwargs)
+            try:
+                return run(*args, **kwargs)
+            except Exception as err:
+                if _stopped_by is None:
+                    raise
+                raise _as_stop(err) from None
         finally:
             sys.stdout.flush()
     except (Stopped, KeyboardInterrupt) as stop:

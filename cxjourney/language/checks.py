@@ -211,22 +211,8 @@ def check_distribution(
             reporter.error(span, f"{what} must be between 1 and 5, got {p[0]:g}")
         elif not rating and p[0] <= 0:
             reporter.error(span, f"{what} must be a positive duration")
-    elif kind == "normal" and p[1] < 0:
-        reporter.error(span, f"the standard deviation of {what} cannot be negative")
-    elif kind == "uniform" and p[0] > p[1]:
-        reporter.error(span, f"uniform({p[0]:g}, {p[1]:g}): low is above high")
-    elif kind == "triangular" and not p[0] <= p[1] <= p[2]:
-        reporter.error(span, "triangular needs low ≤ mode ≤ high")
-    elif kind in ("exp", "lognormal") and p[0] <= 0:
-        reporter.error(span, f"{kind}() needs a positive mean")
-    elif kind == "lognormal" and p[1] < 0:
-        reporter.error(span, "lognormal() needs a standard deviation ≥ 0")
-    elif kind == "lognormal" and not _lognormal_fits(p[0], p[1]):
-        reporter.error(
-            span,
-            f"lognormal({p[0]:g}, {p[1]:g}): the standard deviation is too large for the mean",
-            "a standard deviation above a million times the mean describes no real time",
-        )
+    else:
+        _check_shape(dist, span, what, reporter)
     if not rating and kind != "constant" and not dist.mean > 0:
         # uniform(0 s, 0 s), triangular(0 s, 0 s, 0 s), or a scenario's `*= 0`: no time,
         # as `service 0 s` is

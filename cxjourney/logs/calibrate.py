@@ -370,7 +370,7 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
                     (f"{persona.id}.visits", f"{repeats} repeat cases, fewer than {min_n}")
                 )
             else:
-                _persona_change(
+                _persona_change(  # the printer keeps `from` with the gap
                     result, persona, "visits", text.rounded_duration(fit.gap), repeats,
                     f"[{text.duration(fit.low)}, {text.duration(fit.high)}]",
                     fit.describe(),

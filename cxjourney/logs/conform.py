@@ -68,11 +68,16 @@ class Conformance:
 
 
 def allowed_edges(journey: Journey) -> dict[str | None, set[tuple[str, str]]]:
-    """persona (None: any persona) -> the edges with a chance above zero."""
+    """persona (None: any persona) -> the edges with a chance above zero, and from the
+    start to where a persona's repeat journeys start."""
     table = journey_graph.routing(journey)
     out: dict[str | None, set[tuple[str, str]]] = {}
     for persona, sources in table.items():
         out[persona] = {(s, t) for s, split in sources.items() for t, p in split.items() if p > 0}
+    for persona in journey.personas:  # repeat journeys start where the file says
+        if persona.visit_gap and persona.repeat_from is not None:
+            for key in (persona.id, None):
+                out.setdefault(key, set(out[None])).add((START, persona.repeat_from))
     out[None] = set().union(*(v for k, v in out.items() if k is not None)) | out[None]
     return out
 

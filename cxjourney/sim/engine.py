@@ -14,35 +14,25 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from heapq import heappush
-from math import cos, log, sqrt
 from typing import Any
 
+import numpy as np
 import simpy
 from simpy.core import NORMAL as _NORMAL
 from simpy.events import Event
 
-from . import streams
-from .distributions import CONSTANT, NORMAL, draw, standard_normal
-from .experience import recall, remember
-from .loyalty import (
-    NEUTRAL,
-    PROMOTER,
-    churn_after,
-    journey_satisfaction,
-    monthly_stay,
-    relationship,
-)
+from . import kernel, streams
 from .plan import MAX_STEPS, Plan, initial_counts
 from .queue import Queue
+from .tables import Tables
 from .tally import SCALE, Tally
 
 EventSink = Callable[[tuple[Any, ...]], None]
-mix, nth, unit, pair = streams.mix, streams.nth, streams.unit, streams.pair
-stream_draw = streams.draw
-MASK, GOLDEN, C1, C2 = streams.MASK, streams.GOLDEN, streams.C1, streams.C2
-TO_UNIT, TO_UNIT_32, LOW_32 = streams.TO_UNIT, streams.TO_UNIT_32, streams.LOW_32
-PERFORMANCE = streams.PERFORMANCE
-TWO_PI = 2.0 * math.pi
+signed = streams.signed
+# the draws' names as the kernel's keys travel to and from Python (signed 64-bit)
+JOURNEYS, REFERRALS = signed(streams.JOURNEYS), signed(streams.REFERRALS)
+REFERRAL_CLOCK, BIRTH = signed(streams.REFERRAL_CLOCK), signed(streams.BIRTH)
+NEUTRAL, PROMOTER = kernel.NEUTRAL, kernel.PROMOTER
 HOUR, WEEK = 60.0, 7 * 24 * 60.0
 
 
@@ -59,13 +49,14 @@ class At(Event):
 
 
 class Customer:
-    """A customer as a few numbers: its key, persona, level and per-touchpoint counters."""
+    """A customer as a few numbers: its key, persona, level and per-touchpoint counters.
+
+    Its key is the kernel's 64-bit key as a signed integer (the same bits)."""
 
     __slots__ = (
         "active",
         "expect",
         "initial",
-        "journey_base",
         "journeys",
         "key",
         "level",
@@ -83,12 +74,11 @@ class Customer:
         self.initial = False
         self.referrals = 0
         self.expect = expect  # shared with the plan until the customer learns
-        self.journey_base = key ^ streams.JOURNEYS  # journey j's key: nth(journey_base, j)
         self.visits = [0] * k
 
 
 def customer_name(plan: Plan, c: Customer) -> str:
-    return f"{plan.persona_ids[c.persona]}-{c.key:016x}"
+    return f"{plan.persona_ids[c.persona]}-{c.key & streams.MASK:016x}"
 
 
 class Simulation:
@@ -98,31 +88,38 @@ class Simulation:
         self.sink = sink
         self.env = simpy.Environment()
         self.tally = Tally(plan)
+        self.tables = tb = Tables(plan)
         self.queues = [
             Queue(c, plan.staffing[t]) if c else None for t, c in enumerate(plan.capacity)
         ]
         self.recovering = any(plan.recoveries)  # moments are kept only to cap recoveries
+        k = plan.size
+        # per persona and node: the cumulative shares (an array row for the kernel), the
+        # targets and the rows of the edges' delays (lists: Python reads them fastest)
+        self.cum = [[tb.cum[p, node] for node in range(k + 1)] for p in range(len(tb.cum))]
+        self.edge = [[row.tolist() for row in per] for per in tb.edge]
         self.hot = (
-            plan.size, plan.routes, plan.channel_term, plan.weight, plan.performance,
-            plan.salts, self.queues, plan.patience, plan.service, plan.max_wait,
-            plan.recoveries, plan.events, plan.walkout_x, plan.tolerance, plan.curvature,
-            plan.negativity, plan.wait_sensitivity, plan.recovery, plan.adaptation > 0,
-            plan.horizon, self.tally.busy, plan.timed, plan.after, plan.takes,
-            plan.edge_after,
+            k, plan.routes, plan.channel_term, [signed(s) for s in plan.salts], self.queues,
+            plan.patience, plan.recoveries, plan.events, plan.walkout_x, plan.recovery,
+            plan.adaptation > 0, plan.horizon, self.tally.busy, plan.timed,
+            tb.tp[:, kernel.AFTER].astype(int).tolist(),
+            tb.tp[:, kernel.SERVICE_ROW].astype(int).tolist(), tb.tp, tb.delays,
+            tb.event_salts, tb.events, tb.model,
         )  # fmt: skip  # what the journey loop reads, bound once: locals are fastest
+        self.memory = kernel.MEMORY_RULES[plan.memory]
 
     # ---- population -------------------------------------------------------------
     def start(self) -> None:
         plan = self.plan
         for p, count in enumerate(initial_counts(plan.customers, plan.persona_share)):
-            base = streams.derive(self.key, plan.persona_salts[p], streams.INITIAL)
+            base = signed(streams.derive(self.key, plan.persona_salts[p], streams.INITIAL))
             gap = plan.visit_gap[p]
             profile = plan.profile[p]
             for i in range(count):
-                c = self.new_customer(mix(base ^ i), p)
+                c = self.new_customer(kernel.mix_signed(base ^ i), p)
                 c.initial = True
                 self.tally.arrive(0.0, True)
-                delay = gap * stream_draw(c.key, streams.BIRTH) if gap else 0.0
+                delay = gap * kernel.draw_signed(c.key, BIRTH) if gap else 0.0
                 if profile is not None:
                     delay = profile.to_real(delay)
                 self.env.process(self.life(c, delay))
@@ -136,19 +133,19 @@ class Simulation:
     def arrivals(self, p: int):
         """New customers of one persona: a Poisson process at its own rate."""
         plan = self.plan
-        base = streams.derive(self.key, plan.persona_salts[p], streams.ARRIVALS)
+        base = signed(streams.derive(self.key, plan.persona_salts[p], streams.ARRIVALS))
         rate = plan.arrivals[p]
         profile = plan.profile[p]
         ordinary = 0.0  # the clock on which a profile's arrivals are a plain Poisson process
         n = 0
         while True:
-            gap = -math.log(stream_draw(nth(base, n), streams.ARRIVAL_GAP)) / rate
+            gap = kernel.arrival_gap(base, n, rate)
             if profile is None:
                 yield self.env.timeout(gap)
             else:
                 ordinary += gap
                 yield At(self.env, profile.to_real(ordinary))
-            c = self.new_customer(mix(base ^ n), p)
+            c = self.new_customer(kernel.mix_signed(base ^ n), p)
             n += 1
             self.tally.arrive(self.env.now, False)
             self.env.process(self.life(c, 0.0))
@@ -160,19 +157,19 @@ class Simulation:
         tally = self.tally
         p = c.persona
         gap_mean = plan.visit_gap[p]
+        price = plan.price_sensitivity[p]
         profile = plan.profile[p]
+        model = self.tables.model
         if delay > 0:
             yield env.timeout(delay)
         while True:
-            jkey = nth(c.journey_base, c.journeys)
+            jkey = kernel.visit_key(c.key, JOURNEYS, c.journeys)
             remembered = yield from self.journey(c, jkey)
             now = env.now
-            z = 0.0
-            if plan.noise:
-                z = standard_normal(*pair(mix(jkey ^ streams.NOISE)))
-            s = journey_satisfaction(remembered, plan.noise, z)
             old = c.level
-            level = relationship(old if c.journeys else None, s, plan.smoothing)
+            level, gap, leave = kernel.after_journey(
+                jkey, remembered, old, c.journeys == 0, gap_mean, price, model
+            )
             c.level = level
             c.journeys += 1
             tally.level(now, old, level)
@@ -182,14 +179,9 @@ class Simulation:
                 if promoter:
                     self.refer(c, jkey, now, math.inf)
                 return
-            u_gap, u_churn = pair(mix(jkey ^ streams.LEAVE))
-            gap = -gap_mean * math.log(u_gap)
             if profile is not None:  # the gap is drawn on the profile's clock
                 then = profile.to_real(profile.to_ordinary(now) + gap)
                 gap = then - now
-            leave = churn_after(
-                monthly_stay(level, plan.price_sensitivity[p], plan.loyalty), u_churn
-            )
             if promoter:
                 self.refer(c, jkey, now, gap if gap < leave else leave)
             if leave < gap:
@@ -206,16 +198,16 @@ class Simulation:
         """
         plan = self.plan
         rate = plan.referral_rate
-        clock_base = mix(jkey ^ streams.REFERRAL_CLOCK)
-        friends = mix(c.key ^ streams.REFERRALS)
+        clock_base = kernel.mix_signed(jkey ^ REFERRAL_CLOCK)
+        friends = kernel.mix_signed(c.key ^ REFERRALS)
         clock = 0.0
         step = 0
         while True:
-            clock += -math.log(unit(nth(clock_base, step))) / rate
+            clock += kernel.referral_gap(clock_base, step, rate)
             step += 1
             if not (clock < window and now + clock < plan.horizon):
                 return
-            friend = self.new_customer(nth(friends, c.referrals), c.persona)
+            friend = self.new_customer(kernel.visit_key(friends, 0, c.referrals), c.persona)
             c.referrals += 1
             self.tally.referrals += 1
             self.tally.arrive(now + clock, False)
@@ -227,180 +219,144 @@ class Simulation:
 
         A customer's first journey starts where the flow starts, later ones where its
         persona's repeat journeys start. The journey's visits are counted when it ends,
-        so a journey still under way at the horizon counts nowhere (MODEL.md).
+        so a journey still under way at the horizon counts nowhere (MODEL.md). Each
+        visit's arithmetic is one call of the kernel (`kernel.visit`).
         """
         plan = self.plan
         env = self.env
         sink = self.sink
-        (k, routes, channels, weights, performances, salts, queues, patiences, services,
-         max_waits, recoveries, events, walkout_x, tol, a, lam, wait_sensitivity, recovery,
-         learning, horizon, busy, timed, afters, takes, edge_after) = self.hot  # fmt: skip
+        (k, routes, channels, salts, queues, patiences, recoveries, events, walkout_x,
+         recovery, learning, horizon, busy, timed, afters, services, tp, delays,
+         event_salts, event_table, model) = self.hot  # fmt: skip
+        visit, arrival_delay = kernel.visit, kernel.arrival_delay
         p = c.persona
         route = routes[p]
+        cum_rows = self.cum[p]
+        edge_rows = self.edge[p]
         channel = channels[p]
         expect = c.expect
+        visits = c.visits
+        key = c.key
         seen: dict[int, float] = {}
         occurred: dict[int, tuple[float, int] | None] = {}
         moments: list[float] | None = [] if self.recovering else None
         repairs: list[tuple[int, float, int, float]] = []
         pending: list[tuple[int, float, float, bool, float, float, float]] = []
         n = 0
-        total = last = peak = 0.0
-        high, low = -math.inf, math.inf
-        high_t = low_t = 0
+        running = np.array([0.0, 0.0, 0.0, -math.inf, math.inf, 0.0, 0.0, 0.0])
         walked_out = cut = False
         begin = env.now
-        edge = None  # the delay of the edge the next visit comes by
+        edge = -1  # the delay row of the edge the next visit comes by
 
         repeat_start = plan.repeat_start[p]
         if c.journeys and repeat_start < k:
             t = repeat_start
         else:
-            cum, targets = route[k]
-            i = 0 if len(targets) == 1 else _index(cum, unit(jkey))
+            targets = route[k][1]
+            i = 0 if len(targets) == 1 else kernel.journey_choice(cum_rows[k], jkey)
             t = targets[i]
-            if timed and edge_after[p][k] is not None:
-                edge = edge_after[p][k][i]
+            edge = edge_rows[k][i]
         while t < k:
             if n >= MAX_STEPS:
                 cut = True
                 break
-            count = c.visits[t]
-            c.visits[t] = count + 1
-            base = c.key ^ salts[t]  # a SplitMix64 stream per customer and touchpoint
-            # vkey = nth(base, count), inlined (held to streams.nth by the engine tests)
-            z = (base + count * GOLDEN + GOLDEN) & MASK
-            z = ((z ^ (z >> 30)) * C1) & MASK
-            z = ((z ^ (z >> 27)) * C2) & MASK
-            vkey = z ^ (z >> 31)
-            delay = 0.0
-            if timed:
-                delay = _delay(edge, vkey, streams.EDGE_DELAY) + _delay(
-                    afters[t], vkey, streams.DELAY
-                )
-                if delay > 0.0:
-                    yield env.timeout(delay)
-            wait = queued = 0.0
-            arrived = env.now
+            count = visits[t]
+            visits[t] = count + 1
             queue = queues[t]
-            if queue is not None:
-                start, server = queue.start(arrived)
-                patience = patiences[p]
-                if start > arrived + patience:
-                    walked_out = True
-                    yield At(env, arrived + patience)
-                    queued = env.now - arrived
-                elif start == math.inf:  # no server will ever come: the journey never ends
-                    yield env.event()
-                else:
-                    queued = start - arrived
-                    service = _sample(services[t], vkey, streams.SERVICE)
-                    service = service if service > 0.0 else 0.0
-                    if start < horizon:
-                        left = horizon - start
-                        busy[t] += service if service < left else left
-                    queue.take(server, start + service)
-                    yield At(env, start + service)
-            wait = delay + queued  # what the customer feels: on the way and in the queue
-            fired: tuple[str, ...] = ()
-            if walked_out:
-                x = walkout_x[t]
+            delay = queued = 0.0
+            arrived = env.now
+            recover = bool(occurred) and bool(recoveries[t])
+            if not timed and queue is None:  # nothing before the moment: one kernel call
+                x, performance, fired, i, took, vkey = kernel.free_visit(
+                    tp, delays, event_salts, event_table, cum_rows[t], t, key, salts[t], count,
+                    expect[t], channel[t], model, running, not recover,
+                )  # fmt: skip
+                wait = 0.0
             else:
-                spec = performances[t]
-                code = spec[0]
-                if code == CONSTANT:
-                    performance = spec[1] * spec[4] + spec[5]
-                else:
-                    z = (vkey ^ PERFORMANCE) + GOLDEN & MASK  # pair(mix(vkey ^ PERFORMANCE))
-                    z = ((z ^ (z >> 30)) * C1) & MASK
-                    z = ((z ^ (z >> 27)) * C2) & MASK
-                    z ^= z >> 31
-                    u1 = ((z >> 32) + 0.5) * TO_UNIT_32
-                    u2 = ((z & LOW_32) + 0.5) * TO_UNIT_32
-                    if code == NORMAL:
-                        performance = (
-                            spec[1] + spec[2] * (sqrt(-2.0 * log(u1)) * cos(TWO_PI * u2))
-                        ) * spec[4] + spec[5]
+                vkey = kernel.visit_key(key, salts[t], count)
+                if timed:
+                    delay = arrival_delay(delays, edge, afters[t], vkey)
+                    if delay > 0.0:
+                        yield env.timeout(delay)
+                    arrived = env.now
+                if queue is not None:
+                    start, server = queue.start(arrived)
+                    patience = patiences[p]
+                    if start > arrived + patience:
+                        walked_out = True
+                        yield At(env, arrived + patience)
+                        queued = env.now - arrived
+                    elif start == math.inf:  # no server will ever come: the journey never ends
+                        yield env.event()
                     else:
-                        performance = draw(spec, u1, u2)
-                if performance < 1.0:
-                    performance = 1.0
-                elif performance > 5.0:
-                    performance = 5.0
-                d = performance - expect[t] + channel[t]
-                max_wait = max_waits[t]
-                if wait and max_wait and wait > max_wait:
-                    over = (wait - max_wait) / max_wait
-                    d -= wait_sensitivity * (over if over < 3.0 else 3.0)
-                if d > tol:  # x = weight * felt(d, ...), inlined
-                    x = weights[t] * (d - tol) ** a
-                elif d < -tol:
-                    x = weights[t] * -(lam * (-(d + tol)) ** a)
+                        queued = start - arrived
+                        service = kernel.service_time(delays, services[t], vkey)
+                        if start < horizon:
+                            left = horizon - start
+                            busy[t] += service if service < left else left
+                        queue.take(server, start + service)
+                        yield At(env, start + service)
+                wait = delay + queued  # what the customer feels: on the way and in the queue
+                fired = 0
+                took = 0.0
+                if walked_out:
+                    x = walkout_x[t]
+                    kernel.note(running, t, x)
                 else:
-                    x = weights[t] * 0.0
-                if occurred:
+                    x, performance, fired, i, took = visit(
+                        tp, delays, event_salts, event_table, cum_rows[t], t, vkey, expect[t],
+                        channel[t], wait, model, running, not recover,
+                    )  # fmt: skip
+            if not walked_out:
+                if recover:
                     for salt, chance, gid in recoveries[t]:
                         hurt = occurred.get(gid)
-                        if hurt and stream_draw(vkey, salt) < chance:
+                        if hurt and streams.draw(vkey, salt) < chance:
                             gain = -recovery * hurt[0]
                             x += gain
                             occurred[gid] = None
                             repairs.append((hurt[1], hurt[0], n, gain))
-                for salt, chance, gain, disappoints, gid in events[t]:
-                    z = (vkey ^ salt) + GOLDEN & MASK  # stream_draw(vkey, salt), inlined
-                    z = ((z ^ (z >> 30)) * C1) & MASK
-                    z = ((z ^ (z >> 27)) * C2) & MASK
-                    if (((z ^ (z >> 31)) >> 11) + 0.5) * TO_UNIT < chance:
-                        x += gain
-                        if disappoints:
+                    x, fired = kernel.events_of(x, tp, event_salts, event_table, t, vkey)
+                    kernel.note(running, t, x)
+                if fired and (sink is not None or self.recovering):
+                    for e, (_, _, gain, disappoints, gid) in enumerate(events[t]):
+                        if fired >> e & 1 and disappoints:
                             occurred[gid] = (gain, n)
-                        if sink is not None:
-                            fired += (plan.event_names[gid],)
                 if learning:
                     seen[t] = performance
-            took = 0.0
-            if timed and not walked_out:
-                took = _delay(takes[t], vkey, streams.TAKES)
             pending.append((t, x, wait, walked_out, delay, queued, arrived))
             if sink is not None:
+                names = tuple(plan.event_names[ev[4]] for e, ev in enumerate(events[t])
+                              if fired >> e & 1)  # fmt: skip
                 sink((customer_name(plan, c), plan.persona_ids[p], c.journeys + 1,
-                      plan.touchpoint_ids[t], arrived, queued, x, fired, delay,
+                      plan.touchpoint_ids[t], arrived, queued, x, names, delay,
                       env.now + took))  # fmt: skip
             if took > 0.0:
                 yield env.timeout(took)
             if moments is not None:
                 moments.append(x)
             n += 1
-            total += x
-            last = x
-            if x > high:
-                high, high_t = x, t
-            if x < low:
-                low, low_t = x, t
-            if x * x >= peak * peak:
-                peak = x
             if walked_out:
                 t = k + 1
                 break
-            cum, targets = route[t]
-            i = 0 if len(targets) == 1 else _index(cum, unit(vkey))
-            if timed:
-                delays = edge_after[p][t]
-                edge = delays[i] if delays is not None else None
-            t = targets[i]
+            edge = edge_rows[t][i]
+            t = route[t][1][i]
         if seen:
             if expect is plan.expectation[p]:
                 expect = c.expect = list(expect)
             rate = plan.adaptation
-            for tp, performance in seen.items():
-                expect[tp] += rate * (performance - expect[tp])
-        remembered = recall(plan.memory, n, total, last, high, low, peak)
+            for tp_, performance in seen.items():
+                expect[tp_] += rate * (performance - expect[tp_])
+        remembered = kernel.recall_running(running, self.memory)
         if repairs and moments is not None:
-            remembered = at_best_restored(moments, repairs, plan.memory, remembered)
+            remembered = kernel.restored_at_best(
+                np.array(moments), n, np.array(repairs, dtype=np.float64), len(repairs),
+                self.memory, remembered,
+            )  # fmt: skip
         self.count(c, pending, begin, completed=t == k, walked_out=walked_out, cut=cut)
         if n:
-            self.tally.peak[high_t] += 1
-            self.tally.trough[low_t] += 1
+            self.tally.peak[int(running[kernel.J_HIGH_T])] += 1
+            self.tally.trough[int(running[kernel.J_LOW_T])] += 1
         return remembered
 
     def count(
@@ -438,46 +394,6 @@ class Simulation:
         self.start()
         self.env.run(until=self.plan.horizon)
         return self.tally.summary()
-
-
-def _index(cum: list[float], u: float) -> int:
-    """Which edge a uniform u takes where there is a choice."""
-    i = 0
-    while u >= cum[i]:
-        i += 1
-    return i
-
-
-def _delay(s, vkey: int, name: int) -> float:
-    """A delay's draw (never below 0); 0 when there is none."""
-    if s is None:
-        return 0.0
-    x = _sample(s, vkey, name)
-    return x if x > 0.0 else 0.0
-
-
-def _sample(s, vkey: int, name: int) -> float:
-    """A draw of a compiled distribution; a constant needs no hash."""
-    if s[0] == CONSTANT:
-        return draw(s, 0.5, 0.5)
-    u1, u2 = pair(mix(vkey ^ name))
-    return draw(s, u1, u2)
-
-
-def at_best_restored(
-    moments: list[float], repairs: list[tuple[int, float, int, float]], rule: str, remembered: float
-) -> float:
-    """A recovered failure restores satisfaction at best (de Matos et al. 2007).
-
-    The recovery's gain can make the recovering moment a peak and an end; the memory
-    is capped at that of the same journey without the recovered failures and their
-    recoveries. `repairs`: (failing moment, its loss, recovering moment, its gain).
-    """
-    clean = list(moments)
-    for failed, loss, recovered, gain in repairs:
-        clean[failed] -= loss
-        clean[recovered] -= gain
-    return min(remembered, remember(clean, rule))
 
 
 def run_replication(plan: Plan, key: int, sink: EventSink | None = None) -> dict[str, Any]:

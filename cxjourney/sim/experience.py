@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import libm
+from . import kernel
 
 WALKOUT_DISCONFIRMATION = -2.0
 MAX_WAIT_RATIO = 3.0
@@ -33,22 +33,7 @@ def value(d: float, curvature: float, negativity: float) -> float:
     return -negativity * (-d) ** curvature
 
 
-def felt(d: float, tolerance: float, curvature: float, negativity: float) -> float:
-    """v(D~): the value of a disconfirmation beyond the zone of tolerance.
-
-    The engines' hot path; `felt_v` is its twin on arrays, bit for bit.
-    """
-    if d > tolerance:
-        return (d - tolerance) ** curvature
-    if d < -tolerance:
-        return -(negativity * (-(d + tolerance)) ** curvature)
-    return 0.0
-
-
-def felt_v(d: np.ndarray, tolerance: float, curvature: float, negativity: float) -> np.ndarray:
-    beyond = np.where(d > tolerance, d - tolerance, np.where(d < -tolerance, d + tolerance, 0.0))
-    magnitude = libm.power(np.abs(beyond), curvature)
-    return np.where(beyond >= 0, magnitude, -(negativity * magnitude))
+felt = kernel.felt  # v(D~), compiled: the engines' hot path
 
 
 def wait_term(wait: float, max_wait: float | None, sensitivity: float) -> float:
@@ -93,44 +78,12 @@ def recall(
     """R from a journey's running figures (no list of moments needed).
 
     `high`/`low`: the largest and smallest x; `peak`: the x with the largest |x|, the
-    later on a tie. `recall_v` is its twin on arrays.
+    later on a tie.
     """
-    if n == 0:
-        return 0.0
-    if rule == "blend":
-        return 0.25 * ((high if high > 0 else 0.0) + (low if low < 0 else 0.0) + last + total / n)
-    if rule == "peak_end":
-        return (peak + last) / 2
-    return total / n
-
-
-def recall_v(rule, n, total, last, high, low, peak) -> np.ndarray:
-    safe = np.maximum(n, 1)
-    if rule == "blend":
-        r = 0.25 * (np.maximum(high, 0.0) + np.minimum(low, 0.0) + last + total / safe)
-    elif rule == "peak_end":
-        r = (peak + last) / 2
-    else:
-        r = total / safe
-    return np.where(n > 0, r, 0.0)
+    return kernel.recall(kernel.MEMORY_RULES[rule], n, total, last, high, low, peak)
 
 
 def remember(moments: Sequence[float], rule: str = "blend") -> float:
     """R, the remembered experience of a journey's moments x_1..x_n."""
-    if not moments:
-        return 0.0
-    if rule == "mean":
-        return sum(moments) / len(moments)
-    if rule == "peak_end":
-        peak = moments[0]
-        for x in moments:
-            if abs(x) >= abs(peak):
-                peak = x
-        return (peak + moments[-1]) / 2
-    mean = sum(moments) / len(moments)
-    return (
-        0.25 * max(0.0, max(moments))
-        + 0.25 * min(0.0, min(moments))
-        + 0.25 * moments[-1]
-        + 0.25 * mean
-    )
+    values = np.asarray(moments, dtype=np.float64)
+    return kernel.remember(values, len(values), kernel.MEMORY_RULES[rule])

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from .. import graph as journey_graph
 from ..language.checks import resolve_recovery
 from ..model import SLOT_MINUTES, SLOTS, Distribution, Journey
-from . import streams
+from . import kernel, streams
 from .distributions import Sampler, sampler
 from .experience import value, walkout_moment
 from .week import Profile, busiest_hours
 
-MAX_STEPS = 10_000  # visits in one journey before it is cut (a loop no one leaves)
+MAX_STEPS = kernel.MAX_STEPS  # visits in one journey before it is cut (a loop no one leaves)
 
 
 @dataclass

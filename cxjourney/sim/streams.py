@@ -9,86 +9,69 @@ visit, name). Nothing is drawn in sequence, so
   removed delighter shifts nothing (common random numbers);
 - the baseline does not depend on which scenarios run with it.
 
-The hash is SplitMix64's finaliser (Steele et al. 2014). Each function comes twice: on
-Python integers for the SimPy engine's scalar path, and on `numpy.uint64` arrays for the
-batched engine; the integer arithmetic is the same, so the bits are the same.
+The hash (SplitMix64's finaliser, Steele et al. 2014) and the draws are the kernel's
+(kernel.py); this module gives them to Python code on ordinary unsigned integers, and
+spawns the replications' keys.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 
-MASK = (1 << 64) - 1
-GOLDEN = 0x9E3779B97F4A7C15
-C1 = 0xBF58476D1CE4E5B9
-C2 = 0x94D049BB133111EB
-TO_UNIT = 2.0**-53
-TO_UNIT_32 = 2.0**-32
-LOW_32 = (1 << 32) - 1
+from . import kernel
 
-_U64 = np.uint64
-_GOLDEN, _C1, _C2 = _U64(GOLDEN), _U64(C1), _U64(C2)
-_S30, _S27, _S31, _S11 = _U64(30), _U64(27), _U64(31), _U64(11)
+MASK = kernel.MASK
+salt = kernel.salt
+INITIAL, ARRIVALS = 1, 2  # the two sequences of a persona's customers
 
 
-def salt(name: str) -> int:
-    """A stable 64-bit number for a name (touchpoints, personas, events, draws)."""
-    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "little")
+def _name(value: np.uint64) -> int:
+    return int(value)
 
 
-# What each draw is for: a draw is hash(key of its owner ^ its name). One hash gives a
-# pair of 32-bit uniforms (`pair`), so a visit's two performance uniforms, its two service
-# uniforms, a journey's two noise uniforms and its gap and churn cost one hash each. A
-# visit's route and a journey's start read the owner's own key (already a hash).
-PERFORMANCE = salt("draw:performance")
-SERVICE = salt("draw:service")
-NOISE = salt("draw:noise")
-LEAVE = salt("draw:gap-and-churn")
-BIRTH = salt("draw:birth")
-ARRIVAL_GAP = salt("draw:arrival")
-DELAY = salt("draw:delay")  # a touchpoint's `after`, per visit
-EDGE_DELAY = salt("draw:edge-delay")  # the delay of the edge a visit came by
-TAKES = salt("draw:takes")  # the time a step takes
-# Owners of counter sequences
-JOURNEYS = salt("owner:journeys")
-REFERRALS = salt("owner:referrals")
-REFERRAL_CLOCK = salt("owner:referral-clock")
-INITIAL, ARRIVALS = 1, 2
+PERFORMANCE = _name(kernel.PERFORMANCE)
+SERVICE = _name(kernel.SERVICE)
+NOISE = _name(kernel.NOISE)
+LEAVE = _name(kernel.LEAVE)
+BIRTH = _name(kernel.BIRTH)
+ARRIVAL_GAP = _name(kernel.ARRIVAL_GAP)
+DELAY = _name(kernel.DELAY)
+EDGE_DELAY = _name(kernel.EDGE_DELAY)
+TAKES = _name(kernel.TAKES)
+JOURNEYS = _name(kernel.JOURNEYS)
+REFERRALS = _name(kernel.REFERRALS)
+REFERRAL_CLOCK = _name(kernel.REFERRAL_CLOCK)
 
 
-# ---- scalars: Python integers -------------------------------------------------------
+def signed(z: int) -> int:
+    """An unsigned 64-bit key as the signed integer with the same bits (the kernel's way)."""
+    z &= MASK
+    return z - (1 << 64) if z >> 63 else z
+
+
 def mix(z: int) -> int:
     """SplitMix64's finaliser: a well-mixed 64-bit value from any 64-bit integer."""
-    z = (z + GOLDEN) & MASK
-    z = ((z ^ (z >> 30)) * C1) & MASK
-    z = ((z ^ (z >> 27)) * C2) & MASK
-    return z ^ (z >> 31)
+    return kernel.mix_signed(signed(z)) & MASK
+
+
+def nth(key: int, n: int) -> int:
+    """The key of the n-th member of a counter sequence (journeys, visits, referrals)."""
+    return kernel.visit_key(signed(key), 0, n) & MASK
 
 
 def unit(z: int) -> float:
     """A uniform in (0, 1), never 0 or 1, from the top 53 bits."""
-    return ((z >> 11) + 0.5) * TO_UNIT
+    return kernel.unit_signed(signed(z))
 
 
 def pair(z: int) -> tuple[float, float]:
     """Two uniforms in (0, 1) from the two halves of a 64-bit hash."""
-    return ((z >> 32) + 0.5) * TO_UNIT_32, ((z & LOW_32) + 0.5) * TO_UNIT_32
+    return kernel.pair_signed(signed(z))
 
 
 def draw(key: int, name: int) -> float:
     """The uniform named `name` of the thing whose key is `key`."""
-    return unit(mix(key ^ name))
-
-
-def nth(key: int, n: int) -> int:
-    """The key of the n-th member of a counter sequence (journeys, visits, referrals).
-
-    This is SplitMix64's n-th output for the seed `key`: a customer's visits to one
-    touchpoint are nth(customer ^ touchpoint, n), its journeys nth(customer ^ JOURNEYS, j).
-    """
-    return mix((key + n * GOLDEN) & MASK)
+    return kernel.draw_signed(signed(key), signed(name))
 
 
 def derive(key: int, *parts: int) -> int:
@@ -97,37 +80,6 @@ def derive(key: int, *parts: int) -> int:
     return key
 
 
-# ---- vectors: numpy uint64 arrays (multiplication and addition wrap modulo 2^64) -----
-def mix_v(z: np.ndarray) -> np.ndarray:
-    """`mix` on uint64 arrays (wrapping arithmetic is what is wanted here)."""
-    z = z + _GOLDEN
-    z = (z ^ (z >> _S30)) * _C1
-    z = (z ^ (z >> _S27)) * _C2
-    return z ^ (z >> _S31)
-
-
-def unit_v(z: np.ndarray) -> np.ndarray:
-    return ((z >> _S11).astype(np.float64) + 0.5) * TO_UNIT
-
-
-def pair_v(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    high = ((z >> _U64(32)).astype(np.float64) + 0.5) * TO_UNIT_32
-    low = ((z & _U64(LOW_32)).astype(np.float64) + 0.5) * TO_UNIT_32
-    return high, low
-
-
-def draw_v(keys: np.ndarray, name: int | np.ndarray) -> np.ndarray:
-    return unit_v(mix_v(keys ^ (_U64(name) if isinstance(name, int) else name)))
-
-
-def nth_v(keys: np.ndarray, n: np.ndarray | int) -> np.ndarray:
-    if isinstance(n, np.ndarray):
-        with np.errstate(over="ignore"):
-            return mix_v(keys + n.astype(np.uint64) * _GOLDEN)
-    return mix_v(keys + _U64((n * GOLDEN) & MASK))
-
-
-# ---- replications ---------------------------------------------------------------------
 def replication_keys(seed: int, replications: int) -> list[int]:
     """One 64-bit key per replication, spawned from one SeedSequence."""
     children = np.random.SeedSequence(seed).spawn(replications)

@@ -19,37 +19,21 @@ from typing import Any
 
 import numpy as np
 
-from .loyalty import DETRACTOR, NEUTRAL, PROMOTER
+from . import kernel
+from .kernel import DETRACTOR, NEUTRAL, PROMOTER
 from .plan import Plan, initial_counts
 
-SCALE = float(1 << 32)
+SCALE = kernel.SCALE
 DAY = 24 * 60.0
 SERIES_METRICS = ("active", "retention", "satisfaction", "nps", "revenue")
 #: Journey durations are counted in bins 1/64 of an octave wide (about 1.1%), from
 #: 2^-10 minutes (0.06 s) to 2^26 minutes (128 years): memory does not grow with the
 #: number of journeys, the count does not depend on their order, and the bin of a
 #: duration is exact (frexp), so both engines put every journey in the same bin.
-LOW_OCTAVE, OCTAVES, PER_OCTAVE = -9, 36, 64
-DURATION_BINS = 1 + OCTAVES * PER_OCTAVE
+LOW_OCTAVE, PER_OCTAVE, DURATION_BINS = kernel.LOW_OCTAVE, kernel.PER_OCTAVE, kernel.DURATION_BINS
 
 
-def duration_bin(minutes: float) -> int:
-    """The histogram bin of a duration; bin 0 holds 0 and anything below 0.06 s."""
-    if minutes <= 0.0:
-        return 0
-    m, e = math.frexp(minutes)  # minutes = m * 2^e, 0.5 <= m < 1
-    if e < LOW_OCTAVE:
-        return 0
-    i = 1 + (e - LOW_OCTAVE) * PER_OCTAVE + int((m * 2.0 - 1.0) * PER_OCTAVE)
-    return i if i < DURATION_BINS else DURATION_BINS - 1
-
-
-def duration_bins_v(minutes: np.ndarray) -> np.ndarray:
-    m, e = np.frexp(minutes)
-    i = 1 + (e.astype(np.int64) - LOW_OCTAVE) * PER_OCTAVE
-    i += ((m * 2.0 - 1.0) * PER_OCTAVE).astype(np.int64)
-    i = np.minimum(i, DURATION_BINS - 1)
-    return np.where((minutes <= 0.0) | (e < LOW_OCTAVE), 0, i)
+duration_bin = kernel.duration_bin  # the histogram bin of a duration (exact: frexp)
 
 
 def bin_edges(i: int) -> tuple[float, float]:
@@ -84,10 +68,6 @@ def fixed(x: float) -> int:
     return int(x * SCALE)
 
 
-def fixed_v(x: np.ndarray) -> np.ndarray:
-    return np.trunc(x * SCALE).astype(np.int64)
-
-
 def checkpoints(horizon: float) -> list[float]:
     """Times of the series: every day for runs up to four weeks, else every week; and
     the horizon."""
@@ -102,7 +82,8 @@ def checkpoints(horizon: float) -> list[float]:
 
 
 class Tally:
-    """One replication's totals; scalar methods for SimPy, `_v` methods for arrays."""
+    """One replication's totals: the SimPy engine counts event by event, the batched
+    engine fills the same sums from the kernel (batch.BatchSimulation.fill)."""
 
     def __init__(self, plan: Plan) -> None:
         k, personas = plan.size, len(plan.persona_ids)
@@ -157,15 +138,15 @@ class Tally:
     def level(self, time: float, old: float, new: float) -> None:
         i = self._bin(time)
         self.d_level[i] += fixed(new) - fixed(old)
-        self.d_promoters[i] += (new >= PROMOTER) - (old >= PROMOTER)
-        self.d_detractors[i] += (new < DETRACTOR) - (old < DETRACTOR)
+        self.d_promoters[i] += int(new >= PROMOTER) - int(old >= PROMOTER)
+        self.d_detractors[i] += int(new < DETRACTOR) - int(old < DETRACTOR)
 
     def leave(self, time: float, level: float, initial: bool) -> None:
         i = self._bin(time)
         self.d_active[i] -= 1
         self.d_level[i] -= fixed(level)
-        self.d_promoters[i] -= level >= PROMOTER
-        self.d_detractors[i] -= level < DETRACTOR
+        self.d_promoters[i] -= int(level >= PROMOTER)
+        self.d_detractors[i] -= int(level < DETRACTOR)
         if initial:
             self.d_initial[i] -= 1
 
@@ -181,55 +162,6 @@ class Tally:
         i = self._bin(time)
         self.d_duration[i] += f
         self.d_ended[i] += 1
-
-    # ---- vector: many customers at once -------------------------------------------------
-    def _bins(self, times: np.ndarray) -> np.ndarray:
-        return np.searchsorted(np.asarray(self.times), times, side="left")
-
-    @staticmethod
-    def _add(target: list[int], bins: np.ndarray, values: np.ndarray | int) -> None:
-        counts = np.zeros(len(target), dtype=np.int64)
-        np.add.at(counts, bins, values)
-        for i in np.flatnonzero(counts):
-            target[i] += int(counts[i])
-
-    def arrive_v(self, times: np.ndarray, initial: bool) -> None:
-        bins = self._bins(times)
-        self._add(self.d_active, bins, 1)
-        self._add(self.d_level, bins, _NEUTRAL_FIXED)
-        if initial:
-            self.initial += len(times)
-            self._add(self.d_initial, bins, 1)
-
-    def level_v(self, times: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
-        bins = self._bins(times)
-        self._add(self.d_level, bins, fixed_v(new) - fixed_v(old))
-        promoted = (new >= PROMOTER).astype(np.int64) - (old >= PROMOTER)
-        self._add(self.d_promoters, bins, promoted)
-        detracted = (new < DETRACTOR).astype(np.int64) - (old < DETRACTOR)
-        self._add(self.d_detractors, bins, detracted)
-
-    def leave_v(self, times: np.ndarray, levels: np.ndarray, initial: np.ndarray) -> None:
-        bins = self._bins(times)
-        self._add(self.d_active, bins, -1)
-        self._add(self.d_level, bins, -fixed_v(levels))
-        self._add(self.d_promoters, bins, -(levels >= PROMOTER).astype(np.int64))
-        self._add(self.d_detractors, bins, -(levels < DETRACTOR).astype(np.int64))
-        self._add(self.d_initial, bins, -initial.astype(np.int64))
-
-    def ended_v(self, times: np.ndarray, durations: np.ndarray) -> None:
-        f = fixed_v(durations)
-        self.duration_sum += int(f.sum())
-        np.add.at(self.durations, duration_bins_v(durations), 1)
-        bins = self._bins(times)
-        self._add(self.d_duration, bins, f)
-        self._add(self.d_ended, bins, 1)
-
-    def complete_v(self, times: np.ndarray, personas: np.ndarray) -> None:
-        for p in np.unique(personas).tolist():
-            pick = personas == p
-            self._add(self.d_completed[p], self._bins(times[pick]), 1)
-            self.completed[p] += int(pick.sum())
 
     # ---- the summary ----------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:

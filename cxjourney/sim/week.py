@@ -8,17 +8,15 @@ ordinary time to the time of day (a quarter hour of weight 3 packs three times a
 starts into its 15 minutes; one of weight 0 gets none). The weekly total is unchanged,
 and a run without profiles never calls this module, so its numbers do not move.
 
-`to_real` and `to_ordinary` come as scalar and array twins doing the same
-floating-point operations, so the engines agree to the bit.
+`to_real` and `to_ordinary` are the kernel's, so the engines agree to the bit.
 """
 
 from __future__ import annotations
 
-import bisect
-
 import numpy as np
 
-from ..model import SLOT_MINUTES, SLOTS, WEEK_MINUTES
+from ..model import SLOT_MINUTES, SLOTS
+from . import kernel
 
 
 class Profile:
@@ -35,35 +33,16 @@ class Profile:
                 following = i
             opened[i] = following
         self.weight = tuple(weights)
-        self.cum = tuple(cum)
-        self.opened = tuple(opened)
-        self.weight_v = np.asarray(self.weight)
-        self.cum_v = np.asarray(self.cum)
-        self.opened_v = np.asarray(self.opened)
+        # the kernel's tables: running total, weights and next open quarter hour
+        self.cum = np.asarray(cum, dtype=np.float64)
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.opened = np.asarray(opened, dtype=np.int64)
 
     def to_real(self, ordinary: float) -> float:
-        week = ordinary // WEEK_MINUTES
-        rest = ordinary - week * WEEK_MINUTES
-        i = self.opened[bisect.bisect_right(self.cum, rest, 0, SLOTS) - 1]
-        return week * WEEK_MINUTES + i * SLOT_MINUTES + (rest - self.cum[i]) / self.weight[i]
+        return kernel.to_real(self.cum, self.weights, self.opened, ordinary)
 
     def to_ordinary(self, real: float) -> float:
-        week = real // WEEK_MINUTES
-        rest = real - week * WEEK_MINUTES
-        i = min(int(rest // SLOT_MINUTES), SLOTS - 1)
-        return week * WEEK_MINUTES + self.cum[i] + (rest - i * SLOT_MINUTES) * self.weight[i]
-
-    def to_real_v(self, ordinary: np.ndarray) -> np.ndarray:
-        week = ordinary // WEEK_MINUTES
-        rest = ordinary - week * WEEK_MINUTES
-        i = self.opened_v[np.searchsorted(self.cum_v[:SLOTS], rest, side="right") - 1]
-        return week * WEEK_MINUTES + i * SLOT_MINUTES + (rest - self.cum_v[i]) / self.weight_v[i]
-
-    def to_ordinary_v(self, real: np.ndarray) -> np.ndarray:
-        week = real // WEEK_MINUTES
-        rest = real - week * WEEK_MINUTES
-        i = np.minimum((rest // SLOT_MINUTES).astype(np.int64), SLOTS - 1)
-        return week * WEEK_MINUTES + self.cum_v[i] + (rest - i * SLOT_MINUTES) * self.weight_v[i]
+        return kernel.to_ordinary(self.cum, self.weights, real)
 
 
 def busiest_hours(profiles: list[Profile | None], rates: list[float]) -> list[bool] | None:

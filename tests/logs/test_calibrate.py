@@ -165,3 +165,55 @@ def test_the_files_comments_and_layout_stay_and_the_text_is_the_calibrated_model
     from cxjourney.model import to_plain
 
     assert to_plain(calibrated) == to_plain(result.journey)
+
+
+LIFECYCLE = """
+journey "Subscription" {
+  horizon 26 weeks
+  customers 300
+  persona member {
+    share 100%
+    visits every 20 days from bill
+  }
+  stage join {
+    touchpoint signup {
+      expect 3
+    }
+  }
+  stage month {
+    touchpoint bill {
+      expect 3
+    }
+    touchpoint support {
+      expect 3
+    }
+  }
+  flow {
+    start -> signup
+    signup -> bill
+    bill -> support 20%
+    bill -> end
+    support -> end
+  }
+}
+"""
+
+
+def test_repeat_journeys_that_start_where_the_file_says_fit_and_keep_their_start(tmp_path):
+    """A simulated log of a lifecycle (onboarding once, then journeys from `bill`) fits
+    its own map: start -> bill is where repeat journeys begin, not a missing edge. And
+    calibrating the gap keeps `from bill`, so the calibrated map still checks."""
+    from cxjourney.logs.conform import conform
+    from tests.logs.helpers import simulated_log
+
+    path = tmp_path / "life.journey"
+    path.write_text(LIFECYCLE)
+    visits = simulated_log(path, tmp_path / "life.csv")
+    journey = journey_of(path)
+    log = read_log(str(visits))
+    found = conform(journey, log, map_activities(journey, log.activities()))
+    assert ("start", "bill") not in found.missing_edges
+    assert found.fitness == 1.0
+    result, calibrated = run(path, visits)
+    assert calibrated.persona("member").repeat_from == "bill"
+    assert any(c.what == "member.visits" for c in result.changes)

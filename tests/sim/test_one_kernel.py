@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxjourney import load
-from cxjourney.sim import distributions, experience, libm, loyalty, streams
+from cxjourney.sim import distributions, experience, kernel, loyalty, streams
 from cxjourney.sim.runner import simulate
 from tests.conftest import JOURNEYS, load_text
 
@@ -120,8 +120,19 @@ def test_generated_journeys_give_the_same_bytes_on_both_engines(text: str, seed:
     assert simpy_run == batch_run
 
 
-# ---- the kernel's scalar and array twins ------------------------------------------------
+# ---- the compiled kernel against Python's own arithmetic --------------------------------
+# Each reference below is the formula as plain Python computes it (math, float, int); the
+# kernel's machine code must give the same bits, or the engines would drift apart from
+# any Python reading of MODEL.md.
 FLOATS = st.floats(-6, 6, allow_nan=False)
+
+
+def felt_in_python(d: float, tol: float, a: float, lam: float) -> float:
+    if d > tol:
+        return (d - tol) ** a
+    if d < -tol:
+        return -(lam * (-(d + tol)) ** a)
+    return 0.0
 
 
 @settings(max_examples=200, deadline=None)
@@ -131,22 +142,27 @@ FLOATS = st.floats(-6, 6, allow_nan=False)
     a=st.floats(0.3, 1.2),
     lam=st.floats(1, 3),
 )
-def test_felt_twins_agree_to_the_bit(d, tol, a, lam) -> None:
-    vector = experience.felt_v(np.array(d), tol, a, lam)
-    assert vector.tolist() == [experience.felt(x, tol, a, lam) for x in d]
+def test_felt_is_pythons_to_the_bit(d, tol, a, lam) -> None:
+    assert [experience.felt(x, tol, a, lam) for x in d] == [
+        felt_in_python(x, tol, a, lam) for x in d
+    ]
 
 
 @settings(max_examples=100, deadline=None)
 @given(levels=st.lists(st.floats(0, 10), min_size=1, max_size=20), price=st.floats(0, 1))
-def test_stay_and_churn_twins_agree_to_the_bit(levels, price) -> None:
+def test_stay_and_churn_are_pythons_to_the_bit(levels, price) -> None:
     from cxjourney.model import Loyalty
 
     lo = Loyalty()
-    stay = loyalty.monthly_stay_v(np.array(levels), np.full(len(levels), price), lo)
-    assert stay.tolist() == [loyalty.monthly_stay(x, price, lo) for x in levels]
-    u = np.linspace(0.01, 0.99, len(levels))
-    after = loyalty.churn_after_v(stay, u)
-    assert after.tolist() == [loyalty.churn_after(s, x) for s, x in zip(stay, u, strict=True)]
+    span = lo.retention_cap - lo.retention_floor
+    for level, u in zip(levels, np.linspace(0.01, 0.99, len(levels)).tolist(), strict=True):
+        r = lo.retention_floor + span / (
+            1 + math.exp(-lo.retention_slope * (level - lo.retention_midpoint))
+        )
+        stay = r * (1 - lo.price_churn * price)
+        assert loyalty.monthly_stay(level, price, lo) == stay
+        expected = -math.log(u) / -math.log(stay) * loyalty.MONTH_MINUTES if stay < 1 else math.inf
+        assert loyalty.churn_after(stay, u) == expected
 
 
 @settings(max_examples=100, deadline=None)
@@ -154,20 +170,39 @@ def test_stay_and_churn_twins_agree_to_the_bit(levels, price) -> None:
     rule=st.sampled_from(["blend", "peak_end", "mean"]),
     moments=st.lists(st.lists(FLOATS, max_size=6), min_size=1, max_size=8),
 )
-def test_recall_twins_agree_with_the_memory_rule(rule, moments) -> None:
-    """recall (running figures) equals remember (the list of moments) and its twin."""
-    figures = []
+def test_recall_agrees_with_the_memory_rule(rule, moments) -> None:
+    """recall (running figures) equals remember (the list of moments)."""
     for xs in moments:
         high, low, peak = -math.inf, math.inf, 0.0
         for x in xs:
             high, low = max(high, x), min(low, x)
             peak = x if x * x >= peak * peak else peak
-        figures.append((len(xs), math.fsum(xs), xs[-1] if xs else 0.0, high, low, peak))
-    scalar = [experience.recall(rule, *f) for f in figures]
-    columns = [np.array(c, dtype=float) for c in zip(*figures, strict=True)]
-    assert experience.recall_v(rule, *columns).tolist() == scalar
-    for xs, r in zip(moments, scalar, strict=True):
+        figures = (len(xs), math.fsum(xs), xs[-1] if xs else 0.0, high, low, peak)
+        r = experience.recall(rule, *figures)
+        if xs and rule == "blend":
+            assert r == 0.25 * (max(high, 0.0) + min(low, 0.0) + xs[-1] + math.fsum(xs) / len(xs))
         assert r == pytest.approx(experience.remember(xs, rule), abs=1e-12)
+
+
+def sample_in_python(s, u1: float, u2: float) -> float:
+    code, p0, p1, p2, scale, offset = s
+    normal = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+    if code == distributions.CONSTANT:
+        x = p0
+    elif code == distributions.NORMAL:
+        x = p0 + p1 * normal
+    elif code == distributions.EXP:
+        x = -p0 * math.log(u1)
+    elif code == distributions.UNIFORM:
+        x = p0 + (p1 - p0) * u1
+    elif code == distributions.TRIANGULAR:
+        if u1 < (p1 - p0) / (p2 - p0):
+            x = p0 + math.sqrt(u1 * (p2 - p0) * (p1 - p0))
+        else:
+            x = p2 - math.sqrt((1 - u1) * (p2 - p0) * (p2 - p1))
+    else:
+        x = math.exp(p0 + p1 * normal)
+    return x * scale + offset
 
 
 @settings(max_examples=100, deadline=None)
@@ -175,32 +210,43 @@ def test_recall_twins_agree_with_the_memory_rule(rule, moments) -> None:
     kind=st.sampled_from(["constant", "normal", "exp", "uniform", "triangular", "lognormal"]),
     keys=st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=10),
 )
-def test_distribution_twins_agree_to_the_bit(kind, keys) -> None:
+def test_distribution_draws_are_pythons_to_the_bit(kind, keys) -> None:
     from cxjourney.model import Distribution
 
     params = {"constant": (3.0,), "normal": (3.0, 0.8), "exp": (2.0,), "uniform": (1.0, 4.0),
               "triangular": (1.0, 2.0, 5.0), "lognormal": (2.0, 1.0)}[kind]  # fmt: skip
     s = distributions.sampler(Distribution(kind, params, 1.5, -0.25))
-    pairs = [streams.pair(streams.mix(key)) for key in keys]
-    scalar = [distributions.draw(s, u1, u2) for u1, u2 in pairs]
-    u1 = np.array([p[0] for p in pairs])
-    u2 = np.array([p[1] for p in pairs])
-    codes = np.full(len(keys), s[0])
-    table = np.tile(np.array(s[1:], dtype=float), (len(keys), 1))
-    assert distributions.draw_v(codes, table, u1, u2, {s[0]}).tolist() == scalar
+    for key in keys:
+        u1, u2 = streams.pair(streams.mix(key))
+        assert distributions.draw(s, u1, u2) == sample_in_python(s, u1, u2)
+
+
+def mix_in_python(z: int) -> int:
+    mask = (1 << 64) - 1
+    z = (z + 0x9E3779B97F4A7C15) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
 
 
 @settings(max_examples=100, deadline=None)
 @given(keys=st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=10), n=st.integers(0, 99))
-def test_counter_draws_agree_to_the_bit(keys, n) -> None:
-    array = np.array(keys, dtype=np.uint64)
-    assert streams.nth_v(array, n).tolist() == [streams.nth(k, n) for k in keys]
-    assert streams.draw_v(array, streams.NOISE).tolist() == [
-        streams.draw(k, streams.NOISE) for k in keys
-    ]
-    high, low = streams.pair_v(array)
-    assert list(zip(high.tolist(), low.tolist(), strict=True)) == [streams.pair(k) for k in keys]
-    assert libm.log(streams.unit_v(array)).tolist() == [math.log(streams.unit(k)) for k in keys]
+def test_counter_draws_are_pythons_to_the_bit(keys, n) -> None:
+    for k in keys:
+        assert streams.mix(k) == mix_in_python(k)
+        nth = mix_in_python((k + n * 0x9E3779B97F4A7C15) & ((1 << 64) - 1))
+        assert streams.nth(k, n) == nth
+        assert (
+            streams.draw(k, streams.NOISE)
+            == ((mix_in_python(k ^ streams.NOISE) >> 11) + 0.5) * 2.0**-53
+        )
+        assert streams.pair(k) == (
+            ((k >> 32) + 0.5) * 2.0**-32,
+            ((k & 0xFFFFFFFF) + 0.5) * 2.0**-32,
+        )
+        assert kernel.arrival_gap(streams.signed(k), n, 0.5) == (
+            -math.log(streams.draw(nth, streams.ARRIVAL_GAP)) / 0.5
+        )
 
 
 def test_the_coffee_shop_runs_on_the_simpy_engine_with_queues() -> None:
