@@ -219,22 +219,23 @@ class Printer:
         self, block: str, element: object, attribute: facts.Attribute
     ) -> Iterator[tuple[Key, str]]:
         """(key suffix, text) of each line an attribute is written on."""
-        if not self._written(block, element, attribute):
-            return
         value = getattr(element, attribute.model_field)
-        if attribute.kind == "schedule":
-            for i, shift in enumerate(value):
-                yield (attribute.name, i), self.shift(attribute, shift)
-            return
-        text = attribute.written
-        if attribute.kind != "flag" or value != 2.0:  # `moment_of_truth` alone weighs 2
-            text += " " + self.value(attribute, value)
         parts = [a for a in facts.of_block(block) if a.within == attribute.name]
-        for part in parts:  # `visits every 30 days from bill`
-            if part.kind != "schedule" and self._written(block, element, part):
-                text += f" {part.written} {self.value(part, getattr(element, part.model_field))}"
-        yield (attribute.name,), text
-        for part in parts:  # `capacity 4 mon-fri 8:00-18:00` after the plain capacity
+        if attribute.kind == "schedule":
+            if self._written(block, element, attribute):
+                for i, shift in enumerate(value):
+                    yield (attribute.name, i), self.shift(attribute, shift)
+        elif self._written(block, element, attribute):
+            text = attribute.written
+            if attribute.kind != "flag" or value != 2.0:  # `moment_of_truth` alone weighs 2
+                text += " " + self.value(attribute, value)
+            for part in parts:  # `visits every 30 days from bill`
+                if part.kind != "schedule" and self._written(block, element, part):
+                    text += (
+                        f" {part.written} {self.value(part, getattr(element, part.model_field))}"
+                    )
+            yield (attribute.name,), text
+        for part in parts:  # `capacity 4 mon-fri 8:00-18:00`, after the plain capacity if any
             if part.kind == "schedule" and self._written(block, element, part):
                 for i, shift in enumerate(getattr(element, part.model_field)):
                     yield (part.name, i), self.shift(part, shift)

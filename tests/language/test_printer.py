@@ -273,3 +273,13 @@ def test_one_statement_for_a_caller_that_splices_it() -> None:
 def test_what_the_language_cannot_say_is_refused(journey: Journey) -> None:
     with pytest.raises(ValueError):
         print_journey(journey)
+
+
+def test_a_file_check_refuses_still_prints_all_it_says() -> None:
+    """Capacity in a window without a plain capacity (an error of `check`) is kept."""
+    text = (
+        'journey "T" {\n  persona p {\n    share 100%\n  }\n\n  stage s {\n'
+        "    touchpoint desk {\n      capacity 2 mon-fri 9:00-17:00\n"
+        "      service exp(5 min)\n    }\n  }\n}\n"
+    )
+    assert assert_round_trip(text) == text
