@@ -1,7 +1,7 @@
 """Parse + build + validate throughput on a generated journey of thousands of touchpoints.
 
 Run: .venv/bin/python benchmarks/bench_parse.py [TOUCHPOINTS]
-Reports lines per second for the whole front of the pipeline (`cxjourney.load`), and
+Reports lines per second for the whole front of the pipeline (`cxjourney.language.load`), and
 for Lark's own LALR parse of the same text (the ceiling to approach).
 """
 
@@ -11,7 +11,7 @@ import sys
 import time
 
 from cxjourney import load
-from cxjourney.syntax.parse import parser
+from cxjourney.language.parse import parser
 
 
 def generate(touchpoints: int) -> str:

@@ -7,10 +7,21 @@ the model into a plan of arrays before running it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+import math
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any
 
-from .diagnostics import NOWHERE, Span
-from .facts import of_block
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A position in a source file; lines and columns count from 1 (columns in code points)."""
+
+    line: int
+    column: int
+    file: str = ""
+
+
+NOWHERE = Span(1, 1)
 
 EVENT_KINDS = ("delighter", "disappointer")
 TERMINALS = ("start", "end", "exit")
@@ -301,9 +312,6 @@ class Loyalty:
 
 LOYALTY_KEYS = tuple(f.name for f in fields(Loyalty))
 
-#: Where each loyalty default comes from: a published finding or an assumption.
-LOYALTY_SOURCES = {a.name: a.source for a in of_block("loyalty")}
-
 
 @dataclass(frozen=True)
 class Journey:
@@ -350,3 +358,32 @@ class Library:
     personas: tuple[Persona, ...] = ()
     loyalty: dict[str, tuple[object, Span]] = field(default_factory=dict)
     file: str = ""
+
+
+#: Fields that say where an element was written, not what it means.
+POSITIONS = frozenset(
+    {"span", "spans", "loyalty_spans", "target_spans", "path_spans", "source_span", "target_span"}
+)
+
+
+def to_plain(value: Any) -> Any:
+    """A model as plain data without positions or its file: what it means, comparable.
+
+    Two files that say the same thing give equal plain data; floats that are whole
+    become ints and non-finite ones None (as JSON has them).
+    """
+    if is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: to_plain(getattr(value, f.name))
+            for f in fields(value)
+            if f.name not in POSITIONS and f.name != "file"
+        }
+    if isinstance(value, tuple | list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    return value

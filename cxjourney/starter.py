@@ -4,6 +4,14 @@ It uses every construct a first map needs (personas, stages, a queue, delighters
 disappointers, a recovery, a flow with a persona's own probability, scenarios, a
 loyalty key), simulates in a few seconds, and is already in `fmt`'s layout, so the
 first `cxjourney fmt` changes nothing. The tests hold it to all of that.
+
+It stays a template rather than a model printed with comments (as Mermaid import and
+`discover` are): the starter exists for its comments, some thirty lines that teach the
+language next to what they explain, and as `printer.Notes` keyed by statement they
+would sit far from it in Python and be far harder to edit than the text itself. What
+the printer would guarantee is tested instead: the template without its comments is
+exactly what the printer writes for the template's model (with every `expect` written),
+and that text reads back as the same model.
 """
 
 from __future__ import annotations

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cxjourney import doc_tables, facts
-from cxjourney.diagnostics import Reporter
-from cxjourney.syntax.build import Builder
-from cxjourney.syntax.parse import parse
+from cxjourney.language import doc_tables, facts
+from cxjourney.language.build import Builder
+from cxjourney.language.diagnostics import Reporter
+from cxjourney.language.parse import parse
 from tests.conftest import ROOT
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -73,7 +73,7 @@ def test_generated_tables_match_the_facts(name: str) -> None:
     text = (ROOT / "docs" / name).read_text(encoding="utf-8")
     assert "facts:begin" in text or "facts:sources:begin" in text
     assert doc_tables.with_tables(text) == text, (
-        f"docs/{name} is out of date: run python -m cxjourney.doc_tables docs/{name}"
+        f"docs/{name} is out of date: run python -m cxjourney.language.doc_tables docs/{name}"
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cxjourney.diagnostics import Diagnostic, render
+from cxjourney.language.diagnostics import Diagnostic, render
 from cxjourney.safe_text import neutralise_csv, printable, spreadsheet_cell
 from tests.conftest import run_cli
 

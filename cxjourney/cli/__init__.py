@@ -52,7 +52,7 @@ class StageGroup(click.Group):
         try:
             return super().resolve_command(ctx, args)
         except click.UsageError as err:
-            from ..diagnostics import did_you_mean
+            from ..language.diagnostics import did_you_mean
 
             hint = did_you_mean(args[0], self.list_commands(ctx)) if args else ""
             if hint and "No such command" in err.message:

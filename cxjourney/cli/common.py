@@ -17,8 +17,8 @@ from typing import Any
 
 import click
 
-from ..diagnostics import render
-from ..load import STDIN, Loaded, load
+from ..language.diagnostics import render
+from ..language.load import STDIN, Loaded, load
 from ..model import Journey
 from ..safe_text import printable
 
@@ -42,7 +42,7 @@ class InputError(click.ClickException):
 
 def stdin_bytes() -> bytes:
     """stdin, read no further than the largest journey file (load refuses larger)."""
-    from ..load import MAX_FILE_BYTES
+    from ..language.load import MAX_FILE_BYTES
 
     with click.open_file(STDIN, "rb") as stream:
         return stream.read(MAX_FILE_BYTES + 1)
@@ -83,7 +83,7 @@ def chosen_scenarios(loaded: Loaded, ids: tuple[str, ...] | list[str]) -> list[s
 
 
 def unknown_scenario(sid: str, known: list[str], file: str) -> str:
-    from ..diagnostics import did_you_mean
+    from ..language.diagnostics import did_you_mean
 
     hint = did_you_mean(sid, known)
     message = f"no scenario '{sid}' in {file}" + (f"; {hint}" if hint else "")
@@ -98,7 +98,7 @@ def unknown_scenario(sid: str, known: list[str], file: str) -> str:
 def parse_horizon(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     if value is None:
         return None
-    from ..units import parse_duration
+    from ..language.units import parse_duration
 
     try:
         minutes = parse_duration(value)
@@ -251,7 +251,7 @@ def check_size(
     `runs`: replications of all variants together; each counts as large as the
     largest of the baseline and the `scenarios` (all of the file's when None).
     """
-    from ..scenarios import apply
+    from ..language.scenarios import apply
     from ..sim import budget
 
     base = budget.with_horizon(journey, horizon)

@@ -374,9 +374,9 @@ COMMANDS = (compare, drivers, optimize)
 def _check_combinations(journey: Journey, combos: list[tuple[str, ...]]) -> None:
     """Scenarios valid alone can trap customers together (each takes one way out of a
     loop): every combination to be simulated passes the file's checks first (exit 2)."""
-    from ..checks import check_journey
-    from ..diagnostics import Reporter
-    from ..scenarios import apply
+    from ..language.checks import check_journey
+    from ..language.diagnostics import Reporter
+    from ..language.scenarios import apply
 
     by_id = {s.id: s for s in journey.scenarios}
     baseline = replace(journey, scenarios=())

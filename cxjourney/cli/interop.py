@@ -17,19 +17,19 @@ from typing import Any
 
 import click
 
-from ..diagnostics import Diagnostic, render
 from ..interop import diff as semantic_diff
 from ..interop import mermaid, model_json, revision
-from ..interop.fmt import FormatError, UnsafeFormat, format_source
 from ..interop.forecast import forecast
 from ..interop.mermaid_export import to_mermaid
 from ..interop.schema import model_schema
-from ..load import MAX_FILE_BYTES, STDIN, Loaded, load, read_limited, too_large
+from ..language.diagnostics import Diagnostic, render
+from ..language.fmt import FormatError, UnsafeFormat, format_source
+from ..language.load import MAX_FILE_BYTES, STDIN, Loaded, load, read_limited, too_large
+from ..language.parse import decode
 from ..model import Journey
 from ..output import emit, output_problem, write_atomic
 from ..safe_text import printable
 from ..starter import DEFAULT_NAME, starter_journey
-from ..syntax.parse import decode
 from .common import (
     CHANGED,
     INPUT_ERROR,
@@ -193,7 +193,7 @@ def _shown(path: str) -> str:
 
 def _read(path: str) -> tuple[bytes, str] | None:
     """The file's bytes and text; None (with the problem printed) when unreadable."""
-    from ..diagnostics import Reporter, Span
+    from ..language.diagnostics import Reporter, Span
 
     reporter = Reporter(_shown(path))
     try:

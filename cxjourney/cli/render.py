@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..load import STDIN, Loaded
+from ..language.load import STDIN, Loaded
 from ..output import emit, write_atomic
 from ..safe_text import printable
 from .common import (
@@ -460,7 +460,7 @@ def _drawn(loaded: Loaded, scenario_id: str | None) -> tuple[Journey, nx.DiGraph
     if scenario_id is None:
         return loaded.journey, loaded.graph
     from .. import graph as journey_graph
-    from ..scenarios import apply
+    from ..language.scenarios import apply
 
     journey = apply(loaded.journey, loaded.journey.scenario(scenario_id))
     return journey, journey_graph.build(journey)

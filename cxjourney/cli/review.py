@@ -25,11 +25,11 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import render as render_diagnostic
 from ..interop import diff as semantic_diff
 from ..interop import revision
-from ..interop.fmt import FormatError, UnsafeFormat, format_source
-from ..load import Loaded, load
+from ..language.diagnostics import render as render_diagnostic
+from ..language.fmt import FormatError, UnsafeFormat, format_source
+from ..language.load import Loaded, load
 from ..model import Journey
 from ..output import write_atomic
 

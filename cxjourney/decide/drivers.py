@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..language.scenarios import apply
 from ..model import Change, Journey, Scenario, Touchpoint, Value
-from ..scenarios import apply
 from ..sim.runner import Progress
 from ..sim.sequential import Schedule
 from . import objective as obj

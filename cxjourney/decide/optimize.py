@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
-from ..checks import check_journey
-from ..diagnostics import Reporter
+from ..language.checks import check_journey
+from ..language.diagnostics import Reporter
+from ..language.scenarios import apply_checked
 from ..model import Journey, Scenario
-from ..scenarios import apply_checked
 from ..sim.runner import Progress
 from ..sim.sequential import Schedule
 from . import objective as obj

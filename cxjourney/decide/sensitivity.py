@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..language.units import MEMORY_RULES
 from ..model import Journey, Loyalty
 from ..sim.runner import Progress
 from ..sim.sequential import Schedule
-from ..units import MEMORY_RULES
 from . import objective as obj
 from .experiment import file_scenarios, start
 

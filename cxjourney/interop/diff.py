@@ -15,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
-from .. import facts
+from ..language import facts, spelling
 from ..model import Edge, Journey, Library, Persona, Touchpoint
-from . import spelling
 from .forecast import forecast_lines
 from .model_json import to_plain
 

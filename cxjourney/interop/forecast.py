@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from .. import units
+from ..language import units
 from ..model import Journey
 
 FORECAST_METRICS = ("nps", "retention", "revenue")

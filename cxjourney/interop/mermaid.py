@@ -41,15 +41,17 @@ diagram types are ignored, as are fences inside HTML comments or inside a longer
 four or more spaces, are not seen. One bad journey block makes ``parse_markdown`` raise;
 ``MermaidError.diagrams`` still holds the journeys of the other blocks.
 
-``to_journey`` writes sections as stages and tasks as touchpoints in the written order
-(no ``flow`` block), the score as ``delivers`` with ``expect 3``, and all the actors of
-a task as one owner, joined as written (``owner "Me, Cat"``), so reports roll up by the
-same group of actors. One persona ``customer`` holds 100% of the customers. Identifiers
-are ASCII slugs of the names (``Café à emporter`` -> ``cafe_a_emporter``), ``stage_2`` /
-``touchpoint_3`` (position in the file) when a name has no usable ASCII form, prefixed
-with the kind when they would start with a digit, suffixed with it when they would be
-``start``, ``end`` or ``exit``, and made unique with ``_2``, ``_3``. Labels keep the text;
-``<br>`` and control characters become spaces.
+``to_journey`` builds the model and prints it (``cxjourney.language.printer``, with
+``expect`` and every label written even where they are the language's defaults, so the
+imported map shows what it assumes): sections become stages and tasks touchpoints in the
+written order (no ``flow`` block), the score as ``delivers`` with ``expect 3``, and all
+the actors of a task as one owner, joined as written (``owner "Me, Cat"``), so reports
+roll up by the same group of actors. One persona ``customer`` holds 100% of the
+customers. Identifiers are ASCII slugs of the names (``Café à emporter`` ->
+``cafe_a_emporter``), ``stage_2`` / ``touchpoint_3`` (position in the file) when a name
+has no usable ASCII form, prefixed with the kind when they would start with a digit,
+suffixed with it when they would be ``start``, ``end`` or ``exit``, and made unique with
+``_2``, ``_3``. Labels keep the text; ``<br>`` and control characters become spaces.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
+
+from ..language.printer import Notes, print_journey
+from ..model import Distribution, Journey, Persona, Stage, Touchpoint
 
 __all__ = [
     "MermaidDiagram",
@@ -211,29 +216,39 @@ def to_journey(diagram: MermaidDiagram) -> str:
         )
     names = _Namer()
     persona = names.claim(PERSONA, "persona", 1)
-    out = [
-        "# Imported from a Mermaid journey diagram: scores became `delivers`,",
-        "# every touchpoint expects 3, and the written order is the path.",
-        "",
-        f"journey {_quote(diagram.title, DEFAULT_TITLE)} {{",
-    ]
-    if diagram.description and _label(diagram.description):
-        out += [f"  description {_quote(diagram.description, '')}", ""]
-    out += [f'  persona {persona} "Customer" {{', "    share 100%", "  }"]
-    position = 0
+    built: list[Stage] = []
+    touchpoints: list[Touchpoint] = []
     for number, section in enumerate(stages, start=1):
         fallback = f"Stage {number}"
         stage = names.claim(section.name or fallback, "stage", number)
-        out += ["", f"  stage {stage} {_quote(section.name, fallback)} {{"]
-        for index, task in enumerate(section.tasks):
-            position += 1
-            if index:
-                out.append("")
+        held = []
+        for task in section.tasks:
+            position = len(touchpoints) + 1
             identifier = names.claim(task.name, "touchpoint", position)
-            out += _touchpoint(task, identifier, position)
-        out.append("  }")
-    out.append("}")
-    return "\n".join(out) + "\n"
+            touchpoints.append(_touchpoint(task, identifier, position, stage))
+            held.append(identifier)
+        built.append(Stage(stage, _label(section.name) or fallback, tuple(held)))
+    journey = Journey(
+        title=_label(diagram.title or "") or DEFAULT_TITLE,
+        description=_label(diagram.description or ""),
+        personas=(Persona(persona, "Customer", share=1.0),),
+        stages=tuple(built),
+        touchpoints=tuple(touchpoints),
+    )
+    return print_journey(
+        journey, _IMPORTED, always=("touchpoint.expect", "touchpoint.label", "stage.label")
+    )
+
+
+_IMPORTED = Notes(
+    above={
+        ("journey",): [
+            "# Imported from a Mermaid journey diagram: scores became `delivers`,",
+            "# every touchpoint expects 3, and the written order is the path.",
+            "",
+        ]
+    }
+)
 
 
 def slug_for_filename(title: str | None, index: int) -> str:
@@ -852,18 +867,21 @@ class _Namer:
         return identifier
 
 
-def _touchpoint(task: MermaidTask, identifier: str, position: int) -> list[str]:
+def _touchpoint(task: MermaidTask, identifier: str, position: int, stage: str) -> Touchpoint:
     if not math.isfinite(task.score):
         raise MermaidError(
             [MermaidIssue(task.line, task.column, f"the task '{task.name}' has no score", "error")]
         )
     score = min(max(task.score, LOWEST_SCORE), HIGHEST_SCORE)
-    lines = [f"    touchpoint {identifier} {_quote(task.name, f'Touchpoint {position}')} {{"]
     actors = [label for label in (_label(actor) for actor in task.actors) if label]
-    if actors:
-        lines.append(f"      owner {_quote(', '.join(actors), '')}")
-    lines += ["      expect 3", f"      delivers {_format_number(score)}", "    }"]
-    return lines
+    return Touchpoint(
+        identifier,
+        _label(task.name) or f"Touchpoint {position}",
+        stage,
+        owner=", ".join(actors) or None,
+        expect=3.0,
+        delivers=Distribution.constant(score),
+    )
 
 
 def _label(text: str) -> str:
@@ -874,11 +892,6 @@ def _label(text: str) -> str:
 
 def _is_control(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Zl", "Zp")
-
-
-def _quote(text: str | None, fallback: str) -> str:
-    label = _label(text or "") or fallback
-    return '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _format_number(value: float) -> str:

@@ -21,10 +21,10 @@ from pathlib import Path, PurePosixPath
 
 from lark import Tree
 
-from ..diagnostics import Reporter
-from ..load import Loaded, load, read_limited
-from ..syntax.build import unquote
-from ..syntax.parse import decode, parse
+from ..language.build import unquote
+from ..language.diagnostics import Reporter
+from ..language.load import Loaded, load, read_limited
+from ..language.parse import decode, parse
 
 ABSENT = "/dev/null"  # what git passes for the missing side of an added or deleted file
 

@@ -13,7 +13,7 @@ import math
 from dataclasses import fields
 from typing import Any
 
-from .. import facts, units
+from ..language import facts, units
 from ..model import EVENT_KINDS, LOYALTY_KEYS, Journey, Persona, Touchpoint
 
 SCHEMA_ID = "urn:cxjourney:schema:model:1"
@@ -61,7 +61,7 @@ _CANONICAL = {"percent": "a fraction", "duration": "minutes", "rate": "per minut
 
 
 def _attribute(fact: facts.Attribute, nullable: bool) -> dict[str, Any]:
-    """One attribute of `cxjourney.facts` in canonical units, described by its meaning."""
+    """One attribute of `cxjourney.language.facts` in canonical units, described by its meaning."""
     description = fact.meaning
     if fact.kind in _CANONICAL:
         description = f"{description.rstrip('.')} ({_CANONICAL[fact.kind]})."

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path as FilePath
 from typing import Any
 
-from ..load import load
+from ..language.load import load
 from ..model import Journey
 from ..sim.runner import simulate
 from .calibrate import CalibrateOptions, calibrate

@@ -14,23 +14,34 @@ Estimated, each with its sample size and 95% interval:
 * arrivals: new customers per day, net of the customers the map starts with;
 * persona shares: the mix of customers, when the map has no arrivals to mix in.
 
-Anything with fewer than `min_n` observations is left as it was, and said so. The new
-journey is the old source with each changed statement rewritten (a comment says n,
-the interval and the previous value), put through the formatter and checked.
+Anything with fewer than `min_n` observations is left as it was, and said so.
+
+Writing the result: calibration changes numbers in the model, and the printer writes
+each changed statement (`Printer.statements`, `Printer.edge`). The file is not printed
+anew from the model, because a model keeps none of what makes the file the team's own:
+its comments, blank lines, labels written where the name would do, `+-` against
+`normal(...)`, `weekdays` against `mon-fri`. Instead `fmt` formats the original text
+with the new statements put in by the lines the model's spans give (`fmt.Edit`): the
+statement on a line is replaced, or a new one added to the block whose header is on a
+line, with a comment saying n, the interval and the previous value; a comment that was
+on a replaced line moves above it. The text that comes out is loaded and must build
+exactly the calibrated model, or nothing is written.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import graph as journey_graph
-from ..interop.fmt import format_source
-from ..load import load
-from ..model import Journey, Touchpoint
+from ..language.facts import lookup
+from ..language.fmt import Edit, format_source
+from ..language.load import load
+from ..language.printer import Printer
+from ..language.spelling import written_distribution, written_percent
+from ..model import Distribution, Edge, Journey, Persona, Touchpoint, to_plain
 from . import text
 from .fit import fit_durations
 from .gaps import fit_gaps
@@ -73,6 +84,7 @@ class Calibration:
     source: str
     changes: list[Change] = field(default_factory=list)
     kept: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    journey: Journey | None = None  # the calibrated model
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -103,15 +115,43 @@ def calibrate(
     options: CalibrateOptions | None = None,
 ) -> Calibration:
     options = options or CalibrateOptions()
-    result = Calibration(source)
+    result = Calibration(source, journey=journey)
     paths = mapped(log, mapping)
     _flow(journey, paths, options.min_n, result)
     for tp in journey.touchpoints:
         _service(tp, paths, options.min_n, result)
         _delivers(tp, paths, options.min_n, result)
     _personas(journey, log, paths, options.min_n, result)
-    result.source = rewrite(source, result.changes, journey.file or "calibrated.journey")
+    result.source = rewrite(source, result.changes, result.journey, journey.file)
     return result
+
+
+_PRINT = Printer()
+
+
+def _replace_edge(result: Calibration, old: Edge, new: Edge) -> None:
+    journey = result.journey
+    assert journey is not None and journey.flow is not None
+    flow = tuple(new if e is old else e for e in journey.flow)
+    result.journey = replace(journey, flow=flow)
+
+
+def _replace_touchpoint(result: Calibration, tp_id: str, **values: object) -> Touchpoint:
+    journey = result.journey
+    assert journey is not None
+    tp = replace(journey.touchpoint(tp_id), **values)  # type: ignore[arg-type]
+    touchpoints = tuple(tp if t.id == tp_id else t for t in journey.touchpoints)
+    result.journey = replace(journey, touchpoints=touchpoints)
+    return tp
+
+
+def _replace_persona(result: Calibration, persona_id: str, **values: object) -> Persona:
+    journey = result.journey
+    assert journey is not None
+    persona = replace(journey.persona(persona_id), **values)  # type: ignore[arg-type]
+    personas = tuple(persona if p.id == persona_id else p for p in journey.personas)
+    result.journey = replace(journey, personas=personas)
+    return persona
 
 
 # ---- flow ---------------------------------------------------------------------------------------
@@ -206,14 +246,14 @@ def _edges(source, edges, observed: Counter, prior: dict, persona, min_n, result
         units = text.split([counts[t] for t in targets], floor=True, every=True)
     for e, u in zip(edges, units, strict=True):
         k = counts[e.target]
-        old = (
-            f"{text.number(100 * e.probability, 4)}%" if e.probability is not None else "unlabelled"
-        )
-        new = text.percent(u)
+        old = written_percent(e.probability) if e.probability is not None else "unlabelled"
         if e.probability is not None and round(e.probability * text.BASIS) == u:
             continue
+        calibrated = replace(e, probability=text.fraction(u))
+        _replace_edge(result, e, calibrated)
+        new = written_percent(calibrated.probability)
         low, high = wilson(k, n)
-        statement = f"{e.source} -> {e.target} {new}" + (f" for {persona}" if persona else "")
+        statement = _PRINT.edge(calibrated)
         note = f"{text.number(k)} of {int(n)} departures"
         if unmapped:
             note += f"; {unmapped} others go where the map has no edge"
@@ -252,18 +292,18 @@ def _service(tp: Touchpoint, paths: list[Path], min_n: int, result: Calibration)
             (f"{tp.id}.service", f"{len(durations)} service times, fewer than {min_n}")
         )
         return
-    old = _written(result.source, tp.spans["service"].line, "service")
-    if old == fit.source:
+    if fit.distribution == tp.service:
         return
+    calibrated = _replace_touchpoint(result, tp.id, service=fit.distribution)
     result.changes.append(
         Change(
             f"{tp.id}.service",
-            old,
-            fit.source,
+            written_distribution(tp.service, time=True),
+            written_distribution(fit.distribution, time=True),
             fit.n,
             f"mean [{text.duration(fit.low)}, {text.duration(fit.high)}]",
             tp.spans["service"].line,
-            f"service {fit.source}",
+            *_PRINT.statements("touchpoint", calibrated, "service"),
             note=fit.describe(),
         )
     )
@@ -280,20 +320,22 @@ def _delivers(tp: Touchpoint, paths: list[Path], min_n: int, result: Calibration
     mean = sum(ratings) / n
     sd = math.sqrt(sum((r - mean) ** 2 for r in ratings) / (n - 1))
     half = 1.96 * sd / math.sqrt(n)
-    new = f"{text.number(min(5.0, max(1.0, mean)), 3)} +- {text.number(sd, 2)}"
-    span = tp.spans.get("delivers")
-    old = _written(result.source, span.line, "delivers") if span else "(expect)"
-    if old == new:
+    delivers = Distribution(
+        "normal", (text.rounded(min(5.0, max(1.0, mean)), 3), text.rounded(sd, 2))
+    )
+    if delivers == tp.delivers:
         return
+    span = tp.spans.get("delivers")
+    calibrated = _replace_touchpoint(result, tp.id, delivers=delivers)
     result.changes.append(
         Change(
             f"{tp.id}.delivers",
-            old,
-            new,
+            written_distribution(tp.delivers, time=False) if tp.delivers else "(expect)",
+            written_distribution(delivers, time=False),
             n,
             f"mean [{mean - half:.2f}, {mean + half:.2f}]",
             span.line if span else 0,
-            f"delivers {new}",
+            *_PRINT.statements("touchpoint", calibrated, "delivers"),
             header=tp.span.line,
             note=f"mean and sd of {n} ratings",
         )
@@ -328,9 +370,8 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
                     (f"{persona.id}.visits", f"{repeats} repeat cases, fewer than {min_n}")
                 )
             else:
-                where = f" from {persona.repeat_from}" if persona.repeat_from else ""
-                _persona_change(
-                    result, persona, "visits", f"every {text.duration(fit.gap)}{where}", repeats,
+                _persona_change(  # the printer keeps `from` with the gap
+                    result, persona, "visits", text.rounded_duration(fit.gap), repeats,
                     f"[{text.duration(fit.low)}, {text.duration(fit.high)}]",
                     fit.describe(),
                 )  # fmt: skip
@@ -348,7 +389,7 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
             rate = new_customers / span
             half = 1.96 * math.sqrt(new_customers) / span
             _persona_change(
-                result, persona, "arrivals", text.rate(rate), round(new_customers),
+                result, persona, "arrivals", text.rounded_rate(rate), round(new_customers),
                 f"[{text.rate(max(rate - half, 0))}, {text.rate(rate + half)}]",
                 f"{len(who)} customers in the log, {text.number(initial)} of them expected "
                 "from the map's starting customers",
@@ -379,88 +420,77 @@ def _shares(journey: Journey, starts, min_n: int, result: Calibration) -> None:
     units = text.split(counts, floor=True, every=True)
     for persona, k, u in zip(personas, counts, units, strict=True):
         low, high = wilson(k, total)
-        new = text.percent(u)
         if persona.share is not None and round(persona.share * text.BASIS) == u:
             continue
         _persona_change(
-            result, persona, "share", new, total, f"[{100 * low:.1f}%, {100 * high:.1f}%]",
-            f"{k} of {total} customers",
+            result, persona, "share", text.fraction(u), total,
+            f"[{100 * low:.1f}%, {100 * high:.1f}%]", f"{k} of {total} customers",
         )  # fmt: skip
 
 
-def _persona_change(result, persona, key, new, n, interval, note) -> None:
-    span = persona.spans.get(key)
-    old = _written(result.source, span.line, key) if span else "(none)"
-    if old == new:
+def _persona_change(result, persona, key, value, n, interval, note) -> None:
+    """A persona's `key` (a statement of the facts) becomes `value`, in model units."""
+    field_name = lookup("persona", key).model_field  # type: ignore[union-attr]
+    if getattr(persona, field_name) == value:
         return
+    calibrated = _replace_persona(result, persona.id, **{field_name: value})
+    span = persona.spans.get(key)
     result.changes.append(
         Change(
             f"{persona.id}.{key}",
-            old,
-            new,
+            _said(persona, key) or "(none)",
+            _said(calibrated, key),
             n,
             interval,
             span.line if span else 0,
-            f"{key} {new}",
+            *_PRINT.statements("persona", calibrated, key),
             header=persona.span.line,
             note=note,
         )
     )
 
 
+def _said(persona: Persona, key: str) -> str:
+    """What a persona's statement says after its keyword: `every 7 days`, `60%`."""
+    lines = _PRINT.statements("persona", persona, key)
+    return lines[0].removeprefix(key).strip() if lines else ""
+
+
 # ---- writing ----------------------------------------------------------------------------
-_COMMENT = re.compile(r"\s+#.*$")
-
-
-def _written(source: str, line: int, keyword: str) -> str:
-    """The value of a statement as written (without its keyword and comment)."""
-    lines = source.split("\n")
-    statement = _COMMENT.sub("", _strip_comment(lines[line - 1])).strip()
-    return statement.removeprefix(keyword).strip()
-
-
-def _strip_comment(line: str) -> str:
-    """The line before its comment (a `#` outside a string)."""
-    quoted = False
-    for i, ch in enumerate(line):
-        if ch == '"' and (i == 0 or line[i - 1] != "\\"):
-            quoted = not quoted
-        elif ch == "#" and not quoted:
-            return line[:i].rstrip()
-    return line.rstrip()
-
-
 def comment(change: Change) -> str:
     return f"# calibrated: n={change.n}, {change.interval}; was {change.old}"
 
 
-def rewrite(source: str, changes: list[Change], file: str) -> str:
-    """The source with each change applied on its line, formatted and checked."""
-    lines = source.split("\n")
-    inserts: dict[int, list[str]] = defaultdict(list)
-    for change in changes:
-        if change.line:
-            original = lines[change.line - 1]
-            indent = original[: len(original) - len(original.lstrip())]
-            lines[change.line - 1] = f"{indent}{change.statement}  {comment(change)}"
-        else:
-            inserts[change.header].append(f"{change.statement}  {comment(change)}")
-    for header in sorted(inserts, reverse=True):
-        original = lines[header - 1]
-        indent = original[: len(original) - len(original.lstrip())]
-        body = [f"{indent}  {s}" for s in inserts[header]]
-        code = _strip_comment(original)
-        tail = original[len(code) :]
-        if re.search(r"\{\s*\}$", code):
-            lines[header - 1] = re.sub(r"\{\s*\}$", "{", code) + tail
-            body.append(f"{indent}}}")
-        lines[header:header] = body
-    new = "\n".join(lines)
-    formatted = format_source(new, file)
-    loaded = load("-", data=formatted.encode("utf-8"), name=file)
+def edits(changes: list[Change]) -> list[Edit]:
+    """Each change as `fmt` writes it: in place of its statement, or added to its block."""
+    return [
+        Edit(c.line, c.statement, comment(c))
+        if c.line
+        else Edit(c.header, c.statement, comment(c), add=True)
+        for c in changes
+    ]
+
+
+def rewrite(source: str, changes: list[Change], calibrated: Journey | None, path: str) -> str:
+    """The source with each change written in, formatted; it must build `calibrated`."""
+    return write(source, edits(changes), calibrated, path)
+
+
+def write(
+    source: str, changes: list[Edit], calibrated: Journey | None, path: str = "", name: str = ""
+) -> str:
+    """`source` formatted with `changes`, loaded, and held to the calibrated model.
+
+    `path` is the journey's file, so that its `use` lines are found where they were.
+    """
+    name = name or path or "calibrated.journey"
+    formatted = format_source(source, name, changes)
+    loaded = load(path or "-", data=formatted.encode("utf-8"), name=name)
     if not loaded.ok:
         problems = "; ".join(f"{d.line}: {d.message}" for d in loaded.diagnostics)
         raise CalibrationError(f"the calibrated journey does not check: {problems}")
+    if calibrated is not None and to_plain(loaded.journey) != to_plain(calibrated):
+        raise CalibrationError("the calibrated journey does not read back as its model")
     return formatted
 
 

@@ -10,6 +10,9 @@ start/complete pairs, `delivers` from ratings, channels from the channel column.
 between steps becomes each touchpoint's `after`: from the end of the previous visit in
 the case (its only timestamp when the log has one) to this visit's start, fitted like a
 service time — except where the touchpoint has a queue, whose waits already take that time.
+
+The journey is built as a model, each estimate rounded to four significant digits, and
+printed (`cxjourney.language.printer`) with a comment on each number in `Notes`.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..interop.fmt import format_source
+from ..language.printer import Notes, edge_key, print_journey
+from ..model import Distribution, Edge, Journey, Persona, Stage, Touchpoint
 from . import text
-from .fit import fit_durations
+from .fit import Fit, fit_durations
 from .gaps import fit_gaps
 from .mapping import make_id
 from .paths import END, EXIT, START, directly_follows, mapped
@@ -40,7 +44,7 @@ class DiscoverOptions:
 
 @dataclass
 class Discovered:
-    source: str  # the journey, formatted
+    source: str  # the journey, printed with a comment on each number
     touchpoints: dict[str, str]  # activity -> touchpoint id
     personas: dict[str, str]  # persona value in the log -> persona id
     notes: list[str]  # what was left out, and why
@@ -82,33 +86,40 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         notes.append(f"end activities not in the log: {', '.join(missing)}")
     follows = directly_follows(paths, ends if options.ends else None)
 
-    lines: list[str] = []
     first, last = log.first, log.last
     span = max(last - first, 1.0)
-    title = options.title or f"Discovered from {log.file.rsplit('/', 1)[-1]}"
-    lines.append(
-        f"# Discovered from {log.file.rsplit('/', 1)[-1]}: {len(log.cases)} cases, "
-        f"{log.events} events, {_when(first, log)} to {_when(last, log)}."
-    )
-    lines.append("# Every number says in a comment what it came from (n: how many observations).")
-    lines.append(f"journey {text.quoted(title)} {{")
+    notes_of = Notes()
+    line = notes_of.line
+    name = log.file.rsplit("/", 1)[-1]
+    notes_of.above[("journey",)] = [
+        f"# Discovered from {name}: {len(log.cases)} cases, {log.events} events, "
+        f"{_when(first, log)} to {_when(last, log)}.",
+        "# Every number says in a comment what it came from (n: how many observations).",
+    ]
     days = max(1, math.ceil(span / DAY))
-    lines.append(
-        f"  horizon {days} {'day' if days == 1 else 'days'}  # the log's span, rounded up to days"
-    )
-    lines.append("  customers 0  # everyone arrives as in the log: see each persona's arrivals")
-
-    lines += _personas(log, paths, personas, span, min_n, notes)
-    lines.append(f'  stage {stage_id} "Journey" {{')
+    line[("journey", "horizon")] = "# the log's span, rounded up to days"
+    line[("journey", "customers")] = "# everyone arrives as in the log: see each persona's arrivals"
+    built = _personas(log, paths, personas, span, min_n, notes, line)
     gaps = _gaps_before(paths)
-    for activity in order:
-        tp_id = ids[activity]
-        lines += _touchpoint(activity, tp_id, log, paths, span, min_n, notes, gaps[tp_id])
-    lines.append("  }")
-    lines += _flow(follows, personas, [ids[a] for a in order], min_n)
-    lines.append("}")
-    source = format_source("\n".join(lines) + "\n")
-    return Discovered(source, ids, personas, notes)
+    touchpoints = tuple(
+        _touchpoint(a, ids[a], stage_id, log, paths, span, min_n, notes, gaps[ids[a]], line)
+        for a in order
+    )
+    journey = Journey(
+        _label(options.title or f"Discovered from {name}"),
+        horizon=days * DAY,
+        customers=0,
+        personas=built,
+        stages=(Stage(stage_id, "Journey", tuple(ids[a] for a in order)),),
+        touchpoints=touchpoints,
+        flow=_flow(follows, personas, [ids[a] for a in order], min_n, line),
+    )
+    return Discovered(print_journey(journey, notes_of), ids, personas, notes)
+
+
+def _label(text: str) -> str:
+    """A label of the language: one line, spaces collapsed."""
+    return " ".join(text.split())
 
 
 def _plural(n: int, word: str) -> str:
@@ -124,7 +135,7 @@ def _when(minutes: float, log: Log) -> str:
         return f"minute {text.number(minutes)}"
 
 
-def _personas(log, paths, personas, span, min_n, notes) -> list[str]:
+def _personas(log, paths, personas, span, min_n, notes, line) -> tuple[Persona, ...]:
     customers: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for p in paths:
         customers[p.case.persona][p.case.customer].append(p.case.start)
@@ -136,22 +147,29 @@ def _personas(log, paths, personas, span, min_n, notes) -> list[str]:
     for value, share in zip(values, units, strict=True):
         pid = personas[value]
         who = customers[value]
-        label = value or "Customers"
-        out.append(f"  persona {pid} {text.quoted(label)} {{")
-        out.append(f"    share {text.percent(share)}  # {len(who)} of {total} customers")
+        key = ("persona", pid)
+        line[(*key, "share")] = f"# {len(who)} of {total} customers"
         fit = fit_gaps(list(who.values()), last)
         repeats = fit.repeats if fit else 0
+        gap = None
         if fit is not None and repeats >= min_n:
-            out.append(f"    visits every {text.duration(fit.gap)}  # {fit.describe()}")
+            gap = text.rounded_duration(fit.gap)
+            line[(*key, "visits")] = f"# {fit.describe()}"
         elif repeats:
             notes.append(f"persona {pid}: {repeats} repeat cases, too few for a visit gap")
-        rate_per_min = len(who) / span
-        out.append(
-            f"    arrivals {text.rate(rate_per_min)}  # {_plural(len(who), 'first case')} over "
-            f"{text.number(span / DAY)} days"
+        line[(*key, "arrivals")] = (
+            f"# {_plural(len(who), 'first case')} over {text.number(span / DAY)} days"
         )
-        out.append("  }")
-    return out
+        out.append(
+            Persona(
+                pid,
+                _label(value or "Customers"),
+                share=text.fraction(share),
+                visit_gap=gap,
+                arrivals=text.rounded_rate(len(who) / span),
+            )
+        )
+    return tuple(out)
 
 
 def _gaps_before(paths) -> dict[str, list[float]]:
@@ -166,24 +184,25 @@ def _gaps_before(paths) -> dict[str, list[float]]:
     return gaps
 
 
-def _touchpoint(activity, tp_id, log, paths, span, min_n, notes, gaps) -> list[str]:
+def _touchpoint(
+    activity, tp_id, stage_id, log, paths, span, min_n, notes, gaps, line
+) -> Touchpoint:
     visits = [v for p in paths for tp, v in p.visits if tp == tp_id]
-    out = [f"    touchpoint {tp_id} {text.quoted(activity)} {{  # {_plural(len(visits), 'visit')}"]
+    key = ("touchpoint", tp_id)
+    line[key] = f"# {_plural(len(visits), 'visit')}"
+    values: dict[str, object] = {}
     channels = Counter(v.channel for v in visits if v.channel)
     if channels:
         channel, n = channels.most_common(1)[0]
-        out.append(
-            f"      channel {make_id(channel, set(), 'channel')}  # {n} of {len(visits)} visits"
-        )
+        values["channel"] = make_id(channel, set(), "channel")
+        line[(*key, "channel")] = f"# {n} of {len(visits)} visits"
     ratings = [v.rating for v in visits if v.rating is not None]
     if len(ratings) >= min_n:
         mean = sum(ratings) / len(ratings)
         sd = math.sqrt(sum((r - mean) ** 2 for r in ratings) / (len(ratings) - 1))
         mean = min(5.0, max(1.0, mean))
-        out.append(
-            f"      delivers {text.number(mean, 3)} +- {text.number(sd, 2)}  # "
-            f"mean and sd of {len(ratings)} ratings"
-        )
+        values["delivers"] = Distribution("normal", (text.rounded(mean, 3), text.rounded(sd, 2)))
+        line[(*key, "delivers")] = f"# mean and sd of {len(ratings)} ratings"
     elif ratings:
         notes.append(f"{tp_id}: {len(ratings)} ratings, too few for delivers")
     durations = [s for v in visits if (s := v.service) is not None and s >= 0]
@@ -193,32 +212,35 @@ def _touchpoint(activity, tp_id, log, paths, span, min_n, notes, gaps) -> list[s
         busy = sum(durations) / span  # servers busy on average
         capacity = max(_concurrency(visits), math.ceil(busy / 0.85), 1)
         resources = {v.resource for v in visits if v.resource}
-        out.append(
-            f"      capacity {capacity}  # most visits in service at once"
-            + (f"; {len(resources)} resources" if resources else "")
+        values["capacity"] = float(capacity)
+        values["service"] = fit.distribution
+        line[(*key, "capacity")] = "# most visits in service at once" + (
+            f"; {len(resources)} resources" if resources else ""
         )
-        out.append(f"      service {fit.source}  # {fit.describe()}")
+        line[(*key, "service")] = f"# {fit.describe()}"
     elif positive:
         notes.append(f"{tp_id}: {len(positive)} start/complete pairs, too few for a service time")
     if fit is None:  # with a queue, the time before a visit is its wait
-        out += _after(tp_id, gaps, min_n, notes)
-    out.append("    }")
-    return out
+        after = _after(tp_id, gaps, min_n, notes)
+        if after is not None:
+            values["after"] = after.distribution
+            line[(*key, "after")] = f"# time since the previous step: {after.describe()}"
+    return Touchpoint(tp_id, _label(activity), stage_id, **values)  # type: ignore[arg-type]
 
 
-def _after(tp_id: str, gaps: list[float], min_n: int, notes: list[str]) -> list[str]:
+def _after(tp_id: str, gaps: list[float], min_n: int, notes: list[str]) -> Fit | None:
     """`after`: the time customers spend between the previous step and this one."""
     if sum(1 for g in gaps if g > 0) < min_n:
-        return []
+        return None
     fit = fit_durations(gaps)
     if fit is None or fit.mean < 1.0:  # under a minute: steps that follow at once
-        return []
+        return None
     if fit.zeros:
         notes.append(
             f"{tp_id}: {fit.zeros} of {fit.n} visits came at once after the previous step; "
             "`after` describes the others"
         )
-    return [f"      after {fit.source}  # time since the previous step: {fit.describe()}"]
+    return fit
 
 
 def _concurrency(visits) -> int:
@@ -234,13 +256,13 @@ def _concurrency(visits) -> int:
     return peak
 
 
-def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: int) -> list[str]:
+def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: int, line):
     by_source: dict[str, Counter] = defaultdict(Counter)
     by_persona: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for (persona, source, target), n in follows.items():
         by_source[source][target] += n
         by_persona[(persona, source)][target] += n
-    out = ["  flow {"]
+    edges: list[Edge] = []
     rank = {tp: i for i, tp in enumerate(order)}
     sources = [START, *sorted((s for s in by_source if s != START), key=lambda s: rank.get(s, 0))]
     for source in sources:
@@ -249,10 +271,8 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
         total = sum(targets.values())
         units = text.split([targets[t] for t in names])
         for target, u in zip(names, units, strict=True):
-            out.append(
-                f"    {source} -> {target} {text.percent(u)}  # {targets[target]} of {total} "
-                f"cases at {source}"
-            )
+            edges.append(Edge(source, target, text.fraction(u)))
+            line[edge_key(edges[-1])] = f"# {targets[target]} of {total} cases at {source}"
         if len(names) < 2 or len({k[0] for k in by_persona if k[1] == source}) < 2:
             continue
         for value, pid in personas.items():
@@ -266,12 +286,12 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
                 continue  # the persona's split is within chance of everyone else's
             own_units = text.split([own[t] for t in names])
             for target, u in zip(names, own_units, strict=True):
-                out.append(
-                    f"    {source} -> {target} {text.percent(u)} for {pid}  # {own[target]} of "
-                    f"{n}; differs from the others (chi2 {chi2:.1f}, df {df}, p < 0.01)"
+                edges.append(Edge(source, target, text.fraction(u), pid))
+                line[edge_key(edges[-1])] = (
+                    f"# {own[target]} of {n}; differs from the others "
+                    f"(chi2 {chi2:.1f}, df {df}, p < 0.01)"
                 )
-    out.append("  }")
-    return out
+    return tuple(edges)
 
 
 def homogeneity(a: list[float], b: list[float]) -> tuple[float, int]:

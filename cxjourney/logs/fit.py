@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from ..model import Distribution
 from . import text
 
 FAMILIES = ("exp", "lognormal", "normal", "uniform")
@@ -29,12 +30,12 @@ class Fit:
     zeros: int = 0  # durations of zero left out of the positive families
 
     @property
-    def source(self) -> str:
-        """The distribution as the language writes it."""
-        p = [text.duration(x) for x in self.params]
+    def distribution(self) -> Distribution:
+        """The fitted distribution in minutes, each parameter to four significant digits."""
+        params = tuple(text.rounded_duration(x) for x in self.params)
         if self.family == "constant":
-            return p[0]
-        return f"{self.family}({', '.join(p)})"
+            return Distribution.constant(params[0])
+        return Distribution(self.family, params)
 
     def describe(self) -> str:
         ranked = sorted(self.aic.items(), key=lambda kv: kv[1])

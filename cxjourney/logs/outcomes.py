@@ -24,11 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..load import load
+from ..language.facts import lookup
+from ..language.fmt import Edit
+from ..language.load import load
+from ..language.printer import Printer
 from ..model import Journey
 from ..sim.runner import simulate
 from . import text
-from .calibrate import Change, rewrite
+from .calibrate import write
 from .read import ReadOptions, time_parser
 
 #: Parameters the outcomes may identify: (low, high, written as a percent).
@@ -336,30 +339,32 @@ def _format(key: str, value: float) -> str:
     return text.number(value, 4)
 
 
+def _rounded(key: str, value: float) -> float:
+    """The fitted value as the map will say it: four significant digits."""
+    if PARAMETERS[key][2]:
+        return text.rounded(100 * value, 4) / 100
+    return text.rounded(value, 4)
+
+
 def _write(source: str, journey: Journey, changes, n: int, file: str) -> str:
+    """The fitted keys written into the journey's loyalty block (one is added if need be)."""
     if not changes:
         return source
-    lines = source.split("\n")
-    header = next((i + 1 for i, line in enumerate(lines) if re.match(r"^\s*loyalty\s*\{", line)), 0)
-    if not header:
-        closing = max(i for i, line in enumerate(lines) if line.strip().startswith("}"))
-        lines[closing:closing] = ["  loyalty {", "  }"]
-        source = "\n".join(lines)
-        header = closing + 1
-    out = []
+    printer = Printer()
+    loyalty = replace(journey.loyalty, **{key: _rounded(key, now) for key, _, now, _ in changes})
+    calibrated = replace(journey, loyalty=loyalty)
+    block = journey.spans.get("loyalty")
+    edits = []
     for key, was, now, se in changes:
+        fact = lookup("loyalty", key)
+        assert fact is not None
+        statement = f"{key} {printer.value(fact, _rounded(key, now))}"
+        note = f"# calibrated: n={n}, ± {text.number(se, 2)}; was {_format(key, was)}"
         span = journey.loyalty_spans.get(key)
-        line = span.line if span is not None and not span.file else 0
-        out.append(
-            Change(
-                f"loyalty.{key}",
-                _format(key, was),
-                _format(key, now),
-                n,
-                f"± {text.number(se, 2)}",
-                line,
-                f"{key} {_format(key, now)}",
-                header=header,
-            )
-        )
-    return rewrite(source, out, file)
+        if span is not None and not span.file:
+            edits.append(Edit(span.line, statement, note))
+        else:
+            edits.append(Edit(block.line if block else 0, statement, note, add=True))
+    if block is None:  # no loyalty block of its own: one is added to the journey
+        edits = [Edit(journey.span.line, "loyalty", add=True, body=tuple(edits))]
+    return write(source, edits, calibrated, name=file)

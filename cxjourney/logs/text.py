@@ -1,4 +1,10 @@
-"""Numbers written the way the language reads them: no exponents, units, exact 100% sums."""
+"""Numbers for comments and reports, and estimates rounded to what a map should say.
+
+`number`, `duration`, `rate` and `percent` write numbers in comments and tables (no
+exponents, about four significant digits). The `rounded_*` functions and `fraction`
+give the model's value of such a written number, computed as the builder would read it,
+so that the printer writes the short number back (`3.2 per day`, not 17 digits).
+"""
 
 from __future__ import annotations
 
@@ -70,7 +76,27 @@ def split(counts: list[float], *, floor: bool = True, every: bool = False) -> li
     return units
 
 
-def quoted(label: str) -> str:
-    """A label as a string of the language: one line, `"` and `\\` escaped."""
-    text = " ".join(label.split())
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def rounded(x: float, digits: int = 4) -> float:
+    """`x` to about `digits` significant digits, as `number` writes it."""
+    return float(number(x, digits))
+
+
+def rounded_duration(minutes: float) -> float:
+    """Minutes, to four significant digits in the unit `duration` would write them in."""
+    for _, size in DURATION_UNITS:
+        if minutes >= size:
+            return float(number(minutes / size)) * size
+    return float(number(minutes * 60)) * (1 / 60)
+
+
+def rounded_rate(per_minute: float) -> float:
+    """Per minute, to four significant digits in the unit `rate` would write it in."""
+    for _, size in RATE_UNITS:
+        if per_minute * size >= 1:
+            return float(number(per_minute * size)) / size
+    return float(number(per_minute * 525600)) / 525600
+
+
+def fraction(units: int) -> float:
+    """Hundredths of a point as the fraction the language reads `percent(units)` as."""
+    return float(percent(units)[:-1]) / 100

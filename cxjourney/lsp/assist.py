@@ -1,6 +1,6 @@
 """Hover and completion: what a word means, and what may be written at the cursor.
 
-Attributes are explained from the one table of facts (`cxjourney.facts`), and the
+Attributes are explained from the one table of facts (`cxjourney.language.facts`), and the
 statements each block offers come from it too; names from the block that defines
 them, wherever it is (a used library included); times of the week by `times`.
 """
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from .. import facts as _facts
-from ..model import DAY_NAMES, EVENT_KINDS, LOYALTY_SOURCES, Loyalty
-from ..units import DISTRIBUTIONS, MEMORY_RULES, TIME_UNITS
+from ..language import facts as _facts
+from ..language.facts import LOYALTY_SOURCES
+from ..language.units import DISTRIBUTIONS, MEMORY_RULES, TIME_UNITS
+from ..model import DAY_NAMES, EVENT_KINDS, Loyalty
 from . import times
 from .features import home_of
 from .index import Block, Index, Key, Token, tokenize

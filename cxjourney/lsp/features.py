@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from ..diagnostics import Diagnostic
-from ..interop.fmt import FormatError, UnsafeFormat, format_source
-from ..load import STDIN, load
+from ..language.diagnostics import Diagnostic
+from ..language.fmt import FormatError, UnsafeFormat, format_source
+from ..language.load import STDIN, load
 from ..model import TERMINALS
 from .index import Block, Index, Key, Occurrence, tokenize
 from .project import Project, path_to_uri, uri_to_path

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from lark import Token as LarkToken
 
-from ..diagnostics import Reporter
+from ..language.build import DAY_WORDS, Builder
+from ..language.diagnostics import Reporter
+from ..language.parse import parser
 from ..model import DAY_MINUTES, DAY_NAMES, SLOT_MINUTES, Window
-from ..syntax.build import DAY_WORDS, Builder
-from ..syntax.parse import parser
 
 FULL_NAMES = dict(
     zip(

@@ -45,7 +45,7 @@ MINUTE = 1.0
 HOUR = 60.0
 DAY = 24 * HOUR
 WEEK = 7 * DAY
-MONTH = 30 * DAY  # as `cxjourney.units` reads "month"
+MONTH = 30 * DAY  # as `cxjourney.language.units` reads "month"
 YEAR = 365 * DAY
 
 #: (unit, its length in minutes, where the next unit takes over, in minutes)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .. import __version__
-from ..facts import lookup
-from ..model import LOYALTY_SOURCES, Journey, Loyalty
+from ..language.facts import LOYALTY_SOURCES, lookup
+from ..model import Journey, Loyalty
 from ..queueing import busy_words
 from . import palette
 from .charts import Row, interval_chart, retention_chart

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from .. import graph as journey_graph
-from ..checks import resolve_recovery
+from ..language.checks import resolve_recovery
 from ..model import SLOT_MINUTES, SLOTS, Distribution, Journey
 from . import kernel, streams
 from .distributions import Sampler, sampler

@@ -18,9 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..language.scenarios import apply
 from ..model import Journey
 from ..results import DURATION_METRICS, METRICS
-from ..scenarios import apply
 from . import batch, engine, parallel, sequential, stats, streams
 from .plan import Plan, compile_plan
 

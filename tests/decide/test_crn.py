@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 
 from cxjourney.decide import compare, objective
+from cxjourney.language.scenarios import apply
 from cxjourney.model import Change, Journey, Scenario, Value
 from cxjourney.results import METRICS
-from cxjourney.scenarios import apply
 from cxjourney.sim import runner, streams
 from tests.decide.cases import WEEK, coffee, journey
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cxjourney.decide import compare
 from cxjourney.interop.forecast import forecast
-from cxjourney.scenarios import apply
+from cxjourney.language.scenarios import apply
 from cxjourney.sim.runner import replicate, simulate
 from tests.conftest import load_text
 

@@ -5,7 +5,10 @@ them the way people do: odd indentation, tabs, extra or missing spaces where the
 language allows, every spelling of every unit, `±`, leading zeros, attributes in any
 order, comments on their own lines and after statements, blank lines, CRLF. Times of
 the week come in every form a window takes: day words, ranges that wrap past Sunday,
-lists, hours with and without a leading zero, spans that run past midnight.
+lists, hours with and without a leading zero, spans that run past midnight. Numbers have
+decimals a fit would give (`3.8472`, `12.001 min`, `33.33%`), so that the printer is held
+to writing every value back exactly; scenarios use every kind of line and every loyalty
+key may appear.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from cxjourney import units
+from cxjourney.language import units
 
 GLUE = object()  # between two words: the space may be left out (`90s`, `a->b`, `exp(`)
 # `120k min` and `1.5 h` keep their space: the grammar reads `1.5h` as `1` and `.5h`.
@@ -62,7 +65,7 @@ def number(draw, low: int, high: int, *, decimals: bool = True, zeros: bool = Tr
     whole = draw(st.integers(low, high))
     text = str(abs(whole))
     if decimals and whole < high and draw(st.booleans()):
-        text += "." + draw(st.sampled_from(["5", "25", "0", "50"]))
+        text += "." + draw(st.sampled_from(["5", "25", "0", "50", "125", "8472", "001", "3"]))
     if zeros and draw(st.integers(0, 5)) == 0:
         text = "0" + text
     return ("-" if whole < 0 else "") + text
@@ -114,6 +117,15 @@ def service(draw) -> list[object]:
 
 def percent(value: int) -> str:
     return f"{value}%"
+
+
+@st.composite
+def chance(draw, low: int = 0, high: int = 100) -> str:
+    """A percentage in low..high, often with decimals (`12.5%`, `33.33%`, `0.01%`)."""
+    whole = draw(st.integers(low, high))
+    if whole < high and draw(st.booleans()):
+        return f"{whole}.{draw(st.sampled_from(['5', '33', '01', '125', '999']))}%"
+    return f"{whole}%"
 
 
 DAYS = ["mon-fri", "sat-sun", "weekdays", "weekends", "daily", "sat", "fri-mon"]
@@ -192,13 +204,13 @@ def journey_statements(draw) -> list[Statement]:
             "visits": ["visits", "every", *draw(duration())],
             "arrivals": [
                 "arrivals",
-                draw(number(1, 50, decimals=False)),
+                draw(number(1, 50)),
                 "per",
                 draw(st.sampled_from(["week", "weeks", "day", "month", "d"])),
             ],
             "patience": ["patience", *draw(duration(1, 20))],
             "spend": ["spend", draw(st.sampled_from(["4.50", "12", "1.2k", "0"]))],
-            "price_sensitivity": ["price_sensitivity", percent(draw(st.integers(0, 100)))],
+            "price_sensitivity": ["price_sensitivity", draw(chance())],
             "expects": ["expects", draw(st.sampled_from(["+0.5", "-0.3", "0", "+1"]))],
             "prefers": ["prefers", "app", GLUE, ",", "store"],
         }
@@ -288,19 +300,32 @@ def journey_statements(draw) -> list[Statement]:
                 "+1",
             ],
         ]
+        pool += [
+            [f"{personas[0]}.arrivals", "=", draw(number(1, 50)), "per", "week"],
+            [f"{tid}.max_wait", "=", *draw(duration(1, 10))],
+            [f"{tid}.moment_of_truth", "=", draw(st.sampled_from(["3", "1.5"]))],
+            [f"{personas[0]}.price_sensitivity", "=", draw(chance())],
+            [f"{personas[0]}.expects", "-=", "0.5"],
+            [f"{personas[0]}.patience", "=", *draw(duration(1, 20))],
+        ]
         if disappointers:
             t, e = draw(st.sampled_from(disappointers))
             pool.append([f"{t}.{e}.chance", "-=", "1%"])
+            pool.append([f"{t}.{e}.impact", "=", "-1.5"])
         if delighters:
             t, e = draw(st.sampled_from(delighters))
             pool.append(["remove", f"{t}.{e}"])
         if exits:
             pool.append(["flow", exits[0], "->", "exit", "=", "5%"])
+            pool.append(
+                ["flow", exits[0], "->", "exit", "=", draw(chance(1, 9)), "for", personas[0]]
+            )
         pool.append([f"{tid}.after", "=", *draw(delay())])
         pool.append([f"{tid}.takes", draw(st.sampled_from(["=", "+="])), "1", GLUE, "h"])
         if staffed:
             target = draw(st.sampled_from(staffed))
             pool.append([f"{target}.capacity", "+=", "2", *draw(window())])
+            pool.append([f"{target}.service", "*=", draw(st.sampled_from(["0.8", "1.25"]))])
         changes = draw(st.lists(st.sampled_from(pool), max_size=3, unique_by=lambda w: str(w[:2])))
         if draw(st.booleans()):
             changes.insert(
@@ -316,12 +341,22 @@ def journey_statements(draw) -> list[Statement]:
         settings = {
             "memory": ["memory", draw(st.sampled_from(units.MEMORY_RULES))],
             "negativity": ["negativity", "2.25"],
+            "curvature": ["curvature", "0.9"],
+            "tolerance": ["tolerance", "0.3"],
+            "wait_sensitivity": ["wait_sensitivity", "1.2"],
+            "channel_penalty": ["channel_penalty", "0.4"],
             "recovery": ["recovery", "80%"],
+            "noise": ["noise", "1.25"],
+            "smoothing": ["smoothing", draw(chance(10, 90))],
             "price_churn": ["price_churn", "5%", "per", draw(st.sampled_from(["month", "months"]))],
             "retention_floor": ["retention_floor", "60%"],
+            "retention_cap": ["retention_cap", "98.5%", "per", "month"],
+            "retention_midpoint": ["retention_midpoint", "6.5"],
+            "retention_slope": ["retention_slope", "2"],
+            "referral": ["referral", "1.5%"],
             "adaptation": ["adaptation", "30%"],
         }
-        for key in draw(st.permutations(sorted(settings)))[: draw(st.integers(0, 6))]:
+        for key in draw(st.permutations(sorted(settings)))[: draw(st.integers(0, 8))]:
             add(2, *settings[key])
         close(1)
     close(0)
@@ -366,9 +401,9 @@ def _touchpoint_items(draw, tid: str, disappointers: list, delighters: list) -> 
                     name,
                     *label,
                     "chance",
-                    percent(draw(st.integers(0, 100))),
+                    draw(chance()),
                     "impact",
-                    "+1.5",
+                    draw(st.sampled_from(["+1.5", "+0.25", "+2"])),
                 ]
             )
         else:
@@ -379,15 +414,15 @@ def _touchpoint_items(draw, tid: str, disappointers: list, delighters: list) -> 
                     name,
                     *label,
                     "chance",
-                    percent(draw(st.integers(1, 100))),
+                    draw(chance(1)),
                     "impact",
-                    "-2",
+                    draw(st.sampled_from(["-2", "-0.75", "-1"])),
                 ]
             )
     earlier = [d for d in disappointers if d[0] != tid]
     if earlier and draw(st.booleans()):
         t, e = draw(st.sampled_from(earlier))
-        rows.append(["recovers", f"{t}.{e}", "chance", "50%"])
+        rows.append(["recovers", f"{t}.{e}", "chance", draw(chance())])
     return draw(st.permutations(rows))
 
 

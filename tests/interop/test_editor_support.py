@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from cxjourney import units
 from cxjourney.cli import main
+from cxjourney.language import units
+from cxjourney.language.parse import _keyword, keywords
 from cxjourney.model import LOYALTY_KEYS
-from cxjourney.syntax.parse import _keyword, keywords
 from tests.conftest import ROOT, SPEC_EXAMPLES
 from tests.interop.commands import argv
 

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 from cxjourney import load
-from cxjourney.diagnostics import render
+from cxjourney.language.diagnostics import render
 from tests.conftest import JOURNEYS
 from tests.interop.commands import invoke, run
 
@@ -163,7 +163,7 @@ def test_in_a_subprocess(tmp_path: Path) -> None:
 
 
 def test_a_formatter_bug_leaves_the_file_alone_and_exits_1(tmp_path: Path, monkeypatch) -> None:
-    from cxjourney.interop import fmt as formatter
+    from cxjourney.language import fmt as formatter
 
     paths = files(tmp_path, ugly=UGLY)
     monkeypatch.setattr(formatter, "_unit", lambda word, plural: "s")  # every unit a second

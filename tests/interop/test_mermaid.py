@@ -1142,7 +1142,7 @@ def test_rendered_mermaid_reads_back(title, sections, newline: str) -> None:
 
 
 def test_imported_journeys_pass_cxjourney_check() -> None:
-    pytest.importorskip("cxjourney.syntax")
+    pytest.importorskip("cxjourney.language.parse")
     command = _cxjourney_command()
     sources = []
     for path in FIXTURES:

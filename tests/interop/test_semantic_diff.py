@@ -13,9 +13,9 @@ import pytest
 
 from cxjourney import load
 from cxjourney.interop import diff as semantic
-from cxjourney.interop.fmt import format_source
 from cxjourney.interop.forecast import FORECAST_METRICS, forecast
-from cxjourney.scenarios import apply
+from cxjourney.language.fmt import format_source
+from cxjourney.language.scenarios import apply
 from cxjourney.sim.runner import simulate
 from tests.conftest import SPEC_EXAMPLES
 from tests.interop.commands import argv, invoke, run

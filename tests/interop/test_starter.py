@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cxjourney import load
-from cxjourney.interop.fmt import format_source
+from cxjourney.language.fmt import format_source
 from cxjourney.sim.runner import simulate
 from cxjourney.starter import starter_journey
 from tests.conftest import run_cli
@@ -79,3 +79,15 @@ def test_in_a_subprocess_then_check_and_simulate_as_printed(tmp_path: Path) -> N
     )
     assert simulated.returncode == 0, simulated.stderr.decode()
     assert b"Bike repair" in simulated.stdout
+
+
+def test_the_starter_round_trips_through_the_printer() -> None:
+    """Kept as a template for its comments, the starter is still what the printer writes."""
+    from cxjourney.language.printer import print_journey
+    from cxjourney.model import to_plain
+
+    journey = load("-", data=starter_journey().encode()).journey
+    printed = print_journey(journey, always=("touchpoint.expect",))
+    again = load("-", data=printed.encode()).journey
+    assert to_plain(again) == to_plain(journey)
+    assert format_source(printed) == printed

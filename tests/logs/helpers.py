@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cxjourney.load import load
+from cxjourney.language.load import load
 from cxjourney.sim.runner import simulate
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -104,7 +104,7 @@ def test_outcomes_are_fitted_and_compared(loop_log: Path, tmp_path: Path):
 
 
 def _forecast_promoters(source: str, replications: int, horizon: float) -> float:
-    from cxjourney.load import load
+    from cxjourney.language.load import load
     from cxjourney.sim.runner import simulate
 
     journey = load("-", data=source.encode(), name="j.journey").journey

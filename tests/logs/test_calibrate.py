@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cxjourney import graph as journey_graph
-from cxjourney.load import load
+from cxjourney.language.load import load
 from cxjourney.logs.calibrate import CalibrateOptions, calibrate, wilson
 from cxjourney.logs.mapping import map_activities
 from cxjourney.logs.read import read_log
@@ -144,6 +144,27 @@ def test_shares_from_the_customer_mix_only_without_arrivals(tmp_path: Path):
     result, _ = run(LOOP, visits)  # the map has arrivals: shares are left alone
     assert not any(c.what.endswith(".share") for c in result.changes)
     assert ("shares", "the map has arrivals: the log mixes newcomers in") in result.kept
+
+
+def test_the_files_comments_and_layout_stay_and_the_text_is_the_calibrated_model(
+    loop_log: Path, tmp_path: Path
+):
+    text = perturbed(tmp_path).read_text()
+    text = text.replace("service exp(10 min)", "service exp(10 min)  # the desk's own guess")
+    text = text.replace(
+        'persona casual "Casual" {', '# occasional shoppers\npersona casual "Casual" {'
+    )
+    path = tmp_path / "commented.journey"
+    path.write_text(text)
+    result, calibrated = run(path, loop_log)
+    lines = result.source.splitlines()
+    service = next(i for i, line in enumerate(lines) if line.strip().startswith("service "))
+    assert lines[service - 1].strip() == "# the desk's own guess"  # moved above the new line
+    assert "# occasional shoppers" in result.source
+    assert "patience 30 min" in result.source  # statements not calibrated are as written
+    from cxjourney.model import to_plain
+
+    assert to_plain(calibrated) == to_plain(result.journey)
 
 
 LIFECYCLE = """

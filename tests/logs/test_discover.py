@@ -8,7 +8,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cxjourney.load import load
+from cxjourney.language.fmt import format_source
+from cxjourney.language.load import load
 from cxjourney.logs import text
 from cxjourney.logs.discover import DiscoverOptions, discover
 from cxjourney.logs.mapping import make_id
@@ -70,6 +71,7 @@ def test_tickets_discovered_with_personas_service_and_ratings():
     # every flow line says what it came from
     flow_lines = [line for line in found.source.splitlines() if "->" in line]
     assert all(re.search(r"# \d+ of \d+", line) for line in flow_lines)
+    assert format_source(found.source) == found.source  # printed in the canonical layout
     results = simulate(journey, seed=1, replications=1)
     assert results["scenarios"]["baseline"]["metrics"]["journeys"]["mean"] > 0
 

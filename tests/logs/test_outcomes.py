@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cxjourney.load import load
+from cxjourney.language.load import load
 from cxjourney.logs.outcomes import OutcomeError, fit_outcomes, read_outcomes
 from tests.logs.helpers import LOOP
 

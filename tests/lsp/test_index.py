@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cxjourney.language.parse import grammar_text
 from cxjourney.lsp import index
-from cxjourney.syntax.parse import grammar_text
 from tests.conftest import JOURNEYS
 
 pytest.importorskip("pygls")
@@ -82,7 +82,7 @@ def test_uris_of_used_files(tmp_path) -> None:
 def test_a_warning_stays_a_warning_and_the_hint_follows_the_message() -> None:
     from lsprotocol import types
 
-    from cxjourney.diagnostics import Diagnostic
+    from cxjourney.language.diagnostics import Diagnostic
 
     lines = ["  horizon 26 weks"]
     d = Diagnostic("x", 1, 14, "unknown unit 'weks'", "did you mean 'weeks'?", "warning")
@@ -108,7 +108,7 @@ def test_repeat_starts_and_edge_delays_are_indexed() -> None:
 
 
 def test_statements_offered_are_the_facts() -> None:
-    from cxjourney import facts
+    from cxjourney.language import facts
 
     assert assist.BLOCK_KEYWORDS["persona"] == facts.names("persona")
     assert assist.BLOCK_KEYWORDS["touchpoint"][:-3] == facts.names("touchpoint")

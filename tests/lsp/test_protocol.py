@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cxjourney import load
-from cxjourney.interop.fmt import format_source
+from cxjourney.language.fmt import format_source
 from tests.conftest import JOURNEYS, ROOT, run_cli
 from tests.lsp.client import LspClient, apply_edits, position_of
 
@@ -185,7 +185,7 @@ def test_hover_explains_attributes_units_and_names(client: LspClient, workspace:
 
 
 def test_hover_uses_the_table_of_facts_when_present(client: LspClient, workspace: Path) -> None:
-    facts = pytest.importorskip("cxjourney.facts")
+    facts = pytest.importorskip("cxjourney.language.facts")
     uri = client.open(workspace / "hotel_stay.journey")
     line, col = position_of(HOTEL, "max_wait 5 min", offset=2)
     text = client.at("textDocument/hover", uri, line, col)["contents"]["value"]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cxjourney import facts, load
+from cxjourney import load
+from cxjourney.language import facts
 from tests.lsp.client import LspClient, apply_edits, position_of
 
 pytest.importorskip("pygls")

@@ -7,8 +7,8 @@ import copy
 import pytest
 
 from cxjourney import graph as journey_graph
+from cxjourney.language.scenarios import apply
 from cxjourney.render import dot, overlay, palette
-from cxjourney.scenarios import apply
 from tests.conftest import load_text
 from tests.render.conftest import svg_groups
 

@@ -2,7 +2,7 @@
 
 The builder, the checks, the formatter's statement order, the semantic diff, the JSON
 Schema, scenarios, editor help and the attribute tables of docs/language.md all read
-this table, so a fact changed here changes everywhere (`cxjourney.doc_tables` writes
+this table, so a fact changed here changes everywhere (`cxjourney.language.doc_tables` writes
 the tables of the docs from it, and a test fails when they drift).
 
 Kinds, and how a value of each kind is written:
@@ -361,3 +361,7 @@ def scenario_attribute(name: str) -> Attribute | None:
         if found is not None and not found.within:
             return found
     return None
+
+
+#: Where each loyalty default comes from: a published finding or an assumption.
+LOYALTY_SOURCES = {a.name: a.source for a in of_block("loyalty")}

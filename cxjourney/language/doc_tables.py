@@ -1,10 +1,11 @@
-"""The tables of docs/language.md and docs/model.md, generated from `cxjourney.facts`.
+"""The tables of docs/language.md and docs/model.md, generated from the table of facts.
 
-Run `python -m cxjourney.doc_tables docs/language.md docs/model.md` after changing a
-fact: it rewrites what stands between each pair of markers (`<!-- facts:begin -->` …
-`<!-- facts:end -->` for the attribute tables, `<!-- facts:sources:begin -->` …
-`<!-- facts:sources:end -->` for where the model's defaults come from). `--check`
-exits 1 when a file is out of date instead of writing it.
+Run `python -m cxjourney.language.doc_tables docs/language.md docs/model.md` after
+changing a fact in `cxjourney.language.facts`: it rewrites what stands between each
+pair of markers (`<!-- facts:begin -->` … `<!-- facts:end -->` for the attribute
+tables, `<!-- facts:sources:begin -->` … `<!-- facts:sources:end -->` for where the
+model's defaults come from). `--check` exits 1 when a file is out of date instead of
+writing it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from pathlib import Path
 
 from .facts import BLOCKS, of_block
 
-NOTE = "<!-- Generated from cxjourney/facts.py by `python -m cxjourney.doc_tables`. -->"
+NOTE = (
+    "<!-- Generated from cxjourney/language/facts.py by "
+    "`python -m cxjourney.language.doc_tables`. -->"
+)
 HEADINGS = {
     "journey": "Journey attributes",
     "persona": "Persona attributes",
@@ -81,7 +85,7 @@ def with_tables(document: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m cxjourney.doc_tables", description=__doc__.splitlines()[0]
+        prog="python -m cxjourney.language.doc_tables", description=__doc__.splitlines()[0]
     )
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--check", action="store_true", help="exit 1 when a file is stale")

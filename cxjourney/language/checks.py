@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from . import graph as journey_graph
+from .. import graph as journey_graph
+from ..model import TERMINALS, Distribution, Edge, Journey, Persona, Touchpoint
 from .diagnostics import Reporter, Span, did_you_mean
 from .facts import lookup, of_block
-from .model import TERMINALS, Distribution, Edge, Journey, Persona, Touchpoint
 
 TOLERANCE = 1e-4  # 0.01 percentage points, as a fraction
 
@@ -298,7 +298,7 @@ def check_touchpoint(tp: Touchpoint, reporter: Reporter) -> None:
     elif capacity is not None and math.isfinite(capacity) and tp.shifts and staffed:
         lowest = min(tp.staffing())
         if lowest < 0:
-            from .queueing import slot_name
+            from ..queueing import slot_name
 
             reporter.error(
                 _span(spans, "capacity", tp.span),
@@ -637,7 +637,7 @@ def check_routes(journey: Journey, reporter: Reporter) -> None:
 
 def check_queue_load(journey: Journey, reporter: Reporter) -> None:
     """Warn where a queue cannot keep up: offered load at or above its capacity."""
-    from .queueing import queue_loads
+    from ..queueing import queue_loads
 
     for load in queue_loads(journey):
         if load.offered < 1.0:
@@ -718,7 +718,7 @@ def _way(edge: Edge | None, on_edge: float) -> str:
 
 
 def _spelled(minutes: float) -> str:
-    """Minutes as a person writes them ("1 day", "10 min"), as the map spells delays."""
-    from .render.duration import spelled
+    """A mean delay: as a file writes it when whole ("1 day"), else about ("3.0 days")."""
+    from .spelling import approximate
 
-    return spelled(minutes)
+    return approximate(minutes)

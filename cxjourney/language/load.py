@@ -11,13 +11,13 @@ from pathlib import Path
 
 import networkx as nx
 
+from .. import graph as journey_graph
+from ..model import Journey, Library
 from . import checks, imports
-from . import graph as journey_graph
+from .build import Builder
 from .diagnostics import Diagnostic, Reporter, Span
-from .model import Journey, Library
+from .parse import decode, parse
 from .scenarios import apply_checked, apply_checked_paths
-from .syntax.build import Builder
-from .syntax.parse import decode, parse
 
 STDIN = "-"
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a journey of 100,000 lines is under 3 MB; refuse more

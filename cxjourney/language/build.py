@@ -2,7 +2,7 @@
 
 The builder reports what it cannot represent (a missing or unknown unit, a bad
 number, a statement given twice, a construct in the wrong place); every rule about
-ranges, names and the flow is left to `cxjourney.checks`.
+ranges, names and the flow is left to `cxjourney.language.checks`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from dataclasses import dataclass, field, replace
 
 from lark import Token, Transformer, Tree, v_args
 
-from .. import facts, units
-from ..diagnostics import Reporter, Span, did_you_mean
 from ..model import (
     DAY_MINUTES,
     DAY_NAMES,
@@ -34,6 +32,8 @@ from ..model import (
     Value,
     Window,
 )
+from . import facts, units
+from .diagnostics import Reporter, Span, did_you_mean
 
 NAN = float("nan")
 #: A flow edge's probability is written as a chance is: a percentage.

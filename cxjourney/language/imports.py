@@ -6,8 +6,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from ..model import Journey, Library, Loyalty, Persona
 from .diagnostics import Reporter, Span
-from .model import Journey, Library, Loyalty, Persona
 
 
 def resolve(

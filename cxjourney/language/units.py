@@ -1,7 +1,7 @@
 """Time units, number suffixes and distributions of the language.
 
 Time inside cxjourney is in minutes; percentages are fractions 0..1. What each
-attribute holds (its kind, unit, default and range) is in `cxjourney.facts`.
+attribute holds (its kind, unit, default and range) is in `cxjourney.language.facts`.
 """
 
 from __future__ import annotations

@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxjourney import load
-from cxjourney.interop.fmt import FormatError, UnsafeFormat, format_source
 from cxjourney.interop.model_json import journey_document, library_document
+from cxjourney.language.fmt import FormatError, UnsafeFormat, format_source
+from cxjourney.language.parse import _code
 from cxjourney.starter import starter_journey
-from cxjourney.syntax.parse import _code
 from tests.conftest import JOURNEYS, SPEC_EXAMPLES
 from tests.interop.journey_gen import journey_statements, journeys, layout
 
-CASES = Path(__file__).parent / "mermaid_cases"
+CASES = Path(__file__).parents[1] / "interop" / "mermaid_cases"
 EXAMPLES = sorted(
     [
         *SPEC_EXAMPLES.rglob("*.journey"),
@@ -783,8 +783,67 @@ def test_any_text_formats_or_is_refused(text: str) -> None:
 
 
 def test_the_formatter_refuses_to_lose_a_comment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cxjourney.interop import fmt as formatter
+    from cxjourney.language import fmt as formatter
 
     monkeypatch.setattr(formatter, "_with_comment", lambda line, comment: line)
     with pytest.raises(UnsafeFormat, match="comment"):
         format_source('journey "T" {  # kept\n}\n')
+
+
+# ---- edits: statements written in while formatting -------------------------------------------
+
+
+EDITED = """\
+journey "T" {  # the journey
+  persona p {
+    share 100%  # everyone
+  }
+  stage s {
+    touchpoint t { }  # nothing yet
+    touchpoint u {
+      service exp(2 min)
+      capacity 1
+    }
+  }
+}
+"""
+
+
+def test_edits_replace_and_add_statements_where_the_canonical_order_puts_them() -> None:
+    from cxjourney.language.fmt import Edit
+
+    edits = [
+        Edit(3, "share 100%", "checked"),
+        Edit(6, "delivers 3.5 +- 0.2", "from ratings", add=True),
+        Edit(8, "service exp(90 s)"),
+        Edit(1, "loyalty", add=True, body=(Edit(0, "negativity 2.1", "fitted"),)),
+    ]
+    assert format_source(EDITED, edits=edits) == (
+        'journey "T" {  # the journey\n'
+        "  persona p {\n"
+        "    # everyone\n"
+        "    share 100%  # checked\n"
+        "  }\n"
+        "  stage s {\n"
+        "    touchpoint t {  # nothing yet\n"
+        "      delivers 3.5 +- 0.2  # from ratings\n"
+        "    }\n"
+        "    touchpoint u {\n"
+        "      capacity 1\n"
+        "      service exp(90 s)\n"
+        "    }\n"
+        "  }\n"
+        "  loyalty {\n"
+        "    negativity 2.1  # fitted\n"
+        "  }\n"
+        "}\n"
+    )
+
+
+def test_an_edit_of_no_statement_is_refused() -> None:
+    from cxjourney.language.fmt import Edit
+
+    with pytest.raises(UnsafeFormat):
+        format_source(EDITED, edits=[Edit(5 + 100, "share 50%")])
+    with pytest.raises(UnsafeFormat):
+        format_source(EDITED, edits=[Edit(3, "share 100% {")])

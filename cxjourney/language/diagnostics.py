@@ -11,19 +11,10 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .safe_text import printable
+from ..model import NOWHERE, Span
+from ..safe_text import printable
 
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A position in a source file; lines and columns count from 1 (columns in code points)."""
-
-    line: int
-    column: int
-    file: str = ""
-
-
-NOWHERE = Span(1, 1)
+__all__ = ["NOWHERE", "Diagnostic", "Reporter", "Span", "did_you_mean", "render"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
-from ..diagnostics import Reporter, Span, did_you_mean
+from .diagnostics import Reporter, Span, did_you_mean
 
 MAX_SYNTAX_ERRORS = 25
 

@@ -9,11 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from . import graph as journey_graph
-from .checks import check_journey, resolve_recovery
-from .diagnostics import Reporter, did_you_mean
-from .facts import lookup, names
-from .model import (
+from .. import graph as journey_graph
+from ..model import (
     Change,
     Distribution,
     Edge,
@@ -24,6 +21,9 @@ from .model import (
     Touchpoint,
     Window,
 )
+from .checks import check_journey, resolve_recovery
+from .diagnostics import Reporter, did_you_mean
+from .facts import lookup, names
 
 
 def _changeable(block: str) -> tuple[str, ...]:

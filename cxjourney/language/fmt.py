@@ -5,7 +5,8 @@ syntax tree. One statement per line makes this safe: the source lines give the b
 structure, the comments and the blank lines, and the tree (in the same order) gives
 each statement's tokens. A comment on a statement's line stays on it; a comment on a
 line of its own belongs to the next statement (or, before a `}`, to the end of the
-block) and moves with it.
+block) and moves with it. The printer (`printer.py`) writes a model in this same layout,
+so what it prints is already formatted.
 
 The canonical layout:
 
@@ -31,16 +32,16 @@ The canonical layout:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
-from .. import facts, units
-from ..diagnostics import Diagnostic, Reporter
-from ..syntax.build import Builder
-from ..syntax.parse import _code, parse
-from .model_json import to_plain
+from ..model import to_plain
+from . import facts, units
+from .build import Builder
+from .diagnostics import Diagnostic, Reporter
+from .parse import _code, parse
 
 INDENT = "  "
 _SPACE = " \t\f\r"
@@ -87,25 +88,65 @@ class UnsafeFormat(Exception):
     """The formatted text would mean something else or lose a comment (a formatter bug)."""
 
 
-def format_source(text: str, file: str = "<stdin>") -> str:
+@dataclass(frozen=True)
+class Edit:
+    """A statement to write while formatting: in place of the statement on `line`, or, with
+    `add`, as a new statement of the block whose header is on `line` (0: the file's top
+    level), where the canonical order puts it.
+
+    `statement` is one line as the printer writes it, without indentation; a block added
+    holds `body` (whose lines are not used). A `comment` ends the statement's line; the
+    comment already there moves to a line of its own above it.
+    """
+
+    line: int
+    statement: str
+    comment: str = ""
+    add: bool = False
+    body: tuple[Edit, ...] = ()
+
+
+def format_source(text: str, file: str = "<stdin>", edits: Iterable[Edit] = ()) -> str:
     """The canonical layout of `text`; raises `FormatError` when it does not parse.
 
     Like black, the result is checked before it is returned: it must build the same
     model and keep every comment, or `UnsafeFormat` is raised and nothing should be
-    written.
+    written. With `edits` the model is meant to change, and the caller checks it; every
+    comment must still be kept, the edits' own added.
     """
     text = text.removeprefix("\ufeff")
+    edits = list(edits)
     reporter = Reporter(file)
     tree = parse(text, reporter)
     if tree is None or reporter.failed:
         raise FormatError(reporter.sorted(), text)
     root = _attach(tree, text.split("\n"))
+    _apply(root, edits)
     out: list[str] = []
     _emit_children(root, 0, out)
     _emit_tail(root, 0, out, has_children=bool(root.children))
     formatted = "\n".join(out) + "\n" if out else ""
-    _verify_same(text, tree, formatted)
+    if edits:
+        _verify_edited(text, edits, formatted)
+    else:
+        _verify_same(text, tree, formatted)
     return formatted
+
+
+def _verify_edited(source: str, edits: list[Edit], formatted: str) -> None:
+    reporter = Reporter("")
+    again = parse(formatted, reporter)
+    if again is None or reporter.failed:
+        raise UnsafeFormat("the edited text does not parse")
+    added = [_comment(e.comment) for e in _flat(edits) if e.comment]
+    if sorted(_comments(source) + added) != sorted(_comments(formatted)):
+        raise UnsafeFormat("the edited text lost or changed a comment")
+
+
+def _flat(edits: Iterable[Edit]) -> Iterator[Edit]:
+    for edit in edits:
+        yield edit
+        yield from _flat(edit.body)
 
 
 def _verify_same(source: str, tree: Tree, formatted: str) -> None:
@@ -149,6 +190,8 @@ class _Node:
     """A statement, the comments around it and, for a block, what it holds."""
 
     tree: Tree
+    line: int = 0  # where the statement stands in the source; 0 for one an edit adds
+    text: str = ""  # the statement as an edit writes it; "" to print the tree
     leading: list[str | None] = field(default_factory=list)  # comments and blank lines
     comment: str = ""  # the comment ending the statement's line
     children: list[_Node] = field(default_factory=list)
@@ -175,7 +218,7 @@ def _attach(tree: Tree, lines: list[str]) -> _Node:
             continue
         statement = next(statements)
         _verify(statement, number)
-        node = _Node(statement, pending, comment)
+        node = _Node(statement, number, leading=pending, comment=comment)
         stack[-1].children.append(node)
         pending = []
         if code.endswith("{"):
@@ -210,6 +253,48 @@ def _verify(statement: Tree, line: int) -> None:
             raise UnsafeFormat(f"statement of line {token.line} paired with line {line}")
 
 
+def _apply(root: _Node, edits: list[Edit]) -> None:
+    """Write each edit into the tree of statements, by the line it names."""
+    by_line: dict[int, _Node] = {0: root}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            by_line[child.line] = child
+            stack.append(child)
+    for edit in edits:
+        node = by_line.get(edit.line)
+        if node is None:
+            raise UnsafeFormat(f"no statement on line {edit.line} to edit")
+        if edit.add:
+            node.children.append(_added(edit, node.tree.data))
+            continue
+        node.text = edit.statement
+        if edit.comment:
+            if node.comment:
+                node.leading.append(node.comment)
+            node.comment = _comment(edit.comment)
+
+
+def _added(edit: Edit, parent: str) -> _Node:
+    """A statement an edit adds, with a tree just deep enough for the canonical order."""
+    words = edit.statement.split()
+    if parent == "loyalty":
+        tree = Tree("setting", [Token("NAME", words[0])])
+    elif parent == "flow":
+        tree = Tree("edge", [])
+    else:
+        tree = Tree(words[0], [])
+    node = _Node(tree, text=edit.statement, comment=_comment(edit.comment) if edit.comment else "")
+    node.children = [_added(e, words[0]) for e in edit.body]
+    return node
+
+
+def _comment(text: str) -> str:
+    text = text.strip()
+    return text if text.startswith("#") else "# " + text
+
+
 # ---- printing -----------------------------------------------------------------------
 
 
@@ -225,7 +310,7 @@ def _emit_children(parent: _Node, depth: int, out: list[str]) -> None:
         starts = not out if depth == 0 else index == 0  # a block or the file begins here
         for entry in _tidy(node.leading, first=starts):
             out.append("" if entry is _BLANK else indent + entry)
-        line = indent + render_statement(node.tree)
+        line = indent + (node.text or render_statement(node.tree))
         if node.tree.data not in BLOCKS:
             out.append(_with_comment(line, node.comment))
             continue

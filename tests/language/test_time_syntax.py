@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from cxjourney.language.scenarios import apply
 from cxjourney.model import DAY_MINUTES, SLOTS
-from cxjourney.scenarios import apply
 from tests.conftest import errors, load_text
 
 JOURNEY = """
