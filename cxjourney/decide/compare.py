@@ -12,7 +12,6 @@ from itertools import pairwise
 from typing import Any
 
 from ..model import Journey
-from ..render.table import fmt_interval, fmt_roi
 from ..sim.runner import Progress
 from ..sim.sequential import Schedule
 from . import objective as obj
@@ -127,28 +126,3 @@ def sequential_note(experiment: Experiment) -> dict[str, Any]:
         "precision": schedule.precision,
         "settled": experiment.replications < schedule.maximum,
     }
-
-
-def verdict_line(row: dict[str, Any], objective: str, replications: int) -> str:
-    """One sentence per scenario: better, worse or not distinguishable, and at what n."""
-    effect = row["effect"]
-    name = row["scenario"]
-    if effect.get("mean") is None:
-        return f"{name}: no {objective} effect can be computed for this scenario"
-    if replications < 2:
-        return f"{name}: one replication gives no interval; run at least 2 to judge"
-    shown = fmt_effect(objective, effect)
-    verdict = row["verdict"]
-    if verdict == "not distinguishable":
-        return (
-            f"{name}: not distinguishable from the baseline on {objective} at "
-            f"{replications} replications ({shown})"
-        )
-    return f"{name}: {verdict} than the baseline on {objective}, {shown}"
-
-
-def fmt_effect(objective: str, value: dict[str, Any]) -> str:
-    """A signed effect with its interval, in the objective's own units."""
-    if objective == "roi":
-        return fmt_roi(value)
-    return fmt_interval(objective, value, signed=True)

@@ -9,8 +9,8 @@ from itertools import combinations
 from typing import Any
 
 from ..render.duration import horizon
+from ..render.table import fmt_effect, verdict_line
 from ..sim import stats
-from .compare import fmt_effect, verdict_line
 from .sensitivity import AS_WRITTEN
 
 

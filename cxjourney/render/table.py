@@ -91,7 +91,6 @@ def verdict(delta: dict[str, Any] | None, replications: int = 2, metric: str = "
 def table(
     results: dict[str, Any], labels: dict[str, str] | None = None, objective: str = "nps"
 ) -> str:
-    from ..decide.compare import verdict_line
     from ..decide.objective import from_entry
     from ..decide.objective import verdict as objective_verdict
 
@@ -246,3 +245,28 @@ def _adaptive_note(note: dict[str, Any]) -> str:
     if note["settled"]:
         return head + f"{objective} known to ±{note['precision']:g} (95%)"
     return head + f"the maximum reached before {objective} was known to ±{note['precision']:g}"
+
+
+def verdict_line(row: dict[str, Any], objective: str, replications: int) -> str:
+    """One sentence per scenario: better, worse or not distinguishable, and at what n."""
+    effect = row["effect"]
+    name = row["scenario"]
+    if effect.get("mean") is None:
+        return f"{name}: no {objective} effect can be computed for this scenario"
+    if replications < 2:
+        return f"{name}: one replication gives no interval; run at least 2 to judge"
+    shown = fmt_effect(objective, effect)
+    verdict = row["verdict"]
+    if verdict == "not distinguishable":
+        return (
+            f"{name}: not distinguishable from the baseline on {objective} at "
+            f"{replications} replications ({shown})"
+        )
+    return f"{name}: {verdict} than the baseline on {objective}, {shown}"
+
+
+def fmt_effect(objective: str, value: dict[str, Any]) -> str:
+    """A signed effect with its interval, in the objective's own units."""
+    if objective == "roi":
+        return fmt_roi(value)
+    return fmt_interval(objective, value, signed=True)

@@ -7,6 +7,7 @@ from itertools import pairwise
 import pytest
 
 from cxjourney.decide import compare, objective, report
+from cxjourney.render import table
 from cxjourney.results import validate
 from tests.decide.cases import SHOP, journey
 
@@ -71,7 +72,7 @@ def test_verdict_lines_say_better_worse_or_not_distinguishable() -> None:
             "effect": {"mean": (low + high) / 2, "low": low, "high": high},
             "verdict": objective.verdict({"mean": (low + high) / 2, "low": low, "high": high}, n),
         }
-        return compare.verdict_line(row, "nps", n)
+        return table.verdict_line(row, "nps", n)
 
     assert line(1.0, 3.0) == "s: better than the baseline on nps, +2.0 [+1.0, +3.0]"
     assert line(-3.0, -1.0) == "s: worse than the baseline on nps, -2.0 [-3.0, -1.0]"
