@@ -1,4 +1,4 @@
-"""The results contract of MODEL.md: written once here, read back and validated here.
+"""The results contract of docs/model.md: written once here, read back and validated here.
 
 `{"journey", "seed", "replications", "horizon_days", "scenarios": {id: {"metrics",
 "touchpoints", and for scenarios "cost", "delta", "roi"}}}`; every metric and delta
@@ -28,14 +28,6 @@ METRICS = (
 #: Present when some step or edge takes time: minutes from a journey's start to its end,
 #: over the journeys that ended before the horizon.
 DURATION_METRICS = ("duration_mean", "duration_median", "duration_p90")
-TOUCHPOINT_KEYS = (
-    "visits",
-    "wait_mean",
-    "abandon_rate",
-    "experience_mean",
-    "peak_share",
-    "trough_share",
-)
 
 
 class ResultsError(ValueError):

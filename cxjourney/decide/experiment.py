@@ -112,7 +112,7 @@ class Experiment:
         return self.runs[i], self.chosen[i][2]
 
     def results(self, names: list[str] | None = None) -> dict[str, Any]:
-        """The results contract of MODEL.md for the baseline and the named variants."""
+        """The results contract of docs/model.md for the baseline and the named variants."""
         if names is None:
             keep = list(range(len(self.chosen)))
         else:

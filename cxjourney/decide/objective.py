@@ -23,7 +23,7 @@ NO_VALUE: Interval = {"mean": None, "low": None, "high": None}
 def samples(objective: str, base: Sequence[Run], runs: Sequence[Run], cost: float) -> list:
     """The objective's paired effect in each replication (None where undefined).
 
-    ROI = (delta revenue - cost) / cost (MODEL.md); undefined without a cost.
+    ROI = (delta revenue - cost) / cost (docs/model.md); undefined without a cost.
     """
     metric = "revenue" if objective == "roi" else objective
     deltas = stats.paired(

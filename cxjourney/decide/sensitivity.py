@@ -1,6 +1,6 @@
 """Does a forecast's ranking survive the assumptions that decide it?
 
-MODEL.md names the assumptions that flip "fix first or fix what works": loss aversion
+docs/model.md names the assumptions that flip "fix first or fix what works": loss aversion
 (negativity 1.3–2.25, the range of Brown et al. 2024), the memory rule (blend,
 peak–end, mean) and expectation adaptation (0–40%). Each is moved to the ends of its
 range, one at a time, from the journey's own loyalty settings; in each setting the

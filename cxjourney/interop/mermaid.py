@@ -2,7 +2,7 @@
 
 ``parse_mermaid`` reads one diagram (a ``.mmd`` file), ``parse_markdown`` every fenced
 ``mermaid`` block of a Markdown file that holds a journey, and ``to_journey`` writes a
-diagram as ``.journey`` text that obeys LANGUAGE.md. Everything here is pure: no I/O.
+diagram as ``.journey`` text that obeys docs/language.md. Everything here is pure: no I/O.
 
 Reading follows Mermaid's own parser (``journey.jison``, ``journeyDb``) wherever Mermaid
 accepts a diagram, and is lenient where Mermaid would fail but the meaning is clear:

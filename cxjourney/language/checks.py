@@ -1,4 +1,4 @@
-"""Every rule of LANGUAGE.md that makes a journey invalid, as diagnostics.
+"""Every rule of docs/language.md that makes a journey invalid, as diagnostics.
 
 Checks are collected, never raised, so a user sees every problem of a file at once.
 Unknown names suppress the graph checks (reachability, a way out) that would only

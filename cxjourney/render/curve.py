@@ -1,6 +1,6 @@
 """The emotional curve: experience along each persona's most likely path, as SVG.
 
-Each persona's line is what the model expects of a moment there (MODEL.md, "One
+Each persona's line is what the model expects of a moment there (docs/model.md, "One
 moment"): the mean over the performance distribution of weight × v(D~), plus each
 delighter's and disappointer's chance × its weighted value, with the persona's
 expectation shift and channel term. Waits, learning and recovery are left out: they

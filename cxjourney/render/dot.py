@@ -191,7 +191,7 @@ def _walkout_queues(journey: Journey) -> list[str]:
 
 
 def _walkouts(dot: graphviz.Digraph, queues: list[str], overlay: Overlay | None) -> None:
-    """Walking out of a queue leads to exit (MODEL.md); drawn dashed, apart from the flow."""
+    """Walking out of a queue leads to exit (docs/model.md); drawn dashed, apart from the flow."""
     for tp in queues:
         attributes = {
             "style": "dashed",

@@ -1,7 +1,7 @@
 """Simulation results laid over the map: what each node and edge shows, decided here.
 
 The map (`dot.py`) draws whatever an `Overlay` says; this module turns a results
-document (MODEL.md, "Results") into one: a diverging colour per touchpoint, an edge
+document (docs/model.md, "Results") into one: a diverging colour per touchpoint, an edge
 width per share of journeys, wait and walk-out figures on queues, and badges where
 journeys' remembered peaks and troughs fall.
 """

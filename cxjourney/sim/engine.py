@@ -219,7 +219,7 @@ class Simulation:
 
         A customer's first journey starts where the flow starts, later ones where its
         persona's repeat journeys start. The journey's visits are counted when it ends,
-        so a journey still under way at the horizon counts nowhere (MODEL.md). Each
+        so a journey still under way at the horizon counts nowhere (docs/model.md). Each
         visit's arithmetic is one call of the kernel (`kernel.visit`).
         """
         plan = self.plan

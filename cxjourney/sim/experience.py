@@ -1,4 +1,4 @@
-"""One moment and the memory of a journey: the arithmetic of MODEL.md, pure.
+"""One moment and the memory of a journey: the arithmetic of docs/model.md, pure.
 
 Disconfirmation (Oliver 1980), a zone of tolerance (Zeithaml et al. 1993), the
 prospect-theory value function (Tversky & Kahneman 1992) and three memory rules

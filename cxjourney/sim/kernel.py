@@ -1,6 +1,6 @@
 """The model's arithmetic, written once and compiled once, for both engines.
 
-Every formula of MODEL.md that runs per visit or per journey is one function here: the
+Every formula of docs/model.md that runs per visit or per journey is one function here: the
 counter-based hash and its draws, distribution sampling, the felt value of a moment,
 memory, satisfaction, relationship, retention, churn, and the busy-hour clock. The SimPy
 engine calls them one visit at a time; the batched engine runs whole lives in

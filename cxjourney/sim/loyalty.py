@@ -1,4 +1,4 @@
-"""Satisfaction, advocacy and retention: the loyalty arithmetic of MODEL.md, pure."""
+"""Satisfaction, advocacy and retention: the loyalty arithmetic of docs/model.md, pure."""
 
 from __future__ import annotations
 

@@ -186,7 +186,7 @@ def simulate(
     schedule: sequential.Schedule | None = None,
     objective: str = "nps",
 ) -> dict[str, Any]:
-    """Run the baseline and scenarios; return the results contract of MODEL.md.
+    """Run the baseline and scenarios; return the results contract of docs/model.md.
 
     `dask`: the address of a Dask scheduler to run the tasks on (same results).
     With a `schedule` that has a precision, replications are added look by look until

@@ -103,7 +103,7 @@ def unquote(literal: str) -> str:
 
 
 def assert_valid_journey_text(source: str, diagram: MermaidDiagram) -> None:
-    """The structure LANGUAGE.md asks of an imported journey, checked with string tests."""
+    """The structure docs/language.md asks of an imported journey, checked with string tests."""
     assert source.endswith("}\n")
     assert not set(source) & set("\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
     lines = source.split("\n")

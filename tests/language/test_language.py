@@ -1,4 +1,4 @@
-"""Every construct of LANGUAGE.md parses into the model it means."""
+"""Every construct of docs/language.md parses into the model it means."""
 
 from __future__ import annotations
 

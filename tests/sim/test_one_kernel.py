@@ -123,7 +123,7 @@ def test_generated_journeys_give_the_same_bytes_on_both_engines(text: str, seed:
 # ---- the compiled kernel against Python's own arithmetic --------------------------------
 # Each reference below is the formula as plain Python computes it (math, float, int); the
 # kernel's machine code must give the same bits, or the engines would drift apart from
-# any Python reading of MODEL.md.
+# any Python reading of docs/model.md.
 FLOATS = st.floats(-6, 6, allow_nan=False)
 
 
