@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,19 +13,6 @@ from cxjourney.sim.runner import simulate
 DATA = Path(__file__).resolve().parent / "data"
 LOOP = DATA / "loop.journey"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(
-    *args: str, input: bytes | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess:
-    """The command line in a subprocess, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "cxjourney", *args],
-        input=input,
-        capture_output=True,
-        cwd=cwd or ROOT,
-        timeout=300,
-    )
 
 
 def shared_log(name: str) -> Path:

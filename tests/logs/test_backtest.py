@@ -10,7 +10,8 @@ import pytest
 from cxjourney.logs.backtest import SplitError, backtest, split_time
 from cxjourney.logs.mapping import map_activities
 from cxjourney.logs.read import read_log
-from tests.logs.helpers import LOOP, journey_of, run_cli, simulated_log
+from tests.conftest import run_cli
+from tests.logs.helpers import LOOP, journey_of, simulated_log
 
 
 def run(log_path: Path, split: str = "0.5", seed: int = 1):

@@ -13,7 +13,8 @@ from cxjourney.language.load import load
 from cxjourney.logs.calibrate import CalibrateOptions, calibrate, wilson
 from cxjourney.logs.mapping import map_activities
 from cxjourney.logs.read import read_log
-from tests.logs.helpers import DATA, LOOP, journey_of, run_cli
+from tests.conftest import run_cli
+from tests.logs.helpers import DATA, LOOP, journey_of
 
 PERTURBED = {
     "start -> search 70%": "start -> search 50%",

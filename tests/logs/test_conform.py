@@ -9,7 +9,8 @@ from pathlib import Path
 from cxjourney.logs.conform import conform
 from cxjourney.logs.mapping import map_activities, read_mapping
 from cxjourney.logs.read import read_log
-from tests.logs.helpers import DATA, LOOP, journey_of, run_cli
+from tests.conftest import run_cli
+from tests.logs.helpers import DATA, LOOP, journey_of
 
 
 def replay(journey, log_path: Path, mapping_path: Path | None = None):
