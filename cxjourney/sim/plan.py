@@ -69,13 +69,17 @@ class Plan:
     profile: list[Profile | None] = field(default_factory=list)
     staffing: list[list[float] | None] = field(default_factory=list)  # None: constant
     server_minutes: list[float] = field(default_factory=list)  # over the horizon
-    busy_hour: int | None = None  # the first hour of the week with the most journey starts
     busy_hours: list[bool] | None = None  # per hour of the week: one of the busiest?
     timed: bool = False  # some step or edge takes time: journeys have a duration
 
     @property
     def size(self) -> int:
         return len(self.touchpoint_ids)
+
+    @property
+    def busy_hour(self) -> int | None:
+        """The first of the busiest hours of the week (the one results name), or None."""
+        return None if self.busy_hours is None else self.busy_hours.index(True)
 
     @property
     def has_queues(self) -> bool:
@@ -223,7 +227,6 @@ def compile_plan(journey: Journey) -> Plan:
             else int(t.capacity or 0) * journey.horizon
             for t, shifts in zip(tps, staffing, strict=True)
         ],
-        busy_hour=None if busiest is None else busiest.index(True),
         busy_hours=busiest,
         timed=timed,
     )

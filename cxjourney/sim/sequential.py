@@ -58,18 +58,18 @@ class Schedule:
 
     def change_precision(self, objective: str, baseline: float | None = None) -> float | None:
         """A change this small does not matter: the option's, or the default's."""
-        if self.precision is not None or not self.auto:
-            return self.precision
-        size = AUTO[objective][0]
-        if objective in RELATIVE:
-            return None if baseline is None else size * abs(baseline)
-        return size
+        return self._threshold(0, objective, baseline)
 
     def level_precision(self, objective: str, baseline: float | None = None) -> float | None:
         """The half-width the baseline's own figure needs (None: no condition)."""
+        return self._threshold(1, objective, baseline)
+
+    def _threshold(self, which: int, objective: str, baseline: float | None) -> float | None:
+        """--precision when given; else AUTO's, in the objective's units (revenue's as a
+        fraction of the baseline's)."""
         if self.precision is not None or not self.auto:
             return self.precision
-        size = AUTO[objective][1]
+        size = AUTO[objective][which]
         if size is None or objective not in RELATIVE:
             return size
         return None if baseline is None else size * abs(baseline)
