@@ -21,7 +21,7 @@ from cxjourney.logs.conform import conform
 from cxjourney.logs.discover import discover
 from cxjourney.logs.mapping import map_activities
 from cxjourney.logs.read import read_log
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
@@ -74,9 +74,11 @@ def main() -> None:
         xes = Path(tmp) / "clinic.xes"
         weeks = max(1, round(wanted / 250_000 * 40))  # about 7,000 events a week
         simulate(
-            journey, seed=1, replications=1, scenarios=[], horizon=weeks * 7 * 1440.0,
+            journey,
+            RunSpec(seed=1, replications=1, horizon=weeks * 7 * 1440.0),
+            scenarios=[],
             events=events_csv,
-        )  # fmt: skip
+        )
         n = write_xes(events_csv, xes, wanted)
         size = xes.stat().st_size / 1e6
         t0 = time.perf_counter()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cxjourney import load
 from cxjourney.sim import budget
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.fuzz_inputs import TINY_BASE, mutate, mutate_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +93,7 @@ def run_simulate(count: int, rng: random.Random) -> dict[str, int]:
         started = time.monotonic()
         signal.alarm(limit)
         try:
-            results = simulate(journey, replications=2, workers=1, scenarios=[])
+            results = simulate(journey, RunSpec(replications=2, workers=1), scenarios=[])
             made = sum(
                 tp["visits"] or 0 for tp in results["scenarios"]["baseline"]["touchpoints"].values()
             )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cxjourney import load
 from cxjourney.sim import budget
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.fuzz_inputs import TINY_BASE, mutate_numbers
 
 TEST_BUDGET = 100_000  # steps of one replication: larger mutants count as refused here
@@ -40,7 +40,7 @@ def test_a_valid_mutant_finishes_within_its_estimate_or_is_refused(seed: int) ->
     previous = signal.signal(signal.SIGALRM, _raise)
     signal.alarm(30)
     try:
-        results = simulate(journey, replications=2, workers=1, scenarios=[])
+        results = simulate(journey, RunSpec(replications=2, workers=1), scenarios=[])
     except Hung:
         pytest.fail(f"a mutant estimated at {size.steps:.0f} steps ran for 30 s:\n{text}")
     finally:

@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,6 @@ import click
 
 from ..language.diagnostics import render
 from ..language.load import STDIN, Loaded, load
-from ..model import Journey
 from ..safe_text import printable
 
 INPUT_ERROR = 2
@@ -126,10 +126,49 @@ def _dask(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     return value
 
 
-def simulation_options(function: Callable | None = None, *, min_replications: int = 1):
-    """--seed, --replications, --horizon, --workers and --dask: one spelling for every command."""
+def simulation_options(
+    function: Callable | None = None, *, min_replications: int = 1, adaptive: bool = False
+):
+    """--seed, --replications, --horizon, --workers, --dask and --allow-long (and, when
+    `adaptive`, --precision and --max-replications): one spelling for every command.
+
+    The command receives one frozen `spec` (sim/spec.py RunSpec) in their place.
+    """
 
     def decorate(function: Callable) -> Callable:
+        @wraps(function)
+        def wrapper(
+            *args: Any,
+            seed: int,
+            replications: int,
+            horizon: float | None,
+            workers: int,
+            dask: str | None,
+            allow_long: bool,
+            precision: float | None = None,
+            max_replications: int | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            from ..sim.spec import RunSpec
+
+            schedule = None
+            if adaptive:
+                source = click.get_current_context().get_parameter_source("replications")
+                explicit = source is not None and source != click.core.ParameterSource.DEFAULT
+                schedule = schedule_for(
+                    replications, precision, max_replications, explicit=explicit
+                )
+            kwargs["spec"] = RunSpec(
+                seed=seed,
+                replications=replications,
+                schedule=schedule,
+                horizon=horizon,
+                workers=workers,
+                dask=dask,
+                allow_long=allow_long,
+            )
+            return function(*args, **kwargs)
+
         options = [
             click.option(
                 "--seed",
@@ -177,11 +216,31 @@ def simulation_options(function: Callable | None = None, *, min_replications: in
                 "need too much memory (see the README's limits).",
             ),
         ]
+        if adaptive:
+            options += _ADAPTIVE
         for option in reversed(options):
-            function = option(function)
-        return function
+            wrapper = option(wrapper)
+        return wrapper
 
     return decorate if function is None else decorate(function)
+
+
+_ADAPTIVE = [
+    click.option(
+        "--precision",
+        type=click.FloatRange(0, min_open=True),
+        metavar="X",
+        help="Stop adding replications once the objective's 95% half-width (a change's, "
+        "for scenarios) is at most X, in its own units (NPS points; shares as fractions).",
+    ),
+    click.option(
+        "--max-replications",
+        type=click.IntRange(2, 100000),
+        metavar="N",
+        help="Add replications, look by look, until the verdicts are settled (or the "
+        "--precision is reached), at most N; default with --precision: 10 × -n.",
+    ),
+]
 
 
 def writable_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -237,39 +296,6 @@ def scenario_option(
 # ---- running ------------------------------------------------------------------------------
 
 
-def check_size(
-    journey: Journey,
-    *,
-    runs: int,
-    workers: int,
-    horizon: float | None = None,
-    scenarios: list[str] | None = None,
-    allow_long: bool = False,
-) -> None:
-    """Refuse, before it starts, a run estimated to take hours or too much memory (exit 2).
-
-    `runs`: replications of all variants together; each counts as large as the
-    largest of the baseline and the `scenarios` (all of the file's when None).
-    """
-    from ..language.scenarios import apply
-    from ..sim import budget
-
-    base = budget.with_horizon(journey, horizon)
-    chosen = [s for s in base.scenarios if scenarios is None or s.id in scenarios]
-    variants = [base, *(apply(base, s) for s in chosen)]
-    size = budget.run_size(variants, runs, workers)
-    problem = size.problem()
-    if problem is None:
-        return
-    if allow_long:
-        click.echo(f"warning: {problem}; running anyway (--allow-long)", err=True)
-        return
-    raise InputError(
-        f"this run is too large: {problem}. Make it smaller (customers, horizon, visits, "
-        "-n) or add --allow-long to run it anyway"
-    )
-
-
 def progress_bar(total: int, quiet: bool):
     """A progress bar on stderr for runs longer than a moment; off when not a terminal."""
     if quiet or total < 2 or not sys.stderr.isatty():
@@ -278,9 +304,26 @@ def progress_bar(total: int, quiet: bool):
 
 
 def run_guarded(action: Callable[[], Any]) -> Any:
-    """Run the simulation; failures of the run exit 1 with a message, never a traceback."""
+    """Run the simulation; failures of the run exit 1 with a message, never a traceback.
+
+    A run the library refuses (too large, invalid together) is an input error (exit 2);
+    one it runs anyway (--allow-long) says so on stderr before it starts.
+    """
+    import warnings
+
+    from ..sim.spec import LongRun, RunRefused
+
+    def say(message, category, *rest: Any, **more: Any) -> None:
+        if issubclass(category, LongRun):
+            click.echo(f"warning: {message}", err=True)
+
     try:
-        return action()
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", LongRun)
+            warnings.showwarning = say
+            return action()
+    except RunRefused as err:
+        raise InputError(str(err)) from None
     except (click.ClickException, SystemExit):
         raise
     except Exception as err:
@@ -402,47 +445,6 @@ def _say(line: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-
-
-def adaptive_options(function: Callable) -> Callable:
-    """--precision and --max-replications: as many replications as the answer needs.
-
-    The command receives `schedule` (a sim.sequential.Schedule, or None for exactly
-    --replications) in place of the two options.
-    """
-    from functools import wraps
-
-    @wraps(function)
-    def wrapper(*args: Any, precision: float | None, max_replications: int | None, **kwargs):
-        source = click.get_current_context().get_parameter_source("replications")
-        explicit = source is not None and source != click.core.ParameterSource.DEFAULT
-        kwargs["schedule"] = schedule_for(
-            kwargs["replications"], precision, max_replications, explicit=explicit
-        )
-        if kwargs["schedule"] is not None and kwargs["schedule"].auto:
-            kwargs["replications"] = kwargs["schedule"].start
-        return function(*args, **kwargs)
-
-    wrapper = click.option(
-        "--max-replications",
-        type=click.IntRange(2, 100000),
-        metavar="N",
-        help="Add replications, look by look, until the verdicts are settled (or the "
-        "--precision is reached), at most N; default with --precision: 10 × -n.",
-    )(wrapper)
-    return click.option(
-        "--precision",
-        type=click.FloatRange(0, min_open=True),
-        metavar="X",
-        help="Stop adding replications once the objective's 95% half-width (a change's, "
-        "for scenarios) is at most X, in its own units (NPS points; shares as fractions).",
-    )(wrapper)
-
-
-def most_replications(replications: int, schedule: Any) -> int:
-    """The replications a run may take: -n, or an adaptive schedule's maximum (for the
-    run-size check and the progress bar)."""
-    return schedule.maximum if schedule is not None else replications
 
 
 def schedule_for(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import click
@@ -17,18 +16,13 @@ from ..decide import drivers as drivers_mod
 from ..decide import optimize as optimize_mod
 from ..decide import report, sensitivity
 from ..decide.objective import DEFAULT, OBJECTIVES
-from ..model import Journey
 from ..output import emit
 from ..results import dumps
 from ..safe_text import neutralise_csv, printable
 from .common import (
     SETTINGS,
-    InputError,
-    adaptive_options,
-    check_size,
     chosen_scenarios,
     format_option,
-    most_replications,
     output_format,
     output_option,
     quiet_option,
@@ -78,7 +72,7 @@ def run_options(f: Callable) -> Callable:
     f = format_option(("table", "json", "csv"), None, "table for people; json and csv for tools.")(
         f
     )
-    return simulation_options(adaptive_options(f))
+    return simulation_options(f, adaptive=True)
 
 
 def render(fmt: str, doc: dict[str, Any], text: Callable[[], str], csv: Callable[[], str]) -> str:
@@ -106,16 +100,10 @@ def compare(
     objective,
     scenario_ids,
     with_sensitivity,
-    seed,
-    replications,
-    horizon,
-    workers,
-    dask,
-    allow_long,
+    spec,
     fmt,
     output,
     quiet,
-    schedule,
 ) -> None:
     """Rank the file's scenarios by their effect on an objective.
 
@@ -134,32 +122,18 @@ def compare(
     journey = loaded.journey
     ids = chosen_scenarios(loaded, scenario_ids)
     count = len(ids) if ids is not None else len(journey.scenarios)
-    total = (count + 1) * most_replications(replications, schedule)
-    if with_sensitivity:
-        total += sensitivity.runs_needed(journey, count, replications, reuse=True)
-    check_size(
-        journey,
-        runs=total,
-        workers=workers,
-        horizon=horizon,
-        scenarios=ids,
-        allow_long=allow_long,
-    )
+    extra = sensitivity.runs_needed(journey, count, spec, reuse=True) if with_sensitivity else 0
+    total = (count + 1) * spec.most + extra
 
     def work(progress: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        run = {
-            "seed": seed,
-            "replications": replications,
-            "horizon": horizon,
-            "workers": workers,
-            "dask": dask,
-            "progress": progress,
-            "schedule": schedule,
-        }
-        results, _ = compare_mod.compare(journey, objective=objective, scenarios=ids, **run)
+        results, _ = compare_mod.compare(
+            journey, spec, objective=objective, scenarios=ids, progress=progress, extra_runs=extra
+        )
         if not with_sensitivity:
             return results, None
-        sens = sensitivity.sensitivity_for_simulate(journey, results, objective=objective, **run)
+        sens = sensitivity.sensitivity_for_simulate(
+            journey, results, spec, objective=objective, progress=progress
+        )
         sensitivity.attach(results, sens)
         return results, sens
 
@@ -198,16 +172,10 @@ def drivers(
     objective,
     step,
     levers,
-    seed,
-    replications,
-    horizon,
-    workers,
-    dask,
-    allow_long,
+    spec,
     fmt,
     output,
     quiet,
-    schedule,
 ) -> None:
     """Rank touchpoints and owners by how much a standard improvement moves loyalty.
 
@@ -226,32 +194,13 @@ def drivers(
     loaded = require_journey(file)
     journey = loaded.journey
     improvement = drivers_mod.Improvement(step=step, levers=tuple(levers) or drivers_mod.LEVERS)
-    groups = drivers_mod.owners(journey)
-    variants = 1 + len(journey.touchpoints) + sum(len(ids) > 1 for ids in groups.values())
-    check_size(
-        journey,
-        runs=variants * most_replications(replications, schedule),
-        workers=workers,
-        horizon=horizon,
-        scenarios=[],
-        allow_long=allow_long,
-    )
 
     def work(progress: Any) -> dict[str, Any]:
         return drivers_mod.drivers(
-            journey,
-            objective=objective,
-            improvement=improvement,
-            seed=seed,
-            replications=replications,
-            horizon=horizon,
-            workers=workers,
-            dask=dask,
-            progress=progress,
-            schedule=schedule,
+            journey, spec, objective=objective, improvement=improvement, progress=progress
         )
 
-    doc = with_progress(variants * most_replications(replications, schedule), quiet, work)
+    doc = with_progress(drivers_mod.planned_runs(journey, spec), quiet, work)
     emit(
         render(
             output_format(fmt, output),
@@ -298,16 +247,10 @@ def optimize(
     scenario_ids,
     method,
     runners_up,
-    seed,
-    replications,
-    horizon,
-    workers,
-    dask,
-    allow_long,
+    spec,
     fmt,
     output,
     quiet,
-    schedule,
 ) -> None:
     """Find the combination of scenarios that does the most within a budget.
 
@@ -324,39 +267,21 @@ def optimize(
     loaded = require_journey(file)
     journey = loaded.journey
     ids = chosen_scenarios(loaded, scenario_ids)
-    pool = [s for s in journey.scenarios if ids is None or s.id in ids]
-    affordable = [s for s in pool if s.cost <= budget]
-    every = optimize_mod.affordable(affordable, budget)
-    count = len(every) - 1 if every is not None else len(affordable) * (len(affordable) + 1)
-    if every is not None:
-        _check_combinations(journey, every)
-    check_size(
-        journey,
-        runs=(count + 1) * most_replications(replications, schedule),
-        workers=workers,
-        horizon=horizon,
-        scenarios=[s.id for s in affordable],
-        allow_long=allow_long,
-    )
 
     def work(progress: Any) -> dict[str, Any]:
         return optimize_mod.optimize(
             journey,
+            spec,
             budget=budget,
             objective=objective,
             scenarios=ids,
-            seed=seed,
-            replications=replications,
-            horizon=horizon,
-            workers=workers,
-            dask=dask,
             progress=progress,
             method=method,
             runners_up=runners_up,
-            schedule=schedule,
         )
 
-    doc = with_progress((count + 1) * most_replications(replications, schedule), quiet, work)
+    total = optimize_mod.planned_runs(journey, spec, budget, ids)
+    doc = with_progress(total, quiet, work)
     emit(
         render(
             output_format(fmt, output),
@@ -369,31 +294,3 @@ def optimize(
 
 
 COMMANDS = (compare, drivers, optimize)
-
-
-def _check_combinations(journey: Journey, combos: list[tuple[str, ...]]) -> None:
-    """Scenarios valid alone can trap customers together (each takes one way out of a
-    loop): every combination to be simulated passes the file's checks first (exit 2)."""
-    from ..language.checks import check_journey
-    from ..language.diagnostics import Reporter
-    from ..language.scenarios import apply
-
-    by_id = {s.id: s for s in journey.scenarios}
-    baseline = replace(journey, scenarios=())
-    known = Reporter(journey.file)
-    check_journey(baseline, known)
-    messages = {d.message for d in known.diagnostics}
-    for combo in combos:
-        if len(combo) < 2:  # one scenario alone was checked with the file
-            continue
-        combined = baseline
-        for sid in combo:
-            combined = apply(combined, by_id[sid])
-        found = Reporter(journey.file)
-        check_journey(combined, found)
-        new = [d for d in found.diagnostics if d.severity == "error" and d.message not in messages]
-        if new:
-            raise InputError(
-                f"scenarios {' + '.join(combo)} together leave an invalid journey: "
-                f"{new[0].message}; nothing was run"
-            )

@@ -13,21 +13,21 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..interop import diff as semantic_diff
 from ..interop import mermaid, model_json, revision
-from ..interop.forecast import forecast
 from ..interop.mermaid_export import to_mermaid
 from ..interop.schema import model_schema
+from ..language import diff as semantic_diff
 from ..language.diagnostics import Diagnostic, render
 from ..language.fmt import FormatError, UnsafeFormat, format_source
 from ..language.load import MAX_FILE_BYTES, STDIN, Loaded, load, read_limited, too_large
 from ..language.parse import decode
 from ..model import Journey
 from ..output import emit, output_problem, write_atomic
+from ..render.diff_text import diff_text
 from ..safe_text import printable
 from ..starter import DEFAULT_NAME, starter_journey
 from .common import (
@@ -36,7 +36,6 @@ from .common import (
     RUN_ERROR,
     SETTINGS,
     InputError,
-    check_size,
     load_input,
     output_option,
     print_diagnostics,
@@ -44,6 +43,9 @@ from .common import (
     simulation_options,
     stdin_bytes,
 )
+
+if TYPE_CHECKING:
+    from ..sim.spec import RunSpec
 
 # ---- export helpers (called by `cxjourney export`) ---------------------------------------
 
@@ -259,12 +261,7 @@ def diff(
     versions: tuple[str, ...],
     output_format: str,
     simulate: bool,
-    seed: int,
-    replications: int,
-    horizon: float | None,
-    workers: int,
-    dask: str | None,
-    allow_long: bool,
+    spec: RunSpec,
     exit_code: bool,
 ) -> None:
     """Compare two versions of a journey: what changed in the model, not in the text.
@@ -306,26 +303,9 @@ def diff(
     if simulate:
         if not isinstance(old_model, Journey) or not isinstance(new_model, Journey):
             raise InputError("--simulate needs a journey on both sides")
-        for model in (old_model, new_model):
-            check_size(
-                model,
-                runs=2 * replications,
-                workers=workers,
-                horizon=horizon,
-                scenarios=[],
-                allow_long=allow_long,
-            )
-        prediction = run_guarded(
-            lambda: forecast(
-                old_model,
-                new_model,
-                seed=seed,
-                replications=replications,
-                horizon=horizon,
-                workers=workers,
-                dask=dask,
-            )
-        )
+        from ..decide.versions import forecast
+
+        prediction = run_guarded(lambda: forecast(old_model, new_model, spec))
     if output_format == "markdown":
         click.echo(
             _markdown(
@@ -335,9 +315,7 @@ def diff(
                 new_model,
                 found,
                 prediction,
-                seed=seed,
-                replications=replications,
-                horizon=horizon,
+                spec,
             ),
             nl=False,
         )
@@ -345,19 +323,19 @@ def diff(
         document = semantic_diff.document(old_name, new_name, found, prediction)
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        click.echo(printable(semantic_diff.render(old_name, new_name, found, prediction)), nl=False)
+        click.echo(printable(diff_text(old_name, new_name, found, prediction)), nl=False)
     if exit_code and found and not driver:
         sys.exit(CHANGED)
 
 
-def _markdown(old_name, new_name, old_model, new_model, found, prediction, **run) -> str:
+def _markdown(old_name, new_name, old_model, new_model, found, prediction, spec) -> str:
     """The pull-request comment; with a forecast, also the scenarios' rankings of both sides."""
-    from ..interop.rankings import scenario_rankings
+    from ..decide.versions import rankings as version_rankings
     from ..render.diff_markdown import comment
 
     rankings = None
     if prediction is not None:
-        rankings = run_guarded(lambda: scenario_rankings(old_model, new_model, **run))
+        rankings = run_guarded(lambda: version_rankings(old_model, new_model, spec))
     return comment(old_name, new_name, found, prediction, rankings, (old_model, new_model))
 
 

@@ -21,15 +21,11 @@ from .common import (
     RUN_ERROR,
     SETTINGS,
     InputError,
-    adaptive_options,
-    check_size,
     chosen_scenarios,
-    most_replications,
     output_option,
-    progress_bar,
     require_journey,
-    run_guarded,
     simulation_options,
+    with_progress,
 )
 
 if TYPE_CHECKING:  # the renderer is imported only when a command draws
@@ -37,7 +33,7 @@ if TYPE_CHECKING:  # the renderer is imported only when a command draws
     import networkx as nx
 
     from ..model import Journey
-    from ..render.retention import Retention
+    from ..sim.spec import RunSpec
 
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
 
@@ -78,12 +74,7 @@ def render(
     run: bool,
     scenario_id: str | None,
     diff_id: str | None,
-    seed: int,
-    replications: int,
-    horizon: float | None,
-    workers: int,
-    dask: str | None,
-    allow_long: bool,
+    spec: RunSpec,
     quiet: bool,
 ) -> None:
     """Draw a journey map (Graphviz), optionally with simulation results laid over it.
@@ -123,9 +114,7 @@ def render(
         results = _read_results(results_path, loaded, chosen)
     elif run:
         scenarios = [chosen] if chosen else []
-        results = _simulate(
-            loaded, scenarios, seed, replications, horizon, workers, quiet, dask, allow_long
-        )
+        results = _simulate(loaded, scenarios, spec, quiet)
     if view == "curve":
         from ..render.curve import curve_svg
 
@@ -163,10 +152,10 @@ def render(
     default=4,
     show_default=True,
     type=click.IntRange(1, 24),
-    help="Points of the retention curve, each a run to that day; 1: interpolate.",
+    hidden=True,
+    help="Kept for older scripts: the curve is the results' own time series.",
 )
-@simulation_options
-@adaptive_options
+@simulation_options(adaptive=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def report(
     file: str,
@@ -175,14 +164,8 @@ def report(
     scenario_ids: tuple[str, ...],
     drivers_path: str | None,
     retention_points: int,
-    seed: int,
-    replications: int,
-    horizon: float | None,
-    workers: int,
-    dask: str | None,
-    allow_long: bool,
+    spec: RunSpec,
     quiet: bool,
-    schedule: Any,
 ) -> None:
     """Write a self-contained HTML report: map, scenarios, retention, assumptions.
 
@@ -200,12 +183,13 @@ def report(
     """
     from ..render import report as html
     from ..render.curve import curve_svg
+    from ..render.retention import retention_over_horizon
 
     if output == "-" and sys.stdout.isatty():
         raise InputError(
             "the report is an HTML file: write it with -o report.html (or redirect stdout)"
         )
-    if results_path and (scenario_ids or horizon is not None):
+    if results_path and (scenario_ids or spec.horizon is not None):
         raise InputError("--scenario and --horizon apply when simulating, not with --results")
     loaded = require_journey(file)
     for sid in scenario_ids:
@@ -213,31 +197,14 @@ def report(
     drivers = _read_drivers(drivers_path, loaded) if drivers_path else None
     if results_path:
         results = _read_results(results_path, loaded, None)
-        simulated = [s for s in results["scenarios"] if s != "baseline"]
-        has_series = all("series" in e for e in results["scenarios"].values())
-        check_size(  # without a series, the retention curve re-runs to earlier days
-            loaded.journey,
-            runs=0
-            if has_series
-            else (retention_points - 1) * int(results["replications"]) * (1 + len(simulated)),
-            workers=workers,
-            horizon=float(results["horizon_days"]) * 24 * 60,
-            scenarios=simulated,
-            allow_long=allow_long,
-        )
         _same_scenarios(results, loaded, results_path)
     else:
         chosen = list(scenario_ids) if scenario_ids else None
         # one run: its time series draws the retention curve, nothing is re-simulated
-        results = _simulate(
-            loaded, chosen, seed, replications, horizon, workers, quiet, dask, allow_long,
-            schedule=schedule,
-        )  # fmt: skip
+        results = _simulate(loaded, chosen, spec, quiet)
     journey = loaded.journey
     map_svg, map_note = _report_map(loaded, results)
-    retention = run_guarded(
-        lambda: _retention(journey, results, retention_points, workers, quiet, dask)
-    )
+    retention = retention_over_horizon(results)
     document = html.html_report(
         html.Report(
             journey=journey,
@@ -246,9 +213,7 @@ def report(
             map_note=map_note,
             curve_svg=html.inline_svg(curve_svg(journey, loaded.graph, results)),
             retention=retention,
-            commands=_commands(
-                file, output, results_path, drivers_path, results, loaded, retention_points
-            ),
+            commands=_commands(file, output, results_path, drivers_path, results, loaded),
             digest=_digest(file, loaded),
             drivers=drivers,
         )
@@ -281,23 +246,6 @@ def _report_map(loaded: Loaded, results: dict[str, Any]) -> tuple[str | None, st
         return None, f"The map was left out: Graphviz's `dot` program is not installed. {hint}"
     except GraphvizFailed as err:
         return None, f"The map was left out: Graphviz failed: {err}"
-
-
-def _retention(
-    journey: Journey,
-    results: dict[str, Any],
-    points: int,
-    workers: int,
-    quiet: bool,
-    dask: str | None = None,
-) -> Retention | None:
-    from ..render.retention import retention_over_horizon
-
-    bar = progress_bar(points - 1, quiet)
-    if bar is None:
-        return retention_over_horizon(journey, results, points, workers, dask=dask)
-    with bar:
-        return retention_over_horizon(journey, results, points, workers, bar.update, dask=dask)
 
 
 def _curve_output(output: str, fmt: str | None, diff_id: str | None) -> None:
@@ -410,49 +358,17 @@ def _check_touchpoints(results: dict[str, Any]) -> None:
 
 
 def _simulate(
-    loaded: Loaded,
-    scenarios: list[str] | None,
-    seed: int,
-    replications: int,
-    horizon: float | None,
-    workers: int,
-    quiet: bool = True,
-    dask: str | None = None,
-    allow_long: bool = False,
-    extra_runs: int = 0,
-    schedule: Any = None,
+    loaded: Loaded, scenarios: list[str] | None, spec: RunSpec, quiet: bool = True
 ) -> dict[str, Any]:
-    """One run of the baseline and scenarios (`schedule`: adaptive replications)."""
-    from ..sim.runner import simulate
+    """One run of the baseline and scenarios."""
+    from ..sim.experiment import simulate
 
     count = len(loaded.journey.scenarios) if scenarios is None else len(scenarios)
-    replications_at_most = most_replications(replications, schedule)
-    check_size(
-        loaded.journey,
-        runs=(1 + count) * replications_at_most + extra_runs,
-        workers=workers,
-        horizon=horizon,
-        scenarios=scenarios,
-        allow_long=allow_long,
+    return with_progress(
+        (1 + count) * spec.most,
+        quiet,
+        lambda progress: simulate(loaded.journey, spec, scenarios=scenarios, progress=progress),
     )
-    bar = progress_bar((1 + count) * replications_at_most, quiet)
-
-    def action():
-        options = dict(
-            seed=seed,
-            replications=replications,
-            scenarios=scenarios,
-            horizon=horizon,
-            workers=workers,
-            dask=dask,
-            schedule=schedule,
-        )
-        if bar is None:
-            return simulate(loaded.journey, **options)
-        with bar:
-            return simulate(loaded.journey, progress=bar.update, **options)
-
-    return run_guarded(action)
 
 
 def _drawn(loaded: Loaded, scenario_id: str | None) -> tuple[Journey, nx.DiGraph]:
@@ -521,7 +437,6 @@ def _commands(
     drivers_path: str | None,
     results: dict[str, Any],
     loaded: Loaded,
-    points: int,
 ) -> tuple[str, ...]:
     """The commands that make this report again, spelled out in full."""
     journey = loaded.journey
@@ -534,7 +449,7 @@ def _commands(
         for sid in simulated:
             run += ["--scenario", sid]
     tail = ["--drivers", drivers_path] if drivers_path else []
-    tail += (["--retention-points", str(points)] if points != 4 else []) + ["-o", output]
+    tail += ["-o", output]
     if results_path:
         sensitivity = results.get("sensitivity")
         if isinstance(sensitivity, dict):

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import click
 
-from ..interop import diff as semantic_diff
 from ..interop import revision
+from ..language import diff as semantic_diff
 from ..language.diagnostics import render as render_diagnostic
 from ..language.fmt import FormatError, UnsafeFormat, format_source
 from ..language.load import Loaded, load
@@ -135,11 +135,10 @@ def diff_section(review: FileReview, base: str, run: dict) -> str:
     prediction = rankings = None
     both = isinstance(old_model, Journey) and isinstance(new_model, Journey)
     if run["simulate"] and both and found:
-        from ..interop.forecast import forecast
-        from ..interop.rankings import scenario_rankings
+        from ..decide import versions
 
-        prediction = forecast(old_model, new_model, **run["options"])
-        rankings = scenario_rankings(old_model, new_model, **run["options"])
+        prediction = versions.forecast(old_model, new_model, run["spec"])
+        rankings = versions.rankings(old_model, new_model, run["spec"])
     old_name = f"{base}:{review.path}" if old is not None else "(new file)"
     return comment(old_name, review.path, found, prediction, rankings, (old_model, new_model))
 
@@ -286,8 +285,10 @@ def main(
     os.chdir(top)
     target = Path(out) if Path(out).is_absolute() else Path(top) / out
     target.mkdir(parents=True, exist_ok=True)
-    options = {"seed": seed, "replications": replications, "horizon": minutes}
-    run = {"simulate": simulate, "options": options}
+    from ..sim.spec import RunSpec
+
+    spec = RunSpec(seed=seed, replications=replications, horizon=minutes, workers=1)
+    run = {"simulate": simulate, "spec": spec}
     reviews = [review_file(p, base, run, target) for p in changed_journeys(base, head)]
     text = markdown(reviews, run_link())
     comment_file = target / "comment.md"

@@ -13,11 +13,8 @@ from ..safe_text import printable
 from .common import (
     SETTINGS,
     InputError,
-    adaptive_options,
-    check_size,
     chosen_scenarios,
     format_option,
-    most_replications,
     output_format,
     output_option,
     quiet_option,
@@ -31,8 +28,7 @@ from .common import (
 
 @click.command(context_settings=SETTINGS)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@simulation_options
-@adaptive_options
+@simulation_options(adaptive=True)
 @scenario_option(
     "Simulate only this scenario (repeatable); default: all. The baseline always runs."
 )
@@ -66,20 +62,14 @@ from .common import (
 )
 def simulate(
     file,
-    seed,
-    replications,
+    spec,
     scenario_ids,
-    horizon,
-    workers,
-    dask,
-    allow_long,
     fmt,
     output,
     events_path,
     quiet,
     with_sensitivity,
     objective,
-    schedule,
 ) -> None:
     """Simulate synthetic customers through a journey and forecast loyalty.
 
@@ -98,13 +88,15 @@ def simulate(
       cxjourney simulate coffee.journey --dask tcp://scheduler:8786
       cxjourney simulate coffee.journey --precision 1 --max-replications 60
     """
+    from dataclasses import replace
+
     from .. import results as results_contract
     from ..decide import report as decide_report
     from ..decide import sensitivity
     from ..render.table import table
-    from ..sim.runner import simulate as run_simulation
+    from ..sim.experiment import simulate as run_simulation
 
-    if dask and events_path:
+    if spec.dask and events_path:
         raise InputError(
             "--events writes its log on this machine and cannot be combined with --dask "
             "(or CXJOURNEY_DASK): run the events locally, e.g. with -n 1"
@@ -113,45 +105,28 @@ def simulate(
     journey = loaded.journey
     chosen = chosen_scenarios(loaded, scenario_ids)
     variants = 1 + (len(chosen) if chosen else len(journey.scenarios))
-    total = variants * most_replications(replications, schedule)
-    if with_sensitivity:
-        total += sensitivity.runs_needed(journey, variants - 1, replications, reuse=True)
-    check_size(
-        journey,
-        runs=total,
-        workers=workers,
-        horizon=horizon,
-        scenarios=chosen,
-        allow_long=allow_long,
+    extra = (
+        sensitivity.runs_needed(journey, variants - 1, spec, reuse=True) if with_sensitivity else 0
     )
+    total = variants * spec.most + extra
 
     def run(progress):
         with staged(events_path) if events_path else nullcontext() as events:
             results = run_simulation(
                 journey,
-                seed=seed,
-                replications=replications,
+                spec,
                 scenarios=chosen,
-                horizon=horizon,
-                workers=workers,
-                dask=dask,
                 events=str(events) if events else None,
                 progress=progress,
-                schedule=schedule,
                 objective=objective,
+                extra_runs=extra,
             )
         sens = None
         if with_sensitivity:
+            # the scenarios' other settings at the replications the answer took
+            fixed = replace(spec, replications=results["replications"], schedule=None)
             sens = sensitivity.sensitivity_for_simulate(
-                journey,
-                results,
-                objective=objective,
-                seed=seed,
-                replications=results["replications"],
-                horizon=horizon,
-                workers=workers,
-                dask=dask,
-                progress=progress,
+                journey, results, fixed, objective=objective, progress=progress
             )
             sensitivity.attach(results, sens)
         return results, sens
@@ -165,6 +140,6 @@ def simulate(
     else:
         text = table(results, {s.id: s.label for s in journey.scenarios}, objective)
         if sens is not None:
-            text += "\n" + decide_report.sensitivity_text(sens, replications)
+            text += "\n" + decide_report.sensitivity_text(sens, spec.first)
         text = printable(text)
     emit(text, output)

@@ -12,10 +12,8 @@ from itertools import pairwise
 from typing import Any
 
 from ..model import Journey
-from ..sim.runner import Progress
-from ..sim.sequential import Schedule
+from ..sim.experiment import Experiment, Progress, RunSpec, admit, file_scenarios
 from . import objective as obj
-from .experiment import Experiment, file_scenarios, start
 
 
 def rank(
@@ -65,33 +63,23 @@ def add_leads(ranking: list[dict[str, Any]], experiment: Experiment, objective: 
 
 def compare(
     journey: Journey,
+    spec: RunSpec | None = None,
     *,
     objective: str = obj.DEFAULT,
-    seed: int = 1,
-    replications: int = 10,
     scenarios: list[str] | None = None,
-    horizon: float | None = None,
-    workers: int = 1,
     progress: Progress | None = None,
-    dask: str | None = None,
-    schedule: Schedule | None = None,
+    extra_runs: int = 0,
 ) -> tuple[dict[str, Any], Experiment]:
     """The results contract plus `objective` and `ranking`; the experiment for reuse.
 
-    With an adaptive `schedule`, replications are added until every scenario's verdict
+    With an adaptive schedule, replications are added until every scenario's verdict
     is settled (sim/sequential.py), and effects and verdicts are at its level.
+    `extra_runs`: runs the caller adds afterwards (sensitivity), for the size check.
     """
-    experiment = start(
-        journey,
-        seed=seed,
-        replications=replications,
-        horizon=horizon,
-        workers=workers,
-        progress=progress,
-        dask=dask,
-        schedule=schedule,
-    )
-    chosen = file_scenarios(experiment.journey, scenarios)
+    spec = spec or RunSpec()
+    chosen = file_scenarios(spec.on(journey), scenarios)
+    admit(spec, [journey, *(j for _, j, _ in chosen)], (len(chosen) + 1) * spec.most + extra_runs)
+    experiment = Experiment(journey, spec, progress)
     experiment.add(chosen)
 
     def effects() -> dict[str, obj.Interval]:
@@ -109,20 +97,7 @@ def compare(
     add_leads(ranking, experiment, objective)
     results["objective"] = objective
     results["ranking"] = ranking
-    if experiment.schedule is not None and experiment.schedule.adaptive:
-        results["sequential"] = sequential_note(experiment)
+    note = experiment.note()
+    if note is not None:
+        results["sequential"] = note
     return results, experiment
-
-
-def sequential_note(experiment: Experiment) -> dict[str, Any]:
-    """How many replications the answer took, and at what level its verdicts hold."""
-    schedule = experiment.schedule
-    assert schedule is not None
-    return {
-        "replications": experiment.replications,
-        "maximum": schedule.maximum,
-        "looks": schedule.looks(),
-        "level": experiment.level,
-        "precision": schedule.precision,
-        "settled": experiment.replications < schedule.maximum,
-    }

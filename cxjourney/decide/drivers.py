@@ -18,11 +18,8 @@ from typing import Any
 
 from ..language.scenarios import apply
 from ..model import Change, Journey, Scenario, Touchpoint, Value
-from ..sim.runner import Progress
-from ..sim.sequential import Schedule
+from ..sim.experiment import Experiment, Progress, RunSpec, Variant, admit
 from . import objective as obj
-from .compare import sequential_note
-from .experiment import Experiment, Variant, start
 
 LEVERS = ("delivers", "disappointers", "delighters")
 NO_OWNER = "(no owner)"
@@ -83,36 +80,31 @@ def owners(journey: Journey) -> dict[str, list[str]]:
     return out
 
 
+def planned_runs(journey: Journey, spec: RunSpec) -> int:
+    """Replications the analysis may run: the baseline, each touchpoint, each owner."""
+    groups = owners(journey)
+    variants = 1 + len(journey.touchpoints) + sum(len(ids) > 1 for ids in groups.values())
+    return variants * spec.most
+
+
 def drivers(
     journey: Journey,
+    spec: RunSpec | None = None,
     *,
     objective: str = obj.DEFAULT,
     improvement: Improvement | None = None,
-    seed: int = 1,
-    replications: int = 10,
-    horizon: float | None = None,
-    workers: int = 1,
     progress: Progress | None = None,
-    dask: str | None = None,
-    schedule: Schedule | None = None,
 ) -> dict[str, Any]:
     """Touchpoints and owners ranked by the effect of the standard improvement.
 
-    With an adaptive `schedule`, replications are added until every verdict is settled.
+    With an adaptive schedule, replications are added until every verdict is settled.
     """
     if objective == "roi":
         raise ValueError("drivers have no cost, so no ROI; choose another objective")
+    spec = spec or RunSpec()
     improvement = improvement or Improvement()
-    experiment = start(
-        journey,
-        seed=seed,
-        replications=replications,
-        horizon=horizon,
-        workers=workers,
-        progress=progress,
-        dask=dask,
-        schedule=schedule,
-    )
+    admit(spec, [journey], planned_runs(journey, spec))
+    experiment = Experiment(journey, spec, progress)
     base = experiment.journey
     groups = owners(base)
     variants: list[Variant] = [
@@ -155,14 +147,14 @@ def drivers(
     owner_rows.sort(key=lambda row: -obj.score(row["effect"]))
     return {
         "journey": results["journey"],
-        "seed": seed,
+        "seed": spec.seed,
         "replications": experiment.replications,
         "horizon_days": results["horizon_days"],
         "objective": objective,
         "improvement": asdict(improvement) | {"levers": list(improvement.levers)},
         "touchpoints": touchpoints,
         "owners": owner_rows,
-    } | ({"sequential": sequential_note(experiment)} if schedule and schedule.adaptive else {})
+    } | ({"sequential": note} if (note := experiment.note()) is not None else {})
 
 
 def _row(

@@ -20,13 +20,10 @@ from typing import Any
 
 from ..language.checks import check_journey
 from ..language.diagnostics import Reporter
-from ..language.scenarios import apply_checked
+from ..language.scenarios import apply, apply_checked
 from ..model import Journey, Scenario
-from ..sim.runner import Progress
-from ..sim.sequential import Schedule
+from ..sim.experiment import Experiment, Progress, RunSpec, admit
 from . import objective as obj
-from .compare import sequential_note
-from .experiment import Experiment, start
 
 EXHAUSTIVE_LIMIT = 64  # combinations simulated one by one before searching instead
 MAX_MOVES = 50
@@ -171,41 +168,48 @@ def greedy(search: Search) -> Combination:
     return current
 
 
+def planned_runs(
+    journey: Journey, spec: RunSpec, budget: float, scenarios: list[str] | None = None
+) -> int:
+    """Replications the search may run: every affordable combination when there are
+    few, else a greedy search's bound (each scenario added, then moved, once per step)."""
+    pool = [s for s in journey.scenarios if scenarios is None or s.id in scenarios]
+    candidates = [s for s in pool if s.cost <= budget + 1e-9]
+    every = affordable(candidates, budget)
+    count = len(every) - 1 if every is not None else len(candidates) * (len(candidates) + 1)
+    return (count + 1) * spec.most
+
+
 def optimize(
     journey: Journey,
+    spec: RunSpec | None = None,
     *,
     budget: float,
     objective: str = obj.DEFAULT,
     scenarios: list[str] | None = None,
-    seed: int = 1,
-    replications: int = 10,
-    horizon: float | None = None,
-    workers: int = 1,
     progress: Progress | None = None,
-    dask: str | None = None,
     method: str = "auto",
     runners_up: int = 3,
-    schedule: Schedule | None = None,
 ) -> dict[str, Any]:
     """The chosen combination, its effect with intervals, and the runners-up.
 
     `method`: auto (exhaustive when at most EXHAUSTIVE_LIMIT combinations fit the
-    budget), exhaustive, or greedy.
+    budget), exhaustive, or greedy. Combinations that leave an invalid journey are
+    skipped and named in `skipped`.
     """
     if budget < 0:
         raise ValueError("the budget cannot be negative")
+    spec = spec or RunSpec()
     pool = [s for s in journey.scenarios if scenarios is None or s.id in scenarios]
-    experiment = start(
-        journey,
-        seed=seed,
-        replications=replications,
-        horizon=horizon,
-        workers=workers,
-        progress=progress,
-        dask=dask,
-        schedule=schedule,
-    )
     candidates = [s for s in pool if s.cost <= budget + 1e-9]
+    # each combination is counted as large as the largest single scenario
+    base = spec.on(journey)
+    admit(
+        spec,
+        [base, *(apply(base, s) for s in candidates)],
+        planned_runs(journey, spec, budget, scenarios),
+    )
+    experiment = Experiment(journey, spec, progress)
     search = Search(experiment, candidates, budget, objective)
     every = affordable(candidates, budget) if method != "greedy" else None
     if method == "exhaustive" and every is None:
@@ -260,11 +264,7 @@ def report(
             for combo in others[:runners_up]
         ],
         "over_budget": over_budget,
-        **(
-            {"sequential": sequential_note(experiment)}
-            if experiment.schedule and experiment.schedule.adaptive
-            else {}
-        ),
+        **({"sequential": note} if (note := experiment.note()) is not None else {}),
         "skipped": [
             {"scenarios": list(combo), "reason": reason} for combo, reason in search.skipped.items()
         ],

@@ -15,10 +15,8 @@ from typing import Any
 
 from ..language.units import MEMORY_RULES
 from ..model import Journey, Loyalty
-from ..sim.runner import Progress
-from ..sim.sequential import Schedule
+from ..sim.experiment import Experiment, Progress, RunSpec, file_scenarios
 from . import objective as obj
-from .experiment import file_scenarios, start
 
 RANGES: dict[str, tuple[Any, ...]] = {
     "negativity": (1.3, 2.25),
@@ -67,24 +65,20 @@ def rank_order(effects: dict[str, obj.Interval]) -> list[str]:
 
 def analyse(
     journey: Journey,
+    spec: RunSpec | None = None,
     *,
     objective: str = obj.DEFAULT,
-    seed: int = 1,
-    replications: int = 10,
     scenarios: list[str] | None = None,
-    horizon: float | None = None,
-    workers: int = 1,
     progress: Progress | None = None,
-    dask: str | None = None,
     settings: list[Setting] | None = None,
     as_written: dict[str, obj.Interval] | None = None,
-    schedule: Schedule | None = None,
 ) -> dict[str, Any]:
     """Effects and ranking per setting, and per scenario its range and whether its rank holds.
 
     `as_written`: the scenarios' effects already simulated with the file's own
     assumptions (same seed and replications), so that setting is not run again.
     """
+    spec = spec or RunSpec()
     settings = settings if settings is not None else settings_for(journey.loyalty)
     ids = scenarios if scenarios is not None else [s.id for s in journey.scenarios]
     if not ids:
@@ -94,18 +88,7 @@ def analyse(
         if setting.assumption is None and as_written is not None:
             effects, count = dict(as_written), None
         else:
-            effects, count = _effects(
-                setting.apply(journey),
-                objective,
-                seed,
-                replications,
-                ids,
-                horizon,
-                workers,
-                progress,
-                dask,
-                schedule,
-            )
+            effects, count = _effects(setting.apply(journey), spec, objective, ids, progress)
         row = {
             "setting": setting.name,
             "assumption": setting.assumption,
@@ -113,7 +96,7 @@ def analyse(
             "effects": effects,
             "ranking": rank_order(effects),
         }
-        if schedule is not None and schedule.adaptive and count is not None:
+        if spec.adaptive and count is not None:
             row["replications"] = count
         rows.append(row)
     return {"objective": objective, "settings": rows, "scenarios": summary(rows)}
@@ -121,27 +104,13 @@ def analyse(
 
 def _effects(
     journey: Journey,
+    spec: RunSpec,
     objective: str,
-    seed: int,
-    replications: int,
     scenarios: list[str],
-    horizon: float | None,
-    workers: int,
     progress: Progress | None,
-    dask: str | None = None,
-    schedule: Schedule | None = None,
 ) -> tuple[dict[str, obj.Interval], int]:
     """Each scenario's effect in one setting, and the replications it took."""
-    experiment = start(
-        journey,
-        seed=seed,
-        replications=replications,
-        horizon=horizon,
-        workers=workers,
-        progress=progress,
-        dask=dask,
-        schedule=schedule,
-    )
+    experiment = Experiment(journey, spec, progress)
     variants = file_scenarios(experiment.journey, scenarios)
     experiment.add(variants)
 
@@ -174,38 +143,23 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def sensitivity_for_simulate(
     journey: Journey,
     results: dict[str, Any],
+    spec: RunSpec | None = None,
     *,
     objective: str = obj.DEFAULT,
-    seed: int = 1,
-    replications: int = 10,
-    horizon: float | None = None,
-    workers: int = 1,
     progress: Progress | None = None,
-    dask: str | None = None,
-    schedule: Schedule | None = None,
 ) -> dict[str, Any]:
     """Sensitivity of the scenarios in `results`, reusing them as the file's own setting."""
     ids = [name for name in results["scenarios"] if name != "baseline"]
     as_written = {sid: obj.from_entry(objective, results["scenarios"][sid]) for sid in ids}
     return analyse(
-        journey,
-        objective=objective,
-        seed=seed,
-        replications=replications,
-        scenarios=ids,
-        horizon=horizon,
-        workers=workers,
-        progress=progress,
-        dask=dask,
-        as_written=as_written,
-        schedule=schedule,
+        journey, spec, objective=objective, scenarios=ids, progress=progress, as_written=as_written
     )
 
 
-def runs_needed(journey: Journey, scenarios: int, replications: int, *, reuse: bool) -> int:
-    """Simulation tasks the analysis runs (for a progress bar)."""
+def runs_needed(journey: Journey, scenarios: int, spec: RunSpec, *, reuse: bool) -> int:
+    """Simulation tasks the analysis may run (for the size check and a progress bar)."""
     settings = len(settings_for(journey.loyalty)) - (1 if reuse else 0)
-    return settings * (scenarios + 1) * replications
+    return settings * (scenarios + 1) * spec.most
 
 
 def attach(results: dict[str, Any], sensitivity: dict[str, Any]) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..language.load import load
 from ..model import Journey
-from ..sim.runner import simulate
+from ..sim.experiment import RunSpec, simulate
 from .calibrate import CalibrateOptions, calibrate
 from .mapping import Mapping, map_activities
 from .outcomes import T95, Outcomes, fit_outcomes
@@ -210,7 +210,9 @@ def backtest(
     with tempfile.TemporaryDirectory(prefix="cxjourney-backtest-") as tmp:
         events = FilePath(tmp) / "forecast.csv"
         forecast = simulate(
-            forecast_journey, seed=seed, replications=replications, horizon=horizon, events=events
+            forecast_journey,
+            RunSpec(seed=seed, replications=replications, horizon=horizon),
+            events=events,
         )
         simulated = read_log(str(events))
     sim_map = map_activities(forecast_journey, simulated.activities())

@@ -29,7 +29,7 @@ from ..language.fmt import Edit
 from ..language.load import load
 from ..language.printer import Printer
 from ..model import Journey
-from ..sim.runner import simulate
+from ..sim.experiment import RunSpec, simulate
 from . import text
 from .calibrate import write
 from .read import ReadOptions, time_parser
@@ -237,7 +237,7 @@ def fit_outcomes(
     def run(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         result.evaluations += 1
         lo = replace(journey.loyalty, **{k: float(v) for k, v in zip(keys, theta, strict=True)})
-        out = simulate(replace(journey, loyalty=lo), seed=seed, replications=replications)
+        out = simulate(replace(journey, loyalty=lo), RunSpec(seed=seed, replications=replications))
         values = out["scenarios"]["baseline"]["metrics"]
         means, ses = [], []
         for m in metrics:

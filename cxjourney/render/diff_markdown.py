@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..interop.diff import Difference
+from ..language.diff import Difference
 from .duration import duration_interval, horizon
 
 #: More differences than this fold into a <details> block.

@@ -1,24 +1,15 @@
 """Retention over the horizon, per scenario, for the report.
 
 Results carry a time series per scenario (at least weekly, and at the horizon), from
-the same run: the curve reads it and simulates nothing. For results written without a
-series, running the same seed to shorter
-horizons gives earlier points of the same runs: customers, arrivals and draws do not
-depend on the horizon (common random numbers), so retention at day d of a run to d
-is the retention at day d of the full run. With a single point, the curve between
-day 0 and the horizon is a constant-churn interpolation, R(t) = R(H)^(t/H), and is
-labelled as such.
+the same run: the curve reads it and simulates nothing. Results written without a
+series (by older versions) have one point, the horizon's: the curve between day 0 and
+the horizon is then a constant-churn interpolation, R(t) = R(H)^(t/H), labelled as such.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
-from ..model import Journey
-from ..sim.runner import simulate
-
-DAY = 24 * 60.0
 
 
 @dataclass(frozen=True)
@@ -48,15 +39,8 @@ def from_series(results: dict[str, Any]) -> Retention:
     return Retention(series, True)
 
 
-def retention_over_horizon(
-    journey: Journey,
-    results: dict[str, Any],
-    points: int = 4,
-    workers: int = 1,
-    progress=None,
-    dask: str | None = None,
-) -> Retention | None:
-    """Retention at `points` evenly spaced days (the last is the horizon), per scenario.
+def retention_over_horizon(results: dict[str, Any]) -> Retention | None:
+    """The retention curve of each scenario: the results' own series, or interpolated.
 
     None when the results define no retention (no time-0 customer can churn).
     """
@@ -68,34 +52,14 @@ def retention_over_horizon(
     if all("series" in results["scenarios"][s] for s in scenarios):
         return from_series(results)
     series: dict[str, list[Point]] = {s: [Point(0.0, 1.0, 1.0, 1.0)] for s in scenarios}
-    if points > 1:
-        chosen = [s for s in scenarios if s != "baseline"]
-        for k in range(1, points):
-            day = horizon_days * k / points
-            run = simulate(
-                journey,
-                seed=int(results["seed"]),
-                replications=int(results["replications"]),
-                scenarios=chosen,
-                horizon=day * DAY,
-                workers=workers,
-                dask=dask,
-            )
-            for s in scenarios:
-                value = run["scenarios"][s]["metrics"]["retention"]
-                if value["mean"] is not None:
-                    series[s].append(Point(day, value["mean"], value["low"], value["high"]))
-            if progress is not None:
-                progress(1)
-    else:
-        for s in scenarios:
-            end = at_horizon[s]["mean"]
-            if end is not None and end > 0:
-                for k in range(1, 8):
-                    day = horizon_days * k / 8
-                    series[s].append(Point(day, end ** (k / 8), None, None))
+    for s in scenarios:
+        end = at_horizon[s]["mean"]
+        if end is not None and end > 0:
+            for k in range(1, 8):
+                day = horizon_days * k / 8
+                series[s].append(Point(day, end ** (k / 8), None, None))
     for s in scenarios:
         v = at_horizon[s]
         if v["mean"] is not None:
             series[s].append(Point(horizon_days, v["mean"], v["low"], v["high"]))
-    return Retention(series, points > 1)
+    return Retention(series, False)

@@ -21,7 +21,7 @@ from typing import Any
 from ..language.scenarios import apply
 from ..model import Journey
 from ..results import DURATION_METRICS, METRICS
-from . import batch, engine, parallel, sequential, stats, streams
+from . import batch, engine, parallel, sequential, stats
 from .plan import Plan, compile_plan
 
 _SHARE = (0.0, 1.0)
@@ -146,16 +146,17 @@ def run_tasks(
     workers: int = 1,
     progress: Progress | None = None,
     events_dir: str | None = None,
-    engine_name: str = "auto",
+    run: Callable[..., dict[str, Any]] | None = None,
     dask: str | None = None,
     first: int = 0,
 ) -> list[list[dict[str, Any]]]:
     """results[variant][replication], whatever the number of workers or the Dask cluster
     (`dask`: a scheduler's address) that runs them.
 
-    `keys` are those of replications first, first + 1, ... (for runs that grow).
+    `keys` are those of replications first, first + 1, ... (for runs that grow); `run`
+    is the engine (by default `choose_engine(plans)`).
     """
-    run = choose_engine(plans, engine_name)
+    run = run or choose_engine(plans)
     tasks: list[Task] = [
         (plans[v], run, v, r, key, names[v], events_dir)
         for r, key in enumerate(keys, first)
@@ -169,96 +170,6 @@ def run_tasks(
     results = {(task[2], task[3]): result for task, result in zip(tasks, done, strict=True)}
     indices = range(first, first + len(keys))
     return [[results[(v, r)] for r in indices] for v in range(len(plans))]
-
-
-def simulate(
-    journey: Journey,
-    *,
-    seed: int = 1,
-    replications: int = 10,
-    scenarios: list[str] | None = None,
-    horizon: float | None = None,
-    workers: int = 1,
-    progress: Progress | None = None,
-    events: str | Path | None = None,
-    engine_name: str = "auto",
-    dask: str | None = None,
-    schedule: sequential.Schedule | None = None,
-    objective: str = "nps",
-) -> dict[str, Any]:
-    """Run the baseline and scenarios; return the results contract of docs/model.md.
-
-    `dask`: the address of a Dask scheduler to run the tasks on (same results).
-    With a `schedule` that has a precision, replications are added look by look until
-    the 95% half-width of `objective` is at most the precision for the baseline and for
-    every scenario's change (sim/sequential.py); `replications` says how many it took.
-    """
-    if horizon is not None:
-        journey = replace(journey, horizon=horizon)
-    chosen = variants(journey, scenarios)
-    names = [name for name, _, _ in chosen]
-    plans = plans_for([j for _, j, _ in chosen])
-    adaptive = (
-        schedule is not None
-        and schedule.adaptive
-        and (schedule.precision is not None or schedule.auto)
-    )
-    start = schedule.start if adaptive and schedule is not None else replications
-    keys = streams.replication_keys(seed, schedule.maximum if adaptive and schedule else start)
-    events_dir = tempfile.mkdtemp(prefix="cxjourney-events-") if events else None
-    runs: list[list[dict[str, Any]]] = [[] for _ in plans]
-
-    def grow(count: int) -> None:
-        done = len(runs[0])
-        more = run_tasks(
-            plans,
-            names,
-            keys[done:count],
-            workers=workers,
-            progress=progress,
-            events_dir=events_dir,
-            engine_name=engine_name,
-            dask=dask,
-            first=done,
-        )
-        for mine, extra in zip(runs, more, strict=True):
-            mine.extend(extra)
-
-    def precise_enough() -> bool:
-        """The objective's 95% half-width, before clipping to the metric's range (a
-        clipped interval near 0% or 100% would look narrower than it is); by default,
-        the baseline's figure precise and every scenario's verdict settled."""
-        assert schedule is not None
-        if not schedule.auto:
-            assert schedule.precision is not None
-            return all(
-                sequential.precise(value, schedule.precision)
-                for value in raw_objective_values(chosen, runs, objective)
-            )
-        return answer_settled(chosen, runs, objective, schedule)
-
-    try:
-        if adaptive and schedule is not None:
-            sequential.run_until(schedule, grow, precise_enough)
-        else:
-            grow(start)
-        if events and events_dir:
-            _merge_events(events_dir, Path(events))
-    finally:
-        if events_dir:
-            shutil.rmtree(events_dir, ignore_errors=True)
-    results = summarise(journey, seed, chosen, runs)
-    if adaptive and schedule is not None:
-        results["sequential"] = {
-            "replications": len(runs[0]),
-            "maximum": schedule.maximum,
-            "looks": schedule.looks(),
-            "precision": schedule.precision,
-            "rule": "verdicts" if schedule.auto else "precision",
-            "objective": objective,
-            "settled": precise_enough(),
-        }
-    return results
 
 
 def raw_objective_values(
@@ -306,16 +217,7 @@ def answer_settled(
     return all(sequential.settled(change, matters) for change in changes)
 
 
-def replicate(
-    journey: Journey, *, seed: int = 1, replications: int = 10, engine_name: str = "auto"
-) -> list[dict[str, Any]]:
-    """The baseline's raw per-replication results (for analyses that need the spread)."""
-    plans = plans_for([replace(journey, scenarios=())])
-    keys = streams.replication_keys(seed, replications)
-    return run_tasks(plans, ["baseline"], keys, engine_name=engine_name)[0]
-
-
-def _merge_events(events_dir: str, target: Path) -> None:
+def merge_events(events_dir: str, target: Path) -> None:
     """Concatenate the per-task logs in task order, then rename into place atomically."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:

@@ -9,12 +9,13 @@ import pytest
 from cxjourney.decide import compare, objective, report
 from cxjourney.render import table
 from cxjourney.results import validate
+from cxjourney.sim.experiment import RunSpec
 from tests.decide.cases import SHOP, journey
 
 
 @pytest.fixture(scope="module")
 def shop():
-    return compare.compare(journey(SHOP), seed=2, replications=4)
+    return compare.compare(journey(SHOP), RunSpec(seed=2, replications=4))
 
 
 def test_scenarios_are_ranked_best_first_with_verdicts(shop) -> None:

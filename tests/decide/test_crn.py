@@ -12,6 +12,7 @@ from cxjourney.language.scenarios import apply
 from cxjourney.model import Change, Journey, Scenario, Value
 from cxjourney.results import METRICS
 from cxjourney.sim import runner, streams
+from cxjourney.sim.experiment import RunSpec
 from tests.decide.cases import WEEK, coffee, journey
 
 
@@ -29,7 +30,7 @@ def test_a_no_op_scenario_differs_from_the_baseline_by_exactly_zero() -> None:
     )
     trial = replace(base, scenarios=(*base.scenarios, nothing, same))
     results, _ = compare.compare(
-        trial, seed=3, replications=3, horizon=WEEK, scenarios=["nothing", "same"]
+        trial, RunSpec(seed=3, replications=3, horizon=WEEK), scenarios=["nothing", "same"]
     )
     for name in ("nothing", "same"):
         entry = results["scenarios"][name]
@@ -148,6 +149,6 @@ journey "Recovered" {
 
 def test_a_recovered_failure_is_never_better_than_no_failure() -> None:
     results, _ = compare.compare(
-        journey(RECOVERED), objective="satisfaction", seed=1, replications=3
+        journey(RECOVERED), RunSpec(seed=1, replications=3), objective="satisfaction"
     )
     assert results["scenarios"]["fixed"]["delta"]["satisfaction"]["mean"] >= 0

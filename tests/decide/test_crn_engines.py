@@ -5,9 +5,9 @@ the same numbers for the baseline."""
 from __future__ import annotations
 
 from cxjourney.decide import compare
-from cxjourney.interop.forecast import forecast
+from cxjourney.decide.versions import forecast
 from cxjourney.language.scenarios import apply
-from cxjourney.sim.runner import replicate, simulate
+from cxjourney.sim.experiment import RunSpec, baseline_runs, simulate
 from tests.conftest import load_text
 
 DAY = 24 * 60.0
@@ -44,18 +44,19 @@ journey "Pharmacy" {
 
 def test_a_queue_adding_scenario_gives_one_change_everywhere() -> None:
     journey = load_text(QUEUE_FREE).journey
-    simulated = simulate(journey, seed=6, replications=3)
+    simulated = simulate(journey, RunSpec(seed=6, replications=3))
     change = simulated["scenarios"]["one_till"]["delta"]["nps"]
     # the baseline alone (the batched engine) is the baseline of the mixed run (SimPy)
-    alone = simulate(journey, seed=6, replications=3, scenarios=[])
+    alone = simulate(journey, RunSpec(seed=6, replications=3), scenarios=[])
     assert alone["scenarios"]["baseline"] == simulated["scenarios"]["baseline"]
-    results, _ = compare.compare(journey, seed=6, replications=3, scenarios=["one_till"])
+    results, _ = compare.compare(journey, RunSpec(seed=6, replications=3), scenarios=["one_till"])
     (row,) = results["ranking"]
     assert row["effect"] == change
     scenario = journey.scenarios[0]
-    diffed = forecast(journey, apply(journey, scenario), seed=6, replications=3)
+    diffed = forecast(journey, apply(journey, scenario), RunSpec(seed=6, replications=3))
     assert diffed["metrics"]["nps"]["change"] == change
-    base_runs = replicate(journey, seed=6, replications=3)
+    base_runs = baseline_runs(journey, RunSpec(seed=6, replications=3))
     assert [r["metrics"]["nps"] for r in base_runs] == [
-        r["metrics"]["nps"] for r in replicate(journey, seed=6, replications=3, engine_name="simpy")
+        r["metrics"]["nps"]
+        for r in baseline_runs(journey, RunSpec(seed=6, replications=3, engine="simpy"))
     ]

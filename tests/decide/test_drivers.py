@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from cxjourney.decide import drivers, report
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.decide.cases import SHOP, journey
 
 
 @pytest.fixture(scope="module")
 def shop_drivers():
-    return drivers.drivers(journey(SHOP), seed=4, replications=3)
+    return drivers.drivers(journey(SHOP), RunSpec(seed=4, replications=3))
 
 
 def test_the_standard_improvement_is_written_as_scenario_changes() -> None:
@@ -41,7 +41,7 @@ def test_touchpoints_are_ranked_by_the_effect_of_the_improvement(shop_drivers) -
 
 
 def test_peak_and_trough_shares_are_the_baselines(shop_drivers) -> None:
-    baseline = simulate(journey(SHOP), seed=4, replications=3, scenarios=[])
+    baseline = simulate(journey(SHOP), RunSpec(seed=4, replications=3), scenarios=[])
     tps = baseline["scenarios"]["baseline"]["touchpoints"]
     for row in shop_drivers["touchpoints"]:
         assert row["peak_share"] == tps[row["touchpoint"]]["peak_share"]
@@ -62,14 +62,14 @@ def test_owners_are_simulated_with_all_their_touchpoints_improved(shop_drivers) 
 
 def test_no_improvement_has_an_effect_of_exactly_zero() -> None:
     none = drivers.Improvement(step=0, levers=())
-    doc = drivers.drivers(journey(SHOP), improvement=none, seed=1, replications=2)
+    doc = drivers.drivers(journey(SHOP), RunSpec(seed=1, replications=2), improvement=none)
     for row in doc["touchpoints"] + doc["owners"]:
         assert row["effect"] == {"mean": 0.0, "low": 0.0, "high": 0.0}
 
 
 def test_drivers_have_no_roi() -> None:
     with pytest.raises(ValueError, match="no cost"):
-        drivers.drivers(journey(SHOP), objective="roi", replications=2)
+        drivers.drivers(journey(SHOP), RunSpec(replications=2), objective="roi")
 
 
 def test_the_text_ranks_touchpoints_and_owners(shop_drivers) -> None:

@@ -8,6 +8,7 @@ from itertools import combinations
 import pytest
 
 from cxjourney.decide import optimize, report
+from cxjourney.sim.experiment import RunSpec
 from tests.decide.cases import SHOP, journey
 
 COSTS = {"big": 50e3, "small_b": 30e3, "small_c": 30e3, "bad": 10e3, "nothing": 0.0}
@@ -22,14 +23,14 @@ def test_the_known_best_set_is_found_exhaustively_and_greedily(shop) -> None:
     # 80k buys big + one small: big is the largest gain, c is the end of the journey
     # and gets the larger step; bad hurts; the free placeholder adds nothing.
     for method in ("exhaustive", "greedy"):
-        doc = optimize.optimize(shop, budget=80e3, seed=1, replications=3, method=method)
+        doc = optimize.optimize(shop, RunSpec(seed=1, replications=3), budget=80e3, method=method)
         assert doc["search"] == method
         assert doc["chosen"] == ["big", "small_c"], method
         assert doc["cost"] == 80e3
         assert doc["verdict"] == "better"
         assert doc["effect"]["low"] <= doc["effect"]["mean"] <= doc["effect"]["high"]
         assert doc["delta"]["nps"] == doc["effect"]
-    exhaustive = optimize.optimize(shop, budget=80e3, seed=1, replications=3)
+    exhaustive = optimize.optimize(shop, RunSpec(seed=1, replications=3), budget=80e3)
     assert exhaustive["search"] == "exhaustive"
     affordable = [
         c for n in range(1, 6) for c in combinations(COSTS, n) if sum(COSTS[s] for s in c) <= 80e3
@@ -39,7 +40,7 @@ def test_the_known_best_set_is_found_exhaustively_and_greedily(shop) -> None:
 
 @pytest.mark.parametrize("budget", [0.0, 9_999.0, 10e3, 45e3, 60e3, 90e3, 1e9])
 def test_the_budget_is_never_exceeded(shop, budget: float) -> None:
-    doc = optimize.optimize(shop, budget=budget, seed=2, replications=2, runners_up=100)
+    doc = optimize.optimize(shop, RunSpec(seed=2, replications=2), budget=budget, runners_up=100)
     assert doc["cost"] <= budget
     assert doc["budget"] == budget
     assert all(row["cost"] <= budget for row in doc["runners_up"])
@@ -50,7 +51,7 @@ def test_the_budget_is_never_exceeded(shop, budget: float) -> None:
 
 
 def test_a_free_no_op_is_not_chosen_and_a_hurting_set_never_is(shop) -> None:
-    doc = optimize.optimize(shop, budget=10e3, seed=1, replications=2)
+    doc = optimize.optimize(shop, RunSpec(seed=1, replications=2), budget=10e3)
     assert doc["chosen"] == []  # bad hurts, nothing does nothing: keep the baseline
     assert doc["effect"] == {"mean": 0.0, "low": 0.0, "high": 0.0}
     assert "keep the baseline" in report.optimize_text(doc)
@@ -67,7 +68,11 @@ def test_combinations_are_simulated_not_added(shop) -> None:
     )
     j = journey(text)
     doc = optimize.optimize(
-        j, budget=2e3, scenarios=["set_a", "set_a_more"], seed=1, replications=2, runners_up=5
+        j,
+        RunSpec(seed=1, replications=2),
+        budget=2e3,
+        scenarios=["set_a", "set_a_more"],
+        runners_up=5,
     )
     effects = {tuple(r["chosen"]): r["effect"] for r in doc["runners_up"]}
     effects[tuple(doc["chosen"])] = doc["effect"]
@@ -88,7 +93,10 @@ def test_scenarios_that_cannot_be_combined_are_skipped_with_the_reason(shop) -> 
         '  scenario nothing "A placeholder" {',
     )
     doc = optimize.optimize(
-        journey(text), budget=5e3, scenarios=["gift_a", "gift_a_too"], seed=1, replications=2
+        journey(text),
+        RunSpec(seed=1, replications=2),
+        budget=5e3,
+        scenarios=["gift_a", "gift_a_too"],
     )
     assert doc["chosen"] == ["gift_a_too"]
     assert doc["skipped"] == [
@@ -110,7 +118,7 @@ def test_greedy_search_simulates_fewer_combinations(shop) -> None:
             if s.id != "nothing"
         ),
     )
-    doc = optimize.optimize(many, budget=20e3, seed=1, replications=2)
+    doc = optimize.optimize(many, RunSpec(seed=1, replications=2), budget=20e3)
     assert doc["search"] == "greedy"  # 8 scenarios, 100+ affordable combinations
     assert doc["evaluated"] < 100
     assert doc["cost"] <= 20e3
@@ -120,11 +128,11 @@ def test_greedy_search_simulates_fewer_combinations(shop) -> None:
 
 def test_money_that_brings_nothing_back_is_not_spent_for_roi(shop) -> None:
     # one journey per customer: no churn, so no scenario changes revenue; ROI is -1
-    doc = optimize.optimize(shop, budget=1e9, objective="roi", seed=1, replications=2)
+    doc = optimize.optimize(shop, RunSpec(seed=1, replications=2), budget=1e9, objective="roi")
     assert doc["chosen"] == []
     assert all(r["effect"]["mean"] == -1.0 for r in doc["runners_up"])
 
 
 def test_a_negative_budget_is_refused(shop) -> None:
     with pytest.raises(ValueError, match="negative"):
-        optimize.optimize(shop, budget=-1, replications=2)
+        optimize.optimize(shop, RunSpec(replications=2), budget=-1)

@@ -10,13 +10,13 @@ from cxjourney.decide import compare, report, sensitivity
 from cxjourney.decide.sensitivity import Setting
 from cxjourney.model import Loyalty
 from cxjourney.results import validate
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.decide.cases import LOSS_AVERSION, SHOP, journey
 
 
 @pytest.fixture(scope="module")
 def flip():
-    return sensitivity.analyse(journey(LOSS_AVERSION), seed=1, replications=4)
+    return sensitivity.analyse(journey(LOSS_AVERSION), RunSpec(seed=1, replications=4))
 
 
 def _setting(sens, name):
@@ -67,7 +67,7 @@ def test_loss_aversion_decides_the_ranking_and_the_flip_is_reported(flip) -> Non
 def test_a_clear_winner_holds_its_rank_everywhere() -> None:
     shop = journey(SHOP)
     shop = replace(shop, scenarios=tuple(s for s in shop.scenarios if s.id in ("big", "bad")))
-    sens = sensitivity.analyse(shop, seed=1, replications=2)
+    sens = sensitivity.analyse(shop, RunSpec(seed=1, replications=2))
     assert all(s["ranking"] == ["big", "bad"] for s in sens["settings"])
     assert {sid: v["rank_holds"] for sid, v in sens["scenarios"].items()} == {
         "big": True,
@@ -78,15 +78,15 @@ def test_a_clear_winner_holds_its_rank_everywhere() -> None:
 
 def test_simulate_results_are_reused_as_the_files_own_setting() -> None:
     j = journey(LOSS_AVERSION)
-    results = simulate(j, seed=5, replications=2)
+    results = simulate(j, RunSpec(seed=5, replications=2))
     sens = sensitivity.sensitivity_for_simulate(
-        j, results, objective="nps", seed=5, replications=2, horizon=None, workers=1
+        j, results, RunSpec(seed=5, replications=2, horizon=None, workers=1), objective="nps"
     )
     own = sens["settings"][0]
     assert own["setting"] == "as written"
     for sid in ("remove_loss", "add_gain"):
         assert own["effects"][sid] == results["scenarios"][sid]["delta"]["nps"]
-    again = sensitivity.analyse(j, seed=5, replications=2)
+    again = sensitivity.analyse(j, RunSpec(seed=5, replications=2))
     assert again == sens  # the same numbers as running every setting afresh
     sensitivity.attach(results, sens)
     validate(results)
@@ -97,8 +97,8 @@ def test_simulate_results_are_reused_as_the_files_own_setting() -> None:
 
 def test_compare_with_sensitivity_prints_both() -> None:
     j = journey(LOSS_AVERSION)
-    results, _ = compare.compare(j, seed=1, replications=2)
-    sens = sensitivity.sensitivity_for_simulate(j, results, seed=1, replications=2)
+    results, _ = compare.compare(j, RunSpec(seed=1, replications=2))
+    sens = sensitivity.sensitivity_for_simulate(j, results, RunSpec(seed=1, replications=2))
     text = report.compare_text(results, sens)
     assert "Scenarios ranked by their effect on nps" in text
     assert "Sensitivity of the nps effect" in text
@@ -106,7 +106,7 @@ def test_compare_with_sensitivity_prints_both() -> None:
 
 def test_no_scenarios_no_sensitivity() -> None:
     bare = replace(journey(SHOP), scenarios=())
-    sens = sensitivity.analyse(bare, replications=2)
+    sens = sensitivity.analyse(bare, RunSpec(replications=2))
     assert sens == {"objective": "nps", "settings": [], "scenarios": {}}
     assert "no scenarios" in report.sensitivity_text(sens, 2)
 

@@ -119,9 +119,9 @@ def test_in_a_subprocess_the_import_checks_and_simulates(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr.decode()
     loaded = load(str(target))
     assert loaded.ok
-    from cxjourney.sim.runner import simulate
+    from cxjourney.sim.experiment import RunSpec, simulate
 
-    results = simulate(loaded.journey, replications=2, horizon=7 * 24 * 60.0)
+    results = simulate(loaded.journey, RunSpec(replications=2, horizon=7 * 24 * 60.0))
     assert results["scenarios"]["baseline"]["metrics"]["journeys"]["mean"] > 0
 
 

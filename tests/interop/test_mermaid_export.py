@@ -20,7 +20,7 @@ from cxjourney.interop.mermaid import (
     to_journey,
 )
 from cxjourney.interop.mermaid_export import score, to_mermaid
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.conftest import JOURNEYS, SPEC_EXAMPLES
 from tests.interop.journey_gen import journeys, quoted
 
@@ -100,7 +100,7 @@ def test_real_world_diagrams_round_trip_and_the_imports_simulate(path: Path) -> 
         assert again.title == (_label(diagram.title or "") or DEFAULT_TITLE)
         assert shape(again) == shape(diagram)
         assert to_journey(again) == to_journey(diagram)  # a fixed point after one trip
-        results = simulate(journey, seed=1, replications=2, horizon=7 * 24 * 60.0)
+        results = simulate(journey, RunSpec(seed=1, replications=2, horizon=7 * 24 * 60.0))
         assert results["scenarios"]["baseline"]["metrics"]["journeys"]["mean"] > 0
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from cxjourney import load
-from cxjourney.interop import diff as semantic
-from cxjourney.interop.forecast import FORECAST_METRICS, forecast
+from cxjourney.decide.versions import FORECAST_METRICS, forecast
+from cxjourney.language import diff as semantic
 from cxjourney.language.fmt import format_source
 from cxjourney.language.scenarios import apply
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.conftest import SPEC_EXAMPLES
 from tests.interop.commands import argv, invoke, run
 
@@ -309,8 +309,10 @@ def test_forecast_pairs_replications_like_a_scenario() -> None:
     base = journey(SMALL_COFFEE)
     horizon = 2 * 7 * 24 * 60.0
     new = apply(replace(base, horizon=horizon), base.scenario("fix_first"))
-    prediction = forecast(base, new, seed=7, replications=3, horizon=horizon)
-    results = simulate(base, seed=7, replications=3, scenarios=["fix_first"], horizon=horizon)
+    prediction = forecast(base, new, RunSpec(seed=7, replications=3, horizon=horizon))
+    results = simulate(
+        base, RunSpec(seed=7, replications=3, horizon=horizon), scenarios=["fix_first"]
+    )
     scenario = results["scenarios"]["fix_first"]
     for metric in FORECAST_METRICS:
         assert prediction["metrics"][metric]["change"] == scenario["delta"][metric]
@@ -323,7 +325,7 @@ def test_forecast_pairs_replications_like_a_scenario() -> None:
 
 def test_forecast_of_the_same_journey_is_exactly_no_change() -> None:
     base = journey(SMALL_COFFEE)
-    prediction = forecast(base, base, replications=2, horizon=7 * 24 * 60.0)
+    prediction = forecast(base, base, RunSpec(replications=2, horizon=7 * 24 * 60.0))
     for entry in prediction["metrics"].values():
         assert entry["change"] == {"mean": 0.0, "low": 0.0, "high": 0.0}
 

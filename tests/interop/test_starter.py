@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cxjourney import load
 from cxjourney.language.fmt import format_source
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from cxjourney.starter import starter_journey
 from tests.conftest import run_cli
 from tests.interop.commands import invoke, run
@@ -24,7 +24,7 @@ def test_init_writes_a_starter_that_checks_and_simulates(tmp_path: Path) -> None
     ]
     loaded = load(str(target))
     assert loaded.ok, [d.message for d in loaded.diagnostics]
-    results = simulate(loaded.journey, replications=2, horizon=4 * 7 * 24 * 60.0)
+    results = simulate(loaded.journey, RunSpec(replications=2, horizon=4 * 7 * 24 * 60.0))
     assert set(results["scenarios"]) == {"baseline", *(s.id for s in loaded.journey.scenarios)}
 
 

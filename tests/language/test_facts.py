@@ -84,9 +84,8 @@ def test_each_attribute_is_described_once_with_an_example() -> None:
 
 
 def test_every_reader_takes_its_attributes_from_the_facts() -> None:
-    from cxjourney.interop import diff
     from cxjourney.interop.schema import model_schema
-    from cxjourney.language import fmt, scenarios
+    from cxjourney.language import diff, fmt, scenarios
 
     assert fmt.STATEMENT_ORDER["persona"] == facts.names("persona")
     assert fmt.STATEMENT_ORDER["touchpoint"][:-2] == facts.names("touchpoint")

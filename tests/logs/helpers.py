@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cxjourney.language.load import load
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 
 DATA = Path(__file__).resolve().parent / "data"
 LOOP = DATA / "loop.journey"
@@ -30,7 +30,7 @@ def simulated_log(journey_path: Path, target: Path, *, seed: int = 3, replicatio
     """Simulate a journey file and write its visits as an event log."""
     loaded = load(str(journey_path))
     assert loaded.ok, loaded.diagnostics
-    simulate(loaded.journey, seed=seed, replications=replications, events=str(target))
+    simulate(loaded.journey, RunSpec(seed=seed, replications=replications), events=str(target))
     return target
 
 

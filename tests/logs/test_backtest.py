@@ -106,10 +106,10 @@ def test_outcomes_are_fitted_and_compared(loop_log: Path, tmp_path: Path):
 
 def _forecast_promoters(source: str, replications: int, horizon: float) -> float:
     from cxjourney.language.load import load
-    from cxjourney.sim.runner import simulate
+    from cxjourney.sim.experiment import RunSpec, simulate
 
     journey = load("-", data=source.encode(), name="j.journey").journey
-    runs = simulate(journey, seed=1, replications=replications, horizon=horizon)
+    runs = simulate(journey, RunSpec(seed=1, replications=replications, horizon=horizon))
     return runs["scenarios"]["baseline"]["metrics"]["promoters"]["mean"]
 
 

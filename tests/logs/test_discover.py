@@ -14,7 +14,7 @@ from cxjourney.logs import text
 from cxjourney.logs.discover import DiscoverOptions, discover
 from cxjourney.logs.mapping import make_id
 from cxjourney.logs.read import read_log
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.logs.helpers import DATA, LOOP, journey_of, shared_log
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -72,7 +72,7 @@ def test_tickets_discovered_with_personas_service_and_ratings():
     flow_lines = [line for line in found.source.splitlines() if "->" in line]
     assert all(re.search(r"# \d+ of \d+", line) for line in flow_lines)
     assert format_source(found.source) == found.source  # printed in the canonical layout
-    results = simulate(journey, seed=1, replications=1)
+    results = simulate(journey, RunSpec(seed=1, replications=1))
     assert results["scenarios"]["baseline"]["metrics"]["journeys"]["mean"] > 0
 
 
@@ -121,7 +121,7 @@ def test_shared_logs_discover_conform_and_simulate():
         _, journey = discovered(path)
         log = read_log(str(path))
         assert conform(journey, log, map_activities(journey, log.activities())).fitness == 1.0
-        results = simulate(journey, seed=1, replications=1)
+        results = simulate(journey, RunSpec(seed=1, replications=1))
         assert results["scenarios"]["baseline"]["metrics"]["journeys"]["mean"] > 0
 
 
@@ -203,7 +203,7 @@ def test_the_time_between_steps_becomes_after_and_the_journey_lasts_as_in_the_lo
     assert after["install"] is not None and abs(after["install"].mean - 5 * 1440) < 1
     assert after["go_live"] is not None and after["go_live"].is_constant
     assert after["go_live"].mean == 180.0
-    results = simulate(journey, seed=1, replications=1)
+    results = simulate(journey, RunSpec(seed=1, replications=1))
     duration = results["scenarios"]["baseline"]["metrics"]["duration_mean"]["mean"]
     assert duration is not None and abs(duration - (5 * 1440 + 180)) < 1440
 

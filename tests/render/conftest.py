@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cxjourney import load
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.conftest import JOURNEYS, ROOT, SPEC_EXAMPLES
 
 EXAMPLES = sorted(JOURNEYS.glob("*.journey")) + sorted(SPEC_EXAMPLES.glob("*.journey"))
@@ -102,7 +102,7 @@ def hotel():
 @pytest.fixture(scope="session")
 def hotel_results(hotel) -> dict:
     """A short, cheap simulation of the hotel: two replications over four weeks."""
-    return simulate(hotel.journey, seed=3, replications=2, horizon=28 * 24 * 60.0)
+    return simulate(hotel.journey, RunSpec(seed=3, replications=2, horizon=28 * 24 * 60.0))
 
 
 @pytest.fixture(scope="session")

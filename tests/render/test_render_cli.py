@@ -204,16 +204,16 @@ def test_report_and_render_simulate_once(tmp_path, monkeypatch) -> None:
     from click.testing import CliRunner
 
     from cxjourney.cli import main
-    from cxjourney.sim import runner
+    from cxjourney.sim import experiment
 
     calls = []
-    real = runner.simulate
+    real = experiment.Experiment.__init__
 
     def counted(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(runner, "simulate", counted)
+    monkeypatch.setattr(experiment.Experiment, "__init__", counted)
     source = tmp_path / "t.journey"
     source.write_text(
         'journey "T" {\n  horizon 2 weeks\n  customers 30\n  persona p {\n    share 100%\n'

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cxjourney import load
-from cxjourney.interop import diff as semantic
+from cxjourney.language import diff as semantic
 from cxjourney.render.diff_markdown import SHOWN_CHANGES, comment, verdict_of
 from tests.conftest import JOURNEYS, ROOT, run_cli
 

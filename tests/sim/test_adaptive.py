@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cxjourney.decide import compare, drivers, optimize
-from cxjourney.sim.runner import replicate, simulate
+from cxjourney.sim.experiment import RunSpec, baseline_runs, simulate
 from cxjourney.sim.sequential import Schedule, settled
 from tests.conftest import load_text, run_cli
 
@@ -60,18 +60,18 @@ def test_a_verdict_is_settled_when_clear_or_clearly_small() -> None:
 def test_precision_stops_at_the_first_look_that_reaches_it() -> None:
     journey = load_text(SHOP).journey
     schedule = Schedule(3, 60, precision=4.0)
-    results = simulate(journey, seed=2, schedule=schedule, objective="nps")
+    results = simulate(journey, RunSpec(seed=2, schedule=schedule), objective="nps")
     n = results["replications"]
     note = results.pop("sequential")
     assert n in schedule.looks() and n == note["replications"] and note["settled"]
     # the same numbers as a fixed run of that many replications: replication k keeps
     # its random numbers however the run grew
-    assert results == simulate(journey, seed=2, replications=n)
+    assert results == simulate(journey, RunSpec(seed=2, replications=n))
     half = [(v["high"] - v["low"]) / 2 for v in _objective(results)]
     assert max(half) <= 4.0
     earlier = schedule.looks()[schedule.looks().index(n) - 1] if n != 3 else None
     if earlier is not None:
-        fixed = simulate(journey, seed=2, replications=earlier)
+        fixed = simulate(journey, RunSpec(seed=2, replications=earlier))
         assert max((v["high"] - v["low"]) / 2 for v in _objective(fixed)) > 4.0
 
 
@@ -85,7 +85,7 @@ def _objective(results):
 def test_compare_stops_when_every_verdict_is_settled() -> None:
     journey = load_text(SHOP).journey
     schedule = Schedule(3, 24, precision=3.0)
-    results, experiment = compare.compare(journey, seed=1, schedule=schedule)
+    results, experiment = compare.compare(journey, RunSpec(seed=1, schedule=schedule))
     ranking = {row["scenario"]: row for row in results["ranking"]}
     assert ranking["reader"]["verdict"] == "better"
     # the poster changes nothing: exactly zero, settled by the precision
@@ -93,17 +93,17 @@ def test_compare_stops_when_every_verdict_is_settled() -> None:
     note = results["sequential"]
     assert note["replications"] == experiment.replications < 24
     assert note["level"] == pytest.approx(1 - 0.05 / len(schedule.looks()))
-    without_precision, _ = compare.compare(journey, seed=1, schedule=Schedule(3, 8))
+    without_precision, _ = compare.compare(journey, RunSpec(seed=1, schedule=Schedule(3, 8)))
     assert without_precision["replications"] == 8  # "nothing" can never be told apart
 
 
 def test_drivers_and_optimize_grow_too() -> None:
     journey = load_text(SHOP).journey
     schedule = Schedule(2, 12, precision=2.0)
-    doc = drivers.drivers(journey, seed=3, schedule=schedule)
+    doc = drivers.drivers(journey, RunSpec(seed=3, schedule=schedule))
     assert doc["replications"] in schedule.looks()
     assert doc["sequential"]["replications"] == doc["replications"]
-    plan = optimize.optimize(journey, budget=3000, seed=3, schedule=schedule)
+    plan = optimize.optimize(journey, RunSpec(seed=3, schedule=schedule), budget=3000)
     assert plan["chosen"] == ["reader"]
     assert plan["replications"] in schedule.looks()
 
@@ -154,9 +154,11 @@ def test_precision_is_judged_before_clipping_to_the_metric_range() -> None:
     """
     journey = load_text(text).journey
     schedule = Schedule(3, 30, precision=0.02)
-    results = simulate(journey, seed=3, schedule=schedule, objective="retention")
+    results = simulate(journey, RunSpec(seed=3, schedule=schedule), objective="retention")
     n = results["replications"]
-    runs = [r["metrics"]["retention"] for r in replicate(journey, seed=3, replications=n)]
+    runs = [
+        r["metrics"]["retention"] for r in baseline_runs(journey, RunSpec(seed=3, replications=n))
+    ]
     from cxjourney.sim import stats
 
     raw = stats.interval(runs)

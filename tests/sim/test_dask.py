@@ -14,7 +14,7 @@ import pytest
 from cxjourney import load
 from cxjourney.results import dumps
 from cxjourney.sim import parallel, runner, streams
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.conftest import ROOT, SPEC_EXAMPLES
 
 distributed = pytest.importorskip("distributed")
@@ -82,10 +82,12 @@ def test_tasks_pickle_whole() -> None:
 
 def test_library_on_dask_matches_local_runs(cluster) -> None:
     journey = tiny()
-    one = dumps(simulate(journey, seed=4, replications=3, workers=1))
-    two = dumps(simulate(journey, seed=4, replications=3, workers=2))
+    one = dumps(simulate(journey, RunSpec(seed=4, replications=3, workers=1)))
+    two = dumps(simulate(journey, RunSpec(seed=4, replications=3, workers=2)))
     ticks: list[int] = []
-    on_dask = dumps(simulate(journey, seed=4, replications=3, dask=cluster, progress=ticks.append))
+    on_dask = dumps(
+        simulate(journey, RunSpec(seed=4, replications=3, dask=cluster), progress=ticks.append)
+    )
     assert on_dask == one == two
     assert ticks == [1] * 3 * (1 + len(journey.scenarios))
 
@@ -129,7 +131,7 @@ def test_unreachable_scheduler_from_the_environment_fails_cleanly(args) -> None:
 
 def test_library_raises_a_cluster_error() -> None:
     with pytest.raises(parallel.ClusterError, match="unknown address scheme"):
-        simulate(tiny(), replications=2, dask="nosuch://scheduler:8786")
+        simulate(tiny(), RunSpec(replications=2, dask="nosuch://scheduler:8786"))
 
 
 def test_events_are_refused_with_dask(tmp_path, args) -> None:
@@ -139,7 +141,7 @@ def test_events_are_refused_with_dask(tmp_path, args) -> None:
     assert "--events" in done.stderr.decode() and "--dask" in done.stderr.decode()
     assert not target.exists()
     with pytest.raises(ValueError, match="events"):
-        simulate(tiny(), replications=2, events=target, dask=NOWHERE)
+        simulate(tiny(), RunSpec(replications=2, dask=NOWHERE), events=target)
     assert not target.exists()
 
 

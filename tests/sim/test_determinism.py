@@ -6,7 +6,7 @@ import json
 
 from cxjourney import load
 from cxjourney.results import dumps, validate
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.conftest import SPEC_EXAMPLES, load_text
 
 COFFEE = str(SPEC_EXAMPLES / "coffee.journey")
@@ -21,10 +21,10 @@ def short(journey, customers: int = 300):
 
 def test_same_seed_same_bytes_whatever_the_workers() -> None:
     journey = short(load(COFFEE).journey)
-    one = dumps(simulate(journey, seed=4, replications=3, workers=1))
-    two = dumps(simulate(journey, seed=4, replications=3, workers=2))
+    one = dumps(simulate(journey, RunSpec(seed=4, replications=3, workers=1)))
+    two = dumps(simulate(journey, RunSpec(seed=4, replications=3, workers=2)))
     assert one == two
-    assert one != dumps(simulate(journey, seed=5, replications=3))
+    assert one != dumps(simulate(journey, RunSpec(seed=5, replications=3)))
     validate(json.loads(one))
 
 
@@ -37,7 +37,7 @@ def test_no_op_scenario_differs_by_exactly_zero() -> None:
         '  scenario staff "Add a barista" {',
     )
     journey = short(load_text(text).journey)
-    results = simulate(journey, seed=2, replications=3, scenarios=["nothing", "same"])
+    results = simulate(journey, RunSpec(seed=2, replications=3), scenarios=["nothing", "same"])
     for name in ("nothing", "same"):
         for metric, delta in results["scenarios"][name]["delta"].items():
             if delta["mean"] is not None:
@@ -54,7 +54,7 @@ def test_changing_one_touchpoint_leaves_other_draws_alone(tmp_path) -> None:
     )
     journey = short(load_text(text).journey)
     events = tmp_path / "visits.csv"
-    simulate(journey, seed=3, replications=1, scenarios=["better_drink"], events=events)
+    simulate(journey, RunSpec(seed=3, replications=1), scenarios=["better_drink"], events=events)
     import csv
 
     rows = list(csv.DictReader(events.open()))
@@ -115,7 +115,7 @@ def test_removing_a_disappointer_never_lowers_satisfaction() -> None:
     }
     """
     journey = load_text(text).journey
-    results = simulate(journey, seed=8, replications=4)
+    results = simulate(journey, RunSpec(seed=8, replications=4))
     delta = results["scenarios"]["fix"]["delta"]
     assert delta["satisfaction"]["low"] > 0
     assert delta["detractors"]["high"] <= 0
@@ -149,7 +149,11 @@ def test_memory_does_not_grow_with_visits() -> None:
 def test_baseline_does_not_depend_on_the_chosen_scenarios() -> None:
     journey = short(load(COFFEE).journey)
     baselines = {
-        dumps(simulate(journey, seed=6, replications=2, scenarios=chosen)["scenarios"]["baseline"])
+        dumps(
+            simulate(journey, RunSpec(seed=6, replications=2), scenarios=chosen)["scenarios"][
+                "baseline"
+            ]
+        )
         for chosen in (["fix_first"], ["delight"], ["staff"], [])
     }
     assert len(baselines) == 1

@@ -8,7 +8,8 @@ import statistics
 import pytest
 
 from cxjourney import load
-from cxjourney.sim.runner import choose_engine, plans_for, replicate
+from cxjourney.sim.experiment import RunSpec, baseline_runs
+from cxjourney.sim.runner import choose_engine, plans_for
 from tests.conftest import SPEC_EXAMPLES, load_text
 
 
@@ -49,7 +50,7 @@ def test_one_journey_promoters_refer_while_active(engine: str) -> None:
       }
     }
     """
-    runs = replicate(load_text(text).journey, seed=4, replications=2, engine_name=engine)
+    runs = baseline_runs(load_text(text).journey, RunSpec(seed=4, replications=2, engine=engine))
     # every customer is a promoter (S = 7 + 1.5 * 0.75 * 2.75^0.88 > 8.5); referred
     # customers are promoters too, so the population grows at 10% a month: E = e^1 - 1
     initial_referrals = 2000 * (math.exp(0.1 * 10) - 1)

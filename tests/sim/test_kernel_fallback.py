@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cxjourney.model import Distribution, Shift, Window
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.conftest import ROOT, SPEC_EXAMPLES, load_text
 from tests.sim.test_one_kernel import without_queues
 
@@ -48,9 +48,10 @@ def small_runs() -> str:
         for journey in (timed, recovering):
             for engine in ("simpy", "batch"):
                 results = simulate(
-                    journey, seed=3, replications=1, horizon=21 * DAY, engine_name=engine,
+                    journey,
+                    RunSpec(seed=3, replications=1, horizon=21 * DAY, engine=engine),
                     events=events,
-                )  # fmt: skip
+                )
                 out.append([results, events.read_text()])
     return json.dumps(out, sort_keys=True)
 
@@ -85,8 +86,18 @@ def test_no_writable_cache_directory_compiles_in_process(tmp_path: Path) -> None
         "    visits every 1 day\n  }\n  stage s {\n    touchpoint t {\n      expect 3\n"
         "      delivers 3.2 +- 0.5\n      delighter d chance 30% impact +1\n    }\n  }\n}\n"
     )
-    command = [sys.executable, "-m", "cxjourney", "simulate", str(journey), "-n", "2",
-               "--format", "json", "--quiet"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "cxjourney",
+        "simulate",
+        str(journey),
+        "-n",
+        "2",
+        "--format",
+        "json",
+        "--quiet",
+    ]
     cached = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True)
     nowhere = {
         **os.environ,

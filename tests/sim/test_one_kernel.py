@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cxjourney import load
 from cxjourney.sim import distributions, experience, kernel, loyalty, streams
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.conftest import JOURNEYS, load_text
 
 DAY = 24 * 60.0
@@ -33,7 +33,7 @@ def without_queues(text: str) -> str:
 
 def both_engines(journey, **options) -> tuple[str, str]:
     runs = [
-        json.dumps(simulate(journey, engine_name=engine, **options), sort_keys=True)
+        json.dumps(simulate(journey, RunSpec(engine=engine, **options)), sort_keys=True)
         for engine in ("simpy", "batch")
     ]
     return runs[0], runs[1]
@@ -253,4 +253,4 @@ def test_the_coffee_shop_runs_on_the_simpy_engine_with_queues() -> None:
     """Queues force the SimPy engine; the batched one refuses them."""
     coffee = load(str(JOURNEYS / "hotel_stay.journey")).journey
     with pytest.raises(ValueError):
-        simulate(coffee, replications=1, horizon=DAY, engine_name="batch")
+        simulate(coffee, RunSpec(replications=1, horizon=DAY, engine="batch"))

@@ -12,7 +12,7 @@ import statistics
 
 import pytest
 
-from cxjourney.sim.runner import replicate, simulate
+from cxjourney.sim.experiment import RunSpec, baseline_runs, simulate
 from tests.conftest import load_text
 
 ENGINES = pytest.mark.parametrize("engine", ["simpy", "batch"])
@@ -51,7 +51,9 @@ journey "Referrals" {
 def test_repeat_visit_referrals_stop_at_the_horizon(engine: str) -> None:
     """E[referrals] = N * E_U[exp(rho (T - U)) - 1], U ~ U(0, D): each first journey
     starts a Yule process of promoters at rate rho (per month) until T."""
-    runs = replicate(load_text(REFERRING).journey, seed=11, replications=6, engine_name=engine)
+    runs = baseline_runs(
+        load_text(REFERRING).journey, RunSpec(seed=11, replications=6, engine=engine)
+    )
     rho, t, d, n = 0.2, 3.0, 1.0, 2000  # months
     expected = n * ((math.exp(rho * t) - math.exp(rho * (t - d))) / (rho * d) - 1)
     counts = [r["metrics"]["referrals"] for r in runs]
@@ -64,7 +66,7 @@ def test_a_promoter_late_in_the_run_refers_only_until_the_horizon() -> None:
     """One-journey customers joining at time 0: E = N (exp(rho T) - 1) exactly as before,
     and with a horizon shorter than the visit gap no promoter window may run past it."""
     text = REFERRING.replace("visits every 30 days", "visits every 300 days")
-    runs = replicate(load_text(text).journey, seed=3, replications=6)
+    runs = baseline_runs(load_text(text).journey, RunSpec(seed=3, replications=6))
     rho, t, d, n = 0.2, 3.0, 10.0, 2000
     # first journeys at U ~ U(0, 10 months); only those before T = 3 months happen
     expected = n * ((math.exp(rho * t) - 1) / (rho * d) - t / d)
@@ -93,7 +95,7 @@ def test_waits_of_journeys_unfinished_at_the_horizon_are_left_out() -> None:
       }
     }
     """
-    results = simulate(load_text(text).journey, seed=1, replications=2)
+    results = simulate(load_text(text).journey, RunSpec(seed=1, replications=2))
     base = results["scenarios"]["baseline"]
     assert base["touchpoints"]["desk"]["wait_mean"] == pytest.approx(24.5)
     assert base["touchpoints"]["desk"]["visits"] == 50
@@ -124,7 +126,7 @@ def test_a_journey_with_no_visit_credits_no_peak_or_trough(engine: str) -> None:
       }
     }
     """
-    results = simulate(load_text(text).journey, seed=2, replications=2, engine_name=engine)
+    results = simulate(load_text(text).journey, RunSpec(seed=2, replications=2, engine=engine))
     base = results["scenarios"]["baseline"]
     t = base["touchpoints"]["t"]
     journeys = base["metrics"]["journeys"]["mean"]
@@ -138,7 +140,7 @@ def test_a_journey_with_no_visit_credits_no_peak_or_trough(engine: str) -> None:
 @ENGINES
 def test_the_series_ends_at_the_horizon_with_the_metrics(engine: str) -> None:
     text = REFERRING.replace("horizon 90 days", "horizon 30 days").replace("2000", "200")
-    results = simulate(load_text(text).journey, seed=4, replications=3, engine_name=engine)
+    results = simulate(load_text(text).journey, RunSpec(seed=4, replications=3, engine=engine))
     for entry in results["scenarios"].values():
         series = entry["series"]
         assert series[0]["day"] == 0 and series[-1]["day"] == 30
@@ -155,7 +157,7 @@ def test_the_series_ends_at_the_horizon_with_the_metrics(engine: str) -> None:
 
 def test_one_replication_gives_means_and_no_interval() -> None:
     text = REFERRING.replace("2000", "100")
-    results = simulate(load_text(text).journey, seed=1, replications=1)
+    results = simulate(load_text(text).journey, RunSpec(seed=1, replications=1))
     for value in results["scenarios"]["baseline"]["metrics"].values():
         assert value["low"] is None and value["high"] is None
     for row in results["scenarios"]["baseline"]["series"]:
@@ -180,5 +182,5 @@ def test_retention_is_null_when_the_only_customer_present_cannot_churn() -> None
       }
     }
     """
-    results = simulate(load_text(text).journey, seed=1, replications=2)
+    results = simulate(load_text(text).journey, RunSpec(seed=1, replications=2))
     assert results["scenarios"]["baseline"]["metrics"]["retention"]["mean"] is None

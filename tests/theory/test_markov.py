@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from cxjourney import graph
-from cxjourney.sim.runner import replicate
+from cxjourney.sim.experiment import RunSpec, baseline_runs
 from tests.conftest import load_text
 
 JOURNEY = """
@@ -76,7 +76,7 @@ def expected(persona: str) -> tuple[np.ndarray, float]:
 def test_simulated_routing_matches_the_chain(engine: str) -> None:
     loaded = load_text(JOURNEY)
     assert loaded.ok, loaded.diagnostics
-    runs = replicate(loaded.journey, seed=2, replications=6, engine_name=engine)
+    runs = baseline_runs(loaded.journey, RunSpec(seed=2, replications=6, engine=engine))
     visits_0, completion_0 = expected("digital")
     visits_1, completion_1 = expected("classic")
     mix_visits = 0.6 * visits_0 + 0.4 * visits_1

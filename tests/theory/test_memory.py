@@ -19,7 +19,7 @@ import math
 import pytest
 
 from cxjourney.sim import experience
-from cxjourney.sim.runner import simulate
+from cxjourney.sim.experiment import RunSpec, simulate
 from tests.conftest import load_text
 
 XA, XB, XC = 0.7763434831881563, -15.818038555119847, 6.04037530124975
@@ -61,7 +61,7 @@ journey "Deterministic" {
 def run(memory: str = "memory blend", text: str = JOURNEY, engine: str = "auto") -> dict:
     loaded = load_text(text.replace("MEMORY", memory))
     assert loaded.ok, loaded.diagnostics
-    results = simulate(loaded.journey, seed=3, replications=1, engine_name=engine)
+    results = simulate(loaded.journey, RunSpec(seed=3, replications=1, engine=engine))
     return results["scenarios"]["baseline"]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cxjourney.sim.runner import replicate, simulate
+from cxjourney.sim.experiment import RunSpec, baseline_runs, simulate
 from tests.conftest import load_text
 
 
@@ -49,7 +49,7 @@ def test_erlang_c(lam: float, mu: float, c: int, expected: float) -> None:
     assert erlang_c_wait(lam, mu, c) == pytest.approx(expected)
     loaded = load_text(mmc_journey(lam, mu, c, 5000))
     assert loaded.ok, loaded.diagnostics
-    runs = replicate(loaded.journey, seed=11, replications=12)
+    runs = baseline_runs(loaded.journey, RunSpec(seed=11, replications=12))
     waits = [r["touchpoints"]["desk"]["wait_mean"] for r in runs]
     se = statistics.stdev(waits) / math.sqrt(len(waits))
     assert abs(statistics.fmean(waits) - expected) < 3 * se, (statistics.fmean(waits), se)
@@ -71,7 +71,7 @@ def test_littles_law_at_the_servers(tmp_path: Path) -> None:
     lam, mu, c, horizon = 2.0, 1.0, 3, 20000.0
     loaded = load_text(mmc_journey(lam, mu, c, int(horizon)))
     events = tmp_path / "visits.csv"
-    simulate(loaded.journey, seed=5, replications=1, events=events)
+    simulate(loaded.journey, RunSpec(seed=5, replications=1), events=events)
     with events.open() as handle:
         rows = list(csv.DictReader(handle))
     services = [(float(r["arrival_min"]) + float(r["wait_min"]), float(r["end_min"])) for r in rows]
@@ -118,7 +118,7 @@ def test_impatient_customers_against_the_m_m_1_d_queue() -> None:
     p0 = 1 / (1 + lam * (math.exp(a * d) - 1) / a + lam * math.exp(a * d) / mu)
     walkouts = p0 * lam * math.exp(a * d) / mu
     wait = p0 * lam * (math.exp(a * d) * (a * d - 1) + 1) / a**2 + d * walkouts
-    results = simulate(load_text(text).journey, seed=8, replications=3)
+    results = simulate(load_text(text).journey, RunSpec(seed=8, replications=3))
     base = results["scenarios"]["baseline"]
     courier = base["touchpoints"]["courier"]
     assert base["metrics"]["abandonment"]["mean"] == pytest.approx(walkouts, abs=0.02)  # 0.442

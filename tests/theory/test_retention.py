@@ -12,7 +12,7 @@ import math
 
 import pytest
 
-from cxjourney.sim.runner import replicate
+from cxjourney.sim.experiment import RunSpec, baseline_runs
 from tests.conftest import load_text
 
 JOURNEY = """
@@ -49,7 +49,7 @@ def closed_form(level: float, days: float, gap_days: float, price: float) -> flo
 def test_retention_matches_closed_form(engine: str) -> None:
     loaded = load_text(JOURNEY)
     assert loaded.ok
-    runs = replicate(loaded.journey, seed=9, replications=3, engine_name=engine)
+    runs = baseline_runs(loaded.journey, RunSpec(seed=9, replications=3, engine=engine))
     expected = closed_form(7.0, 180, 10, 0.5)
     n = 20000 * len(runs)
     observed = sum(r["metrics"]["retention"] for r in runs) / len(runs)
@@ -68,7 +68,7 @@ def test_package_closed_form_agrees() -> None:
 
 def test_one_journey_personas_never_churn() -> None:
     text = JOURNEY.replace("    visits every 10 days\n", "")
-    runs = replicate(load_text(text).journey, seed=1, replications=1)
+    runs = baseline_runs(load_text(text).journey, RunSpec(seed=1, replications=1))
     assert runs[0]["metrics"]["retention"] is None
     assert runs[0]["metrics"]["active"] == 20000
 
@@ -91,7 +91,7 @@ def test_retention_away_from_the_midpoint(engine: str, delivers: float) -> None:
         .replace("noise 0", "noise 0\n    adaptation 0%")
         .replace("customers 20000", "customers 8000")
     )
-    runs = replicate(load_text(text).journey, seed=5, replications=3, engine_name=engine)
+    runs = baseline_runs(load_text(text).journey, RunSpec(seed=5, replications=3, engine=engine))
     level = _level(delivers)
     assert all(r["metrics"]["satisfaction"] == pytest.approx(level) for r in runs)
     expected = closed_form(level, 180, 10, 0.5)

@@ -12,7 +12,7 @@ import statistics
 
 import pytest
 
-from cxjourney.sim.runner import replicate
+from cxjourney.sim.experiment import RunSpec, baseline_runs
 from tests.conftest import load_text
 
 ENGINES = ["simpy", "batch"]
@@ -21,7 +21,9 @@ ENGINES = ["simpy", "batch"]
 def runs_of(text: str, *, seed: int, replications: int, engine: str = "auto") -> list[dict]:
     loaded = load_text(text)
     assert loaded.ok, [d.message for d in loaded.diagnostics]
-    return replicate(loaded.journey, seed=seed, replications=replications, engine_name=engine)
+    return baseline_runs(
+        loaded.journey, RunSpec(seed=seed, replications=replications, engine=engine)
+    )
 
 
 # ---- durations: delays in series ----------------------------------------------------------

@@ -4,8 +4,8 @@ Elements are matched by identifier (touchpoints, personas, stages, scenarios), b
 `touchpoint.event`, and by `source -> target [for persona]` for flow edges, so moving
 a block, reformatting or rewording a comment is no change, while `capacity 2` → `3`
 is one. Values are compared in canonical units (a horizon of `26 weeks` equals one of
-`182 days`) and shown as the language writes them. `forecast.forecast` adds what the
-change does to the simulated baseline.
+`182 days`) and shown as the language writes them. `decide/versions.py` adds what the
+change does to the forecast; `render/diff_text.py` and `render/diff_markdown.py` word it.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from collections.abc import Callable
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
-from ..language import facts, spelling
-from ..model import Edge, Journey, Library, Persona, Touchpoint
-from .forecast import forecast_lines
-from .model_json import to_plain
+from ..model import Edge, Journey, Library, Persona, Touchpoint, to_plain
+from . import facts, spelling
 
 ELEMENTS = ("journey", "persona", "stage", "touchpoint", "event", "edge", "scenario", "loyalty")
 HEADINGS = {
@@ -31,7 +29,7 @@ HEADINGS = {
     "scenario": "scenarios",
     "loyalty": "loyalty",
 }
-_SYMBOL = {"added": "+", "removed": "-", "changed": "~"}
+SYMBOL = {"added": "+", "removed": "-", "changed": "~"}
 
 
 @dataclass(frozen=True)
@@ -506,44 +504,8 @@ def document(
         "old": old_name,
         "new": new_name,
         "changes": [d.as_dict() for d in found],
-        "summary": {kind: sum(d.change == kind for d in found) for kind in _SYMBOL},
+        "summary": {kind: sum(d.change == kind for d in found) for kind in SYMBOL},
     }
     if prediction is not None:
         out["forecast"] = prediction
     return out
-
-
-def render(
-    old_name: str, new_name: str, found: list[Difference], prediction: dict[str, Any] | None
-) -> str:
-    """The diff for people: one line per difference, under a heading per element."""
-    lines = [f"cxjourney diff {old_name} {new_name}"]
-    for element in ELEMENTS:
-        group = [d for d in found if d.element == element]
-        if group:
-            lines.append(HEADINGS[element])
-            lines += [f"  {_line(d)}" for d in group]
-    counts = {kind: sum(d.change == kind for d in found) for kind in _SYMBOL}
-    if found:
-        lines.append(", ".join(f"{n} {kind}" for kind, n in counts.items()))
-    else:
-        lines.append("no semantic changes")
-    if prediction is not None:
-        lines += ["", *forecast_lines(prediction)]
-    return "\n".join(lines) + "\n"
-
-
-def _line(d: Difference) -> str:
-    symbol = _SYMBOL[d.change]
-    if d.change in ("added", "removed"):
-        text = d.new_text if d.change == "added" else d.old_text
-        return f"{symbol} {d.key} {text}" if text else f"{symbol} {d.key}"
-    if d.old is None and d.new is not None and d.attribute in ("changes", "recovers"):
-        return f"{symbol} {d.key}: + {d.new_text}"
-    if d.new is None and d.old is not None and d.attribute in ("changes", "recovers"):
-        return f"{symbol} {d.key}: - {d.old_text}"
-    if d.element == "journey":
-        what = d.attribute or d.key
-    else:
-        what = f"{d.key} {d.attribute}" if d.attribute else d.key
-    return f"{symbol} {what}: {d.old_text} → {d.new_text}"
