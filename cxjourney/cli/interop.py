@@ -20,7 +20,7 @@ import click
 from ..interop import diff as semantic_diff
 from ..interop import mermaid, model_json, revision
 from ..interop.forecast import forecast
-from ..interop.mermaid_export import to_mermaid
+from ..interop.mermaid import to_mermaid
 from ..interop.schema import model_schema
 from ..language.diagnostics import Diagnostic, render
 from ..language.fmt import FormatError, UnsafeFormat, format_source
