@@ -1,1 +1,2 @@
-"""Other formats: JSON export and schema, Mermaid, the formatter and the semantic diff."""
+"""Other formats and git: JSON export and schema, Mermaid (mermaid/, and the folder of
+imported journeys, folder.py), the semantic diff, `REV:PATH` versions and git's diff driver."""
