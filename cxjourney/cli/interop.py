@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..interop import mermaid, model_json, revision
-from ..interop.mermaid_export import to_mermaid
+from ..interop import folder, git_driver, mermaid, model_json, revision
+from ..interop.mermaid import to_mermaid
 from ..interop.schema import model_schema
 from ..language import diff as semantic_diff
 from ..language.diagnostics import Diagnostic, render
@@ -280,10 +280,11 @@ def diff(
       cxjourney diff a.journey b.journey --format json
       cxjourney diff main:coffee.journey coffee.journey --simulate --format markdown
     """
-    if len(versions) == 1 and "GIT_DIFF_PATH_TOTAL" in os.environ:
-        click.echo(f"cxjourney diff: {versions[0]} is unmerged")  # git's one-argument call
+    unmerged = git_driver.unmerged(versions, os.environ)
+    if unmerged is not None:
+        click.echo(unmerged)  # git's one-argument call
         return
-    driver = len(versions) in (7, 9)
+    driver = git_driver.is_driver_call(versions)
     if len(versions) != 2 and not driver:
         raise click.UsageError("give two versions: OLD NEW")
     (old_name, old), (new_name, new) = _driver_sides(versions) if driver else _sides(versions)
@@ -292,7 +293,7 @@ def diff(
         for d in side.diagnostics:
             click.echo(render(d, side.sources.get(d.file)), err=True)
     if broken and driver:
-        _text_fallback(versions, old_name, new_name)
+        click.echo(git_driver.text_fallback(versions, old_name, new_name), nl=False)
         return
     if broken:
         names = ", ".join(side.file for side in broken)
@@ -362,54 +363,16 @@ def _side(spec: str) -> Loaded | None:
 
 
 def _driver_sides(versions: tuple[str, ...]) -> tuple[Side, Side]:
-    """git's arguments: path old-file old-hex old-mode new-file new-hex new-mode [new-path
-    similarity] (the last two for a rename)."""
-    old_path = versions[0]
-    new_path = versions[7] if len(versions) == 9 else old_path
-    old_name, new_name = f"a/{old_path}", f"b/{new_path}"
-    return (
-        (old_name, _driver_side(versions[1], old_path, old_name, versions[2])),
-        (new_name, _driver_side(versions[4], new_path, new_name, versions[5])),
-    )
-
-
-def _driver_side(temp_file: str, repo_path: str, shown: str, blob: str) -> Loaded | None:
-    """One side as git hands it to a diff driver: /dev/null, the file itself, or a copy
-    of the blob `blob` (whose used files come from the revision that holds it)."""
-    if temp_file == revision.ABSENT:
-        return None
-    if Path(temp_file).resolve() == Path(repo_path).resolve():
-        return load(repo_path, name=shown)
     try:
-        data = read_limited(temp_file)
-    except OSError as err:
-        raise InputError(f"{temp_file}: cannot read the file: {err.strerror or err}") from None
-    try:
-        return revision.load_working_copy(data, shown, repo_path, blob)
-    except revision.RevisionError as err:
-        raise InputError(f"{shown}: {err}") from None
+        return git_driver.sides(versions)
+    except git_driver.DriverError as err:
+        raise InputError(str(err)) from None
 
 
 def _model(side: Loaded | None):
     if side is None:
         return None
     return side.journey if side.journey is not None else side.library
-
-
-def _text_fallback(versions: tuple[str, ...], old_name: str, new_name: str) -> None:
-    """A diff driver must not fail: show the text diff when a version does not load."""
-    texts = []
-    for temp in (versions[1], versions[4]):
-        data = b"" if temp == revision.ABSENT else Path(temp).read_bytes()
-        texts.append(data.decode("utf-8", "replace"))
-    click.echo("(a version has errors; showing the text diff)")
-    lines = difflib.unified_diff(
-        texts[0].splitlines(keepends=True),
-        texts[1].splitlines(keepends=True),
-        fromfile=old_name,
-        tofile=new_name,
-    )
-    click.echo("".join(line if line.endswith("\n") else line + "\n" for line in lines), nl=False)
 
 
 # ---- import -------------------------------------------------------------------------------
@@ -539,25 +502,12 @@ def _write_imports(
         if output != "-":
             click.echo(f"wrote {output}", err=True)
         return
-    if not target.is_dir():
-        # one new folder for the imported files, as `mkdir` would make it; a missing
-        # parent is refused like every other output path
-        parent = target.parent if str(target.parent) else Path(".")
-        if not parent.is_dir():
-            raise InputError(f"-o: the folder {parent} does not exist")
-        try:
-            target.mkdir()
-        except OSError as err:
-            raise InputError(f"-o: cannot make the folder {target}: {err.strerror}") from None
-    used: set[str] = set()
-    for index, (diagram, source) in enumerate(zip(diagrams, sources, strict=True), start=1):
-        stem = base = mermaid.slug_for_filename(diagram.title, index)
-        number = 2
-        while stem in used:
-            stem, number = f"{base}-{number}", number + 1
-        used.add(stem)
-        path = target / f"{stem}.journey"
-        write_atomic(path, source)
+    try:
+        folder.make_folder(target)
+    except folder.FolderError as err:
+        raise InputError(f"-o: {err}") from None
+    journeys = [(d.title, source) for d, source in zip(diagrams, sources, strict=True)]
+    for path in folder.write_journeys(target, journeys):
         click.echo(f"wrote {path}", err=True)
 
 

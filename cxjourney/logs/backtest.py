@@ -30,10 +30,11 @@ from ..language.load import load
 from ..model import Journey
 from ..sim.experiment import RunSpec, simulate
 from .calibrate import CalibrateOptions, calibrate
+from .cases import Log
 from .mapping import Mapping, map_activities
 from .outcomes import T95, Outcomes, fit_outcomes
 from .paths import END, Path, mapped
-from .read import Log, read_log
+from .read import read_log
 
 Z = 1.96
 

@@ -43,11 +43,11 @@ from ..language.printer import Printer
 from ..language.spelling import written_distribution, written_percent
 from ..model import Distribution, Edge, Journey, Persona, Touchpoint, to_plain
 from . import text
+from .cases import Log
 from .fit import fit_durations
 from .gaps import fit_gaps
 from .mapping import Mapping, persona_resolver
 from .paths import END, EXIT, START, Path, mapped
-from .read import Log
 
 TERMINAL = (END, EXIT)
 

@@ -20,9 +20,9 @@ from typing import Any
 
 from .. import graph as journey_graph
 from ..model import Journey
+from .cases import Log
 from .mapping import Mapping, persona_resolver
 from .paths import END, EXIT, START, mapped
-from .read import Log
 
 OPEN_TAIL = 0.05
 

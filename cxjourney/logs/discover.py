@@ -25,11 +25,11 @@ from datetime import UTC, datetime
 from ..language.printer import Notes, edge_key, print_journey
 from ..model import Distribution, Edge, Journey, Persona, Stage, Touchpoint
 from . import text
+from .cases import Log
 from .fit import Fit, fit_durations
 from .gaps import fit_gaps
 from .mapping import make_id
 from .paths import END, EXIT, START, directly_follows, mapped
-from .read import Log
 
 DAY = 1440.0
 DEFAULT_PERSONA = "customers"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Journey
-from .read import LogError
+from .cases import LogError
 
 RESERVED = frozenset({"start", "end", "exit", "baseline"})
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

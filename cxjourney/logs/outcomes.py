@@ -32,7 +32,7 @@ from ..model import Journey
 from ..sim.experiment import RunSpec, simulate
 from . import text
 from .calibrate import write
-from .read import ReadOptions, time_parser
+from .options import ReadOptions, time_parser
 
 #: Parameters the outcomes may identify: (low, high, written as a percent).
 PARAMETERS: dict[str, tuple[float, float, bool]] = {

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .read import Case, Log, Visit
+from .cases import Case, Log, Visit
 
 START, END, EXIT = "start", "end", "exit"
 

@@ -11,15 +11,9 @@ from hypothesis import strategies as st
 
 from cxjourney import load
 from cxjourney.cli.interop import export_mermaid
-from cxjourney.interop.mermaid import (
-    DEFAULT_TITLE,
-    MermaidDiagram,
-    _label,
-    parse_markdown,
-    parse_mermaid,
-    to_journey,
-)
-from cxjourney.interop.mermaid_export import score, to_mermaid
+from cxjourney.interop.mermaid import MermaidDiagram, parse_markdown, parse_mermaid, to_journey
+from cxjourney.interop.mermaid.journey import DEFAULT_TITLE, _label
+from cxjourney.interop.mermaid.write import score, to_mermaid
 from cxjourney.sim.experiment import RunSpec, simulate
 from tests.conftest import JOURNEYS, SPEC_EXAMPLES
 from tests.interop.journey_gen import journeys, quoted

@@ -1,8 +1,4 @@
-"""Import Mermaid ``journey`` diagrams as ``.journey`` source.
-
-``parse_mermaid`` reads one diagram (a ``.mmd`` file), ``parse_markdown`` every fenced
-``mermaid`` block of a Markdown file that holds a journey, and ``to_journey`` writes a
-diagram as ``.journey`` text that obeys docs/language.md. Everything here is pure: no I/O.
+"""Read one Mermaid ``journey`` diagram (a ``.mmd`` file, or one block of Markdown).
 
 Reading follows Mermaid's own parser (``journey.jison``, ``journeyDb``) wherever Mermaid
 accepts a diagram, and is lenient where Mermaid would fail but the meaning is clear:
@@ -29,29 +25,6 @@ accepts a diagram, and is lenient where Mermaid would fail but the meaning is cl
   stay in the diagram, with a warning, and ``to_journey`` drops them. A diagram without
   tasks is an error. ``accDescr`` becomes ``MermaidDiagram.description``; ``accTitle``
   is ignored.
-
-In Markdown, fences follow CommonMark: three or more backticks or tildes, indented by at
-most three spaces, closed by a fence of the same character at least as long (an unclosed
-fence runs to the end, with a warning). The info string's first word must be
-``mermaid`` (any case, or MyST's ``{mermaid}``, whose ``:option:`` lines are skipped);
-its ``title="..."``, if any, is the title of last resort. ``<div class="mermaid">`` and
-``<pre class="mermaid">`` blocks (Jekyll-era pages) count too. Blocks holding other
-diagram types are ignored, as are fences inside HTML comments or inside a longer fence
-(a page showing Markdown source). Fences in block quotes, or in list items indented by
-four or more spaces, are not seen. One bad journey block makes ``parse_markdown`` raise;
-``MermaidError.diagrams`` still holds the journeys of the other blocks.
-
-``to_journey`` builds the model and prints it (``cxjourney.language.printer``, with
-``expect`` and every label written even where they are the language's defaults, so the
-imported map shows what it assumes): sections become stages and tasks touchpoints in the
-written order (no ``flow`` block), the score as ``delivers`` with ``expect 3``, and all
-the actors of a task as one owner, joined as written (``owner "Me, Cat"``), so reports
-roll up by the same group of actors. One persona ``customer`` holds 100% of the
-customers. Identifiers are ASCII slugs of the names (``Café à emporter`` ->
-``cafe_a_emporter``), ``stage_2`` / ``touchpoint_3`` (position in the file) when a name
-has no usable ASCII form, prefixed with the kind when they would start with a digit,
-suffixed with it when they would be ``start``, ``end`` or ``exit``, and made unique with
-``_2``, ``_3``. Labels keep the text; ``<br>`` and control characters become spaces.
 """
 
 from __future__ import annotations
@@ -59,111 +32,21 @@ from __future__ import annotations
 import html
 import math
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
 
-from ..language.printer import Notes, print_journey
-from ..model import Distribution, Journey, Persona, Stage, Touchpoint
-
-__all__ = [
-    "MermaidDiagram",
-    "MermaidError",
-    "MermaidIssue",
-    "MermaidSection",
-    "MermaidTask",
-    "parse_markdown",
-    "parse_mermaid",
-    "slug_for_filename",
-    "to_journey",
-]
-
-Severity = Literal["warning", "error"]
-
-LOWEST_SCORE = 1.0
-HIGHEST_SCORE = 5.0
-DEFAULT_TITLE = "Imported journey"
-PERSONA = "customer"
-RESERVED_NAMES = frozenset({"start", "end", "exit"})
-
-
-# ---- the diagram ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MermaidTask:
-    """One task line: its name, its score (clipped to 1..5) and its actors."""
-
-    name: str
-    score: float
-    actors: tuple[str, ...]
-    line: int
-    column: int
-
-
-@dataclass(frozen=True)
-class MermaidSection:
-    """A ``section`` and its tasks; ``name`` is "" for tasks written before any section."""
-
-    name: str
-    tasks: tuple[MermaidTask, ...]
-    line: int
-
-
-@dataclass(frozen=True)
-class MermaidDiagram:
-    """A journey diagram; ``line`` is that of its ``journey`` keyword."""
-
-    title: str | None
-    sections: tuple[MermaidSection, ...]
-    line: int
-    description: str | None = None
-
-    @property
-    def tasks(self) -> tuple[MermaidTask, ...]:
-        return tuple(task for section in self.sections for task in section.tasks)
-
-
-@dataclass(frozen=True)
-class MermaidIssue:
-    """A problem found while reading; lines and columns count from 1 (code points)."""
-
-    line: int
-    column: int
-    message: str
-    severity: Severity  # "warning" | "error"
-
-    def __str__(self) -> str:
-        return f"{self.line}:{self.column}: {self.severity}: {self.message}"
-
-
-class MermaidError(Exception):
-    """The input cannot be imported; ``issues`` holds every error found, sorted by line.
-
-    ``warnings`` holds the warnings found on the way; from ``parse_markdown``,
-    ``diagrams`` holds the journeys of the blocks that had no error.
-    """
-
-    def __init__(
-        self,
-        issues: Iterable[MermaidIssue],
-        warnings: Iterable[MermaidIssue] = (),
-        diagrams: Iterable[MermaidDiagram] = (),
-    ):
-        self.issues: list[MermaidIssue] = _sorted(issues)
-        self.warnings: list[MermaidIssue] = _sorted(warnings)
-        self.diagrams: list[MermaidDiagram] = list(diagrams)
-        shown = "; ".join(str(issue) for issue in self.issues[:3])
-        more = len(self.issues) - 3
-        super().__init__(shown + (f" (and {more} more)" if more > 0 else ""))
-
-
-def _sorted(issues: Iterable[MermaidIssue]) -> list[MermaidIssue]:
-    return sorted(issues, key=lambda i: (i.line, i.column, i.severity, i.message))
-
-
-# ---- public entry points -------------------------------------------------------
+from .diagram import (
+    HIGHEST_SCORE,
+    LOWEST_SCORE,
+    MermaidDiagram,
+    MermaidError,
+    MermaidIssue,
+    MermaidSection,
+    MermaidTask,
+    error_count,
+    sorted_issues,
+)
+from .text import Line, blank, first_nonspace, is_control, split_lines
 
 
 def parse_mermaid(text: str) -> tuple[MermaidDiagram, list[MermaidIssue]]:
@@ -173,96 +56,10 @@ def parse_mermaid(text: str) -> tuple[MermaidDiagram, list[MermaidIssue]]:
     has lines that cannot be read.
     """
     issues: list[MermaidIssue] = []
-    reading = _DiagramReader(_split_lines(text), issues).read()
+    reading = DiagramReader(split_lines(text), issues).read()
     if isinstance(reading, _NotJourney):
         issues.append(_not_a_journey(reading))
     return _finish(reading, issues)
-
-
-def parse_markdown(text: str) -> tuple[list[MermaidDiagram], list[MermaidIssue]]:
-    """Read every fenced ``mermaid`` block of a Markdown file that holds a journey.
-
-    Other diagram types are skipped; lines and columns are those of the Markdown file.
-    Raises ``MermaidError`` with the errors of all journey blocks when any has one.
-    """
-    issues: list[MermaidIssue] = []
-    diagrams: list[MermaidDiagram] = []
-    failed = False
-    for block, info_title in _mermaid_blocks(_split_lines(text), issues):
-        errors_before = _error_count(issues)
-        reading = _DiagramReader(block, issues, info_title).read()
-        if isinstance(reading, MermaidDiagram):
-            if _error_count(issues) == errors_before:
-                diagrams.append(reading)
-            else:
-                failed = True
-    warnings = [issue for issue in issues if issue.severity == "warning"]
-    if failed:
-        errors = [issue for issue in issues if issue.severity == "error"]
-        raise MermaidError(errors, warnings, diagrams)
-    return diagrams, _sorted(warnings)
-
-
-def _error_count(issues: list[MermaidIssue]) -> int:
-    return sum(issue.severity == "error" for issue in issues)
-
-
-def to_journey(diagram: MermaidDiagram) -> str:
-    """Write a diagram as ``.journey`` source (see the module docstring for the mapping)."""
-    stages = [section for section in diagram.sections if section.tasks]
-    if not stages:
-        raise MermaidError(
-            [MermaidIssue(diagram.line, 1, "the journey diagram has no tasks", "error")]
-        )
-    names = _Namer()
-    persona = names.claim(PERSONA, "persona", 1)
-    built: list[Stage] = []
-    touchpoints: list[Touchpoint] = []
-    for number, section in enumerate(stages, start=1):
-        fallback = f"Stage {number}"
-        stage = names.claim(section.name or fallback, "stage", number)
-        held = []
-        for task in section.tasks:
-            position = len(touchpoints) + 1
-            identifier = names.claim(task.name, "touchpoint", position)
-            touchpoints.append(_touchpoint(task, identifier, position, stage))
-            held.append(identifier)
-        built.append(Stage(stage, _label(section.name) or fallback, tuple(held)))
-    journey = Journey(
-        title=_label(diagram.title or "") or DEFAULT_TITLE,
-        description=_label(diagram.description or ""),
-        personas=(Persona(persona, "Customer", share=1.0),),
-        stages=tuple(built),
-        touchpoints=tuple(touchpoints),
-    )
-    return print_journey(
-        journey, _IMPORTED, always=("touchpoint.expect", "touchpoint.label", "stage.label")
-    )
-
-
-_IMPORTED = Notes(
-    above={
-        ("journey",): [
-            "# Imported from a Mermaid journey diagram: scores became `delivers`,",
-            "# every touchpoint expects 3, and the written order is the path.",
-            "",
-        ]
-    }
-)
-
-
-def slug_for_filename(title: str | None, index: int) -> str:
-    """A file name stem for a diagram: ``my-working-day``, or ``journey-{index}``.
-
-    ``index`` is the diagram's position (1 for the first); callers writing several
-    files must still de-duplicate equal titles.
-    """
-    slug = _ascii_slug(title or "", "-", limit=60)
-    if not slug:
-        return f"journey-{index}"
-    if slug in _WINDOWS_DEVICES:
-        slug += "-journey"
-    return slug
 
 
 def _finish(
@@ -272,36 +69,7 @@ def _finish(
     warnings = [issue for issue in issues if issue.severity == "warning"]
     if errors or not isinstance(reading, MermaidDiagram):
         raise MermaidError(errors, warnings)
-    return reading, _sorted(warnings)
-
-
-# ---- lines ---------------------------------------------------------------------
-
-
-@dataclass
-class _Line:
-    """A source line; ``text`` is blanked (not shortened) where comments are removed."""
-
-    number: int
-    text: str
-
-
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-def _split_lines(text: str) -> list[_Line]:
-    text = text.removeprefix("\ufeff")
-    return [_Line(number, part) for number, part in enumerate(_NEWLINE.split(text), start=1)]
-
-
-def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + " " * (end - start) + text[end:]
-
-
-def _first_nonspace(text: str, start: int = 0) -> int:
-    while start < len(text) and text[start].isspace():
-        start += 1
-    return start
+    return reading, sorted_issues(warnings)
 
 
 # ---- reading a diagram -----------------------------------------------------------
@@ -340,16 +108,16 @@ class _Section:
     task_lines: int = 0  # tasks read or not: a section of unreadable tasks is not empty
 
 
-class _DiagramReader:
+class DiagramReader:
     """Reads the lines of one diagram (a whole ``.mmd`` file or one Markdown block)."""
 
     def __init__(
-        self, lines: list[_Line], issues: list[MermaidIssue], fallback_title: str | None = None
+        self, lines: list[Line], issues: list[MermaidIssue], fallback_title: str | None = None
     ):
-        self.lines = [_Line(line.number, line.text) for line in lines]
+        self.lines = [Line(line.number, line.text) for line in lines]
         self.fallback_title = fallback_title
         self.issues = issues
-        self.errors_before = _error_count(issues)
+        self.errors_before = error_count(issues)
         self.title: str | None = None
         self.description: str | None = None
         self.sections: list[_Section] = []
@@ -369,12 +137,12 @@ class _DiagramReader:
             return header
         index, column = header
         journey_line = self.lines[index]
-        rest = _first_nonspace(journey_line.text, column + len("journey"))
+        rest = first_nonspace(journey_line.text, column + len("journey"))
         if rest < len(journey_line.text):
             self._statement(journey_line, rest)
         body = iter(self.lines[index + 1 :])
         for line in body:
-            start = _first_nonspace(line.text)
+            start = first_nonspace(line.text)
             if start < len(line.text) and not _is_comment(line.text, start):
                 if _ACC_DESCR_BLOCK.match(line.text, start):
                     self._description_block(line, start, body)
@@ -383,7 +151,7 @@ class _DiagramReader:
         return self._diagram(journey_line.number, column + 1, front_title)
 
     def _diagram(self, line: int, column: int, front_title: str | None) -> MermaidDiagram:
-        failed = _error_count(self.issues) > self.errors_before
+        failed = error_count(self.issues) > self.errors_before
         if not any(section.tasks for section in self.sections) and not failed:
             message = "the journey diagram has no tasks (lines like 'Make tea: 5: Me')"
             self.error(line, column, message)
@@ -432,11 +200,11 @@ class _DiagramReader:
                 continue
             closing = line.text.find("}%%", opening + 3)
             if closing >= 0:
-                line.text = _blank(line.text, opening, closing + 3)
+                line.text = blank(line.text, opening, closing + 3)
                 continue
             later = range(index + 1, last_close + 1)
             end = next((j for j in later if "}%%" in self.lines[j].text), None)
-            line.text = _blank(line.text, opening, len(line.text))
+            line.text = blank(line.text, opening, len(line.text))
             if end is None:
                 self.warn(line.number, opening + 1, "the directive is not closed by '}%%'")
                 index += 1
@@ -444,12 +212,12 @@ class _DiagramReader:
             for inner in self.lines[index + 1 : end]:
                 inner.text = ""
             last = self.lines[end]
-            last.text = _blank(last.text, 0, last.text.find("}%%") + 3)
+            last.text = blank(last.text, 0, last.text.find("}%%") + 3)
             index = end
 
     def _header(self) -> tuple[int, int] | _NotJourney:
         for index, line in enumerate(self.lines):
-            start = _first_nonspace(line.text)
+            start = first_nonspace(line.text)
             if start == len(line.text) or _is_comment(line.text, start):
                 continue
             if _HEADER.match(line.text, start):
@@ -461,7 +229,7 @@ class _DiagramReader:
 
     # -- statements --
 
-    def _statement(self, line: _Line, start: int) -> None:
+    def _statement(self, line: Line, start: int) -> None:
         text, end = line.text, _statement_end(line.text, start)
         if start >= end:
             return
@@ -484,7 +252,7 @@ class _DiagramReader:
         else:
             self._task(line, start, end)
 
-    def _title(self, line: _Line, start: int, end: int) -> None:
+    def _title(self, line: Line, start: int, end: int) -> None:
         value = _decode(line.text[start : _spaced_comment(line.text, start, end)]).strip()
         if not value:
             self.warn(line.number, start + 1, "an empty title is ignored")
@@ -493,7 +261,7 @@ class _DiagramReader:
             self.warn(line.number, start + 1, "the title is given again; the last one is used")
         self.title = value
 
-    def _section(self, line: _Line, start: int, end: int) -> None:
+    def _section(self, line: Line, start: int, end: int) -> None:
         value = _decode(line.text[start : _spaced_comment(line.text, start, end)]).strip()
         if not value:
             self.warn(line.number, start + 1, "a section without a name")
@@ -503,10 +271,10 @@ class _DiagramReader:
                 start + 1,
                 f"read as a section named '{value}' because the line starts with 'section'",
             )
-        self.current = _Section(value, line.number, _first_nonspace(line.text) + 1)
+        self.current = _Section(value, line.number, first_nonspace(line.text) + 1)
         self.sections.append(self.current)
 
-    def _description_block(self, line: _Line, start: int, body: Iterator[_Line]) -> None:
+    def _description_block(self, line: Line, start: int, body: Iterator[Line]) -> None:
         """``accDescr { ... }``: the text up to the closing brace, maybe lines later."""
         opening = line.text.index("{", start)
         parts: list[str] = []
@@ -527,7 +295,7 @@ class _DiagramReader:
         text = " ".join(part.strip() for part in parts if part.strip())
         self.description = _decode(text).strip() or None
 
-    def _task(self, line: _Line, start: int, end: int) -> None:
+    def _task(self, line: Line, start: int, end: int) -> None:
         text, number = line.text, line.number
         if self.current is None:
             self.current = _Section("", number, start + 1)
@@ -667,7 +435,7 @@ def _decode(text: str) -> str:
         decoded = html.unescape(entity)
         if decoded == entity:
             return match.group(0)
-        return "".join(" " if _is_control(char) else char for char in decoded)
+        return "".join(" " if is_control(char) else char for char in decoded)
 
     return _ENTITY.sub(replace, text) if "#" in text else text
 
@@ -707,191 +475,6 @@ def _yaml_double_quoted(value: str) -> str:
         return value[1:]
     escapes = {"n": " ", "t": " ", '"': '"', "\\": "\\", "/": "/"}
     return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(1)), match.group(1))
-
-
-# ---- Markdown --------------------------------------------------------------------
-
-_FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)$")
-_HTML_COMMENT = re.compile(r" {0,3}<!--")
-_HTML_MERMAID = re.compile(
-    r" {0,3}<(div|pre)\b[^>]*\bclass\s*=\s*[\"'][^\"']*\bmermaid\b[^\"']*[\"'][^>]*>\s*$",
-    re.IGNORECASE,
-)
-
-
-def _mermaid_blocks(
-    lines: list[_Line], issues: list[MermaidIssue]
-) -> Iterator[tuple[list[_Line], str | None]]:
-    """The content lines of each ``mermaid`` block, in order, with the ``title="..."`` of
-    its info string: fenced code blocks, and the ``<div class="mermaid">`` or
-    ``<pre class="mermaid">`` of HTML-minded sites."""
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if _HTML_COMMENT.match(line.text):
-            index = _html_comment_end(lines, index) + 1
-        elif element := _HTML_MERMAID.match(line.text):
-            closing = re.compile(rf"\s*</{element.group(1)}\s*>", re.IGNORECASE)
-            end = _closing_line(lines, index, closing)
-            inside = lines[index + 1 : end]
-            yield [_Line(inner.number, html.unescape(inner.text)) for inner in inside], None
-            index = end + 1
-        elif (fence := _FENCE.match(line.text)) and not (
-            fence.group(2)[0] == "`" and "`" in fence.group(3)
-        ):
-            marker = fence.group(2)
-            closing = re.compile(rf" {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*$")
-            end = _closing_line(lines, index, closing)
-            if end == len(lines):
-                message = "this code fence is never closed; it runs to the end of the file"
-                issues.append(
-                    MermaidIssue(line.number, len(fence.group(1)) + 1, message, "warning")
-                )
-            words = fence.group(3).split()
-            language = words[0].lower() if words else ""
-            if language == "mermaid":
-                yield lines[index + 1 : end], _info_title(fence.group(3))
-            elif language == "{mermaid}":
-                yield _skip_myst_options(lines[index + 1 : end]), None
-            index = end + 1
-        else:
-            index += 1
-
-
-def _info_title(info: str) -> str | None:
-    """``title="First week"`` in a fence's info string (Docusaurus, MkDocs)."""
-    match = re.search(r"\btitle\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+))", info)
-    if not match:
-        return None
-    return (match.group(1) or match.group(2) or match.group(3) or "").strip() or None
-
-
-def _closing_line(lines: list[_Line], index: int, closing: re.Pattern[str]) -> int:
-    """The index of the first line after ``index`` that ``closing`` matches, or the end."""
-    return next(
-        (j for j in range(index + 1, len(lines)) if closing.match(lines[j].text)), len(lines)
-    )
-
-
-def _html_comment_end(lines: list[_Line], index: int) -> int:
-    opening = lines[index].text.find("<!--") + 4
-    if "-->" in lines[index].text[opening:]:
-        return index
-    return _closing_line(lines, index, re.compile(r".*-->"))
-
-
-def _skip_myst_options(content: list[_Line]) -> list[_Line]:
-    """Blank MyST directive options (``:caption: ...``) at the top of a ``{mermaid}``."""
-    result = [_Line(line.number, line.text) for line in content]
-    for line in result:
-        stripped = line.text.strip()
-        if stripped and not stripped.startswith(":"):
-            break
-        line.text = ""
-    return result
-
-
-# ---- writing .journey ---------------------------------------------------------------
-
-_TRANSLITERATION = str.maketrans(
-    {
-        "ß": "ss",
-        "ẞ": "SS",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ð": "d",
-        "Ð": "D",
-        "þ": "th",
-        "Þ": "Th",
-        "ł": "l",
-        "Ł": "L",
-        "ı": "i",
-        "&": " and ",
-    }
-)
-_BREAK = re.compile(r"<\s*/?\s*br\s*/?\s*>", re.IGNORECASE)
-_WINDOWS_DEVICES = frozenset(
-    {"con", "prn", "aux", "nul"}
-    | {f"com{n}" for n in range(1, 10)}
-    | {f"lpt{n}" for n in range(1, 10)}
-)
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _ascii_slug(name: str, separator: str, limit: int) -> str:
-    """Lower-case ASCII words of ``name``; "" when most of its letters have no ASCII form."""
-    text = _BREAK.sub(" ", name).translate(_TRANSLITERATION)
-    kept = lost = 0
-    letters = []
-    for char in unicodedata.normalize("NFKD", text):
-        if char.isascii():
-            letters.append(char if char.isalnum() else " ")
-            kept += char.isalnum()
-        elif char.isalnum():
-            lost += 1
-            letters.append(" ")
-    if kept == 0 or lost > kept:
-        return ""
-    words = "".join(letters).lower().split()
-    slug = ""
-    for word in words:
-        candidate = f"{slug}{separator}{word}" if slug else word
-        if len(candidate) > limit:
-            break
-        slug = candidate
-    return slug or words[0][:limit]
-
-
-class _Namer:
-    """Hands out unique identifiers in one namespace (personas, stages, touchpoints)."""
-
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-
-    def claim(self, name: str, kind: str, position: int) -> str:
-        base = _ascii_slug(name, "_", limit=40) or f"{kind}_{position}"
-        if base[0].isdigit():
-            base = f"{kind}_{base}"
-        if base in RESERVED_NAMES:
-            base = f"{base}_{kind}"
-        identifier, suffix = base, 2
-        while identifier in self.used:
-            identifier, suffix = f"{base}_{suffix}", suffix + 1
-        self.used.add(identifier)
-        return identifier
-
-
-def _touchpoint(task: MermaidTask, identifier: str, position: int, stage: str) -> Touchpoint:
-    if not math.isfinite(task.score):
-        raise MermaidError(
-            [MermaidIssue(task.line, task.column, f"the task '{task.name}' has no score", "error")]
-        )
-    score = min(max(task.score, LOWEST_SCORE), HIGHEST_SCORE)
-    actors = [label for label in (_label(actor) for actor in task.actors) if label]
-    return Touchpoint(
-        identifier,
-        _label(task.name) or f"Touchpoint {position}",
-        stage,
-        owner=", ".join(actors) or None,
-        expect=3.0,
-        delivers=Distribution.constant(score),
-    )
-
-
-def _label(text: str) -> str:
-    """The text of a label: ``<br>`` and control characters become spaces."""
-    text = _BREAK.sub(" ", text)
-    return "".join(" " if _is_control(char) else char for char in text).strip()
-
-
-def _is_control(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
 
 
 def _format_number(value: float) -> str:

@@ -1,4 +1,4 @@
-"""Write a journey as a Mermaid `journey` diagram, the reverse of `mermaid.to_journey`.
+"""Write a journey as a Mermaid `journey` diagram, the reverse of `to_journey` (journey.py).
 
 Stages become sections and touchpoints tasks, in the written order (Mermaid draws a
 line, so a `flow` block's branches are not shown); a task's score is the mean of what
@@ -15,7 +15,7 @@ the week. The diagram is the same as that of the journey without them.
 Mermaid's lexer ends a name at `:`, `#` or `;` and reads a line starting with a
 keyword (`title `, `section `, `journey`, `accTitle`, `accDescr`) as that keyword, so
 such characters are written as Mermaid entity codes (`#58;`), which Mermaid decodes
-when it draws and `mermaid.parse_mermaid` decodes when it reads.
+when it draws and `parse_mermaid` (read.py) decodes when it reads.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import math
 import re
 import unicodedata
 
-from ..model import Journey, Touchpoint
+from ...model import Journey, Touchpoint
+from .diagram import HIGHEST_SCORE, LOWEST_SCORE
 
-LOWEST_SCORE, HIGHEST_SCORE = 1.0, 5.0
 _CONTROL = ("Cc", "Zl", "Zp")
 _SPECIAL = re.compile(r"[:#;%]")
 _KEYWORD_START = re.compile(r"(journey|title\s|section\s|acctitle|accdescr)", re.IGNORECASE)

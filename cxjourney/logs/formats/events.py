@@ -1,0 +1,84 @@
+"""The simulator's own events log (`cxjourney simulate --events`): one row per visit.
+
+It is a CSV file, told from others by its header: the CSV reader hands its rows here.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable
+
+from ..cases import Case, Log, LogError, Visit
+from ..options import ReadOptions
+from . import TableFormat
+
+#: The columns `cxjourney simulate --events` writes (cxjourney/sim/runner.py).
+SIMULATED_COLUMNS = ("scenario", "replication", "customer", "persona", "journey", "touchpoint")
+SIMULATED_TIMES = ("arrival_min", "wait_min")
+
+
+def claims(header: list[str]) -> bool:
+    """A CSV file is the simulator's events log when its header has all these columns."""
+    return all(c in header for c in SIMULATED_COLUMNS + SIMULATED_TIMES)
+
+
+def read(path: str, header: list[str], rows: Iterable[list[str]], options: ReadOptions) -> Log:
+    """The `simulate --events` log: one row per visit with its arrival and wait.
+
+    The simulator moves customers between touchpoints instantly, so a visit ends when
+    the next one of its journey begins; the last visit's end is unknown.
+    """
+    col = {name: header.index(name) for name in SIMULATED_COLUMNS + SIMULATED_TIMES}
+    cases: dict[tuple[str, str, str], Case] = {}
+    scenarios: list[str] = []
+    events = 0
+    line = 1
+    want = options.scenario
+    replications: set[str] = set()
+    try:
+        for line, row in enumerate(rows, start=2):
+            if not row:
+                continue
+            if len(row) < len(header):
+                raise LogError(f"{path}:{line}: {len(row)} columns, the header has {len(header)}")
+            scenario = row[col["scenario"]]
+            if scenario != want:
+                if scenario not in scenarios:
+                    scenarios.append(scenario)
+                continue
+            try:
+                arrival = float(row[col["arrival_min"]])
+                wait = float(row[col["wait_min"]])
+            except ValueError:
+                raise LogError(f"{path}:{line}: arrival_min and wait_min must be numbers") from None
+            rep, customer = row[col["replication"]], row[col["customer"]]
+            replications.add(rep)
+            if rep != options.replication:
+                continue  # replications are separate runs of the same horizon, not more days
+            key = (rep, customer, row[col["journey"]])
+            case = cases.get(key)
+            if case is None:
+                case = cases[key] = Case(
+                    f"{rep}/{customer}/{key[2]}", f"{rep}/{customer}", row[col["persona"]], []
+                )
+            elif case.visits[-1].end is None:
+                case.visits[-1].end = arrival
+            end = float(row[col["end_min"]]) if "end_min" in col else None
+            case.visits.append(Visit(row[col["touchpoint"]], arrival + wait, end, arrival))
+            events += 1
+    except csv.Error as err:
+        raise LogError(f"{path}:{line}: {err}") from None
+    if not cases:
+        if replications:
+            raise LogError(
+                f"{path}: no visits in replication {options.replication}; it holds "
+                + ", ".join(sorted(replications, key=lambda r: (len(r), r)))
+            )
+        found = f"; it holds {', '.join(scenarios)}" if scenarios else ""
+        raise LogError(f"{path}: no visits of scenario '{want}'{found}")
+    built = sorted(cases.values(), key=lambda c: (c.start, c.id))
+    return Log(path, built, events, Counter(), "simulated", None)
+
+
+FORMAT = TableFormat("simulated", claims, read)

@@ -1,0 +1,163 @@
+"""Event logs as XES (IEEE 1849), plain or gzipped.
+
+XES is parsed with expat in a stream (a trace is turned into a case as soon as it
+closes), which keeps memory to the cases themselves and lets every error name the file
+and line. Trace attributes name the case, event attributes the visits.
+"""
+
+from __future__ import annotations
+
+from io import BufferedIOBase
+from xml.parsers import expat
+
+from ..cases import Log, LogError, RawEvent, finish_log
+from ..options import CANDIDATES, FIELDS, ReadOptions, time_parser
+from . import FileFormat
+
+SUFFIXES = (".xes", ".xml")
+_ATTRIBUTES = {"string", "date", "int", "float", "boolean", "id"}
+
+
+def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
+    """Stream an XES file: trace attributes name the case, event attributes the visits."""
+    keys = {name: options.keys.get(name) for name in FIELDS}
+
+    def pick(attributes: dict[str, str], name: str, prefixed: bool = False) -> str | None:
+        wanted = keys[name]
+        if wanted:
+            return attributes.get(wanted)
+        for candidate in CANDIDATES[name]:
+            bare = candidate.removeprefix("case:") if prefixed else candidate
+            if bare in attributes:
+                return attributes[bare]
+        return None
+
+    parse = time_parser(options)
+    cases: dict[str, list[RawEvent]] = {}
+    owners: dict[str, tuple[str, str]] = {}
+    ratings: list[float] = []
+    defaults: dict[str, str] = {}
+    stack: list[str] = []
+    state = {"trace": None, "event": None, "global": None, "events": 0, "traces": 0}
+    parser = expat.ParserCreate()
+
+    def where() -> str:
+        return f"{path}:{parser.CurrentLineNumber}"
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        name = tag.rsplit(":", 1)[-1]
+        depth = len(stack)
+        stack.append(name)
+        if name == "trace" and depth == 1:
+            state["trace"] = {}
+            state["trace_line"] = parser.CurrentLineNumber
+            state["raws"] = []
+        elif name == "event" and depth in (1, 2):
+            state["event"] = dict(defaults)
+            state["event_line"] = parser.CurrentLineNumber
+        elif name == "global" and depth == 1:
+            state["global"] = attrs.get("scope", "event")
+        elif name in _ATTRIBUTES and "key" in attrs:
+            parent = stack[-2] if depth else ""
+            value = attrs.get("value", "")
+            if parent == "event" and state["event"] is not None:
+                state["event"][attrs["key"]] = value
+            elif parent == "trace" and state["trace"] is not None:
+                state["trace"][attrs["key"]] = value
+            elif (
+                parent == "global"
+                and state["global"] == "event"
+                and attrs["key"] != "time:timestamp"  # a default time would invent a timeline
+            ):
+                defaults[attrs["key"]] = value
+
+    def end(tag: str) -> None:
+        name = stack.pop()
+        if name == "event" and state["event"] is not None:
+            _xes_event(state, pick, parse, options, ratings, where)
+            state["event"] = None
+        elif name == "trace" and state["trace"] is not None:
+            trace = state["trace"]
+            state["traces"] += 1
+            case = pick(trace, "case", prefixed=True) or f"trace{state['traces']}"
+            if keys["case"] is None:
+                case = trace.get("concept:name", case)
+            customer = pick(trace, "customer", prefixed=True) or ""
+            persona = pick(trace, "persona", prefixed=True) or state.get("persona_seen", "")
+            while case in cases:
+                case += "'"
+            if state["raws"]:
+                cases[case] = state["raws"]
+                owners[case] = (customer, persona)
+            state["trace"] = None
+            state["persona_seen"] = ""
+        elif name == "global":
+            state["global"] = None
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.buffer_text = True
+    try:
+        while True:
+            chunk = handle.read(1 << 20)
+            if not chunk:
+                break
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as err:
+        raise LogError(
+            f"{path}:{err.lineno}:{err.offset + 1}: not well-formed XES: "
+            f"{expat.ErrorString(err.code)}"
+        ) from None
+    except (OSError, EOFError) as err:
+        raise LogError(f"{path}: cannot read the file: {err}") from None
+    return finish_log(path, cases, owners, ratings, state["events"], options, "xes")
+
+
+def looks_like(head: bytes) -> bool:
+    """A file without a known suffix is XES when it starts with markup."""
+    return head.lstrip().startswith(b"<")
+
+
+FORMAT = FileFormat("xes", SUFFIXES, read, looks_like)
+
+
+def _xes_event(state, pick, parse, options, ratings, where) -> None:
+    attributes = state["event"]
+    if state["trace"] is None:
+        return  # an event outside a trace belongs to no case
+    activity = pick(attributes, "activity")
+    if activity is None or not activity.strip():
+        key = options.keys.get("activity") or "concept:name"
+        raise LogError(f"{where()}: an event without an activity ('{key}')")
+    stamp = pick(attributes, "timestamp")
+    if stamp is None:
+        raise LogError(f"{where()}: event '{activity}' has no time:timestamp")
+    try:
+        time = parse(stamp)
+    except (ValueError, OverflowError):
+        raise LogError(f"{where()}: cannot read the time '{stamp}'") from None
+    rating = None
+    text = pick(attributes, "rating")
+    if text is not None and text.strip():
+        try:
+            rating = float(text)
+        except ValueError:
+            raise LogError(f"{where()}: rating '{text}' is not a number") from None
+        if not 0 <= rating <= 10:
+            raise LogError(f"{where()}: rating {text} is outside 0..10")
+        ratings.append(rating)
+    persona = pick(attributes, "persona")
+    if persona:
+        state["persona_seen"] = persona
+    state["raws"].append(
+        RawEvent(
+            activity.strip(),
+            time,
+            (pick(attributes, "lifecycle") or "complete").strip().lower(),
+            (pick(attributes, "resource") or "").strip(),
+            rating,
+            (pick(attributes, "channel") or "").strip(),
+        )
+    )
+    state["events"] += 1
