@@ -75,6 +75,74 @@ def minimal() -> str:
     return MINIMAL
 
 
+def write(tmp_path: Path, text: str, name: str = "j.journey") -> str:
+    """Write a journey's text to a file in `tmp_path`; its path, for the command line."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+#: A small shop with a queue and two scenarios, for the command line's words and formats.
+SHOP = """\
+journey "Shop" {
+  customers 10
+  horizon 2 weeks
+  persona p {
+    share 100%
+    visits every 3 days
+    spend 10
+  }
+  stage s {
+    touchpoint courier {
+      capacity 2
+      service exp(2 min)
+    }
+  }
+  scenario better "Better" {
+    cost 100
+    courier.capacity = 3
+  }
+  scenario best "Best" {
+    cost 300
+    courier.capacity = 4
+  }
+}
+"""
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> str:
+    path = tmp_path / "shop.journey"
+    path.write_text(SHOP, encoding="utf-8")
+    return str(path)
+
+
+#: A queue that cannot keep up (offered load 1.67 at one courier), and a scenario that
+#: adds a second courier.
+OVERLOADED = """\
+journey "Food delivery" {
+  horizon 3 days
+  customers 0
+  persona hungry {
+    share 100%
+    arrivals 10 per hour
+    patience 20 min
+  }
+  stage s {
+    touchpoint order { }
+    touchpoint courier {
+      capacity 1
+      service exp(10 min)
+    }
+  }
+  scenario second "A second courier" {
+    cost 5k
+    courier.capacity = 2
+  }
+}
+"""
+
+
 _COFFEE = SPEC_EXAMPLES / "coffee.journey"  # the spec's example when present, else a journey here
 BASE_FOR_FUZZ = (_COFFEE if _COFFEE.is_file() else JOURNEYS / "hotel_stay.journey").read_text(
     encoding="utf-8"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from cxjourney.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 CLI = ROOT / "cxjourney" / "cli"
 
@@ -64,3 +65,13 @@ def test_shared_options_read_the_same_in_every_command() -> None:
                 helps.setdefault(param.name, set()).add(param.help)
     assert helps.keys() == {"seed", "workers", "horizon"}
     assert all(len(texts) == 1 for texts in helps.values()), helps
+
+
+# ---- the shared options in help ----------------------------------------------------------
+
+
+def test_diff_takes_the_shared_simulation_options_with_help() -> None:
+    out = run_cli("diff", "--help").stdout.decode()
+    assert "--workers" in out and "--allow-long" in out
+    assert re.search(r"--seed INTEGER RANGE\s+Seed of every random number", out)
+    assert re.search(r"-n, --replications INTEGER RANGE\s+Independent replications", out)

@@ -147,3 +147,13 @@ def test_every_complete_example_of_the_language_reference_parses(snippet: str) -
 
 def test_the_reference_has_examples_to_check() -> None:
     assert len(_snippets()) >= 8
+
+
+# ---- the README --------------------------------------------------------------------------
+
+
+def test_the_readme_says_how_git_finds_cxjourney() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Co-creating in git", 1)[1].split("\n## ", 1)[0]
+    assert "PATH" in section and "pipx install" in section
+    assert '.venv/bin/cxjourney diff"' in section

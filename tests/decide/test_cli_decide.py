@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cxjourney.cli.decide import compare, drivers, optimize, parse_budget
 from cxjourney.results import validate
-from tests.conftest import SPEC_EXAMPLES
+from tests.conftest import SPEC_EXAMPLES, run_cli
 from tests.decide.cases import LOSS_AVERSION, SHOP
 
 COFFEE = str(SPEC_EXAMPLES / "coffee.journey")
@@ -110,3 +110,12 @@ def test_optimize_json_has_the_chosen_set_within_budget(files) -> None:
     table = invoke(optimize, files["shop"], "--budget", "80,000", *QUICK).output
     assert "chosen: big + small_c (cost 80,000)" in table
     assert "runners-up" in table
+
+
+# ---- in a subprocess, on tests/conftest.py's shop ----------------------------------------
+
+
+def test_compare_by_roi_prints_the_roi_once(shop: str) -> None:
+    out = run_cli("compare", shop, "--objective", "roi", "-n", "2", "-j", "1").stdout.decode()
+    header = next(line for line in out.splitlines() if line.startswith("rank"))
+    assert header.split() == ["rank", "scenario", "cost", "roi", "change", "verdict"]

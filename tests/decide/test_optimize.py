@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from itertools import combinations
+from pathlib import Path
 
 import pytest
 
 from cxjourney.decide import optimize, report
 from cxjourney.sim.experiment import RunSpec
+from tests.conftest import run_cli, write
 from tests.decide.cases import SHOP, journey
 
 COSTS = {"big": 50e3, "small_b": 30e3, "small_c": 30e3, "bad": 10e3, "nothing": 0.0}
@@ -136,3 +138,52 @@ def test_money_that_brings_nothing_back_is_not_spent_for_roi(shop) -> None:
 def test_a_negative_budget_is_refused(shop) -> None:
     with pytest.raises(ValueError, match="negative"):
         optimize.optimize(shop, RunSpec(replications=2), budget=-1)
+
+
+# ---- on the command line -----------------------------------------------------------------
+
+TRAP_TOGETHER = """\
+journey "Together" {
+  customers 5
+  persona p {
+    share 100%
+  }
+  stage s {
+    touchpoint a { }
+    touchpoint b { }
+    touchpoint c { }
+  }
+  flow {
+    start -> a
+    a -> b
+    b -> end 50%
+    b -> c
+    c -> end 50%
+    c -> a
+  }
+  scenario one "One" {
+    cost 10
+    flow b -> c = 100%
+  }
+  scenario two "Two" {
+    cost 10
+    flow c -> a = 100%
+  }
+}
+"""
+
+
+def test_scenarios_that_trap_customers_only_together_are_skipped_by_optimize_and_named(
+    tmp_path: Path,
+) -> None:
+    """The command line does what the library does: the combination is not simulated,
+    the others are, and the output says which was left out and why."""
+    journey = write(tmp_path, TRAP_TOGETHER)
+    assert run_cli("check", journey).returncode == 0  # each alone is fine
+    done = run_cli("optimize", journey, "--budget", "100", "-n", "2", "-j", "1")
+    out = done.stdout.decode()
+    assert done.returncode == 0, done.stderr.decode()
+    assert "2 combinations simulated" in out
+    skipped = [line for line in out.splitlines() if line.startswith("cannot be combined")]
+    assert len(skipped) == 1 and skipped[0].endswith(": one + two"), out
+    assert "can never finish" in skipped[0]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.conftest import errors
+from tests.conftest import OVERLOADED, SHOP, errors, run_cli, write
 
 BASE = """\
 journey "C" {
@@ -192,7 +194,7 @@ def test_flow_change_needs_flow_block() -> None:
     assert any("needs an explicit flow block" in m for _, _, m in found)
 
 
-# ---- delays longer than max_wait --------------------------------------------------------
+# ---- delays longer than max_wait ---------------------------------------------------------
 
 DELAYED = """\
 journey "D" {
@@ -281,3 +283,159 @@ def test_a_scenario_that_lengthens_a_delay_is_not_warned_about() -> None:
         "  flow {", "  scenario slow {\n    support.after *= 10\n  }\n  flow {"
     )
     assert warnings(text) == []  # warnings are about the baseline
+
+
+# ---- flows that trap customers -----------------------------------------------------------
+
+LOOP_FOR_PERSONA = """\
+journey "Loop" {
+  persona p {
+    share 100%
+  }
+  stage s {
+    touchpoint a { }
+    touchpoint b { }
+  }
+  flow {
+    start -> a
+    a -> b
+    b -> a 50%
+    b -> a 100% for p
+    b -> end
+  }
+}
+"""
+
+
+LOOP_BY_SCENARIO = """\
+journey "Loop" {
+  persona p {
+    share 100%
+  }
+  stage s {
+    touchpoint a { }
+    touchpoint b { }
+  }
+  flow {
+    start -> a
+    a -> b
+    b -> a 50%
+    b -> end
+  }
+  scenario loop "Loop" {
+    cost 1
+    flow b -> a = 100%
+  }
+}
+"""
+
+
+LOOP_AT_ZERO = LOOP_FOR_PERSONA.replace("    b -> a 100% for p\n", "").replace(
+    "b -> a 50%\n    b -> end", "b -> a 100%\n    b -> end 0%"
+)
+
+
+def test_a_persona_edge_that_traps_its_customers_is_an_error_at_that_edge() -> None:
+    found = errors(LOOP_FOR_PERSONA)
+    assert found == [
+        (
+            13,
+            5,
+            "persona 'p' can never finish: from 'a' no edge above 0% leads on to 'end' or 'exit'",
+        )
+    ]
+
+
+def test_an_edge_at_0_percent_is_no_way_out() -> None:
+    found = errors(LOOP_AT_ZERO)
+    assert len(found) == 1 and found[0][0] == 13 and "can never finish" in found[0][2]
+
+
+def test_a_scenario_that_traps_customers_is_an_error_at_the_scenario() -> None:
+    found = errors(LOOP_BY_SCENARIO)
+    assert len(found) == 1
+    line, _, message = found[0]
+    assert line == 15
+    assert message.startswith("scenario 'loop' leaves an invalid journey: persona 'p' can never")
+
+
+def test_a_trapping_file_is_not_simulated(tmp_path: Path) -> None:
+    done = run_cli("simulate", write(tmp_path, LOOP_FOR_PERSONA), "-n", "1")
+    assert done.returncode == 2 and b"can never finish" in done.stderr
+
+
+# ---- queues: service times and load ------------------------------------------------------
+
+QUEUE = """\
+journey "Queue" {{
+  customers 5
+  persona p {{
+    share 100%
+  }}
+  stage s {{
+    touchpoint t {{
+      capacity 1
+      service {service}
+    }}
+  }}
+  scenario faster "Faster" {{
+    cost 1
+    t.service *= {factor}
+  }}
+}}
+"""
+
+
+def test_a_lognormal_the_engine_cannot_draw_is_a_check_error_with_its_place() -> None:
+    huge = "1" + "0" * 155
+    found = errors(QUEUE.format(service=f"lognormal(1 s, {huge} s)", factor="0.5"))
+    assert [(line, message.split(":")[0]) for line, _, message in found] == [
+        (9, "lognormal(0.0166667, 1.66667e+153)")  # minutes
+    ]
+
+
+@pytest.mark.parametrize(
+    "service", ["uniform(0 s, 0 s)", "triangular(0 s, 0 s, 0 s)", "normal(0 s, 0 s)", "0 s"]
+)
+def test_a_service_that_takes_no_time_is_an_error(service: str) -> None:
+    found = errors(QUEUE.format(service=service, factor="0.5"))
+    assert [line for line, _, _ in found] == [9]
+    assert "service must be a positive duration" in found[0][2]
+
+
+def test_a_scenario_that_multiplies_service_by_0_is_an_error_at_the_scenario() -> None:
+    found = errors(QUEUE.format(service="exp(2 min)", factor="0"))
+    assert len(found) == 1 and found[0][0] == 12
+    assert "service must be a positive duration" in found[0][2]
+
+
+def test_check_warns_about_a_queue_that_cannot_keep_up(tmp_path) -> None:
+    path = tmp_path / "food.journey"
+    path.write_text(OVERLOADED)
+    result = run_cli("check", str(path))
+    assert result.returncode == 0
+    err = (result.stdout + result.stderr).decode()
+    assert "food.journey:12:16: warning: the queue at 'courier' cannot keep up" in err
+    assert "offered load 1.67" in err
+    fine = run_cli("check", "-", input=OVERLOADED.replace("capacity 1", "capacity 3").encode())
+    assert b"warning" not in fine.stdout + fine.stderr
+
+
+# ---- units and numbers -------------------------------------------------------------------
+
+
+def test_a_unit_where_none_belongs_names_the_attribute() -> None:
+    text = SHOP.replace("courier.capacity = 3", "courier.capacity = 7 couriers")
+    found = errors(text)
+    assert found == [(17, 26, "'capacity' takes no unit, found 'couriers'")]
+
+
+def test_hints_lead_to_the_number_meant(tmp_path) -> None:
+    path = tmp_path / "hint.journey"
+    path.write_text(
+        'journey "T" {\n  persona p {\n    share 100%\n    spend 10 k\n'
+        "    price_sensitivity 0.2\n  }\n  stage s {\n    touchpoint t { }\n  }\n}\n"
+    )
+    err = run_cli("check", str(path)).stderr.decode() + run_cli("check", str(path)).stdout.decode()
+    assert "with no space: 10k" in err
+    assert "write 20%" in err

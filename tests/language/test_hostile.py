@@ -1,12 +1,15 @@
-"""Bad input never gives a traceback: a diagnostic with a position, always."""
+"""Bad input never gives a traceback: a diagnostic with a position, always. A file too large
+to be a journey is refused before it is parsed, and blank lines do not grow the parser's memory."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxjourney import load
-from tests.conftest import BASE_FOR_FUZZ, errors, load_text
+from tests.conftest import BASE_FOR_FUZZ, errors, load_text, run_cli
 
 
 def diagnostics_of(data: bytes):
@@ -83,3 +86,40 @@ def test_any_mutation_of_a_valid_journey(data: st.DataObject) -> None:
     for d in loaded.diagnostics:
         assert 1 <= d.line <= max(1, len(lines) + 1)
         assert d.column >= 1
+
+
+# ---- size, memory and the error limit ----------------------------------------------------
+
+
+def test_a_file_too_large_to_be_a_journey_is_refused_early(tmp_path: Path) -> None:
+    big = tmp_path / "big.journey"
+    big.write_bytes(b"\n" * (6 * 1024 * 1024))
+    done = run_cli("check", str(big))
+    assert done.returncode == 2 and b"too large to be a journey" in done.stdout
+
+
+def test_parser_memory_does_not_grow_with_blank_lines() -> None:
+    import resource
+    import subprocess
+    import sys
+
+    script = (
+        "import resource, sys\n"
+        "from cxjourney import load\n"
+        "load('-', data=b'\\n' * (4 * 1024 * 1024))\n"
+        "load('-', data=b'journey \"' + b'x' * (4 * 1024 * 1024) + b'\" {\\n}\\n')\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    peak_kb = int(done.stdout)
+    assert peak_kb < 400 * 1024, f"{peak_kb / 1024:.0f} MB for 4 MB of blank lines"
+    assert resource  # the measure is the child's own peak
+
+
+def test_too_many_syntax_errors_is_reported_at_the_last_error_not_past_the_end() -> None:
+    text = 'journey "T" {\n' + "  nonsense here\n" * 40 + "}\n" + "\n" * 10
+    found = errors(text)
+    stop = [line for line, _, message in found if message.startswith("too many syntax errors")]
+    others = [line for line, _, message in found if not message.startswith("too many")]
+    assert stop == [max(others)]  # at the last error reported, not past the file's end

@@ -18,6 +18,21 @@ HOSTILE = '<script>alert(1)</script> "quoted" {braces} & \\back'
 CHANNELS = ("web", "app", "store", "phone", "email", "chat", "kiosk", "video")
 OWNERS = ("Marketing", "Digital", "Operations", "Support", "Sales", "Finance", "Legal")
 
+#: A journey whose customers never leave: retention stays at 100%.
+LOYAL = """\
+journey "Loyal" {
+  customers 5
+  horizon 1 week
+  persona p {
+    share 100%
+    visits every 1 day
+  }
+  stage s {
+    touchpoint t { }
+  }
+}
+"""
+
 
 def big_journey(stages: int = 6, per_stage: int = 6) -> str:
     """A journey of stages × per_stage touchpoints with branches, a loop and an exit."""

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -228,3 +232,23 @@ def test_report_and_render_simulate_once(tmp_path, monkeypatch) -> None:
     args = ["render", str(source), "--simulate", "-n", "2", "-j", "1", "-o", str(svg)]
     assert CliRunner().invoke(main, args).exit_code == 0
     assert len(calls) == 1
+
+
+# ---- the report and the terminal ---------------------------------------------------------
+
+
+def test_report_refuses_to_dump_html_on_a_terminal(tmp_path: Path, shop: str) -> None:
+    main, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "cxjourney", "report", shop, "-n", "1"],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            timeout=60,
+        )
+    finally:
+        os.close(follower)
+        os.close(main)
+    err = done.stderr.decode()
+    assert done.returncode == 2 and "-o report.html" in err, err

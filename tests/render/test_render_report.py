@@ -9,14 +9,15 @@ import json
 import re
 import shlex
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cxjourney.cli import main
 from cxjourney.cli.render import report
-from tests.conftest import JOURNEYS
-from tests.render.conftest import HOSTILE, normalised
+from tests.conftest import JOURNEYS, run_cli, write
+from tests.render.conftest import HOSTILE, LOYAL, normalised
 
 HOTEL = str(JOURNEYS / "hotel_stay.journey")
 SECTIONS = ("summary", "map", "curve", "scenarios", "retention", "touchpoints", "assumptions")
@@ -352,3 +353,16 @@ def test_scenario_labels_are_never_cut_and_the_baseline_is_drawn_last(hotel_repo
     last_point = re.search(r'points="([^"]*)"', lines[-1]).group(1).split()[-1]
     axis_end = re.search(r"<text[^>]*>days</text>", hotel_report)
     assert axis_end is not None and float(last_point.split(",")[0]) > 0
+
+
+# ---- retention that never falls ----------------------------------------------------------
+
+
+def test_report_draws_retention_that_stays_at_100_percent(tmp_path: Path) -> None:
+    journey = write(tmp_path, LOYAL)
+    out = tmp_path / "report.html"
+    done = run_cli("report", journey, "-n", "2", "-j", "1", "-o", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    html = out.read_text(encoding="utf-8")
+    assert "Traceback" not in done.stderr.decode()
+    assert "100%" in html and "90%" in html  # the axis runs from 90% to 100%

@@ -1,5 +1,5 @@
 """A journey that uses none of the time constructs (delays, steps that take time, a
-lifecycle, busy hours, shifts) gives the same bytes as before they existed.
+lifecycle, busy hours, shifts) gives the bytes of its golden results and events log.
 
 The golden files were written by the version before those constructs, with the
 command in `run()`: one journey with two queues (the SimPy engine) and one without
@@ -30,7 +30,7 @@ def run(name: str, tmp_path: Path) -> tuple[str, Path]:
 
 
 @pytest.mark.parametrize("name", ["coffee_shop", "hotel_no_queues"])
-def test_same_bytes_as_before(name: str, tmp_path: Path) -> None:
+def test_results_and_events_match_the_golden_files(name: str, tmp_path: Path) -> None:
     results, events = run(name, tmp_path)
     assert results == (GOLDEN / f"{name}.json").read_text()
     with (GOLDEN / f"{name}.events.csv").open() as handle:
