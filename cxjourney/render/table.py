@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..queueing import busy_words
-from ..results import METRICS
+from ..results import METRICS, effect_of
 from ..sim import stats
 from .duration import busy_hour, duration, duration_interval, horizon
 
@@ -91,9 +91,6 @@ def verdict(delta: dict[str, Any] | None, replications: int = 2, metric: str = "
 def table(
     results: dict[str, Any], labels: dict[str, str] | None = None, objective: str = "nps"
 ) -> str:
-    from ..decide.objective import from_entry
-    from ..decide.objective import verdict as objective_verdict
-
     labels = labels or {}
     scenarios = results["scenarios"]
     base = scenarios["baseline"]
@@ -135,11 +132,11 @@ def table(
                 ]
             )
         lines += _grid(rows)
-        effect = from_entry(objective, entry)
+        effect = effect_of(objective, entry)
         row = {
             "scenario": name,
             "effect": effect,
-            "verdict": objective_verdict(effect, results["replications"]),
+            "verdict": stats.effect_verdict(effect, results["replications"]),
         }
         lines.append("verdict: " + verdict_line(row, objective, results["replications"]))
     lines.append("")
