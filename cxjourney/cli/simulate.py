@@ -99,8 +99,8 @@ def simulate(
       cxjourney simulate coffee.journey --precision 1 --max-replications 60
     """
     from .. import results as results_contract
-    from ..decide import report as decide_report
     from ..decide import sensitivity
+    from ..render.decisions_text import sensitivity_text
     from ..render.table import table
     from ..sim.runner import simulate as run_simulation
 
@@ -165,6 +165,6 @@ def simulate(
     else:
         text = table(results, {s.id: s.label for s in journey.scenarios}, objective)
         if sens is not None:
-            text += "\n" + decide_report.sensitivity_text(sens, replications)
+            text += "\n" + sensitivity_text(sens, replications)
         text = printable(text)
     emit(text, output)

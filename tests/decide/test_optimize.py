@@ -7,7 +7,8 @@ from itertools import combinations
 
 import pytest
 
-from cxjourney.decide import optimize, report
+from cxjourney.decide import optimize
+from cxjourney.render import decisions_text as report
 from tests.decide.cases import SHOP, journey
 
 COSTS = {"big": 50e3, "small_b": 30e3, "small_c": 30e3, "bad": 10e3, "nothing": 0.0}
