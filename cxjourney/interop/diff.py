@@ -17,7 +17,7 @@ from typing import Any
 
 from ..language import facts, spelling
 from ..model import Edge, Journey, Library, Persona, Touchpoint
-from .forecast import forecast_lines
+from ..render.forecast_text import forecast_lines
 from .model_json import to_plain
 
 ELEMENTS = ("journey", "persona", "stage", "touchpoint", "event", "edge", "scenario", "loyalty")
