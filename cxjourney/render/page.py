@@ -90,6 +90,8 @@ def money(value: float | None, *, signed: bool = False, currency: str = "") -> s
 
 
 def signed_percent(value: float) -> str:
+    """A ratio on a chart's axis, in whole percent: "+35%" (no thousands separator, where
+    the text's ROI, `table.fmt_roi`, has one)."""
     return f"{value * 100:+.0f}%"
 
 

@@ -20,7 +20,7 @@ from ..queueing import busy_words
 from ..results import Interval, IntervalLike
 from . import palette
 from .charts import Row, interval_chart, retention_chart
-from .decisions import drivers_section, sensitivity_section
+from .decisions import FORMATS, drivers_section, sensitivity_section
 from .duration import duration, duration_interval, horizon, interval_parts, spelled
 from .escape import markup
 from .page import (
@@ -48,12 +48,14 @@ from .table import (
 
 SOURCES = LOYALTY_SOURCES
 
-#: The deltas charted for every scenario: (metric, title, axis format).
+#: The deltas charted for every scenario: (metric, title, axis format). The axes read as
+#: the decision charts' (`decisions.FORMATS`), but retention's title names its unit, so
+#: its axis does not repeat " pt".
 CHARTED = (
-    ("satisfaction", "Satisfaction (0–10)", lambda v: f"{v:+.2f}"),
-    ("nps", "NPS (points)", lambda v: f"{v:+.1f}"),
+    ("satisfaction", "Satisfaction (0–10)", FORMATS["satisfaction"]),
+    ("nps", "NPS (points)", FORMATS["nps"]),
     ("retention", "Retention (percentage points)", lambda v: f"{v * 100:+.1f}"),
-    ("revenue", "Revenue", lambda v: money(v, signed=True)),
+    ("revenue", "Revenue", FORMATS["revenue"]),
 )
 
 
