@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 METRICS = (
@@ -28,6 +30,58 @@ METRICS = (
 #: Present when some step or edge takes time: minutes from a journey's start to its end,
 #: over the journeys that ended before the horizon.
 DURATION_METRICS = ("duration_mean", "duration_median", "duration_p90")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A mean and its interval, as every metric, delta and effect of the results holds
+    them (`{"mean", "low", "high"}`): None where undefined, and low and high None where
+    there is no interval (fewer than two replications)."""
+
+    mean: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+    @classmethod
+    def of(cls, value: IntervalLike | None) -> Interval:
+        """The interval of a results entry; an Interval is returned as it is, None (no
+        entry) as an interval with no value."""
+        if isinstance(value, Interval):
+            return value
+        if value is None:
+            return cls()
+        return cls(value.get("mean"), value.get("low"), value.get("high"))
+
+    def as_dict(self) -> dict[str, float | None]:
+        """The results' form, keys in the contract's order."""
+        return {"mean": self.mean, "low": self.low, "high": self.high}
+
+    def side(self, replications: int) -> str:
+        """Where the interval lies against zero: above, below, across, none (no interval:
+        below two replications, or no bounds), no value."""
+        if self.mean is None:
+            return "no value"
+        if replications < 2 or self.low is None or self.high is None:
+            return "none"
+        if self.low > 0:
+            return "above"
+        if self.high < 0:
+            return "below"
+        return "across"
+
+
+#: An interval as the results hold it (a dict) or typed; what the readers of results take.
+IntervalLike = Interval | Mapping[str, Any]
+#: No value: what a scenario without the effect asked for shows.
+NO_VALUE = Interval().as_dict()
+
+
+def effect_of(objective: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """An objective's effect in a scenario of the results: its ROI, or its change
+    (delta) in the metric; with no value when the scenario has none."""
+    if objective == "roi":
+        return entry.get("roi", NO_VALUE)
+    return entry.get("delta", {}).get(objective, NO_VALUE)
 
 
 class ResultsError(ValueError):

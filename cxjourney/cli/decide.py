@@ -14,9 +14,10 @@ import click
 from ..decide import compare as compare_mod
 from ..decide import drivers as drivers_mod
 from ..decide import optimize as optimize_mod
-from ..decide import report, sensitivity
+from ..decide import sensitivity
 from ..decide.objective import DEFAULT, OBJECTIVES
 from ..output import emit
+from ..render import decisions_text
 from ..results import dumps
 from ..safe_text import neutralise_csv, printable
 from .common import (
@@ -142,8 +143,8 @@ def compare(
         render(
             output_format(fmt, output),
             results,
-            lambda: report.compare_text(results, sens),
-            lambda: report.compare_csv(results),
+            lambda: decisions_text.compare_text(results, sens),
+            lambda: decisions_text.compare_csv(results),
         ),
         output,
     )
@@ -205,8 +206,8 @@ def drivers(
         render(
             output_format(fmt, output),
             doc,
-            lambda: report.drivers_text(doc, improvement.describe()),
-            lambda: report.drivers_csv(doc),
+            lambda: decisions_text.drivers_text(doc, improvement.describe()),
+            lambda: decisions_text.drivers_csv(doc),
         ),
         output,
     )
@@ -286,8 +287,8 @@ def optimize(
         render(
             output_format(fmt, output),
             doc,
-            lambda: report.optimize_text(doc),
-            lambda: report.optimize_csv(doc),
+            lambda: decisions_text.optimize_text(doc),
+            lambda: decisions_text.optimize_csv(doc),
         ),
         output,
     )

@@ -91,8 +91,8 @@ def simulate(
     from dataclasses import replace
 
     from .. import results as results_contract
-    from ..decide import report as decide_report
     from ..decide import sensitivity
+    from ..render.decisions_text import sensitivity_text
     from ..render.table import table
     from ..sim.experiment import simulate as run_simulation
 
@@ -140,6 +140,6 @@ def simulate(
     else:
         text = table(results, {s.id: s.label for s in journey.scenarios}, objective)
         if sens is not None:
-            text += "\n" + decide_report.sensitivity_text(sens, spec.first)
+            text += "\n" + sensitivity_text(sens, spec.first)
         text = printable(text)
     emit(text, output)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .. import results
 from ..sim import stats
 
 Run = dict[str, Any]
@@ -17,7 +18,7 @@ Interval = dict[str, float | None]
 
 OBJECTIVES = ("nps", "satisfaction", "retention", "revenue", "roi")
 DEFAULT = "nps"
-NO_VALUE: Interval = {"mean": None, "low": None, "high": None}
+NO_VALUE: Interval = results.NO_VALUE
 
 
 def samples(objective: str, base: Sequence[Run], runs: Sequence[Run], cost: float) -> list:
@@ -55,19 +56,10 @@ def gap(
     return stats.interval(stats.paired(b, a), level=level)
 
 
-def from_entry(objective: str, entry: dict[str, Any]) -> Interval:
-    """The objective's effect from a scenario of the results contract."""
-    if objective == "roi":
-        return entry.get("roi", NO_VALUE)
-    return entry.get("delta", {}).get(objective, NO_VALUE)
-
-
-def verdict(value: Interval, replications: int) -> str:
-    """better / worse / not distinguishable from the baseline, by the 95% interval.
-
-    One replication gives a mean but no interval, so no verdict either.
-    """
-    return stats.verdict(value, replications, "better", "worse")
+#: The objective's effect from a scenario of the results contract.
+from_entry = results.effect_of
+#: better / worse / not distinguishable from the baseline, by the 95% interval.
+verdict = stats.effect_verdict
 
 
 def score(value: Interval) -> float:

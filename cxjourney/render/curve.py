@@ -1,11 +1,12 @@
 """The emotional curve: experience along each persona's most likely path, as SVG.
 
 Each persona's line is what the model expects of a moment there (docs/model.md, "One
-moment"): the mean over the performance distribution of weight × v(D~), plus each
-delighter's and disappointer's chance × its weighted value, with the persona's
-expectation shift and channel term. Waits, learning and recovery are left out: they
-depend on the run. When results are given, the simulated mean experience of each
-touchpoint (all personas together) is drawn as markers on the same scale.
+moment"; `sim.experience.expected_moment`): the mean over the performance distribution
+of weight × v(D~), plus each delighter's and disappointer's chance × its weighted
+value, with the persona's expectation shift and channel term. Waits, learning and
+recovery are left out: they depend on the run. When results are given, the simulated
+mean experience of each touchpoint (all personas together) is drawn as markers on the
+same scale.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import networkx as nx
 from ..graph import END, EXIT, START
 from ..model import Journey
 from ..sim.distributions import draw
-from ..sim.experience import tolerate, value
+from ..sim.experience import expected_moment
 from ..sim.plan import compile_plan
 from . import palette, svg
 
@@ -63,20 +64,26 @@ def expected_moments(journey: Journey) -> dict[str, dict[str, float]]:
     """persona → touchpoint → the moment the model expects there (see the module doc)."""
     plan = compile_plan(journey)
     cells = [((i + 0.5) / GRID, (j + 0.5) / GRID) for i in range(GRID) for j in range(GRID)]
+    # what each touchpoint delivers, read at every cell of the grid
+    performances = [
+        [draw(plan.performance[t], u1, u2) for u1, u2 in cells]
+        for t in range(len(plan.touchpoint_ids))
+    ]
     out: dict[str, dict[str, float]] = {}
     for p, persona in enumerate(plan.persona_ids):
-        moments = {}
-        for t, tp in enumerate(plan.touchpoint_ids):
-            base = plan.expectation[p][t] - plan.channel_term[p][t]
-            total = 0.0
-            for u1, u2 in cells:
-                performance = min(5.0, max(1.0, draw(plan.performance[t], u1, u2)))
-                d = tolerate(performance - base, plan.tolerance)
-                total += value(d, plan.curvature, plan.negativity)
-            core = plan.weight[t] * total / len(cells)
-            events = sum(chance * x for _, chance, x, _, _ in plan.events[t])
-            moments[tp] = core + events
-        out[persona] = moments
+        out[persona] = {
+            tp: expected_moment(
+                performances[t],
+                expectation=plan.expectation[p][t],
+                channel_term=plan.channel_term[p][t],
+                weight=plan.weight[t],
+                events=[(chance, x) for _, chance, x, _, _ in plan.events[t]],
+                tolerance=plan.tolerance,
+                curvature=plan.curvature,
+                negativity=plan.negativity,
+            )
+            for t, tp in enumerate(plan.touchpoint_ids)
+        }
     return out
 
 

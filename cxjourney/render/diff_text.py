@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..interop.forecast import forecast_lines
 from ..language.diff import ELEMENTS, HEADINGS, SYMBOL, Difference
+from .forecast_text import forecast_lines
 
 
 def diff_text(

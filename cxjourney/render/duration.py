@@ -37,9 +37,9 @@ Negative numbers take a true minus sign (−); signed ones a plus too.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from ..model import DAY_NAMES, WEEK_MINUTES
+from ..results import Interval, IntervalLike
 
 MINUTE = 1.0
 HOUR = 60.0
@@ -97,24 +97,26 @@ def duration(minutes: float | None, *, signed: bool = False) -> str:
     return f"{_number(minutes / length, places, signed=signed)} {unit}"
 
 
-def duration_interval(value: dict[str, Any] | None, *, signed: bool = False) -> str:
+def duration_interval(value: IntervalLike | None, *, signed: bool = False) -> str:
     """A mean with its 95% interval, the unit once: "3.2 days [2.9, 3.5]"."""
+    value = Interval.of(value)
     parts = interval_parts(value, signed=signed)
     if parts is None:
-        if not value or value.get("mean") is None or not math.isfinite(value["mean"]):
+        if value.mean is None or not math.isfinite(value.mean):
             return NO_VALUE
-        return duration(value["mean"], signed=signed)
+        return duration(value.mean, signed=signed)
     mean, low, high, unit = parts
     return f"{mean} {unit} [{low}, {high}]"
 
 
 def interval_parts(
-    value: dict[str, Any] | None, *, signed: bool = False
+    value: IntervalLike | None, *, signed: bool = False
 ) -> tuple[str, str, str, str] | None:
     """(mean, low, high, unit) as `duration_interval` writes them; None without an interval."""
-    if not value or value.get("mean") is None or not math.isfinite(value["mean"]):
+    value = Interval.of(value)
+    if value.mean is None or not math.isfinite(value.mean):
         return None
-    mean, low, high = value["mean"], value.get("low"), value.get("high")
+    mean, low, high = value.mean, value.low, value.high
     if low is None or high is None or not math.isfinite(low) or not math.isfinite(high):
         return None
     size = max(abs(mean), (high - low) / 2)

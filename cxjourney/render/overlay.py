@@ -20,6 +20,7 @@ from ..model import Journey
 from ..queueing import busy_words
 from . import palette
 from .duration import busy_hour, duration, horizon
+from .table import percent
 
 #: A badge marks a touchpoint holding at least this share of journeys' peaks or troughs
 #: (the largest one is always marked).
@@ -130,7 +131,7 @@ def diff_overlay(
             notes.append(f"busiest hour{hour}: wait {duration(busy_a)} → {duration(busy_b)}")
         walk_a, walk_b = _get(before, tp.id, "abandon_rate"), _get(after, tp.id, "abandon_rate")
         if tp.capacity and (walk_a or walk_b):
-            notes.append(f"walk-outs {_percent(walk_a)} → {_percent(walk_b)}")
+            notes.append(f"walk-outs {percent(walk_a)} → {percent(walk_b)}")
         value = changes[tp.id]
         nodes[tp.id] = NodeMark(
             value, palette.diverging(value, limit), tuple(notes), _badges(after, tp.id)
@@ -284,7 +285,7 @@ def _queue_notes(values: dict[str, Any]) -> list[str]:
     if values.get("wait_mean") is None:
         return []
     notes = [f"wait {duration(values['wait_mean'])}"]
-    notes.append(f"walk-outs {_percent(values.get('abandon_rate'))}")
+    notes.append(f"walk-outs {percent(values.get('abandon_rate'))}")
     if values.get("utilisation") is not None:
         notes.append(f"busy {busy_words(values['utilisation'])}")
     return [" · ".join(notes)]
@@ -300,7 +301,3 @@ def _caption(results: dict[str, Any], label: str, what: str, journey: Journey) -
 
 def _signed(value: float | None) -> str:
     return "–" if value is None else f"{value:+.2f}".replace("-", "−")
-
-
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f}%"

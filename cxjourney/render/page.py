@@ -9,6 +9,7 @@ import json
 import math
 from typing import Any
 
+from ..results import Interval, IntervalLike
 from .escape import markup
 from .table import fmt_interval
 
@@ -68,8 +69,10 @@ def cell(value: Any) -> str:
     return markup(json.dumps(value, ensure_ascii=False))
 
 
-def triple(v: dict[str, Any]) -> tuple[float | None, float | None, float | None]:
-    return v.get("mean"), v.get("low"), v.get("high")
+def triple(v: IntervalLike) -> tuple[float | None, float | None, float | None]:
+    """(mean, low, high), as a chart's row takes them."""
+    v = Interval.of(v)
+    return v.mean, v.low, v.high
 
 
 def money(value: float | None, *, signed: bool = False, currency: str = "") -> str:
@@ -87,11 +90,9 @@ def money(value: float | None, *, signed: bool = False, currency: str = "") -> s
 
 
 def signed_percent(value: float) -> str:
+    """A ratio on a chart's axis, in whole percent: "+35%" (no thousands separator, where
+    the text's ROI, `table.fmt_roi`, has one)."""
     return f"{value * 100:+.0f}%"
-
-
-def percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f}%"
 
 
 CSS = """

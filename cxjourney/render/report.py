@@ -17,16 +17,16 @@ from .. import __version__
 from ..language.facts import LOYALTY_SOURCES, lookup
 from ..model import Journey, Loyalty
 from ..queueing import busy_words
+from ..results import Interval, IntervalLike
 from . import palette
 from .charts import Row, interval_chart, retention_chart
-from .decisions import drivers_section, sensitivity_section
+from .decisions import FORMATS, drivers_section, sensitivity_section
 from .duration import duration, duration_interval, horizon, interval_parts, spelled
 from .escape import markup
 from .page import (
     CSS,
     Section,
     money,
-    percent,
     section,
     signed_percent,
     table,
@@ -40,18 +40,22 @@ from .table import (
     delay,
     fmt_interval,
     fmt_roi,
+    fmt_value,
+    percent,
     touchpoint_columns,
     verdict,
 )
 
 SOURCES = LOYALTY_SOURCES
 
-#: The deltas charted for every scenario: (metric, title, axis format).
+#: The deltas charted for every scenario: (metric, title, axis format). The axes read as
+#: the decision charts' (`decisions.FORMATS`), but retention's title names its unit, so
+#: its axis does not repeat " pt".
 CHARTED = (
-    ("satisfaction", "Satisfaction (0–10)", lambda v: f"{v:+.2f}"),
-    ("nps", "NPS (points)", lambda v: f"{v:+.1f}"),
+    ("satisfaction", "Satisfaction (0–10)", FORMATS["satisfaction"]),
+    ("nps", "NPS (points)", FORMATS["nps"]),
     ("retention", "Retention (percentage points)", lambda v: f"{v * 100:+.1f}"),
-    ("revenue", "Revenue", lambda v: money(v, signed=True)),
+    ("revenue", "Revenue", FORMATS["revenue"]),
 )
 
 
@@ -234,7 +238,7 @@ def _summary(journey: Journey, results: dict[str, Any], labels: dict[str, str]) 
                         f"{markup(verdict(entry['delta'][m]))}</span>"
                         for m in ("satisfaction", "nps", "retention", "revenue")
                     ),
-                    markup("–" if roi["mean"] is None else _roi(roi)),
+                    markup(fmt_roi(roi)),
                     *([_duration_change(entry, base)] * timed),
                 ]
             )
@@ -496,27 +500,25 @@ def _reproduce(report: Report) -> Section:
 
 
 def _short(metric: str, value: float | None, journey: Journey) -> str:
+    """A summary card's figure: shares as the tables write them, but NPS in whole points
+    (signed, as NPS reads) and revenue abbreviated with its currency, to fit a card."""
     if value is None:
         return "–"
     if metric in ("retention", "completion"):
-        return f"{value * 100:.1f}%"
+        return percent(value)
     if metric == "revenue":
         return money(value, currency=journey.currency)
     if metric == "nps":
         return f"{value:+.0f}"
-    return f"{value:.2f}"
+    return fmt_value(metric, value)
 
 
-def _range(metric: str, value: dict[str, Any], journey: Journey) -> str:
-    if value.get("low") is None or value.get("high") is None:
+def _range(metric: str, value: IntervalLike, journey: Journey) -> str:
+    """A card's interval on a line of its own: "95%: 41.2% to 44.0%"."""
+    value = Interval.of(value)
+    if value.low is None or value.high is None:
         return ""
-    return (
-        f"95%: {_short(metric, value['low'], journey)} to {_short(metric, value['high'], journey)}"
-    )
-
-
-def _roi(roi: dict[str, Any]) -> str:
-    return fmt_roi(roi)
+    return f"95%: {_short(metric, value.low, journey)} to {_short(metric, value.high, journey)}"
 
 
 def _loyalty_value(key: str, value: object) -> str:

@@ -1,11 +1,17 @@
-"""Results as a readable text table, with 95% intervals and a verdict per scenario."""
+"""Results as a readable text table, with 95% intervals and a verdict per scenario.
+
+Also the spellings every text of the package shares: numbers and intervals in each
+metric's units (`fmt_value`, `fmt_interval`, `fmt_effect`, `fmt_roi`), amounts and
+shares (`amount`, `percent`), and the one text grid (`grid`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from ..queueing import busy_words
-from ..results import METRICS
+from ..results import METRICS, Interval, IntervalLike, effect_of
 from ..sim import stats
 from .duration import busy_hour, duration, duration_interval, horizon
 
@@ -32,6 +38,17 @@ def metric_name(metric: str) -> str:
     return DURATIONS.get(metric, metric)
 
 
+def amount(x: float) -> str:
+    """A cost or a budget in whole units of the journey's currency: "12,500". (The HTML
+    report abbreviates amounts and names the currency: `page.money`.)"""
+    return f"{x:,.0f}"
+
+
+def percent(x: float | None) -> str:
+    """A share as a percentage: "43.1%"; "–" without a value."""
+    return "–" if x is None else f"{x * 100:.1f}%"
+
+
 def fmt_value(metric: str, x: float | None, *, signed: bool = False) -> str:
     if x is None:
         return "–"
@@ -48,27 +65,30 @@ def fmt_value(metric: str, x: float | None, *, signed: bool = False) -> str:
     return f"{x:{sign}.2f}"
 
 
-def fmt_interval(metric: str, v: dict[str, Any] | None, *, signed: bool = False) -> str:
+def fmt_interval(metric: str, v: IntervalLike | None, *, signed: bool = False) -> str:
+    """A mean with its interval in the metric's units: "+2.3 [+2.1, +2.4] pts"."""
+    v = Interval.of(v)
     if metric in DURATIONS:
-        if v is None or v.get("mean") is None:
+        if v.mean is None:
             return NO_DURATION
         return duration_interval(v, signed=signed)
-    if v["mean"] is None:
+    if v.mean is None:
         return "–"
-    mean = fmt_value(metric, v["mean"], signed=signed)
-    if v["low"] is None or v["low"] == v["high"]:
+    mean = fmt_value(metric, v.mean, signed=signed)
+    if v.low is None or v.low == v.high:
         return mean
-    low = fmt_value(metric, v["low"], signed=signed)
-    high = fmt_value(metric, v["high"], signed=signed)
+    low = fmt_value(metric, v.low, signed=signed)
+    high = fmt_value(metric, v.high, signed=signed)
     if mean.endswith(" pts"):  # the unit once: +2.3 [+2.1, +2.4] pts
         return f"{mean[:-4]} [{low[:-4]}, {high[:-4]}] pts"
     return f"{mean} [{low}, {high}]"
 
 
-def fmt_roi(value: dict[str, Any]) -> str:
+def fmt_roi(value: IntervalLike) -> str:
     """ROI = (Δrevenue − cost) / cost as a percentage, with its interval: one spelling for
     the terminal and the report (−85%: the revenue won back covers 15% of the cost)."""
-    mean, low, high = value.get("mean"), value.get("low"), value.get("high")
+    value = Interval.of(value)
+    mean, low, high = value.mean, value.low, value.high
     if mean is None:
         return "–"
     text = f"{mean * 100:+,.0f}%"
@@ -77,7 +97,7 @@ def fmt_roi(value: dict[str, Any]) -> str:
     return f"{text} [{low * 100:+,.0f}%, {high * 100:+,.0f}%]"
 
 
-def verdict(delta: dict[str, Any] | None, replications: int = 2, metric: str = "") -> str:
+def verdict(delta: IntervalLike | None, replications: int = 2, metric: str = "") -> str:
     """higher / lower / not distinguishable, from the delta's 95% interval.
 
     A journey duration is longer or shorter rather than higher or lower."""
@@ -91,9 +111,6 @@ def verdict(delta: dict[str, Any] | None, replications: int = 2, metric: str = "
 def table(
     results: dict[str, Any], labels: dict[str, str] | None = None, objective: str = "nps"
 ) -> str:
-    from ..decide.objective import from_entry
-    from ..decide.objective import verdict as objective_verdict
-
     labels = labels or {}
     scenarios = results["scenarios"]
     base = scenarios["baseline"]
@@ -113,16 +130,16 @@ def table(
     rows = [["metric", "baseline"]]
     for metric in shown_metrics(base["metrics"]):
         rows.append([metric_name(metric), fmt_interval(metric, base["metrics"][metric])])
-    lines += _grid(rows)
+    lines += grid(rows)
     for name, entry in scenarios.items():
         if name == "baseline":
             continue
         lines.append("")
         title = labels.get(name, name)
         cost = entry.get("cost", 0)
-        roi = entry.get("roi", {})
-        roi_text = f", ROI {fmt_roi(roi)}" if roi.get("mean") is not None else ""
-        lines.append(f"scenario {name}: {title} (cost {cost:,.0f}{roi_text})")
+        roi = Interval.of(entry.get("roi"))
+        roi_text = f", ROI {fmt_roi(roi)}" if roi.mean is not None else ""
+        lines.append(f"scenario {name}: {title} (cost {amount(cost)}{roi_text})")
         rows = [["metric", "scenario", "change vs baseline", "verdict"]]
         for metric in shown_metrics(entry["metrics"]):
             delta = entry["delta"].get(metric)
@@ -134,17 +151,17 @@ def table(
                     verdict(delta, n, metric),
                 ]
             )
-        lines += _grid(rows)
-        effect = from_entry(objective, entry)
+        lines += grid(rows)
+        effect = effect_of(objective, entry)
         row = {
             "scenario": name,
             "effect": effect,
-            "verdict": objective_verdict(effect, results["replications"]),
+            "verdict": stats.effect_verdict(effect, results["replications"]),
         }
         lines.append("verdict: " + verdict_line(row, objective, results["replications"]))
     lines.append("")
     lines.append("touchpoints (baseline)")
-    lines += _grid(touchpoint_rows(base["touchpoints"]))
+    lines += grid(touchpoint_rows(base["touchpoints"]))
     lines.append(TOUCHPOINT_NOTE)
     return "\n".join(lines) + "\n"
 
@@ -194,10 +211,10 @@ def touchpoint_rows(touchpoints: dict[str, Any]) -> list[list[str]]:
                 duration(v.get("wait_mean")),
                 *([busiest_wait(v)] * busiest),
                 busy_words(v.get("utilisation")),
-                f"{v['abandon_rate'] * 100:.1f}%",
+                percent(v["abandon_rate"]),
                 "–" if v["experience_mean"] is None else f"{v['experience_mean']:+.2f}",
-                f"{v['peak_share'] * 100:.1f}%",
-                f"{v['trough_share'] * 100:.1f}%",
+                percent(v["peak_share"]),
+                percent(v["trough_share"]),
             ]
         )
     return rows
@@ -205,26 +222,33 @@ def touchpoint_rows(touchpoints: dict[str, Any]) -> list[list[str]]:
 
 def _change(
     metric: str,
-    delta: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    before: dict[str, Any] | None,
+    delta: IntervalLike | None,
+    after: IntervalLike | None,
+    before: IntervalLike | None,
 ) -> str:
     """The change against the baseline, or why there is none."""
     if delta is not None:
-        if metric in DURATIONS and delta.get("mean") is None:
+        if metric in DURATIONS and Interval.of(delta).mean is None:
             return NO_DURATION
         return fmt_interval(metric, delta, signed=True)
-    if (after or {}).get("mean") is None or (before or {}).get("mean") is None:
+    if Interval.of(after).mean is None or Interval.of(before).mean is None:
         return NO_DURATION
     return "– (not paired)"
 
 
-def _grid(rows: list[list[str]]) -> list[str]:
+def grid(rows: list[list[str]], right: Collection[int] | None = None) -> list[str]:
+    """The one text grid: a header row, a rule under it, columns padded to width.
+
+    `right` holds the columns aligned right; by default every column but the first
+    (a name, then numbers)."""
+    if right is None:
+        right = range(1, len(rows[0]))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         out.append("  ".join(cells).rstrip())
         if n == 0:
@@ -249,9 +273,9 @@ def _adaptive_note(note: dict[str, Any]) -> str:
 
 def verdict_line(row: dict[str, Any], objective: str, replications: int) -> str:
     """One sentence per scenario: better, worse or not distinguishable, and at what n."""
-    effect = row["effect"]
+    effect = Interval.of(row["effect"])
     name = row["scenario"]
-    if effect.get("mean") is None:
+    if effect.mean is None:
         return f"{name}: no {objective} effect can be computed for this scenario"
     if replications < 2:
         return f"{name}: one replication gives no interval; run at least 2 to judge"
@@ -265,7 +289,7 @@ def verdict_line(row: dict[str, Any], objective: str, replications: int) -> str:
     return f"{name}: {verdict} than the baseline on {objective}, {shown}"
 
 
-def fmt_effect(objective: str, value: dict[str, Any]) -> str:
+def fmt_effect(objective: str, value: IntervalLike) -> str:
     """A signed effect with its interval, in the objective's own units."""
     if objective == "roi":
         return fmt_roi(value)

@@ -65,6 +65,32 @@ def moment(
     return weight * total
 
 
+def expected_moment(
+    performances: Sequence[float],
+    *,
+    expectation: float,
+    weight: float,
+    events: Sequence[tuple[float, float]] = (),
+    channel_term: float = 0.0,
+    tolerance: float = 0.25,
+    curvature: float = 0.88,
+    negativity: float = 2.0,
+) -> float:
+    """The moment a visit is expected to give, before waits, learning and recovery.
+
+    weight × the mean of v(D~) over `performances` (draws of what the touchpoint
+    delivers, each clipped to 1-5, against the expectation less the channel term), plus
+    each event's chance × its weighted value (`events`: (chance, weight × v(impact))).
+    """
+    base = expectation - channel_term
+    total = 0.0
+    for performance in performances:
+        d = tolerate(min(5.0, max(1.0, performance)) - base, tolerance)
+        total += value(d, curvature, negativity)
+    core = weight * total / len(performances)
+    return core + sum(chance * x for chance, x in events)
+
+
 def walkout_moment(
     weight: float, tolerance: float = 0.25, curvature: float = 0.88, negativity: float = 2.0
 ) -> float:

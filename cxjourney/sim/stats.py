@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from statistics import NormalDist
+
+from ..results import Interval, IntervalLike
 
 # Two-sided 95% quantiles of Student's t, df = 1..30 (exact to 3 decimals).
 _T95 = [
@@ -68,45 +69,14 @@ def paired(base: Sequence[float | None], other: Sequence[float | None]) -> list[
     return [None if a is None or b is None else b - a for a, b in zip(base, other, strict=True)]
 
 
-@dataclass(frozen=True)
-class Interval:
-    """A mean and its 95% interval over n replications; below n = 2 there is none."""
-
-    mean: float | None
-    low: float | None
-    high: float | None
-    n: int
-
-    @classmethod
-    def of(cls, value: dict[str, float | None], n: int) -> Interval:
-        return cls(value.get("mean"), value.get("low"), value.get("high"), n)
-
-    @property
-    def has_interval(self) -> bool:
-        return self.n >= 2 and self.low is not None and self.high is not None
-
-    def side(self) -> str:
-        """Where the interval lies against zero: above, below, across, none, no value."""
-        if self.mean is None:
-            return "no value"
-        if not self.has_interval:
-            return "none"
-        assert self.low is not None and self.high is not None
-        if self.low > 0:
-            return "above"
-        if self.high < 0:
-            return "below"
-        return "across"
-
-
-def verdict(value: dict[str, float | None], n: int, above: str, below: str) -> str:
+def verdict(value: IntervalLike, n: int, above: str, below: str) -> str:
     """The one wording of a verdict on a difference from zero, for every table.
 
     `above`/`below` name the two clear outcomes ("better"/"worse", "higher"/"lower");
     an interval across zero is "not distinguishable"; below two replications there is
     no interval, so no verdict: "no interval".
     """
-    side = Interval.of(value, n).side()
+    side = Interval.of(value).side(n)
     return {
         "above": above,
         "below": below,
@@ -114,6 +84,13 @@ def verdict(value: dict[str, float | None], n: int, above: str, below: str) -> s
         "none": "no interval",
         "no value": "no value",
     }[side]
+
+
+def effect_verdict(effect: IntervalLike, n: int) -> str:
+    """better / worse / not distinguishable from the baseline: the verdict on an
+    objective's effect (every objective is "higher is better"). One replication gives a
+    mean but no interval, so no verdict either: "no interval"."""
+    return verdict(effect, n, "better", "worse")
 
 
 def replication_count(n: int) -> str:

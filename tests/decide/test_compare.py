@@ -6,7 +6,8 @@ from itertools import pairwise
 
 import pytest
 
-from cxjourney.decide import compare, objective, report
+from cxjourney.decide import compare, objective
+from cxjourney.render import decisions_text as report
 from cxjourney.render import table
 from cxjourney.results import validate
 from cxjourney.sim.experiment import RunSpec

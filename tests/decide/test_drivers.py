@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cxjourney.decide import drivers, report
+from cxjourney.decide import drivers
+from cxjourney.render import decisions_text as report
 from cxjourney.sim.experiment import RunSpec, simulate
 from tests.decide.cases import SHOP, journey
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cxjourney.decide import optimize, report
+from cxjourney.decide import optimize
+from cxjourney.render import decisions_text as report
 from cxjourney.sim.experiment import RunSpec
 from tests.conftest import run_cli, write
 from tests.decide.cases import SHOP, journey

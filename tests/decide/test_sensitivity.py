@@ -6,9 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from cxjourney.decide import compare, report, sensitivity
+from cxjourney.decide import compare, sensitivity
 from cxjourney.decide.sensitivity import Setting
 from cxjourney.model import Loyalty
+from cxjourney.render import decisions_text as report
 from cxjourney.results import validate
 from cxjourney.sim.experiment import RunSpec, simulate
 from tests.decide.cases import LOSS_AVERSION, SHOP, journey

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from cxjourney.render import curve
+from cxjourney.sim.experience import expected_moment, moment
 from tests.conftest import load_text
 from tests.render.conftest import HOSTILE, SVG, normalised
 
@@ -78,6 +79,20 @@ def test_expected_moments_match_hand_computation():
     assert moments["q"]["a"] == pytest.approx(v(0.75) + 0.1 * v(1))
     # q on p's app: D = 0.5 - 0.5 = 0
     assert moments["q"]["b"] == pytest.approx(0.2 * 2 * v(-1))
+
+
+def test_the_expected_moment_is_the_models_moment_averaged():
+    for performance, channel_term in itertools.product((0.5, 2.2, 3.0, 4.1, 6.0), (0.0, -0.5)):
+        one = moment(
+            expectation=3.2, performance=performance, weight=1.5, channel_term=channel_term
+        )
+        assert expected_moment(
+            [performance], expectation=3.2, weight=1.5, channel_term=channel_term
+        ) == pytest.approx(one)
+    both = [moment(expectation=3.0, performance=p, weight=2.0) for p in (2.0, 4.5)]
+    assert expected_moment(
+        [2.0, 4.5], expectation=3.0, weight=2.0, events=[(0.2, -1.0)]
+    ) == pytest.approx(sum(both) / 2 - 0.2)
 
 
 def test_expected_moment_integrates_the_performance_distribution():

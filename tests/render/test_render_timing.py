@@ -13,9 +13,9 @@ from dataclasses import replace
 import pytest
 
 from cxjourney import graph as journey_graph
-from cxjourney.decide.report import header
 from cxjourney.model import Distribution, Edge, Shift, Window
 from cxjourney.render import dot, overlay
+from cxjourney.render.decisions_text import header
 from cxjourney.render.diff_markdown import comment
 from cxjourney.render.report import Report, html_report
 from cxjourney.render.table import table

@@ -1,4 +1,8 @@
-"""Decisions as text and CSV: what a CX team reads, and what a spreadsheet takes."""
+"""Decisions as text and CSV: what a CX team reads, and what a spreadsheet takes.
+
+The documents of `cxjourney.decide` (compare, drivers, optimize, sensitivity) are read
+as data; every word and number of the tables is written here.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,10 @@ from collections import Counter
 from itertools import combinations
 from typing import Any
 
-from ..render.duration import horizon
-from ..render.table import fmt_effect, verdict_line
+from ..results import Interval, IntervalLike
 from ..sim import stats
-from .sensitivity import AS_WRITTEN
+from .duration import horizon
+from .table import amount, fmt_effect, grid, percent, verdict_line
 
 
 def header(doc: dict[str, Any]) -> str:
@@ -48,31 +52,7 @@ def sequential_line(note: dict[str, Any]) -> str:
     return text
 
 
-def grid(rows: list[list[str]], right: set[int] | None = None) -> list[str]:
-    """Columns padded to width; `right` holds the columns aligned right."""
-    right = right if right is not None else set()
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for n, row in enumerate(rows):
-        cells = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        out.append("  ".join(cells).rstrip())
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return out
-
-
-def money(x: float) -> str:
-    return f"{x:,.0f}"
-
-
-def share(x: float | None) -> str:
-    return "–" if x is None else f"{x * 100:.1f}%"
-
-
-def _gap_words(gap: dict[str, Any], replications: int) -> str:
+def _gap_words(gap: IntervalLike, replications: int) -> str:
     word = stats.verdict(gap, replications, "ahead", "behind")
     if word == "not distinguishable":
         return f"not distinguishable at {replications} replications"
@@ -99,7 +79,7 @@ def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = N
             [
                 str(row["rank"]),
                 row["scenario"],
-                money(row["cost"]),
+                amount(row["cost"]),
                 fmt_effect(objective, row["effect"]),
                 *([fmt_effect("roi", row["roi"])] * roi_column),
                 row["verdict"],
@@ -167,9 +147,9 @@ def _num(x: Any) -> str:
     return "" if x is None else repr(float(x))
 
 
-def _triple(v: dict[str, Any] | None) -> tuple[str, str, str]:
-    v = v or {}
-    return _num(v.get("mean")), _num(v.get("low")), _num(v.get("high"))
+def _triple(v: IntervalLike | None) -> tuple[str, str, str]:
+    v = Interval.of(v)
+    return _num(v.mean), _num(v.low), _num(v.high)
 
 
 # ---- sensitivity -----------------------------------------------------------------------
@@ -200,8 +180,8 @@ def sensitivity_text(sens: dict[str, Any], replications: int) -> str:
     rows.append(
         ["range"]
         + [
-            f"{_mean(objective, {'mean': sens['scenarios'][sid]['low']})} to "
-            f"{_mean(objective, {'mean': sens['scenarios'][sid]['high']})}"
+            f"{_mean(objective, Interval(sens['scenarios'][sid]['low']))} to "
+            f"{_mean(objective, Interval(sens['scenarios'][sid]['high']))}"
             for sid in ids
         ]
     )
@@ -213,8 +193,9 @@ def sensitivity_text(sens: dict[str, Any], replications: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _mean(objective: str, value: dict[str, Any]) -> str:
-    return fmt_effect(objective, {"mean": value.get("mean"), "low": None, "high": None})
+def _mean(objective: str, value: IntervalLike) -> str:
+    """The effect's mean alone, in the objective's units."""
+    return fmt_effect(objective, Interval(Interval.of(value).mean))
 
 
 def plain_words(sens: dict[str, Any]) -> list[str]:
@@ -248,8 +229,8 @@ def _swaps(settings: list[dict[str, Any]]) -> list[str]:
     for a, b in combinations(settings[0]["ranking"], 2):
         if len({s["ranking"].index(a) < s["ranking"].index(b) for s in settings}) < 2:
             continue
-        a_ahead = [_where(s["setting"]) for s in settings if _clearly_ahead(s, a, b)]
-        b_ahead = [_where(s["setting"]) for s in settings if _clearly_ahead(s, b, a)]
+        a_ahead = [_where(s) for s in settings if _clearly_ahead(s, a, b)]
+        b_ahead = [_where(s) for s in settings if _clearly_ahead(s, b, a)]
         if a_ahead and b_ahead:
             lines.append(
                 f"{a} is clearly ahead of {b} {_and(a_ahead)}, and {b} of {a} "
@@ -271,14 +252,16 @@ def _swaps(settings: list[dict[str, Any]]) -> list[str]:
 
 def _clearly_ahead(setting: dict[str, Any], a: str, b: str) -> bool:
     """a's interval lies wholly above b's (conservative: the pairing is ignored)."""
-    x, y = setting["effects"][a], setting["effects"][b]
-    if x.get("low") is None or y.get("high") is None:
+    x, y = Interval.of(setting["effects"][a]), Interval.of(setting["effects"][b])
+    if x.low is None or y.high is None:
         return False
-    return x["low"] > y["high"]
+    return x.low > y.high
 
 
-def _where(setting: str) -> str:
-    return setting if setting == AS_WRITTEN else f"with {setting}"
+def _where(setting: dict[str, Any]) -> str:
+    """ "as written" for the file's own setting (no assumption moved), else "with ..."."""
+    name = setting["setting"]
+    return name if setting.get("assumption") is None else f"with {name}"
 
 
 def _and(words: list[str]) -> str:
@@ -305,8 +288,8 @@ def drivers_text(doc: dict[str, Any], improvement: str) -> str:
                 row["owner"],
                 fmt_effect(objective, row["effect"]),
                 row["verdict"],
-                share(row["peak_share"]),
-                share(row["trough_share"]),
+                percent(row["peak_share"]),
+                percent(row["trough_share"]),
             ]
         )
     lines += grid(rows, right={0, 3, 5, 6})
@@ -382,12 +365,12 @@ def optimize_text(doc: dict[str, Any]) -> str:
     n = doc["replications"]
     lines = [
         header(doc),
-        f"Best combination for {objective} within a budget of {money(doc['budget'])} "
+        f"Best combination for {objective} within a budget of {amount(doc['budget'])} "
         f"{doc['currency']} ({doc['search']} search, {doc['evaluated']} combinations simulated)",
         "",
     ]
     if doc["chosen"]:
-        lines.append(f"chosen: {_combo(doc['chosen'])} (cost {money(doc['cost'])})")
+        lines.append(f"chosen: {_combo(doc['chosen'])} (cost {amount(doc['cost'])})")
         lines.append(
             f"  {objective} change {fmt_effect(objective, doc['effect'])}: {doc['verdict']}"
             + (
@@ -414,7 +397,7 @@ def optimize_text(doc: dict[str, Any]) -> str:
             rows.append(
                 [
                     _combo(row["chosen"]),
-                    money(row["cost"]),
+                    amount(row["cost"]),
                     fmt_effect(objective, row["effect"]),
                     fmt_effect(objective, behind),
                     _behind_words(behind, n),
@@ -439,7 +422,7 @@ def _skipped(skipped: list[dict[str, Any]], shown: int = 3) -> list[str]:
     return lines
 
 
-def _behind_words(behind: dict[str, Any], replications: int) -> str:
+def _behind_words(behind: IntervalLike, replications: int) -> str:
     word = stats.verdict(behind, replications, "clearly behind", "ahead")
     if word == "not distinguishable":
         return f"not distinguishable at {replications} replications"

@@ -1,0 +1,44 @@
+"""The forecast of a journey change (`diff --simulate`) as lines of the diff's text.
+
+`decide.versions.forecast` computes it; its Markdown form, for a pull request, is
+`render.diff_markdown`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..results import Interval, IntervalLike
+from .table import fmt_value
+
+#: Each forecast metric's name in the table.
+METRIC_NAMES = {"nps": "NPS", "retention": "retention", "revenue": "revenue"}
+
+
+def forecast_lines(prediction: dict[str, Any]) -> list[str]:
+    reps = prediction["replications"]
+    lines = [
+        f"forecast: baseline of each version, {reps} replication{'s' if reps != 1 else ''} "
+        f"paired by seed {prediction['seed']} (95% intervals)",
+        f"  {'metric':<10} {'old':<26} {'new':<26} change",
+    ]
+    for metric, entry in prediction["metrics"].items():
+        lines.append(
+            f"  {METRIC_NAMES[metric]:<10} {_interval(metric, entry['old']):<26} "
+            f"{_interval(metric, entry['new']):<26} {_interval(metric, entry['change'], sign=True)}"
+        )
+    return lines
+
+
+def _interval(metric: str, entry: IntervalLike, *, sign: bool = False) -> str:
+    """A mean and its interval in the metric's units, as the diff has always written
+    them: "n/a" without a value, and every figure with its unit ("+2.3 pts [+2.1 pts,
+    +2.4 pts]", where the tables' `fmt_interval` writes the unit once)."""
+    entry = Interval.of(entry)
+    mean, low, high = entry.mean, entry.low, entry.high
+    if mean is None:
+        return "n/a"
+    if low is None or high is None or low == high:
+        return fmt_value(metric, mean, signed=sign)
+    shown = (fmt_value(metric, v, signed=sign) for v in (mean, low, high))
+    return "{} [{}, {}]".format(*shown)
