@@ -54,3 +54,53 @@ def test_the_language_modules_import_no_circle() -> None:
             if parts[:2] == ["cxjourney", "language"] and len(parts) > 2 and parts[2] in names:
                 graph.add_edge(path.stem, parts[2])
     assert list(nx.simple_cycles(graph)) == []
+
+
+#: The floors of docs/architecture.md: a module may import only its own floor or lower.
+FLOORS = {
+    "model": 1,
+    "safe_text": 1,
+    "output": 1,
+    "starter": 1,
+    "graph": 2,
+    "queueing": 2,
+    "results": 2,
+    "language": 3,
+    "sim": 4,
+    "decide": 5,
+    "render": 6,
+    "interop": 7,
+    "logs": 7,
+    "lsp": 7,
+    "cli": 8,
+}
+
+
+def floor_of(module: str) -> int | None:
+    parts = module.split(".")
+    return FLOORS.get(parts[1]) if len(parts) > 1 and parts[0] == "cxjourney" else None
+
+
+def test_every_import_points_down_the_floors_of_the_architecture() -> None:
+    upward = []
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE).with_suffix("").parts
+        own = FLOORS.get(rel[0])
+        if own is None:
+            continue
+        for module in imports_of(path):
+            floor = floor_of(module)
+            if floor is not None and floor > own:
+                upward.append(f"{'/'.join(rel)} imports {module}")
+    assert upward == []
+
+
+def test_the_packages_import_no_circle() -> None:
+    graph = nx.DiGraph()
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE).with_suffix("").parts
+        for module in imports_of(path):
+            parts = module.split(".")
+            if len(parts) > 1 and parts[1] in FLOORS and parts[1] != rel[0]:
+                graph.add_edge(rel[0], parts[1])
+    assert list(nx.simple_cycles(graph)) == []
