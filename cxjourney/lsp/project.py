@@ -4,6 +4,11 @@ Names cross files only through `use`: a journey's personas may be defined in a
 persona library. Finding every use of a library's persona therefore needs the
 journeys that use the library, which are looked for among the open documents and
 the `.journey` files of the workspace folders.
+
+Every file read from disk goes through the rule `check` applies to a used file
+(`cxjourney.language.files.read_contained`): a regular file of at most 5 MB, inside a
+workspace folder or the folder of an open document. A `use` line is followed only
+where `check` follows it (`cxjourney.language.imports.resolve`).
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from ..language import files, imports
+from ..language.diagnostics import NOWHERE, Reporter
 from . import index as text_index
 
 #: Workspace folders larger than this are not scanned for journeys that use a library.
@@ -48,9 +55,15 @@ class Project:
         if path is None:
             return None
         try:
-            return path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            data = files.read_contained(path, self.folders())
+        except files.Refused:
             return None
+        return data.decode("utf-8", errors="replace")
+
+    def folders(self) -> list[Path]:
+        """Where files may be read from: the workspace folders, those of open documents."""
+        opened = (uri_to_path(uri) for uri in self.open)
+        return [*self.roots, *dict.fromkeys(p.parent for p in opened if p is not None)]
 
     def index(self, uri: str) -> text_index.Index | None:
         text = self.text(uri)
@@ -64,12 +77,16 @@ class Project:
         return built
 
     def used(self, uri: str) -> list[tuple[text_index.Use, str]]:
-        """Each `use` line of the file and the URI of the file it names."""
+        """Each `use` line of the file that `check` follows, and the URI of the file it names."""
         idx = self.index(uri)
         path = uri_to_path(uri)
         if idx is None or path is None:
             return []
-        return [(u, path_to_uri(path.parent / u.path)) for u in idx.uses]
+        found = []
+        for u in idx.uses:
+            if imports.resolve(u.path, path, path.parent, NOWHERE, Reporter(str(path))):
+                found.append((u, path_to_uri(path.parent / u.path)))
+        return found
 
     def users_of(self, library_uri: str) -> list[str]:
         """Journeys (open, or in the workspace folders) whose `use` lines name the file."""

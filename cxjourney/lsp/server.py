@@ -92,6 +92,8 @@ def did_open(ls: JourneyServer, params: types.DidOpenTextDocumentParams) -> None
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: JourneyServer, params: types.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
+    if uri not in ls.project.open:  # never opened: nothing to change (and no disk to read)
+        return
     ls.project.open[uri] = ls.workspace.get_text_document(uri).source
     ls.refresh(uri)
 

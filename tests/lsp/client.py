@@ -86,11 +86,11 @@ class LspClient:
         return message
 
     # ---- protocol ---------------------------------------------------------------
-    def request(self, method: str, params: dict[str, Any]) -> Any:
+    def request(self, method: str, params: dict[str, Any], timeout: float = TIMEOUT) -> Any:
         self.next_id += 1
         ident = self.next_id
         self._send({"jsonrpc": "2.0", "id": ident, "method": method, "params": params})
-        deadline = time.monotonic() + TIMEOUT
+        deadline = time.monotonic() + timeout
         while True:
             message = self._next(deadline)
             if message.get("id") == ident and "method" not in message:
@@ -134,9 +134,11 @@ class LspClient:
             },
         )
 
-    def at(self, method: str, uri: str, line: int, character: int, **extra: Any) -> Any:
+    def at(
+        self, method: str, uri: str, line: int, character: int, timeout: float = TIMEOUT, **extra
+    ) -> Any:
         params = {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}
-        return self.request(method, {**params, **extra})
+        return self.request(method, {**params, **extra}, timeout=timeout)
 
     def close(self) -> None:
         try:
