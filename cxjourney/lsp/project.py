@@ -21,8 +21,19 @@ from ..language import files, imports
 from ..language.diagnostics import NOWHERE, Reporter
 from . import index as text_index
 
-#: Workspace folders larger than this are not scanned for journeys that use a library.
+#: Workspace folders larger than this are not scanned for journeys that use a library:
+#: at most this many journeys, found among at most MAX_SCANNED_ENTRIES files and folders.
 MAX_SCANNED_FILES = 2000
+MAX_SCANNED_ENTRIES = 50_000
+
+#: A document longer than this (in characters; 256 KB of plain text, some 40 times the
+#: largest example journey) is not checked, outlined or navigated as it is typed: each
+#: change would cost seconds. One diagnostic says so; `cxjourney check` checks it.
+MAX_DOCUMENT_CHARS = 256 * 1024
+
+
+def too_large(text: str) -> bool:
+    return len(text) > MAX_DOCUMENT_CHARS
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -67,7 +78,7 @@ class Project:
 
     def index(self, uri: str) -> text_index.Index | None:
         text = self.text(uri)
-        if text is None:
+        if text is None or too_large(text):
             return None
         cached = self._indexes.get(uri)
         if cached is not None and cached[0] == text:
@@ -97,14 +108,18 @@ class Project:
         return found
 
     def candidates(self) -> list[str]:
+        """The open documents, then the `.journey` files of the workspace folders (hidden
+        folders left out), as many as MAX_SCANNED_FILES and MAX_SCANNED_ENTRIES allow."""
         uris = dict.fromkeys(self.open)
-        scanned = 0
+        found = seen = 0
         for root in self.roots:
-            for path in sorted(root.rglob("*.journey")):
-                if any(part.startswith(".") for part in path.relative_to(root).parts):
-                    continue
-                uris.setdefault(path_to_uri(path), None)
-                scanned += 1
-                if scanned >= MAX_SCANNED_FILES:
+            for folder, folders, names in os.walk(root):
+                folders[:] = sorted(f for f in folders if not f.startswith("."))
+                seen += len(folders) + len(names)
+                for name in sorted(names):
+                    if name.endswith(".journey") and not name.startswith("."):
+                        uris.setdefault(path_to_uri(Path(folder) / name), None)
+                        found += 1
+                if found >= MAX_SCANNED_FILES or seen >= MAX_SCANNED_ENTRIES:
                     return list(uris)
         return list(uris)

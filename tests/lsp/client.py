@@ -98,6 +98,20 @@ class LspClient:
                     raise LspError(message["error"])
                 return message.get("result")
 
+    def send_raw(self, data: bytes) -> None:
+        """Bytes as they are: broken headers, bodies that are not JSON."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def answer(self, ident: Any, timeout: float = TIMEOUT) -> dict[str, Any]:
+        """The response (result or error) whose id is `ident` (None: an error without an id)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self._next(deadline)
+            if "method" not in message and message.get("id", "missing") == ident:
+                return message
+
     def notify(self, method: str, params: dict[str, Any]) -> None:
         self._send({"jsonrpc": "2.0", "method": method, "params": params})
 
