@@ -7,7 +7,12 @@ is imported only when a cluster is asked for.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -56,10 +61,72 @@ def _here(function: Callable, tasks: Sequence[Any], progress: Progress | None) -
 # ---- local worker processes ---------------------------------------------------------------
 
 
-def _init_pool_worker() -> None:
-    """A worker leaves Ctrl-C to its parent, which ends it on SIGTERM (see _end_workers)."""
+#: How often a worker looks whether its parent is still there (seconds).
+WATCH_EVERY = 0.25
+
+
+def _init_pool_worker(parent: int) -> None:
+    """A worker leaves Ctrl-C to its parent, which ends it on SIGTERM (see _end_workers),
+    and ends itself when the parent is gone, however the parent ended (SIGKILL included):
+    an idle worker would otherwise wait for tasks for ever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux the kernel kills the worker when its parent dies (PR_SET_PDEATHSIG), even in
+    the middle of a task; everywhere a watchdog thread ends it once the parent is gone:
+    the worker was re-parented (POSIX), or the parent's process handle is signalled
+    (Windows). A busy worker whose GIL the watchdog cannot get ends after its task."""
+    _ask_linux_for_a_death_signal()
+    if os.name == "nt":
+        process = multiprocessing.parent_process()
+        if process is not None:
+            _start_watch(_sentinel_ready, process.sentinel)
+        return
+    watched = os.getppid()
+    if watched != parent and multiprocessing.get_start_method(allow_none=True) != "forkserver":
+        os._exit(1)  # the run died before this worker started (forkserver: a parent of its own)
+    _start_watch(_reparented, watched)
+
+
+def _start_watch(gone: Callable[[Any], bool], what: Any) -> None:
+    def watch() -> None:
+        while not gone(what):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cxjourney-parent-watch", daemon=True).start()
+
+
+def _reparented(parent: int) -> bool:
+    time.sleep(WATCH_EVERY)
+    return os.getppid() != parent
+
+
+def _sentinel_ready(sentinel: Any) -> bool:
+    from multiprocessing.connection import wait
+
+    try:
+        return bool(wait([sentinel], timeout=WATCH_EVERY))
+    except OSError:  # the handle is no more: neither is the parent
+        return True
+
+
+def _ask_linux_for_a_death_signal() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no libc to ask: the watchdog is enough
+        pass
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:
@@ -75,7 +142,9 @@ def _end_workers(pool: ProcessPoolExecutor) -> None:
 def _on_pool(
     function: Callable, tasks: Sequence[Any], workers: int, progress: Progress | None
 ) -> list[Any]:
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_pool_worker, initargs=(os.getpid(),)
+    )
     out = []
     try:
         for result in pool.map(function, tasks):  # in task order
