@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
@@ -16,6 +17,8 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
+
+from ..safe_text import printable
 
 Progress = Callable[[int], None]
 
@@ -170,8 +173,54 @@ def dask_available() -> bool:
     return True
 
 
+class AddressError(ClusterError, ValueError):
+    """Not the address of a Dask scheduler: an input error, found before any work."""
+
+
+#: Schemes of dask.distributed's transports; all but inproc are HOST:PORT.
+SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]{2,45}(?:%\w+)?\])\Z"
+)
+
+
+def check_address(address: str) -> str:
+    """`address` when it is written as a scheduler's address (tcp://HOST:PORT, HOST:PORT,
+    tls://, ws://, wss://, ucx://, inproc://); else AddressError, which shows it safely."""
+    scheme, _, location = address.rpartition("://")
+    scheme = scheme or "tcp"
+    problem = None
+    if not address or len(address) > 300 or not address.isascii() or not address.isprintable():
+        problem = "it is not a short line of plain characters"
+    elif " " in address:
+        problem = "it has a space in it"
+    elif scheme not in SCHEMES:
+        problem = f"the scheme {scheme}:// is not one of {', '.join(SCHEMES)}"
+    elif scheme == "inproc":
+        problem = None if location else "it names no scheduler"
+    else:
+        host, colon, port = location.rpartition(":")
+        if not colon or not port.isdigit() or not 0 < int(port) < 65536:
+            problem = "it has no port number (1 to 65535) after the host"
+        elif not _HOST.match(host):
+            problem = f"{printable(host)!r} is not a host name or an IP address"
+    if problem is not None:
+        raise AddressError(
+            f"{shown(address)} is not a Dask scheduler's address: {problem}; "
+            "write it as tcp://HOST:PORT, e.g. tcp://scheduler:8786"
+        )
+    return address
+
+
+def shown(address: str) -> str:
+    """The address as a terminal may print it: control characters escaped, cut at 100."""
+    text = printable(address[:100]) + ("..." if len(address) > 100 else "")
+    return f"'{text}'"
+
+
 def connect(address: str, timeout: float = CONNECT_TIMEOUT):
     """A dask.distributed Client of the scheduler at `address`, or ClusterError saying why not."""
+    check_address(address)
     try:
         from distributed import Client
     except ImportError:
@@ -182,7 +231,9 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT):
     try:
         return Client(address, timeout=timeout, set_as_default=False)
     except Exception as err:
-        raise ClusterError(f"cannot use the Dask scheduler at {address}: {_reason(err)}") from None
+        raise ClusterError(
+            f"cannot use the Dask scheduler at {shown(address)}: {_reason(err)}"
+        ) from None
 
 
 def _probe(address: str, timeout: float) -> None:
@@ -199,13 +250,15 @@ def _probe(address: str, timeout: float) -> None:
     try:
         asyncio.run(asyncio.wait_for(knock(), timeout + 1))
     except Exception as err:  # refused, timed out, a malformed address, not a scheduler
-        raise ClusterError(f"cannot reach a Dask scheduler at {address}: {_reason(err)}") from None
+        raise ClusterError(
+            f"cannot reach a Dask scheduler at {shown(address)}: {_reason(err)}"
+        ) from None
 
 
 def _reason(err: Exception) -> str:
     if isinstance(err, MemoryError):  # a header read from something else than a scheduler
         return "it does not answer as a Dask scheduler does"
-    return str(err) or type(err).__name__
+    return printable(str(err)) or type(err).__name__
 
 
 def _on_dask(
