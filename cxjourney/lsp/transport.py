@@ -148,16 +148,17 @@ class FrameReader:
             line = self._line()
             if line is None:
                 return None
+            found = _CONTENT_LENGTH.search(line, 1)
+            if found is not None:  # junk (the rest of a message?), then a header: a new message
+                self._buffer[:0] = line[found.start() :]
+                length, bad, started = None, None, False
+                continue
             stripped = line.strip()
             if not stripped:
                 if started:
                     break
                 continue  # blank lines between messages
             if not _HEADER.match(stripped):
-                found = _CONTENT_LENGTH.search(line, 1)
-                if found is not None:  # junk, then a header: start again there
-                    self._buffer[:0] = line[found.start() :]
-                    continue
                 continue  # junk, not a header: skipped
             started = True
             name, _, value = stripped.partition(b":")
@@ -230,8 +231,9 @@ class JourneyProtocol(LanguageServerProtocol):
         request = "id" in data and "method" in data
         ident = data.get("id")
         method = data.get("method")
+        answer = "result" in data or "error" in data
         if data.get("jsonrpc") != "2.0" or not (
-            isinstance(method, str) or ("id" in data and ("result" in data or "error" in data))
+            (isinstance(method, str) and not answer) or ("id" in data and answer and not method)
         ):
             if "id" in data:
                 self.reply_error(ident, INVALID_REQUEST, "not a JSON-RPC 2.0 message")
@@ -258,6 +260,8 @@ class JourneyProtocol(LanguageServerProtocol):
             if request:
                 self.reply_error(ident, INVALID_PARAMS, f"{method}: params nested too deeply")
             return
+        # a notification's method sent with an id: handled, and answered, as a request is
+        unanswered = request and not hasattr(message, "id")
         try:
             self.handle_message(message)
         except BrokenPipeError:
@@ -266,6 +270,9 @@ class JourneyProtocol(LanguageServerProtocol):
             logger.exception("cannot handle %s", method)
             if request:
                 self.reply_error(ident, INTERNAL_ERROR, f"{method}: {type(err).__name__}")
+            return
+        if unanswered:
+            self._send_data({"jsonrpc": "2.0", "id": ident, "result": None})
 
 
 def serve(protocol: JourneyProtocol) -> int:

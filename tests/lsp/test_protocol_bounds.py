@@ -189,3 +189,35 @@ def test_exit_without_shutdown_is_1(root: Path) -> None:
     client.notify("exit", {})
     assert client.process.wait(timeout=QUICK) == 1
     assert client.process.stderr.read() == b""
+
+
+def frames(data: bytes, chunk: int = 1) -> list:
+    """What the reader makes of `data` arriving `chunk` bytes at a time."""
+    from cxjourney.lsp.transport import FrameReader, Problem
+
+    pieces = [data[i : i + chunk] for i in range(0, len(data), chunk)]
+    reader = FrameReader(lambda _: pieces.pop(0) if pieces else b"")
+    out = []
+    while (found := reader.next()) is not None:
+        out.append((found.code, found.head) if isinstance(found, Problem) else found)
+    return out
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 65536])
+def test_the_reader_resynchronises_at_the_next_header(chunk: int) -> None:
+    one, two = b'{"id": 1}', b'{"id": 2}'
+    stream = (
+        framed(one)
+        + b"Content-Length: abc\r\n\r\n"  # no length: skipped up to the next header
+        + b'{"id": 3}'
+        + framed(one, 10**12)  # overstated: skipped up to the next header, id kept
+        + b"junk\r\n\r\nmore junk"
+        + b"Content-Length: %d\n\n" % len(two)  # bare newlines are accepted
+        + two
+        + b"content-length:%d\r\n\r\n" % len(two)
+        + two
+    )
+    found = frames(stream, chunk)
+    assert [f if isinstance(f, bytes) else f[0] for f in found] == [one, -32700, -32600, two, two]
+    if chunk > len(stream):  # the id of a refused message is read from what has come of it
+        assert found[1][1] == b'{"id": 3}' and found[2][1] == one + b"junk\r\n\r\nmore junk"
