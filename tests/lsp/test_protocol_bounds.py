@@ -16,7 +16,7 @@ from tests.lsp.client import LspClient
 
 pytest.importorskip("pygls")
 
-QUICK = 4.0
+QUICK = 10.0  # answers come in well under a second; the slack is for loaded machines
 
 SMALL = """\
 journey "Small" {
@@ -139,7 +139,7 @@ def test_deeply_nested_blocks_give_an_outline_not_a_crash(client: LspClient, roo
     )
     uri = client.open(root / "deep.journey", text)
     document = {"textDocument": {"uri": uri}}
-    symbols = client.request("textDocument/documentSymbol", document, timeout=QUICK)
+    symbols = client.request("textDocument/documentSymbol", document)  # half a second idle
     levels, count, todo = 0, 0, [(s, 1) for s in symbols]
     while todo:
         symbol, level = todo.pop()
@@ -147,7 +147,7 @@ def test_deeply_nested_blocks_give_an_outline_not_a_crash(client: LspClient, roo
         todo += [(c, level + 1) for c in symbol.get("children", [])]
     assert count == depth + 1  # every block is there, the deepest listed side by side
     assert levels <= 32
-    folds = client.request("textDocument/foldingRange", document, timeout=QUICK)
+    folds = client.request("textDocument/foldingRange", document)
     assert len(folds) == depth + 1
 
 
