@@ -116,11 +116,16 @@ def _workers(ctx: click.Context, param: click.Parameter, value: int) -> int:
 
 
 def _dask(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A scheduler's address, refused before any work when the dask extra is missing."""
+    """A scheduler's address, refused before any work when it is not written as one (exit 2,
+    shown safely) or when the dask extra is missing."""
     if not value:
         return None
-    from ..sim.parallel import INSTALL_HINT, dask_available
+    from ..sim.parallel import INSTALL_HINT, AddressError, check_address, dask_available
 
+    try:
+        check_address(value)
+    except AddressError as err:
+        raise click.BadParameter(str(err)) from None
     if not dask_available():
         raise click.BadParameter(f"running on a Dask cluster needs the dask extra: {INSTALL_HINT}")
     return value
@@ -329,7 +334,7 @@ def run_guarded(action: Callable[[], Any]) -> Any:
     except Exception as err:
         if _stopped_by is not None:
             raise _as_stop(err) from None
-        click.echo(f"error: the run failed: {type(err).__name__}: {err}", err=True)
+        click.echo(f"error: the run failed: {type(err).__name__}: {printable(str(err))}", err=True)
         sys.exit(RUN_ERROR)
 
 

@@ -35,4 +35,4 @@ def lsp(stdio: bool) -> None:
         )
         click.echo(f"  {INSTALL_HINT}", err=True)
         sys.exit(1)
-    main()
+    sys.exit(main())

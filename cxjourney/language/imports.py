@@ -7,35 +7,61 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..model import Journey, Library, Loyalty, Persona
+from . import files
 from .diagnostics import Reporter, Span
 
 
 def resolve(
     use_path: str, using_file: Path | None, root: Path, span: Span, reporter: Reporter
 ) -> Path | None:
-    """The file a `use` line names, when it exists inside the checked file's directory tree."""
+    """The file a `use` line names, when the rule of `files` lets it be read from `root`."""
     base = using_file.parent if using_file is not None else Path.cwd()
     if not use_path or os.path.isabs(use_path):
         reporter.error(span, f"'use' needs a relative path, got \"{use_path}\"")
         return None
     candidate = base / use_path
     try:
-        resolved = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
-        reporter.error(span, f'cannot find the used file "{use_path}"', f"looked for {candidate}")
+        return files.contained_file(candidate, [root])
+    except files.Refused as refused:
+        refuse(refused, use_path, span, reporter)
         return None
-    root = root.resolve()
-    if not resolved.is_relative_to(root):
+
+
+def read(
+    use_path: str, using_file: Path | None, root: Path, span: Span, reporter: Reporter
+) -> bytes | None:
+    """The bytes of the file a `use` line names (`resolve`, then `files.read_contained`)."""
+    resolved = resolve(use_path, using_file, root, span, reporter)
+    if resolved is None:
+        return None
+    try:
+        return files.read_contained(resolved, [root])
+    except files.Refused as refused:
+        refuse(refused, use_path, span, reporter)
+        return None
+
+
+def refuse(refused: files.Refused, use_path: str, span: Span, reporter: Reporter) -> None:
+    """Say on the `use` line why the file it names is not read."""
+    if refused.kind == files.MISSING:
+        reporter.error(
+            span, f'cannot find the used file "{use_path}"', f"looked for {refused.path}"
+        )
+    elif refused.kind == files.OUTSIDE:
         reporter.error(
             span,
             f'"{use_path}" is outside the directory of the checked file',
             "a used file must stay inside the checked file's directory tree",
         )
-        return None
-    if not resolved.is_file():
+    elif refused.kind == files.NOT_A_FILE:
         reporter.error(span, f'"{use_path}" is not a file')
-        return None
-    return resolved
+    else:
+        reporter.error(
+            span,
+            f'"{use_path}" is larger than {files.MAX_FILE_BYTES // (1024 * 1024)} MB, '
+            "too large to be a journey",
+            "is it the right file? split a very large map into several journeys",
+        )
 
 
 def relabel(library: Library, shown: str) -> Library:

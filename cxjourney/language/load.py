@@ -16,17 +16,11 @@ from ..model import Journey, Library
 from . import checks, imports
 from .build import Builder
 from .diagnostics import Diagnostic, Reporter, Span
+from .files import MAX_FILE_BYTES, read_limited
 from .parse import decode, parse
 from .scenarios import apply_checked, apply_checked_paths
 
 STDIN = "-"
-MAX_FILE_BYTES = 5 * 1024 * 1024  # a journey of 100,000 lines is under 3 MB; refuse more
-
-
-def read_limited(path: str | Path) -> bytes:
-    """The file's bytes, at most one more than MAX_FILE_BYTES (enough to tell it is too large)."""
-    with open(path, "rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def too_large(data: bytes, reporter: Reporter) -> bool:
@@ -156,13 +150,12 @@ def _used_libraries(
 ) -> list[Library]:
     libraries: list[Library] = []
     for use_path, span in uses:
-        resolved = imports.resolve(use_path, file_path, root, span, reporter)
-        if resolved is None:
+        data = imports.read(use_path, file_path, root, span, reporter)
+        if data is None:
             continue
         shown = str(Path(reporter.file).parent / use_path) if file_path else use_path
         used = Reporter(shown)
-        data = read_limited(resolved)
-        text = None if too_large(data, used) else decode(data, used)
+        text = decode(data, used)
         document = _build(text, shown, used) if text is not None else None
         if text is not None:
             sources[shown] = text

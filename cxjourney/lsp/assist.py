@@ -481,6 +481,7 @@ class _Names:
 
     def __init__(self, project: Project, uri: str, idx: Index) -> None:
         self.project, self.uri, self.idx = project, uri, idx
+        self._blocks: dict[tuple[str, str], Block] | None = None
 
     def touchpoints(self) -> list[Item]:
         return [self._item(n, "touchpoint", K.Function) for n in self.idx.names("touchpoint")]
@@ -511,7 +512,11 @@ class _Names:
         return found
 
     def _item(self, name: str, kind: str, item_kind: types.CompletionItemKind) -> Item:
-        block = next((b for b in self.idx.walk() if b.kind == kind and b.name == name), None)
+        if self._blocks is None:  # the first block of each kind and name, found in one walk
+            self._blocks = {}
+            for b in self.idx.walk():
+                self._blocks.setdefault((b.kind, b.name), b)
+        block = self._blocks.get((kind, name))
         return Item(
             label=name,
             kind=item_kind,

@@ -8,6 +8,7 @@ editor shows exactly what the command prints.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from lsprotocol import types
@@ -17,7 +18,7 @@ from ..language.fmt import FormatError, UnsafeFormat, format_source
 from ..language.load import STDIN, load
 from ..model import TERMINALS
 from .index import Block, Index, Key, Occurrence, tokenize
-from .project import Project, path_to_uri, uri_to_path
+from .project import MAX_DOCUMENT_CHARS, Project, path_to_uri, too_large, uri_to_path
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 SOURCE = "cxjourney"
@@ -63,18 +64,35 @@ def diagnostics(uri: str, text: str, codec: Codec) -> dict[str, list[types.Diagn
     The document's own entry is always present (possibly empty) so that fixing the
     last problem clears the editor's list.
     """
+    if too_large(text):
+        return {uri: [_too_large(uri)]}
     path = uri_to_path(uri)
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", errors="replace")
     if path is None:
         loaded = load(STDIN, data=data, name=uri)
     else:
         loaded = load(str(path), data=data, name=str(path))
     found: dict[str, list[types.Diagnostic]] = {uri: []}
+    lines: dict[str, list[str]] = {}  # each file split once, however many diagnostics it has
     for d in loaded.diagnostics:
         target = uri if d.file == loaded.file else path_to_uri(d.file)
-        source = loaded.sources.get(d.file, text if target == uri else "")
-        found.setdefault(target, []).append(to_lsp(d, source.split("\n"), codec))
+        if target not in lines:
+            lines[target] = loaded.sources.get(d.file, text if target == uri else "").split("\n")
+        found.setdefault(target, []).append(to_lsp(d, lines[target], codec))
     return found
+
+
+def _too_large(uri: str) -> types.Diagnostic:
+    path = uri_to_path(uri)
+    command = f"cxjourney check {path.name}" if path else "cxjourney check"
+    return types.Diagnostic(
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+        message=f"this document is longer than {MAX_DOCUMENT_CHARS // 1024} K characters: "
+        "the editor does not check, outline or navigate it as you type"
+        f"\nhint: check it with `{command}`",
+        severity=types.DiagnosticSeverity.Warning,
+        source=SOURCE,
+    )
 
 
 def to_lsp(d: Diagnostic, lines: list[str], codec: Codec) -> types.Diagnostic:
@@ -232,27 +250,46 @@ _SYMBOL_KINDS = {
 }
 
 
+#: Blocks nested deeper than this are listed beside their parent at the deepest level:
+#: the language nests four levels, and an answer nested thousands deep breaks clients.
+MAX_OUTLINE_DEPTH = 32
+
+
 def symbols(idx: Index, codec: Codec) -> list[types.DocumentSymbol]:
     """journey → personas, stages → touchpoints → delighters/disappointers, flow, scenarios."""
-    return [_symbol(idx, b, codec) for b in idx.blocks]
+    events = [o for o in idx.occurrences if o.definition and o.key[0] == "event"]
+    event_lines = [o.line for o in events]  # occurrences are sorted by line
+    out: list[types.DocumentSymbol] = []
+    stack = [(block, out, 1) for block in reversed(idx.blocks)]
+    while stack:  # not recursive: a file may nest blocks thousands deep
+        block, siblings, depth = stack.pop()
+        symbol = _symbol(idx, block, codec)
+        siblings.append(symbol)
+        if block.kind == "touchpoint":
+            first = bisect_right(event_lines, block.line)
+            last = bisect_right(event_lines, block.end_line)
+            symbol.children = [_event_symbol(idx, o, codec) for o in events[first:last]]
+        inside, level = (
+            (symbol.children, depth + 1) if depth < MAX_OUTLINE_DEPTH else (siblings, depth)
+        )
+        stack.extend((child, inside, level) for child in reversed(block.children))
+    return out
+
+
+def _event_symbol(idx: Index, o: Occurrence, codec: Codec) -> types.DocumentSymbol:
+    lines = idx.lines
+    return types.DocumentSymbol(
+        name=o.key[2],
+        detail=idx.event_kinds.get(o.key, ""),
+        kind=types.SymbolKind.Event,
+        range=codec.range(lines, o.line, 0, len(lines[o.line])),
+        selection_range=codec.range(lines, o.line, o.start, o.end),
+    )
 
 
 def _symbol(idx: Index, block: Block, codec: Codec) -> types.DocumentSymbol:
     lines = idx.lines
     end_text = lines[block.end_line] if block.end_line < len(lines) else ""
-    children = [_symbol(idx, child, codec) for child in block.children]
-    if block.kind == "touchpoint":
-        for o in idx.occurrences:
-            if o.definition and o.key[0] == "event" and block.line < o.line <= block.end_line:
-                children.append(
-                    types.DocumentSymbol(
-                        name=o.key[2],
-                        detail=idx.event_kinds.get(o.key, ""),
-                        kind=types.SymbolKind.Event,
-                        range=codec.range(lines, o.line, 0, len(lines[o.line])),
-                        selection_range=codec.range(lines, o.line, o.start, o.end),
-                    )
-                )
     name = block.name or block.label or block.kind
     return types.DocumentSymbol(
         name=name,
@@ -263,7 +300,7 @@ def _symbol(idx: Index, block: Block, codec: Codec) -> types.DocumentSymbol:
             codec.position(lines, block.end_line, len(end_text)),
         ),
         selection_range=codec.range(lines, block.line, block.name_start, block.name_end),
-        children=children,
+        children=[],
     )
 
 
@@ -294,6 +331,8 @@ def folding(idx: Index) -> list[types.FoldingRange]:
 
 def formatting(text: str, uri: str, codec: Codec) -> list[types.TextEdit] | None:
     """`cxjourney fmt` as one edit; None when the text does not parse (nothing changes)."""
+    if too_large(text):
+        return None
     path = uri_to_path(uri)
     try:
         formatted = format_source(text, str(path) if path else uri)

@@ -4,6 +4,11 @@ Names cross files only through `use`: a journey's personas may be defined in a
 persona library. Finding every use of a library's persona therefore needs the
 journeys that use the library, which are looked for among the open documents and
 the `.journey` files of the workspace folders.
+
+Every file read from disk goes through the rule `check` applies to a used file
+(`cxjourney.language.files.read_contained`): a regular file of at most 5 MB, inside a
+workspace folder or the folder of an open document. A `use` line is followed only
+where `check` follows it (`cxjourney.language.imports.resolve`).
 """
 
 from __future__ import annotations
@@ -12,10 +17,23 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from ..language import files, imports
+from ..language.diagnostics import NOWHERE, Reporter
 from . import index as text_index
 
-#: Workspace folders larger than this are not scanned for journeys that use a library.
+#: Workspace folders larger than this are not scanned for journeys that use a library:
+#: at most this many journeys, found among at most MAX_SCANNED_ENTRIES files and folders.
 MAX_SCANNED_FILES = 2000
+MAX_SCANNED_ENTRIES = 50_000
+
+#: A document longer than this (in characters; 256 KB of plain text, some 40 times the
+#: largest example journey) is not checked, outlined or navigated as it is typed: each
+#: change would cost seconds. One diagnostic says so; `cxjourney check` checks it.
+MAX_DOCUMENT_CHARS = 256 * 1024
+
+
+def too_large(text: str) -> bool:
+    return len(text) > MAX_DOCUMENT_CHARS
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -48,13 +66,19 @@ class Project:
         if path is None:
             return None
         try:
-            return path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            data = files.read_contained(path, self.folders())
+        except files.Refused:
             return None
+        return data.decode("utf-8", errors="replace")
+
+    def folders(self) -> list[Path]:
+        """Where files may be read from: the workspace folders, those of open documents."""
+        opened = (uri_to_path(uri) for uri in self.open)
+        return [*self.roots, *dict.fromkeys(p.parent for p in opened if p is not None)]
 
     def index(self, uri: str) -> text_index.Index | None:
         text = self.text(uri)
-        if text is None:
+        if text is None or too_large(text):
             return None
         cached = self._indexes.get(uri)
         if cached is not None and cached[0] == text:
@@ -64,12 +88,16 @@ class Project:
         return built
 
     def used(self, uri: str) -> list[tuple[text_index.Use, str]]:
-        """Each `use` line of the file and the URI of the file it names."""
+        """Each `use` line of the file that `check` follows, and the URI of the file it names."""
         idx = self.index(uri)
         path = uri_to_path(uri)
         if idx is None or path is None:
             return []
-        return [(u, path_to_uri(path.parent / u.path)) for u in idx.uses]
+        found = []
+        for u in idx.uses:
+            if imports.resolve(u.path, path, path.parent, NOWHERE, Reporter(str(path))):
+                found.append((u, path_to_uri(path.parent / u.path)))
+        return found
 
     def users_of(self, library_uri: str) -> list[str]:
         """Journeys (open, or in the workspace folders) whose `use` lines name the file."""
@@ -80,14 +108,18 @@ class Project:
         return found
 
     def candidates(self) -> list[str]:
+        """The open documents, then the `.journey` files of the workspace folders (hidden
+        folders left out), as many as MAX_SCANNED_FILES and MAX_SCANNED_ENTRIES allow."""
         uris = dict.fromkeys(self.open)
-        scanned = 0
+        found = seen = 0
         for root in self.roots:
-            for path in sorted(root.rglob("*.journey")):
-                if any(part.startswith(".") for part in path.relative_to(root).parts):
-                    continue
-                uris.setdefault(path_to_uri(path), None)
-                scanned += 1
-                if scanned >= MAX_SCANNED_FILES:
+            for folder, folders, names in os.walk(root):
+                folders[:] = sorted(f for f in folders if not f.startswith("."))
+                seen += len(folders) + len(names)
+                for name in sorted(names):
+                    if name.endswith(".journey") and not name.startswith("."):
+                        uris.setdefault(path_to_uri(Path(folder) / name), None)
+                        found += 1
+                if found >= MAX_SCANNED_FILES or seen >= MAX_SCANNED_ENTRIES:
                     return list(uris)
         return list(uris)

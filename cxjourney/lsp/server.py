@@ -9,6 +9,7 @@ from .. import __version__
 from . import assist, features
 from .features import Codec
 from .project import Project, uri_to_path
+from .transport import JourneyProtocol, serve
 
 
 class JourneyServer(LanguageServer):
@@ -16,7 +17,10 @@ class JourneyServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__(
-            "cxjourney", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full
+            "cxjourney",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Full,
+            protocol_cls=JourneyProtocol,
         )
         self.project = Project()
         # document URI → {file URI → that document's diagnostics of the file}
@@ -92,6 +96,8 @@ def did_open(ls: JourneyServer, params: types.DidOpenTextDocumentParams) -> None
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: JourneyServer, params: types.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
+    if uri not in ls.project.open:  # never opened: nothing to change (and no disk to read)
+        return
     ls.project.open[uri] = ls.workspace.get_text_document(uri).source
     ls.refresh(uri)
 
@@ -156,7 +162,11 @@ def references(ls: JourneyServer, params: types.ReferenceParams) -> list[types.L
     uri = params.text_document.uri
     line, column = ls.position(uri, params.position)
     found = features.references(ls.project, uri, line, column, params.context.include_declaration)
-    return [ls.location(target, o.line, o.start, o.end) for target, o in found]
+    lines = {target: ls.lines(target) for target in dict.fromkeys(t for t, _ in found)}
+    return [
+        types.Location(uri=target, range=ls.codec.range(lines[target], o.line, o.start, o.end))
+        for target, o in found
+    ]
 
 
 @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
@@ -177,18 +187,14 @@ def rename(ls: JourneyServer, params: types.RenameParams) -> types.WorkspaceEdit
         raise ValueError(str(err)) from None
     if not edits:
         return None
-    return types.WorkspaceEdit(
-        changes={
-            target: [
-                types.TextEdit(
-                    range=ls.codec.range(ls.lines(target), ln, start, end),
-                    new_text=params.new_name,
-                )
-                for ln, start, end in spans
-            ]
-            for target, spans in edits.items()
-        }
-    )
+    changes = {}
+    for target, spans in edits.items():
+        lines = ls.lines(target)  # once a file, not once an edit
+        changes[target] = [
+            types.TextEdit(range=ls.codec.range(lines, ln, start, end), new_text=params.new_name)
+            for ln, start, end in spans
+        ]
+    return types.WorkspaceEdit(changes=changes)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -223,5 +229,9 @@ def formatting(
     return None if text is None else features.formatting(text, uri, ls.codec)
 
 
-def main() -> None:
-    server.start_io()
+def main() -> int:
+    """Serve over stdin and stdout (see `transport`); the exit code the LSP asks for."""
+    try:
+        return serve(server.protocol)
+    finally:
+        server.shutdown()

@@ -86,17 +86,31 @@ class LspClient:
         return message
 
     # ---- protocol ---------------------------------------------------------------
-    def request(self, method: str, params: dict[str, Any]) -> Any:
+    def request(self, method: str, params: dict[str, Any], timeout: float = TIMEOUT) -> Any:
         self.next_id += 1
         ident = self.next_id
         self._send({"jsonrpc": "2.0", "id": ident, "method": method, "params": params})
-        deadline = time.monotonic() + TIMEOUT
+        deadline = time.monotonic() + timeout
         while True:
             message = self._next(deadline)
             if message.get("id") == ident and "method" not in message:
                 if "error" in message:
                     raise LspError(message["error"])
                 return message.get("result")
+
+    def send_raw(self, data: bytes) -> None:
+        """Bytes as they are: broken headers, bodies that are not JSON."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def answer(self, ident: Any, timeout: float = TIMEOUT) -> dict[str, Any]:
+        """The response (result or error) whose id is `ident` (None: an error without an id)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self._next(deadline)
+            if "method" not in message and message.get("id", "missing") == ident:
+                return message
 
     def notify(self, method: str, params: dict[str, Any]) -> None:
         self._send({"jsonrpc": "2.0", "method": method, "params": params})
@@ -134,9 +148,11 @@ class LspClient:
             },
         )
 
-    def at(self, method: str, uri: str, line: int, character: int, **extra: Any) -> Any:
+    def at(
+        self, method: str, uri: str, line: int, character: int, timeout: float = TIMEOUT, **extra
+    ) -> Any:
         params = {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}
-        return self.request(method, {**params, **extra})
+        return self.request(method, {**params, **extra}, timeout=timeout)
 
     def close(self) -> None:
         try:

@@ -70,13 +70,15 @@ def test_positions_follow_the_clients_encoding() -> None:
 
 
 def test_uris_of_used_files(tmp_path) -> None:
-    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "lib").mkdir(parents=True)
+    (tmp_path / "a" / "lib" / "people.journey").write_text("", encoding="utf-8")
+    (tmp_path / "outside.journey").write_text("", encoding="utf-8")
     journey = tmp_path / "a" / "j.journey"
-    journey.write_text('use "../lib.journey"\n', encoding="utf-8")
-    project = Project()
-    ((use, target),) = project.used(path_to_uri(journey))
-    assert use.path == "../lib.journey"
-    assert target == (tmp_path / "lib.journey").as_uri()
+    journey.write_text('use "lib/people.journey"\nuse "../outside.journey"\n', encoding="utf-8")
+    project = Project([tmp_path])
+    ((use, target),) = project.used(path_to_uri(journey))  # check refuses the second
+    assert use.path == "lib/people.journey"
+    assert target == (tmp_path / "a" / "lib" / "people.journey").as_uri()
 
 
 def test_a_warning_stays_a_warning_and_the_hint_follows_the_message() -> None:

@@ -116,22 +116,39 @@ def test_unreachable_scheduler_fails_cleanly(args) -> None:
     done = cli(*args, "--dask", NOWHERE)
     err = done.stderr.decode()
     assert done.returncode == 1, err
-    assert f"cannot reach a Dask scheduler at {NOWHERE}" in err
+    assert f"cannot reach a Dask scheduler at '{NOWHERE}'" in err
     assert "Traceback" not in err
     assert done.stdout == b""
 
 
-def test_unreachable_scheduler_from_the_environment_fails_cleanly(args) -> None:
-    done = cli(*args, env={"CXJOURNEY_DASK": "no-port-here"})
-    err = done.stderr.decode()
-    assert done.returncode == 1, err
-    assert "cannot reach a Dask scheduler at no-port-here" in err
-    assert "Traceback" not in err
+@pytest.mark.parametrize(
+    ("address", "shown", "why"),
+    [
+        ("garbage$%^", "'garbage$%^'", "no port number"),
+        ("no-port-here", "'no-port-here'", "no port number"),
+        ("tcp://\x1b]0;owned\x07:8786", "'tcp://\\x1b]0;owned\\x07:8786'", "plain characters"),
+        ("nosuch://scheduler:8786", "'nosuch://scheduler:8786'", "scheme nosuch://"),
+        ("tcp://sched uler:8786", "'tcp://sched uler:8786'", "a space"),
+        ("tcp://scheduler:99999", "'tcp://scheduler:99999'", "no port number"),
+        ("tcp://$(reboot):8786", "'tcp://$(reboot):8786'", "not a host name"),
+    ],
+)
+def test_an_address_that_is_not_one_is_an_input_error(args, address, shown, why) -> None:
+    """Refused before any work (exit 2), from the option or the environment, shown safely."""
+    for done in (cli(*args, "--dask", address), cli(*args, env={"CXJOURNEY_DASK": address})):
+        err = done.stderr.decode()
+        assert done.returncode == 2, err
+        assert f"{shown} is not a Dask scheduler's address" in err and why in err
+        assert "\x1b" not in err and "\x07" not in err
+        assert "Traceback" not in err
+        assert done.stdout == b""
 
 
 def test_library_raises_a_cluster_error() -> None:
-    with pytest.raises(parallel.ClusterError, match="unknown address scheme"):
+    with pytest.raises(parallel.ClusterError, match="scheme nosuch://"):
         simulate(tiny(), RunSpec(replications=2, dask="nosuch://scheduler:8786"))
+    for good in ("tcp://scheduler:8786", "scheduler:8786", "tls://10.0.0.1:1", "tcp://[::1]:8786"):
+        assert parallel.check_address(good) == good
 
 
 def test_events_are_refused_with_dask(tmp_path, args) -> None:
@@ -171,11 +188,11 @@ def test_missing_dask_names_the_extra(tmp_path, args) -> None:
     ids=lambda c: c[0],
 )
 def test_every_simulating_command_sends_its_tasks_to_dask(args, command) -> None:
-    """An address that cannot work fails in the runner, so the option reached it."""
+    """An address where no scheduler listens fails in the runner, so the option reached it."""
     name, *rest = command
     file = args[1]
-    done = cli(name, file, *(a.format(file=file) for a in rest), "--dask", "no-port-here")
+    done = cli(name, file, *(a.format(file=file) for a in rest), "--dask", NOWHERE)
     err = done.stderr.decode()
     assert done.returncode == 1, err
-    assert "cannot reach a Dask scheduler at no-port-here" in err
+    assert f"cannot reach a Dask scheduler at '{NOWHERE}'" in err
     assert "Traceback" not in err
