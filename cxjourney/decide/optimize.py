@@ -20,7 +20,7 @@ from typing import Any
 
 from ..language.checks import check_journey
 from ..language.diagnostics import Reporter
-from ..language.scenarios import apply, apply_checked
+from ..language.scenarios import apply_checked
 from ..model import Journey, Scenario
 from ..sim.experiment import Experiment, Progress, RunSpec, admit
 from . import objective as obj
@@ -34,19 +34,25 @@ Combination = tuple[str, ...]  # scenario ids in file order
 
 @dataclass
 class Search:
-    """Combinations simulated so far, their effects, and those that cannot be built."""
+    """Combinations simulated so far, their effects, and those that cannot be built.
 
-    experiment: Experiment
+    Each combination is built (its scenarios applied and checked) once: the size check
+    and the experiment take the same journeys.
+    """
+
+    journey: Journey  # with the run's horizon
     scenarios: list[Scenario]
     budget: float
     objective: str
+    experiment: Experiment = field(init=False)
     effects: dict[Combination, obj.Interval] = field(default_factory=dict)
     skipped: dict[Combination, str] = field(default_factory=dict)
+    built: dict[Combination, Journey | str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.order = {s.id: i for i, s in enumerate(self.scenarios)}
         self.by_id = {s.id: s for s in self.scenarios}
-        baseline = replace(self.experiment.journey, scenarios=())
+        baseline = replace(self.journey, scenarios=())
         reporter = Reporter(baseline.file)
         check_journey(baseline, reporter)
         self.known = {d.message for d in reporter.diagnostics}
@@ -100,7 +106,12 @@ class Search:
 
     def build(self, combo: Combination) -> Journey | str:
         """The combined journey, or why the scenarios cannot be combined."""
-        journey = self.experiment.journey
+        if combo not in self.built:
+            self.built[combo] = self._build(combo)
+        return self.built[combo]
+
+    def _build(self, combo: Combination) -> Journey | str:
+        journey = self.journey
         changes = tuple(c for sid in combo for c in self.by_id[sid].changes)
         together = Scenario(name(combo), name(combo), self.cost(combo), changes)
         reporter = Reporter(journey.file)
@@ -202,15 +213,15 @@ def optimize(
     spec = spec or RunSpec()
     pool = [s for s in journey.scenarios if scenarios is None or s.id in scenarios]
     candidates = [s for s in pool if s.cost <= budget + 1e-9]
+    search = Search(spec.on(journey), candidates, budget, objective)
     # each combination is counted as large as the largest single scenario
-    base = spec.on(journey)
+    singles = [search.build((s.id,)) for s in candidates]
     admit(
         spec,
-        [base, *(apply(base, s) for s in candidates)],
+        [search.journey, *(j for j in singles if not isinstance(j, str))],
         planned_runs(journey, spec, budget, scenarios),
     )
-    experiment = Experiment(journey, spec, progress)
-    search = Search(experiment, candidates, budget, objective)
+    search.experiment = Experiment(journey, spec, progress)
     every = affordable(candidates, budget) if method != "greedy" else None
     if method == "exhaustive" and every is None:
         if len(candidates) > 20:
