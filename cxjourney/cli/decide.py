@@ -20,6 +20,7 @@ from ..output import emit
 from ..render import decisions_text
 from ..results import dumps
 from ..safe_text import neutralise_csv, printable
+from ..sim.experiment import planned_runs
 from .common import (
     SETTINGS,
     chosen_scenarios,
@@ -124,7 +125,7 @@ def compare(
     ids = chosen_scenarios(loaded, scenario_ids)
     count = len(ids) if ids is not None else len(journey.scenarios)
     extra = sensitivity.runs_needed(journey, count, spec, reuse=True) if with_sensitivity else 0
-    total = (count + 1) * spec.most + extra
+    total = planned_runs(journey, spec, ids) + extra
 
     def work(progress: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
         results, _ = compare_mod.compare(

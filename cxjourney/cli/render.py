@@ -361,11 +361,10 @@ def _simulate(
     loaded: Loaded, scenarios: list[str] | None, spec: RunSpec, quiet: bool = True
 ) -> dict[str, Any]:
     """One run of the baseline and scenarios."""
-    from ..sim.experiment import simulate
+    from ..sim.experiment import planned_runs, simulate
 
-    count = len(loaded.journey.scenarios) if scenarios is None else len(scenarios)
     return with_progress(
-        (1 + count) * spec.most,
+        planned_runs(loaded.journey, spec, scenarios),
         quiet,
         lambda progress: simulate(loaded.journey, spec, scenarios=scenarios, progress=progress),
     )

@@ -94,6 +94,7 @@ def simulate(
     from ..decide import sensitivity
     from ..render.decisions_text import sensitivity_text
     from ..render.table import table
+    from ..sim.experiment import planned_runs
     from ..sim.experiment import simulate as run_simulation
 
     if spec.dask and events_path:
@@ -104,11 +105,9 @@ def simulate(
     loaded = require_journey(file)
     journey = loaded.journey
     chosen = chosen_scenarios(loaded, scenario_ids)
-    variants = 1 + (len(chosen) if chosen else len(journey.scenarios))
-    extra = (
-        sensitivity.runs_needed(journey, variants - 1, spec, reuse=True) if with_sensitivity else 0
-    )
-    total = variants * spec.most + extra
+    count = len(chosen) if chosen is not None else len(journey.scenarios)
+    extra = sensitivity.runs_needed(journey, count, spec, reuse=True) if with_sensitivity else 0
+    total = planned_runs(journey, spec, chosen) + extra
 
     def run(progress):
         with staged(events_path) if events_path else nullcontext() as events:

@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from ..model import Journey
-from ..sim.experiment import Experiment, Progress, RunSpec, admit, file_scenarios
+from ..sim.experiment import Experiment, Progress, RunSpec, admit, file_scenarios, planned_runs
 from . import objective as obj
 
 
@@ -78,7 +78,8 @@ def compare(
     """
     spec = spec or RunSpec()
     chosen = file_scenarios(spec.on(journey), scenarios)
-    admit(spec, [journey, *(j for _, j, _ in chosen)], (len(chosen) + 1) * spec.most + extra_runs)
+    runs = planned_runs(journey, spec, scenarios) + extra_runs
+    admit(spec, [journey, *(j for _, j, _ in chosen)], runs)
     experiment = Experiment(journey, spec, progress)
     experiment.add(chosen)
 

@@ -222,6 +222,13 @@ def file_scenarios(journey: Journey, ids: list[str] | None = None) -> list[Varia
     return [v for v in runner.variants(journey, ids) if v[0] != "baseline"]
 
 
+def planned_runs(journey: Journey, spec: RunSpec, scenarios: list[str] | None = None) -> int:
+    """Replications the baseline and the chosen scenarios (all when None) may run, at the
+    schedule's maximum: what `simulate` and `compare` admit, and their progress bars."""
+    count = len(journey.scenarios) if scenarios is None else len(scenarios)
+    return (count + 1) * spec.most
+
+
 def simulate(
     journey: Journey,
     spec: RunSpec | None = None,
@@ -241,7 +248,7 @@ def simulate(
     """
     spec = spec or RunSpec()
     variants = runner.variants(spec.on(journey), scenarios)
-    admit(spec, [j for _, j, _ in variants], len(variants) * spec.most + extra_runs)
+    admit(spec, [j for _, j, _ in variants], planned_runs(journey, spec, scenarios) + extra_runs)
     if events and spec.dask:
         raise RunRefused("the events log is written on this machine: it cannot be kept with Dask")
     events_dir = tempfile.mkdtemp(prefix="cxjourney-events-") if events else None
