@@ -152,6 +152,19 @@ def validate(results: Any) -> None:
         _series(entry.get("series", []), name)
 
 
+def check_touchpoints(results: dict[str, Any]) -> None:
+    """Touchpoint figures are drawn as numbers: each must be a number or null."""
+    for name, entry in results["scenarios"].items():
+        for tp, values in entry["touchpoints"].items():
+            if not isinstance(values, dict):
+                raise ResultsError(f"{name}.touchpoints.{tp} must be an object")
+            for key, value in values.items():
+                if value is not None and (
+                    isinstance(value, bool) or not isinstance(value, int | float)
+                ):
+                    raise ResultsError(f"{name}.touchpoints.{tp}.{key} must be a number or null")
+
+
 def _series(series: Any, name: str) -> None:
     """The optional time series: a list of {day, metric: interval...}, days increasing."""
     if not isinstance(series, list):

@@ -6,15 +6,13 @@ Kept apart from `check` and `simulate` so that drawing (Graphviz) is imported on
 
 from __future__ import annotations
 
-import hashlib
-import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..language.load import STDIN, Loaded
+from ..language.load import Loaded
 from ..output import emit, write_atomic
 from ..safe_text import printable
 from .common import (
@@ -30,9 +28,7 @@ from .common import (
 
 if TYPE_CHECKING:  # the renderer is imported only when a command draws
     import graphviz
-    import networkx as nx
 
-    from ..model import Journey
     from ..sim.spec import RunSpec
 
 SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
@@ -115,13 +111,15 @@ def render(
     elif run:
         scenarios = [chosen] if chosen else []
         results = _simulate(loaded, scenarios, spec, quiet)
+    from ..render.maps import drawn, overlay_map
+
     if view == "curve":
         from ..render.curve import curve_svg
 
-        journey, graph = _drawn(loaded, scenario_id)
+        journey, graph = drawn(loaded, scenario_id)
         emit(curve_svg(journey, graph, results, scenario_id or "baseline"), output)
         return
-    dot = _map(loaded, results, scenario_id, diff_id)
+    dot = overlay_map(loaded, results, scenario_id, diff_id)
     _write_map(dot, fmt, output)
 
 
@@ -183,6 +181,9 @@ def report(
     """
     from ..render import report as html
     from ..render.curve import curve_svg
+    from ..render.inputs import InputFileError, check_same_scenarios
+    from ..render.maps import report_map
+    from ..render.reproduce import commands, digest
     from ..render.retention import retention_over_horizon
 
     if output == "-" and sys.stdout.isatty():
@@ -197,13 +198,16 @@ def report(
     drivers = _read_drivers(drivers_path, loaded) if drivers_path else None
     if results_path:
         results = _read_results(results_path, loaded, None)
-        _same_scenarios(results, loaded, results_path)
+        try:
+            check_same_scenarios(results, loaded, results_path)
+        except InputFileError as err:
+            raise InputError(str(err)) from None
     else:
         chosen = list(scenario_ids) if scenario_ids else None
         # one run: its time series draws the retention curve, nothing is re-simulated
         results = _simulate(loaded, chosen, spec, quiet)
     journey = loaded.journey
-    map_svg, map_note = _report_map(loaded, results)
+    map_svg, map_note = report_map(loaded, results)
     retention = retention_over_horizon(results)
     document = html.html_report(
         html.Report(
@@ -213,8 +217,8 @@ def report(
             map_note=map_note,
             curve_svg=html.inline_svg(curve_svg(journey, loaded.graph, results)),
             retention=retention,
-            commands=_commands(file, output, results_path, drivers_path, results, loaded),
-            digest=_digest(file, loaded),
+            commands=commands(file, output, results_path, drivers_path, results, loaded),
+            digest=digest(file, loaded),
             drivers=drivers,
         )
     )
@@ -222,30 +226,6 @@ def report(
     if map_note is not None:
         click.echo(f"error: {map_note}", err=True)
         sys.exit(RUN_ERROR)
-
-
-def _same_scenarios(results: dict[str, Any], loaded: Loaded, path: str) -> None:
-    """Results of another journey (or another version of it) cannot be reported on it."""
-    unknown = set(results["scenarios"]) - {"baseline"} - {s.id for s in loaded.journey.scenarios}
-    if unknown:
-        raise InputError(
-            f"{path} holds scenarios that {loaded.file} does not define: "
-            + ", ".join(sorted(unknown))
-        )
-
-
-def _report_map(loaded: Loaded, results: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The overlay map as inline SVG, or None and why it is missing."""
-    from ..render.dot import INSTALL_HINT, GraphvizFailed, GraphvizMissing, draw
-    from ..render.report import inline_svg
-
-    try:
-        return inline_svg(draw(_map(loaded, results, None, None), "svg")), None
-    except GraphvizMissing:
-        hint = INSTALL_HINT.replace("\n", " ")
-        return None, f"The map was left out: Graphviz's `dot` program is not installed. {hint}"
-    except GraphvizFailed as err:
-        return None, f"The map was left out: Graphviz failed: {err}"
 
 
 def _curve_output(output: str, fmt: str | None, diff_id: str | None) -> None:
@@ -290,71 +270,27 @@ def _known_scenario(loaded: Loaded, scenario_id: str | None) -> None:
 
 
 def _read_results(path: str, loaded: Loaded, needed: str | None) -> dict[str, Any]:
-    from ..results import ResultsError, loads
+    from ..render.inputs import InputFileError, read_results
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read the results {path}: {err}") from None
-    try:
-        results = loads(text)
-        _check_touchpoints(results)
-    except (ResultsError, AttributeError, TypeError) as err:
-        # `validate` does not yet check every part's type (a list for `delta` raises
-        # AttributeError), so those count as a malformed file too.
-        raise InputError(f"{path} is not a results file: {err}") from None
-    if needed and needed not in results["scenarios"]:
-        raise InputError(
-            f"{path} holds no results for scenario '{needed}'; "
-            f"simulate it with --scenario {needed} (or use --simulate)"
-        )
-    if results["journey"] != loaded.journey.title:
-        click.echo(
-            printable(
-                f"warning: {path} is for the journey '{results['journey']}', "
-                f"not '{loaded.journey.title}'"
-            ),
-            err=True,
-        )
+        results, warning = read_results(path, loaded, needed)
+    except InputFileError as err:
+        raise InputError(str(err)) from None
+    if warning:
+        click.echo(printable(warning), err=True)
     return results
 
 
 def _read_drivers(path: str, loaded: Loaded) -> dict[str, Any]:
-    import json
-
-    from ..render.decisions import drivers_problem
+    from ..render.inputs import InputFileError, read_drivers
 
     try:
-        drivers = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise InputError(f"cannot read the drivers {path}: {err}") from None
-    problem = drivers_problem(drivers)
-    if problem:
-        raise InputError(f"{path} is not a drivers file: {problem}")
-    if drivers.get("journey") != loaded.journey.title:
-        click.echo(
-            printable(
-                f"warning: {path} is for the journey '{drivers.get('journey')}', "
-                f"not '{loaded.journey.title}'"
-            ),
-            err=True,
-        )
+        drivers, warning = read_drivers(path, loaded)
+    except InputFileError as err:
+        raise InputError(str(err)) from None
+    if warning:
+        click.echo(printable(warning), err=True)
     return drivers
-
-
-def _check_touchpoints(results: dict[str, Any]) -> None:
-    """Touchpoint figures are drawn as numbers: each must be a number or null."""
-    from ..results import ResultsError
-
-    for name, entry in results["scenarios"].items():
-        for tp, values in entry["touchpoints"].items():
-            if not isinstance(values, dict):
-                raise ResultsError(f"{name}.touchpoints.{tp} must be an object")
-            for key, value in values.items():
-                if value is not None and (
-                    isinstance(value, bool) or not isinstance(value, int | float)
-                ):
-                    raise ResultsError(f"{name}.touchpoints.{tp}.{key} must be a number or null")
 
 
 def _simulate(
@@ -368,35 +304,6 @@ def _simulate(
         quiet,
         lambda progress: simulate(loaded.journey, spec, scenarios=scenarios, progress=progress),
     )
-
-
-def _drawn(loaded: Loaded, scenario_id: str | None) -> tuple[Journey, nx.DiGraph]:
-    """The journey and graph to draw: the baseline's, or the scenario's own."""
-    if scenario_id is None:
-        return loaded.journey, loaded.graph
-    from .. import graph as journey_graph
-    from ..language.scenarios import apply
-
-    journey = apply(loaded.journey, loaded.journey.scenario(scenario_id))
-    return journey, journey_graph.build(journey)
-
-
-def _map(
-    loaded: Loaded, results: dict[str, Any] | None, scenario_id: str | None, diff_id: str | None
-) -> graphviz.Digraph:
-    from ..render import overlay
-    from ..render.dot import journey_map
-
-    journey, graph = _drawn(loaded, scenario_id or diff_id)
-    layer = None
-    if results is not None:
-        labels = {s.id: s.label for s in loaded.journey.scenarios}
-        if diff_id:
-            layer = overlay.diff_overlay(journey, graph, results, diff_id, labels[diff_id])
-        else:
-            name = scenario_id or "baseline"
-            layer = overlay.experience_overlay(journey, graph, results, name, labels.get(name))
-    return journey_map(journey, graph, layer)
 
 
 def _write_map(dot: graphviz.Digraph, fmt: str, output: str) -> None:
@@ -427,47 +334,3 @@ def _write_map(dot: graphviz.Digraph, fmt: str, output: str) -> None:
         sys.stdout.flush()
     else:
         write_atomic(output, data)
-
-
-def _commands(
-    file: str,
-    output: str,
-    results_path: str | None,
-    drivers_path: str | None,
-    results: dict[str, Any],
-    loaded: Loaded,
-) -> tuple[str, ...]:
-    """The commands that make this report again, spelled out in full."""
-    journey = loaded.journey
-    days = float(results["horizon_days"])
-    run = ["--seed", str(results["seed"]), "-n", str(results["replications"])]
-    if abs(days * 24 * 60 - journey.horizon) > 1e-6:
-        run += ["--horizon", f"{days:g} days"]
-    simulated = [s for s in results["scenarios"] if s != "baseline"]
-    if set(simulated) != {s.id for s in journey.scenarios}:
-        for sid in simulated:
-            run += ["--scenario", sid]
-    tail = ["--drivers", drivers_path] if drivers_path else []
-    tail += ["-o", output]
-    if results_path:
-        sensitivity = results.get("sensitivity")
-        if isinstance(sensitivity, dict):
-            run += ["--sensitivity", "--objective", str(sensitivity.get("objective", "nps"))]
-        return (
-            _shell(["cxjourney", "simulate", file, *run, "--format", "json", "-o", results_path]),
-            _shell(["cxjourney", "report", file, "--results", results_path, *tail]),
-        )
-    return (_shell(["cxjourney", "report", file, *run, *tail]),)
-
-
-def _shell(words: list[str]) -> str:
-    return " ".join(shlex.quote(w) for w in words)
-
-
-def _digest(file: str, loaded: Loaded) -> str:
-    """SHA-256 of the journey file (of its text, when it came from stdin)."""
-    if file == STDIN:
-        data = loaded.sources.get(loaded.file, "").encode("utf-8")
-    else:
-        data = Path(file).read_bytes()
-    return hashlib.sha256(data).hexdigest()
