@@ -35,6 +35,7 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
     parse = time_parser(options)
     cases: dict[str, list[RawEvent]] = {}
     owners: dict[str, tuple[str, str]] = {}
+    repeats: dict[str, int] = {}  # name -> the last number given to a repeat of it
     ratings: list[float] = []
     defaults: dict[str, str] = {}
     stack: list[str] = []
@@ -84,8 +85,7 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
                 case = trace.get("concept:name", case)
             customer = pick(trace, "customer", prefixed=True) or ""
             persona = pick(trace, "persona", prefixed=True) or state.get("persona_seen", "")
-            while case in cases:
-                case += "'"
+            case = _unique(case, cases, repeats)
             if state["raws"]:
                 cases[case] = state["raws"]
                 owners[case] = (customer, persona)
@@ -112,6 +112,21 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
     except (OSError, EOFError) as err:
         raise LogError(f"{path}: cannot read the file: {err}") from None
     return finish_log(path, cases, owners, ratings, state["events"], options, "xes")
+
+
+def _unique(name: str, taken: dict[str, list[RawEvent]], repeats: dict[str, int]) -> str:
+    """The case id of a trace named `name`: the name itself the first time, then
+    `name'2`, `name'3`, ... (skipping an id the log already uses), in constant time
+    per trace however many traces share the name."""
+    if name not in taken:
+        return name
+    number = repeats.get(name, 1)
+    while True:
+        number += 1
+        candidate = f"{name}'{number}"
+        if candidate not in taken:
+            repeats[name] = number
+            return candidate
 
 
 def looks_like(head: bytes) -> bool:
