@@ -33,6 +33,11 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "channel": ("channel", "medium"),
 }
 FIELDS = tuple(CANDIDATES)
+
+#: The longest line of a CSV log, and the longest XES element (tag with its attributes):
+#: longer ones are refused, so that one line cannot fill memory or slow the parser.
+MAX_LINE = 1 << 20  # 1 MiB (characters of CSV, bytes of XES)
+MAX_LINE_TEXT = "1 MiB"
 MINUTES = {"s": 1 / 60, "min": 1.0, "h": 60.0, "d": 1440.0}
 
 

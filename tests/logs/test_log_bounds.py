@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import time
 from pathlib import Path
 
-from cxjourney.logs.read import read_log
+import pytest
+
+from cxjourney.logs import read as log_read
+from cxjourney.logs.read import LogError, read_log
+
+ROWS = "".join(f"c{i},A,2024-01-01T10:{i % 60:02d}:00\n" for i in range(5000))
 
 
 def _xes_traces(names: list[str]) -> str:
@@ -34,3 +40,34 @@ def test_numbered_ids_skip_a_name_the_log_already_uses(tmp_path: Path):
     log_file = tmp_path / "taken.xes"
     log_file.write_text(_xes_traces(["x", "x'2", "x"]), encoding="utf-8")
     assert sorted(c.id for c in read_log(str(log_file)).cases) == ["x", "x'2", "x'3"]
+
+
+@pytest.mark.parametrize("name", ["long.csv", "long.csv.gz"])
+def test_a_line_longer_than_the_limit_is_refused(tmp_path: Path, name: str):
+    text = "case,activity,timestamp\n" + "a," * 600_000 + "\n"
+    target = tmp_path / name
+    data = text.encode()
+    target.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    with pytest.raises(LogError, match=r"long\.csv(\.gz)?:2: a line longer than 1 MiB"):
+        read_log(str(target))
+
+
+def test_a_compressed_log_that_decompresses_past_the_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(log_read, "MAX_DECOMPRESSED_BYTES", 50_000)
+    target = tmp_path / "big.csv.gz"
+    target.write_bytes(gzip.compress(("case,activity,timestamp\n" + ROWS).encode()))
+    with pytest.raises(LogError, match=r"big\.csv\.gz: decompresses to more than 50,000 bytes"):
+        read_log(str(target))
+    small = "".join(ROWS.splitlines(keepends=True)[:1000])
+    target.write_bytes(gzip.compress(("case,activity,timestamp\n" + small).encode()))
+    assert read_log(str(target)).cases
+
+
+def test_a_huge_xes_attribute_value_is_refused_in_linear_time(tmp_path: Path):
+    huge = "v" * 8_000_000
+    target = tmp_path / "huge.xes"
+    target.write_text(_xes_traces(["x"]).replace('value="A"', f'value="{huge}"'), encoding="utf-8")
+    began = time.perf_counter()
+    with pytest.raises(LogError, match=r"huge\.xes:2: an XES element longer than 1 MiB"):
+        read_log(str(target))
+    assert time.perf_counter() - began < 3

@@ -13,7 +13,7 @@ import math
 import re
 
 from ..cases import BOTH, Log, LogError, RawEvent, finish_log
-from ..options import CANDIDATES, FIELDS, ReadOptions, time_parser
+from ..options import CANDIDATES, FIELDS, MAX_LINE, MAX_LINE_TEXT, ReadOptions, time_parser
 from . import FileFormat, table_formats
 
 SUFFIXES = (".csv", ".tsv", ".txt")
@@ -79,15 +79,24 @@ FORMAT = FileFormat("csv", SUFFIXES, read)
 
 
 def _chain(first: str, rest: io.TextIOWrapper, path: str):
-    """Lines of the sample already read, then the rest of the stream."""
+    """Lines of the sample already read, then the rest of the stream, each at most MAX_LINE."""
     read = 0
+
+    def bounded(text: str) -> str:
+        if len(text) > MAX_LINE:
+            raise LogError(
+                f"{path}:{read + 1}: a line longer than {MAX_LINE_TEXT} "
+                f"({MAX_LINE:,} characters) is refused"
+            )
+        return text
+
     try:
-        for text in io.StringIO(first + rest.readline()):
+        for text in io.StringIO(first + rest.readline(MAX_LINE + 1)):
+            yield bounded(text)
             read += 1
-            yield text
-        for text in rest:
+        while text := rest.readline(MAX_LINE + 1):
+            yield bounded(text)
             read += 1
-            yield text
     except UnicodeDecodeError as err:
         # text is decoded in blocks: the bad byte lies at or after the next line
         raise LogError(

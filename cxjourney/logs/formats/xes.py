@@ -11,7 +11,7 @@ from io import BufferedIOBase
 from xml.parsers import expat
 
 from ..cases import Log, LogError, RawEvent, finish_log
-from ..options import CANDIDATES, FIELDS, ReadOptions, time_parser
+from ..options import CANDIDATES, FIELDS, MAX_LINE, MAX_LINE_TEXT, ReadOptions, time_parser
 from . import FileFormat
 
 SUFFIXES = (".xes", ".xml")
@@ -97,11 +97,13 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.buffer_text = True
+    since_tag = 0  # bytes since the last '<': the length of the element or text under way
     try:
         while True:
             chunk = handle.read(1 << 20)
             if not chunk:
                 break
+            since_tag = _longest_element(chunk, since_tag, path, where)
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except expat.ExpatError as err:
@@ -112,6 +114,20 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
     except (OSError, EOFError) as err:
         raise LogError(f"{path}: cannot read the file: {err}") from None
     return finish_log(path, cases, owners, ratings, state["events"], options, "xes")
+
+
+def _longest_element(chunk: bytes, since_tag: int, path: str, where) -> int:
+    """Refuse an element (or text) longer than MAX_LINE before expat sees it: expat's
+    time on one huge attribute value grows with its square. Returns the bytes after the
+    chunk's last '<'."""
+    parts = chunk.split(b"<")
+    longest = max(since_tag + len(parts[0]), max(map(len, parts[1:]), default=0))
+    if longest > MAX_LINE:
+        raise LogError(
+            f"{where()}: an XES element longer than {MAX_LINE_TEXT} ({MAX_LINE:,} bytes) "
+            "is refused (an attribute value that long?)"
+        )
+    return len(parts[-1]) + (since_tag if len(parts) == 1 else 0)
 
 
 def _unique(name: str, taken: dict[str, list[RawEvent]], repeats: dict[str, int]) -> str:
