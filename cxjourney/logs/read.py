@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from pathlib import Path
 
 from .cases import Case, Log, LogError, Visit
@@ -77,7 +78,8 @@ def _format(path: str) -> FileFormat:
 
 
 class _Gunzipped(io.RawIOBase):
-    """A gzip file's bytes, read in blocks, refused past MAX_DECOMPRESSED_BYTES."""
+    """A gzip file's bytes, read in blocks, refused past MAX_DECOMPRESSED_BYTES; a cut or
+    damaged file is a LogError (gzip's EOFError would read as Ctrl-D to the command line)."""
 
     def __init__(self, raw: io.BufferedReader, path: str) -> None:
         self._raw = raw
@@ -89,7 +91,12 @@ class _Gunzipped(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
-        data = self._unzip.read(len(buffer))
+        try:
+            data = self._unzip.read(len(buffer))
+        except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+            raise LogError(
+                f"{self._path}: the compressed file is truncated or damaged ({err})"
+            ) from None
         self._count += len(data)
         if self._count > MAX_DECOMPRESSED_BYTES:
             raise LogError(

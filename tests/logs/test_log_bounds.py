@@ -10,6 +10,7 @@ import pytest
 
 from cxjourney.logs import read as log_read
 from cxjourney.logs.read import LogError, read_log
+from tests.conftest import run_cli
 
 ROWS = "".join(f"c{i},A,2024-01-01T10:{i % 60:02d}:00\n" for i in range(5000))
 
@@ -71,3 +72,28 @@ def test_a_huge_xes_attribute_value_is_refused_in_linear_time(tmp_path: Path):
     with pytest.raises(LogError, match=r"huge\.xes:2: an XES element longer than 1 MiB"):
         read_log(str(target))
     assert time.perf_counter() - began < 3
+
+
+@pytest.mark.parametrize("name", ["cut.csv.gz", "cut.xes.gz", "cut.gz"])
+def test_a_truncated_compressed_log_is_an_input_error(tmp_path: Path, name: str):
+    text = _xes_traces(["x"] * 200) if ".xes" in name else "case,activity,timestamp\n" + ROWS
+    packed = gzip.compress(text.encode())
+    target = tmp_path / name
+    target.write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(LogError, match=r"cut\.(csv\.|xes\.)?gz: the compressed file is truncated"):
+        read_log(str(target))
+    bad_crc = packed[:-8] + bytes(b ^ 0xFF for b in packed[-8:-4]) + packed[-4:]
+    for damaged in (packed[:12], bad_crc):  # cut in the first block; a wrong checksum
+        target.write_bytes(damaged)
+        with pytest.raises(LogError, match="the compressed file is truncated or damaged"):
+            read_log(str(target))
+
+
+def test_a_truncated_compressed_log_exits_2_with_one_line(tmp_path: Path):
+    packed = gzip.compress(("case,activity,timestamp\n" + ROWS).encode())
+    target = tmp_path / "cut.csv.gz"
+    target.write_bytes(packed[: len(packed) // 2])
+    done = run_cli("discover", str(target))
+    assert done.returncode == 2
+    assert b"the compressed file is truncated or damaged" in done.stderr
+    assert b"Aborted" not in done.stderr and b"Traceback" not in done.stderr
