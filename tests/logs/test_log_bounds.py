@@ -97,3 +97,48 @@ def test_a_truncated_compressed_log_exits_2_with_one_line(tmp_path: Path):
     assert done.returncode == 2
     assert b"the compressed file is truncated or damaged" in done.stderr
     assert b"Aborted" not in done.stderr and b"Traceback" not in done.stderr
+
+
+def _message(path: Path) -> str:
+    with pytest.raises(LogError) as caught:
+        read_log(str(path))
+    return str(caught.value)
+
+
+def test_messages_list_at_most_ten_columns(tmp_path: Path):
+    target = tmp_path / "wide.csv"
+    columns = [f"col{i}" for i in range(100_000)]
+    target.write_text(",".join(columns) + "\n" + ",".join("1" * len(columns)) + "\n")
+    message = _message(target)
+    assert len(message) < 600
+    assert "col0, col1," in message and "col9, ... and 99,990 more" in message
+    assert "col10," not in message
+
+
+def test_messages_quote_at_most_a_short_part_of_a_value(tmp_path: Path):
+    target = tmp_path / "long.csv"
+    huge = "y" * 100_000
+    target.write_text(f"case,activity,timestamp\n1,A,{huge}\n")
+    assert len(_message(target)) < 600
+    target.write_text(f"case,activity,{huge}\n1,A,2024-01-01\n")
+    assert len(_message(target)) < 600
+    target.write_text(f"case,activity,timestamp,rating\n1,A,2024-01-01,{huge}\n")
+    assert len(_message(target)) < 600
+    xes = tmp_path / "long.xes"
+    xes.write_text(
+        _xes_traces(["x"]).replace('value="A"', f'value="{"a" * 500_000}"'),
+        encoding="utf-8",
+    )
+    xes.write_text(xes.read_text().replace("time:timestamp", "other"))
+    assert len(_message(xes)) < 600
+    xes.write_text(_xes_traces(["x"]).replace("2024-01-01T10:00:00Z", huge))
+    assert len(_message(xes)) < 600
+
+
+def test_a_simulated_log_names_at_most_ten_scenarios(tmp_path: Path):
+    target = tmp_path / "events.csv"
+    header = "scenario,replication,customer,persona,journey,touchpoint,arrival_min,wait_min\n"
+    rows = "".join(f"s{i},1,c,p,j,t,0,0\n" for i in range(1000))
+    target.write_text(header + rows)
+    message = _message(target)
+    assert len(message) < 600 and "and 990 more" in message

@@ -12,7 +12,7 @@ import io
 import math
 import re
 
-from ..cases import BOTH, Log, LogError, RawEvent, finish_log
+from ..cases import BOTH, Log, LogError, RawEvent, finish_log, listed, quoted
 from ..options import CANDIDATES, FIELDS, MAX_LINE, MAX_LINE_TEXT, ReadOptions, time_parser
 from . import FileFormat, table_formats
 
@@ -32,8 +32,8 @@ def resolve_columns(header: list[str], options: ReadOptions, file: str) -> dict[
         if wanted:
             if _normal(wanted) not in index:
                 raise LogError(
-                    f"{file}:1: no column '{wanted}' for the {name.replace('_', ' ')}; "
-                    f"the columns are: {', '.join(header)}"
+                    f"{file}:1: no column '{quoted(wanted)}' for the {name.replace('_', ' ')}; "
+                    f"the columns are: {listed(header)}"
                 )
             out[name] = index[_normal(wanted)]
             continue
@@ -47,7 +47,7 @@ def resolve_columns(header: list[str], options: ReadOptions, file: str) -> dict[
             option = "--" + name.replace("_", "-")
             raise LogError(
                 f"{file}:1: cannot tell which column holds the {name}; name it with {option} "
-                f"(the columns are: {', '.join(header)})"
+                f"(the columns are: {listed(header)})"
             )
     return out
 
@@ -132,7 +132,7 @@ def _read_table(path: str, header: list[str], rows, options: ReadOptions) -> Log
             case, activity, stamp = row[c_case].strip(), row[c_act].strip(), row[c_time]
             if not case or not activity:
                 which = header[c_case] if not case else header[c_act]
-                raise LogError(f"{path}:{line}: column '{which}' is empty")
+                raise LogError(f"{path}:{line}: column '{quoted(which)}' is empty")
             time = _time(parse, stamp, path, line, header[c_time], options)
             start = None
             if c_start is not None and row[c_start].strip():
@@ -174,11 +174,13 @@ def _time(parse, text: str, path: str, line: int, column: str, options: ReadOpti
             if options.time_format
             else "write ISO 8601 (2024-05-01T10:30:00+02:00) or give --time-format"
         )
+        column, shown = quoted(column), quoted(text.strip())
         raise LogError(
-            f"{path}:{line}: column '{column}': cannot read '{text.strip()}' as a time; {hint}"
+            f"{path}:{line}: column '{column}': cannot read '{shown}' as a time; {hint}"
         ) from None
     if not math.isfinite(value):
-        raise LogError(f"{path}:{line}: column '{column}': '{text.strip()}' is not a finite time")
+        column, shown = quoted(column), quoted(text.strip())
+        raise LogError(f"{path}:{line}: column '{column}': '{shown}' is not a finite time")
     return value
 
 
@@ -186,9 +188,9 @@ def _number(text: str, path: str, line: int, column: str) -> float:
     try:
         value = float(text.strip().replace(",", "."))
     except ValueError:
-        raise LogError(
-            f"{path}:{line}: column '{column}': '{text.strip()}' is not a number"
-        ) from None
+        column, shown = quoted(column), quoted(text.strip())
+        raise LogError(f"{path}:{line}: column '{column}': '{shown}' is not a number") from None
     if not math.isfinite(value) or value < 0 or value > 10:
-        raise LogError(f"{path}:{line}: column '{column}': rating {text.strip()} is outside 0..10")
+        column, shown = quoted(column), quoted(text.strip())
+        raise LogError(f"{path}:{line}: column '{column}': rating {shown} is outside 0..10")
     return value

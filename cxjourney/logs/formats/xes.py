@@ -10,7 +10,7 @@ from __future__ import annotations
 from io import BufferedIOBase
 from xml.parsers import expat
 
-from ..cases import Log, LogError, RawEvent, finish_log
+from ..cases import Log, LogError, RawEvent, finish_log, quoted
 from ..options import CANDIDATES, FIELDS, MAX_LINE, MAX_LINE_TEXT, ReadOptions, time_parser
 from . import FileFormat
 
@@ -160,23 +160,23 @@ def _xes_event(state, pick, parse, options, ratings, where) -> None:
     activity = pick(attributes, "activity")
     if activity is None or not activity.strip():
         key = options.keys.get("activity") or "concept:name"
-        raise LogError(f"{where()}: an event without an activity ('{key}')")
+        raise LogError(f"{where()}: an event without an activity ('{quoted(key)}')")
     stamp = pick(attributes, "timestamp")
     if stamp is None:
-        raise LogError(f"{where()}: event '{activity}' has no time:timestamp")
+        raise LogError(f"{where()}: event '{quoted(activity)}' has no time:timestamp")
     try:
         time = parse(stamp)
     except (ValueError, OverflowError):
-        raise LogError(f"{where()}: cannot read the time '{stamp}'") from None
+        raise LogError(f"{where()}: cannot read the time '{quoted(stamp)}'") from None
     rating = None
     text = pick(attributes, "rating")
     if text is not None and text.strip():
         try:
             rating = float(text)
         except ValueError:
-            raise LogError(f"{where()}: rating '{text}' is not a number") from None
+            raise LogError(f"{where()}: rating '{quoted(text)}' is not a number") from None
         if not 0 <= rating <= 10:
-            raise LogError(f"{where()}: rating {text} is outside 0..10")
+            raise LogError(f"{where()}: rating {quoted(text)} is outside 0..10")
         ratings.append(rating)
     persona = pick(attributes, "persona")
     if persona:
