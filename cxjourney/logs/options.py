@@ -55,6 +55,24 @@ class ReadOptions:
 
 # ---- times --------------------------------------------------------------------------------
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+#: The times a log may hold, in minutes since 1970-01-01 UTC: the years 1900 to 2199.
+#: Anything beyond is a misread unit or a broken export, and would stretch the log's span
+#: until its arrival rates read as 0.
+FIRST_TIME = (datetime(1900, 1, 1, tzinfo=UTC) - _EPOCH).total_seconds() / 60.0
+END_TIME = (datetime(2200, 1, 1, tzinfo=UTC) - _EPOCH).total_seconds() / 60.0
+
+
+def out_of_range(value: float, options: ReadOptions) -> str | None:
+    """Why a time (minutes) is refused, or None when it lies in the years 1900 to 2199."""
+    if FIRST_TIME <= value < END_TIME:
+        return None
+    return (
+        "lies outside the years 1900 to 2199 "
+        f"(a plain number counts --time-unit {options.time_unit} from 1970-01-01)"
+    )
+
+
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 

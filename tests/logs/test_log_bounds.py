@@ -142,3 +142,23 @@ def test_a_simulated_log_names_at_most_ten_scenarios(tmp_path: Path):
     target.write_text(header + rows)
     message = _message(target)
     assert len(message) < 600 and "and 990 more" in message
+
+
+@pytest.mark.parametrize("stamp", ["1000000000000000", "-99999999999", "2500-01-01T00:00:00"])
+def test_times_outside_the_plausible_years_are_refused(tmp_path: Path, stamp: str):
+    target = tmp_path / "far.csv"
+    target.write_text(f"case,activity,timestamp\n1,A,0\n1,B,{stamp}\n")
+    message = _message(target)
+    assert "far.csv:3: column 'timestamp'" in message
+    assert "outside the years 1900 to 2199" in message
+    xes = tmp_path / "far.xes"
+    xes.write_text(_xes_traces(["x"]).replace("2024-01-01T10:00:00Z", stamp))
+    assert "outside the years 1900 to 2199" in _message(xes)
+
+
+def test_plain_number_times_from_zero_and_dates_of_the_range_are_read(tmp_path: Path):
+    target = tmp_path / "near.csv"
+    target.write_text(
+        "case,activity,timestamp\n1,A,0\n1,B,90\n2,A,1900-01-01T00:00:00\n2,B,2199-12-31T23:59\n"
+    )
+    assert len(read_log(str(target)).cases) == 2

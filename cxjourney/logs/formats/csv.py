@@ -13,7 +13,15 @@ import math
 import re
 
 from ..cases import BOTH, Log, LogError, RawEvent, finish_log, listed, quoted
-from ..options import CANDIDATES, FIELDS, MAX_LINE, MAX_LINE_TEXT, ReadOptions, time_parser
+from ..options import (
+    CANDIDATES,
+    FIELDS,
+    MAX_LINE,
+    MAX_LINE_TEXT,
+    ReadOptions,
+    out_of_range,
+    time_parser,
+)
 from . import FileFormat, table_formats
 
 SUFFIXES = (".csv", ".tsv", ".txt")
@@ -181,6 +189,10 @@ def _time(parse, text: str, path: str, line: int, column: str, options: ReadOpti
     if not math.isfinite(value):
         column, shown = quoted(column), quoted(text.strip())
         raise LogError(f"{path}:{line}: column '{column}': '{shown}' is not a finite time")
+    refused = out_of_range(value, options)
+    if refused:
+        column, shown = quoted(column), quoted(text.strip())
+        raise LogError(f"{path}:{line}: column '{column}': '{shown}' {refused}")
     return value
 
 

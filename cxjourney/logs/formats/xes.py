@@ -7,11 +7,20 @@ and line. Trace attributes name the case, event attributes the visits.
 
 from __future__ import annotations
 
+import math
 from io import BufferedIOBase
 from xml.parsers import expat
 
 from ..cases import Log, LogError, RawEvent, finish_log, quoted
-from ..options import CANDIDATES, FIELDS, MAX_LINE, MAX_LINE_TEXT, ReadOptions, time_parser
+from ..options import (
+    CANDIDATES,
+    FIELDS,
+    MAX_LINE,
+    MAX_LINE_TEXT,
+    ReadOptions,
+    out_of_range,
+    time_parser,
+)
 from . import FileFormat
 
 SUFFIXES = (".xes", ".xml")
@@ -168,6 +177,9 @@ def _xes_event(state, pick, parse, options, ratings, where) -> None:
         time = parse(stamp)
     except (ValueError, OverflowError):
         raise LogError(f"{where()}: cannot read the time '{quoted(stamp)}'") from None
+    refused = out_of_range(time, options) if math.isfinite(time) else "is not a finite time"
+    if refused:
+        raise LogError(f"{where()}: the time '{quoted(stamp)}' {refused}")
     rating = None
     text = pick(attributes, "rating")
     if text is not None and text.strip():
