@@ -126,9 +126,10 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
 
 
 def _longest_element(chunk: bytes, since_tag: int, path: str, where) -> int:
-    """Refuse an element (or text) longer than MAX_LINE before expat sees it: expat's
-    time on one huge attribute value grows with its square. Returns the bytes after the
-    chunk's last '<'."""
+    """Refuse an element (or text) longer than MAX_LINE before expat sees it: expat
+    before 2.6 scans an unfinished element again with every block, so its time on one
+    huge attribute value grows with the square of its length. Returns the bytes after
+    the chunk's last '<'."""
     parts = chunk.split(b"<")
     longest = max(since_tag + len(parts[0]), max(map(len, parts[1:]), default=0))
     if longest > MAX_LINE:
