@@ -18,6 +18,27 @@ class LogError(Exception):
     """A log that cannot be read; the message names the file and the line or column."""
 
 
+#: What a message quotes of a log is bounded, however large the log: at most
+#: QUOTED_CHARS characters of a value, at most LISTED_NAMES names of a list.
+QUOTED_CHARS = 60
+LISTED_NAMES = 10
+
+
+def quoted(text: str) -> str:
+    """`text` for a message: whole when short, else its start and how long it is."""
+    if len(text) <= QUOTED_CHARS:
+        return text
+    return f"{text[:QUOTED_CHARS]}... ({len(text):,} characters)"
+
+
+def listed(names) -> str:
+    """At most LISTED_NAMES of `names` (each quoted), then how many more there are."""
+    names = list(names)
+    shown = ", ".join(quoted(n) for n in names[:LISTED_NAMES])
+    more = len(names) - LISTED_NAMES
+    return f"{shown}, ... and {more:,} more" if more > 0 else shown
+
+
 @dataclass(slots=True)
 class Visit:
     """One activity of a case; times in minutes, None when the log does not say."""

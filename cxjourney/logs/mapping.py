@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Journey
-from .cases import LogError
+from .cases import LogError, quoted
 
 RESERVED = frozenset({"start", "end", "exit", "baseline"})
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -60,9 +60,9 @@ def read_mapping(path: str) -> dict[str, str]:
             raise LogError(f"{path}:{line}: expected 'activity,touchpoint'")
         activity, touchpoint = row[0].strip(), row[1].strip()
         if touchpoint and not _IDENTIFIER.match(touchpoint):
-            raise LogError(f"{path}:{line}: '{touchpoint}' is not a touchpoint identifier")
+            raise LogError(f"{path}:{line}: '{quoted(touchpoint)}' is not a touchpoint identifier")
         if activity in out:
-            raise LogError(f"{path}:{line}: activity '{activity}' is mapped twice")
+            raise LogError(f"{path}:{line}: activity '{quoted(activity)}' is mapped twice")
         out[activity] = touchpoint
     return out
 
@@ -87,7 +87,9 @@ def map_activities(
     explicit = explicit or {}
     for tp in explicit.values():
         if tp and tp not in ids:
-            raise LogError(f"{file}: the mapping names touchpoint '{tp}', which the map lacks")
+            raise LogError(
+                f"{file}: the mapping names touchpoint '{quoted(tp)}', which the map lacks"
+            )
     by_label = {t.label: t.id for t in journey.touchpoints}
     loose: dict[str, str] = {}
     for t in journey.touchpoints:

@@ -33,6 +33,11 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "channel": ("channel", "medium"),
 }
 FIELDS = tuple(CANDIDATES)
+
+#: The longest line of a CSV log, and the longest XES element (tag with its attributes):
+#: longer ones are refused, so that one line cannot fill memory or slow the parser.
+MAX_LINE = 1 << 20  # 1 MiB (characters of CSV, bytes of XES)
+MAX_LINE_TEXT = "1 MiB"
 MINUTES = {"s": 1 / 60, "min": 1.0, "h": 60.0, "d": 1440.0}
 
 
@@ -50,6 +55,24 @@ class ReadOptions:
 
 # ---- times --------------------------------------------------------------------------------
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+#: The times a log may hold, in minutes since 1970-01-01 UTC: the years 1900 to 2199.
+#: Anything beyond is a misread unit or a broken export, and would stretch the log's span
+#: until its arrival rates read as 0.
+FIRST_TIME = (datetime(1900, 1, 1, tzinfo=UTC) - _EPOCH).total_seconds() / 60.0
+END_TIME = (datetime(2200, 1, 1, tzinfo=UTC) - _EPOCH).total_seconds() / 60.0
+
+
+def out_of_range(value: float, options: ReadOptions) -> str | None:
+    """Why a time (minutes) is refused, or None when it lies in the years 1900 to 2199."""
+    if FIRST_TIME <= value < END_TIME:
+        return None
+    return (
+        "lies outside the years 1900 to 2199 "
+        f"(a plain number counts --time-unit {options.time_unit} from 1970-01-01)"
+    )
+
+
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 

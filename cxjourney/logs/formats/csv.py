@@ -12,8 +12,16 @@ import io
 import math
 import re
 
-from ..cases import BOTH, Log, LogError, RawEvent, finish_log
-from ..options import CANDIDATES, FIELDS, ReadOptions, time_parser
+from ..cases import BOTH, Log, LogError, RawEvent, finish_log, listed, quoted
+from ..options import (
+    CANDIDATES,
+    FIELDS,
+    MAX_LINE,
+    MAX_LINE_TEXT,
+    ReadOptions,
+    out_of_range,
+    time_parser,
+)
 from . import FileFormat, table_formats
 
 SUFFIXES = (".csv", ".tsv", ".txt")
@@ -32,8 +40,8 @@ def resolve_columns(header: list[str], options: ReadOptions, file: str) -> dict[
         if wanted:
             if _normal(wanted) not in index:
                 raise LogError(
-                    f"{file}:1: no column '{wanted}' for the {name.replace('_', ' ')}; "
-                    f"the columns are: {', '.join(header)}"
+                    f"{file}:1: no column '{quoted(wanted)}' for the {name.replace('_', ' ')}; "
+                    f"the columns are: {listed(header)}"
                 )
             out[name] = index[_normal(wanted)]
             continue
@@ -47,7 +55,7 @@ def resolve_columns(header: list[str], options: ReadOptions, file: str) -> dict[
             option = "--" + name.replace("_", "-")
             raise LogError(
                 f"{file}:1: cannot tell which column holds the {name}; name it with {option} "
-                f"(the columns are: {', '.join(header)})"
+                f"(the columns are: {listed(header)})"
             )
     return out
 
@@ -79,15 +87,24 @@ FORMAT = FileFormat("csv", SUFFIXES, read)
 
 
 def _chain(first: str, rest: io.TextIOWrapper, path: str):
-    """Lines of the sample already read, then the rest of the stream."""
+    """Lines of the sample already read, then the rest of the stream, each at most MAX_LINE."""
     read = 0
+
+    def bounded(text: str) -> str:
+        if len(text) > MAX_LINE:
+            raise LogError(
+                f"{path}:{read + 1}: a line longer than {MAX_LINE_TEXT} "
+                f"({MAX_LINE:,} characters) is refused"
+            )
+        return text
+
     try:
-        for text in io.StringIO(first + rest.readline()):
+        for text in io.StringIO(first + rest.readline(MAX_LINE + 1)):
+            yield bounded(text)
             read += 1
-            yield text
-        for text in rest:
+        while text := rest.readline(MAX_LINE + 1):
+            yield bounded(text)
             read += 1
-            yield text
     except UnicodeDecodeError as err:
         # text is decoded in blocks: the bad byte lies at or after the next line
         raise LogError(
@@ -123,7 +140,7 @@ def _read_table(path: str, header: list[str], rows, options: ReadOptions) -> Log
             case, activity, stamp = row[c_case].strip(), row[c_act].strip(), row[c_time]
             if not case or not activity:
                 which = header[c_case] if not case else header[c_act]
-                raise LogError(f"{path}:{line}: column '{which}' is empty")
+                raise LogError(f"{path}:{line}: column '{quoted(which)}' is empty")
             time = _time(parse, stamp, path, line, header[c_time], options)
             start = None
             if c_start is not None and row[c_start].strip():
@@ -165,11 +182,17 @@ def _time(parse, text: str, path: str, line: int, column: str, options: ReadOpti
             if options.time_format
             else "write ISO 8601 (2024-05-01T10:30:00+02:00) or give --time-format"
         )
+        column, shown = quoted(column), quoted(text.strip())
         raise LogError(
-            f"{path}:{line}: column '{column}': cannot read '{text.strip()}' as a time; {hint}"
+            f"{path}:{line}: column '{column}': cannot read '{shown}' as a time; {hint}"
         ) from None
     if not math.isfinite(value):
-        raise LogError(f"{path}:{line}: column '{column}': '{text.strip()}' is not a finite time")
+        column, shown = quoted(column), quoted(text.strip())
+        raise LogError(f"{path}:{line}: column '{column}': '{shown}' is not a finite time")
+    refused = out_of_range(value, options)
+    if refused:
+        column, shown = quoted(column), quoted(text.strip())
+        raise LogError(f"{path}:{line}: column '{column}': '{shown}' {refused}")
     return value
 
 
@@ -177,9 +200,9 @@ def _number(text: str, path: str, line: int, column: str) -> float:
     try:
         value = float(text.strip().replace(",", "."))
     except ValueError:
-        raise LogError(
-            f"{path}:{line}: column '{column}': '{text.strip()}' is not a number"
-        ) from None
+        column, shown = quoted(column), quoted(text.strip())
+        raise LogError(f"{path}:{line}: column '{column}': '{shown}' is not a number") from None
     if not math.isfinite(value) or value < 0 or value > 10:
-        raise LogError(f"{path}:{line}: column '{column}': rating {text.strip()} is outside 0..10")
+        column, shown = quoted(column), quoted(text.strip())
+        raise LogError(f"{path}:{line}: column '{column}': rating {shown} is outside 0..10")
     return value

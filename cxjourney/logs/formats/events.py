@@ -9,7 +9,7 @@ import csv
 from collections import Counter
 from collections.abc import Iterable
 
-from ..cases import Case, Log, LogError, Visit
+from ..cases import Case, Log, LogError, Visit, listed, quoted
 from ..options import ReadOptions
 from . import TableFormat
 
@@ -31,7 +31,7 @@ def read(path: str, header: list[str], rows: Iterable[list[str]], options: ReadO
     """
     col = {name: header.index(name) for name in SIMULATED_COLUMNS + SIMULATED_TIMES}
     cases: dict[tuple[str, str, str], Case] = {}
-    scenarios: list[str] = []
+    scenarios: dict[str, None] = {}  # in order of first sight, each once
     events = 0
     line = 1
     want = options.scenario
@@ -45,7 +45,7 @@ def read(path: str, header: list[str], rows: Iterable[list[str]], options: ReadO
             scenario = row[col["scenario"]]
             if scenario != want:
                 if scenario not in scenarios:
-                    scenarios.append(scenario)
+                    scenarios[scenario] = None
                 continue
             try:
                 arrival = float(row[col["arrival_min"]])
@@ -73,10 +73,10 @@ def read(path: str, header: list[str], rows: Iterable[list[str]], options: ReadO
         if replications:
             raise LogError(
                 f"{path}: no visits in replication {options.replication}; it holds "
-                + ", ".join(sorted(replications, key=lambda r: (len(r), r)))
+                + listed(sorted(replications, key=lambda r: (len(r), r)))
             )
-        found = f"; it holds {', '.join(scenarios)}" if scenarios else ""
-        raise LogError(f"{path}: no visits of scenario '{want}'{found}")
+        found = f"; it holds {listed(scenarios)}" if scenarios else ""
+        raise LogError(f"{path}: no visits of scenario '{quoted(want)}'{found}")
     built = sorted(cases.values(), key=lambda c: (c.start, c.id))
     return Log(path, built, events, Counter(), "simulated", None)
 

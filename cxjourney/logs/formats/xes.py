@@ -7,11 +7,20 @@ and line. Trace attributes name the case, event attributes the visits.
 
 from __future__ import annotations
 
+import math
 from io import BufferedIOBase
 from xml.parsers import expat
 
-from ..cases import Log, LogError, RawEvent, finish_log
-from ..options import CANDIDATES, FIELDS, ReadOptions, time_parser
+from ..cases import Log, LogError, RawEvent, finish_log, quoted
+from ..options import (
+    CANDIDATES,
+    FIELDS,
+    MAX_LINE,
+    MAX_LINE_TEXT,
+    ReadOptions,
+    out_of_range,
+    time_parser,
+)
 from . import FileFormat
 
 SUFFIXES = (".xes", ".xml")
@@ -35,6 +44,7 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
     parse = time_parser(options)
     cases: dict[str, list[RawEvent]] = {}
     owners: dict[str, tuple[str, str]] = {}
+    repeats: dict[str, int] = {}  # name -> the last number given to a repeat of it
     ratings: list[float] = []
     defaults: dict[str, str] = {}
     stack: list[str] = []
@@ -84,8 +94,7 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
                 case = trace.get("concept:name", case)
             customer = pick(trace, "customer", prefixed=True) or ""
             persona = pick(trace, "persona", prefixed=True) or state.get("persona_seen", "")
-            while case in cases:
-                case += "'"
+            case = _unique(case, cases, repeats)
             if state["raws"]:
                 cases[case] = state["raws"]
                 owners[case] = (customer, persona)
@@ -97,11 +106,13 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.buffer_text = True
+    since_tag = 0  # bytes since the last '<': the length of the element or text under way
     try:
         while True:
             chunk = handle.read(1 << 20)
             if not chunk:
                 break
+            since_tag = _longest_element(chunk, since_tag, path, where)
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except expat.ExpatError as err:
@@ -112,6 +123,36 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
     except (OSError, EOFError) as err:
         raise LogError(f"{path}: cannot read the file: {err}") from None
     return finish_log(path, cases, owners, ratings, state["events"], options, "xes")
+
+
+def _longest_element(chunk: bytes, since_tag: int, path: str, where) -> int:
+    """Refuse an element (or text) longer than MAX_LINE before expat sees it: expat
+    before 2.6 scans an unfinished element again with every block, so its time on one
+    huge attribute value grows with the square of its length. Returns the bytes after
+    the chunk's last '<'."""
+    parts = chunk.split(b"<")
+    longest = max(since_tag + len(parts[0]), max(map(len, parts[1:]), default=0))
+    if longest > MAX_LINE:
+        raise LogError(
+            f"{where()}: an XES element longer than {MAX_LINE_TEXT} ({MAX_LINE:,} bytes) "
+            "is refused (an attribute value that long?)"
+        )
+    return len(parts[-1]) + (since_tag if len(parts) == 1 else 0)
+
+
+def _unique(name: str, taken: dict[str, list[RawEvent]], repeats: dict[str, int]) -> str:
+    """The case id of a trace named `name`: the name itself the first time, then
+    `name'2`, `name'3`, ... (skipping an id the log already uses), in constant time
+    per trace however many traces share the name."""
+    if name not in taken:
+        return name
+    number = repeats.get(name, 1)
+    while True:
+        number += 1
+        candidate = f"{name}'{number}"
+        if candidate not in taken:
+            repeats[name] = number
+            return candidate
 
 
 def looks_like(head: bytes) -> bool:
@@ -129,23 +170,26 @@ def _xes_event(state, pick, parse, options, ratings, where) -> None:
     activity = pick(attributes, "activity")
     if activity is None or not activity.strip():
         key = options.keys.get("activity") or "concept:name"
-        raise LogError(f"{where()}: an event without an activity ('{key}')")
+        raise LogError(f"{where()}: an event without an activity ('{quoted(key)}')")
     stamp = pick(attributes, "timestamp")
     if stamp is None:
-        raise LogError(f"{where()}: event '{activity}' has no time:timestamp")
+        raise LogError(f"{where()}: event '{quoted(activity)}' has no time:timestamp")
     try:
         time = parse(stamp)
     except (ValueError, OverflowError):
-        raise LogError(f"{where()}: cannot read the time '{stamp}'") from None
+        raise LogError(f"{where()}: cannot read the time '{quoted(stamp)}'") from None
+    refused = out_of_range(time, options) if math.isfinite(time) else "is not a finite time"
+    if refused:
+        raise LogError(f"{where()}: the time '{quoted(stamp)}' {refused}")
     rating = None
     text = pick(attributes, "rating")
     if text is not None and text.strip():
         try:
             rating = float(text)
         except ValueError:
-            raise LogError(f"{where()}: rating '{text}' is not a number") from None
+            raise LogError(f"{where()}: rating '{quoted(text)}' is not a number") from None
         if not 0 <= rating <= 10:
-            raise LogError(f"{where()}: rating {text} is outside 0..10")
+            raise LogError(f"{where()}: rating {quoted(text)} is outside 0..10")
         ratings.append(rating)
     persona = pick(attributes, "persona")
     if persona:
