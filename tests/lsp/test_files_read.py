@@ -85,7 +85,9 @@ def test_navigation_never_reads_a_device_a_fifo_or_stdin(client: LspClient, root
 
 
 def test_diagnostics_refuse_what_check_refuses(client: LspClient, root: Path) -> None:
-    uri = (root / "main.journey").as_uri()
+    """Opens the file itself: on several workers, it may run before or apart from the
+    test above in a server of its own."""
+    uri = client.open(root / "main.journey")
     messages = [d["message"] for d in client.diagnostics(uri)]
     for expected in (
         "'use' needs a relative path",
