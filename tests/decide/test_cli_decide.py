@@ -15,7 +15,7 @@ from tests.conftest import SPEC_EXAMPLES, run_cli
 from tests.decide.cases import LOSS_AVERSION, SHOP
 
 COFFEE = str(SPEC_EXAMPLES / "coffee.journey")
-QUICK = ["-n", "2", "--seed", "3", "--quiet"]
+QUICK = ["-n", "2", "--seed", "3", "--quiet", "-j", "1"]  # one process: no pool to start
 
 
 @pytest.fixture
