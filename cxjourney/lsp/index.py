@@ -188,7 +188,12 @@ class _Scanner:
             if tokens[-1].text == "{" and tokens[0].text in BLOCK_KINDS:
                 block = self.open_block(number, tokens, parent)
                 stack.append(block)
-            elif tokens[-1].text == "}" and len(tokens) > 2 and tokens[-2].text == "{":
+            elif (
+                tokens[-1].text == "}"
+                and len(tokens) > 2
+                and tokens[-2].text == "{"
+                and tokens[0].text in BLOCK_KINDS
+            ):
                 self.open_block(number, tokens[:-1], parent)  # `touchpoint t { }`
         for block in stack:  # unclosed blocks run to the end of the file
             block.end_line = len(self.lines) - 1

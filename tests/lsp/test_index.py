@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cxjourney.language.parse import grammar_text
@@ -39,6 +39,7 @@ def test_every_definition_of_the_hotel_is_found() -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@example(cut=0, junk="1{}\n", line=0, column=0)  # a one-line block of no known kind
 @given(
     cut=st.integers(0, len(HOTEL)),
     junk=st.text(alphabet='{}."#->%= \nab_1', max_size=12),
@@ -146,6 +147,7 @@ def test_a_window_whose_hours_are_no_time_of_day_is_said_to_be_so() -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@example(cut=0, junk="1{}\n", line=0, column=0)  # a one-line block of no known kind
 @given(
     cut=st.integers(0, 1200),
     junk=st.text(alphabet='{}."#->%=,: \nab_1monfri9x', max_size=12),
