@@ -30,7 +30,7 @@ def forecast(old: Journey, new: Journey, spec: RunSpec | None = None) -> dict[st
     """Each version's baseline on the same keys: intervals of both, and of the change."""
     spec = spec or RunSpec()
     baselines = [replace(old, scenarios=()), replace(new, scenarios=())]
-    admit(spec, baselines, 2 * spec.replications)
+    admit(spec, baselines, 2 * spec.most)
     experiment = Experiment(old, spec, variants=[("new", baselines[1], 0.0)])
     runs_old, runs_new = experiment.runs
     metrics = {}

@@ -200,21 +200,19 @@ class Experiment:
             [self.runs[i] for i in keep],
         )
 
-    def note(self, *, level: bool = True) -> dict[str, Any] | None:
+    def note(self) -> dict[str, Any] | None:
         """How many replications the answer took (None for a fixed count)."""
         schedule = self.spec.schedule
         if schedule is None or not schedule.adaptive:
             return None
-        out: dict[str, Any] = {
+        return {
             "replications": self.replications,
             "maximum": schedule.maximum,
             "looks": schedule.looks(),
+            "level": self.level,
+            "precision": schedule.precision,
+            "settled": self.replications < schedule.maximum,
         }
-        if level:
-            out["level"] = self.level
-        out["precision"] = schedule.precision
-        out["settled"] = self.replications < schedule.maximum
-        return out
 
 
 def file_scenarios(journey: Journey, ids: list[str] | None = None) -> list[Variant]:
