@@ -148,3 +148,42 @@ def test_other_commands_end_on_sigterm_without_workers_left(tmp_path: Path, comm
     assert err.decode().strip() == "cxjourney: terminated"
     wait_until(lambda: not any(alive(pid) for pid in workers_seen), timeout=10)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["slow.journey", "tmp"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers only")
+@pytest.mark.parametrize(("signum", "expected"), [(signal.SIGTERM, 143), (signal.SIGINT, 0)])
+def test_a_worker_forked_before_its_set_up_handles_a_signal_as_a_worker(
+    signum: int, expected: int, tmp_path: Path
+) -> None:
+    """A pool worker forked from the command inherits its handler until the pool's
+    initializer replaces it. In that moment SIGTERM (its parent ending it) must end it
+    silently and Ctrl-C (sent to the whole group) must leave it alone: the handler raising
+    `Stopped` there printed the worker's traceback under the parent's one-line message."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child runs the command's guard in a process of its own ...
+        os.close(read)
+        os.set_inheritable(write, True)
+        script = (
+            "import os, signal, sys\n"
+            "from cxjourney.cli import common\n"
+            f"w = {write}\n"
+            "def run():\n"
+            "    child = os.fork()\n"
+            "    if child == 0:  # ... and forks a worker that has the inherited handler\n"
+            f"        err = os.open({str(tmp_path / 'worker.err')!r}, os.O_WRONLY | os.O_CREAT)\n"
+            "        os.dup2(err, 2)\n"
+            f"        os.kill(os.getpid(), {int(signum)})\n"
+            "        os._exit(0)\n"
+            "    _, status = os.waitpid(child, 0)\n"
+            "    os.write(w, str(os.waitstatus_to_exitcode(status)).encode())\n"
+            "common.guarded_main(run)\n"
+        )
+        os.execv(sys.executable, [sys.executable, "-c", script])
+    os.close(write)
+    _, status = os.waitpid(pid, 0)
+    worker = os.read(read, 16).decode()
+    os.close(read)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert worker == str(expected)
+    assert (tmp_path / "worker.err").read_text() == ""  # no message of its own

@@ -374,8 +374,17 @@ class Stopped(BaseException):
 _stopped_by: int | None = None
 
 
+#: The process that installed `_stop`. A worker forked from it inherits the handler until
+#: its pool initializer replaces it; a signal in that moment is the worker's own.
+_owner: int | None = None
+
+
 def _stop(signum: int, frame: Any) -> None:
     global _stopped_by
+    if os.getpid() != _owner:  # a worker not yet set up: Ctrl-C is its parent's to handle,
+        if signum == signal.SIGINT:  # and SIGTERM is its parent ending it
+            return
+        os._exit(TERMINATED)
     _stopped_by = signum
     # further signals are ignored while the run unwinds, so that its clean-up finishes
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -392,8 +401,10 @@ def guarded_main(run: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run the command line: Ctrl-C exits 130 and SIGTERM 143 with one line, no traceback
     (temporary files and worker processes are cleaned up as the run unwinds); a reader
     that closes stdout early (`| head`) ends the command quietly with exit 0."""
+    global _owner
     previous = {}
     if threading.current_thread() is threading.main_thread():
+        _owner = os.getpid()
         previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         try:
