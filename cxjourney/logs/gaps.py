@@ -40,6 +40,11 @@ class GapFit:
         return f"{self.repeats} repeat cases of {self.customers} customers; {churn}"
 
 
+#: The widest log rate (per minute) the fit looks at: e^±60 is far beyond a visit a
+#: nanosecond apart or one in the universe's age, and keeps exp() finite.
+MAX_LOG_RATE = 60.0
+
+
 def fit_gaps(starts: list[list[float]], end: float) -> GapFit | None:
     """Per customer, the start times of their cases; `end`: when the log ends."""
     gaps: list[float] = []
@@ -49,12 +54,14 @@ def fit_gaps(starts: list[list[float]], end: float) -> GapFit | None:
         gaps += [b - a for a, b in itertools.pairwise(ordered)]
         tails.append(max(end - ordered[-1], 0.0))
     k = len(gaps)
-    if k == 0:
+    if k == 0 or sum(gaps) <= 0:  # no repeats, or all at the same instant: no gap to fit
         return None
     total_gaps = float(sum(gaps))
     tau = np.array(tails)
 
     def loglik(x: np.ndarray) -> float:
+        if max(abs(x[0]), abs(x[1])) > MAX_LOG_RATE:
+            return -math.inf  # rates beyond any log's resolution: never the answer
         lam, mu = math.exp(x[0]), math.exp(x[1])
         rate = lam + mu
         tail = np.log(mu + lam * np.exp(-rate * tau)) - math.log(rate)

@@ -47,3 +47,12 @@ def test_without_churn_the_censored_estimate():
 
 def test_no_repeats_no_estimate():
     assert fit_gaps([[0.0], [5.0]], 10.0) is None
+
+
+def test_repeat_cases_at_one_instant_give_no_gap_and_no_overflow() -> None:
+    """Case starts that all fall on the same minute carry no gap: the likelihood grows
+    without end as the visit rate does (exp() overflowed inside the search). No fit;
+    a gap of a microsecond still fits, to a finite rate."""
+    assert fit_gaps([[10.0, 10.0, 10.0], [0.5]], 11.5) is None
+    tiny = fit_gaps([[0.0, 1e-9], [0.5]], 1e6)
+    assert tiny is not None and 0 < tiny.gap < 1e-6
