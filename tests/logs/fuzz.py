@@ -461,12 +461,12 @@ class Fuzzer:
             if not str(err).strip():
                 return "LogError without a message"
             return None
-        except Exception as err:  # noqa: BLE001 - the failure being looked for
+        except Exception as err:
             return f"read: {type(err).__name__}: {err}"[:500]
         tally.read += 1
         try:
             found = discover(log)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             return f"discover: {type(err).__name__}: {err}"[:500]
         loaded = load("discovered.journey", data=found.source.encode("utf-8"))
         errors = [d for d in loaded.diagnostics if d.severity == "error"]
@@ -478,7 +478,7 @@ class Fuzzer:
             conform(loaded.journey, log, mapping)
         except LogError:
             pass
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             return f"conform: {type(err).__name__}: {err}"[:500]
         tally.discovered += 1
         return None
