@@ -212,7 +212,7 @@ class Tally:
         )
 
 
-class Timeout(Exception):
+class Timeout(BaseException):
     pass
 
 
