@@ -23,6 +23,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a journey of 100,000 lines is under 3 MB; refuse more
+#: The most a data file named on the command line may hold (results, drivers, a mapping,
+#: outcomes, an editor's event): far above any real one, far below what fills memory.
+MAX_DATA_BYTES = 256 * 1024 * 1024
 
 MISSING = "missing"
 OUTSIDE = "outside"
@@ -47,6 +50,22 @@ def read_limited(path: str | Path) -> bytes:
     """
     with open(path, "rb") as handle:
         return handle.read(MAX_FILE_BYTES + 1)
+
+
+def read_named(path: str | Path, limit: int = MAX_DATA_BYTES) -> bytes:
+    """The bytes of a data file a person names (a pipe included), at most `limit`; a longer
+    one (or `/dev/zero`) is Refused as too large after reading `limit + 1` bytes, not all.
+    OSError (missing, a directory, no permission) is the caller's to word."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise Refused(TOO_LARGE, Path(path))
+    return data
+
+
+def size_text(limit: int) -> str:
+    """A limit as people read it: 5 MB, 256 MB."""
+    return f"{limit / 2**20:g} MB"
 
 
 def contained_file(path: Path, roots: Iterable[Path]) -> Path:
