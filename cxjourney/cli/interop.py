@@ -36,9 +36,11 @@ from .common import (
     RUN_ERROR,
     SETTINGS,
     InputError,
+    journey_files,
     load_input,
     output_option,
     print_diagnostics,
+    refuse_replacing,
     run_guarded,
     simulation_options,
     stdin_bytes,
@@ -88,6 +90,7 @@ def export(file: str, target: str, output: str) -> None:
     if not loaded.ok:
         print_diagnostics(loaded)
         raise InputError(f"{loaded.file} has errors; nothing was exported")
+    refuse_replacing({"--output": output}, *journey_files(file, loaded))
     if target == "mermaid":
         if loaded.journey is None:
             raise InputError(f"{loaded.file} holds personas only; Mermaid needs a journey")
@@ -412,6 +415,9 @@ def import_(file: str, output: str, source_format: str) -> None:
       cxjourney import onboarding.mmd -o onboarding.journey
       cxjourney import docs/journeys.md -o journeys/
     """
+    if not output.strip():
+        raise InputError("-o: the file name is empty")
+    refuse_replacing({"--output": output}, file)
     data = stdin_bytes() if file == STDIN else _read_file(file)
     shown = _shown(file)
     if len(data) > MAX_FILE_BYTES:
@@ -440,7 +446,7 @@ def import_(file: str, output: str, source_format: str) -> None:
     sources = [mermaid.to_journey(d) for d in diagrams]
     for diagram, source in zip(diagrams, sources, strict=True):
         _verify_import(source, diagram, shown)
-    _write_imports(diagrams, sources, output, shown)
+    _write_imports(diagrams, sources, output, (file, shown))
 
 
 def _read_file(file: str) -> bytes:
@@ -481,10 +487,13 @@ def _verify_import(source: str, diagram: mermaid.MermaidDiagram, shown: str) -> 
 
 
 def _write_imports(
-    diagrams: list[mermaid.MermaidDiagram], sources: list[str], output: str, shown: str
+    diagrams: list[mermaid.MermaidDiagram],
+    sources: list[str],
+    output: str,
+    source: tuple[str, str],
 ) -> None:
-    if not output.strip():
-        raise InputError("-o: the file name is empty")
+    """One file (or stdout), or a file per diagram in a folder (never over the input)."""
+    file, shown = source
     target = Path(output)
     to_directory = output != "-" and (target.is_dir() or output.endswith(("/", "\\")))
     if len(diagrams) > 1 and not to_directory:
@@ -502,11 +511,13 @@ def _write_imports(
         if output != "-":
             click.echo(f"wrote {output}", err=True)
         return
+    journeys = [(d.title, text) for d, text in zip(diagrams, sources, strict=True)]
+    names = folder.file_names([title for title, _ in journeys])
+    refuse_replacing([("the file", str(target / name)) for name in names], file)
     try:
         folder.make_folder(target)
     except folder.FolderError as err:
         raise InputError(f"-o: {err}") from None
-    journeys = [(d.title, source) for d, source in zip(diagrams, sources, strict=True)]
     for path in folder.write_journeys(target, journeys):
         click.echo(f"wrote {path}", err=True)
 

@@ -13,7 +13,15 @@ import click
 
 from ..logs.read import FIELDS, LogError, ReadOptions, read_log
 from ..output import emit
-from .common import InputError, output_option, require_journey, run_guarded
+from .common import (
+    InputError,
+    journey_files,
+    output_option,
+    refuse_replacing,
+    require_journey,
+    run_guarded,
+    writable_path,
+)
 
 _SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -158,6 +166,7 @@ def discover(log, output, ends, min_n, title, quiet, **kwargs) -> None:
     from ..logs.discover import DiscoverOptions
     from ..logs.discover import discover as discover_journey
 
+    refuse_replacing({"--output": output}, log)
     parsed = load_log(log, read_options(kwargs))
     found = run_guarded(
         lambda: discover_journey(parsed, DiscoverOptions(min_n=min_n, ends=ends, title=title))
@@ -207,7 +216,9 @@ def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None
     from ..logs.conform import conform as replay
     from ..logs.conform import table
 
-    journey = require_journey(file).journey
+    loaded = require_journey(file)
+    refuse_replacing({"--output": output}, *journey_files(file, loaded), log, mapping_path)
+    journey = loaded.journey
     parsed = load_log(log, read_options(kwargs))
     mapping = load_mapping(journey, parsed, mapping_path)
     result = run_guarded(lambda: replay(journey, parsed, mapping))
@@ -281,6 +292,8 @@ def calibrate(
     from ..logs.calibrate import calibrate as fit_journey
 
     loaded = require_journey(file)
+    inputs = (*journey_files(file, loaded), log, mapping_path, outcomes_path)
+    refuse_replacing({"--output": output}, *inputs)
     journey = loaded.journey
     source = loaded.sources[loaded.file]
     parsed = load_log(log, read_options(kwargs))
@@ -360,7 +373,8 @@ def calibrate(
 @click.option(
     "--calibrated",
     "calibrated_path",
-    type=click.Path(dir_okay=False),
+    callback=writable_path,
+    metavar="FILE",
     help="Also write the journey calibrated on the training cases here.",
 )
 @click.option(
@@ -396,6 +410,8 @@ def backtest(
     from ..output import write_atomic
 
     loaded = require_journey(file)
+    inputs = (*journey_files(file, loaded), log, mapping_path, outcomes_path)
+    refuse_replacing({"--output": output, "--calibrated": calibrated_path}, *inputs)
     journey = loaded.journey
     parsed = load_log(log, read_options(kwargs))
     mapping = load_mapping(journey, parsed, mapping_path)
