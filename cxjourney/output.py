@@ -18,7 +18,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 STDOUT = "-"
@@ -89,27 +89,58 @@ def replaced_input(outputs: Outputs, inputs: Iterable[str | None]) -> str | None
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Replace a regular file atomically; write through to anything else."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     if _special(path):
-        _write_through(path, payload)
+        _write_through(path, _bytes(data))
         return
+    target, tmp = _stage(path, data)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_all(files: Sequence[tuple[str | Path, str | bytes]]) -> None:
+    """Write regular files all or none: every text is staged beside its file before the
+    first is renamed into place, so that a failure (a full disk) leaves each as it was."""
+    staged_files: list[tuple[Path, str]] = []
+    try:
+        for path, data in files:
+            staged_files.append(_stage(path, data))
+        while staged_files:
+            target, tmp = staged_files[0]
+            os.replace(tmp, target)
+            staged_files.pop(0)
+    finally:
+        for _, tmp in staged_files:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _stage(path: str | Path, data: str | bytes) -> tuple[Path, str]:
+    """(the file to replace, a temporary file beside it holding `data`, synced)."""
     target = _final_target(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            handle.write(_bytes(data))
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():
             os.chmod(tmp, target.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return target, tmp
+
+
+def _bytes(data: str | bytes) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 @contextlib.contextmanager

@@ -401,19 +401,27 @@ _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx", ".mdown"}
     show_default=True,
     help="auto: Markdown for .md files, Mermaid otherwise.",
 )
-def import_(file: str, output: str, source_format: str) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With -o DIR, replace journeys of the same name already there (without it, "
+    "nothing is written when one exists).",
+)
+def import_(file: str, output: str, source_format: str, force: bool) -> None:
     """Import Mermaid journey diagrams as .journey files that check and simulate.
 
     Reads a .mmd file, or every ```mermaid journey block of a Markdown file.
     Sections become stages, tasks touchpoints in order, scores `delivers`, actors
     the owner; one persona holds every customer. Scores outside 1..5 are clipped
     with a warning; a line that is not a task is an error with its line and column.
-    Several diagrams need -o DIR: one file each, named from its title.
+    Several diagrams need -o DIR: one file each, named from its title; a file of
+    that name already there is replaced only with --force, else nothing is written.
 
     \b
     Examples:
       cxjourney import onboarding.mmd -o onboarding.journey
       cxjourney import docs/journeys.md -o journeys/
+      cxjourney import docs/journeys.md -o journeys/ --force
     """
     if not output.strip():
         raise InputError("-o: the file name is empty")
@@ -446,7 +454,7 @@ def import_(file: str, output: str, source_format: str) -> None:
     sources = [mermaid.to_journey(d) for d in diagrams]
     for diagram, source in zip(diagrams, sources, strict=True):
         _verify_import(source, diagram, shown)
-    _write_imports(diagrams, sources, output, (file, shown))
+    _write_imports(diagrams, sources, output, (file, shown), force)
 
 
 def _read_file(file: str) -> bytes:
@@ -491,8 +499,10 @@ def _write_imports(
     sources: list[str],
     output: str,
     source: tuple[str, str],
+    force: bool,
 ) -> None:
-    """One file (or stdout), or a file per diagram in a folder (never over the input)."""
+    """One file (or stdout), or a file per diagram in a folder (never over the input,
+    never over a journey there unless `force`; all or none)."""
     file, shown = source
     target = Path(output)
     to_directory = output != "-" and (target.is_dir() or output.endswith(("/", "\\")))
@@ -512,13 +522,13 @@ def _write_imports(
             click.echo(f"wrote {output}", err=True)
         return
     journeys = [(d.title, text) for d, text in zip(diagrams, sources, strict=True)]
-    names = folder.file_names([title for title, _ in journeys])
-    refuse_replacing([("the file", str(target / name)) for name in names], file)
+    paths = folder.planned(target, [title for title, _ in journeys])
+    refuse_replacing([("the file", str(path)) for path in paths], file)
     try:
-        folder.make_folder(target)
+        written = folder.write_journeys(target, journeys, force=force)
     except folder.FolderError as err:
         raise InputError(f"-o: {err}") from None
-    for path in folder.write_journeys(target, journeys):
+    for path in written:
         click.echo(f"wrote {path}", err=True)
 
 
