@@ -204,6 +204,7 @@ def backtest(
             fitted = fit_outcomes(calibration.source, fit_on, seed=seed)
             calibration.source = fitted.source
             notes += [f"{k}: not pinned down by the outcomes" for k in fitted.unidentified]
+            notes += [f"outcome {m}: {why}; not fitted" for m, why in fitted.unmatched.items()]
     loaded = load("-", data=calibration.source.encode("utf-8"), name="calibrated.journey")
     assert loaded.journey is not None
     forecast_journey = loaded.journey
