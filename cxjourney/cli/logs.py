@@ -420,7 +420,7 @@ def backtest(
       cxjourney backtest shop.journey visits.csv --split 0.5 -n 10 --calibrated train.journey
       cxjourney backtest shop.journey crm.csv --split 2024-05-01 --outcomes survey.csv
     """
-    from ..logs.backtest import SplitError, table, to_csv
+    from ..logs.backtest import ForecastError, SplitError, table, to_csv
     from ..logs.backtest import backtest as run_backtest
     from ..logs.calibrate import CalibrationError
     from ..output import write_atomic
@@ -453,7 +453,7 @@ def backtest(
                 min_n=min_n,
                 outcomes=outcomes,
             )
-        except SplitError as err:
+        except (SplitError, ForecastError) as err:
             raise InputError(str(err)) from None
         except CalibrationError as err:
             click.echo(printable(f"error: {err}"), err=True)
