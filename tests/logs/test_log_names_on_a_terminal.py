@@ -84,33 +84,31 @@ def test_backtest_notes_show_the_names_escaped(folder: Path) -> None:
 
 
 def _on_a_terminal(args: list[str], cwd: Path) -> tuple[int, bytes]:
-    """Run with stdout a terminal (a pseudo-terminal), as a person would."""
+    """Run with stdout and stderr a terminal (a pseudo-terminal), as a person would."""
     leader, follower = pty.openpty()
     try:
-        done = subprocess.run(
+        process = subprocess.Popen(
             [sys.executable, "-m", "cxjourney", *args],
             stdout=follower,
-            stderr=subprocess.PIPE,
+            stderr=follower,
             cwd=cwd,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
-            timeout=300,
         )
+    finally:
         os.close(follower)
-        follower = -1
-        chunks = []
+    chunks = []
+    try:
         while True:
             try:
                 chunk = os.read(leader, 65536)
-            except OSError:  # the terminal is closed once everything is read
+            except OSError:  # the terminal closes once the command has ended
                 break
             if not chunk:
                 break
             chunks.append(chunk)
-        return done.returncode, b"".join(chunks) + done.stderr
     finally:
-        if follower != -1:
-            os.close(follower)
         os.close(leader)
+    return process.wait(timeout=300), b"".join(chunks)
 
 
 def test_a_journey_from_a_log_reaches_a_terminal_escaped(folder: Path) -> None:
