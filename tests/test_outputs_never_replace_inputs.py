@@ -221,3 +221,20 @@ def test_an_import_into_the_folder_of_its_diagram_is_refused(files: Path) -> Non
         files, "import", "onboarding.journey", "--from", "mermaid", "-o", "./",
         says="onboarding.journey",
     )  # fmt: skip
+
+
+def test_without_graphviz_the_dot_fallback_never_replaces_the_journey(files: Path) -> None:
+    """`render map.dot -o map.svg` falls back to map.dot: the journey's own file."""
+    journey = files / "map.dot"
+    journey.write_text(TINY, encoding="utf-8")
+    empty = files / "empty-bin"
+    empty.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "cxjourney", "render", "map.dot", "-o", "map.svg"],
+        capture_output=True,
+        cwd=files,
+        env={**os.environ, "PATH": str(empty)},
+    )
+    assert done.returncode == 1, done.stderr.decode()
+    assert journey.read_text(encoding="utf-8") == TINY
+    assert done.stdout.startswith(b"digraph") and b"printed instead" in done.stderr
