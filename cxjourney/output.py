@@ -5,7 +5,10 @@ which is renamed into place. What is not a regular file (a FIFO, a device such a
 /dev/null, /dev/stdout) is written through instead: replacing it would swap the
 system's node for a file. A symbolic link is followed, and its target replaced.
 Every output path is checked before a run starts (`output_problem`), so that a
-missing folder is reported at once and not after an hour of simulation.
+missing folder is reported at once and not after an hour of simulation, and so is what
+the outputs are (`replaced_input`): an output that is one of the command's inputs, or
+another of its outputs, however spelled (a link, a hard link, `..`), is refused, since
+writing it would destroy what the command reads.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 STDOUT = "-"
+STDIN = "-"  # as an input: the file behind stdin
 
 
 def output_problem(path: str) -> str | None:
@@ -55,29 +59,88 @@ def output_problem(path: str) -> str | None:
     return None
 
 
+Outputs = Mapping[str, str | None] | Iterable[tuple[str, str | None]]
+
+
+def replaced_input(outputs: Outputs, inputs: Iterable[str | None]) -> str | None:
+    """Why the outputs (option -> path) cannot be written: one is an input, or two are one
+    file; None when they can. Files are compared by identity, not by spelling, and `-` as
+    an input is the file behind stdin. Nothing is written."""
+    pairs = outputs.items() if isinstance(outputs, Mapping) else outputs
+    named = [(name, path) for name, path in pairs if path and path != STDOUT]
+    sources = [(path, identity) for path in inputs if path and (identity := _input_identity(path))]
+    seen: dict[tuple, tuple[str, str]] = {}
+    for name, path in named:
+        identity = _identity(path)
+        if identity is None and os.path.exists(path):
+            continue  # a FIFO or a device: written through, never replaced
+        if identity is None:  # not yet there: one only when spelled to the same place
+            identity = ("path", os.path.realpath(path))
+        for source, known in sources:
+            if identity == known:
+                why = _is_input(source, path)
+                return f"{name} {path} {why}: writing there would replace the input".lstrip()
+        if identity in seen:
+            other, first = seen[identity]
+            return f"{name} {path} and {other} {first} are the same file; give each its own"
+        seen[identity] = (name, path)
+    return None
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Replace a regular file atomically; write through to anything else."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     if _special(path):
-        _write_through(path, payload)
+        _write_through(path, _bytes(data))
         return
+    target, tmp = _stage(path, data)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_all(files: Sequence[tuple[str | Path, str | bytes]]) -> None:
+    """Write regular files all or none: every text is staged beside its file before the
+    first is renamed into place, so that a failure (a full disk) leaves each as it was."""
+    staged_files: list[tuple[Path, str]] = []
+    try:
+        for path, data in files:
+            staged_files.append(_stage(path, data))
+        while staged_files:
+            target, tmp = staged_files[0]
+            os.replace(tmp, target)
+            staged_files.pop(0)
+    finally:
+        for _, tmp in staged_files:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _stage(path: str | Path, data: str | bytes) -> tuple[Path, str]:
+    """(the file to replace, a temporary file beside it holding `data`, synced)."""
     target = _final_target(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            handle.write(_bytes(data))
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():
             os.chmod(tmp, target.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return target, tmp
+
+
+def _bytes(data: str | bytes) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 @contextlib.contextmanager
@@ -129,6 +192,33 @@ def _final_target(path: str | Path) -> Path:
     if target.is_symlink():
         return Path(os.path.realpath(target))
     return target
+
+
+def _identity(path: str) -> tuple | None:
+    """A regular file's device and inode (links followed); None for anything else."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
+def _input_identity(path: str) -> tuple | None:
+    if path != STDIN:
+        return _identity(path)
+    try:
+        info = os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
+def _is_input(source: str, path: str) -> str:
+    if source == STDIN:
+        return "is the file on stdin, an input of this command"
+    if source == path:
+        return "is an input of this command"
+    return f"is the input {source} (the same file under another name)"
 
 
 def _write_through(path: str | Path, payload: bytes) -> None:

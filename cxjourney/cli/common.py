@@ -20,6 +20,7 @@ import click
 
 from ..language.diagnostics import render
 from ..language.load import STDIN, Loaded, load
+from ..output import Outputs, replaced_input
 from ..safe_text import printable
 
 INPUT_ERROR = 2
@@ -35,6 +36,28 @@ class InputError(click.ClickException):
 
     def __init__(self, message: str) -> None:
         super().__init__(printable(message))  # it may quote a file's text
+
+
+class OutputRefused(InputError):
+    """An output that would replace an input: one line, exit 2, before any work."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"cxjourney: error: {self.format_message()}", err=True)
+
+
+def refuse_replacing(outputs: Outputs, *inputs: str | None) -> None:
+    """End the command (exit 2) when an output (option -> path) is one of its inputs, or
+    two outputs are one file: `output.replaced_input`, the rule of every command."""
+    problem = replaced_input(outputs, inputs)
+    if problem:
+        raise OutputRefused(problem)
+
+
+def journey_files(path: str, loaded: Loaded) -> list[str]:
+    """The files a loaded journey was read from: its own and those its `use` lines name."""
+    uses = loaded.journey.uses if loaded.journey is not None else ()
+    base = Path.cwd() if path == STDIN else Path(path).parent
+    return [path, *(str(base / used) for used in uses)]
 
 
 # ---- input --------------------------------------------------------------------------------

@@ -25,9 +25,11 @@ from .common import (
     SETTINGS,
     chosen_scenarios,
     format_option,
+    journey_files,
     output_format,
     output_option,
     quiet_option,
+    refuse_replacing,
     require_journey,
     scenario_option,
     simulation_options,
@@ -121,6 +123,7 @@ def compare(
       cxjourney compare coffee.journey -n 5 --max-replications 80
     """
     loaded = require_journey(file)
+    refuse_replacing({"--output": output}, *journey_files(file, loaded))
     journey = loaded.journey
     ids = chosen_scenarios(loaded, scenario_ids)
     count = len(ids) if ids is not None else len(journey.scenarios)
@@ -194,6 +197,7 @@ def drivers(
       cxjourney drivers coffee.journey --format csv -o drivers.csv
     """
     loaded = require_journey(file)
+    refuse_replacing({"--output": output}, *journey_files(file, loaded))
     journey = loaded.journey
     improvement = drivers_mod.Improvement(step=step, levers=tuple(levers) or drivers_mod.LEVERS)
 
@@ -267,6 +271,7 @@ def optimize(
       cxjourney optimize coffee.journey --budget 80000 --format json -o plan.json
     """
     loaded = require_journey(file)
+    refuse_replacing({"--output": output}, *journey_files(file, loaded))
     journey = loaded.journey
     ids = chosen_scenarios(loaded, scenario_ids)
 

@@ -36,9 +36,11 @@ from .common import (
     RUN_ERROR,
     SETTINGS,
     InputError,
+    journey_files,
     load_input,
     output_option,
     print_diagnostics,
+    refuse_replacing,
     run_guarded,
     simulation_options,
     stdin_bytes,
@@ -88,6 +90,7 @@ def export(file: str, target: str, output: str) -> None:
     if not loaded.ok:
         print_diagnostics(loaded)
         raise InputError(f"{loaded.file} has errors; nothing was exported")
+    refuse_replacing({"--output": output}, *journey_files(file, loaded))
     if target == "mermaid":
         if loaded.journey is None:
             raise InputError(f"{loaded.file} holds personas only; Mermaid needs a journey")
@@ -398,20 +401,31 @@ _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx", ".mdown"}
     show_default=True,
     help="auto: Markdown for .md files, Mermaid otherwise.",
 )
-def import_(file: str, output: str, source_format: str) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With -o DIR, replace journeys of the same name already there (without it, "
+    "nothing is written when one exists).",
+)
+def import_(file: str, output: str, source_format: str, force: bool) -> None:
     """Import Mermaid journey diagrams as .journey files that check and simulate.
 
     Reads a .mmd file, or every ```mermaid journey block of a Markdown file.
     Sections become stages, tasks touchpoints in order, scores `delivers`, actors
     the owner; one persona holds every customer. Scores outside 1..5 are clipped
     with a warning; a line that is not a task is an error with its line and column.
-    Several diagrams need -o DIR: one file each, named from its title.
+    Several diagrams need -o DIR: one file each, named from its title; a file of
+    that name already there is replaced only with --force, else nothing is written.
 
     \b
     Examples:
       cxjourney import onboarding.mmd -o onboarding.journey
       cxjourney import docs/journeys.md -o journeys/
+      cxjourney import docs/journeys.md -o journeys/ --force
     """
+    if not output.strip():
+        raise InputError("-o: the file name is empty")
+    refuse_replacing({"--output": output}, file)
     data = stdin_bytes() if file == STDIN else _read_file(file)
     shown = _shown(file)
     if len(data) > MAX_FILE_BYTES:
@@ -440,7 +454,7 @@ def import_(file: str, output: str, source_format: str) -> None:
     sources = [mermaid.to_journey(d) for d in diagrams]
     for diagram, source in zip(diagrams, sources, strict=True):
         _verify_import(source, diagram, shown)
-    _write_imports(diagrams, sources, output, shown)
+    _write_imports(diagrams, sources, output, (file, shown), force)
 
 
 def _read_file(file: str) -> bytes:
@@ -481,10 +495,15 @@ def _verify_import(source: str, diagram: mermaid.MermaidDiagram, shown: str) -> 
 
 
 def _write_imports(
-    diagrams: list[mermaid.MermaidDiagram], sources: list[str], output: str, shown: str
+    diagrams: list[mermaid.MermaidDiagram],
+    sources: list[str],
+    output: str,
+    source: tuple[str, str],
+    force: bool,
 ) -> None:
-    if not output.strip():
-        raise InputError("-o: the file name is empty")
+    """One file (or stdout), or a file per diagram in a folder (never over the input,
+    never over a journey there unless `force`; all or none)."""
+    file, shown = source
     target = Path(output)
     to_directory = output != "-" and (target.is_dir() or output.endswith(("/", "\\")))
     if len(diagrams) > 1 and not to_directory:
@@ -502,12 +521,14 @@ def _write_imports(
         if output != "-":
             click.echo(f"wrote {output}", err=True)
         return
+    journeys = [(d.title, text) for d, text in zip(diagrams, sources, strict=True)]
+    paths = folder.planned(target, [title for title, _ in journeys])
+    refuse_replacing([("the file", str(path)) for path in paths], file)
     try:
-        folder.make_folder(target)
+        written = folder.write_journeys(target, journeys, force=force)
     except folder.FolderError as err:
         raise InputError(f"-o: {err}") from None
-    journeys = [(d.title, source) for d, source in zip(diagrams, sources, strict=True)]
-    for path in folder.write_journeys(target, journeys):
+    for path in written:
         click.echo(f"wrote {path}", err=True)
 
 

@@ -2,6 +2,9 @@
 
 Like `cli`, these only parse options, call `cxjourney.logs` and print. A log that
 cannot be read is bad input (exit 2, a message naming the file and line or column).
+Names in a log (activities, cases, resources) are anyone's text: every table, note and
+message shows them through `printable`, so that no escape sequence in a log reaches a
+terminal; JSON escapes them itself.
 """
 
 from __future__ import annotations
@@ -12,8 +15,17 @@ import sys
 import click
 
 from ..logs.read import FIELDS, LogError, ReadOptions, read_log
-from ..output import emit
-from .common import InputError, output_option, require_journey, run_guarded
+from ..output import STDOUT, emit
+from ..safe_text import printable
+from .common import (
+    InputError,
+    journey_files,
+    output_option,
+    refuse_replacing,
+    require_journey,
+    run_guarded,
+    writable_path,
+)
 
 _SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -95,6 +107,18 @@ def load_log(path: str, options: ReadOptions):
         os.unlink(tmp)
 
 
+def emit_journey(source: str, output: str) -> None:
+    """Write a journey; on a terminal, with control characters shown as escapes.
+
+    A journey written from a log may carry the log's names in its labels, and a
+    terminal obeys what they hold (an OSC 52 sequence writes the clipboard). A file or
+    a pipe gets the journey as it is.
+    """
+    if output == STDOUT and sys.stdout.isatty():
+        source = printable(source)
+    emit(source, output)
+
+
 def load_mapping(journey, log, mapping_path: str | None):
     from ..logs.mapping import map_activities, read_mapping
 
@@ -158,14 +182,15 @@ def discover(log, output, ends, min_n, title, quiet, **kwargs) -> None:
     from ..logs.discover import DiscoverOptions
     from ..logs.discover import discover as discover_journey
 
+    refuse_replacing({"--output": output}, log)
     parsed = load_log(log, read_options(kwargs))
     found = run_guarded(
         lambda: discover_journey(parsed, DiscoverOptions(min_n=min_n, ends=ends, title=title))
     )
-    emit(found.source, output)
+    emit_journey(found.source, output)
     if not quiet:
         for note in found.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(printable(f"note: {note}"), err=True)
 
 
 # ---- conform ----------------------------------------------------------------------------------
@@ -207,14 +232,16 @@ def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None
     from ..logs.conform import conform as replay
     from ..logs.conform import table
 
-    journey = require_journey(file).journey
+    loaded = require_journey(file)
+    refuse_replacing({"--output": output}, *journey_files(file, loaded), log, mapping_path)
+    journey = loaded.journey
     parsed = load_log(log, read_options(kwargs))
     mapping = load_mapping(journey, parsed, mapping_path)
     result = run_guarded(lambda: replay(journey, parsed, mapping))
     if fmt == "json":
         text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
     else:
-        text = table(result, journey, log)
+        text = printable(table(result, journey, log))
     emit(text, output)
     if min_fitness is not None and result.fitness < min_fitness:
         click.echo(f"fitness {result.fitness:.4f} is below {min_fitness}", err=True)
@@ -281,6 +308,8 @@ def calibrate(
     from ..logs.calibrate import calibrate as fit_journey
 
     loaded = require_journey(file)
+    inputs = (*journey_files(file, loaded), log, mapping_path, outcomes_path)
+    refuse_replacing({"--output": output}, *inputs)
     journey = loaded.journey
     source = loaded.sources[loaded.file]
     parsed = load_log(log, read_options(kwargs))
@@ -290,7 +319,7 @@ def calibrate(
         try:
             return fit_journey(journey, source, parsed, mapping, CalibrateOptions(min_n=min_n))
         except CalibrationError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(printable(f"error: {err}"), err=True)
             sys.exit(1)
 
     result = run_guarded(action)
@@ -304,20 +333,20 @@ def calibrate(
             raise InputError(str(err)) from None
         fitted = run_guarded(lambda: fit_outcomes(result.source, observed, seed=seed))
         result.source = fitted.source
-        extra = fitted.report()
+        extra = printable(fitted.report())
         if not report and not quiet:
             click.echo(extra, nl=False, err=True)
     if mapping.unknown and not quiet:
         listed = ", ".join(f"{a} ({n})" for a, n in mapping.unknown.most_common())
-        click.echo(f"note: activities that map to no touchpoint: {listed}", err=True)
+        click.echo(printable(f"note: activities that map to no touchpoint: {listed}"), err=True)
     if report:
         shown = (
             json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
             if fmt == "json"
-            else table(result) + extra
+            else printable(table(result)) + extra
         )
         click.echo(shown, nl=False, err=output in ("-", None))
-    emit(result.source, output)
+    emit_journey(result.source, output)
 
 
 # ---- backtest ---------------------------------------------------------------------------------
@@ -360,7 +389,8 @@ def calibrate(
 @click.option(
     "--calibrated",
     "calibrated_path",
-    type=click.Path(dir_okay=False),
+    callback=writable_path,
+    metavar="FILE",
     help="Also write the journey calibrated on the training cases here.",
 )
 @click.option(
@@ -390,12 +420,14 @@ def backtest(
       cxjourney backtest shop.journey visits.csv --split 0.5 -n 10 --calibrated train.journey
       cxjourney backtest shop.journey crm.csv --split 2024-05-01 --outcomes survey.csv
     """
-    from ..logs.backtest import SplitError, table, to_csv
+    from ..logs.backtest import ForecastError, SplitError, table, to_csv
     from ..logs.backtest import backtest as run_backtest
     from ..logs.calibrate import CalibrationError
     from ..output import write_atomic
 
     loaded = require_journey(file)
+    inputs = (*journey_files(file, loaded), log, mapping_path, outcomes_path)
+    refuse_replacing({"--output": output, "--calibrated": calibrated_path}, *inputs)
     journey = loaded.journey
     parsed = load_log(log, read_options(kwargs))
     mapping = load_mapping(journey, parsed, mapping_path)
@@ -421,10 +453,10 @@ def backtest(
                 min_n=min_n,
                 outcomes=outcomes,
             )
-        except SplitError as err:
+        except (SplitError, ForecastError) as err:
             raise InputError(str(err)) from None
         except CalibrationError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(printable(f"error: {err}"), err=True)
             sys.exit(1)
 
     result = run_guarded(action)
@@ -435,5 +467,5 @@ def backtest(
     elif fmt == "csv":
         text = to_csv(result)
     else:
-        text = table(result)
+        text = printable(table(result))
     emit(text, output)

@@ -20,7 +20,9 @@ from .common import (
     SETTINGS,
     InputError,
     chosen_scenarios,
+    journey_files,
     output_option,
+    refuse_replacing,
     require_journey,
     simulation_options,
     with_progress,
@@ -103,6 +105,8 @@ def render(
     if output == "-" and fmt in ("png", "pdf") and sys.stdout.isatty():
         raise InputError(f"{fmt.upper()} is binary: write it to a file with -o map.{fmt}")
     loaded = require_journey(file)
+    inputs = (*journey_files(file, loaded), results_path)
+    refuse_replacing({"--output": output}, *inputs)
     chosen = scenario_id or diff_id
     _known_scenario(loaded, chosen)
     results = None
@@ -120,7 +124,7 @@ def render(
         emit(curve_svg(journey, graph, results, scenario_id or "baseline"), output)
         return
     dot = overlay_map(loaded, results, scenario_id, diff_id)
-    _write_map(dot, fmt, output)
+    _write_map(dot, fmt, output, inputs)
 
 
 @click.command(context_settings=SETTINGS)
@@ -193,6 +197,8 @@ def report(
     if results_path and (scenario_ids or spec.horizon is not None):
         raise InputError("--scenario and --horizon apply when simulating, not with --results")
     loaded = require_journey(file)
+    inputs = (*journey_files(file, loaded), results_path, drivers_path)
+    refuse_replacing({"--output": output}, *inputs)
     for sid in scenario_ids:
         _known_scenario(loaded, sid)
     drivers = _read_drivers(drivers_path, loaded) if drivers_path else None
@@ -306,20 +312,21 @@ def _simulate(
     )
 
 
-def _write_map(dot: graphviz.Digraph, fmt: str, output: str) -> None:
+def _write_map(dot: graphviz.Digraph, fmt: str, output: str, inputs: tuple = ()) -> None:
+    from ..output import replaced_input
     from ..render.dot import INSTALL_HINT, GraphvizFailed, GraphvizMissing, draw
 
     try:
         data = draw(dot, fmt)
     except GraphvizMissing:
         source = dot.source
-        if output == "-":
-            emit(source, output)
+        fallback = Path(output).with_suffix(".dot")
+        if output == "-" or replaced_input({"": str(fallback)}, inputs):
+            emit(source, "-")
             where = "the DOT source was printed instead"
         else:
-            target = Path(output).with_suffix(".dot")
-            write_atomic(target, source)
-            where = f"wrote {target} instead"
+            write_atomic(fallback, source)
+            where = f"wrote {fallback} instead"
         click.echo(
             f"error: cannot draw {fmt.upper()}: Graphviz's 'dot' program is not installed; "
             f"{where}.\n{INSTALL_HINT}",

@@ -15,9 +15,11 @@ from .common import (
     InputError,
     chosen_scenarios,
     format_option,
+    journey_files,
     output_format,
     output_option,
     quiet_option,
+    refuse_replacing,
     require_journey,
     scenario_option,
     simulation_options,
@@ -103,6 +105,7 @@ def simulate(
             "(or CXJOURNEY_DASK): run the events locally, e.g. with -n 1"
         )
     loaded = require_journey(file)
+    refuse_replacing({"--output": output, "--events": events_path}, *journey_files(file, loaded))
     journey = loaded.journey
     chosen = chosen_scenarios(loaded, scenario_ids)
     count = len(chosen) if chosen is not None else len(journey.scenarios)

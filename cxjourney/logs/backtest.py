@@ -30,7 +30,7 @@ from ..language.load import load
 from ..model import Journey
 from ..sim.experiment import RunSpec, simulate
 from .calibrate import CalibrateOptions, calibrate
-from .cases import Log
+from .cases import Log, LogError
 from .mapping import Mapping, map_activities
 from .outcomes import T95, Outcomes, fit_outcomes
 from .paths import END, Path, mapped
@@ -41,6 +41,10 @@ Z = 1.96
 
 class SplitError(ValueError):
     """A split that leaves no cases on one side, or that cannot be read."""
+
+
+class ForecastError(ValueError):
+    """A forecast with no visits: nothing to compare the held-out cases with."""
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,7 @@ def backtest(
             fitted = fit_outcomes(calibration.source, fit_on, seed=seed)
             calibration.source = fitted.source
             notes += [f"{k}: not pinned down by the outcomes" for k in fitted.unidentified]
+            notes += [f"outcome {m}: {why}; not fitted" for m, why in fitted.unmatched.items()]
     loaded = load("-", data=calibration.source.encode("utf-8"), name="calibrated.journey")
     assert loaded.journey is not None
     forecast_journey = loaded.journey
@@ -215,7 +220,14 @@ def backtest(
             RunSpec(seed=seed, replications=replications, horizon=horizon),
             events=events,
         )
-        simulated = read_log(str(events))
+        try:
+            simulated = read_log(str(events))
+        except LogError:  # no visits at all: the map brings nobody in over the period
+            raise ForecastError(
+                f"the forecast has no visits: in the {horizon / 60:.4g} hours held out, the "
+                "calibrated journey brings in no customers (see its customers and arrivals); "
+                "try more replications (-n) or an earlier --split"
+            ) from None
     sim_map = map_activities(forecast_journey, simulated.activities())
     sim_paths = mapped(simulated, sim_map)
     by_rep: dict[str, list[Path]] = {}

@@ -12,6 +12,11 @@ Gauss-Newton steps on standardised residuals; every evaluation uses the same see
 so common random numbers keep the objective smooth in the parameters. A parameter
 is pinned down when its approximate standard error (from the Jacobian) is under a
 quarter of its plausible range; the others are reported and left as they were.
+
+A journey may give no value for an observed quantity: retention is the share of the
+customers present at the start still active at the horizon, so a journey of arrivals
+alone (`customers 0`, as `discover` writes) or whose customers never return has none.
+That quantity is left out of the fit and reported; the others are still fitted.
 """
 
 from __future__ import annotations
@@ -187,6 +192,7 @@ class OutcomeFit:
     source: str
     fitted: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # was, now, se
     unidentified: dict[str, str] = field(default_factory=dict)
+    unmatched: dict[str, str] = field(default_factory=dict)  # observed, not simulated: why
     targets: dict[str, tuple[float, float]] = field(default_factory=dict)
     before: dict[str, float] = field(default_factory=dict)
     after: dict[str, float] = field(default_factory=dict)
@@ -195,6 +201,10 @@ class OutcomeFit:
     def report(self) -> str:
         lines = ["", "outcomes: observed against the simulation, before and after the fit"]
         for m, (obs, se) in self.targets.items():
+            if m in self.unmatched:
+                why = self.unmatched[m]
+                lines.append(f"  {m:<12} observed {obs:.3f} ± {se:.3f}   {why}; not fitted")
+                continue
             lines.append(
                 f"  {m:<12} observed {obs:.3f} ± {se:.3f}   before {self.before.get(m, 0):.3f}"
                 f"   after {self.after.get(m, 0):.3f}"
@@ -228,17 +238,34 @@ def fit_outcomes(
     keys = [k for k in PARAMETERS if _relevant(k, metrics)]
     if not metrics or not keys:
         return result
+
+    def simulated(theta: np.ndarray) -> dict:
+        result.evaluations += 1
+        lo = replace(journey.loyalty, **{k: float(v) for k, v in zip(keys, theta, strict=True)})
+        out = simulate(replace(journey, loyalty=lo), RunSpec(seed=seed, replications=replications))
+        return out["scenarios"]["baseline"]["metrics"]
+
+    def starting(names: list[str]) -> np.ndarray:
+        values = [getattr(journey.loyalty, k) for k in names]
+        return np.clip(np.array(values, float), *(_bounds(names)))
+
+    first = simulated(starting(keys))
+    result.unmatched = {m: _unmatched(m) for m in metrics if first[m]["mean"] is None}
+    metrics = [m for m in metrics if m not in result.unmatched]
+    reuse: dict | None = first
+    if result.unmatched:  # fit what is left, over the parameters that move it
+        keys = [k for k in keys if _relevant(k, metrics)]
+        reuse = None
+    if not metrics or not keys:
+        return result
     lows = np.array([PARAMETERS[k][0] for k in keys])
     highs = np.array([PARAMETERS[k][1] for k in keys])
     spans = highs - lows
     obs = np.array([targets[m][0] for m in metrics])
     obs_se = np.array([targets[m][1] for m in metrics])
 
-    def run(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        result.evaluations += 1
-        lo = replace(journey.loyalty, **{k: float(v) for k, v in zip(keys, theta, strict=True)})
-        out = simulate(replace(journey, loyalty=lo), RunSpec(seed=seed, replications=replications))
-        values = out["scenarios"]["baseline"]["metrics"]
+    def run(theta: np.ndarray, values: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+        values = values if values is not None else simulated(theta)
         means, ses = [], []
         for m in metrics:
             entry = values[m]
@@ -252,9 +279,9 @@ def fit_outcomes(
                 ses.append(0.0)
         return np.array(means), np.array(ses)
 
-    theta = np.clip(np.array([getattr(journey.loyalty, k) for k in keys], float), lows, highs)
+    theta = starting(keys)
     start = theta.copy()
-    f, sim_se = run(theta)
+    f, sim_se = run(theta, reuse)
     result.before = dict(zip(metrics, f.tolist(), strict=True))
     scale = np.sqrt(obs_se**2 + sim_se**2)
     active = list(range(len(keys)))
@@ -302,6 +329,17 @@ def fit_outcomes(
             )
     result.source = _write(source, journey, changes, len(outcomes.scores), file)
     return result
+
+
+def _unmatched(metric: str) -> str:
+    """Why the journey gives no value for an observed quantity."""
+    if metric == "retention":
+        return "the journey gives no retention (no customers at its start, or none who return)"
+    return f"the journey gives no {metric}"
+
+
+def _bounds(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    return np.array([PARAMETERS[k][0] for k in keys]), np.array([PARAMETERS[k][1] for k in keys])
 
 
 def _relevant(key: str, metrics: list[str]) -> bool:
