@@ -28,7 +28,7 @@ from . import text
 from .cases import Log
 from .fit import Fit, fit_durations
 from .gaps import fit_gaps
-from .mapping import make_id
+from .mapping import label, make_id
 from .paths import END, EXIT, START, directly_follows, mapped
 
 DAY = 1440.0
@@ -83,14 +83,14 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     ends = {ids[a] for a in options.ends if a in ids}
     missing = [a for a in options.ends if a not in ids]
     if missing:
-        notes.append(f"end activities not in the log: {', '.join(missing)}")
+        notes.append(f"end activities not in the log: {', '.join(map(label, missing))}")
     follows = directly_follows(paths, ends if options.ends else None)
 
     first, last = log.first, log.last
     span = max(last - first, 1.0)
     notes_of = Notes()
     line = notes_of.line
-    name = log.file.rsplit("/", 1)[-1]
+    name = label(log.file.rsplit("/", 1)[-1])  # a file name may hold a newline
     notes_of.above[("journey",)] = [
         f"# Discovered from {name}: {len(log.cases)} cases, {log.events} events, "
         f"{_when(first, log)} to {_when(last, log)}.",
@@ -101,12 +101,13 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     line[("journey", "customers")] = "# everyone arrives as in the log: see each persona's arrivals"
     built = _personas(log, paths, personas, span, min_n, notes, line)
     gaps = _gaps_before(paths)
+    visits = _visits_by_touchpoint(paths)
     touchpoints = tuple(
-        _touchpoint(a, ids[a], stage_id, log, paths, span, min_n, notes, gaps[ids[a]], line)
+        _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, gaps[ids[a]], line)
         for a in order
     )
     journey = Journey(
-        _label(options.title or f"Discovered from {name}"),
+        _label(options.title) if options.title else f"Discovered from {name}",
         horizon=days * DAY,
         customers=0,
         personas=built,
@@ -118,8 +119,8 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
 
 
 def _label(text: str) -> str:
-    """A label of the language: one line, spaces collapsed."""
-    return " ".join(text.split())
+    """A title given as an option, as a label of the language: spaces collapsed, one line."""
+    return label(" ".join(text.split()))
 
 
 def _plural(n: int, word: str) -> str:
@@ -163,7 +164,7 @@ def _personas(log, paths, personas, span, min_n, notes, line) -> tuple[Persona, 
         out.append(
             Persona(
                 pid,
-                _label(value or "Customers"),
+                label(value) if value else "Customers",
                 share=text.fraction(share),
                 visit_gap=gap,
                 arrivals=text.rounded_rate(len(who) / span),
@@ -184,10 +185,17 @@ def _gaps_before(paths) -> dict[str, list[float]]:
     return gaps
 
 
-def _touchpoint(
-    activity, tp_id, stage_id, log, paths, span, min_n, notes, gaps, line
-) -> Touchpoint:
-    visits = [v for p in paths for tp, v in p.visits if tp == tp_id]
+def _visits_by_touchpoint(paths) -> dict[str, list]:
+    """Each touchpoint's visits, gathered in one pass (not one pass per touchpoint: a log
+    of thousands of activities would take the square of its size)."""
+    visits: dict[str, list] = defaultdict(list)
+    for path in paths:
+        for tp, visit in path.visits:
+            visits[tp].append(visit)
+    return visits
+
+
+def _touchpoint(activity, tp_id, stage_id, visits, span, min_n, notes, gaps, line) -> Touchpoint:
     key = ("touchpoint", tp_id)
     line[key] = f"# {_plural(len(visits), 'visit')}"
     values: dict[str, object] = {}
@@ -225,7 +233,7 @@ def _touchpoint(
         if after is not None:
             values["after"] = after.distribution
             line[(*key, "after")] = f"# time since the previous step: {after.describe()}"
-    return Touchpoint(tp_id, _label(activity), stage_id, **values)  # type: ignore[arg-type]
+    return Touchpoint(tp_id, label(activity), stage_id, **values)  # type: ignore[arg-type]
 
 
 def _after(tp_id: str, gaps: list[float], min_n: int, notes: list[str]) -> Fit | None:
@@ -262,6 +270,9 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
     for (persona, source, target), n in follows.items():
         by_source[source][target] += n
         by_persona[(persona, source)][target] += n
+    voices: dict[str, set[str]] = defaultdict(set)  # source -> the personas leaving it
+    for persona, source in by_persona:
+        voices[source].add(persona)
     edges: list[Edge] = []
     rank = {tp: i for i, tp in enumerate(order)}
     sources = [START, *sorted((s for s in by_source if s != START), key=lambda s: rank.get(s, 0))]
@@ -273,7 +284,7 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
         for target, u in zip(names, units, strict=True):
             edges.append(Edge(source, target, text.fraction(u)))
             line[edge_key(edges[-1])] = f"# {targets[target]} of {total} cases at {source}"
-        if len(names) < 2 or len({k[0] for k in by_persona if k[1] == source}) < 2:
+        if len(names) < 2 or len(voices[source]) < 2:
             continue
         for value, pid in personas.items():
             own = by_persona.get((value, source))
