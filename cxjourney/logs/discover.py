@@ -22,8 +22,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..language.files import MAX_FILE_BYTES
 from ..language.printer import Notes, edge_key, print_journey
 from ..model import Distribution, Edge, Journey, Persona, Stage, Touchpoint
+from ..sim.spec import RunRefused
 from . import text
 from .cases import Log
 from .fit import Fit, fit_durations
@@ -34,12 +36,25 @@ from .paths import END, EXIT, START, directly_follows, mapped
 DAY = 1440.0
 DEFAULT_PERSONA = "customers"
 
+#: The most touchpoints a map is discovered with, unless told how many activities to
+#: keep: a log of more distinct activities is refused. Thousands of touchpoints make a
+#: map nobody can read, a file `check` refuses (over MAX_FILE_BYTES) or a run that does
+#: not fit in memory, and usually mean that the activity column holds something else
+#: (ticket subjects, free text, identifiers).
+MAX_TOUCHPOINTS = 1000
+
+
+class TooLarge(RunRefused):
+    """A log that would make a map too large to read, check or simulate: refused as a
+    run too large is (exit 2 on the command line), with what to do instead."""
+
 
 @dataclass(frozen=True)
 class DiscoverOptions:
     min_n: int = 5  # fewer observations than this: the estimate is left out
     ends: tuple[str, ...] = ()  # activities that complete a journey (others lead to exit)
     title: str = ""
+    top: int | None = None  # keep this many most frequent activities; leave the rest out
 
 
 @dataclass
@@ -55,14 +70,15 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     min_n = max(1, options.min_n)
     notes: list[str] = []
     taken: set[str] = set()
-    counts = log.activities()
+    tried: dict[str, int] = {}
+    counts = _kept(log, options.top, notes)
 
     # touchpoints in the order customers meet them: mean position of their first visit
     first_position: dict[str, list[float]] = defaultdict(list)
     for case in log.cases:
         seen: set[str] = set()
         for i, v in enumerate(case.visits):
-            if v.activity not in seen:
+            if v.activity not in seen and v.activity in counts:
                 seen.add(v.activity)
                 first_position[v.activity].append(i)
     order = sorted(
@@ -76,14 +92,15 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     if not persona_values or any(not c.persona for c in log.cases):
         personas[""] = make_id(DEFAULT_PERSONA, taken, "persona")
     stage_id = make_id("steps", taken, "stage")
-    ids = {a: make_id(a, taken, "step") for a in order}
+    ids = {a: make_id(a, taken, "step", tried) for a in order}
 
     paths = mapped(log, ids.get)
 
     ends = {ids[a] for a in options.ends if a in ids}
     missing = [a for a in options.ends if a not in ids]
     if missing:
-        notes.append(f"end activities not in the log: {', '.join(map(label, missing))}")
+        where = "among the activities kept" if options.top else "in the log"
+        notes.append(f"end activities not {where}: {', '.join(map(label, missing))}")
     follows = directly_follows(paths, ends if options.ends else None)
 
     first, last = log.first, log.last
@@ -115,7 +132,44 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         touchpoints=touchpoints,
         flow=_flow(follows, personas, [ids[a] for a in order], min_n, line),
     )
-    return Discovered(print_journey(journey, notes_of), ids, personas, notes)
+    source = print_journey(journey, notes_of)
+    size = len(source.encode())
+    if size > MAX_FILE_BYTES:
+        raise TooLarge(
+            f"{name}: the journey discovered would be {size / 2**20:.1f} MB, more than the "
+            f"{MAX_FILE_BYTES // 2**20} MB a journey file may hold ({len(order):,} "
+            f"touchpoints, {len(journey.edges):,} edges); keep fewer activities with "
+            "--top-activities N"
+        )
+    return Discovered(source, ids, personas, notes)
+
+
+def _kept(log: Log, top: int | None, notes: list[str]) -> Counter:
+    """The activities that become touchpoints, with their counts: all of them, or the
+    `top` most frequent (the others are left out of every path, as an activity that maps
+    to no touchpoint is, and `conform` reports them as unknown)."""
+    counts = log.activities()
+    if top is None:
+        if len(counts) > MAX_TOUCHPOINTS:
+            common = ", ".join(label(a) for a, _ in counts.most_common(3))
+            raise TooLarge(
+                f"{label(log.file)}: {len(counts):,} distinct activities, more than the "
+                f"{MAX_TOUCHPOINTS:,} touchpoints a discovered map may have (the most "
+                f"frequent: {common}). Keep the most frequent with --top-activities N "
+                "(the others are left out and reported by conform), or name the column "
+                "of activities with --activity"
+            )
+        return counts
+    if len(counts) <= top:
+        return counts
+    kept = Counter(dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: max(1, top)]))
+    left = len(counts) - len(kept)
+    events = sum(counts.values()) - sum(kept.values())
+    notes.append(
+        f"{left:,} less frequent activities left out ({events:,} of {sum(counts.values()):,} "
+        f"events): the {len(kept):,} most frequent are the touchpoints"
+    )
+    return kept
 
 
 def _label(text: str) -> str:
@@ -279,6 +333,12 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
     for source in sources:
         targets = by_source[source]
         names = sorted(targets, key=lambda t: (t in (END, EXIT), rank.get(t, 0), t))
+        if len(names) > text.BASIS:  # each edge keeps at least 0.01%: 10,000 at most
+            raise TooLarge(
+                f"{len(names):,} different steps follow {source} in the log, more than the "
+                f"{text.BASIS:,} edges that can leave one node (a share is written in "
+                "hundredths of a point); keep fewer activities with --top-activities N"
+            )
         total = sum(targets.values())
         units = text.split([targets[t] for t in names])
         for target, u in zip(names, units, strict=True):

@@ -24,18 +24,26 @@ RESERVED = frozenset({"start", "end", "exit", "baseline"})
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def make_id(label: str, taken: set[str], fallback: str = "step") -> str:
-    """A valid identifier from a label, unique among `taken` (which it joins)."""
+def make_id(
+    label: str, taken: set[str], fallback: str = "step", tried: dict[str, int] | None = None
+) -> str:
+    """A valid identifier from a label, unique among `taken` (which it joins).
+
+    `tried`: the next suffix to try for each base, shared by the calls that fill one
+    `taken`, so that thousands of labels of one base (names in a script that has no
+    ASCII letters all read `step`) do not each try every suffix before theirs."""
     text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
     base = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or fallback
     if base[0].isdigit():
         base = f"{fallback}_{base}"
     if base in RESERVED:
         base = f"{base}_{fallback}"
-    name, n = base, 2
+    name, n = base, (tried or {}).get(base, 2)
     while name in taken:
         name = f"{base}_{n}"
         n += 1
+    if tried is not None:
+        tried[base] = n
     taken.add(name)
     return name
 

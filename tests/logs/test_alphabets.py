@@ -6,11 +6,18 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from cxjourney.cli import main
 from cxjourney.language.load import load
+from cxjourney.logs import discover as discover_module
+from cxjourney.logs import text
 from cxjourney.logs.conform import conform
 from cxjourney.logs.discover import DiscoverOptions, discover
-from cxjourney.logs.mapping import label, map_activities
+from cxjourney.logs.mapping import label, make_id, map_activities
 from cxjourney.logs.read import read_log
+from cxjourney.sim.spec import RunRefused
 from tests.conftest import run_cli
 
 #: Activities that differ only in spacing, or hold what no line of the language can.
@@ -130,9 +137,74 @@ def test_discovery_time_grows_with_the_log_not_its_square(tmp_path):
         best = []
         for _ in range(2):
             begin = time.perf_counter()
-            found = discover(log, DiscoverOptions())
+            found = discover(log, DiscoverOptions(top=n))
             best.append(time.perf_counter() - begin)
         assert len(found.touchpoints) == n
         return min(best)
 
     assert seconds(2400) / seconds(600) < 6.5
+
+
+def _frequent_and_rare(path: Path) -> Path:
+    """Cases through a, b, c; a few pass a rare activity of their own on the way."""
+    rows, t = ["case,activity,timestamp"], 0
+    for i in range(40):
+        steps = ["a", "b", f"rare {i}", "c"] if i % 4 == 0 else ["a", "b", "c"]
+        for step in steps:
+            t += 1
+            rows.append(f"c{i},{step},{t}")
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_a_log_of_more_activities_than_a_map_may_have_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(discover_module, "MAX_TOUCHPOINTS", 5)
+    path = _frequent_and_rare(tmp_path / "log.csv")
+    with pytest.raises(RunRefused, match=r"13 distinct activities.*--top-activities N"):
+        discover(read_log(str(path)), DiscoverOptions())
+    done = CliRunner().invoke(main, ["discover", str(path), "-o", str(tmp_path / "j.journey")])
+    assert done.exit_code == 2 and "--top-activities" in done.output, done.output
+    kept = CliRunner().invoke(main, ["discover", str(path), "--top-activities", "3", "-o", "-"])
+    assert kept.exit_code == 0, kept.output
+
+
+def test_the_most_frequent_activities_make_a_map_the_log_fits(tmp_path):
+    log = read_log(str(_frequent_and_rare(tmp_path / "log.csv")))
+    found = discover(log, DiscoverOptions(top=3))
+    assert set(found.touchpoints) == {"a", "b", "c"}
+    assert any("10 less frequent activities left out (10 of 130 events)" in n for n in found.notes)
+    journey = load("-", data=found.source.encode(), name="top.journey").journey
+    mapping = map_activities(journey, log.activities())
+    result = conform(journey, log, mapping)
+    assert result.fitness == 1.0 and sum(result.unknown_activities.values()) == 10
+
+
+def test_a_journey_larger_than_a_file_may_be_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(discover_module, "MAX_FILE_BYTES", 2000)
+    log = read_log(str(_frequent_and_rare(tmp_path / "log.csv")))
+    with pytest.raises(RunRefused, match=r"would be 0\.0 MB, more than .*--top-activities"):
+        discover(log, DiscoverOptions())
+
+
+def test_identifiers_of_many_names_of_one_base_take_one_try_each():
+    taken: set[str] = set()
+    tried: dict[str, int] = {}
+    begin = time.perf_counter()
+    ids = [make_id(chr(0x4E00 + i), taken, "step", tried) for i in range(20_000)]
+    assert time.perf_counter() - begin < 2.0  # each name tried every suffix: 200 million
+    assert len(set(ids)) == len(ids) and ids[:3] == ["step", "step_2", "step_3"]
+
+
+def test_a_node_of_more_edges_than_percentages_can_split_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(discover_module.text, "BASIS", 10)  # 10,000 edges, at 0.01% each
+    rows = ["case,activity,timestamp"] + [f"c{i},first {i},{i}" for i in range(11)]
+    (tmp_path / "log.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(RunRefused, match=r"11 different steps follow start.*--top-activities"):
+        discover(read_log(str(tmp_path / "log.csv")), DiscoverOptions())
+
+
+def test_splitting_many_small_counts_takes_back_the_floors_quickly():
+    begin = time.perf_counter()
+    units = text.split([1] * 9_000 + [20_000])  # 9,000 floors of 0.01%: 4,500 taken back
+    assert time.perf_counter() - begin < 1.0  # a scan per unit taken: 40 million steps
+    assert sum(units) == text.BASIS and min(units) == 1 and units[-1] == 1000
