@@ -12,7 +12,11 @@ the case (its only timestamp when the log has one) to this visit's start, fitted
 service time — except where the touchpoint has a queue, whose waits already take that time.
 
 The journey is built as a model, each estimate rounded to four significant digits, and
-printed (`cxjourney.language.printer`) with a comment on each number in `Notes`.
+printed (`cxjourney.language.printer`) with a comment on each number in `Notes`. A label
+is its activity exactly, control characters escaped (`mapping.label`), so that labels are
+unique and `conform` maps the log back as discovered. A log of more than MAX_TOUCHPOINTS
+activities is refused unless told how many of the most frequent to keep (`top`), and
+so is a journey larger than a journey file may be (`TooLarge`).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from ..language.printer import Notes, edge_key, print_journey
 from ..model import Distribution, Edge, Journey, Persona, Stage, Touchpoint
 from ..sim.spec import RunRefused
 from . import text
-from .cases import Log
+from .cases import Log, quoted
 from .fit import Fit, fit_durations
 from .gaps import fit_gaps
 from .mapping import label, make_id
@@ -151,7 +155,7 @@ def _kept(log: Log, top: int | None, notes: list[str]) -> Counter:
     counts = log.activities()
     if top is None:
         if len(counts) > MAX_TOUCHPOINTS:
-            common = ", ".join(label(a) for a, _ in counts.most_common(3))
+            common = ", ".join(quoted(label(a)) for a, _ in counts.most_common(3))
             raise TooLarge(
                 f"{label(log.file)}: {len(counts):,} distinct activities, more than the "
                 f"{MAX_TOUCHPOINTS:,} touchpoints a discovered map may have (the most "
