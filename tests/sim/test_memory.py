@@ -56,7 +56,7 @@ def test_memory_grows_with_customers_times_touchpoints_and_the_routing_rows():
 
 def test_a_run_that_cannot_fit_is_refused_even_with_allow_long(monkeypatch):
     monkeypatch.setattr(budget, "memory_limit", lambda: 8 * GB)
-    journey = wide(5000, 1_000_000)  # 1,000,000 customers x 5,000 touchpoints: ~42 GB
+    journey = wide(5000, 1_000_000)  # 1,000,000 customers x 5,000 touchpoints: ~82 GB
     assert budget.run_size([journey], 1, 1).memory > 40 * GB
     for allow_long in (False, True):
         with pytest.raises(RunRefused, match=r"too large: .* GB of memory"):
@@ -66,7 +66,7 @@ def test_a_run_that_cannot_fit_is_refused_even_with_allow_long(monkeypatch):
 
 
 def test_workers_each_hold_a_replication(monkeypatch):
-    journey = wide(2000, 300_000)  # about 5.5 GB a replication
+    journey = wide(2000, 300_000)  # about 10 GB a replication
     one = budget.run_size([journey], 4, 1).memory
     assert budget.run_size([journey], 4, 4).memory > 3.5 * one
     monkeypatch.setattr(budget, "memory_limit", lambda: 2 * one)
