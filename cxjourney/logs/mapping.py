@@ -48,16 +48,19 @@ def make_id(
     return name
 
 
-#: Characters a label does not hold as they are: control characters (a string of the
-#: language is one line, and a file holds no NUL) and the Unicode line separators.
-_UNSAFE = re.compile(r"[\\\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_NAMED = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: Characters a label does not hold as they are: NUL (a journey file holds none), and
+#: whatever ends a line (a string of the language is one line, and Python's `splitlines`
+#: also breaks at \v, \f, \x1c-\x1e, \x85, \u2028, \u2029); a backslash, to escape them.
+#: Other control characters (ESC, BEL, tab) are a label's own, escaped where a terminal
+#: shows them.
+_UNSAFE = re.compile(r"[\\\x00\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_NAMED = {"\\": "\\\\", "\n": "\\n", "\r": "\\r"}
 
 
 def label(activity: str) -> str:
     """The touchpoint label of an activity: the activity as it is, whitespace and all, so
-    that activities that differ only in spacing stay different touchpoints; control
-    characters written as escapes (`\\n`, `\\x00`) and backslashes doubled, so that no two
+    that activities that differ only in spacing stay different touchpoints; a NUL and line
+    breaks written as escapes (`\\n`, `\\x00`) and backslashes doubled, so that no two
     activities share a label and every label is one line of the language."""
     if not _UNSAFE.search(activity):
         return activity
