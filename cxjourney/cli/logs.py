@@ -158,9 +158,17 @@ def _mapping_option(function):
     help="Fewest observations for an estimate (repeat visits, service, ratings, persona flow).",
 )
 @click.option("--title", default="", help="The journey's title (default: from the log's name).")
+@click.option(
+    "--top-activities",
+    "top",
+    type=click.IntRange(1, None),
+    metavar="N",
+    help="Keep the N most frequent activities as touchpoints, leaving the others out "
+    "(default: every activity, refused over 1,000).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not list what was left out.")
 @log_options
-def discover(log, output, ends, min_n, title, quiet, **kwargs) -> None:
+def discover(log, output, ends, min_n, title, top, quiet, **kwargs) -> None:
     """Discover a journey from an event log alone.
 
     Touchpoints from the activities (labels kept, identifiers made valid), one stage,
@@ -185,7 +193,9 @@ def discover(log, output, ends, min_n, title, quiet, **kwargs) -> None:
     refuse_replacing({"--output": output}, log)
     parsed = load_log(log, read_options(kwargs))
     found = run_guarded(
-        lambda: discover_journey(parsed, DiscoverOptions(min_n=min_n, ends=ends, title=title))
+        lambda: discover_journey(
+            parsed, DiscoverOptions(min_n=min_n, ends=ends, title=title, top=top)
+        )
     )
     emit_journey(found.source, output)
     if not quiet:

@@ -12,7 +12,11 @@ the case (its only timestamp when the log has one) to this visit's start, fitted
 service time — except where the touchpoint has a queue, whose waits already take that time.
 
 The journey is built as a model, each estimate rounded to four significant digits, and
-printed (`cxjourney.language.printer`) with a comment on each number in `Notes`.
+printed (`cxjourney.language.printer`) with a comment on each number in `Notes`. A label
+is its activity exactly, control characters escaped (`mapping.label`), so that labels are
+unique and `conform` maps the log back as discovered. A log of more than MAX_TOUCHPOINTS
+activities is refused unless told how many of the most frequent to keep (`top`), and
+so is a journey larger than a journey file may be (`TooLarge`).
 """
 
 from __future__ import annotations
@@ -22,17 +26,31 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..language.files import MAX_FILE_BYTES
 from ..language.printer import Notes, edge_key, print_journey
 from ..model import Distribution, Edge, Journey, Persona, Stage, Touchpoint
+from ..sim.spec import RunRefused
 from . import text
-from .cases import Log
+from .cases import Log, quoted
 from .fit import Fit, fit_durations
 from .gaps import fit_gaps
-from .mapping import make_id
+from .mapping import label, make_id
 from .paths import END, EXIT, START, directly_follows, mapped
 
 DAY = 1440.0
 DEFAULT_PERSONA = "customers"
+
+#: The most touchpoints a map is discovered with, unless told how many activities to
+#: keep: a log of more distinct activities is refused. Thousands of touchpoints make a
+#: map nobody can read, a file `check` refuses (over MAX_FILE_BYTES) or a run that does
+#: not fit in memory, and usually mean that the activity column holds something else
+#: (ticket subjects, free text, identifiers).
+MAX_TOUCHPOINTS = 1000
+
+
+class TooLarge(RunRefused):
+    """A log that would make a map too large to read, check or simulate: refused as a
+    run too large is (exit 2 on the command line), with what to do instead."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,7 @@ class DiscoverOptions:
     min_n: int = 5  # fewer observations than this: the estimate is left out
     ends: tuple[str, ...] = ()  # activities that complete a journey (others lead to exit)
     title: str = ""
+    top: int | None = None  # keep this many most frequent activities; leave the rest out
 
 
 @dataclass
@@ -55,14 +74,15 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     min_n = max(1, options.min_n)
     notes: list[str] = []
     taken: set[str] = set()
-    counts = log.activities()
+    tried: dict[str, int] = {}
+    counts = _kept(log, options.top, notes)
 
     # touchpoints in the order customers meet them: mean position of their first visit
     first_position: dict[str, list[float]] = defaultdict(list)
     for case in log.cases:
         seen: set[str] = set()
         for i, v in enumerate(case.visits):
-            if v.activity not in seen:
+            if v.activity not in seen and v.activity in counts:
                 seen.add(v.activity)
                 first_position[v.activity].append(i)
     order = sorted(
@@ -76,21 +96,22 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     if not persona_values or any(not c.persona for c in log.cases):
         personas[""] = make_id(DEFAULT_PERSONA, taken, "persona")
     stage_id = make_id("steps", taken, "stage")
-    ids = {a: make_id(a, taken, "step") for a in order}
+    ids = {a: make_id(a, taken, "step", tried) for a in order}
 
     paths = mapped(log, ids.get)
 
     ends = {ids[a] for a in options.ends if a in ids}
     missing = [a for a in options.ends if a not in ids]
     if missing:
-        notes.append(f"end activities not in the log: {', '.join(missing)}")
+        where = "among the activities kept" if options.top else "in the log"
+        notes.append(f"end activities not {where}: {', '.join(map(label, missing))}")
     follows = directly_follows(paths, ends if options.ends else None)
 
     first, last = log.first, log.last
     span = max(last - first, 1.0)
     notes_of = Notes()
     line = notes_of.line
-    name = log.file.rsplit("/", 1)[-1]
+    name = label(log.file.rsplit("/", 1)[-1])  # a file name may hold a newline
     notes_of.above[("journey",)] = [
         f"# Discovered from {name}: {len(log.cases)} cases, {log.events} events, "
         f"{_when(first, log)} to {_when(last, log)}.",
@@ -101,12 +122,13 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     line[("journey", "customers")] = "# everyone arrives as in the log: see each persona's arrivals"
     built = _personas(log, paths, personas, span, min_n, notes, line)
     gaps = _gaps_before(paths)
+    visits = _visits_by_touchpoint(paths)
     touchpoints = tuple(
-        _touchpoint(a, ids[a], stage_id, log, paths, span, min_n, notes, gaps[ids[a]], line)
+        _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, gaps[ids[a]], line)
         for a in order
     )
     journey = Journey(
-        _label(options.title or f"Discovered from {name}"),
+        _label(options.title) if options.title else f"Discovered from {name}",
         horizon=days * DAY,
         customers=0,
         personas=built,
@@ -114,12 +136,49 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         touchpoints=touchpoints,
         flow=_flow(follows, personas, [ids[a] for a in order], min_n, line),
     )
-    return Discovered(print_journey(journey, notes_of), ids, personas, notes)
+    source = print_journey(journey, notes_of)
+    size = len(source.encode())
+    if size > MAX_FILE_BYTES:
+        raise TooLarge(
+            f"{name}: the journey discovered would be {size / 2**20:.1f} MB, more than the "
+            f"{MAX_FILE_BYTES // 2**20} MB a journey file may hold ({len(order):,} "
+            f"touchpoints, {len(journey.edges):,} edges); keep fewer activities with "
+            "--top-activities N"
+        )
+    return Discovered(source, ids, personas, notes)
+
+
+def _kept(log: Log, top: int | None, notes: list[str]) -> Counter:
+    """The activities that become touchpoints, with their counts: all of them, or the
+    `top` most frequent (the others are left out of every path, as an activity that maps
+    to no touchpoint is, and `conform` reports them as unknown)."""
+    counts = log.activities()
+    if top is None:
+        if len(counts) > MAX_TOUCHPOINTS:
+            common = ", ".join(quoted(label(a)) for a, _ in counts.most_common(3))
+            raise TooLarge(
+                f"{label(log.file)}: {len(counts):,} distinct activities, more than the "
+                f"{MAX_TOUCHPOINTS:,} touchpoints a discovered map may have (the most "
+                f"frequent: {common}). Keep the most frequent with --top-activities N "
+                "(the others are left out and reported by conform), or name the column "
+                "of activities with --activity"
+            )
+        return counts
+    if len(counts) <= top:
+        return counts
+    kept = Counter(dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: max(1, top)]))
+    left = len(counts) - len(kept)
+    events = sum(counts.values()) - sum(kept.values())
+    notes.append(
+        f"{left:,} less frequent activities left out ({events:,} of {sum(counts.values()):,} "
+        f"events): the {len(kept):,} most frequent are the touchpoints"
+    )
+    return kept
 
 
 def _label(text: str) -> str:
-    """A label of the language: one line, spaces collapsed."""
-    return " ".join(text.split())
+    """A title given as an option, as a label of the language: spaces collapsed, one line."""
+    return label(" ".join(text.split()))
 
 
 def _plural(n: int, word: str) -> str:
@@ -163,7 +222,7 @@ def _personas(log, paths, personas, span, min_n, notes, line) -> tuple[Persona, 
         out.append(
             Persona(
                 pid,
-                _label(value or "Customers"),
+                label(value) if value else "Customers",
                 share=text.fraction(share),
                 visit_gap=gap,
                 arrivals=text.rounded_rate(len(who) / span),
@@ -184,10 +243,17 @@ def _gaps_before(paths) -> dict[str, list[float]]:
     return gaps
 
 
-def _touchpoint(
-    activity, tp_id, stage_id, log, paths, span, min_n, notes, gaps, line
-) -> Touchpoint:
-    visits = [v for p in paths for tp, v in p.visits if tp == tp_id]
+def _visits_by_touchpoint(paths) -> dict[str, list]:
+    """Each touchpoint's visits, gathered in one pass (not one pass per touchpoint: a log
+    of thousands of activities would take the square of its size)."""
+    visits: dict[str, list] = defaultdict(list)
+    for path in paths:
+        for tp, visit in path.visits:
+            visits[tp].append(visit)
+    return visits
+
+
+def _touchpoint(activity, tp_id, stage_id, visits, span, min_n, notes, gaps, line) -> Touchpoint:
     key = ("touchpoint", tp_id)
     line[key] = f"# {_plural(len(visits), 'visit')}"
     values: dict[str, object] = {}
@@ -225,7 +291,7 @@ def _touchpoint(
         if after is not None:
             values["after"] = after.distribution
             line[(*key, "after")] = f"# time since the previous step: {after.describe()}"
-    return Touchpoint(tp_id, _label(activity), stage_id, **values)  # type: ignore[arg-type]
+    return Touchpoint(tp_id, label(activity), stage_id, **values)  # type: ignore[arg-type]
 
 
 def _after(tp_id: str, gaps: list[float], min_n: int, notes: list[str]) -> Fit | None:
@@ -262,18 +328,27 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
     for (persona, source, target), n in follows.items():
         by_source[source][target] += n
         by_persona[(persona, source)][target] += n
+    voices: dict[str, set[str]] = defaultdict(set)  # source -> the personas leaving it
+    for persona, source in by_persona:
+        voices[source].add(persona)
     edges: list[Edge] = []
     rank = {tp: i for i, tp in enumerate(order)}
     sources = [START, *sorted((s for s in by_source if s != START), key=lambda s: rank.get(s, 0))]
     for source in sources:
         targets = by_source[source]
         names = sorted(targets, key=lambda t: (t in (END, EXIT), rank.get(t, 0), t))
+        if len(names) > text.BASIS:  # each edge keeps at least 0.01%: 10,000 at most
+            raise TooLarge(
+                f"{len(names):,} different steps follow {source} in the log, more than the "
+                f"{text.BASIS:,} edges that can leave one node (a share is written in "
+                "hundredths of a point); keep fewer activities with --top-activities N"
+            )
         total = sum(targets.values())
         units = text.split([targets[t] for t in names])
         for target, u in zip(names, units, strict=True):
             edges.append(Edge(source, target, text.fraction(u)))
             line[edge_key(edges[-1])] = f"# {targets[target]} of {total} cases at {source}"
-        if len(names) < 2 or len({k[0] for k in by_persona if k[1] == source}) < 2:
+        if len(names) < 2 or len(voices[source]) < 2:
             continue
         for value, pid in personas.items():
             own = by_persona.get((value, source))

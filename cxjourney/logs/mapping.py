@@ -1,7 +1,8 @@
 """Activities of a log -> touchpoints of a map, and valid identifiers for new touchpoints.
 
-An activity maps by a mapping file first, then by a touchpoint's label, then by its
-id (exactly, then either ignoring case and punctuation). Activities that map to nothing
+An activity maps by a mapping file first, then by a touchpoint's label (the activity
+itself, or the label `discover` makes of it: `label`), then by its id (exactly, then
+either ignoring case and punctuation). Activities that map to nothing
 are kept in `unknown` with their counts, so every caller can report them; a mapping
 file may map an activity to nothing on purpose (an empty touchpoint), and those are
 kept in `ignored`.
@@ -23,20 +24,52 @@ RESERVED = frozenset({"start", "end", "exit", "baseline"})
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def make_id(label: str, taken: set[str], fallback: str = "step") -> str:
-    """A valid identifier from a label, unique among `taken` (which it joins)."""
+def make_id(
+    label: str, taken: set[str], fallback: str = "step", tried: dict[str, int] | None = None
+) -> str:
+    """A valid identifier from a label, unique among `taken` (which it joins).
+
+    `tried`: the next suffix to try for each base, shared by the calls that fill one
+    `taken`, so that thousands of labels of one base (names in a script that has no
+    ASCII letters all read `step`) do not each try every suffix before theirs."""
     text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
     base = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or fallback
     if base[0].isdigit():
         base = f"{fallback}_{base}"
     if base in RESERVED:
         base = f"{base}_{fallback}"
-    name, n = base, 2
+    name, n = base, (tried or {}).get(base, 2)
     while name in taken:
         name = f"{base}_{n}"
         n += 1
+    if tried is not None:
+        tried[base] = n
     taken.add(name)
     return name
+
+
+#: Characters a label does not hold as they are: NUL (a journey file holds none), and
+#: whatever ends a line (a string of the language is one line, and Python's `splitlines`
+#: also breaks at \v, \f, \x1c-\x1e, \x85, \u2028, \u2029); a backslash, to escape them.
+#: Other control characters (ESC, BEL, tab) are a label's own, escaped where a terminal
+#: shows them.
+_UNSAFE = re.compile(r"[\\\x00\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_NAMED = {"\\": "\\\\", "\n": "\\n", "\r": "\\r"}
+
+
+def label(activity: str) -> str:
+    """The touchpoint label of an activity: the activity as it is, whitespace and all, so
+    that activities that differ only in spacing stay different touchpoints; a NUL and line
+    breaks written as escapes (`\\n`, `\\x00`) and backslashes doubled, so that no two
+    activities share a label and every label is one line of the language."""
+    if not _UNSAFE.search(activity):
+        return activity
+    return _UNSAFE.sub(lambda m: _NAMED.get(m[0]) or _escape(m[0]), activity)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _key(text: str) -> str:
@@ -102,7 +135,9 @@ def map_activities(
             if tp is None:
                 mapping.ignored[activity] = n
                 continue
-        elif activity in by_label:  # a label is what the log's own name was
+        elif label(activity) in by_label:  # the label `discover` makes of the activity
+            tp = by_label[label(activity)]
+        elif activity in by_label:  # a label written as the log's own name
             tp = by_label[activity]
         elif activity in ids:
             tp = activity
@@ -118,9 +153,11 @@ def map_activities(
 def persona_resolver(journey: Journey):
     """A log's persona value -> a persona id of the map, or None when it names none.
 
-    By id, by label, or ignoring case and punctuation; with one persona in the map,
+    By label (as `discover` makes it, then as written), by id, or ignoring case and
+    punctuation; with one persona in the map,
     every case is that persona's.
     """
+    exact = {p.label: p.id for p in journey.personas}
     known: dict[str, str] = {}
     for p in journey.personas:
         known.setdefault(_key(p.label), p.id)
@@ -128,6 +165,8 @@ def persona_resolver(journey: Journey):
     only = journey.personas[0].id if len(journey.personas) == 1 else None
 
     def resolve(value: str) -> str | None:
-        return only or known.get(_key(value)) if value else only
+        if only or not value:
+            return only
+        return exact.get(label(value)) or exact.get(value) or known.get(_key(value))
 
     return resolve

@@ -8,6 +8,7 @@ so that the printer writes the short number back (`3.2 per day`, not 17 digits).
 
 from __future__ import annotations
 
+import heapq
 import math
 
 #: Duration units, largest first, in minutes.
@@ -69,9 +70,12 @@ def split(counts: list[float], *, floor: bool = True, every: bool = False) -> li
         units[order[i % len(order)]] += 1
         left -= 1
         i += 1
-    while left < 0:  # the floors took too much: take back from the largest
-        j = max(range(len(units)), key=lambda k: (units[k], -k))
+    largest = [(-u, k) for k, u in enumerate(units)]  # the floors took too much: take
+    heapq.heapify(largest)  # back from the largest, one unit at a time (a heap, not a
+    while left < 0:  # scan per unit: a node of thousands of edges took minutes)
+        u, j = heapq.heappop(largest)
         units[j] -= 1
+        heapq.heappush(largest, (u + 1, j))
         left += 1
     return units
 

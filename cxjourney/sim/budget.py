@@ -11,17 +11,26 @@ work, computed from the model alone:
 - touchpoint visits per journey: the expected visits of the absorbing Markov chain
   of the persona's routing (Kemeny & Snell 1960), solved one strongly connected
   component at a time so that a large map costs no dense matrix of its size;
-- and a cost per touchpoint and replication, which dominates maps of thousands of
-  touchpoints.
+- and a cost per touchpoint and replication, and per customer and touchpoint (each
+  customer starts with its own count of visits and expectations of every touchpoint),
+  which dominate maps of thousands of touchpoints.
+
+Memory is estimated from what the engines allocate (`Memory`): the routing tables, one
+row per persona and node as wide as the widest node (`sim/tables.py`), and per customer
+of the SimPy engine, which keeps a returning customer alive for the run, lists of its
+visits and expectations of every touchpoint (`sim/engine.py`); each replication that
+runs at once holds its own.
 
 Commands refuse a run estimated to take more than `LIMIT_SECONDS`, or to hold more
-than `LIMIT_CUSTOMERS` customers in one replication (memory grows with customers),
-unless told `--allow-long`.
+than `LIMIT_CUSTOMERS` customers in one replication, unless told `--allow-long`; and
+a run estimated to need more memory than the machine has (`memory_limit`), always:
+running it anyway would end in a MemoryError, or in swapping, after the wait.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, replace
 
 import networkx as nx
@@ -38,6 +47,24 @@ _DENSE = 3000  # the largest component solved as one dense system
 # each replication also costs per touchpoint (summaries, plan tables): measured at about
 # 0.14 ms a touchpoint, the time of some 70 visits; 100 keeps the estimate an upper bound
 TOUCHPOINT_STEPS = 100
+# each customer resets its visits and expectations of every touchpoint (and copies a list
+# of them, in the SimPy engine): about a nanosecond a touchpoint; a step is a visit's
+# share of a second (2-10 microseconds), so 1 step per 1,000 touchpoints is an upper bound
+CUSTOMER_TOUCHPOINTS_PER_STEP = 1000
+
+# bytes of memory (sim/tables.py, sim/engine.py, sim/kernel.py)
+ROUTE_BYTES = 24  # one target of a node's routing row: its share, target and delay row
+SIMPY_ROUTE_BYTES = 8  # the SimPy engine also holds the delay rows as lists
+NODE_BYTES = 200  # per persona and node: the rows' own headers
+TOUCHPOINT_BYTES = 2000  # per touchpoint: its columns, events, tallies and summaries
+CUSTOMER_BYTES = 32  # per customer of the batched engine: key, persona, start, at time 0
+SIMPY_CUSTOMER_BYTES = 2000  # a customer of the SimPy engine: its object and process
+SIMPY_VISIT_BYTES = 16  # ... and per touchpoint: its visits, and its own expectations
+# once it learns (`adaptation`): 20,000 customers who come back every 12 hours to a
+# queued map of 2,000 touchpoints peak at 0.98 GB; this estimate says 1.02 GB
+BASE_BYTES = 200 * 2**20  # the interpreter, NumPy, Numba and SimPy themselves
+MEMORY_SHARE = 0.9  # of the machine's memory a run may be estimated to fill
+UNKNOWN_MEMORY = 8 * 2**30  # when the machine does not say how much it has
 
 
 @dataclass(frozen=True)
@@ -49,10 +76,32 @@ class Size:
     visits: float
     queued: bool
     touchpoints: int = 0
+    personas: int = 1
+    degree: int = 1  # the most targets of one node (every routing row is this wide)
 
     @property
     def steps(self) -> float:
-        return self.visits + self.journeys + self.customers + TOUCHPOINT_STEPS * self.touchpoints
+        per_customer = self.customers * self.touchpoints / CUSTOMER_TOUCHPOINTS_PER_STEP
+        return (
+            self.visits
+            + self.journeys
+            + self.customers
+            + TOUCHPOINT_STEPS * self.touchpoints
+            + per_customer
+        )
+
+    @property
+    def memory(self) -> float:
+        """Bytes one replication holds at its peak (an upper bound; SimPy when queued)."""
+        nodes = self.personas * (self.touchpoints + 1)
+        route = ROUTE_BYTES + (SIMPY_ROUTE_BYTES if self.queued else 0)
+        tables = nodes * (self.degree * route + NODE_BYTES)
+        customer = (
+            SIMPY_CUSTOMER_BYTES + SIMPY_VISIT_BYTES * self.touchpoints
+            if self.queued
+            else CUSTOMER_BYTES
+        )
+        return tables + TOUCHPOINT_BYTES * self.touchpoints + customer * self.customers
 
 
 @dataclass(frozen=True)
@@ -62,16 +111,39 @@ class RunSize:
     per_run: Size
     runs: int
     workers: int
+    per_run_memory: float = 0.0  # bytes of the variant that needs the most
 
     @property
     def visits(self) -> float:
         return self.per_run.visits * self.runs
 
     @property
+    def parallel(self) -> int:
+        """Replications under way at once (each in its own worker, with its own memory)."""
+        return max(1, min(self.workers, self.runs))
+
+    @property
     def seconds(self) -> float:
         rate = QUEUED_RATE if self.per_run.queued else BATCH_RATE
-        parallel = max(1, min(self.workers, self.runs))
-        return self.per_run.steps * self.runs / (rate * parallel)
+        return self.per_run.steps * self.runs / (rate * self.parallel)
+
+    @property
+    def memory(self) -> float:
+        """Bytes the run holds at its peak: every replication under way, and the process."""
+        return BASE_BYTES + max(self.per_run.memory, self.per_run_memory) * self.parallel
+
+    def memory_problem(self, limit: float | None = None) -> str | None:
+        """Why the run cannot fit in memory (no flag overrides it), or None when it fits."""
+        limit = memory_limit() if limit is None else limit
+        if self.memory <= limit:
+            return None
+        workers = f" ({self.parallel} replications at once)" if self.parallel > 1 else ""
+        return (
+            f"it would need about {_gigabytes(self.memory)} of memory{workers}, and this "
+            f"machine has {_gigabytes(limit / MEMORY_SHARE)} "
+            f"({_count(self.per_run.customers)} customers x {self.per_run.touchpoints:,} "
+            "touchpoints)"
+        )
 
     def problem(self) -> str | None:
         """Why the run is refused, or None when it may go ahead."""
@@ -110,14 +182,32 @@ def size(journey: Journey) -> Size:
         visits += made * length if made > 0 else 0.0
     queued = any(t.capacity for t in journey.touchpoints)
     touchpoints = len(journey.touchpoints)
-    return Size(float(customers), float(journeys), float(visits), queued, touchpoints)
+    degree = max((d for _, d in graph.out_degree()), default=1)
+    return Size(
+        float(customers),
+        float(journeys),
+        float(visits),
+        queued,
+        touchpoints,
+        max(1, len(personas)),
+        max(1, degree),
+    )
 
 
 def run_size(journeys: list[Journey], runs: int, workers: int) -> RunSize:
     """`runs` replications, each as large as the largest of `journeys`."""
     sizes = [size(j) for j in journeys]
     largest = max(sizes, key=lambda s: (s.steps, s.customers))
-    return RunSize(largest, runs, workers)
+    return RunSize(largest, runs, workers, max(s.memory for s in sizes))
+
+
+def memory_limit() -> float:
+    """The bytes a run may be estimated to need: most of the machine's memory."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        total = 0
+    return MEMORY_SHARE * (total if total > 0 else UNKNOWN_MEMORY)
 
 
 def with_horizon(journey: Journey, horizon: float | None) -> Journey:
@@ -216,6 +306,13 @@ def _count(x: float) -> str:
     if x < 1e6:
         return f"{x:,.0f}"
     return f"{x:.1e}".replace("e+0", "e").replace("e+", "e")
+
+
+def _gigabytes(size: float) -> str:
+    if not math.isfinite(size):
+        return "unboundedly many GB"
+    gb = size / 1e9
+    return f"{gb:,.1f} GB" if gb < 100 else f"{gb:,.0f} GB"
 
 
 def _duration(seconds: float) -> str:

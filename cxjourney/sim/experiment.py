@@ -40,9 +40,20 @@ def admit(spec: RunSpec, journeys: Iterable[Journey], runs: int) -> None:
     """Refuse a run estimated to take hours or too much memory, before it starts.
 
     `runs`: replications of all variants together, each counted as large as the
-    largest of `journeys`. With `spec.allow_long` the run goes ahead with a warning.
+    largest of `journeys`. With `spec.allow_long` a long run goes ahead with a warning;
+    a run that cannot fit in memory is refused all the same (it would fail after the
+    wait, with nothing to show).
     """
     size = budget.run_size([spec.on(j) for j in journeys], runs, spec.workers)
+    memory = size.memory_problem()
+    if memory is not None:
+        fewer = " or fewer workers (-j)" if size.parallel > 1 else ""
+        raise RunRefused(
+            f"this run is too large: {memory}. Make it smaller: fewer customers (customers, "
+            f"arrivals, horizon) or touchpoints{fewer}; a map discovered from a log of many "
+            "activities keeps fewer with `discover --top-activities N`. --allow-long does "
+            "not run what cannot fit in memory"
+        )
     problem = size.problem()
     if problem is None:
         return
