@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..language.diff import Difference
+from ..results import Interval, IntervalLike
 from .duration import duration_interval, horizon
+from .table import fmt_roi
 
 #: More differences than this fold into a <details> block.
 SHOWN_CHANGES = 12
@@ -212,10 +214,13 @@ def _show(metric: str, value: float | None, currency: str, *, sign: bool = False
     return f"{value:+.1f}" if sign else f"{value:.1f}"
 
 
-def _interval(
-    metric: str, entry: dict[str, float | None], currency: str, *, sign: bool = False
-) -> str:
-    mean, low, high = entry.get("mean"), entry.get("low"), entry.get("high")
+def _interval(metric: str, entry: IntervalLike, currency: str, *, sign: bool = False) -> str:
+    """A mean and its interval, the currency once after the mean: "+12,500 EUR [+8,500,
+    +16,500]"; ROI as the tables spell it, a percentage (`table.fmt_roi`)."""
+    if metric == "roi":
+        return fmt_roi(entry)
+    value = Interval.of(entry)
+    mean, low, high = value.mean, value.low, value.high
     shown = _show(metric, mean, currency, sign=sign)
     if mean is None or low is None or high is None or low == high:
         return shown
@@ -317,7 +322,7 @@ def _code(text: str) -> str:
 
 def _rankings(rankings: dict[str, Any]) -> list[str]:
     objective = rankings["objective"]
-    label = dict(_METRICS).get(objective, objective)
+    label = {**dict(_METRICS), "roi": "ROI"}.get(objective, objective)
     old = {row["scenario"]: row for row in rankings["old"]}
     new = {row["scenario"]: row for row in rankings["new"]}
     names = [*new, *(n for n in old if n not in new)]

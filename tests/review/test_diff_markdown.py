@@ -216,3 +216,23 @@ def test_a_metric_missing_on_one_side_says_which() -> None:
     for metric in ("nps", "revenue"):
         everything_missing["metrics"][metric]["change"] = none
     assert verdict_of(everything_missing)[0] == "no verdict"
+
+
+def test_roi_rankings_are_percentages_as_in_the_tables() -> None:
+    """ROI 0.5 is +50%, spelled as `compare` spells it (`table.fmt_roi`), not +0.5."""
+    rankings = {
+        "objective": "roi",
+        "currency": "EUR",
+        "old": [
+            {"scenario": "a", "rank": 1, "effect": interval(0.5, 0.25), "verdict": "better"},
+            {"scenario": "b", "rank": 2, "effect": interval(-0.8, 0.1), "verdict": "worse"},
+        ],
+        "new": [
+            {"scenario": "b", "rank": 1, "effect": interval(1.2, 0.1), "verdict": "better"},
+            {"scenario": "a", "rank": 2, "effect": interval(0.5, 0.25), "verdict": "better"},
+        ],
+    }
+    text = comment("a", "b", [], None, rankings)
+    assert "**Scenarios whose ranking changed** (by effect on ROI)" in text
+    assert "| `b` | 2 | 1 | -80% [-90%, -70%] | +120% [+110%, +130%] |" in text
+    assert "| `a` | 1 | 2 | +50% [+25%, +75%] | +50% [+25%, +75%] |" in text
