@@ -85,6 +85,35 @@ def test_a_changed_fact_makes_the_tables_stale(monkeypatch: pytest.MonkeyPatch) 
     assert doc_tables.with_tables(text) != text
 
 
+def _repeated_clauses(markdown: str) -> list[str]:
+    """Clauses of six words or more that the prose says twice: a paragraph pasted again,
+    or the tail of a sentence left behind by an edit. Code and tables may repeat."""
+    prose = re.sub(r"^\|.*$", "", FENCE.sub("", markdown), flags=re.M)
+    prose = " ".join(prose.split())
+    clauses = {c.strip() for c in re.split(r"(?<=[.;:!?])\s", prose)}
+    return sorted(c for c in clauses if len(c.split()) >= 6 and prose.count(c) > 1)
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.name)
+def test_no_document_says_the_same_thing_twice(document: Path) -> None:
+    assert _repeated_clauses(document.read_text(encoding="utf-8")) == []
+
+
+def test_the_repetition_check_catches_a_pasted_clause_and_a_stray_tail() -> None:
+    text = (
+        "Runs are seeded from one sequence of numbers; workers give the same bytes.\n"
+        "The model makes the choices where research leaves them open.\n"
+        "choices where research leaves them open.\n\n"
+        "Again: Runs are seeded from one sequence of numbers; nothing else.\n"
+        "```\nthe same line in code, the same line in code, the same line\n```\n"
+        "| a table | row of six words or more | a table | row of six words or more |\n"
+    )
+    assert _repeated_clauses(text) == [
+        "Runs are seeded from one sequence of numbers;",
+        "choices where research leaves them open.",
+    ]
+
+
 def test_language_reference_covers_every_attribute() -> None:
     text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
     for attribute in facts.ATTRIBUTES:

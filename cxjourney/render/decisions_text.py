@@ -274,12 +274,12 @@ def drivers_text(doc: dict[str, Any], improvement: str) -> str:
     lines = [
         header(doc),
         f"Drivers of {objective}: each touchpoint improved by {improvement}",
-        f"(change from the baseline, {level_words(doc)} intervals; peak and trough: share of "
-        "journeys "
-        "remembered by that moment, in the baseline)",
+        f"(change from the baseline, {level_words(doc)} intervals; best and worst: share of "
+        "journeys whose best or worst moment was there, in the baseline; a best moment below "
+        "expectation is only the least bad)",
         "",
     ]
-    rows = [["rank", "touchpoint", "owner", f"{objective} change", "verdict", "peak", "trough"]]
+    rows = [["rank", "touchpoint", "owner", f"{objective} change", "verdict", "best", "worst"]]
     for n, row in enumerate(doc["touchpoints"], 1):
         rows.append(
             [

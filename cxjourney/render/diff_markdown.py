@@ -1,8 +1,8 @@
 """A semantic diff as a pull-request comment that a reviewer reads in ten seconds.
 
 First the verdict (is the new version forecast to be better, worse, or not
-distinguishable), then the forecast table with intervals, then what changed in the
-map, then the scenarios whose ranking moved. Long lists fold into `<details>` so
+distinguishable; or why there is none), then the forecast table with intervals, then
+what changed in the map, then the scenarios whose ranking moved. Long lists fold into `<details>` so
 the comment stays short. Pure: the same inputs give the same bytes.
 """
 
@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..language.diff import Difference
+from ..results import Interval, IntervalLike
 from .duration import duration_interval, horizon
+from .table import fmt_roi
 
 #: More differences than this fold into a <details> block.
 SHOWN_CHANGES = 12
@@ -24,7 +26,17 @@ _DURATIONS = (
     ("duration_median", "journey duration (median)"),
     ("duration_p90", "journey duration (90th pct)"),
 )
-_MARK = {"better": "🟢", "worse": "🔴", "mixed": "🟡", "not distinguishable": "⚪"}
+_MARK = {
+    "better": "🟢",
+    "worse": "🔴",
+    "mixed": "🟡",
+    "not distinguishable": "⚪",
+    "no value": "—",
+    "no interval": "—",
+    "no verdict": "—",
+}
+#: Verdicts that say something about the change; the others say why there is none.
+_VERDICTS = ("better", "worse", "not distinguishable")
 _CHANGE_WORDS = {"added": "added", "removed": "removed", "changed": "changed"}
 _ELEMENT_WORDS = {
     "journey": "journey",
@@ -50,7 +62,7 @@ def comment(
     heading = f"### Journey change: {title}" if title else "### Journey change"
     lines = [heading, "", f"`{old_name}` → `{new_name}`", ""]
     if prediction is not None:
-        lines += _forecast(prediction)
+        lines += _forecast(prediction, models)
     lines += _map_changes(found, _event_kinds(models))
     if rankings is not None:
         lines += _rankings(rankings)
@@ -63,10 +75,12 @@ def comment(
 
 
 def verdict_of(prediction: dict[str, Any]) -> tuple[str, dict[str, str]]:
-    """The overall verdict and each metric's: better / worse / not distinguishable.
+    """The overall verdict and each metric's: better / worse / not distinguishable, or
+    no value (the simulation could not compute the metric) or no interval (one
+    replication): no verdict at all, rather than a "not distinguishable" it cannot know.
 
     Higher is better for every metric; the overall verdict is mixed when one metric
-    is reliably better and another reliably worse.
+    is reliably better and another reliably worse, and no verdict when no metric has one.
     """
     each = {m: _verdict(prediction["metrics"][m]["change"]) for m, _ in _METRICS}
     words = set(each.values())
@@ -76,15 +90,19 @@ def verdict_of(prediction: dict[str, Any]) -> tuple[str, dict[str, str]]:
         overall = "better"
     elif "worse" in words:
         overall = "worse"
-    else:
+    elif "not distinguishable" in words:
         overall = "not distinguishable"
+    else:
+        overall = "no verdict"
     return overall, each
 
 
 def _verdict(change: dict[str, float | None]) -> str:
     low, high = change.get("low"), change.get("high")
+    if change.get("mean") is None:
+        return "no value"
     if low is None or high is None:
-        return "not distinguishable"
+        return "no interval"
     if low > 0:
         return "better"
     if high < 0:
@@ -92,19 +110,48 @@ def _verdict(change: dict[str, float | None]) -> str:
     return "not distinguishable"
 
 
-def _forecast(prediction: dict[str, Any]) -> list[str]:
+def _no_verdict(
+    metric: str, label: str, verdict: str, prediction: dict[str, Any], models: tuple[Any, Any]
+) -> str:
+    """Why a metric has no verdict: "no retention: …" with the reason, never a verdict."""
+    if verdict == "no interval":
+        reps = prediction["replications"]
+        return f"no verdict: no interval at {reps} replication{'s' if reps != 1 else ''}"
+    entry = prediction["metrics"][metric]
+    missing = [side for side in ("old", "new") if entry[side].get("mean") is None]
+    if len(missing) == 1:
+        model = models[0] if missing == ["old"] else models[1]
+        return f"no {label}: in the {missing[0]} version, {_why_missing(metric, model)}"
+    return f"no {label}: {_why_missing(metric, models[1] or models[0])}"
+
+
+def _why_missing(metric: str, journey: Any) -> str:
+    """Why the simulation has no value of a metric, from what the file says."""
+    if metric != "retention":
+        return "no customer was active at the horizon"
+    if journey is None or not hasattr(journey, "personas"):
+        return "no customer present at the start could leave"
+    if not getattr(journey, "customers", 0):
+        return "no customers at the start (`customers 0`), so none to retain"
+    if not any(p.visit_gap and (p.share is None or p.share > 0) for p in journey.personas):
+        return "every customer makes one journey (no `visits every`), so none can leave"
+    return "no customer present at the start makes repeat visits"
+
+
+def _forecast(prediction: dict[str, Any], models: tuple[Any, Any] = (None, None)) -> list[str]:
     overall, each = verdict_of(prediction)
     currency = prediction["currency"]["new"]
     moved = [
         f"{label} {_show(m, prediction['metrics'][m]['change']['mean'], currency, sign=True)}"
         for m, label in _METRICS
-        if each[m] != "not distinguishable"
+        if each[m] in ("better", "worse")
     ]
     summary = {
         "better": "the new version is forecast to do better",
         "worse": "the new version is forecast to do worse",
         "mixed": "the forecast improves one measure and worsens another",
         "not distinguishable": "no change the simulation can tell apart from noise",
+        "no verdict": "the simulation gave no interval to judge a change by",
     }[overall]
     detail = f" ({', '.join(moved)})" if moved else ""
     lines = [f"**{_MARK[overall]} Verdict: {overall}** — {summary}{detail}.", ""]
@@ -114,11 +161,14 @@ def _forecast(prediction: dict[str, Any]) -> list[str]:
     ]
     for metric, label in _METRICS:
         entry = prediction["metrics"][metric]
+        word = each[metric]
+        if word not in _VERDICTS:
+            word = _no_verdict(metric, label, word, prediction, models)
         lines.append(
             f"| {label} | {_interval(metric, entry['old'], currency)} "
             f"| {_interval(metric, entry['new'], currency)} "
             f"| **{_interval(metric, entry['change'], currency, sign=True)}** "
-            f"| {_MARK[each[metric]]} {each[metric]} |"
+            f"| {_MARK[each[metric]]} {word} |"
         )
     for metric, label in _DURATIONS:
         entry = prediction["metrics"].get(metric)
@@ -145,6 +195,10 @@ def _duration_verdict(change: dict[str, float | None] | None) -> str:
         return "⏱ longer"
     if word == "worse":
         return "⏱ shorter"
+    if word == "no interval":
+        return f"{_MARK[word]} no interval"
+    if word == "no value":
+        return f"{_MARK[word]} no journey ended"
     return f"{_MARK[word]} {word}"
 
 
@@ -160,10 +214,13 @@ def _show(metric: str, value: float | None, currency: str, *, sign: bool = False
     return f"{value:+.1f}" if sign else f"{value:.1f}"
 
 
-def _interval(
-    metric: str, entry: dict[str, float | None], currency: str, *, sign: bool = False
-) -> str:
-    mean, low, high = entry.get("mean"), entry.get("low"), entry.get("high")
+def _interval(metric: str, entry: IntervalLike, currency: str, *, sign: bool = False) -> str:
+    """A mean and its interval, the currency once after the mean: "+12,500 EUR [+8,500,
+    +16,500]"; ROI as the tables spell it, a percentage (`table.fmt_roi`)."""
+    if metric == "roi":
+        return fmt_roi(entry)
+    value = Interval.of(entry)
+    mean, low, high = value.mean, value.low, value.high
     shown = _show(metric, mean, currency, sign=sign)
     if mean is None or low is None or high is None or low == high:
         return shown
@@ -265,7 +322,7 @@ def _code(text: str) -> str:
 
 def _rankings(rankings: dict[str, Any]) -> list[str]:
     objective = rankings["objective"]
-    label = dict(_METRICS).get(objective, objective)
+    label = {**dict(_METRICS), "roi": "ROI"}.get(objective, objective)
     old = {row["scenario"]: row for row in rankings["old"]}
     new = {row["scenario"]: row for row in rankings["new"]}
     names = [*new, *(n for n in old if n not in new)]

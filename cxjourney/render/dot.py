@@ -101,6 +101,7 @@ def journey_map(
     dot.attr("node", fontname=FONT, fontsize="11", margin="0.08,0.04")
     dot.attr("edge", fontname=FONT, fontsize="10", color="#4d4d4d", arrowsize="0.7")
     queues = _walkout_queues(journey)
+    labels = _edge_labels(graph, overlay, _edge_delays(journey))
     _terminals(dot, graph, bool(queues))
     order = _written_order(journey)
     for index, stage in enumerate(journey.stages):
@@ -119,13 +120,17 @@ def journey_map(
                 tp = journey.touchpoint(tp_id)
                 if tp is not None:
                     mark = overlay.nodes.get(tp.id) if overlay is not None else None
-                    _touchpoint(cluster, tp, style, mark, overlay is not None)
+                    again = labels.get((tp.id, tp.id))
+                    _touchpoint(cluster, tp, style, mark, overlay is not None, again)
     columns, folded = _columns(journey, graph, order)
     _stage_order(dot, columns, folded)
-    _edges(dot, graph, order, overlay, _edge_delays(journey))
+    _edges(dot, graph, order, overlay, labels)
     _walkouts(dot, queues, overlay)
     _repeat_starts(dot, journey)
-    _legend(dot, style, overlay, _timing_marks(journey))
+    marks = _timing_marks(journey)
+    if any(source == target for source, target in labels):
+        marks.append(("↻ again 10%", "chance of doing the step again (its loop)"))
+    _legend(dot, style, overlay, marks)
     return dot
 
 
@@ -270,7 +275,12 @@ def _terminals(dot: graphviz.Digraph, graph: nx.DiGraph, walkouts: bool) -> None
 
 
 def _touchpoint(
-    dot: graphviz.Digraph, tp: Touchpoint, style: Style, mark: NodeMark | None, overlaid: bool
+    dot: graphviz.Digraph,
+    tp: Touchpoint,
+    style: Style,
+    mark: NodeMark | None,
+    overlaid: bool,
+    again: list[str] | None = None,
 ) -> None:
     owner_fill = style.fills.get(tp.owner, palette.NO_OWNER_FILL)
     fill = mark.fill if mark is not None else (palette.NO_DATA_FILL if overlaid else owner_fill)
@@ -290,6 +300,8 @@ def _touchpoint(
         )
     for fact in _timing(tp):
         rows.append(f'<TR><TD><FONT POINT-SIZE="9">{dot_text(fact)}</FONT></TD></TR>')
+    if again:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="9">↻ again {" · ".join(again)}</FONT></TD></TR>')
     for event in tp.events:
         sign, colour = ("+", DELIGHT_INK) if event.kind == "delighter" else ("−", DISAPPOINT_INK)
         colour = ink if overlaid else colour
@@ -432,14 +444,16 @@ def _natural_ranks(journey: Journey, graph: nx.DiGraph, order: dict[str, int]) -
     return nx.dag_longest_path_length(forward) + 1
 
 
-def _edges(
-    dot: graphviz.Digraph,
-    graph: nx.DiGraph,
-    order: dict[str, int],
-    overlay: Overlay | None,
-    delays: dict[tuple[str, str], str] | None = None,
-) -> None:
-    delays = delays or {}
+def _edge_labels(
+    graph: nx.DiGraph, overlay: Overlay | None, delays: dict[tuple[str, str], str]
+) -> dict[tuple[str, str], list[str]]:
+    """(source, target) → the lines of the edge's label: probability, personas', delay, traffic.
+
+    A step's edge to itself is labelled on its node, not on the loop: Graphviz places a
+    loop's label beside the node, where an edge from a neighbour in the same column puts
+    its own label too.
+    """
+    labels = {}
     for source, target, data in graph.edges(data=True):
         p = data["probability"]
         own = {
@@ -455,6 +469,23 @@ def _edges(
         ]
         if (source, target) in delays:
             parts.append(f'<FONT POINT-SIZE="9">{dot_text(delays[(source, target)])}</FONT>')
+        if overlay is not None:
+            share = overlay.traffic.get((source, target), 0.0)
+            parts.append(f'<FONT POINT-SIZE="8" COLOR="#555555">{_share(share)}</FONT>')
+        labels[(source, target)] = parts
+    return labels
+
+
+def _edges(
+    dot: graphviz.Digraph,
+    graph: nx.DiGraph,
+    order: dict[str, int],
+    overlay: Overlay | None,
+    labels: dict[tuple[str, str], list[str]],
+) -> None:
+    for source, target, data in graph.edges(data=True):
+        p = data["probability"]
+        own = any(abs(q - p) > SAME_PROBABILITY for q in data["personas"].values())
         attributes = {
             "tooltip": graphviz.escape(f"{source} → {target}: {_percent(p)}"),
             "id": f"edge-{source}-{target}",
@@ -468,8 +499,8 @@ def _edges(
         if overlay is not None:
             share = overlay.traffic.get((source, target), 0.0)
             attributes["penwidth"] = f"{0.5 + 7 * min(share, 1.2):.2f}"
-            parts.append(f'<FONT POINT-SIZE="8" COLOR="#555555">{_share(share)}</FONT>')
-        if parts:
+        parts = labels[(source, target)]
+        if parts and source != target:
             attributes["label"] = "<" + "<BR/>".join(parts) + ">"
         dot.edge(source, target, **attributes)
 

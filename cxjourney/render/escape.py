@@ -40,9 +40,10 @@ def dot_text(text: str) -> str:
     """Escaped for a Graphviz HTML-like label.
 
     Graphviz still expands backslash escapes there (`\\N` becomes the node's name,
-    even when written `&#92;N`), so backslashes are doubled on top of the markup.
+    even when written `&#92;N`), so backslashes are doubled on top of the markup. An
+    empty text is a space: Graphviz refuses an empty `<B></B>` or `<FONT></FONT>`.
     """
-    return markup(text).replace("\\", "\\\\")
+    return markup(text).replace("\\", "\\\\") or " "
 
 
 def wrapped_dot_text(text: str, width: int) -> str:

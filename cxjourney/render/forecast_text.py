@@ -16,18 +16,31 @@ METRIC_NAMES = {"nps": "NPS", "retention": "retention", "revenue": "revenue"}
 
 
 def forecast_lines(prediction: dict[str, Any]) -> list[str]:
+    """The forecast's heading and its table, each column as wide as its widest cell:
+    revenue in the millions, or a wide interval, keeps the columns aligned."""
     reps = prediction["replications"]
-    lines = [
+    rows = [["metric", "old", "new", "change"]]
+    for metric, entry in prediction["metrics"].items():
+        rows.append(
+            [
+                METRIC_NAMES[metric],
+                _interval(metric, entry["old"]),
+                _interval(metric, entry["new"]),
+                _interval(metric, entry["change"], sign=True),
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
         f"forecast: baseline of each version, {reps} replication{'s' if reps != 1 else ''} "
         f"paired by seed {prediction['seed']} (95% intervals)",
-        f"  {'metric':<10} {'old':<26} {'new':<26} change",
+        *(
+            "  "
+            + "   ".join(
+                cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+            ).rstrip()
+            for row in rows
+        ),
     ]
-    for metric, entry in prediction["metrics"].items():
-        lines.append(
-            f"  {METRIC_NAMES[metric]:<10} {_interval(metric, entry['old']):<26} "
-            f"{_interval(metric, entry['new']):<26} {_interval(metric, entry['change'], sign=True)}"
-        )
-    return lines
 
 
 def _interval(metric: str, entry: IntervalLike, *, sign: bool = False) -> str:

@@ -3,7 +3,7 @@
 The map (`dot.py`) draws whatever an `Overlay` says; this module turns a results
 document (docs/model.md, "Results") into one: a diverging colour per touchpoint, an edge
 width per share of journeys, wait and walk-out figures on queues, and badges where
-journeys' remembered peaks and troughs fall.
+journeys' best and worst moments fall (a best moment below expectation is no peak).
 """
 
 from __future__ import annotations
@@ -239,11 +239,12 @@ def _get(touchpoints: dict[str, Any], tp: str, key: str) -> float | None:
 
 def _badges(touchpoints: dict[str, Any], tp: str) -> tuple[str, ...]:
     badges = []
-    for key, mark, word in (("peak_share", "▲", "peak"), ("trough_share", "▼", "trough")):
+    # "best", not "peak": a journey's best moment can still fall short of expectation
+    for key, mark, word in (("peak_share", "▲", "best"), ("trough_share", "▼", "worst")):
         share = _get(touchpoints, tp, key)
         largest = max(((_get(touchpoints, t, key) or 0.0) for t in touchpoints), default=0.0)
         if share and (share >= BADGE_SHARE or share == largest):
-            badges.append(f"{mark} {word} of {share * 100:.0f}% of journeys")
+            badges.append(f"{mark} {word} moment of {share * 100:.0f}% of journeys")
     return tuple(badges)
 
 

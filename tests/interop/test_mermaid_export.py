@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from cxjourney import load
 from cxjourney.cli.interop import export_mermaid
 from cxjourney.interop.mermaid import MermaidDiagram, parse_markdown, parse_mermaid, to_journey
-from cxjourney.interop.mermaid.journey import DEFAULT_TITLE, _label
+from cxjourney.interop.mermaid.journey import DEFAULT_TITLE, _label, customer_actor
 from cxjourney.interop.mermaid.write import score, to_mermaid
 from cxjourney.sim.experiment import RunSpec, simulate
 from tests.conftest import JOURNEYS, SPEC_EXAMPLES
@@ -76,8 +76,14 @@ def shape(diagram: MermaidDiagram) -> list[tuple[str, list[tuple[str, float, tup
     out = []
     for number, section in enumerate([s for s in diagram.sections if s.tasks], start=1):
         name = _label(section.name) or f"Stage {number}"
-        out.append((name, [(_label(t.name), t.score, t.actors) for t in section.tasks]))
+        out.append((name, [(_label(t.name), t.score, owners(diagram, t)) for t in section.tasks]))
     return out
+
+
+def owners(diagram: MermaidDiagram, task) -> tuple[str, ...]:
+    """A task's actors but the diagram's customer: what import makes its owner."""
+    customer = customer_actor(diagram)
+    return tuple(a for a in dict.fromkeys(map(_label, task.actors)) if a and a != customer)
 
 
 # ---- the round trip ------------------------------------------------------------------------
@@ -93,6 +99,7 @@ def test_real_world_diagrams_round_trip_and_the_imports_simulate(path: Path) -> 
         assert warnings == []
         assert again.title == (_label(diagram.title or "") or DEFAULT_TITLE)
         assert shape(again) == shape(diagram)
+        assert customer_actor(again) == (customer_actor(diagram) or "Customer")
         assert to_journey(again) == to_journey(diagram)  # a fixed point after one trip
         results = simulate(journey, RunSpec(seed=1, replications=2, horizon=7 * 24 * 60.0))
         assert results["scenarios"]["baseline"]["metrics"]["journeys"]["mean"] > 0
@@ -109,8 +116,10 @@ def test_examples_export_to_diagrams_mermaid_reads(path: Path) -> None:
     assert [s.name for s in diagram.sections] == [s.label for s in journey.stages if s.touchpoints]
     assert [t.name for t in diagram.tasks] == [t.label for t in journey.touchpoints]
     assert [t.score for t in diagram.tasks] == [score(t) for t in journey.touchpoints]
-    owners = [", ".join(t.actors) or None for t in diagram.tasks]
-    assert owners == [t.owner for t in journey.touchpoints]
+    customer = journey.personas[0].label if len(journey.personas) == 1 else "Customer"
+    assert all(t.actors[0] == customer for t in diagram.tasks)  # the customer, first
+    owned = [", ".join(t.actors[1:]) or None for t in diagram.tasks]
+    assert owned == [t.owner for t in journey.touchpoints]
     assert diagram.description == (journey.description or None)
 
 
@@ -121,13 +130,13 @@ def test_the_coffee_diagram_exactly() -> None:
         "  title Morning coffee\n"
         "  accDescr: Weekday commuters buying coffee on the way to work\n"
         "  section Discover\n"
-        "    Sees a social media ad: 3.5: Marketing\n"
+        "    Sees a social media ad: 3.5: Customer, Marketing\n"
         "  section Order\n"
-        "    Orders at the counter: 3.6: Operations\n"
-        "    Orders ahead in the app: 3.9: Digital\n"
+        "    Orders at the counter: 3.6: Customer, Operations\n"
+        "    Orders ahead in the app: 3.9: Customer, Digital\n"
         "  section Collect and enjoy\n"
-        "    Picks up the drink: 3.5: Operations\n"
-        "    Drinks the coffee: 4.1: Product\n"
+        "    Picks up the drink: 3.5: Customer, Operations\n"
+        "    Drinks the coffee: 4.1: Customer, Product\n"
     )
 
 
@@ -146,8 +155,9 @@ def test_scores_are_clipped_means_and_empty_stages_are_left_out() -> None:
         "    touchpoint d {\n      delivers triangular(1, 3, 4)\n    }\n"
     )
     exported = to_mermaid(load("-", data=text.encode()).journey)
-    assert (
-        exported == "journey\n  title T\n  section s\n    a: 3\n    b: 2.5\n    c: 5\n    d: 2.67\n"
+    # the one persona, p (no label), is the customer: every task's first actor
+    assert exported == (
+        "journey\n  title T\n  section s\n    a: 3: p\n    b: 2.5: p\n    c: 5: p\n    d: 2.67: p\n"
     )
 
 
@@ -247,11 +257,11 @@ def test_timing_is_left_out_of_the_diagram_as_the_flow_is() -> None:
         "journey\n"
         "  title Broadband\n"
         "  section Join#58; order and install\n"
-        "    Orders online: 3.8: Sales\n"
-        "    Engineer installs: 3: Field, Network\n"
+        "    Orders online: 3.8: p, Sales\n"
+        "    Engineer installs: 3: p, Field, Network\n"
         "  section Live with it\n"
-        "    use: 3\n"
-        "    Calls support: 3\n"
+        "    use: 3: p\n"
+        "    Calls support: 3: p\n"
     )
 
 

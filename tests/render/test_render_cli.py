@@ -86,6 +86,18 @@ def test_invalid_journey_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+def test_empty_labels_draw(tmp_path):
+    """`journey ""` checks, so it draws: Graphviz refuses an empty <B> or <FONT>."""
+    path = tmp_path / "empty.journey"
+    path.write_text(
+        'journey "" {\n  persona p {\n    share 100%\n  }\n'
+        '  stage s "" {\n    touchpoint t "" {\n      owner ""\n    }\n  }\n}\n'
+    )
+    done = run_main("render", str(path), "-o", str(tmp_path / "map.svg"))
+    assert done.returncode == 0, done.stderr.decode()
+    assert "t" in svg_groups((tmp_path / "map.svg").read_bytes(), "node")
+
+
 def test_simulate_overlay(tmp_path):
     out = tmp_path / "map.svg"
     result = invoke(HOTEL, "--simulate", "-n", "2", "--horizon", "2 weeks", "-o", str(out))

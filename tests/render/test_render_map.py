@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -195,3 +198,79 @@ def test_thirty_six_touchpoints_stay_legible(big_path):
 def test_other_formats(hotel, fmt, magic):
     data = dot.draw(dot.journey_map(hotel.journey, hotel.graph), fmt)
     assert data.startswith(magic)
+
+
+def _label_boxes(loaded, results=None) -> tuple[dict, dict]:
+    """Edge labels' and touchpoints' boxes (x0, y0, x1, y1) in points, as `dot` lays them out.
+
+    A label's box is the union of its text lines (each from its baseline, font size and
+    width, as -Tjson gives them); a node's, its width and height around its centre.
+    """
+    from cxjourney.render.maps import overlay_map
+
+    source = overlay_map(loaded, results, None, None).source
+    done = subprocess.run(["dot", "-Tjson"], input=source.encode(), capture_output=True)
+    layout = json.loads(done.stdout)
+    labels = {}
+    for edge in layout.get("edges", []):
+        size, xs, ys = 10.0, [], []
+        for op in edge.get("_ldraw_", []) + edge.get("_xldraw_", []):
+            if op["op"] == "F":
+                size = op["size"]
+            elif op["op"] == "T":
+                (x, y), width = op["pt"], op["width"]
+                left = {"l": x, "c": x - width / 2, "r": x - width}[op["align"]]
+                xs += [left, left + width]
+                ys += [y - 0.2 * size, y + 0.75 * size]
+        if xs:
+            labels[edge.get("id", edge["_gvid"])] = (min(xs), min(ys), max(xs), max(ys))
+    nodes = {}
+    for node in layout.get("objects", []):
+        if "pos" in node and not node["name"].startswith("legend"):
+            x, y = map(float, node["pos"].split(","))
+            w, h = float(node["width"]) * 36, float(node["height"]) * 36
+            nodes[node["name"]] = (x - w, y - h, x + w, y + h)
+    return labels, nodes
+
+
+def _overlapping(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+
+
+def _overlaps(labels: dict, nodes: dict) -> list[tuple[str, str]]:
+    pairs = itertools.combinations(labels.items(), 2)
+    clashes = [(a, b) for (a, box), (b, other) in pairs if _overlapping(box, other)]
+    clashes += [
+        (a, node)
+        for a, box in labels.items()
+        for node, other in nodes.items()
+        if _overlapping(box, other)
+    ]
+    return clashes
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_edge_labels_overlap_neither_each_other_nor_a_node(path):
+    labels, nodes = _label_boxes(load(str(path)))
+    assert len(labels) >= 3 and nodes
+    assert _overlaps(labels, nodes) == []
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_edge_labels_with_results_overlap_nothing(hotel, hotel_results):
+    labels, nodes = _label_boxes(hotel, hotel_results)
+    assert _overlaps(labels, nodes) == []
+
+
+def test_the_overlap_check_sees_an_overlap():
+    assert _overlaps({"a": (0, 0, 10, 10), "b": (5, 5, 20, 20)}, {}) == [("a", "b")]
+    assert _overlaps({"a": (0, 0, 10, 10)}, {"n": (10, 0, 20, 10)}) == []
+    assert _overlaps({"a": (0, 0, 10, 10)}, {"n": (9, 9, 20, 20)}) == [("a", "n")]
+
+
+def test_a_loop_is_labelled_on_its_step(hotel):
+    """The front desk's 10% chance of another call is written on the node, not the loop."""
+    svg = _svg(hotel)
+    assert svg_groups(svg, "edge")["fix->fix"].texts == []
+    assert "↻ again 10%" in svg_groups(svg, "node")["fix"].text

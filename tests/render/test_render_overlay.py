@@ -183,10 +183,10 @@ def test_queues_show_waits_and_walk_outs_and_badges_mark_peaks(hotel, hotel_resu
     peak = max(touchpoints, key=lambda t: touchpoints[t]["peak_share"])
     trough = max(touchpoints, key=lambda t: touchpoints[t]["trough_share"])
     share = touchpoints[peak]["peak_share"] * 100
-    assert f"▲ peak of {share:.0f}% of journeys" in nodes[peak].text
-    assert "▼ trough of" in nodes[trough].text
+    assert f"▲ best moment of {share:.0f}% of journeys" in nodes[peak].text
+    assert "▼ worst moment of" in nodes[trough].text
     for tp, values in touchpoints.items():
-        marked = "▲ peak" in nodes[tp].text
+        marked = "▲ best moment" in nodes[tp].text
         assert marked == (values["peak_share"] >= overlay.BADGE_SHARE or tp == peak), tp
 
 

@@ -162,3 +162,77 @@ def test_simulated_comment_agrees_with_the_json_forecast(tmp_path: Path) -> None
     assert "2 replications, seed 1, 21 days" in text
     again = run_cli(*args, "--format", "markdown", cwd=tmp_path)
     assert again.stdout == markdown.stdout  # deterministic
+
+
+#: A walk-in clinic: every patient comes once, so no one present at the start can leave.
+WALK_IN = """\
+journey "Walk-in clinic" {
+  horizon 2 weeks
+  customers 200
+  persona patient "Patient" {
+    share 100%
+  }
+  stage s {
+    touchpoint triage "Triage" {
+      expect 4
+      delivers 3.5 +- 0.5
+    }
+  }
+}
+"""
+
+
+def test_a_retention_it_cannot_compute_gets_a_reason_not_a_verdict(tmp_path: Path) -> None:
+    (tmp_path / "old.journey").write_text(WALK_IN, encoding="utf-8")
+    (tmp_path / "new.journey").write_text(WALK_IN.replace("delivers 3.5", "delivers 4.5"))
+    args = ("old.journey", "new.journey", "--simulate", "--format", "markdown")
+    result = run_cli("diff", *args, "-j", "1", "-n", "2", "--horizon", "2 weeks", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [r for r in result.stdout.decode().splitlines() if r.startswith("| retention |")]
+    assert rows == [
+        "| retention | n/a | n/a | **n/a** | — no retention: every customer makes one journey "
+        "(no `visits every`), so none can leave |"
+    ]
+
+
+def test_a_metric_missing_on_one_side_says_which() -> None:
+    old, new = versions()
+    prediction = json.loads(json.dumps(PREDICTION))
+    none = {"mean": None, "low": None, "high": None}
+    prediction["metrics"]["retention"] = {"old": interval(0.9, 0.01), "new": none, "change": none}
+    prediction["metrics"]["nps"]["change"] = {"mean": 2.6, "low": None, "high": None}
+    overall, each = verdict_of(prediction)
+    assert each["retention"] == "no value" and each["nps"] == "no interval"
+    assert overall == "better"  # revenue's verdict; the others have none
+    text = comment("a", "b", [], prediction, None, (old, new))
+    row = next(r for r in text.splitlines() if r.startswith("| retention |"))
+    assert row.endswith(
+        "| — no retention: in the new version, no customer present at the start "
+        "makes repeat visits |"
+    )
+    assert "| — no verdict: no interval at 10 replications |" in text
+    assert "not distinguishable" not in text
+    everything_missing = json.loads(json.dumps(prediction))
+    for metric in ("nps", "revenue"):
+        everything_missing["metrics"][metric]["change"] = none
+    assert verdict_of(everything_missing)[0] == "no verdict"
+
+
+def test_roi_rankings_are_percentages_as_in_the_tables() -> None:
+    """ROI 0.5 is +50%, spelled as `compare` spells it (`table.fmt_roi`), not +0.5."""
+    rankings = {
+        "objective": "roi",
+        "currency": "EUR",
+        "old": [
+            {"scenario": "a", "rank": 1, "effect": interval(0.5, 0.25), "verdict": "better"},
+            {"scenario": "b", "rank": 2, "effect": interval(-0.8, 0.1), "verdict": "worse"},
+        ],
+        "new": [
+            {"scenario": "b", "rank": 1, "effect": interval(1.2, 0.1), "verdict": "better"},
+            {"scenario": "a", "rank": 2, "effect": interval(0.5, 0.25), "verdict": "better"},
+        ],
+    }
+    text = comment("a", "b", [], None, rankings)
+    assert "**Scenarios whose ranking changed** (by effect on ROI)" in text
+    assert "| `b` | 2 | 1 | -80% [-90%, -70%] | +120% [+110%, +130%] |" in text
+    assert "| `a` | 1 | 2 | +50% [+25%, +75%] | +50% [+25%, +75%] |" in text

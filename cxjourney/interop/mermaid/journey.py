@@ -3,14 +3,23 @@
 ``to_journey`` builds the model and prints it (``cxjourney.language.printer``, with
 ``expect`` and every label written even where they are the language's defaults, so the
 imported map shows what it assumes): sections become stages and tasks touchpoints in the
-written order (no ``flow`` block), the score as ``delivers`` with ``expect 3``, and all
-the actors of a task as one owner, joined as written (``owner "Me, Cat"``), so reports
-roll up by the same group of actors. One persona ``customer`` holds 100% of the
-customers. Identifiers are ASCII slugs of the names (``Café à emporter`` ->
-``cafe_a_emporter``), ``stage_2`` / ``touchpoint_3`` (position in the file) when a name
-has no usable ASCII form, prefixed with the kind when they would start with a digit,
-suffixed with it when they would be ``start``, ``end`` or ``exit``, and made unique with
-``_2``, ``_3``. Labels keep the text; ``<br>`` and control characters become spaces.
+written order (no ``flow`` block), the score as ``delivers`` with ``expect 3``.
+
+Actors are the customer and the teams that serve them: Mermaid's own example names
+``Me`` in every task and ``Cat`` in one. The customer is the actor named in the most
+tasks, when that is more than half of the tasks that name actors (on a tie, the one
+named first): it becomes the label of the one persona, ``customer``, which holds 100%
+of the customers, and never an owner, since the customer owns no step. The other
+actors of a task are its owner, joined as written (``Do work: 1: Me, Cat`` gives
+``owner "Cat"``), so reports roll up by the same group of actors; a task with only the
+customer has no owner. A diagram whose actors are all teams (none in over half of the
+tasks) keeps them all as owners, and its persona is ``"Customer"``.
+
+Identifiers are ASCII slugs of the names (``Café à emporter`` -> ``cafe_a_emporter``),
+``stage_2`` / ``touchpoint_3`` (position in the file) when a name has no usable ASCII
+form, prefixed with the kind when they would start with a digit, suffixed with it when
+they would be ``start``, ``end`` or ``exit``, and made unique with ``_2``, ``_3``.
+Labels keep the text; ``<br>`` and control characters become spaces.
 """
 
 from __future__ import annotations
@@ -45,6 +54,7 @@ def to_journey(diagram: MermaidDiagram) -> str:
         )
     names = _Namer()
     persona = names.claim(PERSONA, "persona", 1)
+    customer = customer_actor(diagram)
     built: list[Stage] = []
     touchpoints: list[Touchpoint] = []
     for number, section in enumerate(stages, start=1):
@@ -54,13 +64,13 @@ def to_journey(diagram: MermaidDiagram) -> str:
         for task in section.tasks:
             position = len(touchpoints) + 1
             identifier = names.claim(task.name, "touchpoint", position)
-            touchpoints.append(_touchpoint(task, identifier, position, stage))
+            touchpoints.append(_touchpoint(task, identifier, position, stage, customer))
             held.append(identifier)
         built.append(Stage(stage, _label(section.name) or fallback, tuple(held)))
     journey = Journey(
         title=_label(diagram.title or "") or DEFAULT_TITLE,
         description=_label(diagram.description or ""),
-        personas=(Persona(persona, "Customer", share=1.0),),
+        personas=(Persona(persona, customer or "Customer", share=1.0),),
         stages=tuple(built),
         touchpoints=tuple(touchpoints),
     )
@@ -167,13 +177,34 @@ class _Namer:
         return identifier
 
 
-def _touchpoint(task: MermaidTask, identifier: str, position: int, stage: str) -> Touchpoint:
+def customer_actor(diagram: MermaidDiagram) -> str | None:
+    """The customer among the actors: named in over half of the tasks that name any (the
+    first named on a tie), or None when no actor is."""
+    named = [_actors(task) for task in diagram.tasks]
+    named = [actors for actors in named if actors]
+    counts: dict[str, int] = {}
+    for actors in named:
+        for actor in actors:
+            counts[actor] = counts.get(actor, 0) + 1
+    if not counts:
+        return None
+    actor = max(counts, key=lambda a: counts[a])  # the first named of the most named
+    return actor if 2 * counts[actor] > len(named) else None
+
+
+def _actors(task: MermaidTask) -> list[str]:
+    return list(dict.fromkeys(label for label in map(_label, task.actors) if label))
+
+
+def _touchpoint(
+    task: MermaidTask, identifier: str, position: int, stage: str, customer: str | None
+) -> Touchpoint:
     if not math.isfinite(task.score):
         raise MermaidError(
             [MermaidIssue(task.line, task.column, f"the task '{task.name}' has no score", "error")]
         )
     score = min(max(task.score, LOWEST_SCORE), HIGHEST_SCORE)
-    actors = [label for label in (_label(actor) for actor in task.actors) if label]
+    actors = [actor for actor in _actors(task) if actor != customer]
     return Touchpoint(
         identifier,
         _label(task.name) or f"Touchpoint {position}",

@@ -3,8 +3,11 @@
 Stages become sections and touchpoints tasks, in the written order (Mermaid draws a
 line, so a `flow` block's branches are not shown); a task's score is the mean of what
 the touchpoint delivers, clipped to 1..5 and kept to two decimals (Mermaid reads any
-number, and an imported `4.25` comes back as `4.25`); the owner's comma-separated
-names are the actors; the description becomes `accDescr`. Stages without touchpoints
+number, and an imported `4.25` comes back as `4.25`); the actors are the customer
+first (the one persona's label, else "Customer"), then the owner's comma-separated
+names, as Mermaid's own example names `Me` in every task, so that importing the diagram
+finds the customer again and gives back the owners (journey.py); the description
+becomes `accDescr`. Stages without touchpoints
 are left out, as Mermaid would draw an empty section.
 
 A Mermaid journey has no place for time either, so the timing of a journey is left
@@ -39,13 +42,14 @@ def to_mermaid(journey: Journey) -> str:
         out.append(f"  title {_text(journey.title)}")
     if _text(journey.description):
         out.append(f"  accDescr: {_text(journey.description)}")
+    customer = _customer(journey)
     by_id = {t.id: t for t in journey.touchpoints}
     for stage in journey.stages:
         tasks = [by_id[t] for t in stage.touchpoints if t in by_id]
         if not tasks:
             continue
         out.append(f"  section {_text(stage.label) or stage.id}")
-        out += [f"    {_task(t)}" for t in tasks]
+        out += [f"    {_task(t, customer)}" for t in tasks]
     return "\n".join(out) + "\n"
 
 
@@ -57,12 +61,18 @@ def score(touchpoint: Touchpoint) -> float:
     return round(min(max(mean, LOWEST_SCORE), HIGHEST_SCORE), 2)
 
 
-def _task(touchpoint: Touchpoint) -> str:
+def _customer(journey: Journey) -> str:
+    """The customer's name among the actors: the one persona's label, else "Customer"."""
+    if len(journey.personas) == 1:
+        persona = journey.personas[0]
+        return _text(persona.label or "") or persona.id
+    return "Customer"
+
+
+def _task(touchpoint: Touchpoint, customer: str) -> str:
     line = f"{_text(touchpoint.label) or touchpoint.id}: {_number(score(touchpoint))}"
     actors = [a.strip() for a in (touchpoint.owner or "").split(",") if a.strip()]
-    if actors:
-        line += ": " + ", ".join(_text(a) for a in actors)
-    return line
+    return line + ": " + ", ".join([customer, *(_text(a) for a in actors)])
 
 
 def _text(text: str) -> str:
