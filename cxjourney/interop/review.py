@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..language import diff as semantic_diff
+from ..language.files import Refused, read_limited, read_named
 from ..language.fmt import FormatError, UnsafeFormat, format_source
 from ..language.load import load
 from ..model import Journey
@@ -55,7 +56,7 @@ def changed_journeys(base: str, head: str) -> list[str]:
     for path in git("ls-files", "*.journey").split():
         if path in found or not Path(path).is_file():
             continue
-        for use in revision.used_paths(Path(path).read_bytes()):
+        for use in revision.used_paths(read_limited(path)):
             used = os.path.normpath(os.path.join(os.path.dirname(path), use))
             if used in changed:
                 found[path] = None
@@ -64,7 +65,7 @@ def changed_journeys(base: str, head: str) -> list[str]:
 
 def review_file(path: str, base: str, run: dict[str, Any], out: Path) -> FileReview:
     review = FileReview(path)
-    data = Path(path).read_bytes()
+    data = read_limited(path)  # `load` below refuses a file over the limit by name
     text = data.decode("utf-8", "replace")
     try:
         review.formatted = format_source(text, path) == text.removeprefix("\ufeff")
@@ -141,8 +142,8 @@ def pull_request_number() -> str | None:
     if not path:
         return None
     try:
-        event = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        event = json.loads(read_named(path))
+    except (OSError, ValueError, Refused):
         return None
     number = (event.get("pull_request") or {}).get("number") or event.get("number")
     return str(number) if number else None

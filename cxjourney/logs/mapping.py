@@ -15,8 +15,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from ..language.files import MAX_DATA_BYTES, Refused, read_named, size_text
 from ..model import Journey
 from .cases import LogError, quoted
 
@@ -79,7 +79,11 @@ def _key(text: str) -> str:
 def read_mapping(path: str) -> dict[str, str]:
     """A CSV with columns `activity,touchpoint`; an empty touchpoint ignores the activity."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = read_named(path).decode("utf-8-sig")
+    except Refused:
+        raise LogError(
+            f"{path}: cannot read the mapping: larger than {size_text(MAX_DATA_BYTES)}"
+        ) from None
     except (OSError, UnicodeDecodeError) as err:
         raise LogError(f"{path}: cannot read the mapping: {err}") from None
     rows = list(csv.reader(text.splitlines()))

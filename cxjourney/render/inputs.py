@@ -8,14 +8,26 @@ raises `InputFileError` whose message says what is wrong with the file.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+from ..language.files import MAX_DATA_BYTES, Refused, read_named, size_text
 from ..language.load import Loaded
 
 
 class InputFileError(ValueError):
     """A results or drivers file that cannot be used; the message names the file."""
+
+
+def _read(path: str, what: str) -> str:
+    """The text of a file a person names, read to at most MAX_DATA_BYTES."""
+    try:
+        return read_named(path).decode("utf-8")
+    except Refused:
+        raise InputFileError(
+            f"cannot read the {what} {path}: larger than {size_text(MAX_DATA_BYTES)}"
+        ) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputFileError(f"cannot read the {what} {path}: {err}") from None
 
 
 def read_results(
@@ -24,10 +36,7 @@ def read_results(
     """The results in PATH, and a warning when they are for another journey's title."""
     from ..results import ResultsError, check_touchpoints, loads
 
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError(f"cannot read the results {path}: {err}") from None
+    text = _read(path, "results")
     try:
         results = loads(text)
         check_touchpoints(results)
@@ -56,8 +65,8 @@ def read_drivers(path: str, loaded: Loaded) -> tuple[dict[str, Any], str | None]
     from .decisions import drivers_problem
 
     try:
-        drivers = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        drivers = json.loads(_read(path, "drivers"))
+    except json.JSONDecodeError as err:
         raise InputFileError(f"cannot read the drivers {path}: {err}") from None
     problem = drivers_problem(drivers)
     if problem:

@@ -162,3 +162,21 @@ def test_plain_number_times_from_zero_and_dates_of_the_range_are_read(tmp_path: 
         "case,activity,timestamp\n1,A,0\n1,B,90\n2,A,1900-01-01T00:00:00\n2,B,2199-12-31T23:59\n"
     )
     assert len(read_log(str(target)).cases) == 2
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400", "-1", "99999999999999999999"])
+@pytest.mark.parametrize("column", ["arrival_min", "wait_min"])
+def test_a_simulated_log_holds_only_times_of_a_run(tmp_path: Path, column: str, value: str):
+    """The simulator writes minutes from the run's start: finite, never negative, within
+    two centuries. NaN and infinity passed `float()` and reached discovery (an overflow
+    converting infinity to an integer; a lognormal `check` refused)."""
+    row = {"arrival_min": "0.5", "wait_min": "0", column: value}
+    text = (
+        "scenario,replication,customer,persona,journey,touchpoint,arrival_min,wait_min\n"
+        f"baseline,1,1,p,1,door,{row['arrival_min']},{row['wait_min']}\n"
+        "baseline,1,1,p,1,pay,3.0,0\n"
+    )
+    path = tmp_path / "events.csv"
+    path.write_text(text)
+    with pytest.raises(LogError, match=rf"events.csv:2: {column} .* is not a time of a run"):
+        read_log(str(path))

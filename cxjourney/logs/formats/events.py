@@ -47,11 +47,8 @@ def read(path: str, header: list[str], rows: Iterable[list[str]], options: ReadO
                 if scenario not in scenarios:
                     scenarios[scenario] = None
                 continue
-            try:
-                arrival = float(row[col["arrival_min"]])
-                wait = float(row[col["wait_min"]])
-            except ValueError:
-                raise LogError(f"{path}:{line}: arrival_min and wait_min must be numbers") from None
+            arrival = _minutes(row[col["arrival_min"]], path, line, "arrival_min")
+            wait = _minutes(row[col["wait_min"]], path, line, "wait_min")
             rep, customer = row[col["replication"]], row[col["customer"]]
             replications.add(rep)
             if rep != options.replication:
@@ -64,7 +61,7 @@ def read(path: str, header: list[str], rows: Iterable[list[str]], options: ReadO
                 )
             elif case.visits[-1].end is None:
                 case.visits[-1].end = arrival
-            end = float(row[col["end_min"]]) if "end_min" in col else None
+            end = _minutes(row[col["end_min"]], path, line, "end_min") if "end_min" in col else None
             case.visits.append(Visit(row[col["touchpoint"]], arrival + wait, end, arrival))
             events += 1
     except csv.Error as err:
@@ -79,6 +76,24 @@ def read(path: str, header: list[str], rows: Iterable[list[str]], options: ReadO
         raise LogError(f"{path}: no visits of scenario '{quoted(want)}'{found}")
     built = sorted(cases.values(), key=lambda c: (c.start, c.id))
     return Log(path, built, events, Counter(), "simulated", None)
+
+
+#: The longest time a simulated log may hold, in minutes from the run's start: two
+#: centuries. A longer one (or NaN, or infinity) is a damaged file, not a forecast.
+MAX_MINUTES = 200 * 365.25 * 1440
+
+
+def _minutes(text: str, path: str, line: int, column: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise LogError(f"{path}:{line}: {column} must be a number, not '{quoted(text)}'") from None
+    if not 0 <= value <= MAX_MINUTES:  # NaN fails both
+        raise LogError(
+            f"{path}:{line}: {column} {quoted(text)} is not a time of a run "
+            "(minutes from its start, at most two centuries)"
+        )
+    return value
 
 
 FORMAT = TableFormat("simulated", claims, read)
