@@ -250,7 +250,12 @@ def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int |
             "put each statement of the block on a line of its own, and '}' on its own line",
         )
         return line
-    message, hint = _describe_token_error(token, set(err.expected or ()))
+    expected = set(err.expected or ())
+    if token.type == "_NL" and "RPAR" in expected:
+        closed = _code(text).strip() + ")"
+        reporter.error(Span(line, column), "')' is missing", f"close the brackets: {closed}")
+        return line
+    message, hint = _describe_token_error(token, expected)
     reporter.error(Span(line, column), message, hint)
     return line
 
@@ -319,7 +324,7 @@ def _describe_token_error(token: Token, expected: set[str]) -> tuple[str, str]:
     if token.type == "LBRACE" and "_NL" in expected:
         return ("unexpected '{'", "this statement does not open a block")
     if "LBRACE" in expected and token.type == "_NL":
-        return ("expected '{' at the end of the line", "")
+        return ("expected '{' at the end of the line", "a block's first line ends with '{'")
     if expected == {"_NL"} or ("_NL" in expected and token.type != "_NL" and len(expected) <= 3):
         if token.type == "NAME" and keywords == []:
             return (f"unexpected {got}", "one statement per line; is a newline missing?")
@@ -392,7 +397,9 @@ def _blank(lines: list[str], line: int, blanked: list[str] | None = None) -> boo
         return False
     code = _code(lines[index]).strip()
     stop = index
-    if code.endswith("{") and not code.endswith("{ }"):
+    if _HEADER.match(code) and not code.endswith("{"):
+        stop = _unbraced_body_end(lines, index)
+    elif code.endswith("{") and not code.endswith("{ }"):
         depth = 0
         for j in range(index, len(lines)):
             c = _code(lines[j]).strip()
@@ -410,3 +417,27 @@ def _blank(lines: list[str], line: int, blanked: list[str] | None = None) -> boo
             blanked.append(lines[j])
         lines[j] = ""
     return True
+
+
+# The first word of a block's header.
+_HEADER = re.compile(
+    r"(?:journey|persona|stage|touchpoint|flow|scenario|loyalty)\b(?!\s*(?:->|\.))"
+)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _unbraced_body_end(lines: list[str], index: int) -> int:
+    """The last line of a block whose header lacks its '{': the body indented under the
+    header, and the '}' at the header's indentation; the header alone when none is."""
+    own = _indent(lines[index])
+    for j in range(index + 1, len(lines)):
+        code = _code(lines[j]).strip()
+        if not code:
+            continue
+        if _indent(lines[j]) > own:
+            continue
+        return j if code == "}" and _indent(lines[j]) == own else index
+    return index

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cxjourney.starter import starter_journey
 from tests.conftest import load_text, run_cli
 
@@ -29,3 +31,73 @@ def test_the_starter_for_no_file_of_its_own_names_no_path() -> None:
     assert "#   cxjourney check FILE" in text
     assert "cxjourney check 'my maps/a.journey'" in starter_journey("my maps/a.journey")
     assert "cxjourney check FILE" in starter_journey("bad\nname.journey")
+
+
+# ---- one error for a broken header or statement, not its artefacts --------------------
+JOURNEY = """\
+journey "T" {
+  persona busy "Busy parent" {
+    share 100%
+  }
+  stage arrive "Arrive" {
+    touchpoint desk "Desk" {
+      capacity 2
+      service exp(4 min)
+    }
+  }
+}
+"""
+
+
+def broken(old: str, new: str) -> str:
+    assert old in JOURNEY
+    return JOURNEY.replace(old, new)
+
+
+@pytest.mark.parametrize(
+    ("header", "column", "message"),
+    [
+        ('persona "Busy parent {', 11, "unterminated string"),
+        ('persona busy "Busy parent {', 16, "unterminated string"),
+        ("persona busy parent {", 16, "unexpected word 'parent'"),
+        ('persona "Busy parent" {', 11, 'unexpected string "Busy parent"'),
+        ('persona busy-parent "Busy parent" {', 15, "unexpected character '-'"),
+        ('persona busy "Busy parent"', 29, "expected '{' at the end of the line"),
+    ],
+)
+def test_a_broken_persona_header_is_one_error(header: str, column: int, message: str) -> None:
+    found = diagnostics(broken('persona busy "Busy parent" {', header))
+    assert [(line, col, text) for line, col, text, _ in found] == [(2, column, message)]
+
+
+def test_a_broken_stage_header_does_not_report_a_journey_without_touchpoints() -> None:
+    found = diagnostics(broken('stage arrive "Arrive" {', "stage arrive Arrive {"))
+    assert [text for _, _, text, _ in found] == ["unexpected word 'Arrive'"]
+
+
+def test_a_missing_parenthesis_is_one_error_with_the_line_closed_in_its_hint() -> None:
+    found = diagnostics(broken("service exp(4 min)", "service exp(4 mins"))
+    assert found == [(8, 25, "')' is missing", "close the brackets: service exp(4 mins)")]
+
+
+def test_a_missing_parenthesis_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "j.journey"
+    path.write_text(broken("service exp(4 min)", "service exp(4 mins"))
+    done = run_cli("check", str(path))
+    assert done.returncode == 2
+    assert done.stdout.decode() == (
+        f"{path}:8:25: error: ')' is missing\n"
+        "        service exp(4 mins\n"
+        "                          ^\n"
+        "  hint: close the brackets: service exp(4 mins)\n"
+        "1 error in 1 file\n"
+    )
+
+
+def test_a_capacity_without_service_is_still_reported_when_nothing_hid_it() -> None:
+    text = broken("      service exp(4 min)\n", "").replace("share 100%", "share 100")
+    found = [text for _, _, text, _ in diagnostics(text)]
+    assert found == [
+        "100 must be written as a percentage",
+        "touchpoint 'desk' has a capacity but no service time",
+    ]
