@@ -21,6 +21,7 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
+from . import facts, units
 from .diagnostics import Reporter, Span, did_you_mean
 
 MAX_SYNTAX_ERRORS = 25
@@ -255,9 +256,56 @@ def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int |
         closed = _code(text).strip() + ")"
         reporter.error(Span(line, column), "')' is missing", f"close the brackets: {closed}")
         return line
+    whole = _WORD.match(text, column - 1)
+    word = whole.group(0) if whole and whole.group(0) else str(token)  # `form`, not `for`
+    slip = _after_duration(text[: column - 1], word, expected)
+    if slip is not None:
+        at, message, hint = slip
+        reporter.error(Span(line, at), message, hint)
+        return line
     message, hint = _describe_token_error(token, expected)
     reporter.error(Span(line, column), message, hint)
     return line
+
+
+# `patience 10 working days`: the statement, its number, and the word after the number.
+_DURATION_SLIP = re.compile(
+    r"\s*([a-z_]+)(?:\s+every)?\s+[+-]?[0-9][0-9.]*[kM]?\s*([A-Za-z_]\w*)\s+$"
+)
+
+
+@functools.cache
+def _duration_statements() -> frozenset[str]:
+    """The statements whose value is a number and a time unit (`patience`, `service`)."""
+    return frozenset(
+        a.written.split()[0]
+        for a in facts.ATTRIBUTES
+        if a.unit == "minutes" and a.kind in ("duration", "distribution") and not a.within
+    )
+
+
+def _after_duration(before: str, word: str, expected: set[str]) -> tuple[int, str, str] | None:
+    """A word too many after a duration: the unit is not one (`10 working days`), or the
+    statement goes on after it (`10 days working`). Column, message and hint."""
+    slip = _DURATION_SLIP.match(before)
+    if slip is None or slip.group(1) not in _duration_statements():
+        return None
+    meant = did_you_mean(word, (_keyword(t) for t in expected))
+    if meant:
+        return (len(before) + 1, f"unknown keyword '{word}'", meant)  # `form` for `from`
+    unit = slip.group(2)
+    if unit not in units.TIME_UNITS:
+        return (
+            slip.start(2) + 1,
+            f"'{unit}' is not a unit of time",
+            "use one of: " + ", ".join(units.UNIT_WORDS),
+        )
+    written = before.strip()
+    return (
+        len(before) + 1,
+        f"unexpected word '{word}' after the duration",
+        f"a duration is a number and one unit: {written}",
+    )
 
 
 def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Reporter) -> None:

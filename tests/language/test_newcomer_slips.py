@@ -101,3 +101,42 @@ def test_a_capacity_without_service_is_still_reported_when_nothing_hid_it() -> N
         "100 must be written as a percentage",
         "touchpoint 'desk' has a capacity but no service time",
     ]
+
+
+# ---- a word too many after a duration ----------------------------------------------------
+UNITS_HINT = "use one of: seconds, minutes, hours, days, weeks, months, years"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "message", "hint"),
+    [
+        ("share 100%", "share 100%\n    patience 10 working days", 17,
+         "'working' is not a unit of time", UNITS_HINT),
+        ("share 100%", "share 100%\n    visits every 2 business days", 20,
+         "'business' is not a unit of time", UNITS_HINT),
+        ("service exp(4 min)", "service exp(4 min)\n      max_wait 4 min please", 22,
+         "unexpected word 'please' after the duration",
+         "a duration is a number and one unit: max_wait 4 min"),
+        ("share 100%", "share 100%\n    visits every 2 days form desk", 25,
+         "unknown keyword 'form'", "did you mean 'from'?"),
+    ],
+)  # fmt: skip
+def test_a_word_too_many_after_a_duration(
+    old: str, new: str, column: int, message: str, hint: str
+) -> None:
+    found = diagnostics(broken(old, new))
+    line = new.count("\n") + JOURNEY[: JOURNEY.index(old)].count("\n") + 1
+    assert found == [(line, column, message, hint)]
+
+
+def test_working_days_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "j.journey"
+    path.write_text(broken("share 100%", "share 100%\n    patience 10 working days"))
+    done = run_cli("check", str(path))
+    assert done.stdout.decode() == (
+        f"{path}:4:17: error: 'working' is not a unit of time\n"
+        "      patience 10 working days\n"
+        "                  ^\n"
+        f"  hint: {UNITS_HINT}\n"
+        "1 error in 1 file\n"
+    )
