@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -21,10 +22,12 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
-from . import facts, units
+from . import blocks, facts, units
+from .blocks import code as _code
 from .diagnostics import Reporter, Span, did_you_mean
 
 MAX_SYNTAX_ERRORS = 25
+REPAIRED = 0  # not a line: the broken line was rewritten as meant, nothing to blank
 
 # What each terminal is called in messages.
 _TERMINAL_WORDS = {
@@ -182,29 +185,97 @@ def parse(text: str, reporter: Reporter, blanked: list[str] | None = None) -> Tr
         reporter.error(Span(line, 1), "the file contains NUL bytes; is it a binary file?")
         return None
     lines = text.split("\n")
+    origin = list(range(1, len(lines) + 1))  # each line's number in the text as written
+    found = Reporter(reporter.file)  # this parse's diagnostics, before they are renumbered
     for _ in range(MAX_SYNTAX_ERRORS):
         source = "\n".join(lines)
         if not source.endswith("\n"):
             source += "\n"
         try:
-            return parser().parse(source)
+            tree = parser().parse(source)
         except (_GluedKeyword, UnexpectedInput) as err:
             glued = err if isinstance(err, _GluedKeyword) else _glued(source, err)
             if glued is not None:
                 line = glued.token.line or 1
-                reporter.error(
+                found.error(
                     Span(line, glued.token.column or 1),
                     f"unknown keyword '{glued.word}'",
                     did_you_mean(glued.word, sorted(_keyword(t) for t in keywords())),
                 )
             else:
                 assert isinstance(err, UnexpectedInput)
-                line = _report(err, lines, reporter)
+                line = _close_block(err, lines, origin, found)
+                if line is None:
+                    line = _report(err, lines, found)
+            _renumber(found, origin, reporter)
+            if line == REPAIRED:
+                continue
             if line is None or not _blank(lines, line, blanked):
                 return None
+        else:
+            if origin[-1] != len(origin):  # a '}' was added: tokens say where they were written
+                for token in tree.scan_values(lambda v: isinstance(v, Token)):
+                    token.line = origin[(token.line or 1) - 1]
+                    token.end_line = origin[(token.end_line or token.line) - 1]
+            return tree
     last = max((d.line for d in reporter.diagnostics), default=1)
     reporter.error(Span(last, 1), "too many syntax errors; stopping here")
     return None
+
+
+def _renumber(found: Reporter, origin: list[int], reporter: Reporter) -> None:
+    """Move what one attempt found to `reporter`, at the lines as written."""
+    for d in found.diagnostics:
+        line = origin[d.line - 1] if 0 < d.line <= len(origin) else d.line
+        reporter.diagnostics.append(replace(d, line=line))
+    found.diagnostics.clear()
+
+
+def _close_block(
+    err: UnexpectedInput, lines: list[str], origin: list[int], reporter: Reporter
+) -> int | None:
+    """A block left open (by its indentation, or at the end of the file): name it, add
+    its '}' and go on, so that what follows is still checked. REPAIRED, or None."""
+    at_end = isinstance(err, UnexpectedEOF) or (
+        isinstance(err, UnexpectedToken) and err.token.type == "$END"
+    )
+    line = len(lines) + 1 if at_end else (err.line or 1)
+    gap = blocks.unclosed(lines, line - 1)
+    if gap is None:
+        return None
+    closed = [*lines[: gap.before], " " * gap.block.indent + "}", *lines[gap.before :]]
+    if gap.before < len(lines) and not _progress(closed, min(line, gap.before + 1) + 1):
+        if not at_end:
+            return None
+        gap = blocks.unclosed(lines, line - 1, indentation=False)  # the innermost still open
+        if gap is None:
+            return None
+        closed = [*lines, " " * gap.block.indent + "}"]
+    at_end = gap.before >= len(lines)
+    opened = origin[gap.block.index]
+    what = f"{gap.block.name} opened at line {opened} is not closed"
+    if at_end:
+        last = max(1, len(lines) - (1 if lines and lines[-1] == "" else 0))
+        end = Span(last, len(lines[last - 1]) + 1)
+        reporter.error(end, what, "add its '}' on a line of its own at the end of the file")
+    else:
+        here = Span(gap.before + 1, blocks.indent(lines[gap.before]) + 1)
+        reporter.error(here, what, f"add its '}}' before this line, indented like line {opened}")
+    lines[:] = closed
+    origin.insert(gap.before, origin[min(gap.before, len(origin) - 1)])
+    return REPAIRED
+
+
+def _progress(lines: list[str], line: int) -> bool:
+    """Whether the text parses past `line`, or stops there at another block left open."""
+    try:
+        parser().parse("\n".join(lines) + "\n")
+    except (_GluedKeyword, UnexpectedInput) as err:
+        at = err.token.line if isinstance(err, _GluedKeyword) else err.line
+        if at is None or at < 0 or isinstance(err, UnexpectedEOF) or at > line:
+            return True
+        return at == line and blocks.unclosed(lines, line - 1) is not None
+    return True
 
 
 def _glued(source: str, err: UnexpectedInput) -> _GluedKeyword | None:
@@ -225,7 +296,7 @@ def _glued(source: str, err: UnexpectedInput) -> _GluedKeyword | None:
 
 
 def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int | None:
-    """Report one syntax error; return the line to blank, or None to stop."""
+    """Report one syntax error; return the line to blank, REPAIRED, or None to stop."""
     last_line = max(1, len(lines) - (1 if lines and lines[-1] == "" else 0))
     if isinstance(err, UnexpectedEOF) or (
         isinstance(err, UnexpectedToken) and err.token.type == "$END"
@@ -237,12 +308,18 @@ def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int |
             "add the missing '}' on a line of its own",
         )
         return None
+    line = err.line if isinstance(err, UnexpectedCharacters) else err.token.line or last_line
+    rewritten = _rewritten(lines, line, err.column) if isinstance(err.column, int) else None
+    if rewritten is not None:
+        column, message, hint, fixed = rewritten
+        reporter.error(Span(line, column), message, hint)
+        lines[line - 1] = fixed  # the line as meant: what follows is checked as written
+        return REPAIRED
     if isinstance(err, UnexpectedCharacters):
-        _report_characters(err, lines, reporter)
-        return err.line
+        return _report_characters(err, lines, reporter)
     assert isinstance(err, UnexpectedToken)
     token = err.token
-    line, column = token.line or last_line, token.column or 1
+    column = token.column or 1
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     if _code(text[: column - 1]).rstrip().endswith("{") and token.type not in ("_NL", "RBRACE"):
         reporter.error(
@@ -263,9 +340,92 @@ def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int |
         at, message, hint = slip
         reporter.error(Span(line, at), message, hint)
         return line
+    if token.type == "STRING" and "NAME" in expected and _code(text).split()[0] in _HEADERS:
+        name = re.sub(r"\W+", "_", str(token)[1:-1].lower()).strip("_")
+        name = name if _WORD.fullmatch(name) and not name[:1].isdigit() else "name"
+        fixed = _code(text).strip().replace(str(token), f"{name} {token}", 1)
+        hint = f"a name comes before the label: {fixed}"
+        reporter.error(Span(line, column), f"unexpected string {token}", hint)
+        return line
     message, hint = _describe_token_error(token, expected)
     reporter.error(Span(line, column), message, hint)
     return line
+
+
+# Statements that end in text, and how many words come before it: `owner Field team`,
+# `touchpoint desk Front desk {`, `delighter offer Free coffee chance 10% impact +1`.
+_HEADERS = ("persona", "stage", "touchpoint", "scenario", "delighter", "disappointer")
+_TEXT_AFTER = {"journey": 1, "owner": 1, "description": 1, "use": 1} | dict.fromkeys(_HEADERS, 2)
+# Statements that take one name right after their keyword: `channel field ops`.
+_NAMED = frozenset((*_HEADERS, "channel", "currency"))
+# Where the text or name ends: a block's '{', a label, or an event's `chance`.
+_TEXT_END = re.compile(r"\s*(?:\{\s*\}?|\bchance\b.*)$")
+_NAME_END = re.compile(r'\s*(?:\{\s*\}?|".*|\bchance\b.*)$')
+
+
+def _rewritten(lines: list[str], line: int, column: int) -> tuple[int, str, str, str] | None:
+    """Words where a statement takes text (`owner Field operations`) or one name
+    (`persona busy parent {`): the column where they start, the message, the hint and the
+    line as meant, when the file then parses past it."""
+    if not 0 < line <= len(lines):
+        return None
+    code = _code(lines[line - 1]).rstrip()
+    words = list(re.finditer(r"\S+", code))
+    keyword = words[0].group(0) if words else ""
+    quoted = _quoted(code, words, column) if keyword in _TEXT_AFTER else None
+    joined = _joined(code, words, column) if keyword in _NAMED else None
+    candidates = [c for c in (quoted, joined) if c is not None]
+    if joined is not None and quoted is not None and not quoted[4]:
+        candidates.reverse()  # `persona busy parent {`: a name more likely than a label
+    for start, message, lead, fixed, _ in candidates:
+        if _parses_past(lines, line, fixed):
+            return start + 1, message, f"{lead}: {fixed.strip()}", fixed
+    return None
+
+
+def _quoted(code: str, words: list[re.Match[str]], column: int):
+    skip = _TEXT_AFTER[words[0].group(0)]
+    if len(words) <= skip + 1:
+        return None
+    start = words[skip].start()
+    end = _TEXT_END.search(code, start)
+    stop = end.start() if end else len(code)
+    text = code[start:stop].strip()
+    if not text or '"' in text or "\\" in text or not start < column <= stop + 1:
+        return None
+    likely = " " in text or text[0].isupper()
+    fixed = f'{code[:start]}"{text}"{code[start + len(text) :]}'
+    if " " in text:
+        return start, "text of several words is written in quotes", "quote them", fixed, likely
+    return start, "a label is written in quotes", "quote it", fixed, likely
+
+
+def _joined(code: str, words: list[re.Match[str]], column: int):
+    if len(words) < 3:
+        return None
+    start = words[1].start()
+    end = _NAME_END.search(code, start)
+    stop = end.start() if end else len(code)
+    parts = code[start:stop].split()
+    if len(parts) < 2 or not all(_WORD.fullmatch(p) for p in parts):
+        return None
+    if not start < column <= stop + 1:
+        return None
+    name = "_".join(parts)
+    rest = code[start:].split(None, len(parts))[len(parts) :]
+    fixed = f"{code[:start]}{name}" + (f" {rest[0]}" if rest else "")
+    return start, "a name is one word; join its words with '_'", "write", fixed, True
+
+
+def _parses_past(lines: list[str], line: int, fixed: str) -> bool:
+    """Whether the file, with `line` as `fixed`, parses beyond that line."""
+    trial = [*lines[: line - 1], fixed, *lines[line:]]
+    try:
+        parser().parse("\n".join(trial) + "\n")
+    except (_GluedKeyword, UnexpectedInput) as err:
+        at = err.token.line if isinstance(err, _GluedKeyword) else err.line
+        return at is None or at > line
+    return True
 
 
 # `patience 10 working days`: the statement, its number, and the word after the number.
@@ -308,7 +468,8 @@ def _after_duration(before: str, word: str, expected: set[str]) -> tuple[int, st
     )
 
 
-def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Reporter) -> None:
+def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Reporter) -> int:
+    """Report a character no token takes; the line to blank, or REPAIRED."""
     line_text = lines[err.line - 1] if err.line - 1 < len(lines) else ""
     char = line_text[err.column - 1] if err.column - 1 < len(line_text) else ""
     span = Span(err.line, err.column)
@@ -321,14 +482,48 @@ def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Re
                 f"invalid escape '\\{escape}' in string",
                 'only \\" and \\\\ may follow a backslash',
             )
-        else:
-            reporter.error(span, "unterminated string", "close the string on the same line")
-        return
+            return err.line
+        # the string runs to the end of the line, or to a header's '{'
+        body = line_text.rstrip()
+        header = body.endswith("{") and _HEADER.match(body.lstrip()) is not None
+        closed = f'{body[:-1].rstrip()}" {{' if header else f'{body}"'
+        if _parses_past(lines, err.line, closed):
+            reporter.error(span, "unterminated string", f"close it: {closed.strip()}")
+            lines[err.line - 1] = closed
+            return REPAIRED
+        reporter.error(span, "unterminated string", "close the string on the same line")
+        return err.line
+    if char in ":=":
+        before, after = line_text[: err.column - 1].rstrip(), line_text[err.column :].lstrip()
+        meant = f"{before} {after}"
+        if before.strip() and _parses_past(lines, err.line, meant):
+            hint = f"a keyword is followed by its value, with no '{char}': {meant.strip()}"
+            reporter.error(span, f"unexpected '{char}'", hint)
+            lines[err.line - 1] = meant
+            return REPAIRED
+    if char == "-" and (name := _dashed(line_text, err.column - 1)):
+        reporter.error(
+            span, "unexpected character '-'", f"names are letters, digits and '_': {name}"
+        )
+        return err.line
     if char == ";":
         reporter.error(span, "unexpected ';'", "statements end at the end of the line; remove ';'")
-        return
+        return err.line
     shown = repr(char)[1:-1] if char else "?"
     reporter.error(span, f"unexpected character '{shown}'")
+    return err.line
+
+
+def _dashed(line: str, at: int) -> str:
+    """The words around a '-' at `at`, joined with '_' (`busy-parent`: busy_parent), or ""."""
+    start = at
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "_-"):
+        start -= 1
+    end = at
+    while end < len(line) and (line[end].isalnum() or line[end] in "_-"):
+        end += 1
+    name = line[start:end].replace("-", "_")
+    return name if start < at < end - 1 and name[0].isalpha() and _WORD.fullmatch(name) else ""
 
 
 def _bad_escape(rest: str) -> str | None:
@@ -418,24 +613,6 @@ def _describe_token(token: Token) -> str:
     return f"'{token}'"
 
 
-def _code(line: str) -> str:
-    """The line without its comment (a '#' outside a string)."""
-    in_string = escaped = False
-    for i, c in enumerate(line):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif c == "\\":
-                escaped = True
-            elif c == '"':
-                in_string = False
-        elif c == '"':
-            in_string = True
-        elif c == "#":
-            return line[:i]
-    return line
-
-
 def _blank(lines: list[str], line: int, blanked: list[str] | None = None) -> bool:
     """Blank the broken line, or the whole block when it is a block's header."""
     index = line - 1
@@ -473,19 +650,15 @@ _HEADER = re.compile(
 )
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" \t"))
-
-
 def _unbraced_body_end(lines: list[str], index: int) -> int:
     """The last line of a block whose header lacks its '{': the body indented under the
     header, and the '}' at the header's indentation; the header alone when none is."""
-    own = _indent(lines[index])
+    own = blocks.indent(lines[index])
     for j in range(index + 1, len(lines)):
         code = _code(lines[j]).strip()
         if not code:
             continue
-        if _indent(lines[j]) > own:
+        if blocks.indent(lines[j]) > own:
             continue
-        return j if code == "}" and _indent(lines[j]) == own else index
+        return j if code == "}" and blocks.indent(lines[j]) == own else index
     return index

@@ -55,24 +55,32 @@ def broken(old: str, new: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("header", "column", "message"),
+    ("header", "column", "message", "hint"),
     [
-        ('persona "Busy parent {', 11, "unterminated string"),
-        ('persona busy "Busy parent {', 16, "unterminated string"),
-        ("persona busy parent {", 16, "unexpected word 'parent'"),
-        ('persona "Busy parent" {', 11, 'unexpected string "Busy parent"'),
-        ('persona busy-parent "Busy parent" {', 15, "unexpected character '-'"),
-        ('persona busy "Busy parent"', 29, "expected '{' at the end of the line"),
+        ('persona "Busy parent {', 11, "unterminated string",
+         "close the string on the same line"),
+        ('persona busy "Busy parent {', 16, "unterminated string",
+         'close it: persona busy "Busy parent" {'),
+        ("persona busy parent {", 11, "a name is one word; join its words with '_'",
+         "write: persona busy_parent {"),
+        ('persona "Busy parent" {', 11, 'unexpected string "Busy parent"',
+         'a name comes before the label: persona busy_parent "Busy parent" {'),
+        ('persona busy-parent "Busy parent" {', 15, "unexpected character '-'",
+         "names are letters, digits and '_': busy_parent"),
+        ('persona busy "Busy parent"', 29, "expected '{' at the end of the line",
+         "a block's first line ends with '{'"),
     ],
-)
-def test_a_broken_persona_header_is_one_error(header: str, column: int, message: str) -> None:
+)  # fmt: skip
+def test_a_broken_persona_header_is_one_error(
+    header: str, column: int, message: str, hint: str
+) -> None:
     found = diagnostics(broken('persona busy "Busy parent" {', header))
-    assert [(line, col, text) for line, col, text, _ in found] == [(2, column, message)]
+    assert found == [(2, column, message, hint)]
 
 
 def test_a_broken_stage_header_does_not_report_a_journey_without_touchpoints() -> None:
     found = diagnostics(broken('stage arrive "Arrive" {', "stage arrive Arrive {"))
-    assert [text for _, _, text, _ in found] == ["unexpected word 'Arrive'"]
+    assert found == [(5, 16, "a label is written in quotes", 'quote it: stage arrive "Arrive" {')]
 
 
 def test_a_missing_parenthesis_is_one_error_with_the_line_closed_in_its_hint() -> None:
@@ -140,3 +148,134 @@ def test_working_days_on_the_command_line(tmp_path: Path) -> None:
         f"  hint: {UNITS_HINT}\n"
         "1 error in 1 file\n"
     )
+
+
+# ---- several words where one name or one text stands -------------------------------------
+@pytest.mark.parametrize(
+    ("old", "new", "column", "message", "hint"),
+    [
+        ("capacity 2", "owner Field operations\n      capacity 2", 13,
+         "text of several words is written in quotes", 'quote them: owner "Field operations"'),
+        ('touchpoint desk "Desk" {', "touchpoint desk Front desk {", 21,
+         "text of several words is written in quotes",
+         'quote them: touchpoint desk "Front desk" {'),
+        ("capacity 2", "delighter tea Free tea chance 5% impact +1\n      capacity 2", 21,
+         "text of several words is written in quotes",
+         'quote them: delighter tea "Free tea" chance 5% impact +1'),
+        ("capacity 2", "channel field ops\n      capacity 2", 15,
+         "a name is one word; join its words with '_'", "write: channel field_ops"),
+    ],
+)  # fmt: skip
+def test_bare_words_get_the_quotes_or_underscores_they_need(
+    old: str, new: str, column: int, message: str, hint: str
+) -> None:
+    found = diagnostics(broken(old, new))
+    line = JOURNEY[: JOURNEY.index(old)].count("\n") + 1
+    assert found == [(line, column, message, hint)]
+
+
+def test_after_bare_words_the_block_is_still_checked_as_meant() -> None:
+    text = broken('stage arrive "Arrive" {', "stage arrive Arrive now {").replace(
+        "capacity 2", "owner Field operations\n      capacity 2\n      expect 9"
+    )
+    found = [(line, message) for line, _, message, _ in diagnostics(text)]
+    assert found == [
+        (5, "text of several words is written in quotes"),
+        (7, "text of several words is written in quotes"),
+        (9, "expect must be between 1 and 5, got 9"),
+    ]
+
+
+def test_an_unquoted_owner_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "j.journey"
+    path.write_text(broken("capacity 2", "owner Field operations\n      capacity 2"))
+    done = run_cli("check", str(path))
+    assert done.stdout.decode() == (
+        f"{path}:7:13: error: text of several words is written in quotes\n"
+        "        owner Field operations\n"
+        "              ^\n"
+        '  hint: quote them: owner "Field operations"\n'
+        "1 error in 1 file\n"
+    )
+
+
+# ---- a missing '}' ----------------------------------------------------------------------
+def test_a_missing_brace_names_the_block_and_later_errors_are_still_reported() -> None:
+    text = broken("      service exp(4 min)\n    }\n", "      service exp(4 min)\n").replace(
+        "  }\n}\n",
+        '  }\n  stage pay "Pay" {\n    touchpoint till {\n      expect 9\n    }\n  }\n}\n',
+    )
+    assert diagnostics(text) == [
+        (9, 3, "touchpoint 'desk' opened at line 6 is not closed",
+         "add its '}' before this line, indented like line 6"),
+        (12, 14, "expect must be between 1 and 5, got 9", ""),
+    ]  # fmt: skip
+
+
+def test_a_block_left_open_before_the_next_of_its_kind() -> None:
+    text = JOURNEY.replace(
+        "    }\n  }\n}\n", "    }\n\n  stage pay {\n    touchpoint till { }\n  }\n}\n"
+    )
+    assert diagnostics(text) == [
+        (11, 3, "stage 'arrive' opened at line 5 is not closed",
+         "add its '}' before this line, indented like line 5"),
+    ]  # fmt: skip
+
+
+def test_a_journey_left_open_at_the_end_is_named_and_still_checked() -> None:
+    text = JOURNEY.removesuffix("}\n").replace("capacity 2", "expect 9\n      capacity 2")
+    found = diagnostics(text)
+    assert found[-1] == (
+        11, 4, 'journey "T" opened at line 1 is not closed',
+        "add its '}' on a line of its own at the end of the file",
+    )  # fmt: skip
+    assert [message for _, _, message, _ in found[:-1]] == ["expect must be between 1 and 5, got 9"]
+
+
+def test_without_indentation_only_the_end_of_the_file_names_the_block() -> None:
+    text = "\n".join(line.strip() for line in JOURNEY.splitlines()[:-1]) + "\n"
+    assert diagnostics(text) == [
+        (10, 2, 'journey "T" opened at line 1 is not closed',
+         "add its '}' on a line of its own at the end of the file"),
+    ]  # fmt: skip
+
+
+def test_a_dedented_statement_is_not_taken_for_a_missing_brace() -> None:
+    text = broken("    share 100%\n", "    share 100%\n  spend 4\n").replace(
+        "capacity 2", 'capacity 2\n      owner "A" "B"'
+    )
+    assert [message for _, _, message, _ in diagnostics(text)] == [
+        'unexpected string "B" at the end of a statement'
+    ]
+
+
+def test_a_missing_brace_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "j.journey"
+    path.write_text(broken("      service exp(4 min)\n    }\n", "      service exp(4 min)\n"))
+    done = run_cli("check", str(path))
+    assert done.stdout.decode() == (
+        f"{path}:9:3: error: touchpoint 'desk' opened at line 6 is not closed\n"
+        "    }\n"
+        "    ^\n"
+        "  hint: add its '}' before this line, indented like line 6\n"
+        "1 error in 1 file\n"
+    )
+
+
+# ---- other slips: a string left open, a ':' after a keyword ---------------------------
+def test_a_string_left_open_is_closed_and_the_block_still_checked() -> None:
+    text = broken('touchpoint desk "Desk" {', 'touchpoint desk "Desk {').replace(
+        "capacity 2", 'owner "Ops\n      capacity 2\n      expect 9'
+    )
+    assert diagnostics(text) == [
+        (6, 21, "unterminated string", 'close it: touchpoint desk "Desk" {'),
+        (7, 13, "unterminated string", 'close it: owner "Ops"'),
+        (9, 14, "expect must be between 1 and 5, got 9", ""),
+    ]
+
+
+def test_a_colon_after_a_keyword() -> None:
+    text = broken("share 100%", "share: 100%")
+    assert diagnostics(text) == [
+        (3, 10, "unexpected ':'", "a keyword is followed by its value, with no ':': share 100%")
+    ]
