@@ -22,7 +22,7 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
-from . import blocks, facts, units
+from . import blocks, slips
 from .blocks import code as _code
 from .diagnostics import Reporter, Span, did_you_mean
 
@@ -278,6 +278,17 @@ def _progress(lines: list[str], line: int) -> bool:
     return True
 
 
+def _parses_past(lines: list[str], line: int, fixed: str) -> bool:
+    """Whether the file, with `line` as `fixed`, parses beyond that line."""
+    trial = [*lines[: line - 1], fixed, *lines[line:]]
+    try:
+        parser().parse("\n".join(trial) + "\n")
+    except (_GluedKeyword, UnexpectedInput) as err:
+        at = err.token.line if isinstance(err, _GluedKeyword) else err.line
+        return at is None or at > line
+    return True
+
+
 def _glued(source: str, err: UnexpectedInput) -> _GluedKeyword | None:
     """An error inside a word whose first part is a keyword: `expectt` failing at `t`."""
     pos = err.pos_in_stream
@@ -309,12 +320,12 @@ def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int |
         )
         return None
     line = err.line if isinstance(err, UnexpectedCharacters) else err.token.line or last_line
-    rewritten = _rewritten(lines, line, err.column) if isinstance(err.column, int) else None
-    if rewritten is not None:
-        column, message, hint, fixed = rewritten
-        reporter.error(Span(line, column), message, hint)
-        lines[line - 1] = fixed  # the line as meant: what follows is checked as written
-        return REPAIRED
+    if 0 < line <= len(lines) and isinstance(err.column, int):
+        for meant in slips.rewrites(_code(lines[line - 1]), err.column):
+            if _parses_past(lines, line, meant.line):
+                reporter.error(Span(line, meant.column), meant.message, meant.hint)
+                lines[line - 1] = meant.line  # as meant: what follows is checked as written
+                return REPAIRED
     if isinstance(err, UnexpectedCharacters):
         return _report_characters(err, lines, reporter)
     assert isinstance(err, UnexpectedToken)
@@ -335,137 +346,18 @@ def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int |
         return line
     whole = _WORD.match(text, column - 1)
     word = whole.group(0) if whole and whole.group(0) else str(token)  # `form`, not `for`
-    slip = _after_duration(text[: column - 1], word, expected)
+    slip = slips.after_duration(text[: column - 1], word, (_keyword(t) for t in expected))
     if slip is not None:
         at, message, hint = slip
         reporter.error(Span(line, at), message, hint)
         return line
-    if token.type == "STRING" and "NAME" in expected and _code(text).split()[0] in _HEADERS:
-        name = re.sub(r"\W+", "_", str(token)[1:-1].lower()).strip("_")
-        name = name if _WORD.fullmatch(name) and not name[:1].isdigit() else "name"
-        fixed = _code(text).strip().replace(str(token), f"{name} {token}", 1)
-        hint = f"a name comes before the label: {fixed}"
+    if token.type == "STRING" and "NAME" in expected and _code(text).split()[0] in slips.HEADERS:
+        hint = f"a name comes before the label: {slips.named_label(_code(text), str(token))}"
         reporter.error(Span(line, column), f"unexpected string {token}", hint)
         return line
     message, hint = _describe_token_error(token, expected)
     reporter.error(Span(line, column), message, hint)
     return line
-
-
-# Statements that end in text, and how many words come before it: `owner Field team`,
-# `touchpoint desk Front desk {`, `delighter offer Free coffee chance 10% impact +1`.
-_HEADERS = ("persona", "stage", "touchpoint", "scenario", "delighter", "disappointer")
-_TEXT_AFTER = {"journey": 1, "owner": 1, "description": 1, "use": 1} | dict.fromkeys(_HEADERS, 2)
-# Statements that take one name right after their keyword: `channel field ops`.
-_NAMED = frozenset((*_HEADERS, "channel", "currency"))
-# Where the text or name ends: a block's '{', a label, or an event's `chance`.
-_TEXT_END = re.compile(r"\s*(?:\{\s*\}?|\bchance\b.*)$")
-_NAME_END = re.compile(r'\s*(?:\{\s*\}?|".*|\bchance\b.*)$')
-
-
-def _rewritten(lines: list[str], line: int, column: int) -> tuple[int, str, str, str] | None:
-    """Words where a statement takes text (`owner Field operations`) or one name
-    (`persona busy parent {`): the column where they start, the message, the hint and the
-    line as meant, when the file then parses past it."""
-    if not 0 < line <= len(lines):
-        return None
-    code = _code(lines[line - 1]).rstrip()
-    words = list(re.finditer(r"\S+", code))
-    keyword = words[0].group(0) if words else ""
-    quoted = _quoted(code, words, column) if keyword in _TEXT_AFTER else None
-    joined = _joined(code, words, column) if keyword in _NAMED else None
-    candidates = [c for c in (quoted, joined) if c is not None]
-    if joined is not None and quoted is not None and not quoted[4]:
-        candidates.reverse()  # `persona busy parent {`: a name more likely than a label
-    for start, message, lead, fixed, _ in candidates:
-        if _parses_past(lines, line, fixed):
-            return start + 1, message, f"{lead}: {fixed.strip()}", fixed
-    return None
-
-
-def _quoted(code: str, words: list[re.Match[str]], column: int):
-    skip = _TEXT_AFTER[words[0].group(0)]
-    if len(words) <= skip + 1:
-        return None
-    start = words[skip].start()
-    end = _TEXT_END.search(code, start)
-    stop = end.start() if end else len(code)
-    text = code[start:stop].strip()
-    if not text or '"' in text or "\\" in text or not start < column <= stop + 1:
-        return None
-    likely = " " in text or text[0].isupper()
-    fixed = f'{code[:start]}"{text}"{code[start + len(text) :]}'
-    if " " in text:
-        return start, "text of several words is written in quotes", "quote them", fixed, likely
-    return start, "a label is written in quotes", "quote it", fixed, likely
-
-
-def _joined(code: str, words: list[re.Match[str]], column: int):
-    if len(words) < 3:
-        return None
-    start = words[1].start()
-    end = _NAME_END.search(code, start)
-    stop = end.start() if end else len(code)
-    parts = code[start:stop].split()
-    if len(parts) < 2 or not all(_WORD.fullmatch(p) for p in parts):
-        return None
-    if not start < column <= stop + 1:
-        return None
-    name = "_".join(parts)
-    rest = code[start:].split(None, len(parts))[len(parts) :]
-    fixed = f"{code[:start]}{name}" + (f" {rest[0]}" if rest else "")
-    return start, "a name is one word; join its words with '_'", "write", fixed, True
-
-
-def _parses_past(lines: list[str], line: int, fixed: str) -> bool:
-    """Whether the file, with `line` as `fixed`, parses beyond that line."""
-    trial = [*lines[: line - 1], fixed, *lines[line:]]
-    try:
-        parser().parse("\n".join(trial) + "\n")
-    except (_GluedKeyword, UnexpectedInput) as err:
-        at = err.token.line if isinstance(err, _GluedKeyword) else err.line
-        return at is None or at > line
-    return True
-
-
-# `patience 10 working days`: the statement, its number, and the word after the number.
-_DURATION_SLIP = re.compile(
-    r"\s*([a-z_]+)(?:\s+every)?\s+[+-]?[0-9][0-9.]*[kM]?\s*([A-Za-z_]\w*)\s+$"
-)
-
-
-@functools.cache
-def _duration_statements() -> frozenset[str]:
-    """The statements whose value is a number and a time unit (`patience`, `service`)."""
-    return frozenset(
-        a.written.split()[0]
-        for a in facts.ATTRIBUTES
-        if a.unit == "minutes" and a.kind in ("duration", "distribution") and not a.within
-    )
-
-
-def _after_duration(before: str, word: str, expected: set[str]) -> tuple[int, str, str] | None:
-    """A word too many after a duration: the unit is not one (`10 working days`), or the
-    statement goes on after it (`10 days working`). Column, message and hint."""
-    slip = _DURATION_SLIP.match(before)
-    if slip is None or slip.group(1) not in _duration_statements():
-        return None
-    meant = did_you_mean(word, (_keyword(t) for t in expected))
-    if meant:
-        return (len(before) + 1, f"unknown keyword '{word}'", meant)  # `form` for `from`
-    unit = slip.group(2)
-    if unit not in units.TIME_UNITS:
-        return (
-            slip.start(2) + 1,
-            f"'{unit}' is not a unit of time",
-            "use one of: " + ", ".join(units.UNIT_WORDS),
-        )
-    written = before.strip()
-    return (
-        len(before) + 1,
-        f"unexpected word '{word}' after the duration",
-        f"a duration is a number and one unit: {written}",
-    )
 
 
 def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Reporter) -> int:
@@ -501,7 +393,7 @@ def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Re
             reporter.error(span, f"unexpected '{char}'", hint)
             lines[err.line - 1] = meant
             return REPAIRED
-    if char == "-" and (name := _dashed(line_text, err.column - 1)):
+    if char == "-" and (name := slips.dashed(line_text, err.column - 1)):
         reporter.error(
             span, "unexpected character '-'", f"names are letters, digits and '_': {name}"
         )
@@ -512,18 +404,6 @@ def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Re
     shown = repr(char)[1:-1] if char else "?"
     reporter.error(span, f"unexpected character '{shown}'")
     return err.line
-
-
-def _dashed(line: str, at: int) -> str:
-    """The words around a '-' at `at`, joined with '_' (`busy-parent`: busy_parent), or ""."""
-    start = at
-    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "_-"):
-        start -= 1
-    end = at
-    while end < len(line) and (line[end].isalnum() or line[end] in "_-"):
-        end += 1
-    name = line[start:end].replace("-", "_")
-    return name if start < at < end - 1 and name[0].isalpha() and _WORD.fullmatch(name) else ""
 
 
 def _bad_escape(rest: str) -> str | None:
