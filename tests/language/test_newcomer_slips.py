@@ -78,6 +78,19 @@ def test_a_broken_persona_header_is_one_error(
     assert found == [(2, column, message, hint)]
 
 
+def test_a_broken_persona_header_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "j.journey"
+    path.write_text(broken('persona busy "Busy parent" {', 'persona "Busy parent" {'))
+    done = run_cli("check", str(path))
+    assert done.stdout.decode() == (
+        f'{path}:2:11: error: unexpected string "Busy parent"\n'
+        '    persona "Busy parent" {\n'
+        "            ^\n"
+        '  hint: a name comes before the label: persona busy_parent "Busy parent" {\n'
+        "1 error in 1 file\n"
+    )
+
+
 def test_a_broken_stage_header_does_not_report_a_journey_without_touchpoints() -> None:
     found = diagnostics(broken('stage arrive "Arrive" {', "stage arrive Arrive {"))
     assert found == [(5, 16, "a label is written in quotes", 'quote it: stage arrive "Arrive" {')]
