@@ -278,6 +278,20 @@ def _progress(lines: list[str], line: int) -> bool:
     return True
 
 
+def _without(mark: str, line: int, column: int, lines: list[str], reporter: Reporter) -> bool:
+    """`share: 60%`, `channel = app`: a ':' or '=' between a keyword and its value is
+    reported and read without, when the file then parses past the line."""
+    text = lines[line - 1]
+    before, after = text[: column - 1].rstrip(), text[column - 1 + len(mark) :].lstrip()
+    meant = f"{before} {after}"
+    if not before.strip() or not _parses_past(lines, line, meant):
+        return False
+    hint = f"a keyword is followed by its value, with no '{mark}': {meant.strip()}"
+    reporter.error(Span(line, column), f"unexpected '{mark}'", hint)
+    lines[line - 1] = meant
+    return True
+
+
 def _parses_past(lines: list[str], line: int, fixed: str) -> bool:
     """Whether the file, with `line` as `fixed`, parses beyond that line."""
     trial = [*lines[: line - 1], fixed, *lines[line:]]
@@ -340,6 +354,12 @@ def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int |
         )
         return line
     expected = set(err.expected or ())
+    if (
+        token.type == "ASSIGN"
+        and str(token) == "="
+        and _without("=", line, column, lines, reporter)
+    ):
+        return REPAIRED
     if token.type == "_NL" and "RPAR" in expected:
         closed = _code(text).strip() + ")"
         reporter.error(Span(line, column), "')' is missing", f"close the brackets: {closed}")
@@ -385,14 +405,8 @@ def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Re
             return REPAIRED
         reporter.error(span, "unterminated string", "close the string on the same line")
         return err.line
-    if char in ":=":
-        before, after = line_text[: err.column - 1].rstrip(), line_text[err.column :].lstrip()
-        meant = f"{before} {after}"
-        if before.strip() and _parses_past(lines, err.line, meant):
-            hint = f"a keyword is followed by its value, with no '{char}': {meant.strip()}"
-            reporter.error(span, f"unexpected '{char}'", hint)
-            lines[err.line - 1] = meant
-            return REPAIRED
+    if char in ":=" and _without(char, err.line, err.column, lines, reporter):
+        return REPAIRED
     if char == "-" and (name := slips.dashed(line_text, err.column - 1)):
         reporter.error(
             span, "unexpected character '-'", f"names are letters, digits and '_': {name}"

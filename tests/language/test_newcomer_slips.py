@@ -287,8 +287,17 @@ def test_a_string_left_open_is_closed_and_the_block_still_checked() -> None:
     ]
 
 
-def test_a_colon_after_a_keyword() -> None:
-    text = broken("share 100%", "share: 100%")
-    assert diagnostics(text) == [
-        (3, 10, "unexpected ':'", "a keyword is followed by its value, with no ':': share 100%")
-    ]
+@pytest.mark.parametrize(
+    ("old", "new", "column", "mark", "meant"),
+    [
+        ("share 100%", "share: 100%", 10, ":", "share 100%"),
+        ("share 100%", "share = 100%", 11, "=", "share 100%"),
+        ("capacity 2", "capacity: 2", 15, ":", "capacity 2"),
+    ],
+)
+def test_a_colon_or_equals_after_a_keyword(
+    old: str, new: str, column: int, mark: str, meant: str
+) -> None:
+    line = JOURNEY[: JOURNEY.index(old)].count("\n") + 1
+    hint = f"a keyword is followed by its value, with no '{mark}': {meant}"
+    assert diagnostics(broken(old, new)) == [(line, column, f"unexpected '{mark}'", hint)]
