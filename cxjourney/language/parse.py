@@ -244,7 +244,7 @@ def _close_block(
     if gap is None:
         return None
     closed = [*lines[: gap.before], " " * gap.block.indent + "}", *lines[gap.before :]]
-    if gap.before < len(lines) and not _progress(closed, min(line, gap.before + 1) + 1):
+    if gap.before < len(lines) and not _progress(closed, None if at_end else line + 1):
         if not at_end:
             return None
         gap = blocks.unclosed(lines, line - 1, indentation=False)  # the innermost still open
@@ -266,15 +266,20 @@ def _close_block(
     return REPAIRED
 
 
-def _progress(lines: list[str], line: int) -> bool:
-    """Whether the text parses past `line`, or stops there at another block left open."""
+def _progress(lines: list[str], line: int | None) -> bool:
+    """Whether the text with a '}' added parses past `line` (where the parser stopped
+    without it; None: the end of the file), or stops there at another block left open."""
     try:
         parser().parse("\n".join(lines) + "\n")
     except (_GluedKeyword, UnexpectedInput) as err:
-        at = err.token.line if isinstance(err, _GluedKeyword) else err.line
-        if at is None or at < 0 or isinstance(err, UnexpectedEOF) or at > line:
+        if isinstance(err, UnexpectedEOF) or (
+            isinstance(err, UnexpectedToken) and err.token.type == "$END"
+        ):
             return True
-        return at == line and blocks.unclosed(lines, line - 1) is not None
+        at = err.token.line if isinstance(err, _GluedKeyword) else err.line
+        if line is None or at is None or at < 0:
+            return False
+        return at > line or (at == line and blocks.unclosed(lines, line - 1) is not None)
     return True
 
 

@@ -301,3 +301,13 @@ def test_a_colon_or_equals_after_a_keyword(
     line = JOURNEY[: JOURNEY.index(old)].count("\n") + 1
     hint = f"a keyword is followed by its value, with no '{mark}': {meant}"
     assert diagnostics(broken(old, new)) == [(line, column, f"unexpected '{mark}'", hint)]
+
+
+def test_a_brace_indented_by_mistake_is_not_taken_for_a_missing_one() -> None:
+    text = broken("      service exp(4 min)\n    }\n", "      service exp(4 min)\n  }\n").replace(
+        "  }\n}\n",
+        '  }\n  stage pay {\n    touchpoint till {\n      owner "a" "b"\n    }\n  }\n}\n',
+    )
+    assert [(line, message) for line, _, message, _ in diagnostics(text)] == [
+        (13, 'unexpected string "b" at the end of a statement')
+    ]
