@@ -102,3 +102,21 @@ def unclosed(lines: list[str], upto: int, *, indentation: bool = True) -> Unclos
     if upto >= len(lines) and stack:
         return Unclosed(stack[-1][0], len(lines))
     return None
+
+
+# The first word of a block's header.
+HEADER = re.compile(r"(?:journey|persona|stage|touchpoint|flow|scenario|loyalty)\b(?!\s*(?:->|\.))")
+
+
+def unbraced_body_end(lines: list[str], index: int) -> int:
+    """The last line of a block whose header lacks its '{': the body indented under the
+    header, and the '}' at the header's indentation; the header alone when none is."""
+    own = indent(lines[index])
+    for j in range(index + 1, len(lines)):
+        statement = code(lines[j]).strip()
+        if not statement:
+            continue
+        if indent(lines[j]) > own:
+            continue
+        return j if statement == "}" and indent(lines[j]) == own else index
+    return index

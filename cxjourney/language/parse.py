@@ -402,7 +402,7 @@ def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Re
             return err.line
         # the string runs to the end of the line, or to a header's '{'
         body = line_text.rstrip()
-        header = body.endswith("{") and _HEADER.match(body.lstrip()) is not None
+        header = body.endswith("{") and blocks.HEADER.match(body.lstrip()) is not None
         closed = f'{body[:-1].rstrip()}" {{' if header else f'{body}"'
         if _parses_past(lines, err.line, closed):
             reporter.error(span, "unterminated string", f"close it: {closed.strip()}")
@@ -521,8 +521,8 @@ def _blank(lines: list[str], line: int, blanked: list[str] | None = None) -> boo
         return False
     code = _code(lines[index]).strip()
     stop = index
-    if _HEADER.match(code) and not code.endswith("{"):
-        stop = _unbraced_body_end(lines, index)
+    if blocks.HEADER.match(code) and "{" not in code:
+        stop = blocks.unbraced_body_end(lines, index)
     elif code.endswith("{") and not code.endswith("{ }"):
         depth = 0
         for j in range(index, len(lines)):
@@ -541,23 +541,3 @@ def _blank(lines: list[str], line: int, blanked: list[str] | None = None) -> boo
             blanked.append(lines[j])
         lines[j] = ""
     return True
-
-
-# The first word of a block's header.
-_HEADER = re.compile(
-    r"(?:journey|persona|stage|touchpoint|flow|scenario|loyalty)\b(?!\s*(?:->|\.))"
-)
-
-
-def _unbraced_body_end(lines: list[str], index: int) -> int:
-    """The last line of a block whose header lacks its '{': the body indented under the
-    header, and the '}' at the header's indentation; the header alone when none is."""
-    own = blocks.indent(lines[index])
-    for j in range(index + 1, len(lines)):
-        code = _code(lines[j]).strip()
-        if not code:
-            continue
-        if blocks.indent(lines[j]) > own:
-            continue
-        return j if code == "}" and blocks.indent(lines[j]) == own else index
-    return index
