@@ -116,6 +116,7 @@ _DEFINES = re.compile(
 # statement whose loss explains it (a broken `persona` header leaves "no persona").
 _ARTEFACTS = (
     ("the journey has no persona", "persona"),
+    ("has no share", "share"),
     ("the journey has no touchpoint", "stage|touchpoint"),
     ("has a capacity but no service time", "service"),
     ("has a service time but no capacity", "capacity"),

@@ -382,6 +382,12 @@ def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int |
         return line
     message, hint = _describe_token_error(token, expected)
     reporter.error(Span(line, column), message, hint)
+    meant = re.fullmatch(r"did you mean '(\w+)'\?", hint)
+    if message.startswith("unknown keyword") and meant:  # `shar 100%`: read as `share 100%`
+        spelled = f"{text[: column - 1]}{meant.group(1)}{text[column - 1 + len(token) :]}"
+        if _parses_past(lines, line, spelled):
+            lines[line - 1] = spelled
+            return REPAIRED
     return line
 
 
@@ -472,8 +478,12 @@ def _describe_token_error(token: Token, expected: set[str]) -> tuple[str, str]:
             return (f"unexpected {got}", "one statement per line; is a newline missing?")
         return (f"unexpected {got} at the end of a statement", "one statement per line")
     if token.type == "NAME" and keywords and not ({"NAME", "STRING"} & expected):
-        block = next((_BLOCK_OF_KEYWORD[t] for t in expected if t in _BLOCK_OF_KEYWORD), "")
-        where = f" in {block}" if block and block != "file" else ""
+        # the one block these keywords open statements of (in sorted order: a set's order
+        # changes from run to run, and so did the message)
+        block = sorted(
+            {_BLOCK_OF_KEYWORD[t] for t in expected if t in _BLOCK_OF_KEYWORD} - {"file"}
+        )
+        where = f" in {block[0]}" if len(block) == 1 else ""
         hint = did_you_mean(str(token), keywords) or "expected one of: " + ", ".join(keywords)
         return (f"unknown keyword '{token}'{where}", hint)
     wanted = sorted({_TERMINAL_WORDS.get(t) or f"'{_keyword(t) or t}'" for t in expected})

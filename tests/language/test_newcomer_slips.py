@@ -311,3 +311,32 @@ def test_a_brace_indented_by_mistake_is_not_taken_for_a_missing_one() -> None:
     assert [(line, message) for line, _, message, _ in diagnostics(text)] == [
         (13, 'unexpected string "b" at the end of a statement')
     ]
+
+
+def test_a_misspelled_keyword_is_one_error_and_read_as_meant() -> None:
+    text = broken("share 100%", "shar 100%").replace('stage arrive "Arrive" {', "stge arrive {")
+    assert diagnostics(text) == [
+        (3, 5, "unknown keyword 'shar' in persona", "did you mean 'share'?"),
+        (5, 3, "unknown keyword 'stge' in journey", "did you mean 'stage'?"),
+    ]
+
+
+def test_the_block_an_unknown_keyword_is_in_does_not_change_from_run_to_run(
+    tmp_path: Path,
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "j.journey"
+    path.write_text(broken('stage arrive "Arrive" {', "stge arrive {"))
+    said = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        done = subprocess.run(
+            [sys.executable, "-m", "cxjourney", "check", str(path)],
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=300,
+        )
+        said |= {line for line in done.stdout.decode().splitlines() if "unknown" in line}
+    assert said == {f"{path}:5:3: error: unknown keyword 'stge' in journey"}
