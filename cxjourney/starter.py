@@ -16,6 +16,8 @@ and that text reads back as the same model.
 
 from __future__ import annotations
 
+import shlex
+
 DEFAULT_NAME = "starter"
 
 _TEMPLATE = """\
@@ -142,6 +144,13 @@ journey "Bike repair" {
 """
 
 
-def starter_journey(file_name: str = f"{DEFAULT_NAME}.journey") -> str:
-    """The starter's text; `file_name` appears in the commands its comments suggest."""
-    return _TEMPLATE.replace("FILE", file_name)
+def starter_journey(path: str | None = f"{DEFAULT_NAME}.journey") -> str:
+    """The starter's text; `path` appears in the commands its comments suggest.
+
+    It is the path the file is written to, as the user would type it where they ran
+    `init`, so the commands work as shown. None (the text is not written to a file of
+    its own), or a path no comment can hold, gives commands that say FILE.
+    """
+    if path is None or not path.isprintable():
+        return _TEMPLATE
+    return _TEMPLATE.replace("FILE", shlex.quote(path))

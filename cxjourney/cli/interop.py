@@ -549,6 +549,8 @@ def init(directory: str, name: str, force: bool) -> None:
       cxjourney init
       cxjourney init maps --name coffee
     """
+    import shlex
+
     file_name = name if name.endswith(".journey") else f"{name}.journey"
     if Path(file_name).name != file_name:
         raise InputError(f"--name takes a file name, not a path: {name}")
@@ -556,8 +558,9 @@ def init(directory: str, name: str, force: bool) -> None:
     if target.exists() and not force:
         raise InputError(f"{target} exists; use --force to overwrite it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, starter_journey(file_name))
+    write_atomic(target, starter_journey(str(target)))
+    shown = shlex.quote(str(target))  # as it is typed in a shell
     click.echo(f"created {target}")
     click.echo("next:")
-    click.echo(f"  cxjourney check {target}")
-    click.echo(f"  cxjourney simulate {target}")
+    click.echo(f"  cxjourney check {shown}")
+    click.echo(f"  cxjourney simulate {shown}")

@@ -112,11 +112,30 @@ _DEFINES = re.compile(
 )
 
 
+# A check's complaint that a dropped line may have answered: the message, and the
+# statement whose loss explains it (a broken `persona` header leaves "no persona").
+_ARTEFACTS = (
+    ("the journey has no persona", "persona"),
+    ("has no share", "share"),
+    ("the journey has no touchpoint", "stage|touchpoint"),
+    ("has a capacity but no service time", "service"),
+    ("has a service time but no capacity", "capacity"),
+    ("has capacity in a window but no base capacity", "capacity"),
+)
+
+
 def _check_despite_syntax_errors(journey: Journey, reporter: Reporter, blanked: list[str]) -> None:
-    """Run the checks a syntax error cannot fake: none naming what a dropped line defined."""
+    """Run the checks a syntax error cannot fake: none naming what a dropped line defined,
+    and none a dropped statement would have answered."""
     lost = {m.group(1) for line in blanked if (m := _DEFINES.match(line))}
+    dropped = [
+        message
+        for message, keyword in _ARTEFACTS
+        if any(re.match(rf"\s*(?:{keyword})\b", line) for line in blanked)
+    ]
     local = Reporter(reporter.file)
     checks.check_journey(journey, local, structural=False)
+    local.diagnostics = [d for d in local.diagnostics if not any(m in d.message for m in dropped)]
     if not any(re.search(r"\b(share|persona)\b", line) for line in blanked):
         checks.check_shares(journey.personas, local, journey.span)
     names = Reporter(reporter.file)

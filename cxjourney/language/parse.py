@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -21,9 +22,12 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
+from . import blocks, slips
+from .blocks import code as _code
 from .diagnostics import Reporter, Span, did_you_mean
 
 MAX_SYNTAX_ERRORS = 25
+REPAIRED = 0  # not a line: the broken line was rewritten as meant, nothing to blank
 
 # What each terminal is called in messages.
 _TERMINAL_WORDS = {
@@ -181,29 +185,127 @@ def parse(text: str, reporter: Reporter, blanked: list[str] | None = None) -> Tr
         reporter.error(Span(line, 1), "the file contains NUL bytes; is it a binary file?")
         return None
     lines = text.split("\n")
+    origin = list(range(1, len(lines) + 1))  # each line's number in the text as written
+    found = Reporter(reporter.file)  # this parse's diagnostics, before they are renumbered
     for _ in range(MAX_SYNTAX_ERRORS):
         source = "\n".join(lines)
         if not source.endswith("\n"):
             source += "\n"
         try:
-            return parser().parse(source)
+            tree = parser().parse(source)
         except (_GluedKeyword, UnexpectedInput) as err:
             glued = err if isinstance(err, _GluedKeyword) else _glued(source, err)
             if glued is not None:
                 line = glued.token.line or 1
-                reporter.error(
+                found.error(
                     Span(line, glued.token.column or 1),
                     f"unknown keyword '{glued.word}'",
                     did_you_mean(glued.word, sorted(_keyword(t) for t in keywords())),
                 )
             else:
                 assert isinstance(err, UnexpectedInput)
-                line = _report(err, lines, reporter)
+                line = _close_block(err, lines, origin, found)
+                if line is None:
+                    line = _report(err, lines, found)
+            _renumber(found, origin, reporter)
+            if line == REPAIRED:
+                continue
             if line is None or not _blank(lines, line, blanked):
                 return None
+        else:
+            if origin[-1] != len(origin):  # a '}' was added: tokens say where they were written
+                for token in tree.scan_values(lambda v: isinstance(v, Token)):
+                    token.line = origin[(token.line or 1) - 1]
+                    token.end_line = origin[(token.end_line or token.line) - 1]
+            return tree
     last = max((d.line for d in reporter.diagnostics), default=1)
     reporter.error(Span(last, 1), "too many syntax errors; stopping here")
     return None
+
+
+def _renumber(found: Reporter, origin: list[int], reporter: Reporter) -> None:
+    """Move what one attempt found to `reporter`, at the lines as written."""
+    for d in found.diagnostics:
+        line = origin[d.line - 1] if 0 < d.line <= len(origin) else d.line
+        reporter.diagnostics.append(replace(d, line=line))
+    found.diagnostics.clear()
+
+
+def _close_block(
+    err: UnexpectedInput, lines: list[str], origin: list[int], reporter: Reporter
+) -> int | None:
+    """A block left open (by its indentation, or at the end of the file): name it, add
+    its '}' and go on, so that what follows is still checked. REPAIRED, or None."""
+    at_end = isinstance(err, UnexpectedEOF) or (
+        isinstance(err, UnexpectedToken) and err.token.type == "$END"
+    )
+    line = len(lines) + 1 if at_end else (err.line or 1)
+    gap = blocks.unclosed(lines, line - 1)
+    if gap is None:
+        return None
+    closed = [*lines[: gap.before], " " * gap.block.indent + "}", *lines[gap.before :]]
+    if gap.before < len(lines) and not _progress(closed, None if at_end else line + 1):
+        if not at_end:
+            return None
+        gap = blocks.unclosed(lines, line - 1, indentation=False)  # the innermost still open
+        if gap is None:
+            return None
+        closed = [*lines, " " * gap.block.indent + "}"]
+    at_end = gap.before >= len(lines)
+    opened = origin[gap.block.index]
+    what = f"{gap.block.name} opened at line {opened} is not closed"
+    if at_end:
+        last = max(1, len(lines) - (1 if lines and lines[-1] == "" else 0))
+        end = Span(last, len(lines[last - 1]) + 1)
+        reporter.error(end, what, "add its '}' on a line of its own at the end of the file")
+    else:
+        here = Span(gap.before + 1, blocks.indent(lines[gap.before]) + 1)
+        reporter.error(here, what, f"add its '}}' before this line, indented like line {opened}")
+    lines[:] = closed
+    origin.insert(gap.before, origin[min(gap.before, len(origin) - 1)])
+    return REPAIRED
+
+
+def _progress(lines: list[str], line: int | None) -> bool:
+    """Whether the text with a '}' added parses past `line` (where the parser stopped
+    without it; None: the end of the file), or stops there at another block left open."""
+    try:
+        parser().parse("\n".join(lines) + "\n")
+    except (_GluedKeyword, UnexpectedInput) as err:
+        if isinstance(err, UnexpectedEOF) or (
+            isinstance(err, UnexpectedToken) and err.token.type == "$END"
+        ):
+            return True
+        at = err.token.line if isinstance(err, _GluedKeyword) else err.line
+        if line is None or at is None or at < 0:
+            return False
+        return at > line or (at == line and blocks.unclosed(lines, line - 1) is not None)
+    return True
+
+
+def _without(mark: str, line: int, column: int, lines: list[str], reporter: Reporter) -> bool:
+    """`share: 60%`, `channel = app`: a ':' or '=' between a keyword and its value is
+    reported and read without, when the file then parses past the line."""
+    text = lines[line - 1]
+    before, after = text[: column - 1].rstrip(), text[column - 1 + len(mark) :].lstrip()
+    meant = f"{before} {after}"
+    if not before.strip() or not _parses_past(lines, line, meant):
+        return False
+    hint = f"a keyword is followed by its value, with no '{mark}': {meant.strip()}"
+    reporter.error(Span(line, column), f"unexpected '{mark}'", hint)
+    lines[line - 1] = meant
+    return True
+
+
+def _parses_past(lines: list[str], line: int, fixed: str) -> bool:
+    """Whether the file, with `line` as `fixed`, parses beyond that line."""
+    trial = [*lines[: line - 1], fixed, *lines[line:]]
+    try:
+        parser().parse("\n".join(trial) + "\n")
+    except (_GluedKeyword, UnexpectedInput) as err:
+        at = err.token.line if isinstance(err, _GluedKeyword) else err.line
+        return at is None or at > line
+    return True
 
 
 def _glued(source: str, err: UnexpectedInput) -> _GluedKeyword | None:
@@ -224,7 +326,7 @@ def _glued(source: str, err: UnexpectedInput) -> _GluedKeyword | None:
 
 
 def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int | None:
-    """Report one syntax error; return the line to blank, or None to stop."""
+    """Report one syntax error; return the line to blank, REPAIRED, or None to stop."""
     last_line = max(1, len(lines) - (1 if lines and lines[-1] == "" else 0))
     if isinstance(err, UnexpectedEOF) or (
         isinstance(err, UnexpectedToken) and err.token.type == "$END"
@@ -236,12 +338,18 @@ def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int |
             "add the missing '}' on a line of its own",
         )
         return None
+    line = err.line if isinstance(err, UnexpectedCharacters) else err.token.line or last_line
+    if 0 < line <= len(lines) and isinstance(err.column, int):
+        for meant in slips.rewrites(_code(lines[line - 1]), err.column):
+            if _parses_past(lines, line, meant.line):
+                reporter.error(Span(line, meant.column), meant.message, meant.hint)
+                lines[line - 1] = meant.line  # as meant: what follows is checked as written
+                return REPAIRED
     if isinstance(err, UnexpectedCharacters):
-        _report_characters(err, lines, reporter)
-        return err.line
+        return _report_characters(err, lines, reporter)
     assert isinstance(err, UnexpectedToken)
     token = err.token
-    line, column = token.line or last_line, token.column or 1
+    column = token.column or 1
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     if _code(text[: column - 1]).rstrip().endswith("{") and token.type not in ("_NL", "RBRACE"):
         reporter.error(
@@ -250,12 +358,41 @@ def _report(err: UnexpectedInput, lines: list[str], reporter: Reporter) -> int |
             "put each statement of the block on a line of its own, and '}' on its own line",
         )
         return line
-    message, hint = _describe_token_error(token, set(err.expected or ()))
+    expected = set(err.expected or ())
+    if (
+        token.type == "ASSIGN"
+        and str(token) == "="
+        and _without("=", line, column, lines, reporter)
+    ):
+        return REPAIRED
+    if token.type == "_NL" and "RPAR" in expected:
+        closed = _code(text).strip() + ")"
+        reporter.error(Span(line, column), "')' is missing", f"close the brackets: {closed}")
+        return line
+    whole = _WORD.match(text, column - 1)
+    word = whole.group(0) if whole and whole.group(0) else str(token)  # `form`, not `for`
+    slip = slips.after_duration(text[: column - 1], word, (_keyword(t) for t in expected))
+    if slip is not None:
+        at, message, hint = slip
+        reporter.error(Span(line, at), message, hint)
+        return line
+    if token.type == "STRING" and "NAME" in expected and _code(text).split()[0] in slips.HEADERS:
+        hint = f"a name comes before the label: {slips.named_label(_code(text), str(token))}"
+        reporter.error(Span(line, column), f"unexpected string {token}", hint)
+        return line
+    message, hint = _describe_token_error(token, expected)
     reporter.error(Span(line, column), message, hint)
+    meant = re.fullmatch(r"did you mean '(\w+)'\?", hint)
+    if message.startswith("unknown keyword") and meant:  # `shar 100%`: read as `share 100%`
+        spelled = f"{text[: column - 1]}{meant.group(1)}{text[column - 1 + len(token) :]}"
+        if _parses_past(lines, line, spelled):
+            lines[line - 1] = spelled
+            return REPAIRED
     return line
 
 
-def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Reporter) -> None:
+def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Reporter) -> int:
+    """Report a character no token takes; the line to blank, or REPAIRED."""
     line_text = lines[err.line - 1] if err.line - 1 < len(lines) else ""
     char = line_text[err.column - 1] if err.column - 1 < len(line_text) else ""
     span = Span(err.line, err.column)
@@ -268,14 +405,30 @@ def _report_characters(err: UnexpectedCharacters, lines: list[str], reporter: Re
                 f"invalid escape '\\{escape}' in string",
                 'only \\" and \\\\ may follow a backslash',
             )
-        else:
-            reporter.error(span, "unterminated string", "close the string on the same line")
-        return
+            return err.line
+        # the string runs to the end of the line, or to a header's '{'
+        body = line_text.rstrip()
+        header = body.endswith("{") and blocks.HEADER.match(body.lstrip()) is not None
+        closed = f'{body[:-1].rstrip()}" {{' if header else f'{body}"'
+        if _parses_past(lines, err.line, closed):
+            reporter.error(span, "unterminated string", f"close it: {closed.strip()}")
+            lines[err.line - 1] = closed
+            return REPAIRED
+        reporter.error(span, "unterminated string", "close the string on the same line")
+        return err.line
+    if char in ":=" and _without(char, err.line, err.column, lines, reporter):
+        return REPAIRED
+    if char == "-" and (name := slips.dashed(line_text, err.column - 1)):
+        reporter.error(
+            span, "unexpected character '-'", f"names are letters, digits and '_': {name}"
+        )
+        return err.line
     if char == ";":
         reporter.error(span, "unexpected ';'", "statements end at the end of the line; remove ';'")
-        return
+        return err.line
     shown = repr(char)[1:-1] if char else "?"
     reporter.error(span, f"unexpected character '{shown}'")
+    return err.line
 
 
 def _bad_escape(rest: str) -> str | None:
@@ -319,14 +472,18 @@ def _describe_token_error(token: Token, expected: set[str]) -> tuple[str, str]:
     if token.type == "LBRACE" and "_NL" in expected:
         return ("unexpected '{'", "this statement does not open a block")
     if "LBRACE" in expected and token.type == "_NL":
-        return ("expected '{' at the end of the line", "")
+        return ("expected '{' at the end of the line", "a block's first line ends with '{'")
     if expected == {"_NL"} or ("_NL" in expected and token.type != "_NL" and len(expected) <= 3):
         if token.type == "NAME" and keywords == []:
             return (f"unexpected {got}", "one statement per line; is a newline missing?")
         return (f"unexpected {got} at the end of a statement", "one statement per line")
     if token.type == "NAME" and keywords and not ({"NAME", "STRING"} & expected):
-        block = next((_BLOCK_OF_KEYWORD[t] for t in expected if t in _BLOCK_OF_KEYWORD), "")
-        where = f" in {block}" if block and block != "file" else ""
+        # the one block these keywords open statements of (in sorted order: a set's order
+        # changes from run to run, and so did the message)
+        block = sorted(
+            {_BLOCK_OF_KEYWORD[t] for t in expected if t in _BLOCK_OF_KEYWORD} - {"file"}
+        )
+        where = f" in {block[0]}" if len(block) == 1 else ""
         hint = did_you_mean(str(token), keywords) or "expected one of: " + ", ".join(keywords)
         return (f"unknown keyword '{token}'{where}", hint)
     wanted = sorted({_TERMINAL_WORDS.get(t) or f"'{_keyword(t) or t}'" for t in expected})
@@ -365,24 +522,6 @@ def _describe_token(token: Token) -> str:
     return f"'{token}'"
 
 
-def _code(line: str) -> str:
-    """The line without its comment (a '#' outside a string)."""
-    in_string = escaped = False
-    for i, c in enumerate(line):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif c == "\\":
-                escaped = True
-            elif c == '"':
-                in_string = False
-        elif c == '"':
-            in_string = True
-        elif c == "#":
-            return line[:i]
-    return line
-
-
 def _blank(lines: list[str], line: int, blanked: list[str] | None = None) -> bool:
     """Blank the broken line, or the whole block when it is a block's header."""
     index = line - 1
@@ -392,7 +531,9 @@ def _blank(lines: list[str], line: int, blanked: list[str] | None = None) -> boo
         return False
     code = _code(lines[index]).strip()
     stop = index
-    if code.endswith("{") and not code.endswith("{ }"):
+    if blocks.HEADER.match(code) and "{" not in code:
+        stop = blocks.unbraced_body_end(lines, index)
+    elif code.endswith("{") and not code.endswith("{ }"):
         depth = 0
         for j in range(index, len(lines)):
             c = _code(lines[j]).strip()

@@ -26,6 +26,9 @@ TIME_UNITS: dict[str, float] = {
     **dict.fromkeys(("year", "years"), YEAR),
 }
 
+#: Each unit once, by its last spelling above, for hints: seconds, minutes, ... years.
+UNIT_WORDS: tuple[str, ...] = tuple({v: k for k, v in TIME_UNITS.items()}.values())
+
 #: The canonical spelling the formatter writes for each unit, singular and plural.
 CANONICAL_UNIT: dict[float, tuple[str, str]] = {
     1 / 60: ("s", "s"),

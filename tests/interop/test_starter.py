@@ -60,13 +60,13 @@ def test_init_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
     assert "exists; use --force" in refused.stderr
     assert target.read_text() == "my own work"
     assert invoke("init", str(tmp_path), "--force").exit_code == 0
-    assert target.read_text() == starter_journey()
+    assert target.read_text() == starter_journey(str(target))
 
 
 def test_init_names_the_file(tmp_path: Path) -> None:
     assert invoke("init", str(tmp_path), "--name", "coffee").exit_code == 0
     text = (tmp_path / "coffee.journey").read_text()
-    assert text == starter_journey("coffee.journey")
+    assert text == starter_journey(str(tmp_path / "coffee.journey"))
     assert invoke("init", str(tmp_path), "--name", "../escape").exit_code == 2
 
 

@@ -57,7 +57,7 @@ def test_huge_percentage() -> None:
 
 def test_missing_closing_brace_reported_on_last_line() -> None:
     found = errors('journey "x" {\n  persona p {\n    share 100%\n  }\n')
-    assert found[0][0] == 4 and "not closed" in found[0][2]
+    assert (4, 4, 'journey "x" opened at line 1 is not closed') in found
 
 
 def test_nul_bytes() -> None:
