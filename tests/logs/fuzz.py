@@ -437,6 +437,7 @@ class Fuzzer:
                 tally.failures.append((i, problem, data))
                 if on_failure:
                     on_failure(i, problem, data)
+            tally.seconds = time.perf_counter() - began
             if report_every and (i + 1) % report_every == 0:
                 print(f"{i + 1}: {tally.line()}", flush=True)
         tally.seconds = time.perf_counter() - began
