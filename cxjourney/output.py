@@ -56,6 +56,19 @@ def output_problem(path: str) -> str | None:
         return f"{_shown(folder)} is not a folder"
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"cannot create files in the folder {_shown(folder)}: permission denied"
+    return _probe(folder)
+
+
+def _probe(folder: Path) -> str | None:
+    """Create and remove a file where the output's temporary file will be: the only sure
+    test (a read-only mount, /proc or /sys pass `os.access`, for root above all)."""
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".cxjourney-probe-")
+    except OSError as err:
+        return f"cannot create files in the folder {_shown(folder)}: {err.strerror or err}"
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
     return None
 
 

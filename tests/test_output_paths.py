@@ -159,3 +159,27 @@ def test_events_through_a_symbolic_link(tmp_path: Path, tiny: str) -> None:
     assert done.returncode == 0, done.stderr.decode()
     assert (tmp_path / "link.csv").is_symlink()
     assert real.read_text(encoding="utf-8").startswith("scenario,replication,customer")
+
+
+def _unwritable_folder() -> str | None:
+    """A folder that `os.access` calls writable, for root too, where no file can be made."""
+    for folder in ("/sys", "/proc"):
+        if os.path.isdir(folder) and os.access(folder, os.W_OK):
+            return folder
+    return None
+
+
+@pytest.mark.skipif(_unwritable_folder() is None, reason="no /sys or /proc that claims writes")
+def test_a_folder_where_no_file_can_be_made_is_refused_before_the_run(tmp_path: Path) -> None:
+    """Permission bits say yes to root, and /sys or a read-only mount still refuse the
+    file: only making one tells. The output was refused after the whole run, as an
+    internal error."""
+    folder = _unwritable_folder()
+    problem = output_problem(f"{folder}/results.json")
+    assert problem is not None and problem.startswith(f"cannot create files in the folder {folder}")
+    (tmp_path / "tiny.journey").write_text(TINY)
+    done = run_cli("simulate", str(tmp_path / "tiny.journey"), "-n", "1", "-j", "1", "-o",
+                   f"{folder}/results.json")  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert b"cannot create files in the folder" in done.stderr
+    assert b"internal error" not in done.stderr
