@@ -24,8 +24,15 @@ from ..graph import END, EXIT, START
 from ..model import Distribution, Journey, Touchpoint
 from . import palette
 from .duration import spelled
-from .escape import dot_text, wrapped_dot_text
+from .escape import clean, dot_text, wrapped_dot_text
 from .overlay import NodeMark, Overlay
+
+
+def _tooltip(text: str) -> str:
+    """A tooltip attribute: control characters cleaned (XML forbids them, and an SVG
+    holding one does not open) and backslashes escaped for DOT."""
+    return graphviz.escape(clean(text))
+
 
 FORMATS = ("svg", "png", "pdf", "dot")
 FONT = "Helvetica,Arial,sans-serif"
@@ -96,7 +103,7 @@ def journey_map(
         ranksep="0.45",
         outputorder="edgesfirst",
         pad="0.3",
-        tooltip=graphviz.escape(journey.title),
+        tooltip=_tooltip(journey.title),
     )
     dot.attr("node", fontname=FONT, fontsize="11", margin="0.08,0.04")
     dot.attr("edge", fontname=FONT, fontsize="10", color="#4d4d4d", arrowsize="0.7")
@@ -114,7 +121,7 @@ def journey_map(
                 fontsize="14",
                 labeljust="l",
                 margin="12",
-                tooltip=graphviz.escape(f"stage {stage.id}: {stage.label}"),
+                tooltip=_tooltip(f"stage {stage.id}: {stage.label}"),
             )
             for tp_id in stage.touchpoints:
                 tp = journey.touchpoint(tp_id)
@@ -202,7 +209,7 @@ def _walkouts(dot: graphviz.Digraph, queues: list[str], overlay: Overlay | None)
             "style": "dashed",
             "color": DISAPPOINT_INK,
             "arrowhead": "empty",
-            "tooltip": graphviz.escape(f"{tp} → exit: walks out of the queue"),
+            "tooltip": _tooltip(f"{tp} → exit: walks out of the queue"),
             "id": f"walkout-{tp}",
         }
         label = '<FONT POINT-SIZE="9" COLOR="#a50f15">walks out</FONT>'
@@ -229,7 +236,7 @@ def _repeat_starts(dot: graphviz.Digraph, journey: Journey) -> None:
             style="dotted",
             color="#7f7f7f",
             constraint="false",
-            tooltip=graphviz.escape(f"repeat journeys start at {target}"),
+            tooltip=_tooltip(f"repeat journeys start at {target}"),
             id=f"repeat-{target}",
         )
 
@@ -337,7 +344,7 @@ def _touchpoint(
         color="#222222" if tp.moment_of_truth is not None else "#666666",
         penwidth="2.2" if tp.moment_of_truth is not None else "1",
         peripheries="2" if tp.moment_of_truth is not None else "1",
-        tooltip=graphviz.escape(f"{tp.id}: {tp.label}"),
+        tooltip=_tooltip(f"{tp.id}: {tp.label}"),
         id=f"tp-{tp.id}",
     )
 
@@ -487,7 +494,7 @@ def _edges(
         p = data["probability"]
         own = any(abs(q - p) > SAME_PROBABILITY for q in data["personas"].values())
         attributes = {
-            "tooltip": graphviz.escape(f"{source} → {target}: {_percent(p)}"),
+            "tooltip": _tooltip(f"{source} → {target}: {_percent(p)}"),
             "id": f"edge-{source}-{target}",
         }
         if order.get(target, 0) <= order.get(source, 0) and target not in (END, EXIT):
@@ -532,7 +539,7 @@ def _legend(
                 style="filled,rounded" if shape == palette.ROUNDED else "filled",
                 fillcolor="#ffffff",
                 height="0.3",
-                tooltip=graphviz.escape(f"channel {channel}"),
+                tooltip=_tooltip(f"channel {channel}"),
             )
         tables = [
             ("legend_owners", _owner_table(style)),

@@ -98,6 +98,23 @@ def test_empty_labels_draw(tmp_path):
     assert "t" in svg_groups((tmp_path / "map.svg").read_bytes(), "node")
 
 
+def test_labels_with_control_characters_draw_a_well_formed_svg(tmp_path):
+    """A label `discover` took from a log may hold ESC or BEL (an OSC 52 sequence); the
+    labels were cleaned but the tooltips were not, and XML forbids both: the SVG did not
+    open in a browser or parse as XML."""
+    path = tmp_path / "controls.journey"
+    path.write_text(
+        'journey "Title\x1b[2J" {\n  persona p {\n    share 100%\n  }\n'
+        '  stage s "Stage\x07" {\n    touchpoint t "Pay\x1b]52;c;ZXZpbA==\x07" { }\n'
+        "  }\n}\n"
+    )
+    done = run_main("render", str(path), "-o", str(tmp_path / "map.svg"))
+    assert done.returncode == 0, done.stderr.decode()
+    svg = (tmp_path / "map.svg").read_bytes()
+    ET.fromstring(svg)  # well-formed
+    assert b"\x1b" not in svg and b"\x07" not in svg
+
+
 def test_simulate_overlay(tmp_path):
     out = tmp_path / "map.svg"
     result = invoke(HOTEL, "--simulate", "-n", "2", "--horizon", "2 weeks", "-o", str(out))
