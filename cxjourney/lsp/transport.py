@@ -41,6 +41,9 @@ from pygls.protocol.language_server import lsp_method
 
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 MAX_HEADER_LINE = 4096
+#: What a long line's part leaves for the next, so that a `Content-Length:` glued to the
+#: end of junk is never cut in two at the part's edge.
+HEADER_OVERLAP = 32
 #: How much of a refused or broken body is kept to look for its id.
 HEAD_BYTES = 4096
 
@@ -88,8 +91,9 @@ class FrameReader:
             end = self._buffer.find(b"\n", 0, MAX_HEADER_LINE)
             if end >= 0:
                 return self._take(end + 1)
-            if len(self._buffer) >= MAX_HEADER_LINE:
-                return self._take(MAX_HEADER_LINE)
+            if len(self._buffer) >= MAX_HEADER_LINE:  # a long run of junk: give it in parts,
+                # keeping its end for the next part, where a header may begin
+                return self._take(MAX_HEADER_LINE - HEADER_OVERLAP)
             if not self._fill():
                 return self._take(len(self._buffer)) if self._buffer else None
 

@@ -221,3 +221,19 @@ def test_the_reader_resynchronises_at_the_next_header(chunk: int) -> None:
     assert [f if isinstance(f, bytes) else f[0] for f in found] == [one, -32700, -32600, two, two]
     if chunk > len(stream):  # the id of a refused message is read from what has come of it
         assert found[1][1] == b'{"id": 3}' and found[2][1] == one + b"junk\r\n\r\nmore junk"
+
+
+@pytest.mark.parametrize("chunk", [7, 65536])
+def test_a_header_glued_to_the_end_of_junk_is_found_wherever_the_junk_ends(chunk: int) -> None:
+    """Junk without a newline, then a message: the header is found however long the junk.
+    A long line is read in parts of MAX_HEADER_LINE; a `Content-Length:` cut in two at a
+    part's edge was missed, its message skipped as junk, and its request never answered
+    (found by the protocol fuzzer: 4,082 bytes of junk, then a probe). Every length up
+    to past two parts' edges is tried."""
+    message = b'{"id": "probe"}'
+    lost = [
+        junk
+        for junk in range(0, 9000, 1 if chunk > 7 else 13)
+        if frames(b"x" * junk + framed(message), chunk)[-1:] != [message]
+    ]
+    assert not lost, f"messages lost after {len(lost)} junk lengths, from {lost[0]}"
