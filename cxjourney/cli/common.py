@@ -54,10 +54,9 @@ def refuse_replacing(outputs: Outputs, *inputs: str | None) -> None:
 
 
 def journey_files(path: str, loaded: Loaded) -> list[str]:
-    """The files a loaded journey was read from: its own and those its `use` lines name."""
-    uses = loaded.journey.uses if loaded.journey is not None else ()
-    base = Path.cwd() if path == STDIN else Path(path).parent
-    return [path, *(str(base / used) for used in uses)]
+    """The files a loaded journey was read from: its own and those its `use` lines name
+    (`load` keeps each one's text under its path)."""
+    return [path, *(shown for shown in loaded.sources if shown != loaded.file)]
 
 
 # ---- input --------------------------------------------------------------------------------
