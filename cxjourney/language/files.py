@@ -63,6 +63,21 @@ def read_named(path: str | Path, limit: int = MAX_DATA_BYTES) -> bytes:
     return data
 
 
+class Unreadable(Exception):
+    """Why a data file a person named cannot be read, without its path (the caller's
+    message names the file and what it was for)."""
+
+
+def read_named_text(path: str | Path, encoding: str = "utf-8") -> str:
+    """`read_named` decoded; every reason it cannot be read is Unreadable."""
+    try:
+        return read_named(path).decode(encoding)
+    except Refused:
+        raise Unreadable(f"larger than {size_text(MAX_DATA_BYTES)}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise Unreadable(str(err)) from None
+
+
 def size_text(limit: int) -> str:
     """A limit as people read it: 5 MB, 256 MB."""
     return f"{limit / 2**20:g} MB"

@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..language.files import MAX_DATA_BYTES, Refused, read_named, size_text
+from ..language.files import Unreadable, read_named_text
 from ..model import Journey
 from .cases import LogError, quoted
 
@@ -79,12 +79,8 @@ def _key(text: str) -> str:
 def read_mapping(path: str) -> dict[str, str]:
     """A CSV with columns `activity,touchpoint`; an empty touchpoint ignores the activity."""
     try:
-        text = read_named(path).decode("utf-8-sig")
-    except Refused:
-        raise LogError(
-            f"{path}: cannot read the mapping: larger than {size_text(MAX_DATA_BYTES)}"
-        ) from None
-    except (OSError, UnicodeDecodeError) as err:
+        text = read_named_text(path, "utf-8-sig")
+    except Unreadable as err:
         raise LogError(f"{path}: cannot read the mapping: {err}") from None
     rows = list(csv.reader(text.splitlines()))
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["activity", "touchpoint"]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..language.facts import lookup
-from ..language.files import MAX_DATA_BYTES, Refused, read_named, size_text
+from ..language.files import Unreadable, read_named_text
 from ..language.fmt import Edit
 from ..language.load import load
 from ..language.printer import Printer
@@ -119,12 +119,8 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
 
 def read_outcomes(path: str) -> Outcomes:
     try:
-        text_ = read_named(path).decode("utf-8-sig")
-    except Refused:
-        raise OutcomeError(
-            f"{path}: larger than {size_text(MAX_DATA_BYTES)}, the limit of an outcomes file"
-        ) from None
-    except (OSError, UnicodeDecodeError) as err:
+        text_ = read_named_text(path, "utf-8-sig")
+    except Unreadable as err:
         raise OutcomeError(f"{path}: cannot read the file: {err}") from None
     rows = list(csv.reader(text_.splitlines()))
     if not rows:

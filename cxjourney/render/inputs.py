@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..language.files import MAX_DATA_BYTES, Refused, read_named, size_text
+from ..language.files import Unreadable, read_named_text
 from ..language.load import Loaded
 
 
@@ -21,12 +21,8 @@ class InputFileError(ValueError):
 def _read(path: str, what: str) -> str:
     """The text of a file a person names, read to at most MAX_DATA_BYTES."""
     try:
-        return read_named(path).decode("utf-8")
-    except Refused:
-        raise InputFileError(
-            f"cannot read the {what} {path}: larger than {size_text(MAX_DATA_BYTES)}"
-        ) from None
-    except (OSError, UnicodeDecodeError) as err:
+        return read_named_text(path)
+    except Unreadable as err:
         raise InputFileError(f"cannot read the {what} {path}: {err}") from None
 
 
