@@ -1,19 +1,38 @@
 """Backtest: calibrate on the cases before a split, forecast the rest, compare.
 
-The forecast simulates the calibrated journey over the held-out period and reads
-the simulated visits back through the same reader, so observed and forecast
-quantities are computed by the same code: the shares of the most common paths
-(chosen on the training cases), the share of cases that reach each touchpoint,
-visits per case, the mean wait at each queue, and completion (cases
-ending where the map leads to `end`). Each forecast has a 95% predictive interval
-for a held-out sample of the observed size: the per-case spread over the held-out
-cases, the training cases (the estimates' own error) and the simulated ones, and
-for waits, which queues make dependent, the spread between replications if larger.
-The summary score is the share of quantities whose observation falls inside.
+The forecast is honest about two uncertainties: the simulation's, and that of the
+numbers calibrated on the training cases. Each of the `-n` replications is one
+bootstrap draw (Efron & Tibshirani 1993; the "bootstrap then simulate" design of
+Barton & Schruben 2001 for the input uncertainty of simulations): the training
+customers are resampled (each customer with all of their cases, a Poisson(1) number of
+times, so that the number of customers, and with it the arrival rate, varies as a new
+sample's would), the map is calibrated again on the resample, and the result simulates
+one replication over the whole log, training period included (so that the customers
+present at the split are those the calibrated map would have by then); the cases that
+start after the split are its forecast. Each replication is thus a draw of what the
+held-out period could look like, parameter error and simulation noise together, and
+the 95% interval is the prediction interval of one more such draw:
+mean ± t(n−1)·sd·√(1 + 1/n), wider with few replications rather than falsely narrow.
+With one replication there is no spread: the interval falls back to the per-case spread
+of the pooled forecast (held-out, training and simulated cases), and medians are left out.
+
+Observed and forecast quantities are computed by the same code from cases read by the
+same reader: case counts, mean and median case durations (first event to last), the
+shares of the most common paths (chosen on the training cases), the share of cases that
+reach each touchpoint, visits per case, mean waits at queues, and completion (cases
+ending where the map leads to `end`). A share that is 0 or 1 in every replication has
+no spread; its interval is then the beta-binomial prediction of the Jeffreys posterior
+from the training cases (`intervals.share_prediction`), which a later share can miss.
+
+Quantities covered by construction are left out and listed: a share the map forces (a
+touchpoint every path passes through reaches 100% on both sides; completion when every
+touchpoint a case can stop at leads to `end`, or none does), and outcomes without
+dates, which would be fitted and compared on the same answers.
 
 With outcomes, the answers dated before the split also fit the loyalty parameters
 (see `outcomes`), and the later answers' promoters, detractors, mean score and
-retention are compared with the forecast's metrics.
+retention are compared with the forecast's metrics. A drift check (`drift`) tests the
+cases before the split against those after, and names what changed.
 """
 
 from __future__ import annotations
@@ -29,14 +48,19 @@ from typing import Any
 from ..language.load import load
 from ..model import Journey
 from ..sim.experiment import RunSpec, simulate
+from . import text
 from .calibrate import CalibrateOptions, calibrate
-from .cases import Log, LogError
+from .cases import Case, Log, LogError
+from .conform import allowed_edges
+from .drift import Drift, case_duration, drift
+from .intervals import new_draw, share_prediction
 from .mapping import Mapping, map_activities
-from .outcomes import T95, Outcomes, fit_outcomes
-from .paths import END, Path, mapped
+from .outcomes import Outcomes, fit_outcomes
+from .paths import END, EXIT, START, Path, mapped
 from .read import read_log
 
 Z = 1.96
+SHARE, PER_CASE, MINUTES, CASES, SCORE = "share", "per case", "minutes", "cases", "score"
 
 
 class SplitError(ValueError):
@@ -52,6 +76,7 @@ class Measure:
     mean: float
     var: float  # per unit
     n: int  # units: cases, or visits for waits
+    unit: str = SHARE
 
 
 @dataclass
@@ -62,6 +87,8 @@ class Quantity:
     low: float
     high: float
     n: int
+    unit: str = SHARE
+    method: str = "bootstrap"  # bootstrap | jeffreys | per-case spread
 
     @property
     def covered(self) -> bool:
@@ -70,12 +97,14 @@ class Quantity:
     def as_dict(self) -> dict[str, Any]:
         return {
             "quantity": self.name,
+            "unit": self.unit,
             "observed": round(self.observed, 6),
             "forecast": round(self.forecast, 6),
             "low": round(self.low, 6),
             "high": round(self.high, 6),
             "n": self.n,
             "covered": self.covered,
+            "interval": self.method,
         }
 
 
@@ -88,6 +117,8 @@ class Backtest:
     quantities: list[Quantity] = field(default_factory=list)
     calibrated: str = ""
     notes: list[str] = field(default_factory=list)
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (quantity, why)
+    drift: Drift | None = None
 
     @property
     def coverage(self) -> float:
@@ -103,6 +134,8 @@ class Backtest:
             "replications": self.replications,
             "coverage": round(self.coverage, 6),
             "quantities": [q.as_dict() for q in self.quantities],
+            "left_out": [{"quantity": q, "why": why} for q, why in self.left_out],
+            "drift": self.drift.as_dict() if self.drift else None,
             "notes": self.notes,
         }
 
@@ -134,6 +167,25 @@ def part(log: Log, before: bool, at: float) -> Log:
     return replace(log, cases=cases)
 
 
+def resampled(log: Log, rng) -> Log:
+    """The log's customers drawn again: each, with all of their cases, Poisson(1) times.
+
+    Copies get their own case and customer ids, so that a customer drawn twice reads as
+    two customers (with the same habits), not as one visiting twice as often."""
+    by_customer: dict[str, list[Case]] = {}
+    for case in log.cases:
+        by_customer.setdefault(case.customer, []).append(case)
+    cases: list[Case] = []
+    for customer in sorted(by_customer):
+        for copy in range(int(rng.poisson(1.0))):
+            tag = f"#{copy}" if copy else ""
+            cases += [
+                replace(c, id=c.id + tag, customer=customer + tag) for c in by_customer[customer]
+            ]
+    cases.sort(key=lambda c: (c.start, c.id))
+    return replace(log, cases=cases)
+
+
 # ---- quantities ----------------------------------------------------------------------------------
 def variants(paths: list[Path], most: int = 5, least: float = 0.02) -> list[tuple[str, ...]]:
     """The most common paths (at least `least` of the cases), most common first."""
@@ -150,8 +202,12 @@ def measures(
     queued = [t.id for t in journey.touchpoints if t.capacity]
     out: dict[str, Measure] = {}
     n = len(paths)
+    out["cases"] = Measure(float(n), float(n), 1, CASES)  # Poisson: variance = mean
     if not n:
         return out
+    durations = [case_duration(p.case) for p in paths]
+    out["case duration, mean"] = _measure(durations, MINUTES)
+    out["case duration, median"] = replace(_measure(durations, MINUTES), mean=_median(durations))
     for variant in paths_of_interest:
         name = "path " + " > ".join(variant)
         out[name] = _measure([1.0 if tuple(p.steps) == variant else 0.0 for p in paths])
@@ -159,20 +215,59 @@ def measures(
         counts = [sum(1 for s in p.steps if s == tp.id) for p in paths]
         out[f"reach {tp.id}"] = _measure([1.0 if c else 0.0 for c in counts])
         if max(counts) > 1:  # else the same as its reach
-            out[f"visits per case {tp.id}"] = _measure([float(c) for c in counts])
+            out[f"visits per case {tp.id}"] = _measure([float(c) for c in counts], PER_CASE)
     out["completion"] = _measure([1.0 if p.steps[-1] in completes else 0.0 for p in paths])
     for tp_id in queued:
         waits = [w for p in paths for s, v in p.visits if s == tp_id and (w := v.wait) is not None]
         if len(waits) >= 2:
-            out[f"wait {tp_id} (min)"] = _measure(waits)
+            out[f"wait {tp_id}"] = _measure(waits, MINUTES)
     return out
 
 
-def _measure(values: list[float]) -> Measure:
+def _measure(values: list[float], unit: str = SHARE) -> Measure:
     n = len(values)
     mean = sum(values) / n
     var = sum((x - mean) ** 2 for x in values) / (n - 1) if n > 1 else 0.0
-    return Measure(mean, var, n)
+    return Measure(mean, var, n, unit)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def forced(journey: Journey) -> dict[str, str]:
+    """Quantities the map itself fixes, whatever the numbers: name -> why."""
+    edges = allowed_edges(journey)[None]
+    queued = {t.id for t in journey.touchpoints if t.capacity}
+    stops = {s for s, t in edges if t in (END, EXIT)} | queued  # where a case may stop
+    completes = {s for s, t in edges if t == END}
+    out: dict[str, str] = {}
+    if stops and stops <= completes:
+        out["completion"] = "every touchpoint a case can stop at leads to end: 100% by the map"
+    elif not completes:
+        out["completion"] = "no touchpoint leads to end: 0% by the map"
+    for tp in journey.touchpoints:
+        if not _can_stop_avoiding(edges, stops, tp.id):
+            out[f"reach {tp.id}"] = f"every path of the map passes {tp.id}: 100% by the map"
+    return out
+
+
+def _can_stop_avoiding(edges: set[tuple[str, str]], stops: set[str], avoid: str) -> bool:
+    following: dict[str, list[str]] = {}
+    for s, t in edges:
+        following.setdefault(s, []).append(t)
+    seen, todo = {START}, [START]
+    while todo:
+        node = todo.pop()
+        if node in stops and node != avoid:
+            return True
+        for nxt in following.get(node, ()):
+            if nxt != avoid and nxt not in seen and nxt not in (END, EXIT):
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
 
 
 # ---- the backtest ------------------------------------------------------------------------
@@ -188,104 +283,160 @@ def backtest(
     min_n: int = 30,
     outcomes: Outcomes | None = None,
 ) -> Backtest:
+    import numpy
+
     at = split_time(log, split)
     train, test = part(log, True, at), part(log, False, at)
     if not train.cases or not test.cases:
         raise SplitError(f"--split {split} leaves no cases on one side")
-    calibration = calibrate(journey, source, train, mapping, CalibrateOptions(min_n=min_n))
+    options = CalibrateOptions(min_n=min_n)
+    calibration = calibrate(journey, source, train, mapping, options)
     notes: list[str] = []
     if mapping.unknown:
         listed = ", ".join(f"{a} ({n})" for a, n in mapping.unknown.most_common())
         notes.append(f"activities that map to no touchpoint, left out: {listed}")
-    held_out = None
+    held_out, left_out = None, []
     if outcomes is not None:
         if outcomes.dated:
             fit_on, held_out = outcomes.split(at)
         else:
-            fit_on = held_out = outcomes
-            notes.append("the outcomes have no dates: they are fitted and compared in-sample")
+            fit_on = outcomes
+            left_out.append(("outcomes", "they have no dates: fitted on the answers they would "
+                                         "be compared with"))  # fmt: skip
         if fit_on.targets():
             fitted = fit_outcomes(calibration.source, fit_on, seed=seed)
             calibration.source = fitted.source
             notes += [f"{k}: not pinned down by the outcomes" for k in fitted.unidentified]
             notes += [f"outcome {m}: {why}; not fitted" for m, why in fitted.unmatched.items()]
-    loaded = load("-", data=calibration.source.encode("utf-8"), name="calibrated.journey")
-    assert loaded.journey is not None
-    forecast_journey = loaded.journey
-    horizon = max(test.last - at, 1440.0)
+    point = _load(calibration.source)
+    origin = 0.0 if log.kind == "simulated" else log.first
+    offset = at - origin  # the split in the forecast's minutes
+    horizon = max(log.last - origin, offset + 1440.0)
+    rng = numpy.random.default_rng(seed)
+    runs: list[list[Path]] = []
+    metrics: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="cxjourney-backtest-") as tmp:
-        events = FilePath(tmp) / "forecast.csv"
-        forecast = simulate(
-            forecast_journey,
-            RunSpec(seed=seed, replications=replications, horizon=horizon),
-            events=events,
+        for r in range(replications):
+            if replications > 1:  # each replication: one bootstrap draw of the training cases
+                drawn = calibrate(
+                    point, calibration.source, resampled(train, rng), mapping, options
+                )
+                model = _load(drawn.source)
+            else:
+                model = point
+            events = FilePath(tmp) / f"forecast-{r}.csv"
+            run_seed = int(rng.integers(2**62))
+            forecast = simulate(
+                model, RunSpec(seed=run_seed, replications=1, horizon=horizon), events=events
+            )
+            metrics.append(forecast["scenarios"]["baseline"]["metrics"])
+            try:
+                simulated = read_log(str(events))
+            except LogError:  # no visits in this draw
+                runs.append([])
+                continue
+            later = replace(simulated, cases=[c for c in simulated.cases if c.start >= offset])
+            runs.append(mapped(later, map_activities(model, simulated.activities())))
+    if not any(runs):
+        raise ForecastError(
+            f"the forecast has no visits: in the {(horizon - offset) / 60:.4g} hours held out, "
+            "the calibrated journey brings in no customers (see its customers and arrivals); "
+            "try more replications (-n) or an earlier --split"
         )
-        try:
-            simulated = read_log(str(events))
-        except LogError:  # no visits at all: the map brings nobody in over the period
-            raise ForecastError(
-                f"the forecast has no visits: in the {horizon / 60:.4g} hours held out, the "
-                "calibrated journey brings in no customers (see its customers and arrivals); "
-                "try more replications (-n) or an earlier --split"
-            ) from None
-    sim_map = map_activities(forecast_journey, simulated.activities())
-    sim_paths = mapped(simulated, sim_map)
-    by_rep: dict[str, list[Path]] = {}
-    for p in sim_paths:
-        by_rep.setdefault(p.case.id.split("/", 1)[0], []).append(p)
     train_paths = mapped(train, mapping)
     common = variants(train_paths)  # chosen on the training cases: no peeking
-    observed = measures(forecast_journey, mapped(test, mapping), common)
-    trained = measures(forecast_journey, train_paths, common)
-    pooled = measures(forecast_journey, sim_paths, common)
-    per_rep = [measures(forecast_journey, ps, common) for ps in by_rep.values()]
+    observed = measures(point, mapped(test, mapping), common)
+    trained = measures(point, train_paths, common)
+    per_run = [measures(point, paths, common) for paths in runs]
+    by_construction = forced(point)
     result = Backtest(at, len(train.cases), len(test.cases), replications)
     result.calibrated = calibration.source
     result.notes = notes
+    result.left_out = left_out
     for name, obs in observed.items():
-        sim = pooled.get(name)
-        if sim is None:
+        if name in by_construction:
+            result.left_out.append((name, by_construction[name]))
             continue
-        n_train = trained[name].n if name in trained else obs.n
-        var = sim.var * (1 / obs.n + 1 / max(n_train, 1) + 1 / sim.n)
-        reps = [m[name] for m in per_rep if name in m]
-        if name.startswith("wait") and len(reps) >= 3:
-            means = [m.mean for m in reps]
-            centre = sum(means) / len(means)
-            between = sum((x - centre) ** 2 for x in means) / (len(means) - 1)
-            size = sum(m.n for m in reps) / len(reps)
-            var = max(var, between * size * (1 / obs.n + 1 / max(n_train, 1)))
-        half = Z * math.sqrt(var)
-        top = 1.0 if name.startswith(("reach", "path")) or name == "completion" else math.inf
-        low, high = max(0.0, sim.mean - half), min(top, sim.mean + half)
-        result.quantities.append(Quantity(name, obs.mean, sim.mean, low, high, obs.n))
+        quantity = _quantity(name, obs, trained.get(name), [m[name] for m in per_run if name in m])
+        if quantity is None:
+            result.left_out.append((name, "one replication gives no interval for a median"))
+        else:
+            result.quantities.append(quantity)
     if held_out is not None:
-        metrics = forecast["scenarios"]["baseline"]["metrics"]
-        result.quantities += _outcome_quantities(held_out, metrics, replications)
+        result.quantities += _outcome_quantities(held_out, metrics)
+    result.drift = drift(train, test)
     return result
 
 
-def _outcome_quantities(held_out: Outcomes, metrics: dict, replications: int) -> list[Quantity]:
-    """Observed outcomes of the held-out answers against the forecast's metrics."""
+def _load(source: str) -> Journey:
+    loaded = load("-", data=source.encode("utf-8"), name="calibrated.journey")
+    assert loaded.journey is not None
+    return loaded.journey
+
+
+def _quantity(
+    name: str, obs: Measure, trained: Measure | None, runs: list[Measure]
+) -> Quantity | None:
+    """The forecast of one quantity with its 95% interval for the held-out sample."""
+    top = 1.0 if obs.unit == SHARE else math.inf
+    values = [m.mean for m in runs]
+    if len(values) >= 2:
+        centre, low, high = new_draw(values)
+        if obs.unit == SHARE and low == high and centre in (0.0, 1.0) and trained is not None:
+            low, high = share_prediction(trained.mean * trained.n, trained.n, obs.n)
+            return Quantity(name, obs.mean, centre, low, high, obs.n, obs.unit, "jeffreys")
+        low, high = max(0.0, low), min(top, high)
+        return Quantity(name, obs.mean, centre, low, high, obs.n, obs.unit, "bootstrap")
+    if "median" in name:
+        return None
+    sim = runs[0]
+    n_train = trained.n if trained is not None else obs.n
+    if obs.unit == CASES:  # Poisson counts; the rate's own error from the training count
+        var = sim.mean * (1 + sim.mean / max(n_train, 1))
+    else:
+        var = sim.var * (1 / obs.n + 1 / max(n_train, 1) + 1 / sim.n)
+    half = Z * math.sqrt(var)
+    low, high = max(0.0, sim.mean - half), min(top, sim.mean + half)
+    return Quantity(name, obs.mean, sim.mean, low, high, obs.n, obs.unit, "per-case spread")
+
+
+def _outcome_quantities(held_out: Outcomes, metrics: list[dict]) -> list[Quantity]:
+    """Observed outcomes of the held-out answers against the forecast's metrics: the
+    answers' own sampling spread and the spread between replications, together."""
     out = []
     counts = {"retention": len(held_out.churned or [])}
     for name, (observed, observed_se) in held_out.targets().items():
-        entry = metrics.get(name) or {}
-        mean = entry.get("mean")
-        if mean is None:
+        values = [m[name]["mean"] for m in metrics if (m.get(name) or {}).get("mean") is not None]
+        if not values:
             continue
+        mean = sum(values) / len(values)
+        r = len(values)
+        between = sum((x - mean) ** 2 for x in values) / (r - 1) if r > 1 else 0.0
         n = counts.get(name, len(held_out.scores))
         spread = observed_se
         if name != "satisfaction":  # a share: its spread at the forecast value
             spread = math.sqrt(max(mean * (1 - mean), 1 / n) / n)
-        sim_se = 0.0
-        if entry.get("low") is not None and replications >= 2:
-            sim_se = (entry["high"] - entry["low"]) / (2 * T95.get(replications, 2.0))
-        half = Z * math.sqrt(spread**2 + sim_se**2)
-        top = 10.0 if name == "satisfaction" else 1.0
+        half = Z * math.sqrt(spread**2 + between * (1 + 1 / r))
+        unit, top = (SCORE, 10.0) if name == "satisfaction" else (SHARE, 1.0)
         low, high = max(0.0, mean - half), min(top, mean + half)
-        out.append(Quantity(f"outcome {name}", observed, mean, low, high, n))
+        out.append(Quantity(f"outcome {name}", observed, mean, low, high, n, unit, "bootstrap"))
     return out
+
+
+# ---- reports -----------------------------------------------------------------------------
+def shown(value: float, unit: str) -> str:
+    """A value as a person reads it: 52.3%, 1.24 per case, 3.2 days, 1,204 cases."""
+    if not math.isfinite(value):
+        return "no bound"
+    if unit == SHARE:
+        return f"{100 * value:.1f}%"
+    if unit == MINUTES:
+        return text.duration(value) if value > 0 else "0 min"
+    if unit == CASES:
+        return f"{value:,.0f} cases"
+    if unit == PER_CASE:
+        return f"{text.number(value, 3)} per case"
+    return text.number(value, 3)
 
 
 def table(result: Backtest) -> str:
@@ -294,17 +445,24 @@ def table(result: Backtest) -> str:
         rows.append(
             (
                 q.name,
-                f"{q.observed:.3f}",
-                f"{q.forecast:.3f}",
-                f"[{q.low:.3f}, {q.high:.3f}]",
-                str(q.n),
+                shown(q.observed, q.unit),
+                shown(q.forecast, q.unit),
+                f"{shown(q.low, q.unit)} to {shown(q.high, q.unit)}",
+                f"{q.n:,}",
                 "yes" if q.covered else "NO",
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    how = (
+        f"{result.replications} replications, each calibrated on a bootstrap draw of the "
+        "training customers"
+        if result.replications > 1
+        else "1 replication: intervals from the per-case spread, without the calibration's "
+        "own uncertainty; use -n 5 or more"
+    )
     lines = [
-        f"calibrated on {result.train_cases} cases, forecast {result.test_cases} held-out cases "
-        f"({result.replications} replications)",
+        f"calibrated on {result.train_cases:,} cases, forecast {result.test_cases:,} held-out "
+        f"cases ({how})",
         "",
     ]
     for i, row in enumerate(rows):
@@ -313,11 +471,16 @@ def table(result: Backtest) -> str:
             lines.append("  ".join("-" * w for w in widths))
     covered = sum(q.covered for q in result.quantities)
     lines.append("")
+    if result.left_out:
+        lines.append("left out, covered by construction:")
+        lines += [f"  {name}: {why}" for name, why in result.left_out]
     lines += [f"note: {note}" for note in result.notes]
     lines.append(
         f"covered {covered} of {len(result.quantities)} quantities ({result.coverage:.0%}); "
         "about 95% is what well-calibrated intervals cover"
     )
+    if result.drift is not None:
+        lines += result.drift.lines()
     return "\n".join(lines) + "\n"
 
 
@@ -328,9 +491,11 @@ def to_csv(result: Backtest) -> str:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["quantity", "observed", "forecast", "low", "high", "n", "covered"])
+    writer.writerow(["quantity", "unit", "observed", "forecast", "low", "high", "n", "covered",
+                     "interval"])  # fmt: skip
     for q in result.quantities:
         d = q.as_dict()
-        writer.writerow([d["quantity"], d["observed"], d["forecast"], d["low"], d["high"], d["n"],
-                         "yes" if q.covered else "no"])  # fmt: skip
+        covered = "yes" if q.covered else "no"
+        writer.writerow([d["quantity"], d["unit"], d["observed"], d["forecast"], d["low"],
+                         d["high"], d["n"], covered, d["interval"]])  # fmt: skip
     return out.getvalue()
