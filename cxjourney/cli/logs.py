@@ -214,8 +214,8 @@ def discover(log, output, ends, min_n, title, top, quiet, **kwargs) -> None:
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
-    help="table for people; json with cases, fitness, missing_edges, unused_edges, "
-    "unknown_activities, never_seen.",
+    help="table for people; json with cases, fitness, precision, missing_edges, "
+    "unused_edges, unknown_activities, never_seen.",
 )
 @output_option("Output file; - for stdout.")
 @click.option(
@@ -223,13 +223,27 @@ def discover(log, output, ends, min_n, title, top, quiet, **kwargs) -> None:
     type=click.FloatRange(0, 1),
     help="Exit 1 when the fitness is below this (for CI).",
 )
+@click.option(
+    "--min-precision",
+    type=click.FloatRange(0, 1),
+    help="Exit 1 when the precision is below this (for CI).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Activities that map to no touchpoint count against fitness: a case with one "
+    "does not fit, nor does a case with no activity that maps.",
+)
 @log_options
-def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None:
+def conform(
+    file, log, mapping_path, fmt, output, min_fitness, min_precision, strict, **kwargs
+) -> None:
     """Check a map against what customers did in an event log.
 
     Replays each case on the flow: the share of cases whose path the map allows
-    (fitness), the transitions customers take that the map lacks and the edges
-    nobody takes, with counts, the activities that map to no touchpoint and the
+    (fitness), how much of what the map allows the log shows (precision: escaping
+    edges), the transitions customers take that the map lacks (cases that take each)
+    and the edges nobody takes, the activities that map to no touchpoint and the
     touchpoints that never occur. Activities map to touchpoints by id, by label, or
     by --mapping.
 
@@ -237,7 +251,7 @@ def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None
     Examples:
       cxjourney conform coffee.journey visits.csv
       cxjourney conform coffee.journey export.xes --mapping activities.csv --format json
-      cxjourney conform coffee.journey visits.csv --min-fitness 0.95
+      cxjourney conform coffee.journey visits.csv --min-fitness 0.95 --strict
     """
     from ..logs.conform import conform as replay
     from ..logs.conform import table
@@ -247,7 +261,7 @@ def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None
     journey = loaded.journey
     parsed = load_log(log, read_options(kwargs))
     mapping = load_mapping(journey, parsed, mapping_path)
-    result = run_guarded(lambda: replay(journey, parsed, mapping))
+    result = run_guarded(lambda: replay(journey, parsed, mapping, strict=strict))
     if fmt == "json":
         text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
     else:
@@ -255,6 +269,9 @@ def conform(file, log, mapping_path, fmt, output, min_fitness, **kwargs) -> None
     emit(text, output)
     if min_fitness is not None and result.fitness < min_fitness:
         click.echo(f"fitness {result.fitness:.4f} is below {min_fitness}", err=True)
+        sys.exit(1)
+    if min_precision is not None and result.precision < min_precision:
+        click.echo(f"precision {result.precision:.4f} is below {min_precision}", err=True)
         sys.exit(1)
 
 

@@ -5,7 +5,19 @@ start, each transition is an edge with a chance above zero for the case's person
 (for any persona when the log names none the map knows), and its last touchpoint
 can end the journey (an edge to `end` or `exit`, or a queue to walk out of).
 Fitness is the share of cases that fit; the transitions customers take that the
-map lacks, and the edges nobody takes, are counted.
+map lacks (counted once per case that takes them), and the edges nobody takes, are
+counted. With `strict`, activities that map to no touchpoint count against fitness: a
+case with one does not fit, and a case with none that maps is judged too (and fails).
+
+Fitness alone says little of a map that allows everything (a map `discover` writes
+fits its own log by construction). Precision says how much of what the map allows the
+log shows: the escaping-edges precision ETCp of Muñoz-Gama & Carmona ("A fresh look at
+precision in process conformance", BPM 2010). The cases are folded into a prefix tree
+(by persona); at each prefix that the map can replay, the map allows some next steps
+(its edges from the last touchpoint, `end` and `exit` read as one way to stop, since a
+log cannot tell them apart) and the log shows some of them; the steps allowed but never
+taken there are the escaping edges. Precision = 1 − Σ w·escaping / Σ w·allowed, w the
+number of cases through the prefix. Replay stops at a case's first deviation, as in ETC.
 
 A case that stops where the map offers no way out, in the last 5% of the log's
 time span, may still be running when the log was exported: it is counted as
@@ -38,17 +50,25 @@ class Conformance:
     never_seen: list[str]
     unmapped_cases: int = 0  # cases with no activity that maps
     unfinished: int = 0  # cases that may still be running at the log's end
+    precision: float = 1.0  # escaping-edges precision (ETCp)
+    strict: bool = False  # unknown activities and unmapped cases count against fitness
+
+    @property
+    def judged(self) -> int:
+        extra = self.unmapped_cases if self.strict else 0
+        return self.cases + extra - self.unfinished
 
     @property
     def fitness(self) -> float:
-        judged = self.cases - self.unfinished
-        return self.fitting / judged if judged else 0.0
+        return self.fitting / self.judged if self.judged else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "cases": self.cases,
             "fitting": self.fitting,
             "fitness": round(self.fitness, 6),
+            "precision": round(self.precision, 6),
+            "strict": self.strict,
             "missing_edges": [
                 {"source": s, "target": t, "cases": n}
                 for (s, t), n in sorted(self.missing_edges.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -82,7 +102,7 @@ def allowed_edges(journey: Journey) -> dict[str | None, set[tuple[str, str]]]:
     return out
 
 
-def conform(journey: Journey, log: Log, mapping: Mapping) -> Conformance:
+def conform(journey: Journey, log: Log, mapping: Mapping, *, strict: bool = False) -> Conformance:
     allowed = allowed_edges(journey)
     queued = {t.id for t in journey.touchpoints if t.capacity}
     resolve = persona_resolver(journey)
@@ -92,21 +112,24 @@ def conform(journey: Journey, log: Log, mapping: Mapping) -> Conformance:
     seen: set[str] = set()
     fitting = unfinished = 0
     open_after = log.last - OPEN_TAIL * (log.last - log.first)
+    tree = PrefixTree()
+    nexts = {persona: following(edges) for persona, edges in allowed.items()}
     for path in paths:
         persona = resolve(path.case.persona)
         ok_edges = allowed[persona]
         steps = path.steps
         seen.update(steps)
-        fits = True
+        tree.add(persona, steps, nexts[persona])
+        lacking: set[tuple[str, str]] = set()
         previous = START
         for tp in steps:
             edge = (previous, tp)
             if edge in ok_edges:
                 used.add(edge)
             else:
-                missing[edge] += 1
-                fits = False
+                lacking.add(edge)
             previous = tp
+        fits = not lacking
         ends = [e for e in ((previous, END), (previous, EXIT)) if e in ok_edges]
         if ends:
             used.update(ends)
@@ -114,8 +137,11 @@ def conform(journey: Journey, log: Log, mapping: Mapping) -> Conformance:
             if fits and path.visits[-1][1].time >= open_after:
                 unfinished += 1
                 continue
-            missing[(previous, END)] += 1
+            lacking.add((previous, END))
             fits = False
+        missing.update(lacking)  # each edge once per case, as the key says
+        if strict and len(path.visits) < len(path.case.visits):
+            fits = fits and not any(a in mapping.unknown for a in path.case.path)
         fitting += fits
     every = allowed[None]
     unused = sorted(e for e in every if e not in used)
@@ -129,15 +155,72 @@ def conform(journey: Journey, log: Log, mapping: Mapping) -> Conformance:
         never_seen=[t.id for t in journey.touchpoints if t.id not in seen],
         unmapped_cases=len(log.cases) - len(paths),
         unfinished=unfinished,
+        precision=tree.precision(),
+        strict=strict,
     )
+
+
+STOP = "(stop)"  # `end` or `exit`: the log cannot tell them apart
+
+
+class PrefixTree:
+    """The cases folded by persona and prefix: at each prefix the map can replay, the
+    steps the map allows next, the steps the log takes, and how many cases pass."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[int, str], int] = {}
+        self.passing: list[int] = []  # cases through each node
+        self.allowed: list[frozenset[str]] = []
+        self.taken: list[set[str]] = []
+
+    def _node(self, parent: int, step: str, allowed: frozenset[str]) -> int:
+        key = (parent, step)
+        node = self.ids.get(key)
+        if node is None:
+            node = self.ids[key] = len(self.passing)
+            self.passing.append(0)
+            self.allowed.append(allowed)
+            self.taken.append(set())
+        self.passing[node] += 1
+        return node
+
+    def add(self, persona: str | None, steps: list[str], nexts: dict[str, frozenset[str]]):
+        """One case; `nexts`: the persona's steps allowed after each touchpoint."""
+        none: frozenset[str] = frozenset()
+        node = self._node(-1, f"persona {persona}", nexts.get(START, none))
+        for tp in steps:
+            if tp not in self.allowed[node]:
+                return  # replay stops at the first deviation
+            self.taken[node].add(tp)
+            node = self._node(node, tp, nexts.get(tp, none))
+        self.taken[node].add(STOP)
+
+    def precision(self) -> float:
+        weighted_allowed = escaping = 0
+        for node, allowed in enumerate(self.allowed):
+            w = self.passing[node]
+            weighted_allowed += w * len(allowed)
+            escaping += w * len(allowed - self.taken[node])
+        return 1.0 - escaping / weighted_allowed if weighted_allowed else 1.0
+
+
+def following(edges: set[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """source -> the steps the map allows next (`end` and `exit` as STOP)."""
+    out: dict[str, set[str]] = {}
+    for s, t in edges:
+        out.setdefault(s, set()).add(STOP if t in (END, EXIT) else t)
+    return {s: frozenset(ts) for s, ts in out.items()}
 
 
 def table(result: Conformance, journey: Journey, log_file: str) -> str:
     """The conformance report for people."""
     lines = [
         f"{journey.title} against {log_file}: {result.cases} cases",
-        f"fitness {result.fitness:.1%}: {result.fitting} of {result.cases - result.unfinished} "
-        "cases take only paths the map allows",
+        f"fitness {result.fitness:.1%}: {result.fitting} of {result.judged} "
+        "cases take only paths the map allows"
+        + (" and no activity it lacks (strict)" if result.strict else ""),
+        f"precision {result.precision:.1%}: of the next steps the map allows where customers "
+        "are, the share the log shows (escaping-edges precision, weighted by cases)",
     ]
     if result.unfinished:
         lines.append(
