@@ -22,7 +22,8 @@ shares of the most common paths (chosen on the training cases), the share of cas
 reach each touchpoint, visits per case, mean waits at queues, and completion (cases
 ending where the map leads to `end`). A share that is 0 or 1 in every replication has
 no spread; its interval is then the beta-binomial prediction of the Jeffreys posterior
-from the training cases (`intervals.share_prediction`), which a later share can miss.
+of that 0 or 1 observed on as many cases as the training has (`intervals.share_prediction`),
+which a later share can miss.
 
 Quantities covered by construction are left out and listed: a share the map forces (a
 touchpoint every path passes through reaches 100% on both sides; completion when every
@@ -214,8 +215,7 @@ def measures(
     for tp in journey.touchpoints:
         counts = [sum(1 for s in p.steps if s == tp.id) for p in paths]
         out[f"reach {tp.id}"] = _measure([1.0 if c else 0.0 for c in counts])
-        if max(counts) > 1:  # else the same as its reach
-            out[f"visits per case {tp.id}"] = _measure([float(c) for c in counts], PER_CASE)
+        out[f"visits per case {tp.id}"] = _measure([float(c) for c in counts], PER_CASE)
     out["completion"] = _measure([1.0 if p.steps[-1] in completes else 0.0 for p in paths])
     for tp_id in queued:
         waits = [w for p in paths for s, v in p.visits if s == tp_id and (w := v.wait) is not None]
@@ -357,7 +357,13 @@ def backtest(
         if name in by_construction:
             result.left_out.append((name, by_construction[name]))
             continue
-        quantity = _quantity(name, obs, trained.get(name), [m[name] for m in per_run if name in m])
+        if name.startswith("visits per case") and obs.mean == observed[f"reach {name[16:]}"].mean:
+            continue  # nobody came back to it after the split: the same as its reach
+        runs = [m[name] for m in per_run if name in m]
+        if not runs:
+            result.notes.append(f"{name}: the forecast has none to compare")
+            continue
+        quantity = _quantity(name, obs, trained.get(name), runs)
         if quantity is None:
             result.left_out.append((name, "one replication gives no interval for a median"))
         else:
@@ -383,7 +389,8 @@ def _quantity(
     if len(values) >= 2:
         centre, low, high = new_draw(values)
         if obs.unit == SHARE and low == high and centre in (0.0, 1.0) and trained is not None:
-            low, high = share_prediction(trained.mean * trained.n, trained.n, obs.n)
+            # the forecast's 0 or 1, known as well as the training cases know it
+            low, high = share_prediction(centre * trained.n, trained.n, obs.n)
             return Quantity(name, obs.mean, centre, low, high, obs.n, obs.unit, "jeffreys")
         low, high = max(0.0, low), min(top, high)
         return Quantity(name, obs.mean, centre, low, high, obs.n, obs.unit, "bootstrap")

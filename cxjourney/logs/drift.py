@@ -42,17 +42,22 @@ class Finding:
     unit: str  # share | minutes
     p: float
     adjusted: float = 1.0
+    mean_before: float = 0.0  # durations: the means beside the medians
+    mean_after: float = 0.0
 
     @property
     def changed(self) -> bool:
         return self.adjusted <= ALPHA
 
     def said(self) -> str:
-        show = text.duration if self.unit == "minutes" else _percent
-        word = "median " if self.unit == "minutes" else ""
+        if self.unit == "minutes":
+            before = f"median {_duration(self.before)} (mean {_duration(self.mean_before)})"
+            after = f"median {_duration(self.after)} (mean {_duration(self.mean_after)})"
+        else:
+            before, after = _percent(self.before), _percent(self.after)
         return (
-            f"{self.what}: {word}{show(self.before)} before the split, {show(self.after)} "
-            f"after ({self.test}, p = {_p(self.adjusted)} after Holm's adjustment)"
+            f"{self.what}: {before} before the split, {after} after "
+            f"({self.test}, {_p(self.adjusted)} after Holm's adjustment)"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -163,7 +168,10 @@ def _compare(what: str, first: list[float], second: list[float]) -> Finding | No
     if len(set(first) | set(second)) < 2:
         return None  # every value the same: nothing to test
     p = float(mannwhitneyu(first, second, alternative="two-sided").pvalue)
-    return Finding(what, "Mann-Whitney", _median(first), _median(second), "minutes", p)
+    return Finding(
+        what, "Mann-Whitney", _median(first), _median(second), "minutes", p,
+        mean_before=sum(first) / len(first), mean_after=sum(second) / len(second),
+    )  # fmt: skip
 
 
 def case_duration(case: Case) -> float:
@@ -183,4 +191,8 @@ def _percent(share: float) -> str:
 
 
 def _p(p: float) -> str:
-    return f"{p:.2g}" if p >= 1e-4 else "< 0.0001"
+    return f"p = {p:.2g}" if p >= 1e-4 else "p < 0.0001"
+
+
+def _duration(minutes: float) -> str:
+    return text.duration(minutes) if minutes > 0 else "0 min"

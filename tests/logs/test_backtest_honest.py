@@ -63,6 +63,8 @@ def test_a_share_at_zero_can_miss():
     hit = _quantity("reach x", Measure(0.0, 0.0, 300), trained, runs)
     assert hit is not None and hit.covered
     assert share_prediction(0, 400, 300)[1] == miss.high
+    seen_before = _quantity("path p", Measure(0.02, 0.02, 300), Measure(0.06, 0.06, 400), runs)
+    assert seen_before is not None and seen_before.low == 0.0 == seen_before.forecast
 
 
 def test_quantities_fixed_by_the_map_are_left_out(tmp_path: Path):
