@@ -62,30 +62,37 @@ def test_cli_backtest_json(loop_log: Path, tmp_path: Path):
 
 @pytest.mark.slow
 def test_outcomes_are_fitted_and_compared(loop_log: Path, tmp_path: Path):
-    from cxjourney.logs.outcomes import read_outcomes
+    """Answers dated over the log's first 40 days: those before the split fit the loyalty
+    parameters, the later ones are compared. Undated answers would be compared with what
+    was fitted on them: left out."""
+    from dataclasses import replace
+
+    from cxjourney.logs.outcomes import Outcomes, read_outcomes
     from tests.logs.test_outcomes import survey
 
     rows = survey(tmp_path / "dated.csv").read_text().splitlines()
     undated = tmp_path / "undated.csv"
     undated.write_text("\n".join(",".join(r.split(",")[::2]) for r in rows) + "\n")
-    outcomes = read_outcomes(str(undated))  # customer, nps
-    assert not outcomes.dated and len(outcomes.scores) == 1000
+    answers = read_outcomes(str(undated))  # customer, nps
+    assert not answers.dated and len(answers.scores) == 1000
+    dated = Outcomes(answers.file, [replace(a, time=(i % 40) * 1440.0)
+                                    for i, a in enumerate(answers.answers)])  # fmt: skip
     journey = journey_of(LOOP)
     log = read_log(str(loop_log))
-    result = backtest(
-        journey, LOOP.read_text(), log, map_activities(journey, log.activities()), "0.5",
-        replications=3, outcomes=outcomes,
-    )  # fmt: skip
+    mapping = map_activities(journey, log.activities())
+    result = backtest(journey, LOOP.read_text(), log, mapping, "0.5", replications=3,
+                      outcomes=dated)  # fmt: skip
     names = {q.name: q for q in result.quantities}
     assert {"outcome promoters", "outcome detractors", "outcome satisfaction"} <= set(names)
-    assert "in-sample" in result.notes[0]
     assert "noise" in result.calibrated  # fitted into the loyalty block
-    plain = backtest(
-        journey, LOOP.read_text(), log, map_activities(journey, log.activities()), "0.5",
-        replications=3,
-    )  # fmt: skip
+    in_sample = backtest(journey, LOOP.read_text(), log, mapping, "0.5", replications=2,
+                         outcomes=answers)  # fmt: skip
+    assert all(not q.name.startswith("outcome") for q in in_sample.quantities)
+    assert ("outcomes", "they have no dates: fitted on the answers they would be compared "
+            "with") in in_sample.left_out  # fmt: skip
+    plain = backtest(journey, LOOP.read_text(), log, mapping, "0.5", replications=3)
     assert all(not q.name.startswith("outcome") for q in plain.quantities)
-    horizon = max(log.last - result.split, 1440.0)  # the held-out period, as the forecast
+    horizon = max(log.last - result.split, 1440.0)  # the held-out period
     unfitted = _forecast_promoters(plain.calibrated, replications=3, horizon=horizon)
     fitted = names["outcome promoters"]
     assert abs(fitted.forecast - fitted.observed) < abs(unfitted - fitted.observed)
