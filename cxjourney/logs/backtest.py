@@ -365,7 +365,7 @@ def backtest(
             continue
         quantity = _quantity(name, obs, trained.get(name), runs)
         if quantity is None:
-            result.left_out.append((name, "one replication gives no interval for a median"))
+            result.notes.append(f"{name}: one replication gives no interval for a median")
         else:
             result.quantities.append(quantity)
     if held_out is not None:
@@ -397,6 +397,9 @@ def _quantity(
     if "median" in name:
         return None
     sim = runs[0]
+    if obs.unit == SHARE and sim.mean in (0.0, 1.0) and trained is not None:
+        low, high = share_prediction(sim.mean * trained.n, trained.n, obs.n)
+        return Quantity(name, obs.mean, sim.mean, low, high, obs.n, obs.unit, "jeffreys")
     n_train = trained.n if trained is not None else obs.n
     if obs.unit == CASES:  # Poisson counts; the rate's own error from the training count
         var = sim.mean * (1 + sim.mean / max(n_train, 1))
@@ -440,7 +443,7 @@ def shown(value: float, unit: str) -> str:
     if unit == MINUTES:
         return text.duration(value) if value > 0 else "0 min"
     if unit == CASES:
-        return f"{value:,.0f} cases"
+        return f"{value:,.0f} case" if round(value) == 1 else f"{value:,.0f} cases"
     if unit == PER_CASE:
         return f"{text.number(value, 3)} per case"
     return text.number(value, 3)
