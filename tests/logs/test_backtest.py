@@ -49,7 +49,7 @@ def test_split_by_fraction_and_errors(loop_log: Path):
 
 def test_cli_backtest_json(loop_log: Path, tmp_path: Path):
     done = run_cli(
-        "backtest", str(LOOP), str(loop_log), "--split", "0.5", "-n", "3", "--format", "json",
+        "backtest", str(LOOP), str(loop_log), "--split", "0.5", "-n", "2", "--format", "json",
         "--calibrated", str(tmp_path / "train.journey"),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -85,12 +85,12 @@ def test_outcomes_are_fitted_and_compared(loop_log: Path, tmp_path: Path):
     names = {q.name: q for q in result.quantities}
     assert {"outcome promoters", "outcome detractors", "outcome satisfaction"} <= set(names)
     assert "noise" in result.calibrated  # fitted into the loyalty block
-    in_sample = backtest(journey, LOOP.read_text(), log, mapping, "0.5", replications=2,
+    in_sample = backtest(journey, LOOP.read_text(), log, mapping, "0.5", replications=1,
                          outcomes=answers)  # fmt: skip
     assert all(not q.name.startswith("outcome") for q in in_sample.quantities)
     assert ("outcomes", "they have no dates: fitted on the answers they would be compared "
             "with") in in_sample.left_out  # fmt: skip
-    plain = backtest(journey, LOOP.read_text(), log, mapping, "0.5", replications=3)
+    plain = backtest(journey, LOOP.read_text(), log, mapping, "0.5", replications=1)
     assert all(not q.name.startswith("outcome") for q in plain.quantities)
     horizon = max(log.last - result.split, 1440.0)  # the held-out period
     unfitted = _forecast_promoters(plain.calibrated, replications=3, horizon=horizon)
