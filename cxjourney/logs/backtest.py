@@ -449,12 +449,29 @@ def shown(value: float, unit: str) -> str:
     return text.number(value, 3)
 
 
+NAME_WIDTH = 60  # a path longer than this is shortened in the table (JSON has it whole)
+
+
+def _short(name: str) -> str:
+    """A long path as its first and last step and how many lie between."""
+    if len(name) <= NAME_WIDTH or not name.startswith("path "):
+        return name
+    steps = name[5:].split(" > ")
+    head, tail = steps[:1], steps[-1:]
+    middle = len(steps) - len(head) - len(tail)
+    short = f"path {' > '.join(head)} > ({middle} more) > {' > '.join(tail)}"
+    return short if len(short) < len(name) else name
+
+
 def table(result: Backtest) -> str:
     rows = [("quantity", "observed", "forecast", "95% interval", "n", "covered")]
-    for q in result.quantities:
+    shorts = [_short(q.name) for q in result.quantities]
+    if len(set(shorts)) < len(shorts):  # two paths alike at both ends: keep them whole
+        shorts = [q.name for q in result.quantities]
+    for q, name in zip(result.quantities, shorts, strict=True):
         rows.append(
             (
-                q.name,
+                name,
                 shown(q.observed, q.unit),
                 shown(q.forecast, q.unit),
                 f"{shown(q.low, q.unit)} to {shown(q.high, q.unit)}",

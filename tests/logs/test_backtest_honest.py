@@ -93,3 +93,17 @@ def test_cli_table_shows_units_and_what_is_left_out(tmp_path: Path):
     assert "completion: every touchpoint a case can stop at leads to end" in out
     assert "reach a: every path of the map passes a" in out
     assert "% " in out and " min" in out and " cases " in out  # units a person reads
+
+
+def test_long_paths_are_shortened_in_the_table_only():
+    from cxjourney.logs.backtest import Backtest, Quantity, table
+
+    long_a = "path " + " > ".join(
+        ["first_step_of_many"] + [f"middle_{i}" for i in range(5)] + ["last"]
+    )
+    long_b = long_a.replace("middle_2", "other_2")  # alike at both ends, same length
+    one = Backtest(0.0, 10, 10, 2, [Quantity(long_a, 0.1, 0.1, 0.0, 0.2, 10)])
+    assert "path first_step_of_many > (5 more) > last" in table(one)
+    assert long_a not in table(one) and one.as_dict()["quantities"][0]["quantity"] == long_a
+    two = Backtest(0.0, 10, 10, 2, [Quantity(n, 0.1, 0.1, 0.0, 0.2, 10) for n in (long_a, long_b)])
+    assert long_a in table(two) and long_b in table(two)  # shortened, they would read alike
