@@ -394,7 +394,8 @@ def calibrate(
     default=5,
     show_default=True,
     type=click.IntRange(1, 1000),
-    help="Replications of the forecast.",
+    help="Replications of the forecast, each calibrated on a bootstrap draw of the training "
+    "customers; 5 or more for intervals that carry the calibration's uncertainty.",
 )
 @click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**63 - 1))
 @click.option(
@@ -434,11 +435,14 @@ def backtest(
 ) -> None:  # fmt: skip
     """Calibrate on the cases before a split, forecast the rest, compare.
 
-    Compares observed with forecast for the held-out cases: the share of cases that
-    reach each touchpoint, visits per case, mean waits at queues, completion and, with
-    --outcomes, promoters, detractors, mean score and retention, each
-    with its 95% predictive interval and whether the observation falls inside; the
-    summary score is the share of quantities covered.
+    Compares observed with forecast for the held-out cases: case counts, mean and
+    median case durations, the most common paths, the share of cases that reach each
+    touchpoint, visits per case, mean waits at queues, completion and, with --outcomes,
+    promoters, detractors, mean score and retention, each with its 95% predictive
+    interval (simulation and calibration uncertainty together) and whether the
+    observation falls inside; the summary score is the share of quantities covered.
+    Quantities the map fixes are left out and listed. A drift check then says whether
+    the process changed at the split, and what.
 
     \b
     Examples:
