@@ -4,9 +4,10 @@ Each log is the test journey's own simulation, so the map is right and only its 
 are estimated: well-calibrated intervals cover each held-out quantity with chance 95%.
 Over the K quantities of a few logs, the number covered is then about Binomial(K, 0.95)
 (quantities of one log share a calibration, so this is a guide, not exact); the test
-asks for at least the 0.1% quantile of that law, e.g. 50 of 60. Intervals that ignore the
-calibration's uncertainty, or read only one replication, cover far less (27% to 57% on
-real logs before this design), and fail. The benchmark measures it over 40 seeds.
+asks for at least the 0.1% quantile of that law, 51 of 60. Intervals far too narrow
+fail it; the former design (one replication's per-case spread) covered 91.7% of this
+journey's quantities and would pass: where it failed is the busy queue below. The
+benchmark measures coverage over 40 seeds.
 """
 
 from __future__ import annotations
