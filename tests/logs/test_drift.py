@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from cxjourney.logs.backtest import part, split_time
 from cxjourney.logs.drift import drift
 from cxjourney.logs.intervals import holm
@@ -43,14 +45,19 @@ def two_versions_log(folder: Path, seed: int = 1) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory) -> Path:
+    return two_versions_log(tmp_path_factory.mktemp("drift"))
+
+
 def test_holm_matches_a_hand_computation():
     """p = (0.01, 0.04, 0.03) over 3 tests: sorted 0.01·3, max(0.03·2, ·), max(0.04·1, ·)."""
     assert holm([0.01, 0.04, 0.03]) == [0.03, 0.06, 0.06]
     assert holm([0.5, 0.9]) == [1.0, 1.0]
 
 
-def test_the_change_of_version_is_named(tmp_path: Path):
-    log = read_log(str(two_versions_log(tmp_path)))
+def test_the_change_of_version_is_named(two_versions: Path):
+    log = read_log(str(two_versions))
     at = split_time(log, "0.5")
     found = drift(part(log, True, at), part(log, False, at))
     changed = {f.what: f for f in found.changed}
@@ -69,9 +76,8 @@ def test_one_version_shows_no_change(tmp_path: Path):
     assert found.findings and not found.changed
 
 
-def test_backtest_cli_names_the_drift(tmp_path: Path):
-    log = two_versions_log(tmp_path)
-    done = run_cli("backtest", str(LOOP), str(log), "--split", "0.5", "-n", "2")
+def test_backtest_cli_names_the_drift(two_versions: Path):
+    done = run_cli("backtest", str(LOOP), str(two_versions), "--split", "0.5", "-n", "2")
     out = done.stdout.decode()
     assert done.returncode == 0, done.stderr
     assert "drift: the process changed at the split" in out
