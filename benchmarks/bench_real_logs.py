@@ -105,7 +105,7 @@ def worst(real: dict[str, float], sims: list[dict[str, float]]) -> tuple[str, fl
 
 def report(name: str, path: Path, reps: int) -> bool:
     log = read_log(str(path))
-    start, window = log_window(log)
+    _, window = log_window(log)
     real = figures(log.cases, window)
     began = time.perf_counter()
     found = discover(log, DiscoverOptions())

@@ -32,7 +32,8 @@ from ..model import Distribution, Edge, Journey, Persona, Stage, Touchpoint
 from ..sim.spec import RunRefused
 from . import text
 from .cases import Log, quoted
-from .fit import Fit, fit_durations
+from .delays import Delay, edge_delays
+from .fit import fit_durations
 from .gaps import fit_gaps
 from .mapping import label, make_id
 from .paths import END, EXIT, START, directly_follows, mapped
@@ -121,12 +122,13 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     line[("journey", "horizon")] = "# the log's span, rounded up to days"
     line[("journey", "customers")] = "# everyone arrives as in the log: see each persona's arrivals"
     built = _personas(log, paths, personas, span, min_n, notes, line)
-    gaps = _gaps_before(paths)
     visits = _visits_by_touchpoint(paths)
     touchpoints = tuple(
-        _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, gaps[ids[a]], line)
+        _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, line)
         for a in order
     )
+    queued = {t.id for t in touchpoints if t.service is not None}
+    delays = edge_delays(_gaps_between(paths), queued, min_n)
     journey = Journey(
         _label(options.title) if options.title else f"Discovered from {name}",
         horizon=days * DAY,
@@ -134,7 +136,7 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         personas=built,
         stages=(Stage(stage_id, "Journey", tuple(ids[a] for a in order)),),
         touchpoints=touchpoints,
-        flow=_flow(follows, personas, [ids[a] for a in order], min_n, line),
+        flow=_flow(follows, personas, [ids[a] for a in order], min_n, line, delays),
     )
     source = print_journey(journey, notes_of)
     size = len(source.encode())
@@ -231,15 +233,15 @@ def _personas(log, paths, personas, span, min_n, notes, line) -> tuple[Persona, 
     return tuple(out)
 
 
-def _gaps_before(paths) -> dict[str, list[float]]:
-    """Per touchpoint: minutes from the end of the case's previous visit to each visit's
+def _gaps_between(paths) -> dict[tuple[str, str], list[float]]:
+    """Per edge: minutes from the end of the case's previous visit to each visit's
     start (a log with one timestamp per event gives the time between events)."""
-    gaps: dict[str, list[float]] = defaultdict(list)
+    gaps: dict[tuple[str, str], list[float]] = defaultdict(list)
     for path in paths:
-        for (_, previous), (tp, visit) in zip(path.visits, path.visits[1:], strict=False):
+        for (source, previous), (tp, visit) in zip(path.visits, path.visits[1:], strict=False):
             done = previous.end if previous.end is not None else previous.time
             if done is not None and visit.time is not None and visit.time >= done:
-                gaps[tp].append(visit.time - done)
+                gaps[(source, tp)].append(visit.time - done)
     return gaps
 
 
@@ -253,7 +255,7 @@ def _visits_by_touchpoint(paths) -> dict[str, list]:
     return visits
 
 
-def _touchpoint(activity, tp_id, stage_id, visits, span, min_n, notes, gaps, line) -> Touchpoint:
+def _touchpoint(activity, tp_id, stage_id, visits, span, min_n, notes, line) -> Touchpoint:
     key = ("touchpoint", tp_id)
     line[key] = f"# {_plural(len(visits), 'visit')}"
     values: dict[str, object] = {}
@@ -286,27 +288,7 @@ def _touchpoint(activity, tp_id, stage_id, visits, span, min_n, notes, gaps, lin
         line[(*key, "service")] = f"# {fit.describe()}"
     elif positive:
         notes.append(f"{tp_id}: {len(positive)} start/complete pairs, too few for a service time")
-    if fit is None:  # with a queue, the time before a visit is its wait
-        after = _after(tp_id, gaps, min_n, notes)
-        if after is not None:
-            values["after"] = after.distribution
-            line[(*key, "after")] = f"# time since the previous step: {after.describe()}"
     return Touchpoint(tp_id, label(activity), stage_id, **values)  # type: ignore[arg-type]
-
-
-def _after(tp_id: str, gaps: list[float], min_n: int, notes: list[str]) -> Fit | None:
-    """`after`: the time customers spend between the previous step and this one."""
-    if sum(1 for g in gaps if g > 0) < min_n:
-        return None
-    fit = fit_durations(gaps)
-    if fit is None or fit.mean < 1.0:  # under a minute: steps that follow at once
-        return None
-    if fit.zeros:
-        notes.append(
-            f"{tp_id}: {fit.zeros} of {fit.n} visits came at once after the previous step; "
-            "`after` describes the others"
-        )
-    return fit
 
 
 def _concurrency(visits) -> int:
@@ -322,7 +304,7 @@ def _concurrency(visits) -> int:
     return peak
 
 
-def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: int, line):
+def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: int, line, delays):
     by_source: dict[str, Counter] = defaultdict(Counter)
     by_persona: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for (persona, source, target), n in follows.items():
@@ -346,8 +328,11 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
         total = sum(targets.values())
         units = text.split([targets[t] for t in names])
         for target, u in zip(names, units, strict=True):
-            edges.append(Edge(source, target, text.fraction(u)))
-            line[edge_key(edges[-1])] = f"# {targets[target]} of {total} cases at {source}"
+            delay = delays.get((source, target))
+            edges.append(Edge(source, target, text.fraction(u), after=_after(delay)))
+            line[edge_key(edges[-1])] = f"# {targets[target]} of {total} cases at {source}" + (
+                f"; after: {delay.comment}" if delay else ""
+            )
         if len(names) < 2 or len(voices[source]) < 2:
             continue
         for value, pid in personas.items():
@@ -361,12 +346,17 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
                 continue  # the persona's split is within chance of everyone else's
             own_units = text.split([own[t] for t in names])
             for target, u in zip(names, own_units, strict=True):
-                edges.append(Edge(source, target, text.fraction(u), pid))
+                delay = delays.get((source, target))
+                edges.append(Edge(source, target, text.fraction(u), pid, after=_after(delay)))
                 line[edge_key(edges[-1])] = (
                     f"# {own[target]} of {n}; differs from the others "
                     f"(chi2 {chi2:.1f}, df {df}, p < 0.01)"
                 )
     return tuple(edges)
+
+
+def _after(delay: Delay | None) -> Distribution | None:
+    return delay.distribution if delay is not None else None
 
 
 def homogeneity(a: list[float], b: list[float]) -> tuple[float, int]:
