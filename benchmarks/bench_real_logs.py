@@ -12,8 +12,9 @@ prints, beside the log's figure, the simulated one and whether it meets its targ
 - the share of cases ending at each last activity (within 3 points; the worst shown);
 - mean case duration (within 15%) and median (within 25%).
 
-Only simulated cases that start inside the log's own start window are compared, so each
-has had as long to finish before the horizon as the log's cases had before its export.
+Only simulated cases that start inside the log's own start window are compared, and the
+simulation runs on past the discovered horizon by the log's longest case, so that each
+has had time to finish, as every case of these (complete) logs has.
 Also prints discover's seconds.
 """
 
@@ -26,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cxjourney.language.load import load
@@ -77,15 +78,16 @@ def log_window(log: Log) -> tuple[float, float]:
     return starts[0], width
 
 
-def simulated(found, reps: int, window: float, folder: Path) -> list[Figures]:
+def simulated(found, reps: int, window: float, longest: float, folder: Path) -> list[Figures]:
     source = found.source
     activity = {tp: a for a, tp in found.touchpoints.items()}
     loaded = load("discovered.journey", data=source.encode())
     assert loaded.ok, [d.message for d in loaded.diagnostics]
+    journey = replace(loaded.journey, horizon=max(loaded.journey.horizon, window + longest))
     out = []
     for rep in range(reps):
         events = folder / f"events{rep}.csv"
-        simulate(loaded.journey, RunSpec(seed=1 + rep, replications=1), events=str(events))
+        simulate(journey, RunSpec(seed=1 + rep, replications=1), events=str(events))
         log = read_log(str(events))
         first = 0.0
         inside = [c for c in log.cases if c.start - first < window]
@@ -107,11 +109,12 @@ def report(name: str, path: Path, reps: int) -> bool:
     log = read_log(str(path))
     _, window = log_window(log)
     real = figures(log.cases, window)
+    longest = max(c.visits[-1].time - c.start for c in log.cases)
     began = time.perf_counter()
     found = discover(log, DiscoverOptions())
     seconds = time.perf_counter() - began
     with tempfile.TemporaryDirectory() as folder:
-        sims = simulated(found, reps, window, Path(folder))
+        sims = simulated(found, reps, window, longest, Path(folder))
     mean = statistics.fmean
     per_day = mean(s.per_day for s in sims)
     act, a_real, a_sim = worst(real.visits, [s.visits for s in sims])

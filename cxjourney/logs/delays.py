@@ -107,8 +107,8 @@ def edge_delays(
         if shared is not None:
             out[(source, target)] = Delay(
                 shared.distribution,
-                f"{len(values)} delays here, too few for their own fit; every delay into "
-                f"the step: {shared.comment}",
+                f"{len(values)} delay{'' if len(values) == 1 else 's'} here, too few for "
+                f"their own fit; every delay into the step: {shared.comment}",
                 shared.mean,
                 shared.n,
             )

@@ -28,10 +28,12 @@ from datetime import UTC, datetime
 
 from ..language.files import MAX_FILE_BYTES
 from ..language.printer import Notes, edge_key, print_journey
-from ..model import Distribution, Edge, Journey, Persona, Stage, Touchpoint
+from ..model import Distribution, Edge, Journey, Loyalty, Persona, Stage, Touchpoint
 from ..sim.spec import RunRefused
 from . import text
+from .arrivals import start_window, weekly_profile
 from .cases import Log, quoted
+from .chance import chi2_critical, homogeneity
 from .delays import Delay, edge_delays
 from .fit import fit_durations
 from .gaps import fit_gaps
@@ -137,7 +139,9 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         stages=(Stage(stage_id, "Journey", tuple(ids[a] for a in order)),),
         touchpoints=touchpoints,
         flow=_flow(follows, personas, [ids[a] for a in order], min_n, line, delays),
+        loyalty=Loyalty(referral=0.0),
     )
+    line[("loyalty", "referral")] = "# a log shows no customer brought by another"
     source = print_journey(journey, notes_of)
     size = len(source.encode())
     if size > MAX_FILE_BYTES:
@@ -205,6 +209,7 @@ def _personas(log, paths, personas, span, min_n, notes, line) -> tuple[Persona, 
     units = text.split([len(customers[v]) for v in values])
     out = []
     last = log.last
+    window = max(start_window([c.start for c in log.cases]), 1.0)
     for value, share in zip(values, units, strict=True):
         pid = personas[value]
         who = customers[value]
@@ -219,15 +224,23 @@ def _personas(log, paths, personas, span, min_n, notes, line) -> tuple[Persona, 
         elif repeats:
             notes.append(f"persona {pid}: {repeats} repeat cases, too few for a visit gap")
         line[(*key, "arrivals")] = (
-            f"# {_plural(len(who), 'first case')} over {text.number(span / DAY)} days"
+            f"# {_plural(len(who), 'first case')} over the {text.number(window / DAY)} days "
+            "in which the log's cases start"
         )
+        firsts = [min(starts) for starts in who.values()]
+        busy, said = weekly_profile(firsts)
+        if busy:
+            line[(*key, "busy")] = f"# {said}"
+        else:
+            notes.append(f"persona {pid}: {said}")
         out.append(
             Persona(
                 pid,
                 label(value) if value else "Customers",
                 share=text.fraction(share),
                 visit_gap=gap,
-                arrivals=text.rounded_rate(len(who) / span),
+                arrivals=text.rounded_rate(len(who) / window),
+                busy=busy,
             )
         )
     return tuple(out)
@@ -357,25 +370,3 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
 
 def _after(delay: Delay | None) -> Distribution | None:
     return delay.distribution if delay is not None else None
-
-
-def homogeneity(a: list[float], b: list[float]) -> tuple[float, int]:
-    """Pearson's chi-square of a 2 x K table (two groups' counts over the same targets)."""
-    cols = [(x, y) for x, y in zip(a, b, strict=True) if x + y > 0]
-    total_a, total_b = sum(x for x, _ in cols), sum(y for _, y in cols)
-    total = total_a + total_b
-    if total_a == 0 or total_b == 0 or len(cols) < 2:
-        return 0.0, 0
-    chi2 = 0.0
-    for x, y in cols:
-        col = x + y
-        for observed, row in ((x, total_a), (y, total_b)):
-            expected = row * col / total
-            chi2 += (observed - expected) ** 2 / expected
-    return chi2, len(cols) - 1
-
-
-def chi2_critical(df: int, z: float = 2.3263) -> float:
-    """The chi-square value exceeded with probability 1% (Wilson-Hilferty approximation)."""
-    c = 2 / (9 * df)
-    return df * (1 - c + z * math.sqrt(c)) ** 3
