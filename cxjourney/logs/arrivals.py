@@ -28,6 +28,7 @@ from .chance import chi2_critical
 
 MIN_STARTS = 50
 HOUR = 60.0
+EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday
 WEEKDAYS, WEEKENDS, ALL = (0, 1, 2, 3, 4), (5, 6), (0, 1, 2, 3, 4, 5, 6)
 
 
@@ -45,13 +46,17 @@ def start_window(starts: list[float]) -> float:
     return (max(starts) - min(starts)) * len(starts) / (len(starts) - 1)
 
 
-def weekly_profile(starts: list[float]) -> tuple[tuple[Shift, ...], str]:
-    """`busy` lines for `starts` (minutes since 1970-01-01, a Thursday), and a comment."""
+def weekly_profile(
+    starts: list[float], epoch_weekday: int = EPOCH_WEEKDAY
+) -> tuple[tuple[Shift, ...], str]:
+    """`busy` lines for `starts`, and a comment. `epoch_weekday`: the day of the week of
+    minute 0 (0 = Monday): a Thursday for a log's times (minutes since 1970-01-01), a
+    Monday for a simulated log (minutes since the run's start)."""
     n = len(starts)
     if n < MIN_STARTS:
         return (), f"{n} starts, too few for a weekly profile"
     # 1970-01-01 was a Thursday: day 0 of the week is Monday
-    days = Counter(int((t // DAY_MINUTES + 3) % 7) for t in starts)
+    days = Counter(int((t // DAY_MINUTES + epoch_weekday) % 7) for t in starts)
     hours = Counter(int((t % DAY_MINUTES) // HOUR) for t in starts)
     said = []
     if _uneven(days, 7):
@@ -65,7 +70,7 @@ def weekly_profile(starts: list[float]) -> tuple[tuple[Shift, ...], str]:
     groups = [(WEEKDAYS, 5), (WEEKENDS, 2)] if said[0] == "day of the week" else [(ALL, 7)]
     shifts = []
     for days_of, width in groups:
-        group = [t for t in starts if int((t // DAY_MINUTES + 3) % 7) in days_of]
+        group = [t for t in starts if int((t // DAY_MINUTES + epoch_weekday) % 7) in days_of]
         if "hour of the day" in said:
             by_hour = Counter(int((t % DAY_MINUTES) // HOUR) for t in group)
             row = [_level(by_hour[h] * 24 * 7 / (width * n)) for h in range(24)]

@@ -43,6 +43,8 @@ class Delay:
     comment: str
     mean: float
     n: int
+    low: float  # 95% interval of the mean (a timer's is its value)
+    high: float
 
 
 def fit_delay(values: list[float]) -> Delay | None:
@@ -60,7 +62,7 @@ def fit_delay(values: list[float]) -> Delay | None:
     fit = fit_durations([max(x, FLOOR) for x in xs])
     if fit is None:
         return None
-    return Delay(fit.distribution, fit.describe(), fit.mean, fit.n)
+    return Delay(fit.distribution, fit.describe(), fit.mean, fit.n, fit.low, fit.high)
 
 
 def _timer(xs: list[float]) -> Delay | None:
@@ -81,6 +83,8 @@ def _timer(xs: list[float]) -> Delay | None:
         + (f"; {others} others left to chance" if others else ""),
         float(common),
         len(xs),
+        float(common),
+        float(common),
     )
 
 
@@ -111,5 +115,7 @@ def edge_delays(
                 f"their own fit; every delay into the step: {shared.comment}",
                 shared.mean,
                 shared.n,
+                shared.low,
+                shared.high,
             )
     return out

@@ -22,8 +22,9 @@ so is a journey larger than a journey file may be (`TooLarge`).
 from __future__ import annotations
 
 import math
+import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..language.files import MAX_FILE_BYTES
@@ -31,7 +32,7 @@ from ..language.printer import Notes, edge_key, print_journey
 from ..model import Distribution, Edge, Journey, Loyalty, Persona, Stage, Touchpoint
 from ..sim.spec import RunRefused
 from . import text
-from .arrivals import start_window, weekly_profile
+from .arrivals import EPOCH_WEEKDAY, start_window, weekly_profile
 from .cases import Log, quoted
 from .chance import chi2_critical, homogeneity
 from .delays import Delay, edge_delays
@@ -70,6 +71,9 @@ class Discovered:
     touchpoints: dict[str, str]  # activity -> touchpoint id
     personas: dict[str, str]  # persona value in the log -> persona id
     notes: list[str]  # what was left out, and why
+    #: estimate, low, high (95%) by the key of its line (printer.Notes): a persona's
+    #: arrivals (per minute) and visit gap (minutes), an edge's mean delay (minutes)
+    intervals: dict[tuple, tuple[float, float, float]] = field(default_factory=dict)
 
 
 def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
@@ -123,7 +127,8 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     days = max(1, math.ceil(span / DAY))
     line[("journey", "horizon")] = "# the log's span, rounded up to days"
     line[("journey", "customers")] = "# everyone arrives as in the log: see each persona's arrivals"
-    built = _personas(log, paths, personas, span, min_n, notes, line)
+    intervals: dict[tuple, tuple[float, float, float]] = {}
+    built = _personas(log, paths, personas, min_n, notes, line, intervals)
     visits = _visits_by_touchpoint(paths)
     touchpoints = tuple(
         _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, line)
@@ -151,7 +156,9 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
             f"touchpoints, {len(journey.edges):,} edges); keep fewer activities with "
             "--top-activities N"
         )
-    return Discovered(source, ids, personas, notes)
+    for (source_id, target), delay in delays.items():
+        intervals[("edge", source_id, target, "after")] = (delay.mean, delay.low, delay.high)
+    return Discovered(source, ids, personas, notes, intervals)
 
 
 def _kept(log: Log, top: int | None, notes: list[str]) -> Counter:
@@ -200,35 +207,45 @@ def _when(minutes: float, log: Log) -> str:
         return f"minute {text.number(minutes)}"
 
 
-def _personas(log, paths, personas, span, min_n, notes, line) -> tuple[Persona, ...]:
+def _personas(log, paths, personas, min_n, notes, line, intervals) -> tuple[Persona, ...]:
     customers: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    finishes: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for p in paths:
         customers[p.case.persona][p.case.customer].append(p.case.start)
+        finishes[p.case.persona][p.case.customer].append(p.case.finish)
     total = sum(len(c) for c in customers.values())
     values = [v for v in personas if customers.get(v)]
     units = text.split([len(customers[v]) for v in values])
     out = []
     last = log.last
     window = max(start_window([c.start for c in log.cases]), 1.0)
+    typical = statistics.median(p.case.finish - p.case.start for p in paths) if paths else 0.0
     for value, share in zip(values, units, strict=True):
         pid = personas[value]
         who = customers[value]
         key = ("persona", pid)
         line[(*key, "share")] = f"# {len(who)} of {total} customers"
-        fit = fit_gaps(list(who.values()), last)
+        fit = fit_gaps(list(who.values()), last, list(finishes[value].values()), typical)
         repeats = fit.repeats if fit else 0
         gap = None
         if fit is not None and repeats >= min_n:
             gap = text.rounded_duration(fit.gap)
-            line[(*key, "visits")] = f"# {fit.describe()}"
+            line[(*key, "visits")] = (
+                f"# {fit.describe()}; 95% interval of the gap {text.duration(fit.low)} "
+                f"to {text.duration(fit.high)}"
+            )
+            intervals[(*key, "visits")] = (fit.gap, fit.low, fit.high)
         elif repeats:
             notes.append(f"persona {pid}: {repeats} repeat cases, too few for a visit gap")
+        rate, half = len(who) / window, 1.96 * math.sqrt(len(who)) / window  # Poisson
         line[(*key, "arrivals")] = (
             f"# {_plural(len(who), 'first case')} over the {text.number(window / DAY)} days "
-            "in which the log's cases start"
+            f"in which the log's cases start (95%: {text.number((rate - half) * DAY)} to "
+            f"{text.number((rate + half) * DAY)} per day)"
         )
+        intervals[(*key, "arrivals")] = (rate, rate - half, rate + half)
         firsts = [min(starts) for starts in who.values()]
-        busy, said = weekly_profile(firsts)
+        busy, said = weekly_profile(firsts, 0 if log.kind == "simulated" else EPOCH_WEEKDAY)
         if busy:
             line[(*key, "busy")] = f"# {said}"
         else:
