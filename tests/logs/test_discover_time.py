@@ -105,6 +105,7 @@ def test_dates_without_times_have_no_hour_profile():
     """Every start at midnight (a log of dates): no hour of the day is busier."""
     starts = [19723 * DAY_MINUTES + (i % 300) * DAY_MINUTES for i in range(400)]
     busy, comment = weekly_profile(starts)
+    assert "dates only" in comment
     assert not any(s.window.start != 0 or s.window.end != DAY_MINUTES for s in busy)
 
 
