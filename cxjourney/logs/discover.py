@@ -40,6 +40,7 @@ from .fit import fit_durations
 from .gaps import fit_gaps
 from .mapping import label, make_id
 from .paths import END, EXIT, START, directly_follows, mapped
+from .variants import common_paths, mapped_log
 
 DAY = 1440.0
 DEFAULT_PERSONA = "customers"
@@ -63,6 +64,8 @@ class DiscoverOptions:
     ends: tuple[str, ...] = ()  # activities that complete a journey (others lead to exit)
     title: str = ""
     top: int | None = None  # keep this many most frequent activities; leave the rest out
+    min_share: float | None = None  # keep the most frequent paths covering this share of cases
+    mapping: dict[str, str] | None = None  # activity -> touchpoint ("" ignores it)
 
 
 @dataclass
@@ -82,6 +85,14 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     notes: list[str] = []
     taken: set[str] = set()
     tried: dict[str, int] = {}
+    everyone = log.cases  # arrivals and repeat visits count every case, mapped or not
+    if options.mapping:
+        log, said = mapped_log(log, options.mapping)
+        notes += said
+    if options.min_share is not None and options.min_share < 1:
+        log, note = common_paths(log, options.min_share)
+        if note:
+            notes.append(note)
     counts = _kept(log, options.top, notes)
 
     # touchpoints in the order customers meet them: mean position of their first visit
@@ -128,7 +139,7 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     line[("journey", "horizon")] = "# the log's span, rounded up to days"
     line[("journey", "customers")] = "# everyone arrives as in the log: see each persona's arrivals"
     intervals: dict[tuple, tuple[float, float, float]] = {}
-    built = _personas(log, paths, personas, min_n, notes, line, intervals)
+    built = _personas(log, everyone, personas, min_n, notes, line, intervals)
     visits = _visits_by_touchpoint(paths)
     touchpoints = tuple(
         _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, line)
@@ -207,19 +218,19 @@ def _when(minutes: float, log: Log) -> str:
         return f"minute {text.number(minutes)}"
 
 
-def _personas(log, paths, personas, min_n, notes, line, intervals) -> tuple[Persona, ...]:
+def _personas(log, cases, personas, min_n, notes, line, intervals) -> tuple[Persona, ...]:
     customers: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     finishes: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for p in paths:
-        customers[p.case.persona][p.case.customer].append(p.case.start)
-        finishes[p.case.persona][p.case.customer].append(p.case.finish)
+    for case in cases:
+        customers[case.persona][case.customer].append(case.start)
+        finishes[case.persona][case.customer].append(case.finish)
     total = sum(len(c) for c in customers.values())
     values = [v for v in personas if customers.get(v)]
     units = text.split([len(customers[v]) for v in values])
     out = []
-    last = log.last
-    window = max(start_window([c.start for c in log.cases]), 1.0)
-    typical = statistics.median(p.case.finish - p.case.start for p in paths) if paths else 0.0
+    last = max((v.time for c in cases for v in c.visits), default=0.0)
+    window = max(start_window([c.start for c in cases]), 1.0)
+    typical = statistics.median(c.finish - c.start for c in cases) if cases else 0.0
     for value, share in zip(values, units, strict=True):
         pid = personas[value]
         who = customers[value]
