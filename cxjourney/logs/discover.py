@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from ..language.files import MAX_FILE_BYTES
 from ..language.printer import Notes, edge_key, print_journey
 from ..model import Distribution, Edge, Journey, Loyalty, Persona, Stage, Touchpoint
+from ..results import assumed
 from ..sim.spec import RunRefused
 from . import text
 from .arrivals import EPOCH_WEEKDAY, start_window, weekly_profile
@@ -158,6 +159,12 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         loyalty=Loyalty(referral=0.0),
     )
     line[("loyalty", "referral")] = "# a log shows no customer brought by another"
+    if assumed(journey):
+        notes_of.above[("journey",)].append(
+            "# Assumed: the log has no ratings, so no touchpoint has `delivers` and every step "
+            "delivers what is expected; satisfaction, NPS and retention simulated from this map "
+            "are the model's defaults, not data (simulate marks them with *)."
+        )
     source = print_journey(journey, notes_of)
     size = len(source.encode())
     if size > MAX_FILE_BYTES:
