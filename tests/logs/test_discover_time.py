@@ -136,3 +136,30 @@ def _stamp(minutes: float) -> str:
     from datetime import datetime, timedelta
 
     return (datetime(2024, 1, 1) + timedelta(minutes=minutes)).isoformat()
+
+
+def test_customers_from_an_event_attribute_make_a_lifecycle(tmp_path):
+    """An XES log whose traces name no customer but whose events do: four customers, a
+    case every 10 days each (a step at once, then one an hour later). Their repeat cases
+    become `visits every`, counted from the end of one case to the next start: 10 days
+    less the hour a case lasts."""
+    traces = []
+    for who in ("ann", "bob", "cy", "di"):
+        for k in range(6):
+            day = 1 + 10 * k
+            events = "".join(
+                f'<event><string key="concept:name" value="{a}"/>'
+                f'<string key="customer" value="{who}"/>'
+                f'<date key="time:timestamp" value="2024-01-01T{10 + h:02d}:00:00Z"/></event>'
+                .replace("2024-01-01", f"2024-{1 + (day - 1) // 31:02d}-{1 + (day - 1) % 31:02d}")
+                for a, h in (("order", 0), ("pay", 1))
+            )
+            traces.append(f'<trace><string key="concept:name" value="{who}{k}"/>{events}</trace>')
+    path = tmp_path / "log.xes"
+    path.write_text('<?xml version="1.0"?>\n<log>' + "".join(traces) + "</log>\n")
+    log = read_log(str(path))
+    assert {c.customer for c in log.cases} == {"ann", "bob", "cy", "di"}
+    found = discover(log)
+    assert "20 repeat cases of 4 customers" in found.source
+    gap, low, high = found.intervals[("persona", "customers", "visits")]
+    assert low <= gap <= high and gap > 5 * DAY
