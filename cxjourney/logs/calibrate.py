@@ -44,6 +44,7 @@ from ..language.printer import Printer
 from ..language.spelling import written_distribution, written_percent
 from ..model import Distribution, Edge, Journey, Persona, Touchpoint, to_plain
 from . import text
+from .arrivals import start_window
 from .cases import Log
 from .fit import fit_durations
 from .gaps import fit_gaps
@@ -358,6 +359,7 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
     first, last = log.first, log.last
     span = max(last - first, 1.0)
     typical = statistics.median(p.case.finish - p.case.start for p in paths) if paths else 0.0
+    window = max(start_window([p.case.start for p in paths]), 1.0)
     _shares(journey, starts, min_n, result)
     for persona in journey.personas:
         if persona.span.file:
@@ -392,8 +394,8 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
                      f"fewer than {min_n}")
                 )  # fmt: skip
                 continue
-            rate = new_customers / span
-            half = 1.96 * math.sqrt(new_customers) / span
+            rate = new_customers / window  # over the window in which cases start
+            half = 1.96 * math.sqrt(new_customers) / window
             _persona_change(
                 result, persona, "arrivals", text.rounded_rate(rate), round(new_customers),
                 f"[{text.rate(max(rate - half, 0))}, {text.rate(rate + half)}]",
