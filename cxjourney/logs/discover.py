@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from ..language.files import MAX_FILE_BYTES
@@ -125,6 +125,13 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         where = "among the activities kept" if options.top else "in the log"
         notes.append(f"end activities not {where}: {', '.join(map(label, missing))}")
     follows = directly_follows(paths, ends if options.ends else None)
+    first_cases = _first_cases(paths)
+    repeat_at = _repeat_start(paths, first_cases, min_n)
+    if repeat_at is not None:  # the start edges are the first journeys' alone
+        for path in paths:
+            if first_cases[path.case.customer] != path.case.id:
+                follows[(path.case.persona, START, path.steps[0])] -= 1
+        follows = +follows
 
     first, last = log.first, log.last
     span = max(last - first, 1.0)
@@ -141,6 +148,14 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     line[("journey", "customers")] = "# everyone arrives as in the log: see each persona's arrivals"
     intervals: dict[tuple, tuple[float, float, float]] = {}
     built = _personas(log, everyone, personas, min_n, notes, line, intervals)
+    if repeat_at is not None:
+        tp, share, n = repeat_at
+        built = tuple(replace(p, repeat_from=tp) if p.visit_gap else p for p in built)
+        for p in built:
+            if p.repeat_from:
+                line[("persona", p.id, "visits")] += (
+                    f"; {share:.0%} of {n} repeat cases start at {tp}"
+                )
     visits = _visits_by_touchpoint(paths)
     touchpoints = tuple(
         _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, line)
@@ -279,6 +294,34 @@ def _personas(log, cases, personas, min_n, notes, line, intervals) -> tuple[Pers
             )
         )
     return tuple(out)
+
+
+def _first_cases(paths) -> dict[str, str]:
+    """Each customer's first case."""
+    first: dict[str, str] = {}
+    for path in sorted(paths, key=lambda p: (p.case.start, p.case.id)):
+        first.setdefault(path.case.customer, path.case.id)
+    return first
+
+
+def _repeat_start(paths, first: dict[str, str], min_n: int) -> tuple[str, float, int] | None:
+    """Where repeat journeys start, when it is not where first journeys do: at least
+    `min_n` repeat cases, 90% of them starting at one step at which fewer than half of
+    first cases start (an order placed once, then monthly use)."""
+    first = _first_cases(paths)
+    starts_first: Counter = Counter()
+    starts_repeat: Counter = Counter()
+    for path in paths:
+        (starts_first if first.get(path.case.customer) == path.case.id else starts_repeat)[
+            path.steps[0]
+        ] += 1
+    n = sum(starts_repeat.values())
+    if n < min_n:
+        return None
+    tp, k = starts_repeat.most_common(1)[0]
+    if k < 0.9 * n or starts_first[tp] >= 0.5 * sum(starts_first.values()):
+        return None
+    return tp, k / n, n
 
 
 def _gaps_between(paths) -> dict[tuple[str, str], list[float]]:

@@ -58,3 +58,21 @@ def test_the_letter_is_a_timer_and_the_review_a_lognormal(found):
     member = loaded.journey.persona("member")
     assert member.visit_gap is not None and member.arrivals is not None
     assert loaded.journey.loyalty.referral == 0
+
+
+def test_repeat_journeys_that_start_elsewhere_are_discovered_with_from(tmp_path):
+    """Households order once (an installation about 3 days later), then use the service
+    every 14 days (`visits every 14 days from use`, churn a constant 5% a month): the
+    discovered persona repeats `from use`, its gap's interval holds 14 days, and the
+    start edges are the first journeys' alone (every one an order)."""
+    journey = DATA / "closed_loop_from.journey"
+    log = read_log(str(simulated_log(journey, tmp_path / "events.csv", seed=2)))
+    found = discover(log)
+    loaded = load("found.journey", data=found.source.encode())
+    assert loaded.ok, [d.message for d in loaded.diagnostics]
+    home = loaded.journey.persona("home")
+    assert home.repeat_from == "use"
+    _, low, high = found.intervals[("persona", "home", "visits")]
+    assert low <= 14 * DAY <= high
+    starts = {e.target: e.probability for e in loaded.journey.flow if e.source == "start"}
+    assert starts == {"order": 1.0}
