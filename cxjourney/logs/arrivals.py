@@ -13,8 +13,9 @@ starts in the same two hours: midnight in the log's zones) has no hour profile. 
 day profile, weekdays and weekends are two groups (a day's own peak within the week is
 not written: a map a person can read
 over seven near-identical blocks of hours); each group's hours get their density
-relative to a flat week, to a tenth below 1x and a half above, written as `busy`
-lines, equal hours merged and hours at 1x left out.
+relative to a flat week, neighbouring hours merged while their counts are one rate
+within chance (two Poisson standard deviations), to a tenth below 1x and a half above,
+written as `busy` lines, equal hours merged and hours at 1x left out.
 """
 
 from __future__ import annotations
@@ -73,13 +74,34 @@ def weekly_profile(
         group = [t for t in starts if int((t // DAY_MINUTES + epoch_weekday) % 7) in days_of]
         if "hour of the day" in said:
             by_hour = Counter(int((t % DAY_MINUTES) // HOUR) for t in group)
-            row = [_level(by_hour[h] * 24 * 7 / (width * n)) for h in range(24)]
+            scale = 24 * 7 / (width * n)  # a count of starts in an hour -> its density
+            row = []
+            for first, last, count in _blocks([by_hour[h] for h in range(24)]):
+                row += [_level(count * scale / (last - first))] * (last - first)
         else:
             row = [_level(len(group) * 7 / (width * n))] * 24
         shifts += _runs(days_of, row)
     if not any(s.value > 0 for s in shifts):
         return (), "no profile"
     return tuple(shifts), f"{n} starts by {' and '.join(said)} (chi-square at 1%)"
+
+
+def _blocks(counts: list[int]) -> list[tuple[int, int, int]]:
+    """Neighbouring hours whose counts are one rate within chance, merged: (first hour,
+    hour after the last, starts). A block grows while the next hour's count lies within
+    two Poisson standard deviations of what the block's rate gives it, so that noise in
+    a thin log does not become a line for every hour."""
+    out: list[tuple[int, int, int]] = []
+    first, total = 0, counts[0]
+    for h in range(1, len(counts)):
+        expected = total / (h - first)
+        if abs(counts[h] - expected) <= 2 * math.sqrt(max(expected, 1.0)):
+            total += counts[h]
+            continue
+        out.append((first, h, total))
+        first, total = h, counts[h]
+    out.append((first, len(counts), total))
+    return out
 
 
 def _level(density: float) -> float:
