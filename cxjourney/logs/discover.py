@@ -36,11 +36,12 @@ from . import text
 from .arrivals import EPOCH_WEEKDAY, start_window, weekly_profile
 from .cases import Log, quoted
 from .chance import chi2_critical, homogeneity
+from .conform import OPEN_TAIL
 from .delays import Delay, edge_delays
 from .fit import fit_durations
 from .gaps import fit_gaps
 from .mapping import label, make_id
-from .paths import END, EXIT, START, directly_follows, mapped
+from .paths import END, EXIT, START, directly_follows, mapped, still_running
 from .variants import common_paths, mapped_log
 
 DAY = 1440.0
@@ -124,7 +125,13 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     if missing:
         where = "among the activities kept" if options.top else "in the log"
         notes.append(f"end activities not {where}: {', '.join(map(label, missing))}")
-    follows = directly_follows(paths, ends if options.ends else None)
+    running = still_running(paths, log.last - OPEN_TAIL * (log.last - log.first))
+    if running:
+        notes.append(
+            f"{len(running):,} cases stop in the log's last {OPEN_TAIL:.0%} at a step where "
+            "earlier cases seldom stop: taken as still under way, not as ending there"
+        )
+    follows = directly_follows(paths, ends if options.ends else None, running)
     first_cases = _first_cases(paths)
     repeat_at = _repeat_start(paths, first_cases, min_n)
     if repeat_at is not None:  # the start edges are the first journeys' alone
