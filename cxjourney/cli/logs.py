@@ -181,9 +181,11 @@ def discover(log, output, ends, min_n, title, top, min_share, mapping_path, quie
 
     Touchpoints from the activities (labels kept, identifiers made valid), one stage,
     the flow from directly-follows counts (per persona when the log names personas),
-    arrivals from first cases, repeat visits, service times from start/complete pairs,
-    delivers from ratings. Comments say what each number came from. The file passes
-    `check` and `simulate` as written.
+    the time between steps on each edge (timers as fixed delays), arrivals over the
+    window in which cases start with the week's busy hours, repeat visits, service
+    times from start/complete pairs, delivers from ratings, no referrals. Comments say
+    what each number came from, and which come from defaults. The file passes `check`
+    and `simulate` as written.
 
     LOG is a CSV or XES file, plain or gzipped. CSV columns are found by common names
     (case, activity, timestamp, lifecycle, resource, customer, persona, rating, channel)
@@ -194,6 +196,7 @@ def discover(log, output, ends, min_n, title, top, min_share, mapping_path, quie
       cxjourney discover orders.xes.gz -o orders.journey
       cxjourney discover tickets.csv --case ticket_id --activity status --timestamp changed_at
       cxjourney discover visits.csv --end-activity pay -o discovered.journey
+      cxjourney discover receipt.csv.gz --min-share 90% --mapping steps.csv -o receipt.journey
     """
     from ..logs.discover import DiscoverOptions
     from ..logs.discover import discover as discover_journey

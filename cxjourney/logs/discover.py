@@ -3,13 +3,18 @@
 Touchpoints are the log's activities (labels kept, identifiers made valid), in the
 order customers meet them; one stage holds them. The flow is the directly-follows
 graph with its counts as percentages (per persona where a persona's split differs
-from the others' beyond chance, by a chi-square test at 1%),
-arrivals are the rate at which new customers start their first case, repeat visits
-the gap that best explains later cases alongside churn (see `gaps`), service times come from
-start/complete pairs, `delivers` from ratings, channels from the channel column. The time
-between steps becomes each touchpoint's `after`: from the end of the previous visit in
-the case (its only timestamp when the log has one) to this visit's start, fitted like a
-service time — except where the touchpoint has a queue, whose waits already take that time.
+from the others' beyond chance, by a chi-square test at 1%); cases still under way at
+the log's end are not read as ending there (`paths.still_running`). Arrivals are the
+rate at which new customers start their first case over the window in which cases
+start, with the week's busy hours when the log shows them (`arrivals`); repeat visits
+the gap, from the end of one case to the next start, that best explains later cases
+alongside churn (see `gaps`), and where repeat journeys start when it is not where
+first ones do. Service times come from start/complete pairs, `delivers` from ratings,
+channels from the channel column. The time between steps becomes each edge's `after`
+(`delays`: a family by likelihood, or a timer), except into a touchpoint with a queue,
+whose waits already take that time. A log shows no referrals, so the map has none; a
+log without ratings makes satisfaction and NPS the model's defaults, which the file says.
+`--mapping` and `--min-share` make a map a person can read (`variants`).
 
 The journey is built as a model, each estimate rounded to four significant digits, and
 printed (`cxjourney.language.printer`) with a comment on each number in `Notes`. A label
