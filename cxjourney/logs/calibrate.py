@@ -369,9 +369,7 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
         if not who:
             continue
         if persona.visit_gap is not None:
-            fit = fit_gaps(
-                list(who.values()), last, list(finishes[persona.id].values()), typical
-            )
+            fit = fit_gaps(list(who.values()), last, list(finishes[persona.id].values()), typical)
             repeats = fit.repeats if fit else 0
             if fit is None or repeats < min_n or not math.isfinite(fit.high):
                 result.kept.append(

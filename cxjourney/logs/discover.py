@@ -170,8 +170,7 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
                 )
     visits = _visits_by_touchpoint(paths)
     touchpoints = tuple(
-        _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, line)
-        for a in order
+        _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, line) for a in order
     )
     queued = {t.id for t in touchpoints if t.service is not None}
     delays = edge_delays(_gaps_between(paths), queued, min_n)

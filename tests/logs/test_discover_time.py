@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -146,12 +147,12 @@ def test_customers_from_an_event_attribute_make_a_lifecycle(tmp_path):
     traces = []
     for who in ("ann", "bob", "cy", "di"):
         for k in range(6):
-            day = 1 + 10 * k
+            day = datetime(2024, 1, 1) + timedelta(days=10 * k)
             events = "".join(
                 f'<event><string key="concept:name" value="{a}"/>'
                 f'<string key="customer" value="{who}"/>'
-                f'<date key="time:timestamp" value="2024-01-01T{10 + h:02d}:00:00Z"/></event>'
-                .replace("2024-01-01", f"2024-{1 + (day - 1) // 31:02d}-{1 + (day - 1) % 31:02d}")
+                '<date key="time:timestamp" value="'
+                f'{day + timedelta(hours=10 + h):%Y-%m-%dT%H:%M}Z"/></event>'
                 for a, h in (("order", 0), ("pay", 1))
             )
             traces.append(f'<trace><string key="concept:name" value="{who}{k}"/>{events}</trace>')

@@ -32,9 +32,7 @@ def test_road_fines_penalty_is_a_sixty_day_timer():
     assert penalty is not None and penalty.is_constant and penalty.mean == 60 * DAY
     assert "a timer" in found.source
     # dates without times: no hours of the day in the profile, no referrals
-    assert not any(
-        s.window.start or s.window.end != DAY for p in journey.personas for s in p.busy
-    )
+    assert not any(s.window.start or s.window.end != DAY for p in journey.personas for s in p.busy)
     assert journey.loyalty.referral == 0
 
 
