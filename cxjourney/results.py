@@ -31,6 +31,30 @@ METRICS = (
 #: over the journeys that ended before the horizon.
 DURATION_METRICS = ("duration_mean", "duration_median", "duration_p90")
 
+#: The metrics that rest on what each step delivers against what customers expect.
+EXPERIENCE_METRICS = ("satisfaction", "nps", "promoters", "detractors", "retention")
+
+
+def assumed(journey: Any) -> list[dict[str, Any]]:
+    """What of a simulation's output comes from the model's defaults rather than the file.
+
+    A journey in which no touchpoint says what it delivers (`delivers`), nor any
+    delighter, disappointer or wait promise (`max_wait`) moves experience, has every
+    step deliver what is expected: its satisfaction, NPS and retention are then the
+    loyalty model's defaults (a map discovered from a log without ratings), and every
+    output says so, so that nobody reads "NPS -18" as a finding.
+    """
+    touchpoints = journey.touchpoints
+    if any(t.delivers is not None or t.events or t.max_wait is not None for t in touchpoints):
+        return []
+    return [
+        {
+            "metrics": list(EXPERIENCE_METRICS),
+            "reason": "no touchpoint has `delivers`, events or `max_wait`: every step "
+            "delivers what is expected, so these come from the model's defaults, not data",
+        }
+    ]
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -186,7 +210,8 @@ def to_csv(results: dict[str, Any]) -> str:
     """One row per number: scenario, section, name, key, mean, low, high.
 
     Sections: metric, delta, roi, cost, touchpoint (name: the touchpoint, key: what),
-    series (name: the day, key: the metric).
+    series (name: the day, key: the metric), assumed (name: a metric from the model's
+    defaults, key: why).
 
     Text cells that a spreadsheet would run as a formula are written as text.
     """
@@ -223,4 +248,7 @@ def to_csv(results: dict[str, Any]) -> str:
                     writer.writerow(
                         (name, "series", day, metric, num(v["mean"]), num(v["low"]), num(v["high"]))
                     )
+    for flag in results.get("assumed", ()):
+        for metric in flag["metrics"]:
+            writer.writerow(("", "assumed", metric, flag["reason"], "", "", ""))
     return neutralise_csv(out.getvalue())

@@ -166,16 +166,26 @@ def _mapping_option(function):
     help="Keep the N most frequent activities as touchpoints, leaving the others out "
     "(default: every activity, refused over 1,000).",
 )
+@click.option(
+    "--min-share",
+    callback=lambda _ctx, _param, value: _share(value),
+    metavar="SHARE",
+    help="Keep the most frequent paths that cover this share of cases (90% or 0.9), "
+    "leaving the rarer paths out of the flow and saying what was dropped.",
+)
+@_mapping_option
 @click.option("-q", "--quiet", is_flag=True, help="Do not list what was left out.")
 @log_options
-def discover(log, output, ends, min_n, title, top, quiet, **kwargs) -> None:
+def discover(log, output, ends, min_n, title, top, min_share, mapping_path, quiet, **kwargs):
     """Discover a journey from an event log alone.
 
     Touchpoints from the activities (labels kept, identifiers made valid), one stage,
     the flow from directly-follows counts (per persona when the log names personas),
-    arrivals from first cases, repeat visits, service times from start/complete pairs,
-    delivers from ratings. Comments say what each number came from. The file passes
-    `check` and `simulate` as written.
+    the time between steps on each edge (timers as fixed delays), arrivals over the
+    window in which cases start with the week's busy hours, repeat visits, service
+    times from start/complete pairs, delivers from ratings, no referrals. Comments say
+    what each number came from, and which come from defaults. The file passes `check`
+    and `simulate` as written.
 
     LOG is a CSV or XES file, plain or gzipped. CSV columns are found by common names
     (case, activity, timestamp, lifecycle, resource, customer, persona, rating, channel)
@@ -186,21 +196,40 @@ def discover(log, output, ends, min_n, title, top, quiet, **kwargs) -> None:
       cxjourney discover orders.xes.gz -o orders.journey
       cxjourney discover tickets.csv --case ticket_id --activity status --timestamp changed_at
       cxjourney discover visits.csv --end-activity pay -o discovered.journey
+      cxjourney discover receipt.csv.gz --min-share 90% --mapping steps.csv -o receipt.journey
     """
     from ..logs.discover import DiscoverOptions
     from ..logs.discover import discover as discover_journey
+    from ..logs.mapping import read_mapping
 
-    refuse_replacing({"--output": output}, log)
+    refuse_replacing({"--output": output}, log, mapping_path)
     parsed = load_log(log, read_options(kwargs))
-    found = run_guarded(
-        lambda: discover_journey(
-            parsed, DiscoverOptions(min_n=min_n, ends=ends, title=title, top=top)
-        )
+    try:
+        mapping = read_mapping(mapping_path) if mapping_path else None
+    except LogError as err:
+        raise InputError(str(err)) from None
+    options = DiscoverOptions(
+        min_n=min_n, ends=ends, title=title, top=top, min_share=min_share, mapping=mapping
     )
+    found = run_guarded(lambda: discover_journey(parsed, options))
     emit_journey(found.source, output)
     if not quiet:
         for note in found.notes:
             click.echo(printable(f"note: {note}"), err=True)
+
+
+def _share(value: str | None) -> float | None:
+    """`--min-share`: a share of cases, as 90% or 0.9 (above 0, at most 100%)."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a share; write 90% or 0.9") from None
+    if not 0 < share <= 1:
+        raise click.BadParameter(f"{value} is not a share of cases above 0 and at most 100%")
+    return share
 
 
 # ---- conform ----------------------------------------------------------------------------------

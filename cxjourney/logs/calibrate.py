@@ -31,6 +31,7 @@ exactly the calibrated model, or nothing is written.
 from __future__ import annotations
 
 import math
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -43,6 +44,7 @@ from ..language.printer import Printer
 from ..language.spelling import written_distribution, written_percent
 from ..model import Distribution, Edge, Journey, Persona, Touchpoint, to_plain
 from . import text
+from .arrivals import start_window
 from .cases import Log
 from .fit import fit_durations
 from .gaps import fit_gaps
@@ -345,15 +347,19 @@ def _delivers(tp: Touchpoint, paths: list[Path], min_n: int, result: Calibration
 # ---- personas ------------------------------------------------------------------------------------
 def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result) -> None:
     starts: dict[str | None, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    finishes: dict[str | None, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     resolve = persona_resolver(journey)
     for p in paths:
         starts[resolve(p.case.persona)][p.case.customer].append(p.case.start)
+        finishes[resolve(p.case.persona)][p.case.customer].append(p.case.finish)
     if starts.get(None):
         result.kept.append(
             ("visits and arrivals", f"{len(starts[None])} customers of no persona of the map")
         )
     first, last = log.first, log.last
     span = max(last - first, 1.0)
+    typical = statistics.median(p.case.finish - p.case.start for p in paths) if paths else 0.0
+    window = max(start_window([p.case.start for p in paths]), 1.0)
     _shares(journey, starts, min_n, result)
     for persona in journey.personas:
         if persona.span.file:
@@ -363,7 +369,7 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
         if not who:
             continue
         if persona.visit_gap is not None:
-            fit = fit_gaps(list(who.values()), last)
+            fit = fit_gaps(list(who.values()), last, list(finishes[persona.id].values()), typical)
             repeats = fit.repeats if fit else 0
             if fit is None or repeats < min_n or not math.isfinite(fit.high):
                 result.kept.append(
@@ -386,8 +392,8 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
                      f"fewer than {min_n}")
                 )  # fmt: skip
                 continue
-            rate = new_customers / span
-            half = 1.96 * math.sqrt(new_customers) / span
+            rate = new_customers / window  # over the window in which cases start
+            half = 1.96 * math.sqrt(new_customers) / window
             _persona_change(
                 result, persona, "arrivals", text.rounded_rate(rate), round(new_customers),
                 f"[{text.rate(max(rate - half, 0))}, {text.rate(rate + half)}]",

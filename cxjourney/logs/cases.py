@@ -80,6 +80,11 @@ class Case:
         return self.visits[0].time
 
     @property
+    def finish(self) -> float:
+        """When the case's last visit ended (its only timestamp when the log has one)."""
+        return max(v.end if v.end is not None else v.time for v in self.visits)
+
+    @property
     def path(self) -> list[str]:
         return [v.activity for v in self.visits]
 

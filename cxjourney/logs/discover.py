@@ -3,13 +3,18 @@
 Touchpoints are the log's activities (labels kept, identifiers made valid), in the
 order customers meet them; one stage holds them. The flow is the directly-follows
 graph with its counts as percentages (per persona where a persona's split differs
-from the others' beyond chance, by a chi-square test at 1%),
-arrivals are the rate at which new customers start their first case, repeat visits
-the gap that best explains later cases alongside churn (see `gaps`), service times come from
-start/complete pairs, `delivers` from ratings, channels from the channel column. The time
-between steps becomes each touchpoint's `after`: from the end of the previous visit in
-the case (its only timestamp when the log has one) to this visit's start, fitted like a
-service time — except where the touchpoint has a queue, whose waits already take that time.
+from the others' beyond chance, by a chi-square test at 1%); cases still under way at
+the log's end are not read as ending there (`paths.still_running`). Arrivals are the
+rate at which new customers start their first case over the window in which cases
+start, with the week's busy hours when the log shows them (`arrivals`); repeat visits
+the gap, from the end of one case to the next start, that best explains later cases
+alongside churn (see `gaps`), and where repeat journeys start when it is not where
+first ones do. Service times come from start/complete pairs, `delivers` from ratings,
+channels from the channel column. The time between steps becomes each edge's `after`
+(`delays`: a family by likelihood, or a timer), except into a touchpoint with a queue,
+whose waits already take that time. A log shows no referrals, so the map has none; a
+log without ratings makes satisfaction and NPS the model's defaults, which the file says.
+`--mapping` and `--min-share` make a map a person can read (`variants`).
 
 The journey is built as a model, each estimate rounded to four significant digits, and
 printed (`cxjourney.language.printer`) with a comment on each number in `Notes`. A label
@@ -22,20 +27,27 @@ so is a journey larger than a journey file may be (`TooLarge`).
 from __future__ import annotations
 
 import math
+import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from ..language.files import MAX_FILE_BYTES
 from ..language.printer import Notes, edge_key, print_journey
-from ..model import Distribution, Edge, Journey, Persona, Stage, Touchpoint
+from ..model import Distribution, Edge, Journey, Loyalty, Persona, Stage, Touchpoint
+from ..results import assumed
 from ..sim.spec import RunRefused
 from . import text
+from .arrivals import EPOCH_WEEKDAY, start_window, weekly_profile
 from .cases import Log, quoted
-from .fit import Fit, fit_durations
+from .chance import chi2_critical, homogeneity
+from .conform import OPEN_TAIL
+from .delays import Delay, edge_delays
+from .fit import fit_durations
 from .gaps import fit_gaps
 from .mapping import label, make_id
-from .paths import END, EXIT, START, directly_follows, mapped
+from .paths import END, EXIT, START, directly_follows, mapped, still_running
+from .variants import common_paths, mapped_log
 
 DAY = 1440.0
 DEFAULT_PERSONA = "customers"
@@ -59,6 +71,8 @@ class DiscoverOptions:
     ends: tuple[str, ...] = ()  # activities that complete a journey (others lead to exit)
     title: str = ""
     top: int | None = None  # keep this many most frequent activities; leave the rest out
+    min_share: float | None = None  # keep the most frequent paths covering this share of cases
+    mapping: dict[str, str] | None = None  # activity -> touchpoint ("" ignores it)
 
 
 @dataclass
@@ -67,6 +81,9 @@ class Discovered:
     touchpoints: dict[str, str]  # activity -> touchpoint id
     personas: dict[str, str]  # persona value in the log -> persona id
     notes: list[str]  # what was left out, and why
+    #: estimate, low, high (95%) by the key of its line (printer.Notes): a persona's
+    #: arrivals (per minute) and visit gap (minutes), an edge's mean delay (minutes)
+    intervals: dict[tuple, tuple[float, float, float]] = field(default_factory=dict)
 
 
 def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
@@ -75,6 +92,14 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     notes: list[str] = []
     taken: set[str] = set()
     tried: dict[str, int] = {}
+    everyone = log.cases  # arrivals and repeat visits count every case, mapped or not
+    if options.mapping:
+        log, said = mapped_log(log, options.mapping)
+        notes += said
+    if options.min_share is not None and options.min_share < 1:
+        log, note = common_paths(log, options.min_share)
+        if note:
+            notes.append(note)
     counts = _kept(log, options.top, notes)
 
     # touchpoints in the order customers meet them: mean position of their first visit
@@ -105,7 +130,20 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     if missing:
         where = "among the activities kept" if options.top else "in the log"
         notes.append(f"end activities not {where}: {', '.join(map(label, missing))}")
-    follows = directly_follows(paths, ends if options.ends else None)
+    running = still_running(paths, log.last - OPEN_TAIL * (log.last - log.first))
+    if running:
+        notes.append(
+            f"{len(running):,} cases stop in the log's last {OPEN_TAIL:.0%} at a step where "
+            "earlier cases seldom stop: taken as still under way, not as ending there"
+        )
+    follows = directly_follows(paths, ends if options.ends else None, running)
+    first_cases = _first_cases(paths)
+    repeat_at = _repeat_start(paths, first_cases, min_n)
+    if repeat_at is not None:  # the start edges are the first journeys' alone
+        for path in paths:
+            if first_cases[path.case.customer] != path.case.id:
+                follows[(path.case.persona, START, path.steps[0])] -= 1
+        follows = +follows
 
     first, last = log.first, log.last
     span = max(last - first, 1.0)
@@ -120,13 +158,22 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     days = max(1, math.ceil(span / DAY))
     line[("journey", "horizon")] = "# the log's span, rounded up to days"
     line[("journey", "customers")] = "# everyone arrives as in the log: see each persona's arrivals"
-    built = _personas(log, paths, personas, span, min_n, notes, line)
-    gaps = _gaps_before(paths)
+    intervals: dict[tuple, tuple[float, float, float]] = {}
+    built = _personas(log, everyone, personas, min_n, notes, line, intervals)
+    if repeat_at is not None:
+        tp, share, n = repeat_at
+        built = tuple(replace(p, repeat_from=tp) if p.visit_gap else p for p in built)
+        for p in built:
+            if p.repeat_from:
+                line[("persona", p.id, "visits")] += (
+                    f"; {share:.0%} of {n} repeat cases start at {tp}"
+                )
     visits = _visits_by_touchpoint(paths)
     touchpoints = tuple(
-        _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, gaps[ids[a]], line)
-        for a in order
+        _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, line) for a in order
     )
+    queued = {t.id for t in touchpoints if t.service is not None}
+    delays = edge_delays(_gaps_between(paths), queued, min_n)
     journey = Journey(
         _label(options.title) if options.title else f"Discovered from {name}",
         horizon=days * DAY,
@@ -134,8 +181,16 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         personas=built,
         stages=(Stage(stage_id, "Journey", tuple(ids[a] for a in order)),),
         touchpoints=touchpoints,
-        flow=_flow(follows, personas, [ids[a] for a in order], min_n, line),
+        flow=_flow(follows, personas, [ids[a] for a in order], min_n, line, delays),
+        loyalty=Loyalty(referral=0.0),
     )
+    line[("loyalty", "referral")] = "# a log shows no customer brought by another"
+    if assumed(journey):
+        notes_of.above[("journey",)].append(
+            "# Assumed: the log has no ratings, so no touchpoint has `delivers` and every step "
+            "delivers what is expected; satisfaction, NPS and retention simulated from this map "
+            "are the model's defaults, not data (simulate marks them with *)."
+        )
     source = print_journey(journey, notes_of)
     size = len(source.encode())
     if size > MAX_FILE_BYTES:
@@ -145,7 +200,9 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
             f"touchpoints, {len(journey.edges):,} edges); keep fewer activities with "
             "--top-activities N"
         )
-    return Discovered(source, ids, personas, notes)
+    for (source_id, target), delay in delays.items():
+        intervals[("edge", source_id, target, "after")] = (delay.mean, delay.low, delay.high)
+    return Discovered(source, ids, personas, notes, intervals)
 
 
 def _kept(log: Log, top: int | None, notes: list[str]) -> Counter:
@@ -194,52 +251,99 @@ def _when(minutes: float, log: Log) -> str:
         return f"minute {text.number(minutes)}"
 
 
-def _personas(log, paths, personas, span, min_n, notes, line) -> tuple[Persona, ...]:
+def _personas(log, cases, personas, min_n, notes, line, intervals) -> tuple[Persona, ...]:
     customers: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for p in paths:
-        customers[p.case.persona][p.case.customer].append(p.case.start)
+    finishes: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for case in cases:
+        customers[case.persona][case.customer].append(case.start)
+        finishes[case.persona][case.customer].append(case.finish)
     total = sum(len(c) for c in customers.values())
     values = [v for v in personas if customers.get(v)]
     units = text.split([len(customers[v]) for v in values])
     out = []
-    last = log.last
+    last = max((v.time for c in cases for v in c.visits), default=0.0)
+    window = max(start_window([c.start for c in cases]), 1.0)
+    typical = statistics.median(c.finish - c.start for c in cases) if cases else 0.0
     for value, share in zip(values, units, strict=True):
         pid = personas[value]
         who = customers[value]
         key = ("persona", pid)
         line[(*key, "share")] = f"# {len(who)} of {total} customers"
-        fit = fit_gaps(list(who.values()), last)
+        fit = fit_gaps(list(who.values()), last, list(finishes[value].values()), typical)
         repeats = fit.repeats if fit else 0
         gap = None
         if fit is not None and repeats >= min_n:
             gap = text.rounded_duration(fit.gap)
-            line[(*key, "visits")] = f"# {fit.describe()}"
+            line[(*key, "visits")] = (
+                f"# {fit.describe()}; 95% interval of the gap {text.duration(fit.low)} "
+                f"to {text.duration(fit.high)}"
+            )
+            intervals[(*key, "visits")] = (fit.gap, fit.low, fit.high)
         elif repeats:
             notes.append(f"persona {pid}: {repeats} repeat cases, too few for a visit gap")
+        rate, half = len(who) / window, 1.96 * math.sqrt(len(who)) / window  # Poisson
         line[(*key, "arrivals")] = (
-            f"# {_plural(len(who), 'first case')} over {text.number(span / DAY)} days"
+            f"# {_plural(len(who), 'first case')} over the {text.number(window / DAY)} days "
+            f"in which the log's cases start (95%: {text.number((rate - half) * DAY)} to "
+            f"{text.number((rate + half) * DAY)} per day)"
         )
+        intervals[(*key, "arrivals")] = (rate, rate - half, rate + half)
+        firsts = [min(starts) for starts in who.values()]
+        busy, said = weekly_profile(firsts, 0 if log.kind == "simulated" else EPOCH_WEEKDAY)
+        if busy:
+            line[(*key, "busy")] = f"# {said}"
+        else:
+            notes.append(f"persona {pid}: {said}")
         out.append(
             Persona(
                 pid,
                 label(value) if value else "Customers",
                 share=text.fraction(share),
                 visit_gap=gap,
-                arrivals=text.rounded_rate(len(who) / span),
+                arrivals=text.rounded_rate(len(who) / window),
+                busy=busy,
             )
         )
     return tuple(out)
 
 
-def _gaps_before(paths) -> dict[str, list[float]]:
-    """Per touchpoint: minutes from the end of the case's previous visit to each visit's
-    start (a log with one timestamp per event gives the time between events)."""
-    gaps: dict[str, list[float]] = defaultdict(list)
+def _first_cases(paths) -> dict[str, str]:
+    """Each customer's first case."""
+    first: dict[str, str] = {}
+    for path in sorted(paths, key=lambda p: (p.case.start, p.case.id)):
+        first.setdefault(path.case.customer, path.case.id)
+    return first
+
+
+def _repeat_start(paths, first: dict[str, str], min_n: int) -> tuple[str, float, int] | None:
+    """Where repeat journeys start, when it is not where first journeys do: at least
+    `min_n` repeat cases, 90% of them starting at one step at which fewer than half of
+    first cases start (an order placed once, then monthly use)."""
+    first = _first_cases(paths)
+    starts_first: Counter = Counter()
+    starts_repeat: Counter = Counter()
     for path in paths:
-        for (_, previous), (tp, visit) in zip(path.visits, path.visits[1:], strict=False):
+        (starts_first if first.get(path.case.customer) == path.case.id else starts_repeat)[
+            path.steps[0]
+        ] += 1
+    n = sum(starts_repeat.values())
+    if n < min_n:
+        return None
+    tp, k = starts_repeat.most_common(1)[0]
+    if k < 0.9 * n or starts_first[tp] >= 0.5 * sum(starts_first.values()):
+        return None
+    return tp, k / n, n
+
+
+def _gaps_between(paths) -> dict[tuple[str, str], list[float]]:
+    """Per edge: minutes from the end of the case's previous visit to each visit's
+    start (a log with one timestamp per event gives the time between events)."""
+    gaps: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for path in paths:
+        for (source, previous), (tp, visit) in zip(path.visits, path.visits[1:], strict=False):
             done = previous.end if previous.end is not None else previous.time
             if done is not None and visit.time is not None and visit.time >= done:
-                gaps[tp].append(visit.time - done)
+                gaps[(source, tp)].append(visit.time - done)
     return gaps
 
 
@@ -253,7 +357,7 @@ def _visits_by_touchpoint(paths) -> dict[str, list]:
     return visits
 
 
-def _touchpoint(activity, tp_id, stage_id, visits, span, min_n, notes, gaps, line) -> Touchpoint:
+def _touchpoint(activity, tp_id, stage_id, visits, span, min_n, notes, line) -> Touchpoint:
     key = ("touchpoint", tp_id)
     line[key] = f"# {_plural(len(visits), 'visit')}"
     values: dict[str, object] = {}
@@ -286,27 +390,7 @@ def _touchpoint(activity, tp_id, stage_id, visits, span, min_n, notes, gaps, lin
         line[(*key, "service")] = f"# {fit.describe()}"
     elif positive:
         notes.append(f"{tp_id}: {len(positive)} start/complete pairs, too few for a service time")
-    if fit is None:  # with a queue, the time before a visit is its wait
-        after = _after(tp_id, gaps, min_n, notes)
-        if after is not None:
-            values["after"] = after.distribution
-            line[(*key, "after")] = f"# time since the previous step: {after.describe()}"
     return Touchpoint(tp_id, label(activity), stage_id, **values)  # type: ignore[arg-type]
-
-
-def _after(tp_id: str, gaps: list[float], min_n: int, notes: list[str]) -> Fit | None:
-    """`after`: the time customers spend between the previous step and this one."""
-    if sum(1 for g in gaps if g > 0) < min_n:
-        return None
-    fit = fit_durations(gaps)
-    if fit is None or fit.mean < 1.0:  # under a minute: steps that follow at once
-        return None
-    if fit.zeros:
-        notes.append(
-            f"{tp_id}: {fit.zeros} of {fit.n} visits came at once after the previous step; "
-            "`after` describes the others"
-        )
-    return fit
 
 
 def _concurrency(visits) -> int:
@@ -322,7 +406,7 @@ def _concurrency(visits) -> int:
     return peak
 
 
-def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: int, line):
+def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: int, line, delays):
     by_source: dict[str, Counter] = defaultdict(Counter)
     by_persona: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for (persona, source, target), n in follows.items():
@@ -346,8 +430,11 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
         total = sum(targets.values())
         units = text.split([targets[t] for t in names])
         for target, u in zip(names, units, strict=True):
-            edges.append(Edge(source, target, text.fraction(u)))
-            line[edge_key(edges[-1])] = f"# {targets[target]} of {total} cases at {source}"
+            delay = delays.get((source, target))
+            edges.append(Edge(source, target, text.fraction(u), after=_after(delay)))
+            line[edge_key(edges[-1])] = f"# {targets[target]} of {total} cases at {source}" + (
+                f"; after: {delay.comment}" if delay else ""
+            )
         if len(names) < 2 or len(voices[source]) < 2:
             continue
         for value, pid in personas.items():
@@ -361,7 +448,8 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
                 continue  # the persona's split is within chance of everyone else's
             own_units = text.split([own[t] for t in names])
             for target, u in zip(names, own_units, strict=True):
-                edges.append(Edge(source, target, text.fraction(u), pid))
+                delay = delays.get((source, target))
+                edges.append(Edge(source, target, text.fraction(u), pid, after=_after(delay)))
                 line[edge_key(edges[-1])] = (
                     f"# {own[target]} of {n}; differs from the others "
                     f"(chi2 {chi2:.1f}, df {df}, p < 0.01)"
@@ -369,23 +457,5 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
     return tuple(edges)
 
 
-def homogeneity(a: list[float], b: list[float]) -> tuple[float, int]:
-    """Pearson's chi-square of a 2 x K table (two groups' counts over the same targets)."""
-    cols = [(x, y) for x, y in zip(a, b, strict=True) if x + y > 0]
-    total_a, total_b = sum(x for x, _ in cols), sum(y for _, y in cols)
-    total = total_a + total_b
-    if total_a == 0 or total_b == 0 or len(cols) < 2:
-        return 0.0, 0
-    chi2 = 0.0
-    for x, y in cols:
-        col = x + y
-        for observed, row in ((x, total_a), (y, total_b)):
-            expected = row * col / total
-            chi2 += (observed - expected) ** 2 / expected
-    return chi2, len(cols) - 1
-
-
-def chi2_critical(df: int, z: float = 2.3263) -> float:
-    """The chi-square value exceeded with probability 1% (Wilson-Hilferty approximation)."""
-    c = 2 / (9 * df)
-    return df * (1 - c + z * math.sqrt(c)) ** 3
+def _after(delay: Delay | None) -> Distribution | None:
+    return delay.distribution if delay is not None else None

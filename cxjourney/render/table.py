@@ -127,10 +127,14 @@ def table(
     ]
     if "sequential" in results:
         lines.insert(1, _adaptive_note(results["sequential"]))
+    flagged = {m: f["reason"] for f in results.get("assumed", ()) for m in f["metrics"]}
     rows = [["metric", "baseline"]]
     for metric in shown_metrics(base["metrics"]):
-        rows.append([metric_name(metric), fmt_interval(metric, base["metrics"][metric])])
+        name = metric_name(metric) + (" *" if metric in flagged else "")
+        rows.append([name, fmt_interval(metric, base["metrics"][metric])])
     lines += grid(rows)
+    for reason in dict.fromkeys(flagged.values()):
+        lines.append(f"* {reason}")
     for name, entry in scenarios.items():
         if name == "baseline":
             continue

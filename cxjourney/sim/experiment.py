@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Journey
+from ..results import assumed
 from . import budget, runner, sequential, streams
 from .plan import Plan
 from .sequential import Schedule
@@ -270,6 +271,8 @@ def simulate(
         if events_dir:
             shutil.rmtree(events_dir, ignore_errors=True)
     results = experiment.results()
+    if flags := assumed(journey):
+        results["assumed"] = flags
     schedule = spec.schedule
     if (
         schedule is not None

@@ -29,7 +29,8 @@ def read(path: str, header: list[str], rows: Iterable[list[str]], options: ReadO
     The simulator moves customers between touchpoints instantly, so a visit ends when
     the next one of its journey begins; the last visit's end is unknown.
     """
-    col = {name: header.index(name) for name in SIMULATED_COLUMNS + SIMULATED_TIMES}
+    optional = tuple(name for name in ("end_min",) if name in header)  # older logs lack it
+    col = {name: header.index(name) for name in SIMULATED_COLUMNS + SIMULATED_TIMES + optional}
     cases: dict[tuple[str, str, str], Case] = {}
     scenarios: dict[str, None] = {}  # in order of first sight, each once
     events = 0

@@ -92,7 +92,7 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
             case = pick(trace, "case", prefixed=True) or f"trace{state['traces']}"
             if keys["case"] is None:
                 case = trace.get("concept:name", case)
-            customer = pick(trace, "customer", prefixed=True) or ""
+            customer = pick(trace, "customer", prefixed=True) or state.get("customer_seen", "")
             persona = pick(trace, "persona", prefixed=True) or state.get("persona_seen", "")
             case = _unique(case, cases, repeats)
             if state["raws"]:
@@ -100,6 +100,7 @@ def read(handle: BufferedIOBase, path: str, options: ReadOptions) -> Log:
                 owners[case] = (customer, persona)
             state["trace"] = None
             state["persona_seen"] = ""
+            state["customer_seen"] = ""
         elif name == "global":
             state["global"] = None
 
@@ -194,6 +195,9 @@ def _xes_event(state, pick, parse, options, ratings, where) -> None:
     persona = pick(attributes, "persona")
     if persona:
         state["persona_seen"] = persona
+    customer = pick(attributes, "customer")
+    if customer:
+        state["customer_seen"] = customer  # an event attribute, when the trace has none
     state["raws"].append(
         RawEvent(
             activity.strip(),
