@@ -172,6 +172,7 @@ def create_app(folder: str | Path, token: str | None = None) -> Starlette:
         Route("/api/forecast", run_forecast, methods=["POST"]),
         Route("/api/save", save, methods=["POST"]),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         yield

@@ -13,14 +13,14 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("lsprotocol")
 
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from cxjourney.language import facts  # noqa: E402
-from cxjourney.language.load import load  # noqa: E402
-from cxjourney.studio import app as studio_app  # noqa: E402
-from cxjourney.studio.forecasts import Forecasts, Superseded  # noqa: E402
+from cxjourney.language import facts
+from cxjourney.language.load import load
+from cxjourney.studio import app as studio_app
+from cxjourney.studio.forecasts import Forecasts, Superseded
 
-from .conftest import SMALL  # noqa: E402
+from .conftest import SMALL
 
 TOKEN = "test-token"
 HEADERS = {"X-Studio-Token": TOKEN}
@@ -57,9 +57,10 @@ def test_paths_stay_inside_the_folder(client, shop: Path):
         assert read.status_code == 403, path
         saved = client.post("/api/save", json={"path": path, "text": "x"}, headers=HEADERS)
         assert saved.status_code in (400, 403), path
-    assert "outside the studio's folder" in client.get(
-        "/api/file", params={"path": "link.journey"}, headers=HEADERS
-    ).json()["error"]
+    assert (
+        "outside the studio's folder"
+        in client.get("/api/file", params={"path": "link.journey"}, headers=HEADERS).json()["error"]
+    )
     assert outside.read_text(encoding="utf-8") == SMALL
 
 
@@ -134,8 +135,10 @@ def test_completion_hover_and_definition_come_from_the_language_server(client):
     home = next(i for i, x in enumerate(lines) if "touchpoint deliver" in x)
     assert targets == [{"path": "shop.journey", "line": home, "character": 15}]
     inside = {"path": "shop.journey", "text": SMALL, "line": 2, "character": 2}
-    labels = [i["label"] for i in client.post("/api/complete", json=inside, headers=HEADERS)
-              .json()["items"]]
+    labels = [
+        i["label"]
+        for i in client.post("/api/complete", json=inside, headers=HEADERS).json()["items"]
+    ]
     assert {"horizon", "customers", "persona", "stage"} <= set(labels)
 
 
@@ -185,6 +188,7 @@ def test_a_newer_forecast_of_a_file_cancels_the_older():
 def test_other_files_do_not_cancel_each_other():
     forecasts = Forecasts()
     try:
+
         async def two():
             return await asyncio.gather(
                 forecasts.run("a", lambda p: "a"), forecasts.run("b", lambda p: "b")
