@@ -77,7 +77,8 @@ class Page:
             f"""(() => {{
               const view = window.studio.view, text = view.state.doc.toString();
               let at = -1;
-              for (let i = 0; i <= {occurrence}; i++) at = text.indexOf({json.dumps(needle)}, at + 1);
+              for (let i = 0; i <= {occurrence}; i++)
+                at = text.indexOf({json.dumps(needle)}, at + 1);
               if (at < 0) throw new Error("not in the text: " + {json.dumps(needle)});
               view.focus();
               view.dispatch({{selection: {{anchor: at, head: at + {len(needle)}}}}});

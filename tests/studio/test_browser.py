@@ -12,10 +12,10 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("lsprotocol")
 
-from tests.render import chromium  # noqa: E402
+from tests.render import chromium
 
-from .conftest import SMALL, committed_folder  # noqa: E402
-from .studio_process import Page, Studio, browser_binary, ci  # noqa: E402
+from .conftest import SMALL, committed_folder
+from .studio_process import Page, Studio, browser_binary, ci
 
 BINARY = browser_binary()
 pytestmark = [

@@ -16,11 +16,11 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("lsprotocol")
 
-from tests.conftest import JOURNEYS, ROOT  # noqa: E402
-from tests.render import chromium  # noqa: E402
+from tests.conftest import JOURNEYS, ROOT
+from tests.render import chromium
 
-from .conftest import committed_folder  # noqa: E402
-from .studio_process import Page, Studio, browser_binary, ci  # noqa: E402
+from .conftest import committed_folder
+from .studio_process import Page, Studio, browser_binary, ci
 
 BINARY = browser_binary()
 SCREENSHOT = ROOT / "docs" / "images" / "studio.png"
