@@ -108,7 +108,9 @@ def create_app(folder: str | Path, token: str | None = None) -> Starlette:
         answer: dict[str, Any] = {"diagnostics": studio.editing.diagnostics(path, text)}
         loaded = _load(path, text)
         answer["ok"] = loaded.ok
-        if loaded.ok:
+        if not loaded.ok:  # a newer edit that does not check: the older text's run is stale
+            studio.forecasts.ticket(str(path))
+        else:
             answer["map"], answer["map_note"] = views.map_svg(loaded)
             base = views.committed(path)
             answer["diff"] = views.diff_comment(base, loaded, body["path"])

@@ -111,6 +111,11 @@ def test_diagnostics_are_checks_at_their_line(client, shop: Path):
     assert answer["diagnostics"][0]["line"] == 2  # 0-based: the file's third line
     assert "unknown unit 'wekes'" in answer["diagnostics"][0]["message"]
     assert "map" not in answer
+    key = str((shop / "shop.journey").resolve())
+    studio = client.app.state.studio
+    before = studio.forecasts.generations.get(key, 0)
+    client.post("/api/analyse", json={"path": "shop.journey", "text": text}, headers=HEADERS)
+    assert studio.forecasts.generations[key] == before + 1  # a running forecast is now stale
 
 
 def test_the_diff_is_the_review_comment_against_the_last_commit(client):
