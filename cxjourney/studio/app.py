@@ -153,7 +153,8 @@ def create_app(folder: str | Path, token: str | None = None) -> Starlette:
         except Superseded:
             return JSONResponse({"superseded": True})
         except ValueError as err:  # RunRefused: the command line's run-size limit
-            return JSONResponse({"error": str(err)})
+            where = f" (the studio does not: run `cxjourney simulate {body['path']} --allow-long`)"
+            return JSONResponse({"error": str(err) + (where if "--allow-long" in str(err) else "")})
         return JSONResponse(_forecast_answer(done, loaded, base, body["path"], full))
 
     async def save(request: Request) -> Response:

@@ -202,3 +202,12 @@ def test_other_files_do_not_cancel_each_other():
         assert asyncio.run(two()) == ["a", "b"]
     finally:
         forecasts.close()
+
+
+def test_a_forecast_obeys_the_command_lines_run_size_limit(client, monkeypatch):
+    from cxjourney.sim import budget
+
+    monkeypatch.setattr(budget, "LIMIT_SECONDS", 0.0)  # every run is "too long"
+    answer = client.post("/api/forecast", json={"path": "shop.journey"}, headers=HEADERS).json()
+    assert answer["error"].startswith("this run is too large")
+    assert answer["error"].endswith("run `cxjourney simulate shop.journey --allow-long`)")
