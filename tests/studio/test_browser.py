@@ -7,6 +7,8 @@ must run.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 pytest.importorskip("starlette")
@@ -92,6 +94,34 @@ def test_a_changed_chance_changes_the_diff_and_the_forecast(page):
     page.wait(f"window.studio.forecasts > {before}")
     diff = page.value("document.getElementById('diff').textContent")
     assert "NPS" in diff  # the forecast of the change, as the pull-request comment has it
+
+
+def test_completion_offers_the_blocks_statements(page):
+    before = page.text()
+    page.select("  customers 30\n")
+    page.type("  customers 30\n  hor")
+    page.wait(
+        "[...document.querySelectorAll('.cm-completionLabel')]"
+        ".some(e => e.textContent === 'horizon')"
+    )
+    analyses, forecasts = page.value("[window.studio.analyses, window.studio.forecasts]")
+    page.value(  # back to the text before, in one edit
+        "window.studio.view.dispatch({changes: {from: 0, to: window.studio.view.state.doc.length,"
+        f" insert: {json.dumps(before)}}}}})"
+    )
+    page.wait(  # checked, and forecast again
+        f"window.studio.ok && window.studio.analyses > {analyses}"
+        f" && window.studio.forecasts > {forecasts}"
+        " && !document.getElementById('forecast').classList.contains('running')"
+    )
+
+
+def test_the_full_forecast_button_runs_the_command_lines_default(page):
+    page.value("document.getElementById('full').click()")
+    page.wait(
+        "document.getElementById('forecast-state').textContent.startsWith('full run')"
+        " && !document.getElementById('forecast').classList.contains('running')"
+    )
 
 
 def test_save_writes_the_editor_text_to_the_file(page, folder):
