@@ -58,6 +58,7 @@ def test_a_changed_delighter_in_the_hotel_journey(tmp_path):
             assert page.value("!!document.querySelector('#map-drawing svg')")
             assert page.value("!!document.querySelector('#curve svg')")
             assert browser.problems() == []
+            page.value("document.activeElement.blur()")  # no blinking cursor in the picture
             page.screenshot(SCREENSHOT, 1440, 1000)
     finally:
         studio.stop()
