@@ -142,7 +142,12 @@ def create_app(folder: str | Path, token: str | None = None) -> Starlette:
         loaded = _load(path, text)
         if not loaded.ok or loaded.journey is None:
             studio.forecasts.ticket(str(path))  # an older run of the file is stale now
-            return JSONResponse({"error": "the text has errors: no forecast until it checks"})
+            why = (
+                "the text has errors: no forecast until it checks"
+                if not loaded.ok
+                else "a persona library has no forecast: open a journey that uses it"
+            )
+            return JSONResponse({"error": why})
         base = views.committed(path)
         pair = views.both_journeys(base, loaded)
         journey = loaded.journey

@@ -211,3 +211,15 @@ def test_a_forecast_obeys_the_command_lines_run_size_limit(client, monkeypatch):
     answer = client.post("/api/forecast", json={"path": "shop.journey"}, headers=HEADERS).json()
     assert answer["error"].startswith("this run is too large")
     assert answer["error"].endswith("run `cxjourney simulate shop.journey --allow-long`)")
+
+
+def test_a_persona_library_checks_and_says_why_it_has_no_map_or_forecast(client, shop: Path):
+    library = 'persona p "Regular" {\n  share 100%\n}\n'
+    (shop / "people.journey").write_text(library, encoding="utf-8")
+    ask = {"path": "people.journey"}
+    answer = client.post("/api/analyse", json=ask, headers=HEADERS).json()
+    assert answer["ok"] and answer["map"] is None
+    assert answer["map_note"].startswith("a persona library has no map")
+    assert "(new file)" in answer["diff"]  # not in the last commit: every element is new
+    forecast = client.post("/api/forecast", json=ask, headers=HEADERS).json()
+    assert forecast["error"].startswith("a persona library has no forecast")
