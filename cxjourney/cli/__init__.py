@@ -32,6 +32,7 @@ class StageGroup(click.Group):
         "drivers": "cxjourney.cli.decide:drivers",
         "optimize": "cxjourney.cli.decide:optimize",
         "lsp": "cxjourney.cli.lsp:lsp",
+        "studio": "cxjourney.cli.studio:studio",
         "discover": "cxjourney.cli.logs:discover",
         "conform": "cxjourney.cli.logs:conform",
         "calibrate": "cxjourney.cli.logs:calibrate",

@@ -73,6 +73,7 @@ FLOORS = {
     "logs": 7,
     "lsp": 7,
     "cli": 8,
+    "studio": 8,
 }
 
 
