@@ -48,10 +48,18 @@ def evpi(values: Sequence[Sequence[float]]) -> float:
     table = np.asarray(values, dtype=float)
     if table.size == 0:
         return 0.0
-    return max(0.0, float(table.max(axis=0).mean() - table.mean(axis=1).max()))
+    return _gain(float(table.max(axis=0).mean()), float(table.mean(axis=1).max()))
 
 
-def evppi(values: Sequence[Sequence[float]], theta: Sequence[float], groups: int | None = None) -> float:
+def _gain(informed: float, now: float) -> float:
+    """informed − now, 0 when it is within rounding (the same option best in every draw)."""
+    gain = informed - now
+    return gain if gain > 1e-9 * (1.0 + abs(now)) else 0.0
+
+
+def evppi(
+    values: Sequence[Sequence[float]], theta: Sequence[float], groups: int | None = None
+) -> float:
     """The partial EVPI of one input: draws sorted by `theta`, cut into `groups` (√n by
     default) groups of nearly equal size, E_groups[max_a group mean] − max_a E[value]."""
     table = np.asarray(values, dtype=float)
@@ -64,7 +72,7 @@ def evppi(values: Sequence[Sequence[float]], theta: Sequence[float], groups: int
     for part in np.array_split(order, count):
         if len(part):
             total += len(part) * float(table[:, part].mean(axis=1).max())
-    return max(0.0, total / n - float(table.mean(axis=1).max()))
+    return _gain(total / n, float(table.mean(axis=1).max()))
 
 
 def explained(values: Sequence[Sequence[float]], thetas: Sequence[Sequence[float]]) -> np.ndarray:
@@ -109,9 +117,7 @@ def _relevant(journey: Journey, scenario: str, objective: str) -> set[str]:
     (a cost only for ROI)."""
     chosen = journey.scenario(scenario)
     own = replace(journey, scenarios=(chosen,) if chosen else ())
-    return {
-        i.name for i in beliefs.inputs(own) if i.what != "cost" or objective == "roi"
-    }
+    return {i.name for i in beliefs.inputs(own) if i.what != "cost" or objective == "roi"}
 
 
 def tornado_runs(journey: Journey, spec: RunSpec, scenario: str, objective: str) -> int:
@@ -183,6 +189,16 @@ def information_runs(journey: Journey, spec: RunSpec) -> int:
     return (len(journey.scenarios) + 1) * spec.first
 
 
+def planned_runs(journey: Journey, spec: RunSpec, scenario: str | None, objective: str) -> int:
+    """Replications of the value of information and the tornado together (for the tornado
+    of the best scenario, the largest any scenario's could take); 0 without ranges."""
+    if not beliefs.inputs(journey):
+        return 0
+    ids = [scenario] if scenario else [s.id for s in journey.scenarios]
+    most = max((tornado_runs(journey, spec, s, objective) for s in ids), default=0)
+    return information_runs(journey, spec) + most
+
+
 def option_values(
     experiment: Experiment, journey: Journey, objective: str
 ) -> tuple[list[str], list[list[float]], list[list[float]]]:
@@ -241,3 +257,72 @@ def information(
         partial=partial,
         replications=experiment.replications,
     )
+
+
+# ---- as plain data (what render/ draws) ------------------------------------------------------
+
+
+def _input_doc(item: Input) -> dict[str, object]:
+    return {
+        "input": item.name,
+        "what": item.what,
+        "low": item.low,
+        "high": item.high,
+        "line": item.span.line,
+        "column": item.span.column,
+    }
+
+
+def document(
+    journey: Journey,
+    seed: int,
+    chart: Tornado | None,
+    info: Information | None,
+) -> dict[str, object]:
+    """The tornado and the value of information as plain data: numbers, never words."""
+    doc: dict[str, object] = {
+        "journey": journey.title,
+        "seed": seed,
+        "currency": journey.currency,
+        "inputs": [_input_doc(i) for i in beliefs.inputs(journey)],
+    }
+    if chart is not None:
+        chosen = journey.scenario(chart.scenario)
+        doc["tornado"] = {
+            "objective": chart.objective,
+            "scenario": chart.scenario,
+            "label": chosen.label if chosen else chart.scenario,
+            "replications": chart.replications,
+            "middle": chart.middle,
+            "bars": [
+                {**_input_doc(b.input), "at_low": b.low, "at_high": b.high, "swing": b.swing}
+                for b in chart.bars
+            ],
+        }
+    if info is not None:
+        doc["value_of_information"] = {
+            "objective": info.objective,
+            "replications": info.replications,
+            "options": info.options,
+            "means": info.means,
+            "chosen": info.chosen,
+            "chosen_money": info.chosen_money,
+            "evpi": info.total,
+            "evpi_money": info.total_money,
+            "partial": [
+                {**_input_doc(p.input), "evppi": p.value, "evppi_money": p.money}
+                for p in info.partial
+            ],
+        }
+    return doc
+
+
+def best_scenario(info: Information) -> str | None:
+    """The scenario the tornado looks at by default: the best expected one on the objective
+    (by net money with ROI), None without scenarios."""
+    if len(info.options) < 2:
+        return None
+    scenarios = info.options[1:]
+    if info.objective == "roi":
+        return info.chosen_money if info.chosen_money != DO_NOTHING else scenarios[0]
+    return max(scenarios, key=lambda n: info.means[n])
