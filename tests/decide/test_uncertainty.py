@@ -11,6 +11,11 @@ EVPI = E[max(0, a + bθ)] − max(0, a + b/2). For a = −1, b = 3 the option pa
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -132,3 +137,23 @@ def test_the_document_and_its_words(tiny) -> None:
     assert "nothing here is worth measuring before deciding" in text
     svg = tornado_svg(doc)
     assert svg.startswith("<svg") and svg.count("<rect") == 2 * len(chart.bars)
+
+
+def test_the_command_prints_json_writes_the_chart_and_refuses_a_bad_scenario(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tiny.journey"
+    path.write_text(TINY)
+    svg = tmp_path / "tornado.svg"
+    base = [sys.executable, "-m", "cxjourney", "uncertainty", str(path), "-n", "3", "-q"]
+    done = subprocess.run(
+        [*base, "--format", "json", "--svg", str(svg)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["tornado"]["scenario"] == "pack"
+    assert doc["value_of_information"]["replications"] == 3
+    assert doc["inputs"][0]["input"] == "a.late.chance"
+    assert svg.read_text().startswith("<svg")
+    bad = subprocess.run([*base, "--scenario", "nope"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "nope" in bad.stderr and "Traceback" not in bad.stderr
