@@ -120,9 +120,17 @@ def _relevant(journey: Journey, scenario: str, objective: str) -> set[str]:
     return {i.name for i in beliefs.inputs(own) if i.what != "cost" or objective == "roi"}
 
 
+def _in_baseline(journey: Journey) -> set[str]:
+    return {i.name for i in beliefs.inputs(replace(journey, scenarios=()))}
+
+
 def tornado_runs(journey: Journey, spec: RunSpec, scenario: str, objective: str) -> int:
-    """Replications the tornado runs (baseline and scenario, middle and both ends)."""
-    return 2 * spec.first * (1 + 2 * len(_relevant(journey, scenario, objective)))
+    """Replications the tornado runs: baseline and scenario with every input at its middle;
+    at each end of an input of the baseline, both again; of the scenario alone, the
+    scenario only (its baseline is the middle's)."""
+    relevant = _relevant(journey, scenario, objective)
+    shared = len(relevant & _in_baseline(journey))
+    return spec.first * (2 + 4 * shared + 2 * (len(relevant) - shared))
 
 
 def tornado(
@@ -141,17 +149,29 @@ def tornado(
     relevant = _relevant(journey, scenario, objective)
     admit(spec, [journey], tornado_runs(journey, spec, scenario, objective))
 
-    def effect(at: dict[str, float]) -> obj.Interval:
-        known = beliefs.fixed(journey, at)
-        variants = file_scenarios(known, [scenario])
-        experiment = Experiment(known, spec, progress, variants=variants)
-        return obj.effect(objective, experiment.base, *experiment.runs_of(scenario))
+    known = beliefs.fixed(journey)
+    at_middle = Experiment(known, spec, progress, variants=file_scenarios(known, [scenario]))
+    in_baseline = _in_baseline(journey)
 
-    middle = effect({})
+    def effect(name: str, quantile: float) -> obj.Interval:
+        ((_, variant, cost),) = file_scenarios(beliefs.fixed(journey, {name: quantile}), [scenario])
+        if name in in_baseline:  # the baseline moves too: a run of its own
+            experiment = Experiment(
+                beliefs.fixed(journey, {name: quantile}),
+                spec,
+                progress,
+                variants=[(scenario, variant, cost)],
+            )
+            return obj.effect(objective, experiment.base, *experiment.runs_of(scenario))
+        label = f"{scenario}@{name}={quantile:g}"  # the scenario alone: the middle's baseline
+        at_middle.add([(label, variant, cost)])
+        return obj.effect(objective, at_middle.base, *at_middle.runs_of(label))
+
+    middle = obj.effect(objective, at_middle.base, *at_middle.runs_of(scenario))
     bars = []
     for item in beliefs.inputs(journey):
         if item.name in relevant:
-            bars.append(Bar(item, effect({item.name: 0.0}), effect({item.name: 1.0})))
+            bars.append(Bar(item, effect(item.name, 0.0), effect(item.name, 1.0)))
         else:
             bars.append(Bar(item, middle, middle))
     bars.sort(key=lambda b: -b.swing)  # stable: equal swings keep file order
