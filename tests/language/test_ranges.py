@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxjourney.interop.model_json import journey_document
 from cxjourney.interop.schema import model_schema, validate
@@ -145,3 +147,28 @@ def test_every_shipped_journey_still_checks() -> None:
         [sys.executable, "-m", "cxjourney", "check", *files], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+_TENTHS = st.integers(min_value=1, max_value=400).map(lambda n: n / 10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    chance=st.tuples(st.integers(0, 100), st.integers(0, 100)).map(sorted),
+    impact=st.tuples(_TENTHS, _TENTHS).map(sorted),
+    cost=st.tuples(st.integers(0, 900), st.integers(0, 900)).map(sorted),
+)
+def test_any_range_prints_back_to_the_same_model(chance, impact, cost) -> None:
+    text = (
+        RANGED.replace("5%..15%", f"{chance[0]}% .. {chance[1]}%")
+        .replace("+1   ..  +3", f"+{impact[0]:g} .. +{impact[1]:g}")
+        .replace("40k .. 60k", f"{cost[0]}k .. {cost[1]}k")
+    )
+    loaded = load_text(text)
+    assert loaded.ok, [d.message for d in loaded.diagnostics]
+    event = loaded.journey.touchpoints[0].events[0]
+    assert (event.chance_range is None) == (chance[0] == chance[1])
+    assert event.impact == pytest.approx((impact[0] + impact[1]) / 2)
+    again = load_text(print_journey(loaded.journey))
+    assert to_plain(again.journey) == to_plain(loaded.journey)
+    assert format_source(format_source(text)) == format_source(text)
