@@ -17,10 +17,10 @@ are what the team does not know (sim/beliefs.py).
   group's best option's mean, averaged, less the best overall mean.
 
 Replications' values also carry chance (each replication is one run of customers), which
-would count as something perfect information could remove; so the total EVPI is taken
-from a linear fit of each option's value on the inputs' draws (the part of a value that
-the inputs explain), and each EVPPI from group means. Both are estimates: they say with
-how many replications they were made.
+would count as something perfect information could remove; so both are taken from a
+linear fit of each option's value on the inputs' draws (the part of a value that the
+inputs explain), which also keeps each EVPPI at most the EVPI. Both are estimates: they
+say with how many replications they were made.
 """
 
 from __future__ import annotations
@@ -258,11 +258,12 @@ def information(
     names, values, money = option_values(experiment, journey, objective)
     items = beliefs.inputs(journey)
     draws = [[beliefs.quantile(k, i.name) for k in experiment.keys] for i in items]
+    fitted, fitted_money = explained(values, draws), explained(money, draws)
     partial = [
-        Partial(i, evppi(values, theta), evppi(money, theta))
+        Partial(i, evppi(fitted, theta), evppi(fitted_money, theta))
         for i, theta in zip(items, draws, strict=True)
     ]
-    partial.sort(key=lambda p: -(p.money if objective == "roi" else p.value))
+    partial.sort(key=lambda p: (-p.money,) if objective == "roi" else (-p.value, -(p.money or 0)))
     means = {name: float(np.mean(v)) for name, v in zip(names, values, strict=True)}
     money_means = [float(np.mean(m)) for m in money]
     return Information(
@@ -272,8 +273,8 @@ def information(
         chosen=max(names, key=lambda n: means[n]),
         chosen_money=names[int(np.argmax(money_means))],
         means=means,
-        total=evpi(explained(values, draws)),
-        total_money=evpi(explained(money, draws)),
+        total=evpi(fitted),
+        total_money=evpi(fitted_money),
         partial=partial,
         replications=experiment.replications,
     )

@@ -82,41 +82,58 @@ def tornado_text(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _worth(
+    info: dict[str, Any], objective: str, key: str, on: str, currency: str
+) -> tuple[str, bool]:
+    """One sentence on what knowing the unknowns is worth on one value; True if anything."""
+    total = info["evpi_money" if key == "evppi_money" else "evpi"]
+    unit = "roi" if key == "evppi_money" else objective
+    if _amount(unit, total, currency) == _amount(unit, 0.0, currency):
+        return f"On {on}, knowing every unknown exactly would not change the choice.", False
+    sentence = (
+        f"On {on}, knowing every unknown exactly before choosing would be worth about "
+        f"{_amount(unit, total, currency)} on average (expected value of perfect information)"
+    )
+    top = max(info["partial"], key=lambda p: p[key], default=None)
+    if top is not None and _amount(unit, top[key], currency) != _amount(unit, 0.0, currency):
+        sentence += (
+            f"; measure {top['input']} first: knowing it alone is worth about "
+            f"{_amount(unit, top[key], currency)}"
+        )
+    return sentence + ".", True
+
+
+def _option(name: str) -> str:
+    return "doing nothing" if name == "baseline" else f"'{name}'"
+
+
 def information_text(doc: dict[str, Any]) -> list[str]:
     info = doc["value_of_information"]
     objective, currency = info["objective"], doc["currency"]
     n = info["replications"]
-    on = "net money (Δrevenue − cost)" if objective == "roi" else objective_name(objective)
-    chosen = info["chosen"] if objective != "roi" else info["chosen_money"]
-    chosen_words = "doing nothing" if chosen == "baseline" else f"'{chosen}'"
+    money = "net money (Δrevenue − cost)"
+    on = money if objective == "roi" else objective_name(objective)
     lines = [
         f"Value of information: estimated from {n} replications, each drawing every "
         "unknown once from its range",
-        f"Best on {on} with what is known now: {chosen_words}.",
     ]
-    total = info["evpi_money"] if objective == "roi" else info["evpi"]
-    nothing = _amount(objective, 0.0, currency)
-    if _amount(objective, total, currency) == nothing and (
-        _amount("roi", info["evpi_money"], currency) == _amount("roi", 0.0, currency)
-    ):
-        lines.append(
-            "Knowing every unknown exactly would not change the choice: nothing here is worth "
-            "measuring before deciding."
+    best = f"Best with what is known now: {_option(info['chosen_money'])} on {money}"
+    if objective != "roi":
+        best = (
+            f"Best with what is known now: {_option(info['chosen'])} on {on}, "
+            f"{_option(info['chosen_money'])} on {money}"
         )
-    else:
-        lines.append(
-            "Knowing every unknown exactly before choosing would be worth about "
-            f"{_amount(objective, total, currency)}"
-            + ("" if objective == "roi" else f" ({_amount('roi', info['evpi_money'], currency)})")
-            + " on average (expected value of perfect information)."
-        )
-        top = info["partial"][0] if info["partial"] else None
-        key = "evppi_money" if objective == "roi" else "evppi"
-        if top is not None and _amount(objective, top[key], currency) != nothing:
-            lines.append(
-                f"Measure {top['input']} first: knowing it exactly is worth about "
-                f"{_amount(objective, top[key], currency)}."
-            )
+    lines.append(best + ".")
+    worth_anything = False
+    keys = (
+        [("evppi_money", money)] if objective == "roi" else [("evppi", on), ("evppi_money", money)]
+    )
+    for key, words in keys:
+        sentence, some = _worth(info, objective, key, words, currency)
+        lines.append(sentence)
+        worth_anything = worth_anything or some
+    if not worth_anything:
+        lines.append("Nothing here is worth measuring before deciding.")
     lines.append("")
     rows = [["unknown", "range", f"worth knowing ({on})", f"worth knowing ({currency})"]]
     for p in info["partial"]:

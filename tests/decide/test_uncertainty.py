@@ -134,7 +134,7 @@ def test_the_document_and_its_words(tiny) -> None:
     doc = u.document(tiny, 5, chart, info)
     text = uncertainty_text(doc)
     assert "b.pack.impact  +0.5 .. +2" in text
-    assert "nothing here is worth measuring before deciding" in text
+    assert "Nothing here is worth measuring before deciding." in text
     svg = tornado_svg(doc)
     assert svg.startswith("<svg") and svg.count("<rect") == 2 * len(chart.bars)
 
