@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxjourney.decide import uncertainty as u
 from cxjourney.sim.experiment import RunSpec
@@ -157,3 +159,22 @@ def test_the_command_prints_json_writes_the_chart_and_refuses_a_bad_scenario(
     assert svg.read_text().startswith("<svg")
     bad = subprocess.run([*base, "--scenario", "nope"], capture_output=True, text=True)
     assert bad.returncode == 2 and "nope" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    options=st.integers(2, 4),
+    inputs=st.integers(1, 3),
+    n=st.integers(4, 60),
+)
+def test_no_single_input_is_worth_more_than_knowing_them_all(seed, options, inputs, n) -> None:
+    rng = np.random.default_rng(seed)
+    thetas = rng.uniform(size=(inputs, n))
+    slopes = rng.normal(size=(options, inputs))
+    values = slopes @ thetas + rng.normal(0, 0.5, size=(options, n))
+    fitted = u.explained(values, thetas)
+    total = u.evpi(fitted)
+    assert total >= 0
+    for theta in thetas:
+        assert 0 <= u.evppi(fitted, theta) <= total + 1e-9
