@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxjourney.decide import uncertainty as u
+from cxjourney.model import Belief
 from cxjourney.sim.experiment import RunSpec
 from tests.decide.cases import journey
 
@@ -178,3 +180,19 @@ def test_no_single_input_is_worth_more_than_knowing_them_all(seed, options, inpu
     assert total >= 0
     for theta in thetas:
         assert 0 <= u.evppi(fitted, theta) <= total + 1e-9
+
+
+def test_end_to_end_a_cost_that_decides_is_the_unknown_to_measure(tiny) -> None:
+    """The pack wins back about 5 GBP of revenue in four weeks; with its cost anywhere in
+    0 .. 10 GBP, whether it pays for itself depends on the cost: the value of information
+    in money is positive (about E[max(0, 5 − c)] = 1.25 GBP for c uniform on 0 .. 10), and
+    the cost is the unknown most worth knowing."""
+    cheap = replace(
+        tiny,
+        scenarios=(replace(tiny.scenarios[0], cost=5.0, cost_range=Belief(0.0, 10.0)),),
+    )
+    info = u.information(cheap, RunSpec(seed=5, replications=16))
+    assert info.total == 0.0  # on NPS the pack is best whatever the unknowns
+    assert info.total_money > 0
+    top = max(info.partial, key=lambda p: p.money)
+    assert top.input.name == "pack.cost" and 0 < top.money <= info.total_money + 1e-9
