@@ -191,8 +191,8 @@ def test_end_to_end_a_cost_that_decides_is_the_unknown_to_measure(tiny) -> None:
         tiny,
         scenarios=(replace(tiny.scenarios[0], cost=5.0, cost_range=Belief(0.0, 10.0)),),
     )
-    info = u.information(cheap, RunSpec(seed=5, replications=16))
+    info = u.information(cheap, RunSpec(seed=5, replications=40))
     assert info.total == 0.0  # on NPS the pack is best whatever the unknowns
-    assert info.total_money > 0
-    top = max(info.partial, key=lambda p: p.money)
-    assert top.input.name == "pack.cost" and 0 < top.money <= info.total_money + 1e-9
+    assert 0.5 < info.total_money < 2.0  # 1.25 by hand; an estimate from 40 replications
+    first, second = sorted(info.partial, key=lambda p: -p.money)[:2]
+    assert first.input.name == "pack.cost" and first.money > 1.5 * second.money
