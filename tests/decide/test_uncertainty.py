@@ -149,7 +149,7 @@ def test_the_command_prints_json_writes_the_chart_and_refuses_a_bad_scenario(
     path = tmp_path / "tiny.journey"
     path.write_text(TINY)
     svg = tmp_path / "tornado.svg"
-    base = [sys.executable, "-m", "cxjourney", "uncertainty", str(path), "-n", "3", "-q"]
+    base = [sys.executable, "-m", "cxjourney", "uncertainty", str(path), "-n", "3", "-q", "-j", "1"]
     done = subprocess.run(
         [*base, "--format", "json", "--svg", str(svg)], capture_output=True, text=True
     )
