@@ -75,9 +75,10 @@ def uncertainty(file, objective, scenario_id, svg_path, quiet, output, fmt, spec
     journey = loaded.journey
     if scenario_id is not None:
         chosen_scenarios(loaded, [scenario_id])
-    has_inputs = bool(uncertainty_mod.beliefs.inputs(journey))
-    if svg_path and not has_inputs:
-        raise InputError(f"{file} has no range of belief: there is no tornado to draw")
+    has_inputs = bool(uncertainty_mod.inputs(journey))
+    if svg_path and not (has_inputs and journey.scenarios):
+        lacks = "range of belief" if not has_inputs else "scenario"
+        raise InputError(f"{file} has no {lacks}: there is no tornado to draw")
     total = uncertainty_mod.planned_runs(journey, spec, scenario_id, objective)
 
     def work(progress: Any) -> dict[str, Any]:

@@ -38,6 +38,8 @@ from ..sim.experiment import Experiment, Progress, RunSpec, admit, file_scenario
 from . import objective as obj
 
 DO_NOTHING = "baseline"
+#: The journey's uncertain inputs, in file order.
+inputs = beliefs.inputs
 
 
 # ---- estimators on draws (no simulation) ---------------------------------------------------
