@@ -142,6 +142,41 @@ def weekly(base: float, shifts: tuple[Shift, ...]) -> list[float]:
 
 
 @dataclass(frozen=True)
+class Belief:
+    """A range of belief, `impact +1 .. +3`: one true number the team does not know.
+
+    Not variability (`+-`, which every customer meets anew): the number is the same for
+    every customer, and probabilistic sensitivity analysis draws it once per replication,
+    uniformly over [low, high]. The model's plain field holds the middle, so an analysis
+    that ignores beliefs sees the range's middle.
+    """
+
+    low: float
+    high: float
+    span: Span = NOWHERE
+
+    @property
+    def middle(self) -> float:
+        return (self.low + self.high) / 2
+
+    def at(self, u: float) -> float:
+        """The value a uniform u in (0, 1) picks."""
+        return self.low + u * (self.high - self.low)
+
+    def moved(self, op: str, number: float) -> Belief | None:
+        """The belief after a scenario's `op number`: shifted or scaled with the value,
+        gone when the scenario sets the value outright."""
+        if op == "+=":
+            return replace(self, low=self.low + number, high=self.high + number)
+        if op == "-=":
+            return replace(self, low=self.low - number, high=self.high - number)
+        if op == "*=":
+            ends = sorted((self.low * number, self.high * number))
+            return replace(self, low=ends[0], high=ends[1])
+        return None
+
+
+@dataclass(frozen=True)
 class Event:
     """A delighter (Kano attractive) or disappointer (Kano must-be) at a touchpoint."""
 
@@ -151,6 +186,8 @@ class Event:
     chance: float
     impact: float
     span: Span = NOWHERE
+    chance_range: Belief | None = None  # `chance 5% .. 15%`; `chance` holds its middle
+    impact_range: Belief | None = None  # `impact +1 .. +3`; `impact` holds its middle
 
 
 @dataclass(frozen=True)
@@ -286,6 +323,7 @@ class Scenario:
     changes: tuple[Change, ...] = ()
     span: Span = NOWHERE
     spans: dict[str, Span] = field(default_factory=dict, compare=False)
+    cost_range: Belief | None = None  # `cost 40k .. 60k`; `cost` holds its middle
 
 
 @dataclass(frozen=True)
@@ -365,6 +403,10 @@ POSITIONS = frozenset(
     {"span", "spans", "loyalty_spans", "target_spans", "path_spans", "source_span", "target_span"}
 )
 
+#: Fields left out of plain data while unset, so files without ranges of belief export
+#: as they always have.
+ONLY_WHEN_SET = frozenset({"chance_range", "impact_range", "cost_range"})
+
 
 def to_plain(value: Any) -> Any:
     """A model as plain data without positions or its file: what it means, comparable.
@@ -376,7 +418,9 @@ def to_plain(value: Any) -> Any:
         return {
             f.name: to_plain(getattr(value, f.name))
             for f in fields(value)
-            if f.name not in POSITIONS and f.name != "file"
+            if f.name not in POSITIONS
+            and f.name != "file"
+            and not (f.name in ONLY_WHEN_SET and getattr(value, f.name) is None)
         }
     if isinstance(value, tuple | list):
         return [to_plain(v) for v in value]

@@ -37,6 +37,7 @@ class StageGroup(click.Group):
         "conform": "cxjourney.cli.logs:conform",
         "calibrate": "cxjourney.cli.logs:calibrate",
         "backtest": "cxjourney.cli.logs:backtest",
+        "uncertainty": "cxjourney.cli.uncertainty:uncertainty",
     }
 
     def list_commands(self, ctx: click.Context | None) -> list[str]:

@@ -30,6 +30,11 @@ def _obj(doc: str, /, **properties: Any) -> dict[str, Any]:
     }
 
 
+def _optional(schema: dict[str, Any], **properties: Any) -> dict[str, Any]:
+    """`schema` with properties present only when set (ranges of belief)."""
+    return {**schema, "properties": {**schema["properties"], **properties}}
+
+
 def _num(description: str = "", *, nullable: bool = False, **bounds: float) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": ["number", "null"] if nullable else "number", **bounds}
     if description:
@@ -112,12 +117,22 @@ def model_schema() -> dict[str, Any]:
             value=_num(),
             op={"enum": ["=", "+=", "-=", "*="]},
         ),
-        "Event": _obj(
-            "A delighter or a disappointer of a touchpoint.",
-            id=_str(),
-            label=_str(),
-            kind={"enum": list(EVENT_KINDS)},
-            **_attributes("event"),
+        "Belief": _obj(
+            "A range of belief (`impact +1 .. +3`): one number the team does not know, "
+            "drawn uniformly once per replication; the plain field holds its middle.",
+            low=_num(),
+            high=_num(),
+        ),
+        "Event": _optional(
+            _obj(
+                "A delighter or a disappointer of a touchpoint.",
+                id=_str(),
+                label=_str(),
+                kind={"enum": list(EVENT_KINDS)},
+                **_attributes("event"),
+            ),
+            chance_range=_ref("Belief"),
+            impact_range=_ref("Belief"),
         ),
         "Recovery": _obj(
             "`recovers a, T.b chance 60%`: the targets as written.",
@@ -174,12 +189,15 @@ def model_schema() -> dict[str, Any]:
             window=_ref("Window", nullable=True)
             | {"description": "a capacity changed in a window of the week"},
         ),
-        "Scenario": _obj(
-            "An investment: a cost and changes to the baseline.",
-            id=_str(),
-            label=_str(),
-            cost=_num(),
-            changes=_list(_ref("Change")),
+        "Scenario": _optional(
+            _obj(
+                "An investment: a cost and changes to the baseline.",
+                id=_str(),
+                label=_str(),
+                cost=_num(),
+                changes=_list(_ref("Change")),
+            ),
+            cost_range=_ref("Belief"),
         ),
         "Loyalty": _obj(
             "Loyalty-model parameters (docs/model.md), defaults filled in.",

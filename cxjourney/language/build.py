@@ -16,6 +16,7 @@ from ..model import (
     DAY_MINUTES,
     DAY_NAMES,
     SLOT_MINUTES,
+    Belief,
     Change,
     Distribution,
     Edge,
@@ -67,6 +68,11 @@ def span_of(item: Tree | Token) -> Span:
     if token is None:
         return Span(1, 1)
     return Span(token.line or 1, token.column or 1)
+
+
+def _written(tree: Tree) -> str:
+    """A value's tokens as written, one space apart (for messages)."""
+    return " ".join(str(t) for t in tree.scan_values(lambda _: True))
 
 
 def unquote(token: Token) -> str:
@@ -368,13 +374,34 @@ class Builder(Transformer):
         kind_tree, name, *rest = tree.children
         label = unquote(rest.pop(0)) if isinstance(rest[0], Token) else str(name)
         chance, impact = rest
+        return self.built_event(str(name), label, str(kind_tree.children[0]), chance, impact, name)
+
+    def built_event(
+        self, name: str, label: str, kind: str, chance: Tree, impact: Tree, at: Tree | Token
+    ) -> Event:
+        """An event whose chance and impact may each be a range of belief."""
+        chance_value, chance_range = self.believed(chance, "chance")
+        impact_value, impact_range = self.believed(impact, "impact")
+        if impact_range is not None:
+            wrong = impact_range.low <= 0 if kind == "delighter" else impact_range.high >= 0
+            if wrong:
+                sign = "positive" if kind == "delighter" else "negative"
+                self.reporter.error(
+                    impact_range.span,
+                    f"{kind} '{name}' needs a {sign} impact at both ends of its range",
+                    "a range of belief holds the values the team thinks possible; "
+                    f"an impact that could be {'negative' if sign == 'positive' else 'positive'} "
+                    "is another kind of event",
+                )
         return Event(
-            id=str(name),
+            id=name,
             label=label,
-            kind=str(kind_tree.children[0]),
-            chance=self.percent(chance),
-            impact=self.plain(impact, "impact"),
-            span=span_of(name),
+            kind=kind,
+            chance=chance_value,
+            impact=impact_value,
+            span=span_of(at),
+            chance_range=chance_range,
+            impact_range=impact_range,
         )
 
     @v_args(tree=True)
@@ -416,6 +443,7 @@ class Builder(Transformer):
     def scenario(self, tree: Tree) -> Scenario:
         sid, label, items = self._header(tree)
         cost = 0.0
+        cost_range: Belief | None = None
         seen: dict[str, Span] = {}
         changes: list[Change] = []
         for item in items:
@@ -423,7 +451,7 @@ class Builder(Transformer):
             span = self.line_span(item)
             if kind == "cost":
                 if self._once(seen, "cost", span, "scenario"):
-                    cost = self.plain(item.children[0], "cost")
+                    cost, cost_range = self.believed(item.children[0], "cost")
             elif kind == "set":
                 path_tree, op, value, *window = item.children
                 path = tuple(str(t) for t in path_tree.children)
@@ -444,13 +472,13 @@ class Builder(Transformer):
                 path = tuple(str(t) for t in path_tree.children)
                 label_text = unquote(rest.pop(0)) if isinstance(rest[0], Token) else path[-1]
                 chance, impact = rest
-                event = Event(
-                    id=path[-1],
-                    label=label_text,
-                    kind=str(kind_tree.children[0]),
-                    chance=self.percent(chance),
-                    impact=self.plain(impact, "impact"),
-                    span=span_of(path_tree.children[-1]),
+                event = self.built_event(
+                    path[-1],
+                    label_text,
+                    str(kind_tree.children[0]),
+                    chance,
+                    impact,
+                    path_tree.children[-1],
                 )
                 changes.append(
                     Change(
@@ -484,7 +512,9 @@ class Builder(Transformer):
                         path_spans=(span_of(source), span_of(target)),
                     )
                 )
-        return Scenario(sid, label, cost, tuple(changes), self.line_span(tree), seen)
+        return Scenario(
+            sid, label, cost, tuple(changes), self.line_span(tree), seen, cost_range=cost_range
+        )
 
     # ---- loyalty -----------------------------------------------------------------
     def loyalty_settings(self, tree: Tree) -> dict[str, tuple[object, Span]]:
@@ -685,6 +715,44 @@ class Builder(Transformer):
             hint or "units: s, min, h, day(s), week(s), month(s), year(s)",
         )
         return NAN
+
+    def believed(self, tree: Tree, what: str) -> tuple[float, Belief | None]:
+        """A chance (a percentage) or a plain number, or a range of belief of one: the
+        value (a range's middle) and the range, None when the number is known."""
+        percent = what == "chance"
+        if tree.data not in ("belief", "chance_belief"):
+            return (self.percent(tree) if percent else self.plain(tree, what)), None
+        low_tree, high_tree = tree.children
+        kind = "amount" if percent else "quantity"
+        if high_tree.data != kind:
+            self.reporter.error(
+                span_of(high_tree),
+                f"both ends of a range take the same unit: '{what}' is "
+                + ("a percentage" if percent else "a plain number"),
+                "write e.g. chance 5% .. 15%" if percent else f"write e.g. {what} 1 .. 3",
+            )
+            return NAN, None
+        if percent:
+            low, high = self.percent(low_tree), self.percent(high_tree)
+        else:
+            low, high = self.plain(low_tree, what), self.plain(high_tree, what)
+        if math.isnan(low) or math.isnan(high):
+            return NAN, None
+        span = span_of(tree)
+        written = [_written(t) for t in (low_tree, high_tree)]
+        if low > high:
+            self.reporter.error(
+                span,
+                f"the range of '{what}' runs backwards: {written[0]} .. {written[1]}",
+                f"write the lower end first: {written[1]} .. {written[0]}",
+            )
+            return NAN, None
+        if percent and (low < 0 or high > 1):
+            self.reporter.error(span, "a chance is between 0% and 100%, at both ends of its range")
+            return NAN, None
+        if low == high:
+            return low, None
+        return (low + high) / 2, Belief(low, high, span)
 
     def percent(self, tree: Tree) -> float:
         token = tree.children[0]

@@ -502,6 +502,8 @@ def _value(tree: Tree) -> str:
         return f"{name}({', '.join(_value(a) for a in args)})"
     if kind == "word":
         return str(parts[0])
+    if kind in ("belief", "chance_belief"):  # a range of belief: `+1 .. +3`
+        return f"{_value(parts[0])} .. {_value(parts[1])}"
     raise UnsafeFormat(f"unknown value {kind}")
 
 

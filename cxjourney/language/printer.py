@@ -176,7 +176,11 @@ class Printer:
     def _scenario(self, scenario: Scenario) -> _Statement:
         key = ("scenario", scenario.id)
         body = []
-        if scenario.cost:
+        if scenario.cost_range is not None:
+            low, high = scenario.cost_range.low, scenario.cost_range.high
+            cost = f"{written_money(low)} .. {written_money(high)}"
+            body.append(_Statement(f"cost {cost}", (*key, "cost")))
+        elif scenario.cost:
             body.append(_Statement(f"cost {written_money(scenario.cost)}", (*key, "cost")))
         body += [_Statement(self.change(c), (*key, i)) for i, c in enumerate(scenario.changes)]
         return _Statement(
@@ -290,7 +294,14 @@ class Printer:
         name = name or event.id
         label = f" {quoted(event.label)}" if event.label != name.rpartition(".")[2] else ""
         chance = written_percent(event.chance)
-        return f"{event.kind} {name}{label} chance {chance} impact {written_signed(event.impact)}"
+        if event.chance_range is not None:
+            low, high = event.chance_range.low, event.chance_range.high
+            chance = f"{written_percent(low)} .. {written_percent(high)}"
+        impact = written_signed(event.impact)
+        if event.impact_range is not None:
+            low, high = event.impact_range.low, event.impact_range.high
+            impact = f"{written_signed(low)} .. {written_signed(high)}"
+        return f"{event.kind} {name}{label} chance {chance} impact {impact}"
 
     def recovery(self, recovery: Recovery) -> str:
         targets = ", ".join(".".join(target) for target in recovery.targets)

@@ -227,6 +227,9 @@ def _set_event(tp: Touchpoint, change: Change) -> Touchpoint:
             part=2,
         )
     new = replace(event, **{attr: _combine(getattr(event, attr), change)})
+    belief = getattr(event, f"{attr}_range", None)  # a range of belief moves with its value
+    if belief is not None and change.value is not None:
+        new = replace(new, **{f"{attr}_range": belief.moved(change.op, change.value.number)})
     return replace(tp, events=tuple(new if e.id == event_id else e for e in tp.events))
 
 

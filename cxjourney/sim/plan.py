@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .. import graph as journey_graph
 from ..language.checks import resolve_recovery
 from ..model import SLOT_MINUTES, SLOTS, Distribution, Journey
+from . import beliefs as belief_draws
 from . import kernel, streams
 from .distributions import Sampler, sampler
 from .experience import value, walkout_moment
@@ -71,6 +72,9 @@ class Plan:
     server_minutes: list[float] = field(default_factory=list)  # over the horizon
     busy_hours: list[bool] | None = None  # per hour of the week: one of the busiest?
     timed: bool = False  # some step or edge takes time: journeys have a duration
+    # events whose chance or impact is a range of belief, drawn per replication
+    # (`beliefs.drawn`); empty for a journey without ranges
+    beliefs: list[belief_draws.PlanBelief] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -229,6 +233,7 @@ def compile_plan(journey: Journey) -> Plan:
         ],
         busy_hours=busiest,
         timed=timed,
+        beliefs=belief_draws.plan_beliefs(journey),
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from ..language.scenarios import apply
 from ..model import Journey
 from ..results import DURATION_METRICS, METRICS
-from . import batch, engine, parallel, sequential, stats
+from . import batch, beliefs, engine, parallel, sequential, stats
 from .plan import Plan, compile_plan
 
 _SHARE = (0.0, 1.0)
@@ -98,6 +98,7 @@ Task = tuple[Plan, Any, int, int, int, str, str | None]
 
 def _run_task(task: Task) -> dict[str, Any]:
     plan, run, variant, rep, key, name, events_dir = task
+    plan = beliefs.drawn(plan, key)  # this replication's draw of what the team does not know
     if events_dir is None:
         return run(plan, key)
     path = Path(events_dir) / f"{variant:04d}-{rep:06d}.csv"

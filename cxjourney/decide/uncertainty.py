@@ -1,0 +1,351 @@
+"""Which of the team's unknowns matters to the decision: the tornado and the value of
+information.
+
+The file's ranges of belief (`impact +1 .. +3`, `chance 5% .. 15%`, `cost 40k .. 60k`)
+are what the team does not know (sim/beliefs.py).
+
+- The **tornado** moves one input at a time to the low and the high end of its range,
+  every other at its middle, and measures a scenario's effect on the objective, paired
+  with the baseline on the same seed (common random numbers): the bar's length (swing)
+  is how much that one unknown moves the answer.
+- The **expected value of perfect information** (EVPI) comes from the probabilistic
+  sensitivity analysis: every replication draws every input once, and each option
+  (doing nothing, or a scenario) gets a value. EVPI = E[max_option value] −
+  max_option E[value]: what knowing every input exactly before choosing would be worth
+  on average. The partial value of one input (EVPPI) uses the standard nonparametric
+  estimate: replications sorted by the input's draw, cut into about √n groups, each
+  group's best option's mean, averaged, less the best overall mean.
+
+Replications' values also carry chance (each replication is one run of customers), which
+would count as something perfect information could remove; so both are taken from a
+linear fit of each option's value on the inputs' draws (the part of a value that the
+inputs explain), which also keeps each EVPPI at most the EVPI. Both are estimates: they
+say with how many replications they were made.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..model import Journey
+from ..sim import beliefs
+from ..sim.beliefs import Input
+from ..sim.experiment import Experiment, Progress, RunSpec, admit, file_scenarios
+from . import objective as obj
+
+DO_NOTHING = "baseline"
+#: The journey's uncertain inputs, in file order.
+inputs = beliefs.inputs
+
+
+# ---- estimators on draws (no simulation) ---------------------------------------------------
+
+
+def evpi(values: Sequence[Sequence[float]]) -> float:
+    """E[max_a value(a, θ)] − max_a E[value(a, θ)] over paired draws; values[option][draw]."""
+    table = np.asarray(values, dtype=float)
+    if table.size == 0:
+        return 0.0
+    return _gain(float(table.max(axis=0).mean()), float(table.mean(axis=1).max()))
+
+
+def _gain(informed: float, now: float) -> float:
+    """informed − now, 0 when it is within rounding (the same option best in every draw)."""
+    gain = informed - now
+    return gain if gain > 1e-9 * (1.0 + abs(now)) else 0.0
+
+
+def evppi(
+    values: Sequence[Sequence[float]], theta: Sequence[float], groups: int | None = None
+) -> float:
+    """The partial EVPI of one input: draws sorted by `theta`, cut into `groups` (√n by
+    default) groups of nearly equal size, E_groups[max_a group mean] − max_a E[value]."""
+    table = np.asarray(values, dtype=float)
+    n = table.shape[1] if table.ndim == 2 else 0
+    if n == 0:
+        return 0.0
+    order = np.argsort(np.asarray(theta, dtype=float), kind="stable")
+    count = groups or max(1, round(math.sqrt(n)))
+    total = 0.0
+    for part in np.array_split(order, count):
+        if len(part):
+            total += len(part) * float(table[:, part].mean(axis=1).max())
+    return _gain(total / n, float(table.mean(axis=1).max()))
+
+
+def explained(values: Sequence[Sequence[float]], thetas: Sequence[Sequence[float]]) -> np.ndarray:
+    """Each option's value as a linear fit on the inputs' draws (thetas[input][draw]): the
+    part of the value that the inputs explain, without chance's noise."""
+    table = np.asarray(values, dtype=float)
+    if not len(thetas):
+        return np.repeat(table.mean(axis=1, keepdims=True), table.shape[1], axis=1)
+    design = np.column_stack([np.ones(table.shape[1]), *(np.asarray(t, float) for t in thetas)])
+    coefficients, *_ = np.linalg.lstsq(design, table.T, rcond=None)
+    return (design @ coefficients).T
+
+
+# ---- the tornado -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One input's bar: the effect with the input at each end of its range."""
+
+    input: Input
+    low: obj.Interval  # the effect with the input at its low end
+    high: obj.Interval
+
+    @property
+    def swing(self) -> float:
+        a, b = self.low.get("mean"), self.high.get("mean")
+        return 0.0 if a is None or b is None else abs(b - a)
+
+
+@dataclass(frozen=True)
+class Tornado:
+    objective: str
+    scenario: str
+    middle: obj.Interval  # every input at its middle
+    bars: list[Bar]  # largest swing first
+    replications: int
+
+
+def _relevant(journey: Journey, scenario: str, objective: str) -> set[str]:
+    """Inputs that can move this scenario's effect: the baseline's and the scenario's own
+    (a cost only for ROI)."""
+    chosen = journey.scenario(scenario)
+    own = replace(journey, scenarios=(chosen,) if chosen else ())
+    return {i.name for i in beliefs.inputs(own) if i.what != "cost" or objective == "roi"}
+
+
+def _in_baseline(journey: Journey) -> set[str]:
+    return {i.name for i in beliefs.inputs(replace(journey, scenarios=()))}
+
+
+def tornado_runs(journey: Journey, spec: RunSpec, scenario: str, objective: str) -> int:
+    """Replications the tornado runs: baseline and scenario with every input at its middle;
+    at each end of an input of the baseline, both again; of the scenario alone, the
+    scenario only (its baseline is the middle's)."""
+    relevant = _relevant(journey, scenario, objective)
+    shared = len(relevant & _in_baseline(journey))
+    return spec.first * (2 + 4 * shared + 2 * (len(relevant) - shared))
+
+
+def tornado(
+    journey: Journey,
+    spec: RunSpec,
+    scenario: str,
+    objective: str = obj.DEFAULT,
+    progress: Progress | None = None,
+) -> Tornado:
+    """Each uncertain input at its low and high end, the others at their middle: the
+    scenario's effect on `objective`, paired with the baseline on the same seed."""
+    chosen = journey.scenario(scenario)
+    if chosen is None:
+        raise ValueError(f"no scenario '{scenario}'")
+    spec = replace(spec, schedule=None, replications=spec.first)
+    relevant = _relevant(journey, scenario, objective)
+    admit(spec, [journey], tornado_runs(journey, spec, scenario, objective))
+
+    known = beliefs.fixed(journey)
+    at_middle = Experiment(known, spec, progress, variants=file_scenarios(known, [scenario]))
+    in_baseline = _in_baseline(journey)
+
+    def effect(name: str, quantile: float) -> obj.Interval:
+        ((_, variant, cost),) = file_scenarios(beliefs.fixed(journey, {name: quantile}), [scenario])
+        if name in in_baseline:  # the baseline moves too: a run of its own
+            experiment = Experiment(
+                beliefs.fixed(journey, {name: quantile}),
+                spec,
+                progress,
+                variants=[(scenario, variant, cost)],
+            )
+            return obj.effect(objective, experiment.base, *experiment.runs_of(scenario))
+        label = f"{scenario}@{name}={quantile:g}"  # the scenario alone: the middle's baseline
+        at_middle.add([(label, variant, cost)])
+        return obj.effect(objective, at_middle.base, *at_middle.runs_of(label))
+
+    middle = obj.effect(objective, at_middle.base, *at_middle.runs_of(scenario))
+    bars = []
+    for item in beliefs.inputs(journey):
+        if item.name in relevant:
+            bars.append(Bar(item, effect(item.name, 0.0), effect(item.name, 1.0)))
+        else:
+            bars.append(Bar(item, middle, middle))
+    bars.sort(key=lambda b: -b.swing)  # stable: equal swings keep file order
+    return Tornado(objective, scenario, middle, bars, spec.replications)
+
+
+# ---- the value of information ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Partial:
+    input: Input
+    value: float  # in the objective's units
+    money: float | None  # in the journey's currency
+
+
+@dataclass(frozen=True)
+class Information:
+    """What knowing the inputs exactly would be worth, from the probabilistic sensitivity
+    analysis's replications."""
+
+    objective: str
+    currency: str
+    options: list[str]  # doing nothing ("baseline") first, then the scenarios
+    chosen: str  # the option with the best expected value on the objective
+    chosen_money: str  # the option with the best expected net money
+    means: dict[str, float]  # each option's expected value on the objective
+    total: float  # EVPI, objective's units
+    total_money: float  # EVPI, currency
+    partial: list[Partial]  # largest first
+    replications: int
+
+
+def information_runs(journey: Journey, spec: RunSpec) -> int:
+    return (len(journey.scenarios) + 1) * spec.first
+
+
+def planned_runs(journey: Journey, spec: RunSpec, scenario: str | None, objective: str) -> int:
+    """Replications of the value of information and the tornado together (for the tornado
+    of the best scenario, the largest any scenario's could take); 0 without ranges."""
+    if not beliefs.inputs(journey):
+        return 0
+    ids = [scenario] if scenario else [s.id for s in journey.scenarios]
+    most = max((tornado_runs(journey, spec, s, objective) for s in ids), default=0)
+    return information_runs(journey, spec) + most
+
+
+def option_values(
+    experiment: Experiment, journey: Journey, objective: str
+) -> tuple[list[str], list[list[float]], list[list[float]]]:
+    """Per option and replication: the objective's value (doing nothing: 0) and the net
+    money (Δrevenue − the replication's cost). Replications where an option's value is
+    undefined count as 0 for it (doing nothing)."""
+    names = [DO_NOTHING] + [s.id for s in journey.scenarios]
+    n = experiment.replications
+    values: list[list[float]] = [[0.0] * n]
+    money: list[list[float]] = [[0.0] * n]
+    base = experiment.base
+    for s in journey.scenarios:
+        runs, middle_cost = experiment.runs_of(s.id)
+        costs = [beliefs.cost(s.id, s.cost_range, middle_cost, k) for k in experiment.keys]
+        gains = obj.samples("revenue", base, runs, 0.0)
+        net = [0.0 if g is None else g - c for g, c in zip(gains, costs, strict=True)]
+        if objective == "roi":
+            own = net
+        else:
+            own = [0.0 if v is None else v for v in obj.samples(objective, base, runs, 0.0)]
+        values.append(own)
+        money.append(net)
+    return names, values, money
+
+
+def information(
+    journey: Journey,
+    spec: RunSpec,
+    objective: str = obj.DEFAULT,
+    progress: Progress | None = None,
+) -> Information:
+    """EVPI and each input's EVPPI, in the objective's units and in money. With ROI as the
+    objective, value is net money (Δrevenue − cost), since doing nothing has no ROI."""
+    spec = replace(spec, schedule=None, replications=spec.first)
+    admit(spec, [journey], information_runs(journey, spec))
+    experiment = Experiment(journey, spec, progress, variants=file_scenarios(journey))
+    names, values, money = option_values(experiment, journey, objective)
+    items = beliefs.inputs(journey)
+    draws = [[beliefs.quantile(k, i.name) for k in experiment.keys] for i in items]
+    fitted, fitted_money = explained(values, draws), explained(money, draws)
+    partial = [
+        Partial(i, evppi(fitted, theta), evppi(fitted_money, theta))
+        for i, theta in zip(items, draws, strict=True)
+    ]
+    partial.sort(key=lambda p: (-p.money,) if objective == "roi" else (-p.value, -(p.money or 0)))
+    means = {name: float(np.mean(v)) for name, v in zip(names, values, strict=True)}
+    money_means = [float(np.mean(m)) for m in money]
+    return Information(
+        objective=objective,
+        currency=journey.currency,
+        options=names,
+        chosen=max(names, key=lambda n: means[n]),
+        chosen_money=names[int(np.argmax(money_means))],
+        means=means,
+        total=evpi(fitted),
+        total_money=evpi(fitted_money),
+        partial=partial,
+        replications=experiment.replications,
+    )
+
+
+# ---- as plain data (what render/ draws) ------------------------------------------------------
+
+
+def _input_doc(item: Input) -> dict[str, object]:
+    return {
+        "input": item.name,
+        "what": item.what,
+        "low": item.low,
+        "high": item.high,
+        "line": item.span.line,
+        "column": item.span.column,
+    }
+
+
+def document(
+    journey: Journey,
+    seed: int,
+    chart: Tornado | None,
+    info: Information | None,
+) -> dict[str, object]:
+    """The tornado and the value of information as plain data: numbers, never words."""
+    doc: dict[str, object] = {
+        "journey": journey.title,
+        "seed": seed,
+        "currency": journey.currency,
+        "inputs": [_input_doc(i) for i in beliefs.inputs(journey)],
+    }
+    if chart is not None:
+        chosen = journey.scenario(chart.scenario)
+        doc["tornado"] = {
+            "objective": chart.objective,
+            "scenario": chart.scenario,
+            "label": chosen.label if chosen else chart.scenario,
+            "replications": chart.replications,
+            "middle": chart.middle,
+            "bars": [
+                {**_input_doc(b.input), "at_low": b.low, "at_high": b.high, "swing": b.swing}
+                for b in chart.bars
+            ],
+        }
+    if info is not None:
+        doc["value_of_information"] = {
+            "objective": info.objective,
+            "replications": info.replications,
+            "options": info.options,
+            "means": info.means,
+            "chosen": info.chosen,
+            "chosen_money": info.chosen_money,
+            "evpi": info.total,
+            "evpi_money": info.total_money,
+            "partial": [
+                {**_input_doc(p.input), "evppi": p.value, "evppi_money": p.money}
+                for p in info.partial
+            ],
+        }
+    return doc
+
+
+def best_scenario(info: Information) -> str | None:
+    """The scenario the tornado looks at by default: the best expected one on the objective
+    (by net money with ROI), None without scenarios."""
+    if len(info.options) < 2:
+        return None
+    scenarios = info.options[1:]
+    if info.objective == "roi":
+        return info.chosen_money if info.chosen_money != DO_NOTHING else scenarios[0]
+    return max(scenarios, key=lambda n: info.means[n])
