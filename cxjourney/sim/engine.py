@@ -122,7 +122,8 @@ class Simulation:
                 delay = gap * kernel.draw_signed(c.key, BIRTH) if gap else 0.0
                 if profile is not None:
                     delay = profile.to_real(delay)
-                self.env.process(self.life(c, delay))
+                if delay < plan.horizon:  # a first visit after the horizon never happens
+                    self.env.process(self.life(c, delay))
             if plan.arrivals[p] > 0:
                 self.env.process(self.arrivals(p))
 
