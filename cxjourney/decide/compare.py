@@ -14,6 +14,7 @@ from typing import Any
 from ..model import Journey
 from ..sim.experiment import Experiment, Progress, RunSpec, admit, file_scenarios, planned_runs
 from . import objective as obj
+from .payback import payback
 
 
 def rank(
@@ -61,6 +62,14 @@ def add_leads(ranking: list[dict[str, Any]], experiment: Experiment, objective: 
         row["lead"] = {"over": below["scenario"], **lead}
 
 
+def add_paybacks(ranking: list[dict[str, Any]], experiment: Experiment) -> None:
+    """Each scenario's payback: months until its change in revenue covers its cost."""
+    for row in ranking:
+        row["payback"] = payback(
+            experiment.base, *experiment.runs_of(row["scenario"]), level=experiment.level
+        )
+
+
 def compare(
     journey: Journey,
     spec: RunSpec | None = None,
@@ -96,6 +105,7 @@ def compare(
     labels = {s.id: s.label for s in journey.scenarios}
     ranking = rank(results, objective, labels, effects() if experiment.level != 0.95 else None)
     add_leads(ranking, experiment, objective)
+    add_paybacks(ranking, experiment)
     results["objective"] = objective
     results["ranking"] = ranking
     note = experiment.note()

@@ -15,7 +15,7 @@ from typing import Any
 from ..results import Interval, IntervalLike
 from ..sim import stats
 from .duration import horizon
-from .table import amount, fmt_effect, grid, percent, verdict_line
+from .table import amount, fmt_effect, fmt_interval, grid, percent, verdict_line
 
 
 def header(doc: dict[str, Any]) -> str:
@@ -52,6 +52,118 @@ def sequential_line(note: dict[str, Any]) -> str:
     return text
 
 
+# ---- money first -----------------------------------------------------------------------
+def months_words(x: float) -> str:
+    """Months as a person says them: "4.2 months", "1 month", "about 30 months"."""
+    if x >= 24:
+        return f"{x:,.0f} months"
+    text = f"{x:.1f}"
+    return "1 month" if text == "1.0" else f"{text} months"
+
+
+def payback_words(pay: dict[str, Any] | None) -> str:
+    """When an option pays for itself: "pays for itself in 4.2 months (95%: 3.1 to 5.6)";
+    or "does not pay for itself within the horizon; at the rate of its last month, in
+    about 14 months"; or "...; never at this rate"."""
+    if not pay:
+        return "has no payback figure (its revenue series was not kept)"
+    if pay["pays_back"]:
+        if pay["cost"] <= 0:
+            return "costs nothing, so there is nothing to pay back"
+        m = pay["months"]
+        text = f"pays for itself in {months_words(m['mean'])}"
+        if m.get("low") is not None and m.get("high") is not None:
+            return text + f" (95%: {m['low']:.1f} to {m['high']:.1f} months)"
+        if m.get("low") is not None:
+            return text + f" (95%: {m['low']:.1f} months to beyond the horizon)"
+        return text
+    text = "does not pay for itself within the horizon"
+    projected = pay.get("projected_months")
+    if projected is None:
+        return text + "; never at this rate (its last month's revenue gain is not positive)"
+    return text + f"; at the rate of its last month, in about {months_words(projected)}"
+
+
+def buys_words(delta: dict[str, Any] | None) -> str:
+    """What an option buys besides money: its NPS and retention changes."""
+    if not delta:
+        return "no measured change"
+    parts = []
+    for metric, unit in (("nps", " NPS"), ("retention", " retention")):
+        value = delta.get(metric)
+        if value and value.get("mean") is not None:
+            parts.append(fmt_interval(metric, value, signed=True) + unit)
+    return ", ".join(parts) or "no measured change"
+
+
+def money_first(
+    options: list[dict[str, Any]], horizon_text: str, recommended: str = "Recommended"
+) -> str:
+    """The headline's first sentence: whether the recommended option (the first) pays for
+    itself within the horizon, and when; when none does, that first, and what each buys.
+
+    Each option: {"scenario", "payback", "delta"} (delta: metric -> interval).
+    """
+    if not options:
+        return "There is no option to invest in."
+    top = options[0]
+    if payback_paid(top):
+        return (
+            f"{recommended}: {top['scenario']} {payback_words(top['payback'])}, "
+            f"within the horizon of {horizon_text}."
+        )
+    paying = [o for o in options if payback_paid(o)]
+    if paying:
+        other = paying[0]
+        return (
+            f"{recommended}: {top['scenario']} {payback_words(top['payback'])} "
+            f"(horizon {horizon_text}), but {other['scenario']} {payback_words(other['payback'])}."
+        )
+    buys = "; ".join(f"{o['scenario']} {buys_words(o.get('delta'))}" for o in options[:4])
+    late = "; ".join(
+        f"{o['scenario']} {_later(o['payback'])}" for o in options[:4] if o.get("payback")
+    )
+    return (
+        f"None of the options pays for itself within the horizon of {horizon_text} "
+        f"({late}); what they buy instead: {buys}."
+    )
+
+
+def money_options(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """compare's ranking as the options of `money_first`, the recommended one first."""
+    return [
+        {
+            "scenario": row["scenario"],
+            "payback": row.get("payback"),
+            "delta": results["scenarios"].get(row["scenario"], {}).get("delta"),
+        }
+        for row in results["ranking"]
+    ]
+
+
+def payback_paid(option: dict[str, Any]) -> bool:
+    pay = option.get("payback")
+    return bool(pay and pay.get("pays_back"))
+
+
+def _later(pay: dict[str, Any]) -> str:
+    projected = pay.get("projected_months")
+    if projected is None:
+        return "never at its last month's rate"
+    return f"in about {months_words(projected)} at its last month's rate"
+
+
+#: Where the analysis of what the team does not know (uncertain inputs: the tornado and
+#: the value of information) will be said, once the inputs can be uncertain: one place
+#: for compare, optimize and the report.
+def unknowns_lines(doc: dict[str, Any]) -> list[str]:
+    """What the team does not know: empty until a document carries an "unknowns" part."""
+    unknowns = doc.get("unknowns")
+    if not unknowns:
+        return []
+    return ["", "What the team does not know:", *(f"  {line}" for line in unknowns)]
+
+
 def _gap_words(gap: IntervalLike, replications: int) -> str:
     word = stats.verdict(gap, replications, "ahead", "behind")
     if word == "not distinguishable":
@@ -65,6 +177,7 @@ def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = N
     n = results["replications"]
     ranking = results["ranking"]
     lines = [
+        *([money_first(money_options(results), horizon(results["horizon_days"]))] * bool(ranking)),
         header(results),
         f"Scenarios ranked by their effect on {objective} "
         f"(change from the baseline, {level_words(results)} intervals, common random numbers)",
