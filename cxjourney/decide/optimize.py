@@ -24,6 +24,7 @@ from ..language.scenarios import apply_checked
 from ..model import Journey, Scenario
 from ..sim.experiment import Experiment, Progress, RunSpec, admit
 from . import objective as obj
+from .payback import payback
 
 EXHAUSTIVE_LIMIT = 64  # combinations simulated one by one before searching instead
 MAX_MOVES = 50
@@ -263,6 +264,7 @@ def report(
         "effect": effect,
         "verdict": obj.verdict(effect, experiment.replications) if chosen else "baseline",
         "roi": _roi(search, chosen),
+        "payback": _payback(search, chosen),
         "delta": results["scenarios"][name(chosen)]["delta"] if chosen else None,
         "runners_up": [
             {
@@ -270,6 +272,8 @@ def report(
                 "cost": search.cost(combo),
                 "effect": search.effects[combo],
                 "roi": _roi(search, combo),
+                "payback": _payback(search, combo),
+                "delta": _delta(search, combo),
                 "behind": _behind(search, chosen, combo),
             }
             for combo in others[:runners_up]
@@ -292,6 +296,23 @@ def _roi(search: Search, combo: Combination) -> obj.Interval:
     if not combo:
         return obj.NO_VALUE
     return obj.effect("roi", search.experiment.base, *_runs(search, combo), search.experiment.level)
+
+
+def _payback(search: Search, combo: Combination) -> dict[str, Any] | None:
+    """Months until the combination's change in revenue covers its cost (None: nothing)."""
+    if not combo:
+        return None
+    return payback(search.experiment.base, *_runs(search, combo), level=search.experiment.level)
+
+
+def _delta(search: Search, combo: Combination) -> dict[str, obj.Interval]:
+    """What the combination buys besides money: its NPS and retention changes."""
+    base = search.experiment.base
+    runs, _ = _runs(search, combo)
+    return {
+        metric: obj.effect(metric, base, runs, 0.0, search.experiment.level)
+        for metric in ("nps", "retention")
+    }
 
 
 def _behind(search: Search, chosen: Combination, other: Combination) -> obj.Interval:

@@ -119,13 +119,12 @@ def money_first(
             f"{recommended}: {top['scenario']} {payback_words(top['payback'])} "
             f"(horizon {horizon_text}), but {other['scenario']} {payback_words(other['payback'])}."
         )
-    buys = "; ".join(f"{o['scenario']} {buys_words(o.get('delta'))}" for o in options[:4])
-    late = "; ".join(
-        f"{o['scenario']} {_later(o['payback'])}" for o in options[:4] if o.get("payback")
-    )
+    shown = options[:3]
+    buys = "; ".join(f"{o['scenario']} {buys_words(o.get('delta'))}" for o in shown)
+    late = ", ".join(f"{o['scenario']} {_later(o['payback'])}" for o in shown if o.get("payback"))
     return (
-        f"None of the options pays for itself within the horizon of {horizon_text} "
-        f"({late}); what they buy instead: {buys}."
+        f"None of the options pays for itself within the horizon of {horizon_text}; "
+        f"at the rate of their last month, {late}. What they buy instead: {buys}."
     )
 
 
@@ -149,8 +148,8 @@ def payback_paid(option: dict[str, Any]) -> bool:
 def _later(pay: dict[str, Any]) -> str:
     projected = pay.get("projected_months")
     if projected is None:
-        return "never at its last month's rate"
-    return f"in about {months_words(projected)} at its last month's rate"
+        return "never"
+    return f"in about {months_words(projected)}"
 
 
 #: Where the analysis of what the team does not know (uncertain inputs: the tornado and
@@ -477,6 +476,7 @@ def optimize_text(doc: dict[str, Any]) -> str:
     objective = doc["objective"]
     n = doc["replications"]
     lines = [
+        optimize_headline(doc),
         header(doc),
         f"Best combination for {objective} within a budget of {amount(doc['budget'])} "
         f"{doc['currency']} ({doc['search']} search, {doc['evaluated']} combinations simulated)",
@@ -521,6 +521,25 @@ def optimize_text(doc: dict[str, Any]) -> str:
         lines += ["", f"over the budget on their own: {', '.join(doc['over_budget'])}"]
     lines += _skipped(doc["skipped"])
     return "\n".join(lines) + "\n"
+
+
+def optimize_headline(doc: dict[str, Any]) -> str:
+    """The first sentence: does the chosen set pay for itself within the horizon, and when."""
+    options = [
+        {
+            "scenario": _combo(row["chosen"]),
+            "payback": row.get("payback"),
+            "delta": row.get("delta"),
+        }
+        for row in ([doc] if doc["chosen"] else []) + doc["runners_up"]
+        if row["chosen"]
+    ]
+    if not doc["chosen"]:
+        return (
+            f"Recommended: spend nothing; no affordable combination improves {doc['objective']} "
+            "on average, so there is nothing to pay back."
+        )
+    return money_first(options, horizon(doc["horizon_days"]))
 
 
 def _skipped(skipped: list[dict[str, Any]], shown: int = 3) -> list[str]:

@@ -114,6 +114,23 @@ def test_none_paying_back_is_said_first_with_what_they_buy() -> None:
     ]
     text = decisions_text.money_first(options, "3 months")
     assert text.startswith("None of the options pays for itself within the horizon of 3 months")
-    assert "wow in about 25 months at its last month's rate" in text
-    bought = "what they buy instead: wow +3.0 [+2.0, +4.0] NPS, +1.0 [+0.5, +1.5] pts retention"
+    assert "at the rate of their last month, wow in about 25 months." in text
+    bought = "What they buy instead: wow +3.0 [+2.0, +4.0] NPS, +1.0 [+0.5, +1.5] pts retention"
     assert bought in text
+
+
+def test_optimize_gives_the_chosen_set_and_runners_up_their_payback() -> None:
+    from cxjourney.decide import optimize
+
+    doc = optimize.optimize(journey(SHOP), RunSpec(seed=2, replications=3), budget=1e9)
+    assert doc["chosen"]
+    assert doc["payback"]["cost"] == doc["cost"]
+    for row in doc["runners_up"]:
+        assert row["payback"]["cost"] == row["cost"]
+        assert set(row["delta"]) == {"nps", "retention"}
+    first = decisions_text.optimize_text(doc).splitlines()[0]
+    name = " + ".join(doc["chosen"])
+    if doc["payback"]["pays_back"]:
+        assert first.startswith(f"Recommended: {name} pays for itself")
+    else:
+        assert first.startswith(f"Recommended: {name} does not pay") or first.startswith("None")
