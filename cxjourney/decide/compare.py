@@ -82,7 +82,8 @@ def compare(
     """The results contract plus `objective` and `ranking`; the experiment for reuse.
 
     With an adaptive schedule, replications are added until every scenario's verdict
-    is settled (sim/sequential.py), and effects and verdicts are at its level.
+    is settled (sim/sequential.py), or with a precision until every effect's interval is
+    at most that wide; effects and verdicts are at its level.
     `extra_runs`: runs the caller adds afterwards (sensitivity), for the size check.
     """
     spec = spec or RunSpec()
@@ -100,7 +101,7 @@ def compare(
             for name, _, _ in chosen
         }
 
-    experiment.settle(lambda: effects().values(), objective)
+    precision = obj.settle(experiment, lambda: effects().values(), objective)
     results = experiment.results()
     labels = {s.id: s.label for s in journey.scenarios}
     ranking = rank(results, objective, labels, effects() if experiment.level != 0.95 else None)
@@ -108,7 +109,7 @@ def compare(
     add_paybacks(ranking, experiment)
     results["objective"] = objective
     results["ranking"] = ranking
-    note = experiment.note()
+    note = obj.note(experiment, precision)
     if note is not None:
         results["sequential"] = note
     return results, experiment

@@ -49,6 +49,7 @@ class Search:
     effects: dict[Combination, obj.Interval] = field(default_factory=dict)
     skipped: dict[Combination, str] = field(default_factory=dict)
     built: dict[Combination, Journey | str] = field(default_factory=dict)
+    precision: dict[str, Any] | None = None  # whether --precision was met (obj.settle)
 
     def __post_init__(self) -> None:
         self.order = {s.id: i for i, s in enumerate(self.scenarios)}
@@ -103,7 +104,7 @@ class Search:
             )
             return [e for combo, e in self.effects.items() if combo]
 
-        experiment.settle(effects, self.objective)
+        self.precision = obj.settle(experiment, effects, self.objective)
 
     def build(self, combo: Combination) -> Journey | str:
         """The combined journey, or why the scenarios cannot be combined."""
@@ -279,7 +280,7 @@ def report(
             for combo in others[:runners_up]
         ],
         "over_budget": over_budget,
-        **({"sequential": note} if (note := experiment.note()) is not None else {}),
+        **({"sequential": note} if (note := obj.note(experiment, search.precision)) else {}),
         "skipped": [
             {"scenarios": list(combo), "reason": reason} for combo, reason in search.skipped.items()
         ],

@@ -37,11 +37,19 @@ def sequential_line(note: dict[str, Any]) -> str:
     """How an adaptive run stopped, and what its intervals mean."""
     n, top = note["replications"], note["maximum"]
     looks = note["looks"]
-    why = (
-        "every verdict settled"
-        if note.get("settled")
-        else f"stopped at the maximum of {top}; some verdicts are not settled"
-    )
+    if "precision_met" in note:
+        why = (
+            f"every interval at most ±{note['precision']:g}"
+            if note["precision_met"]
+            else f"stopped at the maximum of {top} replications; half-width "
+            f"±{note['half_width']:.3g}, wider than the ±{note['precision']:g} asked"
+        )
+    else:
+        why = (
+            "every verdict settled"
+            if note.get("settled")
+            else f"stopped at the maximum of {top}; some verdicts are not settled"
+        )
     text = f"adaptive: {stats.replication_count(n)} of at most {top} ({why}; looks at "
     text += ", ".join(str(x) for x in looks) + ")"
     if "level" in note:
@@ -301,6 +309,18 @@ def sensitivity_text(sens: dict[str, Any], replications: int) -> str:
         ["rank holds"] + ["yes" if sens["scenarios"][s]["rank_holds"] else "NO" for s in ids]
     )
     lines += grid(rows, right=set(range(1, len(ids) + 1)))
+    short = [s for s in settings if s.get("precision_met") is False]
+    if short:
+        lines += [
+            "",
+            "Stopped at the maximum of replications before the precision was reached in: "
+            + "; ".join(
+                f"{s['setting']} ({s.get('replications')} replications; half-width "
+                f"±{s['half_width']:.3g})"
+                for s in short
+            )
+            + ".",
+        ]
     lines += ["", *plain_words(sens)]
     return "\n".join(lines) + "\n"
 
