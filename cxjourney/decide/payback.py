@@ -130,3 +130,28 @@ def payback(
 
 def pays_back_within(entry: dict[str, Any] | None) -> bool:
     return bool(entry and entry.get("pays_back"))
+
+
+def from_summary(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each scenario's payback from a results file's mean series alone (no runs kept).
+
+    The mean of the paired gains is the difference of the means, so the month is exact;
+    its interval needs the paired runs, so it is left out (low and high None).
+    """
+    base = results["scenarios"]["baseline"].get("series") or []
+    out = {}
+    for name, entry in results["scenarios"].items():
+        if name == "baseline" or not base or len(entry.get("series") or []) != len(base):
+            continue
+        rows = [
+            {"series": [{"day": r["day"], "revenue": r["revenue"]["mean"]} for r in series]}
+            for series in (base, entry["series"])
+        ]
+        out[name] = payback([rows[0]], [rows[1]], float(entry.get("cost", 0.0)))
+    return out
+
+
+def attach(results: dict[str, Any], paybacks: dict[str, dict[str, Any]]) -> None:
+    """Put each scenario's payback in its entry of a results dict (the report reads it)."""
+    for name, value in paybacks.items():
+        results["scenarios"][name]["payback"] = value

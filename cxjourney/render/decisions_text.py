@@ -120,14 +120,15 @@ def money_first(
             f"{recommended}: {top['scenario']} {payback_words(top['payback'])}, "
             f"within the horizon of {horizon_text}."
         )
-    paying = [o for o in options if payback_paid(o)]
+    # a free option has nothing to pay back: it is no answer to "what pays for itself"
+    paying = [o for o in options if payback_paid(o) and o["payback"]["cost"] > 0]
     if paying:
         other = paying[0]
         return (
             f"{recommended}: {top['scenario']} {payback_words(top['payback'])} "
             f"(horizon {horizon_text}), but {other['scenario']} {payback_words(other['payback'])}."
         )
-    shown = options[:3]
+    shown = [o for o in options if (o.get("payback") or {}).get("cost", 1) > 0][:3] or options[:1]
     buys = "; ".join(f"{o['scenario']} {buys_words(o.get('delta'))}" for o in shown)
     late = ", ".join(f"{o['scenario']} {_later(o['payback'])}" for o in shown if o.get("payback"))
     return (

@@ -21,6 +21,7 @@ from ..results import Interval, IntervalLike
 from . import palette
 from .charts import Row, interval_chart, retention_chart
 from .decisions import FORMATS, drivers_section, sensitivity_section
+from .decisions_text import money_first
 from .duration import duration, duration_interval, horizon, interval_parts, spelled
 from .escape import markup
 from .page import (
@@ -159,7 +160,25 @@ HEADLINES = (
 
 
 def headline(journey: Journey, results: dict[str, Any], labels: dict[str, str]) -> str:
-    """One sentence: what the forecast recommends, and how sure it is."""
+    """Money first: whether the recommended option pays for itself within the horizon,
+    and when (or, when none does, what the options buy instead); then how sure it is."""
+    rest = _nps_headline(journey, results, labels)
+    scenarios = {k: v for k, v in results["scenarios"].items() if k != "baseline"}
+    if not scenarios or not any("payback" in v for v in scenarios.values()):
+        return rest
+    ranked = sorted(
+        scenarios, key=lambda k: -(scenarios[k]["delta"]["nps"]["mean"] or float("-inf"))
+    )
+    options = [
+        {"scenario": k, "payback": scenarios[k].get("payback"), "delta": scenarios[k]["delta"]}
+        for k in ranked
+    ]
+    money = money_first(options, run_horizon(journey, results), recommended="Best on NPS")
+    return f"{money} {rest}"
+
+
+def _nps_headline(journey: Journey, results: dict[str, Any], labels: dict[str, str]) -> str:
+    """What the forecast recommends on NPS, and how sure it is."""
     n = results["replications"]
     scenarios = {k: v for k, v in results["scenarios"].items() if k != "baseline"}
     nps = results["scenarios"]["baseline"]["metrics"]["nps"]
