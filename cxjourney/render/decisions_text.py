@@ -149,6 +149,23 @@ def money_options(results: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def evidence_lines(ranking: list[dict[str, Any]]) -> list[str]:
+    """Effects larger than the evidence can carry, and the number that drives each."""
+    lines = []
+    for row in ranking:
+        found = row.get("evidence")
+        if not found:
+            continue
+        without = found.get("without")
+        rest = "" if without is None else f" (without it, {without:+.1f})"
+        lines.append(
+            f"check the evidence: {row['scenario']} moves NPS by {found['nps']:+.1f} points, more "
+            f"than the {found['threshold']:g} a single change has been seen to move it "
+            f"(docs/model.md); the number that drives it: {found['driver']}{rest}"
+        )
+    return ["", *lines] if lines else []
+
+
 def payback_paid(option: dict[str, Any]) -> bool:
     pay = option.get("payback")
     return bool(pay and pay.get("pays_back"))
@@ -210,6 +227,7 @@ def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = N
     lines.append("")
     for row in ranking:
         lines.append(f"{verdict_line(row, objective, n)}  ({row['label']})")
+    lines += evidence_lines(ranking)
     leads = [row for row in ranking if "lead" in row]
     if leads:
         lines += ["", "Each scenario against the next one down (paired differences):"]

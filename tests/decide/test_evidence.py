@@ -54,3 +54,28 @@ def test_a_scenario_that_makes_a_delight_common_is_warned_at_its_change(tmp_path
     code, out = check(tmp_path, "10%", "80%")
     assert code == 0
     assert ":12:5: warning: scenario 'more': delighter 'gift' happens to most customers" in out
+
+
+def test_compare_flags_an_effect_beyond_the_evidence_and_names_its_driver() -> None:
+    """Raising a's delivery by 1.5 removes most of its 30% broken-item losses' pull and
+    moves NPS by far more than 10 points; the tiny change at b cannot be what drives it."""
+    from cxjourney.decide import compare
+    from cxjourney.render import decisions_text
+    from cxjourney.sim.experiment import RunSpec
+    from tests.decide.cases import SHOP, journey
+
+    text = SHOP.replace("customers 1500", "customers 300").replace(
+        '  scenario nothing "A placeholder" {',
+        '  scenario both "a and b" {\n    cost 1k\n    b.delivers += 0.1\n    a.delivers += 1.5\n'
+        '  }\n  scenario nothing "A placeholder" {',
+    )
+    results, _ = compare.compare(journey(text), RunSpec(seed=3, replications=3))
+    rows = {row["scenario"]: row for row in results["ranking"]}
+    assert rows["both"]["evidence"]["driver"] == "a.delivers += 1.5"
+    assert rows["both"]["evidence"]["without"] < 10
+    assert rows["big"]["evidence"]["driver"] == "a.delivers += 1.5"
+    for quiet in ("small_b", "nothing"):
+        assert "evidence" not in rows[quiet]
+    words = decisions_text.compare_text(results)
+    assert "check the evidence: both moves NPS by +" in words
+    assert "the number that drives it: a.delivers += 1.5 (without it, +" in words
