@@ -228,6 +228,7 @@ def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = N
     for row in ranking:
         lines.append(f"{verdict_line(row, objective, n)}  ({row['label']})")
     lines += evidence_lines(ranking)
+    lines += unknowns_lines(results)
     leads = [row for row in ranking if "lead" in row]
     if leads:
         lines += ["", "Each scenario against the next one down (paired differences):"]
@@ -558,6 +559,7 @@ def optimize_text(doc: dict[str, Any]) -> str:
         lines += ["  " + line for line in grid(rows, right={1, 2, 3})]
     if doc["over_budget"]:
         lines += ["", f"over the budget on their own: {', '.join(doc['over_budget'])}"]
+    lines += unknowns_lines(doc)
     lines += _skipped(doc["skipped"])
     return "\n".join(lines) + "\n"
 

@@ -21,7 +21,7 @@ from ..results import Interval, IntervalLike
 from . import palette
 from .charts import Row, interval_chart, retention_chart
 from .decisions import FORMATS, drivers_section, sensitivity_section
-from .decisions_text import money_first
+from .decisions_text import evidence_lines, money_first, unknowns_lines
 from .duration import duration, duration_interval, horizon, interval_parts, spelled
 from .escape import markup
 from .page import (
@@ -239,6 +239,13 @@ def _summary(journey: Journey, results: dict[str, Any], labels: dict[str, str]) 
     if "duration_mean" in base:
         cards.append(_duration_card(base))
     body = f'<p class="headline">{markup(headline(journey, results, labels))}</p>'
+    for line in evidence_lines(results.get("ranking") or []):
+        if line:
+            body += f'<p class="warning">{markup(line[0].upper() + line[1:])}</p>'
+    # What the team does not know (uncertain inputs: tornado, value of information) goes
+    # here, in one place, once results carry it: `decisions_text.unknowns_lines`.
+    for line in unknowns_lines(results)[2:]:
+        body += f'<p class="note">{markup(line.strip())}</p>'
     body += f'<div class="cards">{"".join(cards)}</div>'
     scenarios = [n for n in results["scenarios"] if n != "baseline"]
     timed = any("duration_mean" in results["scenarios"][n]["metrics"] for n in scenarios)

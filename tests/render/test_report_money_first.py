@@ -54,3 +54,9 @@ def test_no_analysis_leaves_the_drivers_and_sensitivity_out(shop: Path) -> None:
     page = out.read_text(encoding="utf-8")
     assert headline(page).startswith("None of the options pays for itself")
     assert not {"drivers", "sensitivity"} & set(sections(page))
+
+
+def test_the_report_flags_an_effect_beyond_the_evidence(shop: Path) -> None:
+    page = (shop.parent / "report.html").read_text(encoding="utf-8")
+    assert "Check the evidence: big moves NPS by +" in html.unescape(page)
+    assert "the number that drives it: a.delivers += 1.5" in html.unescape(page)
