@@ -134,10 +134,17 @@ def html_report(report: Report) -> str:
 
 
 def _run_line(journey: Journey, results: dict[str, Any]) -> str:
-    return (
+    line = (
         f"Forecast over {run_horizon(journey, results)} · {results['replications']} "
         f"replications · seed {results['seed']} · means with 95% intervals"
     )
+    note = results.get("sequential") or {}
+    if note.get("precision_met") is False and note.get("half_width") is not None:
+        line += (
+            f" · stopped at the maximum of {note['maximum']} replications; half-width "
+            f"±{note['half_width']:.3g}, wider than the ±{note['precision']:g} asked"
+        )
+    return line
 
 
 def run_horizon(journey: Journey, results: dict[str, Any]) -> str:

@@ -60,3 +60,15 @@ def test_the_report_flags_an_effect_beyond_the_evidence(shop: Path) -> None:
     page = (shop.parent / "report.html").read_text(encoding="utf-8")
     assert "Check the evidence: big moves NPS by +" in html.unescape(page)
     assert "the number that drives it: a.delivers += 1.5" in html.unescape(page)
+
+
+def test_the_report_keeps_the_precision_or_says_where_the_maximum_stopped_it(shop: Path) -> None:
+    out = shop.parent / "precise.html"
+    done = run_cli(
+        "report", str(shop), "-n", "2", "--precision", "0.05", "--max-replications", "3",
+        "-j", "1", "-q", "--horizon", "4 weeks", "--no-analysis", "-o", str(out),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    page = html.unescape(out.read_text(encoding="utf-8"))
+    assert "3 replications" in page
+    assert "stopped at the maximum of 3 replications; half-width ±" in page
