@@ -327,9 +327,11 @@ def _analyse(
 
     journey = loaded.journey
     count = len(scenarios) if scenarios is not None else len(journey.scenarios)
-    extra = sensitivity.runs_needed(journey, count, spec, reuse=True) if analysis else 0
+    extra = 0
+    if analysis:  # counted in compare's size check, so a run too large is refused at once
+        extra = sensitivity.runs_needed(journey, count, spec, reuse=True)
+        extra += drivers.planned_runs(journey, spec)
     total = planned_runs(journey, spec, scenarios) + extra
-    total += drivers.planned_runs(journey, spec) if analysis else 0
 
     def work(progress: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
         results, _ = compare.compare(
