@@ -103,7 +103,7 @@ def _driver(scenario: Scenario, experiment: Experiment) -> dict[str, Any]:
     printer = Printer()
     changes = scenario.changes
     if len(changes) == 1:
-        return {"driver": printer.change(changes[0]), "without": 0.0}
+        return {"driver": printer.change(changes[0]), "without": None}  # its only change
     variants = []
     for i in range(len(changes)):
         rest = Scenario(scenario.id, scenario.label, scenario.cost, changes[:i] + changes[i + 1 :])
