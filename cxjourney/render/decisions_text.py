@@ -61,6 +61,11 @@ def sequential_line(note: dict[str, Any]) -> str:
 
 
 # ---- money first -----------------------------------------------------------------------
+#: Beyond this a projection at one month's pace says nothing: churn, adaptation and
+#: prices will have changed long before.
+DISTANT_MONTHS = 120
+
+
 def months_words(x: float) -> str:
     """Months as a person says them: "4.2 months", "1 month", "about 30 months"."""
     if x >= 24:
@@ -89,6 +94,8 @@ def payback_words(pay: dict[str, Any] | None) -> str:
     projected = pay.get("projected_months")
     if projected is None:
         return text + "; never at this rate (its last month's revenue gain is not positive)"
+    if projected > DISTANT_MONTHS:
+        return text + "; at the rate of its last month, not within 10 years"
     return text + f"; at the rate of its last month, in about {months_words(projected)}"
 
 
@@ -175,6 +182,8 @@ def _later(pay: dict[str, Any]) -> str:
     projected = pay.get("projected_months")
     if projected is None:
         return "never"
+    if projected > DISTANT_MONTHS:
+        return "not within 10 years"
     return f"in about {months_words(projected)}"
 
 

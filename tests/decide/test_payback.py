@@ -134,3 +134,10 @@ def test_optimize_gives_the_chosen_set_and_runners_up_their_payback() -> None:
         assert first.startswith(f"Recommended: {name} pays for itself")
     else:
         assert first.startswith(f"Recommended: {name} does not pay") or first.startswith("None")
+
+
+def test_a_distant_projection_is_not_given_to_the_month() -> None:
+    far = {"cost": 1e6, "pays_back": False, "months": {}, "projected_months": 449_970.0}
+    assert decisions_text.payback_words(far).endswith(
+        "at the rate of its last month, not within 10 years"
+    )
