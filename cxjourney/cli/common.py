@@ -257,8 +257,9 @@ _ADAPTIVE = [
         "--precision",
         type=click.FloatRange(0, min_open=True),
         metavar="X",
-        help="Stop adding replications once the objective's 95% half-width (a change's, "
-        "for scenarios) is at most X, in its own units (NPS points; shares as fractions).",
+        help="Add replications until every interval the command reports (the objective's, "
+        "a change's for scenarios) is at most ±X, in its own units (NPS points; shares as "
+        "fractions), or the maximum is reached, which the output then says.",
     ),
     click.option(
         "--max-replications",

@@ -157,6 +157,12 @@ def render(
     hidden=True,
     help="Kept for older scripts: the curve is the results' own time series.",
 )
+@click.option(
+    "--no-analysis",
+    "no_analysis",
+    is_flag=True,
+    help="Leave out the drivers and the sensitivity to the assumptions (quicker).",
+)
 @simulation_options(adaptive=True)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def report(
@@ -165,23 +171,27 @@ def report(
     results_path: str | None,
     scenario_ids: tuple[str, ...],
     drivers_path: str | None,
+    no_analysis: bool,
     retention_points: int,
     spec: RunSpec,
     quiet: bool,
 ) -> None:
-    """Write a self-contained HTML report: map, scenarios, retention, assumptions.
+    """Write a self-contained HTML report: payback, map, scenarios, drivers, sensitivity.
 
     One file with everything inline (no network), readable on a phone and on paper:
-    the map with its overlay, the emotional curve, the scenario comparison with 95%
-    intervals, retention over the horizon, the assumptions, and the command and
-    seed that reproduce it. Without Graphviz the report is written without the map
-    and the command exits 1.
+    a headline that says first whether the best investment pays for itself within the
+    horizon, the map with its overlay, the emotional curve, the scenario comparison
+    with 95% intervals, retention over the horizon, the drivers and the sensitivity to
+    the assumptions (--no-analysis leaves these two out), the assumptions, and the
+    command and seed that reproduce it. Without Graphviz the report is written without
+    the map and the command exits 1.
 
     \b
     Examples:
       cxjourney report coffee.journey -o report.html
       cxjourney report coffee.journey -n 20 --seed 7 --workers 2 -o report.html
       cxjourney report coffee.journey --results results.json -o report.html
+      cxjourney report coffee.journey --no-analysis -o quick.html
     """
     from ..render import report as html
     from ..render.curve import curve_svg
@@ -203,15 +213,19 @@ def report(
         _known_scenario(loaded, sid)
     drivers = _read_drivers(drivers_path, loaded) if drivers_path else None
     if results_path:
+        from ..decide import payback
+
         results = _read_results(results_path, loaded, None)
         try:
             check_same_scenarios(results, loaded, results_path)
         except InputFileError as err:
             raise InputError(str(err)) from None
+        payback.attach(results, payback.from_summary(results))
     else:
         chosen = list(scenario_ids) if scenario_ids else None
         # one run: its time series draws the retention curve, nothing is re-simulated
-        results = _simulate(loaded, chosen, spec, quiet)
+        results, found = _analyse(loaded, chosen, spec, quiet, not no_analysis and not drivers)
+        drivers = drivers or found
     journey = loaded.journey
     map_svg, map_note = report_map(loaded, results)
     retention = retention_over_horizon(results)
@@ -299,17 +313,39 @@ def _read_drivers(path: str, loaded: Loaded) -> dict[str, Any]:
     return drivers
 
 
-def _simulate(
-    loaded: Loaded, scenarios: list[str] | None, spec: RunSpec, quiet: bool = True
-) -> dict[str, Any]:
-    """One run of the baseline and scenarios."""
-    from ..sim.experiment import planned_runs, simulate
+def _analyse(
+    loaded: Loaded,
+    scenarios: list[str] | None,
+    spec: RunSpec,
+    quiet: bool = True,
+    analysis: bool = True,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """One comparison of the baseline and scenarios (with each one's payback), and unless
+    left out, the drivers and the sensitivity to the assumptions, on the same spec."""
+    from ..decide import compare, drivers, payback, sensitivity
+    from ..sim.experiment import planned_runs
 
-    return with_progress(
-        planned_runs(loaded.journey, spec, scenarios),
-        quiet,
-        lambda progress: simulate(loaded.journey, spec, scenarios=scenarios, progress=progress),
-    )
+    journey = loaded.journey
+    count = len(scenarios) if scenarios is not None else len(journey.scenarios)
+    extra = 0
+    if analysis:  # counted in compare's size check, so a run too large is refused at once
+        extra = sensitivity.runs_needed(journey, count, spec, reuse=True)
+        extra += drivers.planned_runs(journey, spec)
+    total = planned_runs(journey, spec, scenarios) + extra
+
+    def work(progress: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        results, _ = compare.compare(
+            journey, spec, scenarios=scenarios, progress=progress, extra_runs=extra
+        )
+        payback.attach(results, {row["scenario"]: row["payback"] for row in results["ranking"]})
+        if not analysis:
+            return results, None
+        if count:
+            found = sensitivity.sensitivity_for_simulate(journey, results, spec, progress=progress)
+            sensitivity.attach(results, found)
+        return results, drivers.drivers(journey, spec, progress=progress)
+
+    return with_progress(total, quiet, work)
 
 
 def _write_map(dot: graphviz.Digraph, fmt: str, output: str, inputs: tuple = ()) -> None:
@@ -341,3 +377,16 @@ def _write_map(dot: graphviz.Digraph, fmt: str, output: str, inputs: tuple = ())
         sys.stdout.flush()
     else:
         write_atomic(output, data)
+
+
+def _simulate(
+    loaded: Loaded, scenarios: list[str] | None, spec: RunSpec, quiet: bool = True
+) -> dict[str, Any]:
+    """One run of the baseline and scenarios."""
+    from ..sim.experiment import planned_runs, simulate
+
+    return with_progress(
+        planned_runs(loaded.journey, spec, scenarios),
+        quiet,
+        lambda progress: simulate(loaded.journey, spec, scenarios=scenarios, progress=progress),
+    )

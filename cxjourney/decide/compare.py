@@ -11,9 +11,12 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-from ..model import Journey
+from ..language.diagnostics import Reporter
+from ..language.scenarios import apply_checked
+from ..model import Journey, Scenario
 from ..sim.experiment import Experiment, Progress, RunSpec, admit, file_scenarios, planned_runs
 from . import objective as obj
+from .payback import payback
 
 
 def rank(
@@ -61,6 +64,64 @@ def add_leads(ranking: list[dict[str, Any]], experiment: Experiment, objective: 
         row["lead"] = {"over": below["scenario"], **lead}
 
 
+def add_paybacks(ranking: list[dict[str, Any]], experiment: Experiment) -> None:
+    """Each scenario's payback: months until its change in revenue covers its cost."""
+    for row in ranking:
+        row["payback"] = payback(
+            experiment.base, *experiment.runs_of(row["scenario"]), level=experiment.level
+        )
+
+
+#: The largest NPS move one change can claim before it needs evidence of its own
+#: (docs/model.md, "How large an effect can be"): a year's moves of whole CX
+#: programmes are a few points; ten is a sector's gap between average and leader.
+EVIDENCE_NPS = 10.0
+
+
+def add_evidence(
+    ranking: list[dict[str, Any]],
+    results: dict[str, Any],
+    journey: Journey,
+    experiment: Experiment,
+) -> None:
+    """Flag a scenario that moves NPS by more than EVIDENCE_NPS, and name the change that
+    drives it: the one whose removal shrinks the effect most (each left out in turn, on
+    the same random numbers), or its only change."""
+    by_id = {s.id: s for s in journey.scenarios}
+    for row in ranking:
+        nps = results["scenarios"][row["scenario"]]["delta"]["nps"]["mean"]
+        scenario = by_id.get(row["scenario"])
+        if nps is None or abs(nps) <= EVIDENCE_NPS or scenario is None:
+            continue
+        row["evidence"] = {"threshold": EVIDENCE_NPS, "nps": nps, **_driver(scenario, experiment)}
+
+
+def _driver(scenario: Scenario, experiment: Experiment) -> dict[str, Any]:
+    """The change whose removal shrinks the scenario's NPS effect most, and by how much."""
+    from ..language.printer import Printer
+
+    printer = Printer()
+    changes = scenario.changes
+    if len(changes) == 1:
+        return {"driver": printer.change(changes[0]), "without": None}  # its only change
+    variants = []
+    for i in range(len(changes)):
+        rest = Scenario(scenario.id, scenario.label, scenario.cost, changes[:i] + changes[i + 1 :])
+        built = apply_checked(experiment.journey, rest, Reporter(scenario.id))
+        if built is not None:
+            variants.append((f"{scenario.id}-without-{i}", built, scenario.cost, i))
+    experiment.add([(name, j, cost) for name, j, cost, _ in variants])
+    best: tuple[float, int] | None = None
+    for name, _, cost, i in variants:
+        runs, _ = experiment.runs_of(name)
+        left = obj.effect("nps", experiment.base, runs, cost)["mean"]
+        if left is not None and (best is None or left < best[0]):
+            best = (left, i)
+    if best is None:
+        return {"driver": printer.change(changes[0]), "without": None}
+    return {"driver": printer.change(changes[best[1]]), "without": best[0]}
+
+
 def compare(
     journey: Journey,
     spec: RunSpec | None = None,
@@ -73,7 +134,8 @@ def compare(
     """The results contract plus `objective` and `ranking`; the experiment for reuse.
 
     With an adaptive schedule, replications are added until every scenario's verdict
-    is settled (sim/sequential.py), and effects and verdicts are at its level.
+    is settled (sim/sequential.py), or with a precision until every effect's interval is
+    at most that wide; effects and verdicts are at its level.
     `extra_runs`: runs the caller adds afterwards (sensitivity), for the size check.
     """
     spec = spec or RunSpec()
@@ -91,14 +153,16 @@ def compare(
             for name, _, _ in chosen
         }
 
-    experiment.settle(lambda: effects().values(), objective)
+    precision = obj.settle(experiment, lambda: effects().values(), objective)
     results = experiment.results()
     labels = {s.id: s.label for s in journey.scenarios}
     ranking = rank(results, objective, labels, effects() if experiment.level != 0.95 else None)
     add_leads(ranking, experiment, objective)
+    add_paybacks(ranking, experiment)
+    add_evidence(ranking, results, journey, experiment)
     results["objective"] = objective
     results["ranking"] = ranking
-    note = experiment.note()
+    note = obj.note(experiment, precision)
     if note is not None:
         results["sequential"] = note
     return results, experiment

@@ -117,7 +117,8 @@ def drivers(
         if len(ids) > 1
     ]
     experiment.add(variants)
-    experiment.settle(
+    precision = obj.settle(
+        experiment,
         lambda: [
             obj.effect(objective, experiment.base, *experiment.runs_of(v[0]), experiment.level)
             for v in variants
@@ -154,7 +155,7 @@ def drivers(
         "improvement": asdict(improvement) | {"levers": list(improvement.levers)},
         "touchpoints": touchpoints,
         "owners": owner_rows,
-    } | ({"sequential": note} if (note := experiment.note()) is not None else {})
+    } | ({"sequential": note} if (note := obj.note(experiment, precision)) is not None else {})
 
 
 def _row(

@@ -7,11 +7,11 @@ with a Student-t 95% interval, so ranking and verdicts use paired differences.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .. import results
-from ..sim import stats
+from ..sim import sequential, stats
 
 Run = dict[str, Any]
 Interval = dict[str, float | None]
@@ -66,3 +66,37 @@ def score(value: Interval) -> float:
     """A sort key: undefined effects rank last."""
     mean = value.get("mean")
     return float("-inf") if mean is None else mean
+
+
+def settle(experiment: Any, effects: Callable[[], Iterable[Interval]], objective: str) -> Any:
+    """Grow `experiment` (sim/experiment.py) until its answer is what was asked.
+
+    With --precision, what an analysis reports is each effect's interval, so replications
+    are added until every one is at most ±precision wide (a clear verdict does not stop
+    it early), or the maximum is reached. Otherwise until every verdict is settled.
+    Returns whether the precision was met and the widest half-width (None without one).
+    """
+    schedule = experiment.schedule
+    if schedule is None or not schedule.adaptive or schedule.precision is None:
+        experiment.settle(effects, objective)
+        return None
+
+    def precise() -> bool:
+        return all(sequential.precise(e, schedule.precision) for e in effects())
+
+    sequential.run_until(schedule, experiment.grow, precise)
+    widths = [w for e in effects() if (w := sequential.half_width(e)) is not None]
+    return {"met": precise(), "half_width": max(widths, default=None)}
+
+
+def note(experiment: Any, precision: dict[str, Any] | None) -> dict[str, Any] | None:
+    """How many replications the answer took, and, with --precision, whether it was met
+    and the widest half-width (for "stopped at the maximum of N replications; ±x")."""
+    found = experiment.note()
+    if found is None or precision is None:
+        return found
+    return found | {
+        "settled": precision["met"],
+        "precision_met": precision["met"],
+        "half_width": precision["half_width"],
+    }

@@ -24,6 +24,7 @@ from ..language.scenarios import apply_checked
 from ..model import Journey, Scenario
 from ..sim.experiment import Experiment, Progress, RunSpec, admit
 from . import objective as obj
+from .payback import payback
 
 EXHAUSTIVE_LIMIT = 64  # combinations simulated one by one before searching instead
 MAX_MOVES = 50
@@ -48,6 +49,7 @@ class Search:
     effects: dict[Combination, obj.Interval] = field(default_factory=dict)
     skipped: dict[Combination, str] = field(default_factory=dict)
     built: dict[Combination, Journey | str] = field(default_factory=dict)
+    precision: dict[str, Any] | None = None  # whether --precision was met (obj.settle)
 
     def __post_init__(self) -> None:
         self.order = {s.id: i for i, s in enumerate(self.scenarios)}
@@ -102,7 +104,7 @@ class Search:
             )
             return [e for combo, e in self.effects.items() if combo]
 
-        experiment.settle(effects, self.objective)
+        self.precision = obj.settle(experiment, effects, self.objective)
 
     def build(self, combo: Combination) -> Journey | str:
         """The combined journey, or why the scenarios cannot be combined."""
@@ -263,6 +265,7 @@ def report(
         "effect": effect,
         "verdict": obj.verdict(effect, experiment.replications) if chosen else "baseline",
         "roi": _roi(search, chosen),
+        "payback": _payback(search, chosen),
         "delta": results["scenarios"][name(chosen)]["delta"] if chosen else None,
         "runners_up": [
             {
@@ -270,12 +273,14 @@ def report(
                 "cost": search.cost(combo),
                 "effect": search.effects[combo],
                 "roi": _roi(search, combo),
+                "payback": _payback(search, combo),
+                "delta": _delta(search, combo),
                 "behind": _behind(search, chosen, combo),
             }
             for combo in others[:runners_up]
         ],
         "over_budget": over_budget,
-        **({"sequential": note} if (note := experiment.note()) is not None else {}),
+        **({"sequential": note} if (note := obj.note(experiment, search.precision)) else {}),
         "skipped": [
             {"scenarios": list(combo), "reason": reason} for combo, reason in search.skipped.items()
         ],
@@ -292,6 +297,23 @@ def _roi(search: Search, combo: Combination) -> obj.Interval:
     if not combo:
         return obj.NO_VALUE
     return obj.effect("roi", search.experiment.base, *_runs(search, combo), search.experiment.level)
+
+
+def _payback(search: Search, combo: Combination) -> dict[str, Any] | None:
+    """Months until the combination's change in revenue covers its cost (None: nothing)."""
+    if not combo:
+        return None
+    return payback(search.experiment.base, *_runs(search, combo), level=search.experiment.level)
+
+
+def _delta(search: Search, combo: Combination) -> dict[str, obj.Interval]:
+    """What the combination buys besides money: its NPS and retention changes."""
+    base = search.experiment.base
+    runs, _ = _runs(search, combo)
+    return {
+        metric: obj.effect(metric, base, runs, 0.0, search.experiment.level)
+        for metric in ("nps", "retention")
+    }
 
 
 def _behind(search: Search, chosen: Combination, other: Combination) -> obj.Interval:

@@ -86,9 +86,11 @@ def analyse(
     rows = []
     for setting in settings:
         if setting.assumption is None and as_written is not None:
-            effects, count = dict(as_written), None
+            effects, count, precision = dict(as_written), None, None
         else:
-            effects, count = _effects(setting.apply(journey), spec, objective, ids, progress)
+            effects, count, precision = _effects(
+                setting.apply(journey), spec, objective, ids, progress
+            )
         row = {
             "setting": setting.name,
             "assumption": setting.assumption,
@@ -98,6 +100,9 @@ def analyse(
         }
         if spec.adaptive and count is not None:
             row["replications"] = count
+        if precision is not None:
+            row["precision_met"] = precision["met"]
+            row["half_width"] = precision["half_width"]
         rows.append(row)
     return {"objective": objective, "settings": rows, "scenarios": summary(rows)}
 
@@ -108,8 +113,9 @@ def _effects(
     objective: str,
     scenarios: list[str],
     progress: Progress | None,
-) -> tuple[dict[str, obj.Interval], int]:
-    """Each scenario's effect in one setting, and the replications it took."""
+) -> tuple[dict[str, obj.Interval], int, dict[str, Any] | None]:
+    """Each scenario's effect in one setting, the replications it took, and whether
+    --precision was met there (None without one)."""
     experiment = Experiment(journey, spec, progress)
     variants = file_scenarios(experiment.journey, scenarios)
     experiment.add(variants)
@@ -121,8 +127,8 @@ def _effects(
             for name, _, _ in variants
         }
 
-    experiment.settle(lambda: effects().values(), objective)
-    return effects(), experiment.replications
+    precision = obj.settle(experiment, lambda: effects().values(), objective)
+    return effects(), experiment.replications, precision
 
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -22,6 +22,7 @@ from ..sim.experiment import Experiment, RunSpec, admit, file_scenarios
 from ..sim.runner import BOUNDS
 from . import objective as obj
 from .compare import rank
+from .payback import payback
 
 FORECAST_METRICS = ("nps", "retention", "revenue")
 
@@ -68,10 +69,21 @@ def rankings(
             continue
         variants = file_scenarios(spec.on(journey))
         admit(spec, [journey, *(j for _, j, _ in variants)], (len(variants) + 1) * spec.most)
-        results = Experiment(journey, spec, variants=variants).results()
+        experiment = Experiment(journey, spec, variants=variants)
+        results = experiment.results()
         labels = {s.id: s.label for s in journey.scenarios}
         out[side] = [
             {k: row[k] for k in ("scenario", "rank", "effect", "verdict")}
+            | {
+                "payback": payback(
+                    experiment.base, *experiment.runs_of(row["scenario"]), experiment.level
+                ),
+                "delta": {
+                    m: results["scenarios"][row["scenario"]]["delta"][m]
+                    for m in ("nps", "retention")
+                },
+            }
             for row in rank(results, objective, labels)
         ]
+    out["horizon_days"] = results["horizon_days"] if new.scenarios else None
     return out

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from .. import graph as journey_graph
-from ..model import TERMINALS, Distribution, Edge, Journey, Persona, Touchpoint
+from ..model import TERMINALS, Distribution, Edge, Event, Journey, Persona, Touchpoint
 from .diagnostics import Reporter, Span, did_you_mean
 from .facts import lookup, of_block
 
@@ -34,6 +34,7 @@ def check_journey(journey: Journey, reporter: Reporter, *, structural: bool = Tr
     for tp in journey.touchpoints:
         check_touchpoint(tp, reporter)
     check_loyalty(journey, reporter)
+    check_scenario_delighters(journey, reporter)
     if not structural:
         return
     check_shares(journey.personas, reporter, journey.span)
@@ -355,6 +356,54 @@ def check_touchpoint(tp: Touchpoint, reporter: Reporter) -> None:
             )
     for recovery in tp.recovers:
         _percent(recovery.chance, recovery.span, "chance", reporter)
+    for event in tp.events:
+        check_delighter_chance(event, event.span, reporter)
+
+
+#: A delighter is a surprise (Kano's attractive quality, docs/model.md): above this
+#: chance most customers get it, so the typical customer expects it.
+MOST_CUSTOMERS = 0.5
+
+
+def check_delighter_chance(event: Event, span: Span, reporter: Reporter, where: str = "") -> None:
+    """Warn on a delighter that most customers get: by the model's own definition it is
+    an expectation, and counting it as a surprise inflates every effect built on it."""
+    if event.kind != "delighter" or not _finite(event.chance) or event.chance <= MOST_CUSTOMERS:
+        return
+    share = "every customer" if event.chance >= 1 else "most customers"
+    reporter.warning(
+        span,
+        f"{where}delighter '{event.id}' happens to {share} (chance {event.chance * 100:g}%): "
+        "a delight most customers get is what they expect, not a surprise",
+        "raise the touchpoint's delivers (and expect) for what everyone gets, and keep the "
+        "delighter for the share who are surprised (at most 50%)",
+    )
+
+
+def check_scenario_delighters(journey: Journey, reporter: Reporter) -> None:
+    """The same warning for a scenario that adds a delighter, or sets a delighter's chance,
+    above 50%: the effect a scenario promises is only as sound as its inputs."""
+    delighters = {
+        (tp.id, e.id) for tp in journey.touchpoints for e in tp.events if e.kind == "delighter"
+    }
+    for scenario in journey.scenarios:
+        where = f"scenario '{scenario.id}': "
+        for change in scenario.changes:
+            if change.kind == "add" and change.event is not None:
+                check_delighter_chance(change.event, change.span, reporter, where)
+            elif (
+                change.kind == "set"
+                and len(change.path) == 3
+                and change.path[2] == "chance"
+                and change.op == "="
+                and (change.path[0], change.path[1]) in delighters
+                and change.value is not None
+                and change.value.kind == "percent"
+                and change.value.number is not None
+            ):
+                chance = float(change.value.number)
+                event = Event(change.path[1], change.path[1], "delighter", chance, 1.0)
+                check_delighter_chance(event, change.span, reporter, where)
 
 
 def check_loyalty(journey: Journey, reporter: Reporter) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from ..results import Interval, IntervalLike
 from ..sim import stats
 from .duration import horizon
-from .table import amount, fmt_effect, grid, percent, verdict_line
+from .table import amount, fmt_effect, fmt_interval, grid, percent, verdict_line
 
 
 def header(doc: dict[str, Any]) -> str:
@@ -37,11 +37,19 @@ def sequential_line(note: dict[str, Any]) -> str:
     """How an adaptive run stopped, and what its intervals mean."""
     n, top = note["replications"], note["maximum"]
     looks = note["looks"]
-    why = (
-        "every verdict settled"
-        if note.get("settled")
-        else f"stopped at the maximum of {top}; some verdicts are not settled"
-    )
+    if "precision_met" in note:
+        why = (
+            f"every interval at most ±{note['precision']:g}"
+            if note["precision_met"]
+            else f"stopped at the maximum of {top} replications; half-width "
+            f"±{note['half_width']:.3g}, wider than the ±{note['precision']:g} asked"
+        )
+    else:
+        why = (
+            "every verdict settled"
+            if note.get("settled")
+            else f"stopped at the maximum of {top}; some verdicts are not settled"
+        )
     text = f"adaptive: {stats.replication_count(n)} of at most {top} ({why}; looks at "
     text += ", ".join(str(x) for x in looks) + ")"
     if "level" in note:
@@ -50,6 +58,144 @@ def sequential_line(note: dict[str, Any]) -> str:
             f"{len(looks)} looks the chance of a wrong verdict stays under 5%"
         )
     return text
+
+
+# ---- money first -----------------------------------------------------------------------
+#: Beyond this a projection at one month's pace says nothing: churn, adaptation and
+#: prices will have changed long before.
+DISTANT_MONTHS = 120
+
+
+def months_words(x: float) -> str:
+    """Months as a person says them: "4.2 months", "1 month", "about 30 months"."""
+    if x >= 24:
+        return f"{x:,.0f} months"
+    text = f"{x:.1f}"
+    return "1 month" if text == "1.0" else f"{text} months"
+
+
+def payback_words(pay: dict[str, Any] | None) -> str:
+    """When an option pays for itself: "pays for itself in 4.2 months (95%: 3.1 to 5.6)";
+    or "does not pay for itself within the horizon; at the rate of its last month, in
+    about 14 months"; or "...; never at this rate"."""
+    if not pay:
+        return "has no payback figure (its revenue series was not kept)"
+    if pay["pays_back"]:
+        if pay["cost"] <= 0:
+            return "costs nothing, so there is nothing to pay back"
+        m = pay["months"]
+        text = f"pays for itself in {months_words(m['mean'])}"
+        if m.get("low") is not None and m.get("high") is not None:
+            return text + f" (95%: {m['low']:.1f} to {m['high']:.1f} months)"
+        if m.get("low") is not None:
+            return text + f" (95%: {m['low']:.1f} months to beyond the horizon)"
+        return text
+    text = "does not pay for itself within the horizon"
+    projected = pay.get("projected_months")
+    if projected is None:
+        return text + "; never at this rate (its last month's revenue gain is not positive)"
+    if projected > DISTANT_MONTHS:
+        return text + "; at the rate of its last month, not within 10 years"
+    return text + f"; at the rate of its last month, in about {months_words(projected)}"
+
+
+def buys_words(delta: dict[str, Any] | None) -> str:
+    """What an option buys besides money: its NPS and retention changes."""
+    if not delta:
+        return "no measured change"
+    parts = []
+    for metric, unit in (("nps", " NPS"), ("retention", " retention")):
+        value = delta.get(metric)
+        if value and value.get("mean") is not None:
+            parts.append(fmt_interval(metric, value, signed=True) + unit)
+    return ", ".join(parts) or "no measured change"
+
+
+def money_first(
+    options: list[dict[str, Any]], horizon_text: str, recommended: str = "Recommended"
+) -> str:
+    """The headline's first sentence: whether the recommended option (the first) pays for
+    itself within the horizon, and when; when none does, that first, and what each buys.
+
+    Each option: {"scenario", "payback", "delta"} (delta: metric -> interval).
+    """
+    if not options:
+        return "There is no option to invest in."
+    top = options[0]
+    if payback_paid(top):
+        return (
+            f"{recommended}: {top['scenario']} {payback_words(top['payback'])}, "
+            f"within the horizon of {horizon_text}."
+        )
+    # a free option has nothing to pay back: it is no answer to "what pays for itself"
+    paying = [o for o in options if payback_paid(o) and o["payback"]["cost"] > 0]
+    if paying:
+        other = paying[0]
+        return (
+            f"{recommended}: {top['scenario']} {payback_words(top['payback'])} "
+            f"(horizon {horizon_text}), but {other['scenario']} {payback_words(other['payback'])}."
+        )
+    shown = [o for o in options if (o.get("payback") or {}).get("cost", 1) > 0][:3] or options[:1]
+    buys = "; ".join(f"{o['scenario']} {buys_words(o.get('delta'))}" for o in shown)
+    late = ", ".join(f"{o['scenario']} {_later(o['payback'])}" for o in shown if o.get("payback"))
+    return (
+        f"None of the options pays for itself within the horizon of {horizon_text}; "
+        f"at the rate of their last month, {late}. What they buy instead: {buys}."
+    )
+
+
+def money_options(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """compare's ranking as the options of `money_first`, the recommended one first."""
+    return [
+        {
+            "scenario": row["scenario"],
+            "payback": row.get("payback"),
+            "delta": results["scenarios"].get(row["scenario"], {}).get("delta"),
+        }
+        for row in results["ranking"]
+    ]
+
+
+def evidence_lines(ranking: list[dict[str, Any]]) -> list[str]:
+    """Effects larger than the evidence can carry, and the number that drives each."""
+    lines = []
+    for row in ranking:
+        found = row.get("evidence")
+        if not found:
+            continue
+        without = found.get("without")
+        rest = "" if without is None else f" (without it, {without:+.1f})"
+        lines.append(
+            f"check the evidence: {row['scenario']} moves NPS by {found['nps']:+.1f} points, more "
+            f"than the {found['threshold']:g} a single change has been seen to move it "
+            f"(docs/model.md); the number that drives it: {found['driver']}{rest}"
+        )
+    return ["", *lines] if lines else []
+
+
+def payback_paid(option: dict[str, Any]) -> bool:
+    pay = option.get("payback")
+    return bool(pay and pay.get("pays_back"))
+
+
+def _later(pay: dict[str, Any]) -> str:
+    projected = pay.get("projected_months")
+    if projected is None:
+        return "never"
+    if projected > DISTANT_MONTHS:
+        return "not within 10 years"
+    return f"in about {months_words(projected)}"
+
+
+#: Where the analysis of what the team does not know (uncertain inputs: the tornado and
+#: the value of information) will be said, once the inputs can be uncertain: one place
+#: for compare, optimize and the report.
+def unknowns_lines(doc: dict[str, Any]) -> list[str]:
+    """What the team does not know: empty until a document carries an "unknowns" part."""
+    unknowns = doc.get("unknowns")
+    if not unknowns:
+        return []
+    return ["", "What the team does not know:", *(f"  {line}" for line in unknowns)]
 
 
 def _gap_words(gap: IntervalLike, replications: int) -> str:
@@ -65,6 +211,7 @@ def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = N
     n = results["replications"]
     ranking = results["ranking"]
     lines = [
+        *([money_first(money_options(results), horizon(results["horizon_days"]))] * bool(ranking)),
         header(results),
         f"Scenarios ranked by their effect on {objective} "
         f"(change from the baseline, {level_words(results)} intervals, common random numbers)",
@@ -89,6 +236,8 @@ def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = N
     lines.append("")
     for row in ranking:
         lines.append(f"{verdict_line(row, objective, n)}  ({row['label']})")
+    lines += evidence_lines(ranking)
+    lines += unknowns_lines(results)
     leads = [row for row in ranking if "lead" in row]
     if leads:
         lines += ["", "Each scenario against the next one down (paired differences):"]
@@ -189,6 +338,18 @@ def sensitivity_text(sens: dict[str, Any], replications: int) -> str:
         ["rank holds"] + ["yes" if sens["scenarios"][s]["rank_holds"] else "NO" for s in ids]
     )
     lines += grid(rows, right=set(range(1, len(ids) + 1)))
+    short = [s for s in settings if s.get("precision_met") is False]
+    if short:
+        lines += [
+            "",
+            "Stopped at the maximum of replications before the precision was reached in: "
+            + "; ".join(
+                f"{s['setting']} ({s.get('replications')} replications; half-width "
+                f"±{s['half_width']:.3g})"
+                for s in short
+            )
+            + ".",
+        ]
     lines += ["", *plain_words(sens)]
     return "\n".join(lines) + "\n"
 
@@ -364,6 +525,7 @@ def optimize_text(doc: dict[str, Any]) -> str:
     objective = doc["objective"]
     n = doc["replications"]
     lines = [
+        optimize_headline(doc),
         header(doc),
         f"Best combination for {objective} within a budget of {amount(doc['budget'])} "
         f"{doc['currency']} ({doc['search']} search, {doc['evaluated']} combinations simulated)",
@@ -406,8 +568,28 @@ def optimize_text(doc: dict[str, Any]) -> str:
         lines += ["  " + line for line in grid(rows, right={1, 2, 3})]
     if doc["over_budget"]:
         lines += ["", f"over the budget on their own: {', '.join(doc['over_budget'])}"]
+    lines += unknowns_lines(doc)
     lines += _skipped(doc["skipped"])
     return "\n".join(lines) + "\n"
+
+
+def optimize_headline(doc: dict[str, Any]) -> str:
+    """The first sentence: does the chosen set pay for itself within the horizon, and when."""
+    options = [
+        {
+            "scenario": _combo(row["chosen"]),
+            "payback": row.get("payback"),
+            "delta": row.get("delta"),
+        }
+        for row in ([doc] if doc["chosen"] else []) + doc["runners_up"]
+        if row["chosen"]
+    ]
+    if not doc["chosen"]:
+        return (
+            f"Recommended: spend nothing; no affordable combination improves {doc['objective']} "
+            "on average, so there is nothing to pay back."
+        )
+    return money_first(options, horizon(doc["horizon_days"]))
 
 
 def _skipped(skipped: list[dict[str, Any]], shown: int = 3) -> list[str]:

@@ -61,6 +61,8 @@ def comment(
     title = getattr(models[1], "title", "") or getattr(models[0], "title", "")
     heading = f"### Journey change: {title}" if title else "### Journey change"
     lines = [heading, "", f"`{old_name}` → `{new_name}`", ""]
+    if rankings is not None and rankings.get("new") and rankings.get("horizon_days"):
+        lines += [f"**Money first:** {_money(rankings)}", ""]
     if prediction is not None:
         lines += _forecast(prediction, models)
     lines += _map_changes(found, _event_kinds(models))
@@ -346,6 +348,14 @@ def _rankings(rankings: dict[str, Any]) -> list[str]:
             f"| {_effect(objective, before, currency)} | {_effect(objective, after, currency)} |"
         )
     return [*lines, ""]
+
+
+def _money(rankings: dict[str, Any]) -> str:
+    """Whether the new version's best scenario pays for itself within the horizon, and when."""
+    from .decisions_text import money_first
+    from .duration import horizon
+
+    return money_first(rankings["new"], horizon(rankings["horizon_days"]))
 
 
 def _rank(row: dict[str, Any] | None) -> str:

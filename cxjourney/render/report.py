@@ -21,6 +21,7 @@ from ..results import Interval, IntervalLike
 from . import palette
 from .charts import Row, interval_chart, retention_chart
 from .decisions import FORMATS, drivers_section, sensitivity_section
+from .decisions_text import evidence_lines, money_first, unknowns_lines
 from .duration import duration, duration_interval, horizon, interval_parts, spelled
 from .escape import markup
 from .page import (
@@ -133,10 +134,17 @@ def html_report(report: Report) -> str:
 
 
 def _run_line(journey: Journey, results: dict[str, Any]) -> str:
-    return (
+    line = (
         f"Forecast over {run_horizon(journey, results)} · {results['replications']} "
         f"replications · seed {results['seed']} · means with 95% intervals"
     )
+    note = results.get("sequential") or {}
+    if note.get("precision_met") is False and note.get("half_width") is not None:
+        line += (
+            f" · stopped at the maximum of {note['maximum']} replications; half-width "
+            f"±{note['half_width']:.3g}, wider than the ±{note['precision']:g} asked"
+        )
+    return line
 
 
 def run_horizon(journey: Journey, results: dict[str, Any]) -> str:
@@ -159,7 +167,25 @@ HEADLINES = (
 
 
 def headline(journey: Journey, results: dict[str, Any], labels: dict[str, str]) -> str:
-    """One sentence: what the forecast recommends, and how sure it is."""
+    """Money first: whether the recommended option pays for itself within the horizon,
+    and when (or, when none does, what the options buy instead); then how sure it is."""
+    rest = _nps_headline(journey, results, labels)
+    scenarios = {k: v for k, v in results["scenarios"].items() if k != "baseline"}
+    if not scenarios or not any("payback" in v for v in scenarios.values()):
+        return rest
+    ranked = sorted(
+        scenarios, key=lambda k: -(scenarios[k]["delta"]["nps"]["mean"] or float("-inf"))
+    )
+    options = [
+        {"scenario": k, "payback": scenarios[k].get("payback"), "delta": scenarios[k]["delta"]}
+        for k in ranked
+    ]
+    money = money_first(options, run_horizon(journey, results), recommended="Best on NPS")
+    return f"{money} {rest}"
+
+
+def _nps_headline(journey: Journey, results: dict[str, Any], labels: dict[str, str]) -> str:
+    """What the forecast recommends on NPS, and how sure it is."""
     n = results["replications"]
     scenarios = {k: v for k, v in results["scenarios"].items() if k != "baseline"}
     nps = results["scenarios"]["baseline"]["metrics"]["nps"]
@@ -220,6 +246,13 @@ def _summary(journey: Journey, results: dict[str, Any], labels: dict[str, str]) 
     if "duration_mean" in base:
         cards.append(_duration_card(base))
     body = f'<p class="headline">{markup(headline(journey, results, labels))}</p>'
+    for line in evidence_lines(results.get("ranking") or []):
+        if line:
+            body += f'<p class="warning">{markup(line[0].upper() + line[1:])}</p>'
+    # What the team does not know (uncertain inputs: tornado, value of information) goes
+    # here, in one place, once results carry it: `decisions_text.unknowns_lines`.
+    for line in unknowns_lines(results)[2:]:
+        body += f'<p class="note">{markup(line.strip())}</p>'
     body += f'<div class="cards">{"".join(cards)}</div>'
     scenarios = [n for n in results["scenarios"] if n != "baseline"]
     timed = any("duration_mean" in results["scenarios"][n]["metrics"] for n in scenarios)

@@ -236,3 +236,32 @@ def test_roi_rankings_are_percentages_as_in_the_tables() -> None:
     assert "**Scenarios whose ranking changed** (by effect on ROI)" in text
     assert "| `b` | 2 | 1 | -80% [-90%, -70%] | +120% [+110%, +130%] |" in text
     assert "| `a` | 1 | 2 | +50% [+25%, +75%] | +50% [+25%, +75%] |" in text
+
+
+def test_the_comment_leads_with_whether_the_best_scenario_pays_for_itself() -> None:
+    """The new version's best scenario pays back in 2.5 months (2.2 to 2.9): said first."""
+    paid = {
+        "cost": 100.0,
+        "pays_back": True,
+        "months": {"mean": 2.5, "low": 2.2, "high": 2.9},
+        "projected_months": None,
+    }
+    later = {"cost": 100.0, "pays_back": False, "months": {}, "projected_months": 14.0}
+    rankings = {
+        "objective": "nps",
+        "currency": "EUR",
+        "horizon_days": 90,
+        "old": [{"scenario": "a", "rank": 1, "effect": interval(2, 1), "verdict": "better"}],
+        "new": [
+            {"scenario": "a", "rank": 1, "effect": interval(2, 1), "verdict": "better",
+             "payback": paid, "delta": {}},
+            {"scenario": "b", "rank": 2, "effect": interval(1, 1), "verdict": "better",
+             "payback": later, "delta": {}},
+        ],
+    }  # fmt: skip
+    text = comment("a", "b", [], None, rankings)
+    first = text.split("\n\n")[2]
+    assert first == (
+        "**Money first:** Recommended: a pays for itself in 2.5 months (95%: 2.2 to 2.9 "
+        "months), within the horizon of 90 days."
+    )
