@@ -183,6 +183,7 @@ def create_app(folder: str | Path, token: str | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
+        studio.forecasts.warm()
         yield
         studio.forecasts.close()
 

@@ -6,9 +6,12 @@ number of that file; the run's progress callback (called after every replication
 it as soon as a newer generation exists, and a run still queued when a newer one arrives
 never starts. So typing never piles up runs, and no stale forecast reaches the page.
 
-Two sizes: the quick run after typing stops (an adaptive run of 2 to 4 replications on a
-horizon of at most QUICK_HORIZON_DAYS) and the full run of the button (the command line's
-default adaptive run, 4 to 40 replications on the file's horizon). Both pass the command
+Two sizes: the quick run after typing stops (QUICK_REPLICATIONS replications on the first
+QUICK_HORIZON_DAYS of the horizon, or fewer days for a busy journey, so that a replication
+holds at most about QUICK_JOURNEYS journeys: a fixed size, so that it answers in a second
+or two and two edits of a file are compared on the same run) and the full run
+of the button (the command line's default adaptive run, 4 to 40 replications on the file's
+horizon). Both pass the command
 line's run-size check (`admit`), so the studio refuses what `simulate` refuses.
 """
 
@@ -23,8 +26,10 @@ from typing import Any
 
 from ..model import Journey
 
-QUICK_HORIZON_DAYS = 28
-QUICK_REPLICATIONS = (2, 4)
+QUICK_HORIZON_DAYS = 14
+QUICK_REPLICATIONS = 2  # the fewest that give an interval
+QUICK_JOURNEYS = 6000  # per replication, by the run-size estimate (sim/budget.py)
+QUICK_DAYS = (QUICK_HORIZON_DAYS, 7, 3, 1)
 
 
 class Superseded(Exception):
@@ -33,15 +38,27 @@ class Superseded(Exception):
 
 def spec_for(journey: Journey, full: bool) -> Any:
     """The run: the command line's default adaptive run, or the quick one."""
-    from ..language.units import DAY
     from ..sim.sequential import AUTO_MAXIMUM, AUTO_START, Schedule
     from ..sim.spec import RunSpec
 
     if full:
         return RunSpec(seed=1, schedule=Schedule(AUTO_START, AUTO_MAXIMUM, auto=True))
-    horizon = min(journey.horizon, QUICK_HORIZON_DAYS * DAY)
-    start, most = QUICK_REPLICATIONS
-    return RunSpec(seed=1, horizon=horizon, schedule=Schedule(start, most, auto=True))
+    return RunSpec(seed=1, horizon=quick_horizon(journey), replications=QUICK_REPLICATIONS)
+
+
+def quick_horizon(journey: Journey) -> float:
+    """The longest of QUICK_DAYS (never past the file's horizon) whose replication is
+    estimated to hold at most QUICK_JOURNEYS journeys; the shortest when none is."""
+    from dataclasses import replace
+
+    from ..language.units import DAY
+    from ..sim import budget
+
+    for days in QUICK_DAYS:
+        horizon = min(journey.horizon, days * DAY)
+        if budget.size(replace(journey, horizon=horizon)).journeys <= QUICK_JOURNEYS:
+            return horizon
+    return horizon
 
 
 @dataclass
@@ -82,6 +99,11 @@ class Forecasts:
             raise Superseded
         return result
 
+    def warm(self) -> None:
+        """Load the simulator in the worker before the first edit: the compiled kernel
+        takes seconds to load once, which the first quick forecast would otherwise pay."""
+        self.worker.submit(_warm_up)
+
     def close(self) -> None:
         with self.lock:  # every run still going is stale from now on
             for key in self.generations:
@@ -115,3 +137,16 @@ def _fixed(spec: Any, replications: int) -> Any:
     from dataclasses import replace
 
     return replace(spec, replications=max(replications, 2), schedule=None)
+
+
+def _warm_up() -> None:
+    """One short run of the starter journey: imports and loads everything a forecast uses."""
+    from ..language.load import load
+    from ..language.units import DAY
+    from ..sim.experiment import simulate
+    from ..sim.spec import RunSpec
+    from ..starter import starter_journey
+
+    loaded = load("starter.journey", data=starter_journey(None).encode())
+    if loaded.journey is not None:
+        simulate(loaded.journey, RunSpec(seed=1, replications=1, horizon=DAY))

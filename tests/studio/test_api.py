@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 from cxjourney.language import facts
 from cxjourney.language.load import load
 from cxjourney.studio import app as studio_app
+from cxjourney.studio import forecasts
 from cxjourney.studio.forecasts import Forecasts, Superseded
 
 from .conftest import SMALL
@@ -156,7 +157,11 @@ def test_the_highlighting_knows_every_statement_of_the_facts_table(client):
 
 def test_a_forecast_is_the_command_lines_table_and_curve(client):
     answer = client.post("/api/forecast", json={"path": "shop.journey"}, headers=HEADERS).json()
-    assert answer["run"] == "quick run: 14 days"  # the file's horizon is shorter than 28 days
+    assert answer["run"] == "quick run: 14 days"  # the file's horizon is the quick run's
+    assert answer["replications"] == forecasts.QUICK_REPLICATIONS == 2
+    shorter = {"path": "shop.journey", "text": SMALL.replace("horizon 2 weeks", "horizon 1 week")}
+    answer = client.post("/api/forecast", json=shorter, headers=HEADERS).json()
+    assert answer["run"] == "quick run: 7 days"  # never longer than the file's own horizon
     assert answer["table"].startswith("Small shop: ")
     assert "scenario faster: Faster courier" in answer["table"]
     assert answer["curve"].startswith("<svg")
@@ -223,3 +228,34 @@ def test_a_persona_library_checks_and_says_why_it_has_no_map_or_forecast(client,
     assert "(new file)" in answer["diff"]  # not in the last commit: every element is new
     forecast = client.post("/api/forecast", json=ask, headers=HEADERS).json()
     assert forecast["error"].startswith("a persona library has no forecast")
+
+
+def test_the_quick_run_is_two_replications_on_the_first_two_weeks_of_a_long_horizon():
+    """A year-long journey is previewed on its first 14 days, at a fixed size, so that two
+    edits are always compared on the same run; the full run keeps the file's horizon."""
+    journey = load("x.journey", data=SMALL.replace("horizon 2 weeks", "horizon 1 year").encode())
+    quick = forecasts.spec_for(journey.journey, full=False)
+    assert (quick.horizon, quick.replications, quick.schedule) == (14 * 24 * 60, 2, None)
+    full = forecasts.spec_for(journey.journey, full=True)
+    assert full.horizon is None and full.adaptive
+
+
+def test_a_busy_journey_is_previewed_on_fewer_days():
+    """Ten thousand regulars who come every day make about 10,000 journeys a day, above
+    the quick run's 6,000 per replication even on one day: the preview falls to its
+    shortest, one day. A hundred of them fit in 14 days (100 x 14 plus the first visits)."""
+    busy = SMALL.replace("horizon 2 weeks", "horizon 1 year")
+    assert "visits every 3 days" in busy
+    loaded = load("x.journey", data=busy.encode()).journey
+    many = load("x.journey", data=_with_regulars(busy, 10_000).encode()).journey
+    few = load("x.journey", data=_with_regulars(busy, 100).encode()).journey
+    assert forecasts.quick_horizon(many) == 24 * 60
+    assert forecasts.quick_horizon(few) == 14 * 24 * 60
+    assert forecasts.quick_horizon(loaded) <= 14 * 24 * 60
+
+
+def _with_regulars(text: str, customers: int) -> str:
+    import re
+
+    text = re.sub(r"customers \d+", f"customers {customers}", text)
+    return text.replace("visits every 3 days", "visits every 1 day")
