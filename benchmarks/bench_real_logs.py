@@ -143,13 +143,14 @@ def report(name: str, path: Path, reps: int) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=3, help="simulated runs per log")
+    parser.add_argument("--log", choices=LOGS, action="append", help="only this log")
     args = parser.parse_args()
     root = os.environ.get("CXJOURNEY_SHARED_DATA")
     if not root:
         print("set CXJOURNEY_SHARED_DATA to the folder that holds logs/", file=sys.stderr)
         return 2
     ok = True
-    for name in LOGS:
+    for name in args.log or LOGS:
         ok &= report(name, Path(root) / "logs" / name, args.n)
     return 0 if ok else 1
 
