@@ -12,8 +12,11 @@ alongside churn (see `gaps`), and where repeat journeys start when it is not whe
 first ones do. Service times come from start/complete pairs, `delivers` from ratings,
 channels from the channel column. The time between steps becomes each edge's `after`
 (`delays`: a family by likelihood, or a timer), except into a touchpoint with a queue,
-whose waits already take that time. A log shows no referrals, so the map has none; a
-log without ratings makes satisfaction and NPS the model's defaults, which the file says.
+whose waits already take that time. When cases either run straight through or wait,
+beyond what independent gaps would give (`pace`), the two classes are personas: everyone's
+edges take the waiting cases' delays, and `for at_once` lines the others'. A log shows
+no referrals, so the map has none; a log without ratings makes satisfaction and NPS the
+model's defaults, which the file says.
 `--mapping` and `--min-share` make a map a person can read (`variants`).
 
 The journey is built as a model, each estimate rounded to four significant digits, and
