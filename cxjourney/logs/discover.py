@@ -517,10 +517,13 @@ def _flow(
 
 def _own_after(own: dict[tuple[str, str], Delay], source: str, target: str):
     """A pace class's delay on an edge and its comment: its own fit, or none (its gaps
-    there are under a minute on average, or it has none)."""
+    there average under a minute, or it has too few there and into the target to say:
+    a class that runs straight through does not take the waiting cases' days)."""
     delay = own.get((source, target))
     if delay is None:
-        return Distribution.constant(0.0), "; after: these cases go on at once"
+        return Distribution.constant(0.0), (
+            "; after: none (under a minute on average, or too few of these cases here to say)"
+        )
     return delay.distribution, f"; after: {delay.comment}"
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cxjourney.language.load import load
 from cxjourney.logs import discover as discover_module
-from cxjourney.logs.cases import Case, Visit
+from cxjourney.logs.cases import Case, Log, Visit
 from cxjourney.logs.delays import fit_delay
 from cxjourney.logs.discover import discover
 from cxjourney.logs.fit import fit_durations
@@ -53,6 +53,18 @@ def _gaps(rng: random.Random, n: int, fast: float | None, q: float = 0.6):
             out.append((kind, [draw(rng) for _ in STEPS[1:]]))
         else:
             out.append(("", [_short(rng) if rng.random() < q else _long(rng) for _ in STEPS[1:]]))
+    return out
+
+
+def _cases(gaps, persona: str = "") -> list[Case]:
+    """The same cases built in memory (minutes since 1970; 2024-01-01 is day 19723)."""
+    out = []
+    for i, (_, steps) in enumerate(gaps):
+        t, visits = 19723 * DAY + i * 60.0, []
+        for step, gap in zip(STEPS, [0.0, *steps], strict=True):
+            t += gap
+            visits.append(Visit(step, None, t))
+        out.append(Case(f"c{i}", f"c{i}", persona, visits))
     return out
 
 
@@ -141,14 +153,7 @@ def test_independent_gaps_are_not_split(seed, q):
     """Each gap short with probability q on its own: the number of cases all short is a
     Poisson binomial around its independence mean; a split needs 3 standard deviations
     and 5 points more (under 0.2% by chance)."""
-    rng = random.Random(seed)
-    cases = []
-    for i, (_, gaps) in enumerate(_gaps(rng, 300, fast=None, q=q)):
-        t, visits = i * 60.0, []
-        for step, gap in zip(STEPS, [0.0, *gaps], strict=True):
-            t += gap
-            visits.append(Visit(step, None, t))
-        cases.append(Case(f"c{i}", f"c{i}", "", visits))
+    cases = _cases(_gaps(random.Random(seed), 300, fast=None, q=q))
     assert pace_split(cases) is None
 
 
@@ -196,3 +201,15 @@ def test_steps_minutes_apart_are_not_a_timer():
     delay = fit_delay(xs)
     assert delay is not None and not delay.distribution.is_constant
     assert "timer" not in delay.comment
+
+
+def test_a_log_with_personas_or_repeat_customers_is_not_split():
+    """A class is a case's, a persona a customer's: a log that names its personas, or
+    whose customers have several cases, keeps them as they are, however its gaps split."""
+    paced = _gaps(random.Random(9), 300, fast=0.6)
+    assert pace_split(_cases(paced)) is not None
+    named = Log("named.csv", _cases(paced, persona="Business"))
+    assert "for at_once" not in discover(named).source
+    repeat = [replace(c, customer=f"k{i // 2}") for i, c in enumerate(_cases(paced))]
+    assert "for at_once" not in discover(Log("repeat.csv", repeat)).source
+    assert "for at_once" in discover(Log("paced.csv", _cases(paced))).source
