@@ -9,7 +9,10 @@ an edge with fewer takes the fit of every delay into its target.
 within TIMER_TOLERANCE of the most common one, to the minute), the delay is a rule, not
 a distribution: "a penalty is added 60 days after the notification" is written
 `after 60 days`, however many delays there are. The tolerance lets a clock change or a
-batch run an hour late count as the same rule.
+batch run an hour late count as the same rule, for a timer of a day or more: below that
+an hour's slack would make a timer of any delays under an hour (on the receipt log the
+steps a clerk takes in one sitting, half a minute to forty minutes apart, were written
+`after 1 min`).
 
 **Zeros.** Steps recorded in the same instant (a clerk's batch, two events of one
 action) give delays of zero, which no positive family can hold; they are read as one
@@ -29,8 +32,9 @@ from .fit import fit_durations
 
 #: A timer: this share of the delays within TIMER_TOLERANCE of the most common one.
 TIMER_SHARE = 0.8
-TIMER_TOLERANCE = 0.02  # relative; and at least TIMER_SLACK minutes
+TIMER_TOLERANCE = 0.02  # relative; and at least TIMER_SLACK minutes from TIMER_LONG on
 TIMER_SLACK = 60.0
+TIMER_LONG = 1440.0
 #: Delays of zero are read as this many minutes (one second).
 FLOOR = 1 / 60
 #: Delays shorter than this on average are steps that follow at once: no `after`.
@@ -69,7 +73,7 @@ def _timer(xs: list[float]) -> Delay | None:
     common, _ = Counter(round(x) for x in xs).most_common(1)[0]
     if common <= 0:
         return None
-    slack = max(TIMER_SLACK, TIMER_TOLERANCE * common)
+    slack = max(TIMER_SLACK if common >= TIMER_LONG else 0.0, TIMER_TOLERANCE * common)
     near = [x for x in xs if abs(x - common) <= slack]
     if len(near) < TIMER_SHARE * len(xs):
         return None

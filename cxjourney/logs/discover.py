@@ -12,8 +12,11 @@ alongside churn (see `gaps`), and where repeat journeys start when it is not whe
 first ones do. Service times come from start/complete pairs, `delivers` from ratings,
 channels from the channel column. The time between steps becomes each edge's `after`
 (`delays`: a family by likelihood, or a timer), except into a touchpoint with a queue,
-whose waits already take that time. A log shows no referrals, so the map has none; a
-log without ratings makes satisfaction and NPS the model's defaults, which the file says.
+whose waits already take that time. When cases either run straight through or wait,
+beyond what independent gaps would give (`pace`), the two classes are personas: everyone's
+edges take the waiting cases' delays, and `for at_once` lines the others'. A log shows
+no referrals, so the map has none; a log without ratings makes satisfaction and NPS the
+model's defaults, which the file says.
 `--mapping` and `--min-share` make a map a person can read (`variants`).
 
 The journey is built as a model, each estimate rounded to four significant digits, and
@@ -39,13 +42,14 @@ from ..results import assumed
 from ..sim.spec import RunRefused
 from . import text
 from .arrivals import EPOCH_WEEKDAY, start_window, weekly_profile
-from .cases import Log, quoted
+from .cases import Case, Log, quoted
 from .chance import chi2_critical, homogeneity
 from .conform import OPEN_TAIL
 from .delays import Delay, edge_delays
 from .fit import fit_durations
 from .gaps import fit_gaps
 from .mapping import label, make_id
+from .pace import AT_ONCE, LABELS, PaceSplit, pace_split
 from .paths import END, EXIT, START, directly_follows, mapped, still_running
 from .variants import common_paths, mapped_log
 
@@ -92,6 +96,9 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     notes: list[str] = []
     taken: set[str] = set()
     tried: dict[str, int] = {}
+    split = _paced(log)
+    if split is not None:
+        log = _with_classes(log, split)
     everyone = log.cases  # arrivals and repeat visits count every case, mapped or not
     if options.mapping:
         log, said = mapped_log(log, options.mapping)
@@ -160,6 +167,10 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     line[("journey", "customers")] = "# everyone arrives as in the log: see each persona's arrivals"
     intervals: dict[tuple, tuple[float, float, float]] = {}
     built = _personas(log, everyone, personas, min_n, notes, line, intervals)
+    if split is not None:
+        built = tuple(replace(p, label=LABELS.get(p.id, p.label)) for p in built)
+        if AT_ONCE in personas:
+            line[("persona", AT_ONCE, "share")] += f"; pace: {split.describe()}"
     if repeat_at is not None:
         tp, share, n = repeat_at
         built = tuple(replace(p, repeat_from=tp) if p.visit_gap else p for p in built)
@@ -174,6 +185,13 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     )
     queued = {t.id for t in touchpoints if t.service is not None}
     delays = edge_delays(_gaps_between(paths), queued, min_n)
+    own_delays: dict[str, dict[tuple[str, str], Delay]] = {}
+    if split is not None:  # everyone's edges take the waiting cases' delays
+        delays = edge_delays(
+            _gaps_between(p for p in paths if p.case.persona != AT_ONCE), queued, min_n
+        )
+        at_once = [p for p in paths if p.case.persona == AT_ONCE]
+        own_delays[personas[AT_ONCE]] = edge_delays(_gaps_between(at_once), queued, min_n)
     journey = Journey(
         _label(options.title) if options.title else f"Discovered from {name}",
         horizon=days * DAY,
@@ -181,7 +199,7 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         personas=built,
         stages=(Stage(stage_id, "Journey", tuple(ids[a] for a in order)),),
         touchpoints=touchpoints,
-        flow=_flow(follows, personas, [ids[a] for a in order], min_n, line, delays),
+        flow=_flow(follows, personas, [ids[a] for a in order], min_n, line, delays, own_delays),
         loyalty=Loyalty(referral=0.0),
     )
     line[("loyalty", "referral")] = "# a log shows no customer brought by another"
@@ -202,7 +220,30 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         )
     for (source_id, target), delay in delays.items():
         intervals[("edge", source_id, target, "after")] = (delay.mean, delay.low, delay.high)
+    for pid, own in own_delays.items():
+        for (source_id, target), delay in own.items():
+            intervals[("edge", source_id, target, "after", pid)] = (
+                delay.mean,
+                delay.low,
+                delay.high,
+            )
     return Discovered(source, ids, personas, notes, intervals)
+
+
+def _paced(log: Log) -> PaceSplit | None:
+    """The log's pace classes (`pace`), looked for when the log names no personas and
+    each customer has one case (a class is a case's, a persona a customer's)."""
+    if any(c.persona for c in log.cases):
+        return None
+    if len({c.customer for c in log.cases}) < len(log.cases):
+        return None
+    return pace_split(log.cases)
+
+
+def _with_classes(log: Log, split: PaceSplit) -> Log:
+    """`log` with each case's pace class as its persona."""
+    cases = [Case(c.id, c.customer, split.classes[c.id], c.visits) for c in log.cases]
+    return replace(log, cases=cases)
 
 
 def _kept(log: Log, top: int | None, notes: list[str]) -> Counter:
@@ -406,7 +447,18 @@ def _concurrency(visits) -> int:
     return peak
 
 
-def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: int, line, delays):
+def _flow(
+    follows: Counter,
+    personas: dict[str, str],
+    order: list[str],
+    min_n: int,
+    line,
+    delays: dict[tuple[str, str], Delay],
+    own_delays: dict[str, dict[tuple[str, str], Delay]],
+):
+    """The flow's edges: everyone's split and delays, then a persona's own split where
+    it differs beyond chance, and a persona's own delay (`own_delays`, a pace class's)
+    where it differs from everyone's."""
     by_source: dict[str, Counter] = defaultdict(Counter)
     by_persona: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for (persona, source, target), n in follows.items():
@@ -448,13 +500,52 @@ def _flow(follows: Counter, personas: dict[str, str], order: list[str], min_n: i
                 continue  # the persona's split is within chance of everyone else's
             own_units = text.split([own[t] for t in names])
             for target, u in zip(names, own_units, strict=True):
-                delay = delays.get((source, target))
-                edges.append(Edge(source, target, text.fraction(u), pid, after=_after(delay)))
+                if pid in own_delays and (source, target) in delays:
+                    after, said = _own_after(own_delays[pid], source, target)
+                elif pid in own_delays:
+                    delay = own_delays[pid].get((source, target))
+                    after, said = _after(delay), (f"; after: {delay.comment}" if delay else "")
+                else:
+                    after, said = _after(delays.get((source, target))), ""
+                edges.append(Edge(source, target, text.fraction(u), pid, after=after))
                 line[edge_key(edges[-1])] = (
                     f"# {own[target]} of {n}; differs from the others "
-                    f"(chi2 {chi2:.1f}, df {df}, p < 0.01)"
+                    f"(chi2 {chi2:.1f}, df {df}, p < 0.01)" + said
                 )
-    return tuple(edges)
+    return _own_delays(tuple(edges), own_delays, line)
+
+
+def _own_after(own: dict[tuple[str, str], Delay], source: str, target: str):
+    """A pace class's delay on an edge and its comment: its own fit, or none (its gaps
+    there average under a minute, or it has too few there and into the target to say:
+    a class that runs straight through does not take the waiting cases' days)."""
+    delay = own.get((source, target))
+    if delay is None:
+        return Distribution.constant(0.0), (
+            "; after: none (under a minute on average, or too few of these cases here to say)"
+        )
+    return delay.distribution, f"; after: {delay.comment}"
+
+
+def _own_delays(edges: tuple[Edge, ...], own_delays, line) -> tuple[Edge, ...]:
+    """`edges` with a `for` line, at everyone's percentage and just below everyone's,
+    wherever a persona's own delay differs from everyone's and the persona has no line
+    of its own there."""
+    out: list[Edge] = []
+    written = {(e.persona, e.source, e.target) for e in edges if e.persona}
+    for e in edges:
+        out.append(e)
+        if e.persona or e.after is None:
+            continue
+        for pid, own in own_delays.items():
+            if (pid, e.source, e.target) in written:
+                continue
+            after, said = _own_after(own, e.source, e.target)
+            if after == e.after:
+                continue
+            out.append(Edge(e.source, e.target, e.probability, pid, after=after))
+            line[edge_key(out[-1])] = f"# everyone's share{said}"
+    return tuple(out)
 
 
 def _after(delay: Delay | None) -> Distribution | None:
