@@ -289,6 +289,11 @@ def written_percent(fraction: float) -> str:
     return exact(fraction, fraction * 100, lambda v: v / 100) + "%"
 
 
+#: More significant digits than a person reads at a glance: a duration that needs them in
+#: the unit it fills is written in any smaller unit that needs fewer.
+LONG_DIGITS = 6
+
+
 def written_duration(minutes: float) -> str:
     """In the largest unit the value fills or the next smaller one, whichever needs fewer
     digits (the larger on a tie): `26 weeks`, `90 s`, `1 month`, `2.537 days`, `1.75 h`,
@@ -310,6 +315,8 @@ def written_duration(minutes: float) -> str:
         candidates.append((abs(shown) < 1, _digits(text), rank, f"{text} {word}"))
     filled = min((rank for small, _, rank, _ in candidates if not small), default=-9)
     near = [c for c in candidates if filled <= c[2] <= filled + 1]  # none below a second
+    if near and min(near)[1] > LONG_DIGITS:  # 479 days, not 1.3123287671232877 years
+        near = [c for c in candidates if not c[0]] or near
     return min(near or candidates)[-1]  # minutes always read back exactly: never empty
 
 

@@ -132,6 +132,8 @@ def test_the_starter_is_what_the_printer_writes_with_comments_added() -> None:
         (0.25 / 60, "0.25 s"),
         (0, "0 min"),
         (-30, "-30 min"),
+        (479 * 1440, "479 days"),  # a log's span: not 1.3123287671232877 years
+        (400 * 1440 + 1, "576001 min"),  # the fewest digits of any unit that reads back
     ],
 )
 def test_durations_in_the_unit_needing_the_fewest_digits(minutes: float, text: str) -> None:
