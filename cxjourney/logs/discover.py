@@ -51,6 +51,7 @@ from .gaps import fit_gaps
 from .mapping import label, make_id
 from .pace import AT_ONCE, LABELS, PaceSplit, pace_split
 from .paths import END, EXIT, START, directly_follows, mapped, still_running
+from .stages import stage_note, stages_by_waits
 from .variants import common_paths, mapped_log
 
 DAY = 1440.0
@@ -180,8 +181,11 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
                     f"; {share:.0%} of {n} repeat cases start at {tp}"
                 )
     visits = _visits_by_touchpoint(paths)
+    phases = stages_by_waits([ids[a] for a in order], _gaps_between(paths), min_n)
+    stages, stage_of = _stages(phases, stage_id, taken, {ids[a]: a for a in order}, line)
     touchpoints = tuple(
-        _touchpoint(a, ids[a], stage_id, visits[ids[a]], span, min_n, notes, line) for a in order
+        _touchpoint(a, ids[a], stage_of[ids[a]], visits[ids[a]], span, min_n, notes, line)
+        for a in order
     )
     queued = {t.id for t in touchpoints if t.service is not None}
     delays = edge_delays(_gaps_between(paths), queued, min_n)
@@ -197,7 +201,7 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         horizon=days * DAY,
         customers=0,
         personas=built,
-        stages=(Stage(stage_id, "Journey", tuple(ids[a] for a in order)),),
+        stages=stages,
         touchpoints=touchpoints,
         flow=_flow(follows, personas, [ids[a] for a in order], min_n, line, delays, own_delays),
         loyalty=Loyalty(referral=0.0),
@@ -277,6 +281,27 @@ def _kept(log: Log, top: int | None, notes: list[str]) -> Counter:
 def _label(text: str) -> str:
     """A title given as an option, as a label of the language: spaces collapsed, one line."""
     return label(" ".join(text.split()))
+
+
+def _stages(phases, stage_id, taken, activity_of, line) -> tuple[tuple[Stage, ...], dict]:
+    """The journey's stages: one, "Journey", unless long waits cut the steps into phases
+    (`stages.stages_by_waits`), each then named after the step it begins with."""
+    if len(phases) < 2:
+        only = phases[0].touchpoints if phases else ()
+        return (Stage(stage_id, "Journey", only),), dict.fromkeys(only, stage_id)
+    stages, stage_of = [], {}
+    for phase in phases:
+        first = activity_of[phase.touchpoints[0]]
+        sid = make_id(f"{first} stage", taken, "stage")
+        stages.append(Stage(sid, label(first), phase.touchpoints))
+        stage_of.update(dict.fromkeys(phase.touchpoints, sid))
+        line[("stage", sid)] = stage_note(phase, _days)
+    return tuple(stages), stage_of
+
+
+def _days(minutes: float) -> str:
+    days = minutes / DAY
+    return f"{days:.1f} days" if days < 100 else f"{days:,.0f} days"
 
 
 def _plural(n: int, word: str) -> str:
