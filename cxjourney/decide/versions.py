@@ -17,6 +17,7 @@ from typing import Any
 
 from ..language import units
 from ..model import Journey
+from ..results import assumed
 from ..sim import stats
 from ..sim.experiment import Experiment, RunSpec, admit, file_scenarios
 from ..sim.runner import BOUNDS
@@ -43,7 +44,9 @@ def forecast(old: Journey, new: Journey, spec: RunSpec | None = None) -> dict[st
             "new": stats.interval(b, BOUNDS[metric]),
             "change": stats.interval(stats.paired(a, b)),
         }
+    flags = assumed(new)
     return {
+        **({"assumed": flags} if flags else {}),
         "seed": spec.seed,
         "replications": spec.replications,
         "horizon_days": {

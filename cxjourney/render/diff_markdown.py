@@ -13,6 +13,7 @@ from typing import Any
 from ..language.diff import Difference
 from ..results import Interval, IntervalLike
 from .duration import duration_interval, horizon
+from .forecast_text import assumed_lines
 from .table import fmt_roi
 
 #: More differences than this fold into a <details> block.
@@ -181,6 +182,8 @@ def _forecast(prediction: dict[str, Any], models: tuple[Any, Any] = (None, None)
             f"| **{_duration(entry.get('change'), sign=True)}** "
             f"| {_duration_verdict(entry.get('change'))} |"
         )
+    if notes := assumed_lines(prediction, mark="> ⚠️"):
+        lines += ["", *notes]
     return [*lines, ""]
 
 

@@ -17,13 +17,16 @@ METRIC_NAMES = {"nps": "NPS", "retention": "retention", "revenue": "revenue"}
 
 def forecast_lines(prediction: dict[str, Any]) -> list[str]:
     """The forecast's heading and its table, each column as wide as its widest cell:
-    revenue in the millions, or a wide interval, keeps the columns aligned."""
+    revenue in the millions, or a wide interval, keeps the columns aligned. A metric that
+    comes from the model's defaults rather than the file is marked `*`, with the reason
+    under the table, as `simulate` marks it."""
     reps = prediction["replications"]
+    flagged = {m for flag in prediction.get("assumed", ()) for m in flag["metrics"]}
     rows = [["metric", "old", "new", "change"]]
     for metric, entry in prediction["metrics"].items():
         rows.append(
             [
-                METRIC_NAMES[metric],
+                METRIC_NAMES[metric] + (" *" if metric in flagged else ""),
                 _interval(metric, entry["old"]),
                 _interval(metric, entry["new"]),
                 _interval(metric, entry["change"], sign=True),
@@ -40,7 +43,14 @@ def forecast_lines(prediction: dict[str, Any]) -> list[str]:
             ).rstrip()
             for row in rows
         ),
+        *assumed_lines(prediction),
     ]
+
+
+def assumed_lines(prediction: dict[str, Any], mark: str = "*") -> list[str]:
+    """Why some of the forecast comes from the model's defaults, once per reason."""
+    reasons = dict.fromkeys(flag["reason"] for flag in prediction.get("assumed", ()))
+    return [f"{mark} NPS and retention: {reason}" for reason in reasons]
 
 
 def _interval(metric: str, entry: IntervalLike, *, sign: bool = False) -> str:
