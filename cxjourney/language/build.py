@@ -282,7 +282,7 @@ class Builder(Transformer):
             attribute = facts.lookup("persona", kind)
             assert attribute is not None, kind  # the grammar allows only these
             seen[kind + "@"] = span_of(item.children[0])
-            values[attribute.model_field] = self.attribute_value(attribute, item)
+            values.update(self.attribute_values(attribute, item))
             if kind == "visits" and len(item.children) > 1:  # `visits every 30 days from X`
                 target = item.children[1]
                 seen["from"] = seen["from@"] = span_of(target)
@@ -332,7 +332,7 @@ class Builder(Transformer):
                     attribute = facts.lookup("touchpoint", kind)
                     assert attribute is not None, kind  # the grammar allows only these
                     seen[kind + "@"] = span_of(item.children[0])
-                    values[attribute.model_field] = self.attribute_value(attribute, item)
+                    values.update(self.attribute_values(attribute, item))
         return Touchpoint(
             id=tid,
             label=label,
@@ -344,6 +344,39 @@ class Builder(Transformer):
             spans=seen,
             **values,  # type: ignore[arg-type]
         )
+
+    def attribute_values(self, attribute: facts.Attribute, item: Tree) -> dict[str, object]:
+        """The model's fields a statement sets: its value, and its range of belief when it
+        is written as one (`expect 3.5 .. 4.5`: the middle, and `expect_range`)."""
+        arg = item.children[0]
+        name = attribute.model_field
+        if not (isinstance(arg, Tree) and arg.data == "belief"):
+            return {name: self.attribute_value(attribute, item)}
+        assert attribute.ranged, attribute.name  # the grammar allows ranges only there
+        middle, belief = self.believed(arg, attribute.written)
+        if belief is not None:
+            belief = self.within_domain(attribute, arg, belief)
+        value: object = middle
+        if attribute.kind == "distribution":
+            value = Distribution.constant(middle)
+        return {name: value, f"{name}_range": belief}
+
+    def within_domain(self, attribute: facts.Attribute, tree: Tree, belief: Belief) -> Belief | None:
+        """The range when both ends are values the attribute takes; else an error at the
+        end that is not, and no range."""
+        low_tree, high_tree = tree.children
+        for end, end_tree in ((belief.low, low_tree), (belief.high, high_tree)):
+            below = attribute.low is not None and end < attribute.low
+            above = attribute.high is not None and end > attribute.high
+            if below or above:
+                self.reporter.error(
+                    span_of(end_tree),
+                    f"'{attribute.written}' is {attribute.range}, at both ends of its range; "
+                    f"found {_written(end_tree)}",
+                    f"write e.g. {attribute.written} 3.5 .. 4.5",
+                )
+                return None
+        return belief
 
     def attribute_value(self, attribute: facts.Attribute, item: Tree) -> object:
         """A statement's value in canonical units, converted as its kind says."""

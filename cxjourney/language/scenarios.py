@@ -166,7 +166,8 @@ def _combine_distribution(old: Distribution, change: Change) -> Distribution:
 def _set_touchpoint(tp: Touchpoint, change: Change) -> Touchpoint:
     attr = change.path[1]
     if attr == "delivers":
-        return replace(tp, delivers=_combine_distribution(tp.performance, change))
+        delivers = _combine_distribution(tp.performance, change)
+        return replace(tp, delivers=delivers, **_moved(tp, "delivers", change))
     if attr == "capacity" and (change.window is not None or tp.shifts):
         return _shift_capacity(tp, change)
     if attr in ("after", "takes"):
@@ -191,7 +192,19 @@ def _set_touchpoint(tp: Touchpoint, change: Change) -> Touchpoint:
     old = tp.weight if attr == "moment_of_truth" else getattr(tp, attr)  # not one: weight 1
     if old is None and change.op != "=":
         raise ScenarioError(change, f"touchpoint '{tp.id}' has no {attr} to change", part=1)
-    return replace(tp, **{attr: _combine(old if old is not None else 0.0, change)})
+    combined = _combine(old if old is not None else 0.0, change)
+    return replace(tp, **{attr: combined}, **_moved(tp, attr, change))
+
+
+def _moved(element: object, name: str, change: Change) -> dict[str, Belief | None]:
+    """The range of belief of `element.name` after the change: moved with the value by
+    `+=`, `-=`, `*=`; gone with `=` (the value is then known). Empty without a range."""
+    belief = getattr(element, f"{name}_range", None)
+    if belief is None or change.value is None:
+        return {}
+    value = change.value
+    number = value.distribution.mean if value.distribution is not None else value.number
+    return {f"{name}_range": belief.moved(change.op, number)}
 
 
 def _shift_capacity(tp: Touchpoint, change: Change) -> Touchpoint:
@@ -300,7 +313,7 @@ def _set_persona(journey: Journey, persona: Persona, change: Change) -> Journey:
         old = 0.0  # no arrivals is a rate of zero
     if old is None and change.op != "=":
         raise ScenarioError(change, f"persona '{persona.id}' has no {attr} to change", part=1)
-    new = replace(persona, **{name: _combine(old or 0.0, change)})
+    new = replace(persona, **{name: _combine(old or 0.0, change)}, **_moved(persona, name, change))
     return replace(
         journey, personas=tuple(new if p.id == persona.id else p for p in journey.personas)
     )
