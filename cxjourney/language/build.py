@@ -361,7 +361,9 @@ class Builder(Transformer):
             value = Distribution.constant(middle)
         return {name: value, f"{name}_range": belief}
 
-    def within_domain(self, attribute: facts.Attribute, tree: Tree, belief: Belief) -> Belief | None:
+    def within_domain(
+        self, attribute: facts.Attribute, tree: Tree, belief: Belief
+    ) -> Belief | None:
         """The range when both ends are values the attribute takes; else an error at the
         end that is not, and no range."""
         low_tree, high_tree = tree.children

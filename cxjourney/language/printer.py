@@ -260,7 +260,9 @@ class Printer:
 
     def _plain_value(self, attribute: facts.Attribute, x: float) -> str:
         """One end of a range of belief, written as the attribute's single number would be."""
-        return self.value(attribute, Distribution.constant(x) if attribute.kind == "distribution" else x)
+        return self.value(
+            attribute, Distribution.constant(x) if attribute.kind == "distribution" else x
+        )
 
     @staticmethod
     def _differs(element: object, attribute: facts.Attribute) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from .. import graph as journey_graph
 from ..model import (
+    Belief,
     Change,
     Distribution,
     Edge,
