@@ -75,6 +75,14 @@ def _written(tree: Tree) -> str:
     return " ".join(str(t) for t in tree.scan_values(lambda _: True))
 
 
+def _bounds(attribute: facts.Attribute) -> str:
+    """`between 1 and 5`, `at least 0`, `at most 1`: the values an attribute takes."""
+    low, high = attribute.low, attribute.high
+    if low is not None and high is not None:
+        return f"between {low:g} and {high:g}"
+    return f"at least {low:g}" if low is not None else f"at most {high:g}"
+
+
 def unquote(token: Token) -> str:
     return str(token)[1:-1].replace('\\"', '"').replace("\\\\", "\\")
 
@@ -373,7 +381,7 @@ class Builder(Transformer):
             if below or above:
                 self.reporter.error(
                     span_of(end_tree),
-                    f"'{attribute.written}' is {attribute.range}, at both ends of its range; "
+                    f"'{attribute.written}' is {_bounds(attribute)}, at both ends of its range; "
                     f"found {_written(end_tree)}",
                     f"write e.g. {attribute.written} 3.5 .. 4.5",
                 )
