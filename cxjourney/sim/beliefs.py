@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from ..language import facts
 from ..model import Belief, Distribution, Event, Journey, Persona, Span, Touchpoint
 from . import streams
 from .experience import value
@@ -57,10 +58,11 @@ def _event_inputs(tp_id: str, event: Event) -> list[Input]:
     return out
 
 
-#: The attributes of a persona and of a touchpoint that may be a range of belief, each
-#: read from the model's `FIELD` (the middle) and `FIELD_range`.
-PERSONA_RANGED = ("spend",)
-TOUCHPOINT_RANGED = ("expect", "delivers")
+#: The attributes of a persona and of a touchpoint that may be a range of belief (the
+#: language's facts say which), each read from the model's `FIELD` (the middle) and
+#: `FIELD_range`.
+PERSONA_RANGED = facts.ranged("persona")
+TOUCHPOINT_RANGED = facts.ranged("touchpoint")
 
 
 def _value_inputs(owner: Persona | Touchpoint, attributes: tuple[str, ...]) -> list[Input]:
