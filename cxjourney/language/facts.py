@@ -136,7 +136,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "patience 4 min", changeable=True, absent="unlimited",
     ),
     Attribute(
-        "spend", _P, "money", "currency", "0", "any amount; or a range of belief, `4 .. 6`",
+        "spend", _P, "money", "currency", "0", "any amount",
         "Revenue from each journey that reaches `end`.",
         "spend 4.50", changeable=True, ranged=True,
     ),
@@ -167,13 +167,12 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         'owner "Operations"',
     ),
     Attribute(
-        "expect", _T, "rating", "1..5 rating", "3", "1..5; or a range of belief, `3.5 .. 4.5`",
+        "expect", _T, "rating", "1..5 rating", "3", "1..5",
         "What the brand promise leads customers to expect.",
         "expect 4", changeable=True, low=1, high=5, ranged=True,
     ),
     Attribute(
-        "delivers", _T, "distribution", "1..5 rating", "= expect",
-        "1..5 (draws are clipped); or a range of belief of a constant, `3.5 .. 4.2`",
+        "delivers", _T, "distribution", "1..5 rating", "= expect", "1..5 (draws are clipped)",
         "What the touchpoint actually delivers, visit by visit.",
         "delivers 3.8 +- 0.4", changeable=True, absent="as expected", low=1, high=5,
         ranged=True,
@@ -222,8 +221,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     ),
     # ---- delighters and disappointers ----------------------------------------------
     Attribute(
-        "chance", "event", "percent", "fraction", "required",
-        "0%..100%; or a range of belief, `5% .. 15%`",
+        "chance", "event", "percent", "fraction", "required", "0%..100%",
         "Probability that it happens at a visit.",
         'disappointer wrong "Order is wrong" chance 5% impact -2', changeable=True,
         low=0, high=1,
@@ -231,7 +229,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     ),
     Attribute(
         "impact", "event", "shift", "rating points", "required",
-        "> 0 for a delighter, < 0 for a disappointer; or a range of belief, `+1 .. +3`",
+        "> 0 for a delighter, < 0 for a disappointer",
         "Change of the moment's rating when it happens.",
         'delighter name "Barista remembers my name" chance 10% impact +1.5',
         changeable=True, ranged=True,
