@@ -256,6 +256,7 @@ class Persona:
     repeat_from: str | None = None  # where repeat journeys start; None: where the flow starts
     busy: tuple[Shift, ...] = ()  # arrival density by time of the week (1 = ordinary)
     spend_range: Belief | None = None  # `spend 4 .. 6`; `spend` holds its middle
+    patience_range: Belief | None = None  # `patience 20 min .. 40 min`, minutes
 
     def arrival_profile(self) -> list[float] | None:
         """Each quarter hour's share of the weekly rate, times SLOTS (mean 1); None if flat."""
@@ -409,7 +410,15 @@ POSITIONS = frozenset(
 #: Fields left out of plain data while unset, so files without ranges of belief export
 #: as they always have.
 ONLY_WHEN_SET = frozenset(
-    {"chance_range", "impact_range", "cost_range", "expect_range", "delivers_range", "spend_range"}
+    {
+        "chance_range",
+        "impact_range",
+        "cost_range",
+        "expect_range",
+        "delivers_range",
+        "spend_range",
+        "patience_range",
+    }
 )
 
 

@@ -160,6 +160,7 @@ def model_schema() -> dict[str, Any]:
                 **_attributes("persona", Persona),
             ),
             spend_range=_ref("Belief"),
+            patience_range=_ref("Belief"),
         ),
         "Stage": _obj(
             "A stage and its touchpoints' ids, in order.",

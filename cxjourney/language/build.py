@@ -361,7 +361,9 @@ class Builder(Transformer):
         if not (isinstance(arg, Tree) and arg.data == "belief"):
             return {name: self.attribute_value(attribute, item)}
         assert attribute.ranged, attribute.name  # the grammar allows ranges only there
-        middle, belief = self.believed(arg, attribute.written)
+        middle, belief = self.believed(
+            arg, attribute.written, duration=attribute.kind == "duration"
+        )
         if belief is not None:
             belief = self.within_domain(attribute, arg, belief)
         value: object = middle
@@ -378,10 +380,13 @@ class Builder(Transformer):
         for end, end_tree in ((belief.low, low_tree), (belief.high, high_tree)):
             below = attribute.low is not None and end < attribute.low
             above = attribute.high is not None and end > attribute.high
+            if attribute.kind == "duration" and end <= 0:  # a patience of no time is no patience
+                below, attribute = True, replace(attribute, low=0.0)
             if below or above:
+                bounds = "> 0" if attribute.kind == "duration" else _bounds(attribute)
                 self.reporter.error(
                     span_of(end_tree),
-                    f"'{attribute.written}' is {_bounds(attribute)}, at both ends of its range; "
+                    f"'{attribute.written}' is {bounds}, at both ends of its range; "
                     f"found {_written(end_tree)}",
                     f"write e.g. {attribute.written} 3.5 .. 4.5",
                 )
@@ -759,9 +764,12 @@ class Builder(Transformer):
         )
         return NAN
 
-    def believed(self, tree: Tree, what: str) -> tuple[float, Belief | None]:
-        """A chance (a percentage) or a plain number, or a range of belief of one: the
-        value (a range's middle) and the range, None when the number is known."""
+    def believed(
+        self, tree: Tree, what: str, *, duration: bool = False
+    ) -> tuple[float, Belief | None]:
+        """A chance (a percentage), a plain number or a duration (in minutes), or a range
+        of belief of one: the value (a range's middle) and the range, None when the number
+        is known."""
         percent = what == "chance"
         if tree.data not in ("belief", "chance_belief"):
             return (self.percent(tree) if percent else self.plain(tree, what)), None
@@ -771,12 +779,14 @@ class Builder(Transformer):
             self.reporter.error(
                 span_of(high_tree),
                 f"both ends of a range take the same unit: '{what}' is "
-                + ("a percentage" if percent else "a plain number"),
+                + ("a percentage" if percent else "a duration" if duration else "a plain number"),
                 "write e.g. chance 5% .. 15%" if percent else f"write e.g. {what} 1 .. 3",
             )
             return NAN, None
         if percent:
             low, high = self.percent(low_tree), self.percent(high_tree)
+        elif duration:
+            low, high = self.duration(low_tree, what), self.duration(high_tree, what)
         else:
             low, high = self.plain(low_tree, what), self.plain(high_tree, what)
         if math.isnan(low) or math.isnan(high):

@@ -133,7 +133,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute(
         "patience", _P, "duration", "minutes", "none (never walks out)", "> 0",
         "The longest wait in a queue before walking out.",
-        "patience 4 min", changeable=True, absent="unlimited",
+        "patience 4 min", changeable=True, absent="unlimited", ranged=True,
     ),
     Attribute(
         "spend", _P, "money", "currency", "0", "any amount",

@@ -39,7 +39,7 @@ class Input:
     """One uncertain input: its name, what it is, its range, where it was written."""
 
     name: str  # touchpoint.event.chance | .impact | scenario.cost | touchpoint.expect | ...
-    what: str  # chance | impact | cost | expect | delivers | spend
+    what: str  # chance | impact | cost | expect | delivers | spend | patience
     low: float
     high: float
     span: Span
@@ -189,7 +189,7 @@ def plan_beliefs(journey: Journey) -> list[PlanBelief]:
     return out
 
 
-#: (what: expect | delivers | spend, touchpoint or persona, input's name, its range,
+#: (what: expect | delivers | spend | patience, touchpoint or persona, input's name, its range,
 #:  whether the touchpoint's performance follows its expectation: it has no `delivers`)
 PlanValueBelief = tuple[str, int, str, Belief, bool]
 
@@ -214,15 +214,15 @@ def _shifted(s: tuple, delta: float) -> tuple:
 
 
 def _drawn_values(plan, key: int):
-    """The plan's expectations, performances and spends with their ranges drawn: a
-    range's draw moves the number from the middle the plan was compiled with."""
+    """The plan's expectations, performances, spends and patiences with their ranges
+    drawn: a range's draw moves the number from the middle the plan was compiled with."""
     expectation = [list(row) for row in plan.expectation]
     performance = list(plan.performance)
-    spend = list(plan.spend)
+    per_persona = {"spend": list(plan.spend), "patience": list(plan.patience)}
     for what, i, name, belief, follows in plan.value_beliefs:
         drawn_value = belief.at(quantile(key, name))
-        if what == "spend":
-            spend[i] = drawn_value
+        if what in per_persona:
+            per_persona[what][i] = drawn_value
             continue
         delta = drawn_value - belief.middle
         if what == "expect":
@@ -230,7 +230,13 @@ def _drawn_values(plan, key: int):
                 row[i] += delta
         if what == "delivers" or follows:  # without `delivers`, a step delivers what is expected
             performance[i] = _shifted(performance[i], delta)
-    return replace(plan, expectation=expectation, performance=performance, spend=spend)
+    return replace(
+        plan,
+        expectation=expectation,
+        performance=performance,
+        spend=per_persona["spend"],
+        patience=per_persona["patience"],
+    )
 
 
 def drawn(plan, key: int):

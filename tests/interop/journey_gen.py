@@ -122,6 +122,7 @@ SPENDS = [["4.50"], ["12"], ["1.2k"], ["0"], ["4", "..", "6"], ["1.2k", GLUE, ".
 EXPECT_RANGES = [["2.5", "..", "4"], ["3", GLUE, "..", GLUE, "3.5"], ["01", "..", "5"]]
 CHANCE_RANGES = [["5%", "..", "15%"], ["1%", GLUE, "..", "2.5%"]]
 COST_RANGE = ["40k", "..", "60k"]
+PATIENCE_RANGE = ["5", "min", "..", "20", GLUE, "min"]
 
 
 def percent(value: int) -> str:
@@ -217,7 +218,7 @@ def journey_statements(draw) -> list[Statement]:
                 "per",
                 draw(st.sampled_from(["week", "weeks", "day", "month", "d"])),
             ],
-            "patience": ["patience", *draw(duration(1, 20))],
+            "patience": ["patience", *draw(st.one_of(duration(1, 20), st.just(PATIENCE_RANGE)))],
             "spend": ["spend", *draw(st.sampled_from(SPENDS))],
             "price_sensitivity": ["price_sensitivity", draw(chance())],
             "expects": ["expects", draw(st.sampled_from(["+0.5", "-0.3", "0", "+1"]))],

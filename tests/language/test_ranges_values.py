@@ -1,4 +1,5 @@
-"""Ranges of belief on a touchpoint's `expect` and `delivers` and a persona's `spend`.
+"""Ranges of belief on a touchpoint's `expect` and `delivers`, a persona's `spend` and
+`patience`.
 
 Like the ranges of an event's chance and impact: the model keeps the middle in the plain
 field and the range in `FIELD_range`; `check` points at a reversed range, a range whose
@@ -187,3 +188,35 @@ def test_a_scenario_that_moves_a_range_past_a_rating_is_an_error() -> None:
     assert error.message == (
         "scenario 'up': this change moves the range of 'expect' to 3.75 .. 5.25, outside 1 .. 5"
     )
+
+
+PATIENT = RANGED.replace("    spend 4..6\n", "    spend 4..6\n    patience 2 min..20 min\n")
+
+
+def test_a_patience_range_is_a_range_of_durations_in_minutes() -> None:
+    loaded = load_text(PATIENT)
+    assert loaded.ok, [d.message for d in loaded.diagnostics]
+    (p,) = loaded.journey.personas
+    assert (p.patience, p.patience_range.low, p.patience_range.high) == (11, 2, 20)
+    assert "    patience 2 min .. 20 min\n" in print_journey(loaded.journey)
+    assert "    patience 2 min .. 20 min\n" in format_source(PATIENT)
+    assert [i.name for i in beliefs.inputs(loaded.journey)][:2] == ["p.patience", "p.spend"]
+    document = journey_document(loaded.journey)
+    assert validate(document, model_schema()) == []
+    assert document["journey"]["personas"][0]["patience_range"] == {"low": 2, "high": 20}
+
+
+@pytest.mark.parametrize(
+    ("written", "column", "message"),
+    [
+        ("patience 20 min .. 2 min", 14, "the range of 'patience' runs backwards"),
+        ("patience 0 min .. 2 min", 14, "'patience' is > 0, at both ends of its range"),
+        ("patience 2 min .. 4", 23, "'patience' needs a time unit"),
+        ("patience 2 min .. 40%", 23, "both ends of a range take the same unit"),
+    ],
+)
+def test_check_points_at_a_bad_patience_range(written: str, column: int, message: str) -> None:
+    loaded = load_text(PATIENT.replace("patience 2 min..20 min", written))
+    errors = [d for d in loaded.diagnostics if d.severity == "error"]
+    assert [(d.line, d.column) for d in errors] == [(5, column)]
+    assert errors[0].message.startswith(message)
