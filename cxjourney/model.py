@@ -220,6 +220,8 @@ class Touchpoint:
     after: Distribution | None = None  # minutes before each visit: a wait the customer feels
     takes: Distribution | None = None  # minutes the step itself takes, without a server
     shifts: tuple[Shift, ...] = ()  # capacity by time of the week, over `capacity`
+    expect_range: Belief | None = None  # `expect 3.5 .. 4.5`; `expect` holds its middle
+    delivers_range: Belief | None = None  # `delivers 3.5 .. 4.2`; `delivers` is its middle
 
     @property
     def weight(self) -> float:
@@ -253,6 +255,8 @@ class Persona:
     spans: dict[str, Span] = field(default_factory=dict, compare=False)
     repeat_from: str | None = None  # where repeat journeys start; None: where the flow starts
     busy: tuple[Shift, ...] = ()  # arrival density by time of the week (1 = ordinary)
+    spend_range: Belief | None = None  # `spend 4 .. 6`; `spend` holds its middle
+    patience_range: Belief | None = None  # `patience 20 min .. 40 min`, minutes
 
     def arrival_profile(self) -> list[float] | None:
         """Each quarter hour's share of the weekly rate, times SLOTS (mean 1); None if flat."""
@@ -405,7 +409,17 @@ POSITIONS = frozenset(
 
 #: Fields left out of plain data while unset, so files without ranges of belief export
 #: as they always have.
-ONLY_WHEN_SET = frozenset({"chance_range", "impact_range", "cost_range"})
+ONLY_WHEN_SET = frozenset(
+    {
+        "chance_range",
+        "impact_range",
+        "cost_range",
+        "expect_range",
+        "delivers_range",
+        "spend_range",
+        "patience_range",
+    }
+)
 
 
 def to_plain(value: Any) -> Any:

@@ -139,20 +139,28 @@ def model_schema() -> dict[str, Any]:
             targets=_list(_list(_str()) | {"minItems": 1, "maxItems": 2}),
             chance=_num("a fraction", **_FRACTION),
         ),
-        "Touchpoint": _obj(
-            "A moment of contact, in journey order.",
-            id=_str(),
-            label=_str(),
-            stage=_str("the id of its stage"),
-            **_attributes("touchpoint", Touchpoint),
-            events=_list(_ref("Event")),
-            recovers=_list(_ref("Recovery")),
+        "Touchpoint": _optional(
+            _obj(
+                "A moment of contact, in journey order.",
+                id=_str(),
+                label=_str(),
+                stage=_str("the id of its stage"),
+                **_attributes("touchpoint", Touchpoint),
+                events=_list(_ref("Event")),
+                recovers=_list(_ref("Recovery")),
+            ),
+            expect_range=_ref("Belief"),
+            delivers_range=_ref("Belief"),
         ),
-        "Persona": _obj(
-            "A segment of customers.",
-            id=_str(),
-            label=_str(),
-            **_attributes("persona", Persona),
+        "Persona": _optional(
+            _obj(
+                "A segment of customers.",
+                id=_str(),
+                label=_str(),
+                **_attributes("persona", Persona),
+            ),
+            spend_range=_ref("Belief"),
+            patience_range=_ref("Belief"),
         ),
         "Stage": _obj(
             "A stage and its touchpoints' ids, in order.",

@@ -75,6 +75,14 @@ def _written(tree: Tree) -> str:
     return " ".join(str(t) for t in tree.scan_values(lambda _: True))
 
 
+def _bounds(attribute: facts.Attribute) -> str:
+    """`between 1 and 5`, `at least 0`, `at most 1`: the values an attribute takes."""
+    low, high = attribute.low, attribute.high
+    if low is not None and high is not None:
+        return f"between {low:g} and {high:g}"
+    return f"at least {low:g}" if low is not None else f"at most {high:g}"
+
+
 def unquote(token: Token) -> str:
     return str(token)[1:-1].replace('\\"', '"').replace("\\\\", "\\")
 
@@ -282,7 +290,7 @@ class Builder(Transformer):
             attribute = facts.lookup("persona", kind)
             assert attribute is not None, kind  # the grammar allows only these
             seen[kind + "@"] = span_of(item.children[0])
-            values[attribute.model_field] = self.attribute_value(attribute, item)
+            values.update(self.attribute_values(attribute, item))
             if kind == "visits" and len(item.children) > 1:  # `visits every 30 days from X`
                 target = item.children[1]
                 seen["from"] = seen["from@"] = span_of(target)
@@ -332,7 +340,7 @@ class Builder(Transformer):
                     attribute = facts.lookup("touchpoint", kind)
                     assert attribute is not None, kind  # the grammar allows only these
                     seen[kind + "@"] = span_of(item.children[0])
-                    values[attribute.model_field] = self.attribute_value(attribute, item)
+                    values.update(self.attribute_values(attribute, item))
         return Touchpoint(
             id=tid,
             label=label,
@@ -344,6 +352,46 @@ class Builder(Transformer):
             spans=seen,
             **values,  # type: ignore[arg-type]
         )
+
+    def attribute_values(self, attribute: facts.Attribute, item: Tree) -> dict[str, object]:
+        """The model's fields a statement sets: its value, and its range of belief when it
+        is written as one (`expect 3.5 .. 4.5`: the middle, and `expect_range`)."""
+        arg = item.children[0]
+        name = attribute.model_field
+        if not (isinstance(arg, Tree) and arg.data == "belief"):
+            return {name: self.attribute_value(attribute, item)}
+        assert attribute.ranged, attribute.name  # the grammar allows ranges only there
+        middle, belief = self.believed(
+            arg, attribute.written, duration=attribute.kind == "duration"
+        )
+        if belief is not None:
+            belief = self.within_domain(attribute, arg, belief)
+        value: object = middle
+        if attribute.kind == "distribution":
+            value = Distribution.constant(middle)
+        return {name: value, f"{name}_range": belief}
+
+    def within_domain(
+        self, attribute: facts.Attribute, tree: Tree, belief: Belief
+    ) -> Belief | None:
+        """The range when both ends are values the attribute takes; else an error at the
+        end that is not, and no range."""
+        low_tree, high_tree = tree.children
+        for end, end_tree in ((belief.low, low_tree), (belief.high, high_tree)):
+            below = attribute.low is not None and end < attribute.low
+            above = attribute.high is not None and end > attribute.high
+            if attribute.kind == "duration" and end <= 0:  # a patience of no time is no patience
+                below, attribute = True, replace(attribute, low=0.0)
+            if below or above:
+                bounds = "> 0" if attribute.kind == "duration" else _bounds(attribute)
+                self.reporter.error(
+                    span_of(end_tree),
+                    f"'{attribute.written}' is {bounds}, at both ends of its range; "
+                    f"found {_written(end_tree)}",
+                    f"write e.g. {attribute.written} 3.5 .. 4.5",
+                )
+                return None
+        return belief
 
     def attribute_value(self, attribute: facts.Attribute, item: Tree) -> object:
         """A statement's value in canonical units, converted as its kind says."""
@@ -716,9 +764,12 @@ class Builder(Transformer):
         )
         return NAN
 
-    def believed(self, tree: Tree, what: str) -> tuple[float, Belief | None]:
-        """A chance (a percentage) or a plain number, or a range of belief of one: the
-        value (a range's middle) and the range, None when the number is known."""
+    def believed(
+        self, tree: Tree, what: str, *, duration: bool = False
+    ) -> tuple[float, Belief | None]:
+        """A chance (a percentage), a plain number or a duration (in minutes), or a range
+        of belief of one: the value (a range's middle) and the range, None when the number
+        is known."""
         percent = what == "chance"
         if tree.data not in ("belief", "chance_belief"):
             return (self.percent(tree) if percent else self.plain(tree, what)), None
@@ -728,12 +779,14 @@ class Builder(Transformer):
             self.reporter.error(
                 span_of(high_tree),
                 f"both ends of a range take the same unit: '{what}' is "
-                + ("a percentage" if percent else "a plain number"),
+                + ("a percentage" if percent else "a duration" if duration else "a plain number"),
                 "write e.g. chance 5% .. 15%" if percent else f"write e.g. {what} 1 .. 3",
             )
             return NAN, None
         if percent:
             low, high = self.percent(low_tree), self.percent(high_tree)
+        elif duration:
+            low, high = self.duration(low_tree, what), self.duration(high_tree, what)
         else:
             low, high = self.plain(low_tree, what), self.plain(high_tree, what)
         if math.isnan(low) or math.isnan(high):

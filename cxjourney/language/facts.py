@@ -58,6 +58,7 @@ class Attribute:
     choices: tuple[str, ...] = ()  # the words a `choice` takes
     source: str = ""  # loyalty keys: a published finding or an assumption
     within: str = ""  # the statement it is part of (`from` is part of `visits`)
+    ranged: bool = False  # may be a range of belief (`expect 3.5 .. 4.5`); model: `FIELD_range`
 
     @property
     def model_field(self) -> str:
@@ -132,12 +133,12 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute(
         "patience", _P, "duration", "minutes", "none (never walks out)", "> 0",
         "The longest wait in a queue before walking out.",
-        "patience 4 min", changeable=True, absent="unlimited",
+        "patience 4 min", changeable=True, absent="unlimited", ranged=True,
     ),
     Attribute(
         "spend", _P, "money", "currency", "0", "any amount",
         "Revenue from each journey that reaches `end`.",
-        "spend 4.50", changeable=True,
+        "spend 4.50", changeable=True, ranged=True,
     ),
     Attribute(
         "price_sensitivity", _P, "percent", "fraction", "0%", "0%..100%",
@@ -168,12 +169,13 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute(
         "expect", _T, "rating", "1..5 rating", "3", "1..5",
         "What the brand promise leads customers to expect.",
-        "expect 4", changeable=True, low=1, high=5,
+        "expect 4", changeable=True, low=1, high=5, ranged=True,
     ),
     Attribute(
         "delivers", _T, "distribution", "1..5 rating", "= expect", "1..5 (draws are clipped)",
         "What the touchpoint actually delivers, visit by visit.",
         "delivers 3.8 +- 0.4", changeable=True, absent="as expected", low=1, high=5,
+        ranged=True,
     ),
     Attribute(
         "after", _T, "distribution", "minutes", "none (no wait)",
@@ -223,13 +225,14 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "Probability that it happens at a visit.",
         'disappointer wrong "Order is wrong" chance 5% impact -2', changeable=True,
         low=0, high=1,
+        ranged=True,
     ),
     Attribute(
         "impact", "event", "shift", "rating points", "required",
         "> 0 for a delighter, < 0 for a disappointer",
         "Change of the moment's rating when it happens.",
         'delighter name "Barista remembers my name" chance 10% impact +1.5',
-        changeable=True,
+        changeable=True, ranged=True,
     ),
     # ---- flow edges ---------------------------------------------------------------
     Attribute(
@@ -346,6 +349,11 @@ def lookup(block: str, name: str) -> Attribute | None:
 def of_block(block: str) -> tuple[Attribute, ...]:
     """A block's attributes in their canonical order (the formatter's order)."""
     return tuple(a for a in ATTRIBUTES if a.block == block)
+
+
+def ranged(block: str) -> tuple[str, ...]:
+    """The attributes of a block that may be written as a range of belief."""
+    return tuple(a.name for a in of_block(block) if a.ranged)
 
 
 def names(block: str) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ from dataclasses import MISSING, dataclass, field, fields
 
 from ..model import (
     Change,
+    Distribution,
     Edge,
     Event,
     Journey,
@@ -231,7 +232,11 @@ class Printer:
                     yield (attribute.name, i), self.shift(attribute, shift)
         elif self._written(block, element, attribute):
             text = attribute.written
-            if attribute.kind != "flag" or value != 2.0:  # `moment_of_truth` alone weighs 2
+            belief = getattr(element, attribute.model_field + "_range", None)
+            if belief is not None:  # a range of belief: `expect 3.5 .. 4.5`
+                ends = [self._plain_value(attribute, x) for x in (belief.low, belief.high)]
+                text += f" {ends[0]} .. {ends[1]}"
+            elif attribute.kind != "flag" or value != 2.0:  # `moment_of_truth` alone weighs 2
                 text += " " + self.value(attribute, value)
             for part in parts:  # `visits every 30 days from bill`
                 if part.kind != "schedule" and self._written(block, element, part):
@@ -249,7 +254,15 @@ class Printer:
         value = getattr(element, attribute.model_field)
         if value is None or value == () or value == "":
             return False
+        if getattr(element, attribute.model_field + "_range", None) is not None:
+            return True  # a range whose middle is the default still says something
         return f"{block}.{attribute.name}" in self.always or self._differs(element, attribute)
+
+    def _plain_value(self, attribute: facts.Attribute, x: float) -> str:
+        """One end of a range of belief, written as the attribute's single number would be."""
+        return self.value(
+            attribute, Distribution.constant(x) if attribute.kind == "distribution" else x
+        )
 
     @staticmethod
     def _differs(element: object, attribute: facts.Attribute) -> bool:

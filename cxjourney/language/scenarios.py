@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from .. import graph as journey_graph
 from ..model import (
+    Belief,
     Change,
     Distribution,
     Edge,
@@ -166,7 +167,8 @@ def _combine_distribution(old: Distribution, change: Change) -> Distribution:
 def _set_touchpoint(tp: Touchpoint, change: Change) -> Touchpoint:
     attr = change.path[1]
     if attr == "delivers":
-        return replace(tp, delivers=_combine_distribution(tp.performance, change))
+        delivers = _combine_distribution(tp.performance, change)
+        return replace(tp, delivers=delivers, **_moved(tp, "delivers", change, "touchpoint"))
     if attr == "capacity" and (change.window is not None or tp.shifts):
         return _shift_capacity(tp, change)
     if attr in ("after", "takes"):
@@ -191,7 +193,38 @@ def _set_touchpoint(tp: Touchpoint, change: Change) -> Touchpoint:
     old = tp.weight if attr == "moment_of_truth" else getattr(tp, attr)  # not one: weight 1
     if old is None and change.op != "=":
         raise ScenarioError(change, f"touchpoint '{tp.id}' has no {attr} to change", part=1)
-    return replace(tp, **{attr: _combine(old if old is not None else 0.0, change)})
+    combined = _combine(old if old is not None else 0.0, change)
+    return replace(tp, **{attr: combined}, **_moved(tp, attr, change, "touchpoint"))
+
+
+def _bounds(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{low:g} .. {high:g}"
+    return f"at least {low:g}" if low is not None else f"at most {high:g}"
+
+
+def _moved(element: object, name: str, change: Change, block: str) -> dict[str, Belief | None]:
+    """The range of belief of `element.name` after the change: moved with the value by
+    `+=`, `-=`, `*=`; gone with `=` (the value is then known). Empty without a range.
+    A range moved past the values the attribute takes is an error, as its middle would be."""
+    belief = getattr(element, f"{name}_range", None)
+    if belief is None or change.value is None:
+        return {}
+    value = change.value
+    number = value.distribution.mean if value.distribution is not None else value.number
+    moved = belief.moved(change.op, number)
+    attribute = lookup(block, name)
+    if moved is not None and attribute is not None:
+        below = attribute.low is not None and moved.low < attribute.low
+        above = attribute.high is not None and moved.high > attribute.high
+        if below or above:
+            raise ScenarioError(
+                change,
+                f"this change moves the range of '{name}' to {moved.low:g} .. {moved.high:g}, "
+                f"outside {_bounds(attribute.low, attribute.high)}",
+                f"change it by less, or set it known: {'.'.join(change.path)} = ...",
+            )
+    return {f"{name}_range": moved}
 
 
 def _shift_capacity(tp: Touchpoint, change: Change) -> Touchpoint:
@@ -300,7 +333,9 @@ def _set_persona(journey: Journey, persona: Persona, change: Change) -> Journey:
         old = 0.0  # no arrivals is a rate of zero
     if old is None and change.op != "=":
         raise ScenarioError(change, f"persona '{persona.id}' has no {attr} to change", part=1)
-    new = replace(persona, **{name: _combine(old or 0.0, change)})
+    new = replace(
+        persona, **{name: _combine(old or 0.0, change)}, **_moved(persona, name, change, "persona")
+    )
     return replace(
         journey, personas=tuple(new if p.id == persona.id else p for p in journey.personas)
     )

@@ -6,8 +6,8 @@ every uncertain input once per replication, uniformly over its range, so every
 interval carries what the team does not know as well as chance.
 
 Each input's draw is a quantile u in (0, 1), a hash of the replication's key and the
-input's name (`touchpoint.event.impact`, `scenario.cost`), never the next number of a
-sequence. So
+input's name (`touchpoint.event.impact`, `scenario.cost`, `touchpoint.expect`,
+`touchpoint.delivers`, `persona.spend`), never the next number of a sequence. So
 
 - every scenario of a replication sees the same draw of a shared input (common random
   numbers still pair them), and two scenarios that add the same event share its draw;
@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from ..model import Belief, Event, Journey, Span, Touchpoint
+from ..language import facts
+from ..model import Belief, Distribution, Event, Journey, Persona, Span, Touchpoint
 from . import streams
 from .experience import value
 
@@ -37,8 +38,8 @@ MIDDLE = 0.5
 class Input:
     """One uncertain input: its name, what it is, its range, where it was written."""
 
-    name: str  # touchpoint.event.chance | touchpoint.event.impact | scenario.cost
-    what: str  # chance | impact | cost
+    name: str  # touchpoint.event.chance | .impact | scenario.cost | touchpoint.expect | ...
+    what: str  # chance | impact | cost | expect | delivers | spend | patience
     low: float
     high: float
     span: Span
@@ -57,12 +58,32 @@ def _event_inputs(tp_id: str, event: Event) -> list[Input]:
     return out
 
 
+#: The attributes of a persona and of a touchpoint that may be a range of belief (the
+#: language's facts say which), each read from the model's `FIELD` (the middle) and
+#: `FIELD_range`.
+PERSONA_RANGED = facts.ranged("persona")
+TOUCHPOINT_RANGED = facts.ranged("touchpoint")
+
+
+def _value_inputs(owner: Persona | Touchpoint, attributes: tuple[str, ...]) -> list[Input]:
+    out = []
+    for what in attributes:
+        belief = getattr(owner, f"{what}_range")
+        if belief is not None:
+            out.append(Input(f"{owner.id}.{what}", what, belief.low, belief.high, belief.span))
+    return out
+
+
 def inputs(journey: Journey) -> list[Input]:
-    """The journey's uncertain inputs in file order: its events', then each scenario's
-    added events' and cost. A name met twice (two scenarios adding the same event) is
-    one input, listed where it is first written."""
+    """The journey's uncertain inputs in file order: its personas' values, its
+    touchpoints' values and events', then each scenario's added events' and cost. A
+    name met twice (two scenarios adding the same event) is one input, listed where it
+    is first written."""
     found: list[Input] = []
+    for persona in journey.personas:
+        found += _value_inputs(persona, PERSONA_RANGED)
     for tp in journey.touchpoints:
+        found += _value_inputs(tp, TOUCHPOINT_RANGED)
         for event in tp.events:
             found += _event_inputs(tp.id, event)
     for scenario in journey.scenarios:
@@ -106,12 +127,24 @@ def _fixed_event(tp_id: str, event: Event, at: Mapping[str, float]) -> Event:
     return replace(event, **changes) if changes else event
 
 
+def _fixed_values(owner, attributes: tuple[str, ...], at: Mapping[str, float]):
+    changes: dict[str, object] = {}
+    for what in attributes:
+        belief = getattr(owner, f"{what}_range")
+        if belief is not None:
+            known = belief.at(at.get(f"{owner.id}.{what}", MIDDLE))
+            changes[what] = Distribution.constant(known) if what == "delivers" else known
+            changes[f"{what}_range"] = None
+    return replace(owner, **changes) if changes else owner
+
+
 def fixed(journey: Journey, at: Mapping[str, float] | None = None) -> Journey:
     """The journey with every uncertain input known: at its quantile in `at`, else at its
     middle. The result has no ranges left, so it runs without draws of belief."""
     at = at or {}
 
     def tp_fixed(tp: Touchpoint) -> Touchpoint:
+        tp = _fixed_values(tp, TOUCHPOINT_RANGED, at)
         events = tuple(_fixed_event(tp.id, e, at) for e in tp.events)
         return replace(tp, events=events) if events != tp.events else tp
 
@@ -129,6 +162,7 @@ def fixed(journey: Journey, at: Mapping[str, float] | None = None) -> Journey:
         scenarios.append(replace(s, changes=changes, cost=cost, cost_range=None))
     return replace(
         journey,
+        personas=tuple(_fixed_values(p, PERSONA_RANGED, at) for p in journey.personas),
         touchpoints=tuple(tp_fixed(t) for t in journey.touchpoints),
         scenarios=tuple(scenarios),
     )
@@ -155,9 +189,63 @@ def plan_beliefs(journey: Journey) -> list[PlanBelief]:
     return out
 
 
+#: (what: expect | delivers | spend | patience, touchpoint or persona, input's name, its range,
+#:  whether the touchpoint's performance follows its expectation: it has no `delivers`)
+PlanValueBelief = tuple[str, int, str, Belief, bool]
+
+
+def plan_value_beliefs(journey: Journey) -> list[PlanValueBelief]:
+    """Where the plan's per-touchpoint and per-persona numbers hold a range of belief."""
+    out: list[PlanValueBelief] = []
+    for p, persona in enumerate(journey.personas):
+        for what in PERSONA_RANGED:
+            if (belief := getattr(persona, f"{what}_range")) is not None:
+                out.append((what, p, f"{persona.id}.{what}", belief, False))
+    for t, tp in enumerate(journey.touchpoints):
+        for what in TOUCHPOINT_RANGED:
+            if (belief := getattr(tp, f"{what}_range")) is not None:
+                out.append((what, t, f"{tp.id}.{what}", belief, tp.delivers is None))
+    return out
+
+
+def _shifted(s: tuple, delta: float) -> tuple:
+    """A sampler whose every draw is `delta` higher (its offset moved)."""
+    return (*s[:5], s[5] + delta)
+
+
+def _drawn_values(plan, key: int):
+    """The plan's expectations, performances, spends and patiences with their ranges
+    drawn: a range's draw moves the number from the middle the plan was compiled with."""
+    expectation = [list(row) for row in plan.expectation]
+    performance = list(plan.performance)
+    per_persona = {"spend": list(plan.spend), "patience": list(plan.patience)}
+    for what, i, name, belief, follows in plan.value_beliefs:
+        drawn_value = belief.at(quantile(key, name))
+        if what in per_persona:
+            per_persona[what][i] = drawn_value
+            continue
+        delta = drawn_value - belief.middle
+        if what == "expect":
+            for row in expectation:
+                row[i] += delta
+        if what == "delivers" or follows:  # without `delivers`, a step delivers what is expected
+            performance[i] = _shifted(performance[i], delta)
+    return replace(
+        plan,
+        expectation=expectation,
+        performance=performance,
+        spend=per_persona["spend"],
+        patience=per_persona["patience"],
+    )
+
+
 def drawn(plan, key: int):
     """Replication `key`'s plan: every range of belief drawn once; the plan itself when it
     has none (so a journey without ranges runs exactly as before)."""
+    if not plan.beliefs and not plan.value_beliefs:
+        return plan
+    if plan.value_beliefs:
+        plan = _drawn_values(plan, key)
     if not plan.beliefs:
         return plan
     events = [list(per) for per in plan.events]

@@ -75,6 +75,8 @@ class Plan:
     # events whose chance or impact is a range of belief, drawn per replication
     # (`beliefs.drawn`); empty for a journey without ranges
     beliefs: list[belief_draws.PlanBelief] = field(default_factory=list)
+    # expectations, performances and spends that are a range of belief, drawn the same way
+    value_beliefs: list[belief_draws.PlanValueBelief] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -234,6 +236,7 @@ def compile_plan(journey: Journey) -> Plan:
         busy_hours=busiest,
         timed=timed,
         beliefs=belief_draws.plan_beliefs(journey),
+        value_beliefs=belief_draws.plan_value_beliefs(journey),
     )
 
 

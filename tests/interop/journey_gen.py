@@ -81,9 +81,11 @@ def duration(draw, low: int = 1, high: int = 30) -> list[object]:
 def rating(draw) -> list[object]:
     """A `delivers` distribution on the 1..5 scale, in one of its spellings."""
     mean = draw(number(2, 4))
-    form = draw(st.sampled_from(["constant", "pm", "plusminus", "normal", "uniform"]))
+    form = draw(st.sampled_from(["constant", "pm", "plusminus", "normal", "uniform", "range"]))
     if form == "constant":
         return [mean]
+    if form == "range":  # a range of belief of what it delivers
+        return draw(st.sampled_from(EXPECT_RANGES))
     sd = "0." + draw(st.sampled_from(["1", "3", "5"]))
     if form == "pm":
         return [mean, "+-", sd]
@@ -113,6 +115,14 @@ def service(draw) -> list[object]:
     for i, arg in enumerate(args):
         words += ([GLUE, ","] if i else []) + arg
     return [*words, GLUE, ")"]
+
+
+# ranges of belief (`a .. b`), spaced every way the language allows
+SPENDS = [["4.50"], ["12"], ["1.2k"], ["0"], ["4", "..", "6"], ["1.2k", GLUE, "..", GLUE, "1.5k"]]
+EXPECT_RANGES = [["2.5", "..", "4"], ["3", GLUE, "..", GLUE, "3.5"], ["01", "..", "5"]]
+CHANCE_RANGES = [["5%", "..", "15%"], ["1%", GLUE, "..", "2.5%"]]
+COST_RANGE = ["40k", "..", "60k"]
+PATIENCE_RANGE = ["5", "min", "..", "20", GLUE, "min"]
 
 
 def percent(value: int) -> str:
@@ -208,8 +218,8 @@ def journey_statements(draw) -> list[Statement]:
                 "per",
                 draw(st.sampled_from(["week", "weeks", "day", "month", "d"])),
             ],
-            "patience": ["patience", *draw(duration(1, 20))],
-            "spend": ["spend", draw(st.sampled_from(["4.50", "12", "1.2k", "0"]))],
+            "patience": ["patience", *draw(st.one_of(duration(1, 20), st.just(PATIENCE_RANGE)))],
+            "spend": ["spend", *draw(st.sampled_from(SPENDS))],
             "price_sensitivity": ["price_sensitivity", draw(chance())],
             "expects": ["expects", draw(st.sampled_from(["+0.5", "-0.3", "0", "+1"]))],
             "prefers": ["prefers", "app", GLUE, ",", "store"],
@@ -330,7 +340,7 @@ def journey_statements(draw) -> list[Statement]:
         if draw(st.booleans()):
             changes.insert(
                 draw(st.integers(0, len(changes))),
-                ["cost", draw(st.sampled_from(["40k", "1500", "0", "2.5M"]))],
+                ["cost", *draw(st.sampled_from([["40k"], ["1500"], ["0"], ["2.5M"], COST_RANGE]))],
             )
         for words in changes:
             add(2, *words)
@@ -373,7 +383,8 @@ def _touchpoint_items(draw, tid: str, disappointers: list, delighters: list) -> 
             draw(st.sampled_from(['"Operations"', "Digital", '"Front office"'])),
         ]
     if draw(st.booleans()):
-        items["expect"] = ["expect", draw(number(1, 5))]
+        expect = draw(st.one_of(number(1, 5).map(lambda n: [n]), st.sampled_from(EXPECT_RANGES)))
+        items["expect"] = ["expect", *expect]
     if draw(st.booleans()):
         items["delivers"] = ["delivers", *draw(rating())]
     for name in ("after", "takes"):
@@ -401,9 +412,9 @@ def _touchpoint_items(draw, tid: str, disappointers: list, delighters: list) -> 
                     name,
                     *label,
                     "chance",
-                    draw(chance()),
+                    *draw(st.one_of(chance().map(lambda c: [c]), st.sampled_from(CHANCE_RANGES))),
                     "impact",
-                    draw(st.sampled_from(["+1.5", "+0.25", "+2"])),
+                    *draw(st.sampled_from([["+1.5"], ["+0.25"], ["+2"], ["+0.5", "..", "+2"]])),
                 ]
             )
         else:
@@ -414,9 +425,9 @@ def _touchpoint_items(draw, tid: str, disappointers: list, delighters: list) -> 
                     name,
                     *label,
                     "chance",
-                    draw(chance(1)),
+                    *draw(st.one_of(chance(1).map(lambda c: [c]), st.sampled_from(CHANCE_RANGES))),
                     "impact",
-                    draw(st.sampled_from(["-2", "-0.75", "-1"])),
+                    *draw(st.sampled_from([["-2"], ["-0.75"], ["-1"], ["-2", GLUE, "..", "-1"]])),
                 ]
             )
     earlier = [d for d in disappointers if d[0] != tid]
