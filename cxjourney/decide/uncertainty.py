@@ -126,11 +126,13 @@ def _in_baseline(journey: Journey) -> set[str]:
     return {i.name for i in beliefs.inputs(replace(journey, scenarios=()))}
 
 
-#: Replications at each end of the tornado's bars. The bars are paired with the baseline
-#: on the same random numbers (common random numbers), so chance mostly cancels out of a
-#: swing; what the bars say is the order of the unknowns, and two replications are enough
-#: to order bars whose swings differ by more than chance between paired runs.
-TORNADO_REPLICATIONS = 2
+#: Replications at each end of the tornado's bars. Each end is paired with the baseline
+#: on the same random numbers (the same customers, arrivals and draws), so chance mostly
+#: cancels out of a bar; what the bars are read for is their order, and one paired
+#: replication of a whole population orders bars that differ by more than a point or so.
+#: The value of information, which does need many replications, comes from the
+#: decision's own.
+TORNADO_REPLICATIONS = 1
 
 
 def tornado_spec(spec: RunSpec) -> RunSpec:

@@ -5,11 +5,11 @@ the decision's own replications: no run of its own) and the tornado of the best 
 (a few paired runs). Without ranges, every output is byte for byte what it was before
 ranges existed: the golden files were written by the commands before this wiring.
 
-The tornado's cost: with two replications per end, the tiny journey's pack needs the
+The tornado's cost: with one paired replication per end, the tiny journey's pack needs the
 middle (baseline and pack: 2 runs), each end of an unknown the baseline shares (the
 lateness's chance and impact: baseline and pack again, 4 runs each), each end of the
 pack's own impact (the pack alone: 2 runs), and nothing for its cost (the middle's runs
-at another price): 2 × (2 + 2·4 + 2) = 24 replications, whatever the run's -n above 2.
+at another price): 2 + 2·4 + 2 = 12 replications, whatever the run's -n.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ def compared(tiny):
 
 
 def test_the_tornado_runs_few_replications_and_none_for_a_cost(tiny) -> None:
-    assert u.tornado_runs(tiny, RunSpec(replications=10), "pack", "roi") == 24
-    assert u.tornado_runs(tiny, RunSpec(replications=1), "pack", "roi") == 12
+    assert u.tornado_runs(tiny, RunSpec(replications=10), "pack", "roi") == 12
+    assert u.tornado_runs(tiny, RunSpec(replications=1), "pack", "nps") == 12
 
 
 def test_a_cost_bar_reprices_the_middle_runs() -> None:
@@ -78,7 +78,7 @@ def test_compare_carries_the_unknowns_from_its_own_replications(compared) -> Non
     assert info["replications"] == compared["replications"] == 3  # the same runs, reused
     assert info["options"] == ["baseline", "pack"]
     assert unknowns["tornado"]["scenario"] == "pack"
-    assert unknowns["tornado"]["replications"] == 2
+    assert unknowns["tornado"]["replications"] == 1
     assert unknowns["tornado"]["bars"][0]["input"] == "b.pack.impact"
 
 
