@@ -170,7 +170,8 @@ def compare(
     note = obj.note(experiment, precision)
     if note is not None:
         results["sequential"] = note
-    unknowns = uncertainty.unknowns(journey, experiment, objective, progress=progress)
+    top = ranking[0]["scenario"] if ranking else None  # the tornado of the recommended one
+    unknowns = uncertainty.unknowns(journey, experiment, objective, scenario=top, progress=progress)
     if unknowns is not None:
         results["unknowns"] = unknowns
     return results, experiment

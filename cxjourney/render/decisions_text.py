@@ -219,11 +219,14 @@ def ranges_line(doc: dict[str, Any]) -> list[str]:
     unknowns = doc.get("unknowns")
     if not unknowns or not unknowns.get("inputs"):
         return []
-    count = len(unknowns["inputs"])
-    return [
+    return [ranges_sentence(len(unknowns["inputs"]))]
+
+
+def ranges_sentence(count: int) -> str:
+    return (
         f"Intervals include what the team does not know: each replication drew the file's "
         f"{count} range{'s' if count != 1 else ''} of belief once, as well as chance."
-    ]
+    )
 
 
 def _gap_words(gap: IntervalLike, replications: int) -> str:

@@ -132,6 +132,7 @@ def test_compare_json_on_the_command_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("command", "extra", "fmt"),
     [
+        ("simulate", [], "table"),
         ("compare", [], "table"),
         ("compare", [], "json"),
         ("optimize", ["--budget", "5k"], "table"),
@@ -144,6 +145,18 @@ def test_without_ranges_the_outputs_are_the_same_bytes(tmp_path, command, extra,
     done = run_cli(command, str(path), *QUICK, *extra, "--format", fmt)
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == (GOLDEN / f"no_ranges_{command}.{fmt}").read_bytes()
+
+
+def test_simulate_says_its_intervals_include_the_ranges(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.journey"
+    path.write_text(TINY, encoding="utf-8")
+    done = run_cli("simulate", str(path), *QUICK)
+    assert done.returncode == 0, done.stderr.decode()
+    second = done.stdout.decode().splitlines()[1]
+    assert second == (
+        "Intervals include what the team does not know: each replication drew the file's "
+        "4 ranges of belief once, as well as chance."
+    )
 
 
 def test_without_ranges_the_report_has_no_unknowns(tmp_path: Path) -> None:
