@@ -14,7 +14,7 @@ import click
 from ..decide import compare as compare_mod
 from ..decide import drivers as drivers_mod
 from ..decide import optimize as optimize_mod
-from ..decide import sensitivity
+from ..decide import sensitivity, uncertainty
 from ..decide.objective import DEFAULT, OBJECTIVES
 from ..output import emit
 from ..render import decisions_text
@@ -129,6 +129,7 @@ def compare(
     count = len(ids) if ids is not None else len(journey.scenarios)
     extra = sensitivity.runs_needed(journey, count, spec, reuse=True) if with_sensitivity else 0
     total = planned_runs(journey, spec, ids) + extra
+    total += uncertainty.tornado_extra(journey, spec, None, objective, ids)
 
     def work(progress: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
         results, _ = compare_mod.compare(

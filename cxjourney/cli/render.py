@@ -322,7 +322,7 @@ def _analyse(
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """One comparison of the baseline and scenarios (with each one's payback), and unless
     left out, the drivers and the sensitivity to the assumptions, on the same spec."""
-    from ..decide import compare, drivers, payback, sensitivity
+    from ..decide import compare, drivers, payback, sensitivity, uncertainty
     from ..sim.experiment import planned_runs
 
     journey = loaded.journey
@@ -332,6 +332,7 @@ def _analyse(
         extra = sensitivity.runs_needed(journey, count, spec, reuse=True)
         extra += drivers.planned_runs(journey, spec)
     total = planned_runs(journey, spec, scenarios) + extra
+    total += uncertainty.tornado_extra(journey, spec, None, "nps", scenarios)
 
     def work(progress: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
         results, _ = compare.compare(

@@ -96,6 +96,7 @@ def simulate(
     from ..decide import sensitivity
     from ..render.decisions_text import sensitivity_text
     from ..render.table import table
+    from ..sim.beliefs import inputs as belief_inputs
     from ..sim.experiment import planned_runs
     from ..sim.experiment import simulate as run_simulation
 
@@ -141,7 +142,18 @@ def simulate(
         text = results_contract.to_csv(results)
     else:
         text = table(results, {s.id: s.label for s in journey.scenarios}, objective)
+        text = _with_ranges_line(text, len(belief_inputs(journey)))
         if sens is not None:
             text += "\n" + sensitivity_text(sens, spec.first)
         text = printable(text)
     emit(text, output)
+
+
+def _with_ranges_line(text: str, count: int) -> str:
+    """The table with one line under its header when the file has ranges of belief."""
+    if not count:
+        return text
+    from ..render.decisions_text import ranges_sentence
+
+    head, _, rest = text.partition("\n")
+    return f"{head}\n{ranges_sentence(count)}\n{rest}"

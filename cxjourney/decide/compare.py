@@ -16,6 +16,7 @@ from ..language.scenarios import apply_checked
 from ..model import Journey, Scenario
 from ..sim.experiment import Experiment, Progress, RunSpec, admit, file_scenarios, planned_runs
 from . import objective as obj
+from . import uncertainty
 from .payback import payback
 
 
@@ -137,10 +138,14 @@ def compare(
     is settled (sim/sequential.py), or with a precision until every effect's interval is
     at most that wide; effects and verdicts are at its level.
     `extra_runs`: runs the caller adds afterwards (sensitivity), for the size check.
+    With ranges of belief in the file, `unknowns` (decide/uncertainty.py) says which one
+    matters to the decision: the value of information from these same replications, and
+    the tornado of the best scenario from a few paired runs of its own.
     """
     spec = spec or RunSpec()
     chosen = file_scenarios(spec.on(journey), scenarios)
     runs = planned_runs(journey, spec, scenarios) + extra_runs
+    runs += uncertainty.tornado_extra(journey, spec, None, objective, [n for n, _, _ in chosen])
     admit(spec, [journey, *(j for _, j, _ in chosen)], runs)
     experiment = Experiment(journey, spec, progress)
     experiment.add(chosen)
@@ -165,4 +170,8 @@ def compare(
     note = obj.note(experiment, precision)
     if note is not None:
         results["sequential"] = note
+    top = ranking[0]["scenario"] if ranking else None  # the tornado of the recommended one
+    unknowns = uncertainty.unknowns(journey, experiment, objective, scenario=top, progress=progress)
+    if unknowns is not None:
+        results["unknowns"] = unknowns
     return results, experiment

@@ -24,6 +24,7 @@ from ..language.scenarios import apply_checked
 from ..model import Journey, Scenario
 from ..sim.experiment import Experiment, Progress, RunSpec, admit
 from . import objective as obj
+from . import uncertainty
 from .payback import payback
 
 EXHAUSTIVE_LIMIT = 64  # combinations simulated one by one before searching instead
@@ -190,7 +191,9 @@ def planned_runs(
     candidates = [s for s in pool if s.cost <= budget + 1e-9]
     every = affordable(candidates, budget)
     count = len(every) - 1 if every is not None else len(candidates) * (len(candidates) + 1)
-    return (count + 1) * spec.most
+    ids = [s.id for s in candidates]
+    tornado = uncertainty.tornado_extra(journey, spec, None, obj.DEFAULT, ids)
+    return (count + 1) * spec.most + tornado
 
 
 def optimize(
@@ -240,7 +243,35 @@ def optimize(
     search.settle()
     chosen = search.best(list(search.effects))
     over = [s.id for s in pool if s.cost > budget + 1e-9]
-    return report(search, chosen, used, runners_up, over)
+    doc = report(search, chosen, used, runners_up, over)
+    unknowns = _unknowns(search, chosen, progress)
+    if unknowns is not None:
+        doc["unknowns"] = unknowns
+    return doc
+
+
+def _unknowns(
+    search: Search, chosen: Combination, progress: Progress | None
+) -> dict[str, Any] | None:
+    """What the team does not know, for this choice: the value of information over the
+    combinations simulated (from their own replications), and the tornado of the chosen
+    combination's scenario that does most on its own (or of the best single one)."""
+    journey = search.experiment.journey
+    options = [
+        (name(combo), tuple(search.by_id[i] for i in combo)) for combo in search.effects if combo
+    ]
+    if not uncertainty.inputs(journey):
+        return None
+    singles = [c for c in search.effects if len(c) == 1 and (not chosen or c[0] in chosen)]
+    best = min(singles, key=search.key) if singles else chosen[:1]
+    return uncertainty.unknowns(
+        journey,
+        search.experiment,
+        search.objective,
+        options=options,
+        scenario=best[0] if best else None,
+        progress=progress,
+    )
 
 
 def report(

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..model import Journey
+from ..model import Journey, Scenario
 from ..sim import beliefs
 from ..sim.beliefs import Input
 from ..sim.experiment import Experiment, Progress, RunSpec, admit, file_scenarios
@@ -126,13 +126,29 @@ def _in_baseline(journey: Journey) -> set[str]:
     return {i.name for i in beliefs.inputs(replace(journey, scenarios=()))}
 
 
+#: Replications at each end of the tornado's bars. Each end is paired with the baseline
+#: on the same random numbers (the same customers, arrivals and draws), so chance mostly
+#: cancels out of a bar; what the bars are read for is their order, and one paired
+#: replication of a whole population orders bars that differ by more than a point or so.
+#: The value of information, which does need many replications, comes from the
+#: decision's own.
+TORNADO_REPLICATIONS = 1
+
+
+def tornado_spec(spec: RunSpec) -> RunSpec:
+    """The tornado's run: a fixed, small count (at most the run's first look)."""
+    return replace(spec, schedule=None, replications=min(spec.first, TORNADO_REPLICATIONS))
+
+
 def tornado_runs(journey: Journey, spec: RunSpec, scenario: str, objective: str) -> int:
     """Replications the tornado runs: baseline and scenario with every input at its middle;
     at each end of an input of the baseline, both again; of the scenario alone, the
-    scenario only (its baseline is the middle's)."""
+    scenario only (its baseline is the middle's); a cost's ends reuse the middle's runs."""
     relevant = _relevant(journey, scenario, objective)
+    costs = {i.name for i in beliefs.inputs(journey) if i.what == "cost"}
     shared = len(relevant & _in_baseline(journey))
-    return spec.first * (2 + 4 * shared + 2 * (len(relevant) - shared))
+    own = len(relevant - costs) - shared
+    return tornado_spec(spec).replications * (2 + 4 * shared + 2 * own)
 
 
 def tornado(
@@ -147,9 +163,10 @@ def tornado(
     chosen = journey.scenario(scenario)
     if chosen is None:
         raise ValueError(f"no scenario '{scenario}'")
-    spec = replace(spec, schedule=None, replications=spec.first)
+    spec = tornado_spec(spec)
     relevant = _relevant(journey, scenario, objective)
     admit(spec, [journey], tornado_runs(journey, spec, scenario, objective))
+    costs = {i.name for i in beliefs.inputs(journey) if i.what == "cost"}
 
     known = beliefs.fixed(journey)
     at_middle = Experiment(known, spec, progress, variants=file_scenarios(known, [scenario]))
@@ -157,6 +174,8 @@ def tornado(
 
     def effect(name: str, quantile: float) -> obj.Interval:
         ((_, variant, cost),) = file_scenarios(beliefs.fixed(journey, {name: quantile}), [scenario])
+        if name in costs:  # the same customers at another price: the middle's runs
+            return obj.effect(objective, at_middle.base, at_middle.runs_of(scenario)[0], cost)
         if name in in_baseline:  # the baseline moves too: a run of its own
             experiment = Experiment(
                 beliefs.fixed(journey, {name: quantile}),
@@ -216,25 +235,51 @@ def planned_runs(journey: Journey, spec: RunSpec, scenario: str | None, objectiv
     of the best scenario, the largest any scenario's could take); 0 without ranges."""
     if not beliefs.inputs(journey):
         return 0
-    ids = [scenario] if scenario else [s.id for s in journey.scenarios]
-    most = max((tornado_runs(journey, spec, s, objective) for s in ids), default=0)
-    return information_runs(journey, spec) + most
+    return information_runs(journey, spec) + tornado_extra(journey, spec, scenario, objective)
+
+
+def tornado_extra(
+    journey: Journey,
+    spec: RunSpec,
+    scenario: str | None,
+    objective: str,
+    ids: list[str] | None = None,
+) -> int:
+    """Replications the tornado adds to a run that already has the probabilistic
+    sensitivity analysis's (compare's): the largest any chosen scenario's could take; 0
+    without ranges."""
+    if not beliefs.inputs(journey):
+        return 0
+    ids = [scenario] if scenario else ids if ids is not None else [s.id for s in journey.scenarios]
+    return max((tornado_runs(journey, spec, s, objective) for s in ids), default=0)
+
+
+#: An option: its variant's name in the experiment and the file's scenarios it applies.
+Option = tuple[str, tuple[Scenario, ...]]
+
+
+def file_options(journey: Journey, experiment: Experiment) -> list[Option]:
+    """The file's scenarios that the experiment ran, each an option of its own."""
+    return [(s.id, (s,)) for s in journey.scenarios if s.id in experiment.index]
 
 
 def option_values(
-    experiment: Experiment, journey: Journey, objective: str
+    experiment: Experiment, options: Sequence[Option], objective: str
 ) -> tuple[list[str], list[list[float]], list[list[float]]]:
     """Per option and replication: the objective's value (doing nothing: 0) and the net
-    money (Δrevenue − the replication's cost). Replications where an option's value is
-    undefined count as 0 for it (doing nothing)."""
-    names = [DO_NOTHING] + [s.id for s in journey.scenarios]
+    money (Δrevenue − the replication's cost, each scenario's drawn from its range).
+    Replications where an option's value is undefined count as 0 for it (doing nothing)."""
+    names = [DO_NOTHING] + [name for name, _ in options]
     n = experiment.replications
     values: list[list[float]] = [[0.0] * n]
     money: list[list[float]] = [[0.0] * n]
     base = experiment.base
-    for s in journey.scenarios:
-        runs, middle_cost = experiment.runs_of(s.id)
-        costs = [beliefs.cost(s.id, s.cost_range, middle_cost, k) for k in experiment.keys]
+    for name, scenarios in options:
+        runs, _ = experiment.runs_of(name)
+        costs = [
+            sum(beliefs.cost(s.id, s.cost_range, s.cost, k) for s in scenarios)
+            for k in experiment.keys
+        ]
         gains = obj.samples("revenue", base, runs, 0.0)
         net = [0.0 if g is None else g - c for g, c in zip(gains, costs, strict=True)]
         if objective == "roi":
@@ -246,18 +291,17 @@ def option_values(
     return names, values, money
 
 
-def information(
+def information_from(
+    experiment: Experiment,
     journey: Journey,
-    spec: RunSpec,
     objective: str = obj.DEFAULT,
-    progress: Progress | None = None,
+    options: Sequence[Option] | None = None,
 ) -> Information:
-    """EVPI and each input's EVPPI, in the objective's units and in money. With ROI as the
-    objective, value is net money (Δrevenue − cost), since doing nothing has no ROI."""
-    spec = replace(spec, schedule=None, replications=spec.first)
-    admit(spec, [journey], information_runs(journey, spec))
-    experiment = Experiment(journey, spec, progress, variants=file_scenarios(journey))
-    names, values, money = option_values(experiment, journey, objective)
+    """EVPI and each input's EVPPI from replications already run (compare's, optimize's):
+    every replication drew every input once, and the options ran on the same keys, so the
+    probabilistic sensitivity analysis needs no run of its own."""
+    options = file_options(journey, experiment) if options is None else options
+    names, values, money = option_values(experiment, options, objective)
     items = beliefs.inputs(journey)
     draws = [[beliefs.quantile(k, i.name) for k in experiment.keys] for i in items]
     fitted, fitted_money = explained(values, draws), explained(money, draws)
@@ -280,6 +324,42 @@ def information(
         partial=partial,
         replications=experiment.replications,
     )
+
+
+def information(
+    journey: Journey,
+    spec: RunSpec,
+    objective: str = obj.DEFAULT,
+    progress: Progress | None = None,
+) -> Information:
+    """EVPI and each input's EVPPI, in the objective's units and in money. With ROI as the
+    objective, value is net money (Δrevenue − cost), since doing nothing has no ROI."""
+    spec = replace(spec, schedule=None, replications=spec.first)
+    admit(spec, [journey], information_runs(journey, spec))
+    experiment = Experiment(journey, spec, progress, variants=file_scenarios(journey))
+    return information_from(experiment, journey, objective)
+
+
+def unknowns(
+    journey: Journey,
+    experiment: Experiment,
+    objective: str = obj.DEFAULT,
+    *,
+    options: Sequence[Option] | None = None,
+    scenario: str | None = None,
+    progress: Progress | None = None,
+) -> dict[str, object] | None:
+    """The `unknowns` part of a decision's document (None when the file has no range of
+    belief): the value of information from the decision's own replications, and the
+    tornado of `scenario` (default: the best expected one) with a few paired runs."""
+    if not beliefs.inputs(journey):
+        return None
+    info = information_from(experiment, journey, objective, options)
+    target = scenario or best_scenario(info)
+    chart = None
+    if target is not None and journey.scenario(target) is not None:
+        chart = tornado(journey, experiment.spec, target, objective, progress)
+    return document(journey, experiment.seed, chart, info)
 
 
 # ---- as plain data (what render/ draws) ------------------------------------------------------

@@ -157,3 +157,28 @@ def drivers_problem(drivers: Any) -> str | None:
         if any(v is not None and not isinstance(v, int | float) for v in triple(effect)):
             return "effects must be numbers or null"
     return None
+
+
+def unknowns_section(results: dict[str, Any], svg: Callable[[str], str]) -> Section:
+    """What the team does not know: the value of information in words and a table, and the
+    tornado chart; None when the file has no range of belief (the report is unchanged)."""
+    from .tornado import information_text, tornado_svg, tornado_text
+
+    doc = results.get("unknowns")
+    if not doc or not doc.get("inputs"):
+        return None
+    body = ""
+    if "value_of_information" in doc:
+        lines = information_text(doc)
+        gap = lines.index("") if "" in lines else len(lines)
+        body += "".join(f"<p>{markup(line)}</p>" for line in lines[:gap])
+        body += _pre(lines[gap + 1 :])
+    if "tornado" in doc:
+        body += f'<figure class="chart wide">{svg(tornado_svg(doc))}</figure>'
+        body += _pre(tornado_text(doc))
+    return section("unknowns", "What the team does not know", body)
+
+
+def _pre(lines: list[str]) -> str:
+    """Text tables as the command line prints them (aligned, escaped)."""
+    return f"<pre>{markup(chr(10).join(lines))}</pre>" if lines else ""

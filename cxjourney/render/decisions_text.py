@@ -16,6 +16,7 @@ from ..results import Interval, IntervalLike
 from ..sim import stats
 from .duration import horizon
 from .table import amount, fmt_effect, fmt_interval, grid, percent, verdict_line
+from .tornado import information_text, tornado_text
 
 
 def header(doc: dict[str, Any]) -> str:
@@ -191,11 +192,41 @@ def _later(pay: dict[str, Any]) -> str:
 #: the value of information) will be said, once the inputs can be uncertain: one place
 #: for compare, optimize and the report.
 def unknowns_lines(doc: dict[str, Any]) -> list[str]:
-    """What the team does not know: empty until a document carries an "unknowns" part."""
+    """What the team does not know (the file's ranges of belief): the tornado and the value
+    of information; empty when the document has no "unknowns" part (no range in the file)."""
     unknowns = doc.get("unknowns")
     if not unknowns:
         return []
-    return ["", "What the team does not know:", *(f"  {line}" for line in unknowns)]
+    lines = ["", "What the team does not know (the file's ranges of belief):"]
+    if "value_of_information" in unknowns:
+        lines += [f"  {line}" if line else "" for line in information_text(unknowns)]
+    if "tornado" in unknowns:
+        lines += ["", *(f"  {line}" if line else "" for line in tornado_text(unknowns))]
+    return lines
+
+
+def worth_lines(doc: dict[str, Any]) -> list[str]:
+    """The value of information's sentences alone (what to measure first), for a summary."""
+    unknowns = doc.get("unknowns")
+    if not unknowns or "value_of_information" not in unknowns:
+        return []
+    lines = information_text(unknowns)
+    return lines[1 : lines.index("")] if "" in lines else lines[1:]
+
+
+def ranges_line(doc: dict[str, Any]) -> list[str]:
+    """One line when the file has ranges of belief: its intervals carry them too."""
+    unknowns = doc.get("unknowns")
+    if not unknowns or not unknowns.get("inputs"):
+        return []
+    return [ranges_sentence(len(unknowns["inputs"]))]
+
+
+def ranges_sentence(count: int) -> str:
+    return (
+        f"Intervals include what the team does not know: each replication drew the file's "
+        f"{count} range{'s' if count != 1 else ''} of belief once, as well as chance."
+    )
 
 
 def _gap_words(gap: IntervalLike, replications: int) -> str:
@@ -215,6 +246,7 @@ def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = N
         header(results),
         f"Scenarios ranked by their effect on {objective} "
         f"(change from the baseline, {level_words(results)} intervals, common random numbers)",
+        *ranges_line(results),
         "",
     ]
     if not ranking:
@@ -529,6 +561,7 @@ def optimize_text(doc: dict[str, Any]) -> str:
         header(doc),
         f"Best combination for {objective} within a budget of {amount(doc['budget'])} "
         f"{doc['currency']} ({doc['search']} search, {doc['evaluated']} combinations simulated)",
+        *ranges_line(doc),
         "",
     ]
     if doc["chosen"]:

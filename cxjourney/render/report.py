@@ -20,8 +20,8 @@ from ..queueing import busy_words
 from ..results import Interval, IntervalLike
 from . import palette
 from .charts import Row, interval_chart, retention_chart
-from .decisions import FORMATS, drivers_section, sensitivity_section
-from .decisions_text import evidence_lines, money_first, unknowns_lines
+from .decisions import FORMATS, drivers_section, sensitivity_section, unknowns_section
+from .decisions_text import evidence_lines, money_first, worth_lines
 from .duration import duration, duration_interval, horizon, interval_parts, spelled
 from .escape import markup
 from .page import (
@@ -102,6 +102,7 @@ def html_report(report: Report) -> str:
         _touchpoints(journey, results),
         drivers_section(report.drivers, results, inline_svg),
         sensitivity_section(results, labels, colours, inline_svg),
+        unknowns_section(results, inline_svg),
         _assumptions(journey, results),
         _reproduce(report),
     ]
@@ -249,10 +250,10 @@ def _summary(journey: Journey, results: dict[str, Any], labels: dict[str, str]) 
     for line in evidence_lines(results.get("ranking") or []):
         if line:
             body += f'<p class="warning">{markup(line[0].upper() + line[1:])}</p>'
-    # What the team does not know (uncertain inputs: tornado, value of information) goes
-    # here, in one place, once results carry it: `decisions_text.unknowns_lines`.
-    for line in unknowns_lines(results)[2:]:
-        body += f'<p class="note">{markup(line.strip())}</p>'
+    # What the team does not know, in one sentence: what knowing it would be worth (the
+    # tornado and the tables are in their own section, `decisions.unknowns_section`).
+    for line in worth_lines(results):
+        body += f'<p class="note">{markup(line)}</p>'
     body += f'<div class="cards">{"".join(cards)}</div>'
     scenarios = [n for n in results["scenarios"] if n != "baseline"]
     timed = any("duration_mean" in results["scenarios"][n]["metrics"] for n in scenarios)

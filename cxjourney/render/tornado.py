@@ -63,7 +63,8 @@ def tornado_text(doc: dict[str, Any]) -> list[str]:
         f"Tornado: the change in {objective_name(objective)} from '{chart['scenario']}' "
         f"({chart['label']}), "
         f"one unknown at a time at each end of its range, the others at their middle "
-        f"({chart['replications']} replications, paired with the baseline)",
+        f"({chart['replications']} replication{'s' if chart['replications'] != 1 else ''} "
+        "per end, paired with the baseline)",
         f"every unknown at its middle: {_effect(objective, chart['middle'], currency)}",
         "",
     ]
