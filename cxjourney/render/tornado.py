@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from ..safe_text import printable
+from .duration import duration
 from .table import fmt_effect, grid
 
 _WHAT = {"chance": "chance", "impact": "impact", "cost": "cost"}
@@ -38,12 +39,19 @@ def _amount(objective: str, x: float, currency: str) -> str:
 
 
 def written_range(item: dict[str, Any]) -> str:
-    """An input's range as a person reads it: "5% .. 15%", "+1 .. +3", "40,000 .. 60,000"."""
+    """An input's range as a person reads it: "5% .. 15%", "+1 .. +3" (an impact, in
+    points), "40,000 .. 60,000" (a cost or a spend), "3.5 .. 4.2" (a rating of 1 to 5),
+    "5 min .. 20 min" (a patience)."""
     low, high = item["low"], item["high"]
-    if item["what"] == "chance":
+    what = item["what"]
+    if what == "chance":
         return f"{low * 100:g}% .. {high * 100:g}%"
-    if item["what"] == "cost":
-        return f"{low:,.0f} .. {high:,.0f}"
+    if what in ("cost", "spend"):
+        return f"{low:,.0f} .. {high:,.0f}" if min(low, high) >= 100 else f"{low:,g} .. {high:,g}"
+    if what in ("expect", "delivers"):
+        return f"{low:g} .. {high:g}"
+    if what == "patience":
+        return f"{duration(low)} .. {duration(high)}"
     return f"{low:+g} .. {high:+g}"
 
 

@@ -167,3 +167,23 @@ def test_without_ranges_the_report_has_no_unknowns(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr.decode()
     page = out.read_text(encoding="utf-8")
     assert 'id="unknowns"' not in page and "team does not know" not in page
+
+
+@pytest.mark.parametrize(
+    ("what", "low", "high", "shown"),
+    [
+        ("chance", 0.05, 0.15, "5% .. 15%"),
+        ("impact", 1.0, 3.0, "+1 .. +3"),
+        ("cost", 40_000.0, 60_000.0, "40,000 .. 60,000"),
+        ("spend", 20.0, 40.0, "20 .. 40"),
+        ("expect", 3.5, 4.5, "3.5 .. 4.5"),
+        ("delivers", 3.5, 4.2, "3.5 .. 4.2"),
+        ("patience", 5.0, 90.0, "5.0 min .. 1.5 h"),
+    ],
+)
+def test_each_kind_of_range_is_written_in_its_own_unit(what, low, high, shown):
+    """A rating reads 3.5 .. 4.5 (no sign: it is a level, not a change), a patience in
+    minutes as durations, a spend as money; an impact keeps its sign."""
+    from cxjourney.render.tornado import written_range
+
+    assert written_range({"what": what, "low": low, "high": high}) == shown
