@@ -14,6 +14,7 @@ from typing import Any
 from ..language.diagnostics import Reporter
 from ..language.scenarios import apply_checked
 from ..model import Journey, Scenario
+from ..results import assumed
 from ..sim.experiment import Experiment, Progress, RunSpec, admit, file_scenarios, planned_runs
 from . import objective as obj
 from . import uncertainty
@@ -167,6 +168,8 @@ def compare(
     add_evidence(ranking, results, journey, experiment)
     results["objective"] = objective
     results["ranking"] = ranking
+    if flags := assumed(journey):  # as simulate: what comes from the model's defaults
+        results["assumed"] = flags
     note = obj.note(experiment, precision)
     if note is not None:
         results["sequential"] = note

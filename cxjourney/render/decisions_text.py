@@ -15,6 +15,7 @@ from typing import Any
 from ..results import Interval, IntervalLike
 from ..sim import stats
 from .duration import horizon
+from .forecast_text import assumed_lines
 from .table import amount, fmt_effect, fmt_interval, grid, percent, verdict_line
 from .tornado import information_text, tornado_text
 
@@ -247,6 +248,7 @@ def compare_text(results: dict[str, Any], sensitivity: dict[str, Any] | None = N
         f"Scenarios ranked by their effect on {objective} "
         f"(change from the baseline, {level_words(results)} intervals, common random numbers)",
         *ranges_line(results),
+        *assumed_lines(results),
         "",
     ]
     if not ranking:

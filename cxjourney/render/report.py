@@ -24,6 +24,7 @@ from .decisions import FORMATS, drivers_section, sensitivity_section, unknowns_s
 from .decisions_text import evidence_lines, money_first, worth_lines
 from .duration import duration, duration_interval, horizon, interval_parts, spelled
 from .escape import markup
+from .forecast_text import assumed_lines
 from .page import (
     CSS,
     Section,
@@ -254,6 +255,8 @@ def _summary(journey: Journey, results: dict[str, Any], labels: dict[str, str]) 
     # tornado and the tables are in their own section, `decisions.unknowns_section`).
     for line in worth_lines(results):
         body += f'<p class="note">{markup(line)}</p>'
+    for line in assumed_lines(results, mark="Note:"):
+        body += f'<p class="warning">{markup(line)}</p>'
     body += f'<div class="cards">{"".join(cards)}</div>'
     scenarios = [n for n in results["scenarios"] if n != "baseline"]
     timed = any("duration_mean" in results["scenarios"][n]["metrics"] for n in scenarios)

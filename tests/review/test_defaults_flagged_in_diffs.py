@@ -51,3 +51,20 @@ def test_a_forecast_from_the_files_own_numbers_is_not_marked():
     prediction = forecast(old, replace(old, customers=50), SPEC)
     assert "assumed" not in prediction
     assert not any("*" in line for line in forecast_lines(prediction))
+
+
+def test_compare_and_its_text_say_which_numbers_come_from_defaults():
+    """`compare` on a journey without `delivers`, events or `max_wait` (a scenario adds
+    spend) carries the same `assumed` flag as `simulate`, and its text says so under the
+    heading; with a `delivers` in the file, neither."""
+    from cxjourney.decide.compare import compare
+    from cxjourney.render.decisions_text import compare_text
+
+    scenario = '  scenario more "More" {\n    cost 1k\n    p.spend += 1\n  }\n}\n'
+    plain = TEXT.rstrip().removesuffix("}") + scenario
+    results, _ = compare(_journey(plain), SPEC)
+    assert results["assumed"][0]["metrics"][:2] == ["satisfaction", "nps"]
+    assert "* NPS and retention: no touchpoint has `delivers`" in compare_text(results)
+    rated = plain.replace('"Applies" { }', '"Applies" {\n      delivers 4\n    }')
+    results, _ = compare(_journey(rated), SPEC)
+    assert "assumed" not in results and "NPS and retention:" not in compare_text(results)
