@@ -48,6 +48,7 @@ from .arrivals import start_window
 from .cases import Log
 from .fit import fit_durations
 from .gaps import fit_gaps
+from .intervals import wilson
 from .mapping import Mapping, persona_resolver
 from .paths import END, EXIT, START, Path, mapped
 
@@ -98,15 +99,6 @@ class Calibration:
 @dataclass(frozen=True)
 class CalibrateOptions:
     min_n: int = 30
-
-
-def wilson(k: float, n: float, z: float = 1.96) -> tuple[float, float]:
-    if n <= 0:
-        return 0.0, 1.0
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def calibrate(
