@@ -34,6 +34,17 @@ SLOT_MINUTES = 15.0
 SLOTS = int(WEEK_MINUTES / SLOT_MINUTES)  # 672 quarter hours
 
 
+#: The name of each parameter of each family of distributions (the names of its ranges).
+PARAMETERS = {
+    "constant": ("value",),
+    "normal": ("mean", "sd"),
+    "exp": ("mean",),
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "lognormal": ("mean", "sd"),
+}
+
+
 @dataclass(frozen=True)
 class Distribution:
     """A value that may vary: ``scale * draw(kind, params) + offset``.
@@ -46,6 +57,12 @@ class Distribution:
     params: tuple[float, ...]
     scale: float = 1.0
     offset: float = 0.0
+    # a range of belief per parameter (`lognormal(4 days .. 8 days, 3 days)`), None where
+    # the parameter is known; `params` holds the middles. Empty when none is a range.
+    ranges: tuple[Belief | None, ...] = ()
+    # the name its ranges go by when a scenario writes it (`fast.install.after`); empty
+    # where the file's own step or edge names them
+    tag: str = ""
 
     @staticmethod
     def constant(value: float) -> Distribution:
@@ -69,6 +86,11 @@ class Distribution:
     @property
     def is_constant(self) -> bool:
         return self.kind == "constant" or (self.kind == "normal" and self.params[1] == 0)
+
+    def at(self, values: dict[int, float]) -> Distribution:
+        """The distribution with parameter i set to values[i] and no ranges left."""
+        params = tuple(values.get(i, p) for i, p in enumerate(self.params))
+        return replace(self, params=params, ranges=(), tag="")
 
     def shifted(self, delta: float) -> Distribution:
         if self.kind == "constant":
@@ -198,6 +220,7 @@ class Recovery:
     chance: float
     span: Span = NOWHERE
     target_spans: tuple[Span, ...] = ()
+    chance_range: Belief | None = None  # `chance 40% .. 70%`; `chance` holds its middle
 
 
 @dataclass(frozen=True)
@@ -222,6 +245,10 @@ class Touchpoint:
     shifts: tuple[Shift, ...] = ()  # capacity by time of the week, over `capacity`
     expect_range: Belief | None = None  # `expect 3.5 .. 4.5`; `expect` holds its middle
     delivers_range: Belief | None = None  # `delivers 3.5 .. 4.2`; `delivers` is its middle
+    after_range: Belief | None = None  # `after 2 days .. 4 days`; `after` is its middle
+    takes_range: Belief | None = None
+    service_range: Belief | None = None
+    max_wait_range: Belief | None = None  # minutes
 
     @property
     def weight(self) -> float:
@@ -257,6 +284,10 @@ class Persona:
     busy: tuple[Shift, ...] = ()  # arrival density by time of the week (1 = ordinary)
     spend_range: Belief | None = None  # `spend 4 .. 6`; `spend` holds its middle
     patience_range: Belief | None = None  # `patience 20 min .. 40 min`, minutes
+    visit_gap_range: Belief | None = None  # `visits every 20 days .. 40 days`, minutes
+    arrivals_range: Belief | None = None  # `arrivals 30 .. 50 per week`, per minute
+    price_sensitivity_range: Belief | None = None
+    expects_range: Belief | None = None
 
     def arrival_profile(self) -> list[float] | None:
         """Each quarter hour's share of the weekly rate, times SLOTS (mean 1); None if flat."""
@@ -285,6 +316,7 @@ class Edge:
     source_span: Span = NOWHERE
     target_span: Span = NOWHERE
     after: Distribution | None = None  # minutes on the way: a wait felt at the target
+    after_range: Belief | None = None  # `after 2 days .. 4 days`; `after` is its middle
 
 
 @dataclass(frozen=True)
@@ -350,9 +382,32 @@ class Loyalty:
     price_churn: float = 0.05
     referral: float = 0.02
     adaptation: float = 0.20
+    # keys written as a range of belief (`referral 1% .. 4%`): (key, range), the key's
+    # field holding the middle
+    ranges: tuple[tuple[str, Belief], ...] = ()
+
+    def range_of(self, key: str) -> Belief | None:
+        return next((b for k, b in self.ranges if k == key), None)
+
+    def setting(self, key: str) -> object:
+        """A key as written: its range of belief when it has one, else its value."""
+        return self.range_of(key) or getattr(self, key)
+
+    @staticmethod
+    def of(settings: dict[str, object]) -> Loyalty:
+        """The parameters from keys as written, a range of belief standing for its middle."""
+        plain = {k: v.middle if isinstance(v, Belief) else v for k, v in settings.items()}
+        order = [f.name for f in fields(Loyalty)]  # the keys' own order, not as written
+        ranges = tuple(
+            sorted(
+                ((k, v) for k, v in settings.items() if isinstance(v, Belief)),
+                key=lambda item: order.index(item[0]),
+            )
+        )
+        return Loyalty(**plain, ranges=ranges)  # type: ignore[arg-type]
 
 
-LOYALTY_KEYS = tuple(f.name for f in fields(Loyalty))
+LOYALTY_KEYS = tuple(f.name for f in fields(Loyalty) if f.name != "ranges")
 
 
 @dataclass(frozen=True)
@@ -418,6 +473,16 @@ ONLY_WHEN_SET = frozenset(
         "delivers_range",
         "spend_range",
         "patience_range",
+        "after_range",
+        "takes_range",
+        "service_range",
+        "max_wait_range",
+        "visit_gap_range",
+        "arrivals_range",
+        "price_sensitivity_range",
+        "expects_range",
+        "ranges",
+        "tag",
     }
 )
 
@@ -434,7 +499,7 @@ def to_plain(value: Any) -> Any:
             for f in fields(value)
             if f.name not in POSITIONS
             and f.name != "file"
-            and not (f.name in ONLY_WHEN_SET and getattr(value, f.name) is None)
+            and not (f.name in ONLY_WHEN_SET and getattr(value, f.name) in (None, (), ""))
         }
     if isinstance(value, tuple | list):
         return [to_plain(v) for v in value]

@@ -39,6 +39,9 @@ from .diagnostics import Reporter, Span, did_you_mean
 NAN = float("nan")
 #: A flow edge's probability is written as a chance is: a percentage.
 _PROBABILITY = facts.lookup("event", "chance")
+#: The trees of a range of belief: `1 .. 3`, `5% .. 15%`, `30 .. 50 per week`.
+_BELIEFS = ("belief", "chance_belief", "rate_belief")
+_EDGE_AFTER = facts.lookup("edge", "after")
 #: Words for sets of days in a window, besides the day names.
 DAY_WORDS = {"weekdays": (0, 1, 2, 3, 4), "weekends": (5, 6), "daily": tuple(range(7))}
 
@@ -251,7 +254,7 @@ class Builder(Transformer):
             touchpoints=tuple(touchpoints),
             flow=None if flow is None else tuple(flow),
             scenarios=tuple(scenarios),
-            loyalty=Loyalty(**{k: v for k, (v, _) in loyalty.items()}),
+            loyalty=Loyalty.of({k: v for k, (v, _) in loyalty.items()}),
             loyalty_spans=loyalty_spans,
             file=self.file,
             span=self.line_span(tree),
@@ -358,11 +361,14 @@ class Builder(Transformer):
         is written as one (`expect 3.5 .. 4.5`: the middle, and `expect_range`)."""
         arg = item.children[0]
         name = attribute.model_field
-        if not (isinstance(arg, Tree) and arg.data == "belief"):
+        if not (isinstance(arg, Tree) and arg.data in _BELIEFS):
             return {name: self.attribute_value(attribute, item)}
         assert attribute.ranged, attribute.name  # the grammar allows ranges only there
         middle, belief = self.believed(
-            arg, attribute.written, duration=attribute.kind == "duration"
+            arg,
+            attribute.written,
+            duration=attribute.kind == "duration" or attribute.unit == "minutes",
+            percent=attribute.kind == "percent",
         )
         if belief is not None:
             belief = self.within_domain(attribute, arg, belief)
@@ -376,14 +382,21 @@ class Builder(Transformer):
     ) -> Belief | None:
         """The range when both ends are values the attribute takes; else an error at the
         end that is not, and no range."""
-        low_tree, high_tree = tree.children
+        low_tree, high_tree = tree.children[:2]
         for end, end_tree in ((belief.low, low_tree), (belief.high, high_tree)):
             below = attribute.low is not None and end < attribute.low
             above = attribute.high is not None and end > attribute.high
+            bounds = ""
             if attribute.kind == "duration" and end <= 0:  # a patience of no time is no patience
-                below, attribute = True, replace(attribute, low=0.0)
+                below, bounds = True, "> 0"
+            elif attribute.kind == "rate" and end < 0:
+                below, bounds = True, "≥ 0"
+            elif attribute.unit == "minutes" and attribute.kind == "distribution":
+                wait = attribute.name in ("after", "takes")  # may be no time; a service may not
+                if end < 0 or (end == 0 and not wait):
+                    below, bounds = True, "≥ 0" if wait else "> 0"
             if below or above:
-                bounds = "> 0" if attribute.kind == "duration" else _bounds(attribute)
+                bounds = bounds or _bounds(attribute)
                 self.reporter.error(
                     span_of(end_tree),
                     f"'{attribute.written}' is {bounds}, at both ends of its range; "
@@ -455,9 +468,11 @@ class Builder(Transformer):
     @v_args(tree=True)
     def recovers(self, tree: Tree) -> Recovery:
         *refs, chance = tree.children
+        value, belief = self.believed(chance, "chance")
         return Recovery(
             targets=tuple(tuple(str(t) for t in r.children) for r in refs),
-            chance=self.percent(chance),
+            chance=value,
+            chance_range=belief,
             span=self.line_span(tree),
             target_spans=tuple(span_of(r) for r in refs),
         )
@@ -468,9 +483,11 @@ class Builder(Transformer):
         probability = None
         persona = None
         delay = None
+        delay_range = None
         for part in rest:
             if isinstance(part, Tree) and part.data == "delay":
-                delay = self.distribution(part.children[0], time=True, what="after")
+                values = self.attribute_values(_EDGE_AFTER, part)
+                delay, delay_range = values["after"], values.get("after_range")
             elif isinstance(part, Tree):
                 probability = self.percent(part)
             else:
@@ -480,7 +497,8 @@ class Builder(Transformer):
             str(target),
             probability,
             persona,
-            after=delay,
+            after=delay,  # type: ignore[arg-type]
+            after_range=delay_range,  # type: ignore[arg-type]
             span=self.line_span(tree),
             source_span=span_of(source),
             target_span=span_of(target),
@@ -504,12 +522,17 @@ class Builder(Transformer):
                 path_tree, op, value, *window = item.children
                 path = tuple(str(t) for t in path_tree.children)
                 path_spans = tuple(span_of(t) for t in path_tree.children)
+                written = self.value(value, facts.scenario_attribute(path[-1]), str(op))
+                if written.distribution is not None and written.distribution.ranges:
+                    # the scenario's own unknown (`faster.install.after.mean`), not the step's
+                    tagged = replace(written.distribution, tag=f"{sid}.{'.'.join(path)}")
+                    written = replace(written, distribution=tagged)
                 changes.append(
                     Change(
                         "set",
                         path,
                         str(op),
-                        self.value(value, facts.scenario_attribute(path[-1]), str(op)),
+                        written,
                         window=self.window(window[0]) if window else None,
                         span=span,
                         path_spans=path_spans,
@@ -583,10 +606,29 @@ class Builder(Transformer):
                 continue
             if not self._once(seen, name, span, "loyalty block"):
                 continue
-            result = self.loyalty_value(value, attribute)
+            result = (
+                self.loyalty_range(value, attribute)
+                if value.data in _BELIEFS
+                else self.loyalty_value(value, attribute)
+            )
             if result is not None:
                 settings[name] = (result, span)
         return settings
+
+    def loyalty_range(self, tree: Tree, attribute: facts.Attribute) -> object | None:
+        """`referral 1% .. 4%`: a key the team does not know, as a range within its bounds
+        (a plain number when both ends are one)."""
+        percent = attribute.kind == "percent"
+        if attribute.kind not in ("percent", "number") or (tree.data == "chance_belief") != percent:
+            what = "a percentage" if percent else "a plain number"
+            if attribute.kind == "choice":
+                what = "one of: " + ", ".join(attribute.choices)
+            self.reporter.error(span_of(tree), f"'{attribute.name}' takes {what}")
+            return None
+        value, belief = self.believed(tree, attribute.name, percent=percent)
+        if belief is None:
+            return None if math.isnan(value) else value
+        return self.within_domain(attribute, tree, belief)
 
     def loyalty_value(self, tree: Tree, attribute: facts.Attribute) -> object | None:
         span = span_of(tree)
@@ -765,14 +807,21 @@ class Builder(Transformer):
         return NAN
 
     def believed(
-        self, tree: Tree, what: str, *, duration: bool = False
+        self, tree: Tree, what: str, *, duration: bool = False, percent: bool | None = None
     ) -> tuple[float, Belief | None]:
-        """A chance (a percentage), a plain number or a duration (in minutes), or a range
-        of belief of one: the value (a range's middle) and the range, None when the number
-        is known."""
-        percent = what == "chance"
-        if tree.data not in ("belief", "chance_belief"):
+        """A chance (a percentage), a plain number, a duration (in minutes) or a rate (per
+        minute), or a range of belief of one: the value (a range's middle) and the range,
+        None when the number is known."""
+        percent = what == "chance" if percent is None else percent
+        if tree.data not in _BELIEFS:
             return (self.percent(tree) if percent else self.plain(tree, what)), None
+        if tree.data == "rate_belief":  # `arrivals 30 .. 50 per week`
+            low_tree, high_tree, per = tree.children
+            low, high = self.plain(low_tree, what), self.plain(high_tree, what)
+            minutes = self.unit(per)
+            if any(math.isnan(x) for x in (low, high, minutes)):
+                return NAN, None
+            return self._range(tree, what, low / minutes, high / minutes, (low_tree, high_tree))
         low_tree, high_tree = tree.children
         kind = "amount" if percent else "quantity"
         if high_tree.data != kind:
@@ -791,17 +840,26 @@ class Builder(Transformer):
             low, high = self.plain(low_tree, what), self.plain(high_tree, what)
         if math.isnan(low) or math.isnan(high):
             return NAN, None
+        if percent and (low < 0 or high > 1):
+            self.reporter.error(
+                span_of(tree), f"a {what} is between 0% and 100%, at both ends of its range"
+            )
+            return NAN, None
+        return self._range(tree, what, low, high, (low_tree, high_tree))
+
+    def _range(
+        self, tree: Tree, what: str, low: float, high: float, ends: tuple[Tree, Tree]
+    ) -> tuple[float, Belief | None]:
+        """A range read in canonical units: its middle and itself; an error when it runs
+        backwards; a plain number when both ends are one."""
         span = span_of(tree)
-        written = [_written(t) for t in (low_tree, high_tree)]
+        written = [_written(t) for t in ends]
         if low > high:
             self.reporter.error(
                 span,
                 f"the range of '{what}' runs backwards: {written[0]} .. {written[1]}",
                 f"write the lower end first: {written[1]} .. {written[0]}",
             )
-            return NAN, None
-        if percent and (low < 0 or high > 1):
-            self.reporter.error(span, "a chance is between 0% and 100%, at both ends of its range")
             return NAN, None
         if low == high:
             return low, None
@@ -822,14 +880,26 @@ class Builder(Transformer):
         return count / self.unit(per)
 
     def distribution(self, tree: Tree, *, time: bool, what: str) -> Distribution:
+        ranges: list[Belief | None] = []
+
         def arg(q: Tree) -> float:
+            """A parameter, or a range of belief of one (its middle; the range kept)."""
+            if q.data == "belief":
+                middle, belief = self.believed(q, what, duration=time)
+                ranges.append(belief)
+                return middle
+            ranges.append(None)
             return self.duration(q, what) if time else self.plain(q, what)
+
+        def made(kind: str, params: tuple[float, ...]) -> Distribution:
+            kept = tuple(ranges) if any(ranges) else ()
+            return Distribution(kind, params, ranges=kept)
 
         if tree.data == "quantity":
             return Distribution.constant(arg(tree))
         if tree.data == "normal_pm":
             mean, _, sd = tree.children
-            return Distribution("normal", (arg(mean), arg(sd)))
+            return made("normal", (arg(mean), arg(sd)))
         if tree.data == "call":
             name_token, *args = tree.children
             name = str(name_token)
@@ -848,7 +918,7 @@ class Builder(Transformer):
                     f"{name}() takes {arity} argument{'s' if arity > 1 else ''}, got {len(args)}",
                 )
                 return Distribution.constant(NAN)
-            return Distribution(name, tuple(arg(a) for a in args))
+            return made(name, tuple(arg(a) for a in args))
         self.reporter.error(span_of(tree), f"'{what}' takes a value or a distribution")
         return Distribution.constant(NAN)
 

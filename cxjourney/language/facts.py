@@ -110,7 +110,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "visits", _P, "duration", "minutes", "none (one journey)", "> 0",
         "Mean time between repeat journeys (exponential gaps).",
         "visits every 2 days", field="visit_gap", keyword="visits every", changeable=True,
-        absent="once",
+        absent="once", ranged=True,
     ),
     Attribute(
         "from", _P, "identifier", "", "where the flow starts", "a touchpoint, with `visits every`",
@@ -122,6 +122,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "arrivals", _P, "rate", "customers per minute", "none (no newcomers)", "≥ 0",
         "New customers of this persona, a Poisson process (not split by share).",
         "arrivals 40 per week", changeable=True,
+        ranged=True,
     ),
     Attribute(
         "busy", _P, "schedule", "× an ordinary hour", "none (arrivals even over the week)",
@@ -144,11 +145,13 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "price_sensitivity", _P, "percent", "fraction", "0%", "0%..100%",
         "Pull of cheaper competitors, whatever the experience (transient loyalists are high).",
         "price_sensitivity 70%", changeable=True, low=0, high=1,
+        ranged=True,
     ),
     Attribute(
         "expects", _P, "shift", "rating points", "0", "any; usually -1..+1",
         "Shifts every expectation of this persona up (demanding) or down.",
         "expects -0.5", changeable=True,
+        ranged=True,
     ),
     Attribute(
         "prefers", _P, "channels", "", "none", "channel names",
@@ -182,12 +185,14 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "mean ≥ 0 (draws are clipped at 0)",
         "Time before each visit, a wait the customer feels; adds to a delay on the edge.",
         "after lognormal(5 days, 2 days)", changeable=True, absent="no wait",
+        ranged=True,
     ),
     Attribute(
         "takes", _T, "distribution", "minutes", "none (no time)",
         "mean ≥ 0 (draws are clipped at 0)",
         "Time the step itself takes, without a server: work time, not a felt wait.",
         "takes exp(2 h)", changeable=True, absent="no time",
+        ranged=True,
     ),
     Attribute(
         "capacity", _T, "count", "servers", "none (no queue)",
@@ -207,11 +212,13 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "service", _T, "distribution", "minutes", "none", "> 0 (draws are clipped at 0)",
         "Time to serve one customer; needs capacity.",
         "service exp(90 s)", changeable=True,
+        ranged=True,
     ),
     Attribute(
         "max_wait", _T, "duration", "minutes", "none (waits never disappoint)", "> 0",
         "The wait customers consider normal; longer waits cost experience.",
         "max_wait 3 min", changeable=True,
+        ranged=True,
     ),
     Attribute(
         "moment_of_truth", _T, "flag", "weight", "not one (weight 1); 2 when written alone",
@@ -241,6 +248,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "Time on the way along the edge: a wait felt at its target, added to the target's "
         "own `after` (a scenario cannot change it).",
         "install -> golive after exp(4 h)", absent="no delay",
+        ranged=True,
     ),
     # ---- loyalty model ----------------------------------------------------------
     Attribute(

@@ -105,12 +105,12 @@ def merge(journey: Journey, libraries: list[Library], reporter: Reporter) -> Jou
         personas[p.id] = p
     settings = {k: v for k, (v, _) in loyalty.items()}
     spans = {k: s for k, (_, s) in loyalty.items()}
-    own = {k: getattr(journey.loyalty, k) for k in journey.loyalty_spans}
+    own = {k: journey.loyalty.setting(k) for k in journey.loyalty_spans}
     settings.update(own)
     spans.update(journey.loyalty_spans)
     return replace(
         journey,
         personas=tuple(personas.values()),
-        loyalty=Loyalty(**settings),  # type: ignore[arg-type]
+        loyalty=Loyalty.of(settings),
         loyalty_spans=spans,
     )

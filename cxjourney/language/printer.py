@@ -30,9 +30,10 @@ has shifted.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 
 from ..model import (
+    Belief,
     Change,
     Distribution,
     Edge,
@@ -57,6 +58,7 @@ from .spelling import (
     written_number,
     written_percent,
     written_rate,
+    written_rate_range,
     written_signed,
     written_window,
 )
@@ -122,8 +124,12 @@ class Printer:
         if journey.uses:
             keys = [k for k, span in journey.loyalty_spans.items() if _own(span)]
         else:
-            keys = [a.name for a in facts.of_block("loyalty") if self._differs(journey.loyalty, a)]
-        body += self._loyalty({k: getattr(journey.loyalty, k) for k in keys})
+            keys = [
+                a.name
+                for a in facts.of_block("loyalty")
+                if self._differs(journey.loyalty, a) or journey.loyalty.range_of(a.name)
+            ]
+        body += self._loyalty({k: journey.loyalty.setting(k) for k in keys})
         header = _Statement(f"journey {quoted(journey.title)}", ("journey",), body, gap=bool(top))
         return self._render([*top, header])
 
@@ -192,7 +198,13 @@ class Printer:
         body = []
         for attribute in facts.of_block("loyalty"):
             if attribute.name in settings:
-                text = f"{attribute.name} {self.value(attribute, settings[attribute.name])}"
+                setting = settings[attribute.name]
+                text = f"{attribute.name} " + (
+                    f"{self._plain_value(replace(attribute, unit=''), setting.low)} .. "
+                    + self.value(attribute, setting.high)  # `referral 1% .. 4% per month`
+                    if isinstance(setting, Belief)
+                    else self.value(attribute, setting)
+                )
                 body.append(_Statement(text, ("loyalty", attribute.name)))
         return [_Statement("loyalty", ("loyalty",), body, gap=True)] if body else []
 
@@ -234,8 +246,7 @@ class Printer:
             text = attribute.written
             belief = getattr(element, attribute.model_field + "_range", None)
             if belief is not None:  # a range of belief: `expect 3.5 .. 4.5`
-                ends = [self._plain_value(attribute, x) for x in (belief.low, belief.high)]
-                text += f" {ends[0]} .. {ends[1]}"
+                text += " " + self._range(attribute, belief)
             elif attribute.kind != "flag" or value != 2.0:  # `moment_of_truth` alone weighs 2
                 text += " " + self.value(attribute, value)
             for part in parts:  # `visits every 30 days from bill`
@@ -257,6 +268,13 @@ class Printer:
         if getattr(element, attribute.model_field + "_range", None) is not None:
             return True  # a range whose middle is the default still says something
         return f"{block}.{attribute.name}" in self.always or self._differs(element, attribute)
+
+    def _range(self, attribute: facts.Attribute, belief: Belief) -> str:
+        """A range of belief as written: `3.5 .. 4.5`, `30 .. 50 per week`."""
+        if attribute.kind == "rate":
+            return written_rate_range(belief.low, belief.high)
+        ends = [self._plain_value(attribute, x) for x in (belief.low, belief.high)]
+        return f"{ends[0]} .. {ends[1]}"
 
     def _plain_value(self, attribute: facts.Attribute, x: float) -> str:
         """One end of a range of belief, written as the attribute's single number would be."""
@@ -318,7 +336,11 @@ class Printer:
 
     def recovery(self, recovery: Recovery) -> str:
         targets = ", ".join(".".join(target) for target in recovery.targets)
-        return f"recovers {targets} chance {written_percent(recovery.chance)}"
+        chance = written_percent(recovery.chance)
+        if recovery.chance_range is not None:
+            low, high = recovery.chance_range.low, recovery.chance_range.high
+            chance = f"{written_percent(low)} .. {written_percent(high)}"
+        return f"recovers {targets} chance {chance}"
 
     def edge(self, edge: Edge) -> str:
         """`bill -> support 20% after exp(3 days) for classic`."""
@@ -327,7 +349,10 @@ class Printer:
             text += " " + written_percent(edge.probability)
         for attribute in facts.of_block("edge"):
             value = getattr(edge, attribute.model_field)
-            if value is not None:
+            belief = getattr(edge, attribute.model_field + "_range", None)
+            if belief is not None:
+                text += f" {attribute.written} {self._range(attribute, belief)}"
+            elif value is not None:
                 text += f" {attribute.written} {self.value(attribute, value)}"
         return f"{text} for {edge.persona}" if edge.persona else text
 

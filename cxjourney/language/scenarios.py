@@ -181,14 +181,16 @@ def _set_touchpoint(tp: Touchpoint, change: Change) -> Touchpoint:
                 part=1,
             )
         new = _combine_distribution(old or Distribution.constant(0), change)
-        return replace(tp, **{attr: new})
+        return replace(tp, **{attr: new}, **_moved(tp, attr, change, "touchpoint"))
     if attr == "service":
         if tp.service is None and change.op != "=":
             raise ScenarioError(
                 change, f"touchpoint '{tp.id}' has no service time to change", part=1
             )
         return replace(
-            tp, service=_combine_distribution(tp.service or Distribution.constant(0), change)
+            tp,
+            service=_combine_distribution(tp.service or Distribution.constant(0), change),
+            **_moved(tp, "service", change, "touchpoint"),
         )
     old = tp.weight if attr == "moment_of_truth" else getattr(tp, attr)  # not one: weight 1
     if old is None and change.op != "=":

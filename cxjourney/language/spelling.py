@@ -340,12 +340,39 @@ def written_rate(per_minute: float) -> str:
     return min(candidates)[-1]  # per minute always reads back exactly: never empty
 
 
+def written_rate_range(low: float, high: float) -> str:
+    """`30 .. 50 per week`: a range of belief of a rate, both ends in one unit that reads
+    both back exactly, the fewest digits first."""
+    candidates = []
+    for name in RATE_WORDS:
+        size = units.TIME_UNITS[name]
+        texts = []
+        for x in (low, high):
+            shown = x * size
+            text = exact(x, shown, lambda v, s=size: v / s) if math.isfinite(shown) else ""
+            if not text or float(text) / size != x:
+                break
+            texts.append(text)
+        else:
+            digits = _digits(texts[0]) + _digits(texts[1])
+            text = f"{texts[0]} .. {texts[1]} per {name}"
+            candidates.append((abs(high * size) < 1, digits, text))
+    if not candidates:
+        raise ValueError(f"{low} .. {high} per minute cannot be written in a journey file")
+    return min(candidates)[-1]
+
+
 def written_distribution(dist: Distribution, *, time: bool) -> str:
-    """`3.8 +- 0.4`, `exp(90 s)`, `lognormal(5 days, 2 days)`: each argument on its own."""
+    """`3.8 +- 0.4`, `exp(90 s)`, `lognormal(5 days, 2 days)`: each argument on its own,
+    a range of belief as `low .. high` (`exp(20 min .. 40 min)`)."""
     if dist.scale != 1 or dist.offset != 0:
         raise ValueError("a scenario's scaled or shifted distribution has no text")
     arg = written_duration if time else written_number
-    params = [arg(p) for p in dist.params]
+    ranges = dist.ranges or (None,) * len(dist.params)
+    params = [
+        arg(p) if r is None else f"{arg(r.low)} .. {arg(r.high)}"
+        for p, r in zip(dist.params, ranges, strict=True)
+    ]
     if dist.kind == "constant":
         return params[0]
     if dist.kind == "normal":

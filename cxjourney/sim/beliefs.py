@@ -5,29 +5,45 @@ A range of belief (`impact +1 .. +3`) is one number nobody knows, unlike variabi
 every uncertain input once per replication, uniformly over its range, so every
 interval carries what the team does not know as well as chance.
 
-Each input's draw is a quantile u in (0, 1), a hash of the replication's key and the
-input's name (`touchpoint.event.impact`, `scenario.cost`, `touchpoint.expect`,
-`touchpoint.delivers`, `persona.spend`), never the next number of a sequence. So
+Any number that takes a range may be one (docs/language.md lists them): an event's
+chance and impact, a scenario's cost, a step's expectation, delivery, times and
+patience, a parameter inside a distribution (`exp(20 min .. 40 min)`), a persona's
+rhythm and arrivals, a recovery's chance, an edge's delay, a loyalty key. Each input
+has a name (`install.noshow.chance`, `install.after.mean`, `family.arrivals`,
+`loyalty.referral`), and its draw is a quantile u in (0, 1), a hash of the
+replication's key and that name, never the next number of a sequence. So
 
 - every scenario of a replication sees the same draw of a shared input (common random
   numbers still pair them), and two scenarios that add the same event share its draw;
 - a replication's draws do not depend on which other replications, workers or engine
-  run it (the draw happens where a plan becomes a replication's plan, `drawn`, which
-  both engines go through);
+  run it;
 - a journey without ranges runs the plan it always ran: the same bytes.
 
-`fixed` sets inputs at chosen quantiles instead (the tornado's low and high ends).
+A replication's journey is `fixed(journey, quantiles(journey, key))`: the same journey
+with every range replaced by its draw, compiled as any journey is (`plan.drawn`). The
+tornado calls `fixed` with chosen quantiles instead (each end of one range).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from ..language import facts
-from ..model import Belief, Distribution, Event, Journey, Persona, Span, Touchpoint
+from ..model import (
+    PARAMETERS,
+    Belief,
+    Distribution,
+    Edge,
+    Event,
+    Journey,
+    Loyalty,
+    Recovery,
+    Scenario,
+    Span,
+    Touchpoint,
+)
 from . import streams
-from .experience import value
 
 #: The key every replication's draws of beliefs derive from, apart from the engines' draws.
 _BELIEFS = streams.salt("beliefs")
@@ -36,10 +52,14 @@ MIDDLE = 0.5
 
 @dataclass(frozen=True)
 class Input:
-    """One uncertain input: its name, what it is, its range, where it was written."""
+    """One uncertain input: its name, what it is, its range, where it was written.
 
-    name: str  # touchpoint.event.chance | .impact | scenario.cost | touchpoint.expect | ...
-    what: str  # chance | impact | cost | expect | delivers | spend | patience
+    `what` says how a person reads its numbers: chance | impact | cost | expect |
+    delivers | spend | patience (the names of PSA's first inputs), duration (minutes),
+    rate (per minute), percent, shift (rating points), number."""
+
+    name: str  # touchpoint.event.chance | scenario.cost | touchpoint.after.mean | ...
+    what: str
     low: float
     high: float
     span: Span
@@ -49,50 +69,164 @@ class Input:
         return streams.salt("belief:" + self.name)
 
 
-def _event_inputs(tp_id: str, event: Event) -> list[Input]:
-    out = []
+#: The attributes of a persona and of a touchpoint that may be a range of belief (the
+#: language's facts say which), each read from the model's field (the middle) and
+#: `FIELD_range`.
+PERSONA_RANGED = tuple(a for a in facts.of_block("persona") if a.ranged)
+TOUCHPOINT_RANGED = tuple(a for a in facts.of_block("touchpoint") if a.ranged)
+_NAMED = {"chance", "impact", "cost", "expect", "delivers", "spend", "patience"}
+
+
+def _what(attribute: facts.Attribute) -> str:
+    """How an attribute's range is read (`Input.what`)."""
+    if attribute.name in _NAMED:
+        return attribute.name
+    if attribute.kind == "duration" or attribute.unit == "minutes":
+        return "duration"
+    if attribute.kind in ("rate", "percent", "shift"):
+        return attribute.kind
+    return "number"
+
+
+# ---- the inputs: one walk over every place a range may stand --------------------------------
+#
+# `_places` yields, for every range in the journey, its input and a function that gives
+# the journey's element with that range known at a value. `inputs` lists the first;
+# `fixed` applies the second. One walk, so the two can never disagree.
+
+
+def _event_inputs(tp_id: str, event: Event) -> Iterator[Input]:
     for what, belief in (("chance", event.chance_range), ("impact", event.impact_range)):
         if belief is not None:
-            name = f"{tp_id}.{event.id}.{what}"
-            out.append(Input(name, what, belief.low, belief.high, belief.span))
-    return out
+            yield Input(f"{tp_id}.{event.id}.{what}", what, belief.low, belief.high, belief.span)
 
 
-#: The attributes of a persona and of a touchpoint that may be a range of belief (the
-#: language's facts say which), each read from the model's `FIELD` (the middle) and
-#: `FIELD_range`.
-PERSONA_RANGED = facts.ranged("persona")
-TOUCHPOINT_RANGED = facts.ranged("touchpoint")
-
-
-def _value_inputs(owner: Persona | Touchpoint, attributes: tuple[str, ...]) -> list[Input]:
-    out = []
-    for what in attributes:
-        belief = getattr(owner, f"{what}_range")
+def _fixed_event(tp_id: str, event: Event, at: Mapping[str, float]) -> Event:
+    changes: dict[str, object] = {}
+    for what in ("chance", "impact"):
+        belief = getattr(event, f"{what}_range")
         if belief is not None:
-            out.append(Input(f"{owner.id}.{what}", what, belief.low, belief.high, belief.span))
-    return out
+            changes[what] = belief.at(at.get(f"{tp_id}.{event.id}.{what}", MIDDLE))
+            changes[f"{what}_range"] = None
+    return replace(event, **changes) if changes else event
+
+
+def _distribution_inputs(prefix: str, what: str, dist: Distribution | None) -> Iterator[Input]:
+    """The ranges inside a distribution's parameters: `install.after.mean`."""
+    if dist is None or not dist.ranges:
+        return
+    prefix = dist.tag or prefix
+    for parameter, belief in zip(PARAMETERS[dist.kind], dist.ranges, strict=True):
+        if belief is not None:
+            name = f"{prefix}.{parameter}"
+            yield Input(name, what, belief.low, belief.high, belief.span)
+
+
+def _fixed_distribution(
+    prefix: str, dist: Distribution | None, at: Mapping[str, float]
+) -> Distribution | None:
+    if dist is None or not dist.ranges:
+        return dist
+    prefix = dist.tag or prefix
+    known = {
+        i: belief.at(at.get(f"{prefix}.{parameter}", MIDDLE))
+        for i, (parameter, belief) in enumerate(
+            zip(PARAMETERS[dist.kind], dist.ranges, strict=True)
+        )
+        if belief is not None
+    }
+    return dist.at(known)
+
+
+def _value_inputs(owner_id: str, owner, attributes) -> Iterator[Input]:
+    """A persona's or a touchpoint's ranged numbers, and the ranges in its distributions."""
+    for attribute in attributes:
+        name = f"{owner_id}.{attribute.name}"
+        belief = getattr(owner, attribute.model_field + "_range")
+        if belief is not None:
+            yield Input(name, _what(attribute), belief.low, belief.high, belief.span)
+        if attribute.kind == "distribution":
+            value = getattr(owner, attribute.model_field)
+            yield from _distribution_inputs(name, _what(attribute), value)
+
+
+def _fixed_values(owner_id: str, owner, attributes, at: Mapping[str, float]):
+    changes: dict[str, object] = {}
+    for attribute in attributes:
+        name = f"{owner_id}.{attribute.name}"
+        field = attribute.model_field
+        belief = getattr(owner, field + "_range")
+        if belief is not None:
+            known = belief.at(at.get(name, MIDDLE))
+            changes[field] = (
+                Distribution.constant(known) if attribute.kind == "distribution" else known
+            )
+            changes[field + "_range"] = None
+        elif attribute.kind == "distribution":
+            value = getattr(owner, field)
+            if value is not None and value.ranges:
+                changes[field] = _fixed_distribution(name, value, at)
+    return replace(owner, **changes) if changes else owner
+
+
+def _recovery_name(tp_id: str, recovery: Recovery) -> str:
+    return f"{tp_id}.recovers.{'.'.join(recovery.targets[0])}.chance"
+
+
+def _edge_name(edge: Edge) -> str:
+    """`install->golive.after`; a persona's own edge `install->golive(family).after`."""
+    own = f"({edge.persona})" if edge.persona else ""
+    return f"{edge.source}->{edge.target}{own}.after"
+
+
+_EDGE_AFTER = facts.lookup("edge", "after")
+_LOYALTY = {a.name: a for a in facts.of_block("loyalty")}
+
+
+def _touchpoint_inputs(tp: Touchpoint) -> Iterator[Input]:
+    yield from _value_inputs(tp.id, tp, TOUCHPOINT_RANGED)
+    for event in tp.events:
+        yield from _event_inputs(tp.id, event)
+    for recovery in tp.recovers:
+        if (belief := recovery.chance_range) is not None:
+            name = _recovery_name(tp.id, recovery)
+            yield Input(name, "chance", belief.low, belief.high, belief.span)
+
+
+def _scenario_inputs(scenario: Scenario) -> Iterator[Input]:
+    for change in scenario.changes:
+        if change.kind == "add" and change.event is not None and change.path:
+            yield from _event_inputs(change.path[0], change.event)
+        value = change.value
+        if change.kind == "set" and value is not None and value.distribution is not None:
+            attribute = facts.scenario_attribute(change.path[-1])
+            what = _what(attribute) if attribute is not None else "number"
+            yield from _distribution_inputs("", what, value.distribution)
+    if scenario.cost_range is not None:
+        r = scenario.cost_range
+        yield Input(f"{scenario.id}.cost", "cost", r.low, r.high, r.span)
 
 
 def inputs(journey: Journey) -> list[Input]:
-    """The journey's uncertain inputs in file order: its personas' values, its
-    touchpoints' values and events', then each scenario's added events' and cost. A
-    name met twice (two scenarios adding the same event) is one input, listed where it
-    is first written."""
+    """The journey's uncertain inputs in file order: its personas', its touchpoints' (and
+    their events' and recoveries'), its edges', its loyalty keys', then each scenario's
+    own (added events, distributions it sets, its cost). A name met twice (two scenarios
+    adding the same event) is one input, listed where it is first written."""
     found: list[Input] = []
     for persona in journey.personas:
-        found += _value_inputs(persona, PERSONA_RANGED)
+        found += _value_inputs(persona.id, persona, PERSONA_RANGED)
     for tp in journey.touchpoints:
-        found += _value_inputs(tp, TOUCHPOINT_RANGED)
-        for event in tp.events:
-            found += _event_inputs(tp.id, event)
+        found += _touchpoint_inputs(tp)
+    for edge in journey.flow or ():
+        name = _edge_name(edge)
+        if (belief := edge.after_range) is not None:
+            found.append(Input(name, "duration", belief.low, belief.high, belief.span))
+        found += _distribution_inputs(name, "duration", edge.after)
+    for key, belief in journey.loyalty.ranges:
+        what = _what(_LOYALTY[key])
+        found.append(Input(f"loyalty.{key}", what, belief.low, belief.high, belief.span))
     for scenario in journey.scenarios:
-        for change in scenario.changes:
-            if change.kind == "add" and change.event is not None and change.path:
-                found += _event_inputs(change.path[0], change.event)
-        if scenario.cost_range is not None:
-            r = scenario.cost_range
-            found.append(Input(f"{scenario.id}.cost", "cost", r.low, r.high, r.span))
+        found += _scenario_inputs(scenario)
     seen: set[str] = set()
     return [i for i in found if not (i.name in seen or seen.add(i.name))]
 
@@ -106,6 +240,11 @@ def quantile(key: int, name: str) -> float:
     return streams.draw(streams.derive(key, _BELIEFS), streams.salt("belief:" + name))
 
 
+def quantiles(journey: Journey, key: int) -> dict[str, float]:
+    """Replication `key`'s draw of every uncertain input of the journey."""
+    return {i.name: quantile(key, i.name) for i in inputs(journey)}
+
+
 def cost(scenario_id: str, belief: Belief | None, middle: float, key: int) -> float:
     """A scenario's cost in one replication: drawn from its range, or as written."""
     if belief is None:
@@ -113,149 +252,67 @@ def cost(scenario_id: str, belief: Belief | None, middle: float, key: int) -> fl
     return belief.at(quantile(key, f"{scenario_id}.cost"))
 
 
-# ---- fixing inputs (the tornado) -----------------------------------------------------------
+# ---- fixing inputs --------------------------------------------------------------------------
 
 
-def _fixed_event(tp_id: str, event: Event, at: Mapping[str, float]) -> Event:
-    changes: dict[str, object] = {}
-    for what in ("chance", "impact"):
-        belief = getattr(event, f"{what}_range")
-        if belief is not None:
-            q = at.get(f"{tp_id}.{event.id}.{what}", MIDDLE)
-            changes[what] = belief.at(q)
-            changes[f"{what}_range"] = None
-    return replace(event, **changes) if changes else event
+def _fixed_touchpoint(tp: Touchpoint, at: Mapping[str, float]) -> Touchpoint:
+    tp = _fixed_values(tp.id, tp, TOUCHPOINT_RANGED, at)
+    events = tuple(_fixed_event(tp.id, e, at) for e in tp.events)
+    recovers = tuple(
+        replace(
+            r,
+            chance=r.chance_range.at(at.get(_recovery_name(tp.id, r), MIDDLE)),
+            chance_range=None,
+        )
+        if r.chance_range is not None
+        else r
+        for r in tp.recovers
+    )
+    return replace(tp, events=events, recovers=recovers)
 
 
-def _fixed_values(owner, attributes: tuple[str, ...], at: Mapping[str, float]):
-    changes: dict[str, object] = {}
-    for what in attributes:
-        belief = getattr(owner, f"{what}_range")
-        if belief is not None:
-            known = belief.at(at.get(f"{owner.id}.{what}", MIDDLE))
-            changes[what] = Distribution.constant(known) if what == "delivers" else known
-            changes[f"{what}_range"] = None
-    return replace(owner, **changes) if changes else owner
+def _fixed_edge(edge: Edge, at: Mapping[str, float]) -> Edge:
+    name = _edge_name(edge)
+    if edge.after_range is not None:
+        known = edge.after_range.at(at.get(name, MIDDLE))
+        return replace(edge, after=Distribution.constant(known), after_range=None)
+    if edge.after is not None and edge.after.ranges:
+        return replace(edge, after=_fixed_distribution(name, edge.after, at))
+    return edge
+
+
+def _fixed_loyalty(loyalty: Loyalty, at: Mapping[str, float]) -> Loyalty:
+    if not loyalty.ranges:
+        return loyalty
+    known = {key: b.at(at.get(f"loyalty.{key}", MIDDLE)) for key, b in loyalty.ranges}
+    return replace(loyalty, **known, ranges=())
+
+
+def _fixed_scenario(scenario: Scenario, at: Mapping[str, float]) -> Scenario:
+    changes = []
+    for c in scenario.changes:
+        if c.kind == "add" and c.event is not None and c.path:
+            c = replace(c, event=_fixed_event(c.path[0], c.event, at))
+        elif c.kind == "set" and c.value is not None and c.value.distribution is not None:
+            dist = _fixed_distribution("", c.value.distribution, at)
+            c = replace(c, value=replace(c.value, distribution=dist))
+        changes.append(c)
+    cost = scenario.cost
+    if scenario.cost_range is not None:
+        cost = scenario.cost_range.at(at.get(f"{scenario.id}.cost", MIDDLE))
+    return replace(scenario, changes=tuple(changes), cost=cost, cost_range=None)
 
 
 def fixed(journey: Journey, at: Mapping[str, float] | None = None) -> Journey:
     """The journey with every uncertain input known: at its quantile in `at`, else at its
     middle. The result has no ranges left, so it runs without draws of belief."""
     at = at or {}
-
-    def tp_fixed(tp: Touchpoint) -> Touchpoint:
-        tp = _fixed_values(tp, TOUCHPOINT_RANGED, at)
-        events = tuple(_fixed_event(tp.id, e, at) for e in tp.events)
-        return replace(tp, events=events) if events != tp.events else tp
-
-    scenarios = []
-    for s in journey.scenarios:
-        changes = tuple(
-            replace(c, event=_fixed_event(c.path[0], c.event, at))
-            if c.kind == "add" and c.event is not None and c.path
-            else c
-            for c in s.changes
-        )
-        cost = s.cost
-        if s.cost_range is not None:
-            cost = s.cost_range.at(at.get(f"{s.id}.cost", MIDDLE))
-        scenarios.append(replace(s, changes=changes, cost=cost, cost_range=None))
+    flow = journey.flow
     return replace(
         journey,
-        personas=tuple(_fixed_values(p, PERSONA_RANGED, at) for p in journey.personas),
-        touchpoints=tuple(tp_fixed(t) for t in journey.touchpoints),
-        scenarios=tuple(scenarios),
+        personas=tuple(_fixed_values(p.id, p, PERSONA_RANGED, at) for p in journey.personas),
+        touchpoints=tuple(_fixed_touchpoint(t, at) for t in journey.touchpoints),
+        flow=None if flow is None else tuple(_fixed_edge(e, at) for e in flow),
+        loyalty=_fixed_loyalty(journey.loyalty, at),
+        scenarios=tuple(_fixed_scenario(s, at) for s in journey.scenarios),
     )
-
-
-# ---- the plan of one replication -------------------------------------------------------------
-
-#: (touchpoint, event's place at it, name of the chance's input or "", its range or None,
-#:  name of the impact's input or "", its range or None)
-PlanBelief = tuple[int, int, str, Belief | None, str, Belief | None]
-
-
-def plan_beliefs(journey: Journey) -> list[PlanBelief]:
-    """Where the plan's events hold a range of belief (empty for a journey without)."""
-    out: list[PlanBelief] = []
-    for t, tp in enumerate(journey.touchpoints):
-        for e, event in enumerate(tp.events):
-            if event.chance_range is None and event.impact_range is None:
-                continue
-            base = f"{tp.id}.{event.id}."
-            out.append(
-                (t, e, base + "chance", event.chance_range, base + "impact", event.impact_range)
-            )
-    return out
-
-
-#: (what: expect | delivers | spend | patience, touchpoint or persona, input's name, its range,
-#:  whether the touchpoint's performance follows its expectation: it has no `delivers`)
-PlanValueBelief = tuple[str, int, str, Belief, bool]
-
-
-def plan_value_beliefs(journey: Journey) -> list[PlanValueBelief]:
-    """Where the plan's per-touchpoint and per-persona numbers hold a range of belief."""
-    out: list[PlanValueBelief] = []
-    for p, persona in enumerate(journey.personas):
-        for what in PERSONA_RANGED:
-            if (belief := getattr(persona, f"{what}_range")) is not None:
-                out.append((what, p, f"{persona.id}.{what}", belief, False))
-    for t, tp in enumerate(journey.touchpoints):
-        for what in TOUCHPOINT_RANGED:
-            if (belief := getattr(tp, f"{what}_range")) is not None:
-                out.append((what, t, f"{tp.id}.{what}", belief, tp.delivers is None))
-    return out
-
-
-def _shifted(s: tuple, delta: float) -> tuple:
-    """A sampler whose every draw is `delta` higher (its offset moved)."""
-    return (*s[:5], s[5] + delta)
-
-
-def _drawn_values(plan, key: int):
-    """The plan's expectations, performances, spends and patiences with their ranges
-    drawn: a range's draw moves the number from the middle the plan was compiled with."""
-    expectation = [list(row) for row in plan.expectation]
-    performance = list(plan.performance)
-    per_persona = {"spend": list(plan.spend), "patience": list(plan.patience)}
-    for what, i, name, belief, follows in plan.value_beliefs:
-        drawn_value = belief.at(quantile(key, name))
-        if what in per_persona:
-            per_persona[what][i] = drawn_value
-            continue
-        delta = drawn_value - belief.middle
-        if what == "expect":
-            for row in expectation:
-                row[i] += delta
-        if what == "delivers" or follows:  # without `delivers`, a step delivers what is expected
-            performance[i] = _shifted(performance[i], delta)
-    return replace(
-        plan,
-        expectation=expectation,
-        performance=performance,
-        spend=per_persona["spend"],
-        patience=per_persona["patience"],
-    )
-
-
-def drawn(plan, key: int):
-    """Replication `key`'s plan: every range of belief drawn once; the plan itself when it
-    has none (so a journey without ranges runs exactly as before)."""
-    if not plan.beliefs and not plan.value_beliefs:
-        return plan
-    if plan.value_beliefs:
-        plan = _drawn_values(plan, key)
-    if not plan.beliefs:
-        return plan
-    events = [list(per) for per in plan.events]
-    lo = plan.loyalty
-    for t, e, chance_name, chance_range, impact_name, impact_range in plan.beliefs:
-        salt, chance, x, disappoints, gid = events[t][e]
-        if chance_range is not None:
-            chance = chance_range.at(quantile(key, chance_name))
-        if impact_range is not None:
-            impact = impact_range.at(quantile(key, impact_name))
-            x = plan.weight[t] * value(impact, lo.curvature, lo.negativity)
-        events[t][e] = (salt, chance, x, disappoints, gid)
-    return replace(plan, events=events)

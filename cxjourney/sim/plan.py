@@ -72,11 +72,9 @@ class Plan:
     server_minutes: list[float] = field(default_factory=list)  # over the horizon
     busy_hours: list[bool] | None = None  # per hour of the week: one of the busiest?
     timed: bool = False  # some step or edge takes time: journeys have a duration
-    # events whose chance or impact is a range of belief, drawn per replication
-    # (`beliefs.drawn`); empty for a journey without ranges
-    beliefs: list[belief_draws.PlanBelief] = field(default_factory=list)
-    # expectations, performances and spends that are a range of belief, drawn the same way
-    value_beliefs: list[belief_draws.PlanValueBelief] = field(default_factory=list)
+    # the journey, when some of its numbers are ranges of belief: each replication runs
+    # it with its own draw of them (`drawn`); None for a journey without ranges
+    source: Journey | None = None
 
     @property
     def size(self) -> int:
@@ -235,9 +233,27 @@ def compile_plan(journey: Journey) -> Plan:
         ],
         busy_hours=busiest,
         timed=timed,
-        beliefs=belief_draws.plan_beliefs(journey),
-        value_beliefs=belief_draws.plan_value_beliefs(journey),
+        source=journey if belief_draws.uncertain(journey) else None,
     )
+
+
+def drawn(plan: Plan, key: int) -> Plan:
+    """Replication `key`'s plan: the journey with every range of belief drawn once
+    (`beliefs.quantiles`), compiled as any journey is; the plan itself when it has none
+    (so a journey without ranges runs exactly as before).
+
+    What a run holds fixed across its replications stays as the plan has it: which
+    hours of the week are the busiest (from the middles of the arrival rates, so that a
+    busy-hour wait is the same hours in every replication) and whether journeys are
+    clocked (`runner.plans_for` clocks every variant when one is).
+    """
+    if plan.source is None:
+        return plan
+    known = belief_draws.fixed(plan.source, belief_draws.quantiles(plan.source, key))
+    out = compile_plan(known)
+    out.busy_hours = plan.busy_hours
+    out.timed = plan.timed
+    return out
 
 
 def _delay(dist: Distribution | None) -> Sampler | None:

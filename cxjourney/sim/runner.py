@@ -21,8 +21,8 @@ from typing import Any
 from ..language.scenarios import apply
 from ..model import Journey
 from ..results import DURATION_METRICS, METRICS
-from . import batch, beliefs, engine, parallel, sequential, stats
-from .plan import Plan, compile_plan
+from . import batch, engine, parallel, sequential, stats
+from .plan import Plan, compile_plan, drawn
 
 _SHARE = (0.0, 1.0)
 _COUNT = (0.0, math.inf)
@@ -98,7 +98,7 @@ Task = tuple[Plan, Any, int, int, int, str, str | None]
 
 def _run_task(task: Task) -> dict[str, Any]:
     plan, run, variant, rep, key, name, events_dir = task
-    plan = beliefs.drawn(plan, key)  # this replication's draw of what the team does not know
+    plan = drawn(plan, key)  # this replication's draw of what the team does not know
     if events_dir is None:
         return run(plan, key)
     path = Path(events_dir) / f"{variant:04d}-{rep:06d}.csv"

@@ -17,7 +17,7 @@ import pytest
 
 from cxjourney.sim import beliefs
 from cxjourney.sim.experiment import RunSpec, simulate
-from cxjourney.sim.plan import compile_plan
+from cxjourney.sim.plan import compile_plan, drawn
 from cxjourney.sim.runner import variants
 from cxjourney.sim.streams import replication_keys
 from tests.decide.cases import journey
@@ -90,19 +90,19 @@ def test_without_ranges_the_bytes_are_those_of_plain_numbers(ranged) -> None:
 
 def test_a_journey_without_ranges_runs_its_plan_unchanged() -> None:
     plan = compile_plan(journey(MIDDLES))
-    assert plan.beliefs == [] and beliefs.drawn(plan, 12345) is plan
+    assert plan.source is None and drawn(plan, 12345) is plan
 
 
 def test_the_baseline_and_a_scenario_see_the_same_draw_of_a_shared_unknown(ranged) -> None:
     (_, base, _), (_, pack, _) = variants(ranged, None)
     base_plan, pack_plan = compile_plan(base), compile_plan(pack)
     for key in replication_keys(3, 5):
-        a = beliefs.drawn(base_plan, key).events[0][0]
-        b = beliefs.drawn(pack_plan, key).events[0][0]
+        a = drawn(base_plan, key).events[0][0]
+        b = drawn(pack_plan, key).events[0][0]
         assert a == b  # the late disappointer: same chance and same felt impact
-        added = beliefs.drawn(pack_plan, key).events[1][0][2]
+        added = drawn(pack_plan, key).events[1][0][2]
         assert added > 0
-    chances = {beliefs.drawn(base_plan, k).events[0][0][1] for k in replication_keys(3, 5)}
+    chances = {drawn(base_plan, k).events[0][0][1] for k in replication_keys(3, 5)}
     assert len(chances) == 5 and all(0.10 <= c <= 0.30 for c in chances)
 
 

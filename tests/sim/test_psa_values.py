@@ -22,7 +22,7 @@ import pytest
 
 from cxjourney.sim import batch, beliefs, engine
 from cxjourney.sim.experiment import RunSpec, simulate
-from cxjourney.sim.plan import compile_plan
+from cxjourney.sim.plan import compile_plan, drawn
 from cxjourney.sim.runner import variants
 from cxjourney.sim.streams import replication_keys
 from tests.decide.cases import journey
@@ -113,14 +113,14 @@ def test_a_replications_plan_is_the_journey_known_at_its_draw(kwargs, name) -> N
     plan = compile_plan(j)
     values = set()
     for key in replication_keys(3, 4):
-        drawn = beliefs.drawn(plan, key)
+        mine = drawn(plan, key)
         known = compile_plan(beliefs.fixed(j, {name: beliefs.quantile(key, name)}))
-        assert drawn.expectation == [pytest.approx(row) for row in known.expectation]
-        assert [s[1] * s[4] + s[5] for s in drawn.performance] == pytest.approx(
+        assert mine.expectation == [pytest.approx(row) for row in known.expectation]
+        assert [s[1] * s[4] + s[5] for s in mine.performance] == pytest.approx(
             [s[1] * s[4] + s[5] for s in known.performance]
         )
-        assert drawn.spend == pytest.approx(known.spend)
-        values.add((drawn.expectation[0][0], drawn.performance[0][5], drawn.spend[0]))
+        assert mine.spend == pytest.approx(known.spend)
+        values.add((mine.expectation[0][0], mine.performance[0][5], mine.spend[0]))
     assert len(values) == 4  # each replication draws anew
 
 
@@ -131,8 +131,8 @@ def test_a_scenario_that_shifts_an_uncertain_value_keeps_the_baselines_draw() ->
     (_, base, _), (_, better, _) = variants(j, None)
     base_plan, better_plan = compile_plan(base), compile_plan(better)
     for key in replication_keys(3, 4):
-        b = beliefs.drawn(base_plan, key).performance[0]
-        s = beliefs.drawn(better_plan, key).performance[0]
+        b = drawn(base_plan, key).performance[0]
+        s = drawn(better_plan, key).performance[0]
         assert s[1] * s[4] + s[5] - (b[1] * b[4] + b[5]) == pytest.approx(0.5)
 
 
@@ -195,6 +195,6 @@ def test_a_scenario_scaling_an_uncertain_patience_keeps_the_baselines_draw() -> 
     (_, base, _), (_, calm, _) = variants(journey(QUEUE), None)
     base_plan, calm_plan = compile_plan(base), compile_plan(calm)
     for key in replication_keys(3, 4):
-        (b,) = beliefs.drawn(base_plan, key).patience
-        (c,) = beliefs.drawn(calm_plan, key).patience
+        (b,) = drawn(base_plan, key).patience
+        (c,) = drawn(calm_plan, key).patience
         assert 2 <= b <= 20 and c == pytest.approx(2 * b)
