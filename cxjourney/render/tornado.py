@@ -39,20 +39,31 @@ def _amount(objective: str, x: float, currency: str) -> str:
 
 
 def written_range(item: dict[str, Any]) -> str:
-    """An input's range as a person reads it: "5% .. 15%", "+1 .. +3" (an impact, in
-    points), "40,000 .. 60,000" (a cost or a spend), "3.5 .. 4.2" (a rating of 1 to 5),
-    "5 min .. 20 min" (a patience)."""
+    """An input's range as a person reads it: "5% .. 15%" (a chance or a share), "+1 .. +3"
+    (an impact or a shift, in points), "40,000 .. 60,000" (a cost or a spend), "3.5 .. 4.2"
+    (a rating of 1 to 5, or a plain number), "5 min .. 20 min" (a time), "30 .. 50 per
+    week" (a rate)."""
     low, high = item["low"], item["high"]
     what = item["what"]
-    if what == "chance":
+    if what in ("chance", "percent"):
         return f"{low * 100:g}% .. {high * 100:g}%"
     if what in ("cost", "spend"):
         return f"{low:,.0f} .. {high:,.0f}" if min(low, high) >= 100 else f"{low:,g} .. {high:,g}"
-    if what in ("expect", "delivers"):
+    if what in ("expect", "delivers", "number"):
         return f"{low:g} .. {high:g}"
-    if what == "patience":
+    if what in ("patience", "duration"):
         return f"{duration(low)} .. {duration(high)}"
+    if what == "rate":
+        return _rate(low, high)
     return f"{low:+g} .. {high:+g}"
+
+
+def _rate(low: float, high: float) -> str:
+    """A rate per minute in the largest unit that shows at least one at its high end."""
+    for unit, minutes in (("min", 1), ("hour", 60), ("day", 1440), ("week", 10080)):
+        if high * minutes >= 1 or unit == "week":
+            return f"{low * minutes:.3g} .. {high * minutes:.3g} per {unit}"
+    raise AssertionError("unreachable")
 
 
 def _effect(objective: str, value: dict[str, Any], currency: str) -> str:
