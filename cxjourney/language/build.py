@@ -401,7 +401,9 @@ class Builder(Transformer):
                     span_of(end_tree),
                     f"'{attribute.written}' is {bounds}, at both ends of its range; "
                     f"found {_written(end_tree)}",
-                    f"write e.g. {attribute.written} 3.5 .. 4.5",
+                    f"write e.g. {attribute.written} 3.5 .. 4.5"
+                    if attribute.kind == "rating"
+                    else "both ends are values the number could take if it were known",
                 )
                 return None
         return belief

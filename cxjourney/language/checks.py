@@ -7,14 +7,25 @@ repeat them.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 import networkx as nx
 
 from .. import graph as journey_graph
-from ..model import TERMINALS, Distribution, Edge, Event, Journey, Persona, Touchpoint
+from ..model import (
+    TERMINALS,
+    Distribution,
+    Edge,
+    Event,
+    Journey,
+    Loyalty,
+    Persona,
+    Touchpoint,
+)
 from .diagnostics import Reporter, Span, did_you_mean
 from .facts import lookup, of_block
 
@@ -193,8 +204,23 @@ def check_distribution(
     rating: bool,
     zero: bool = False,
 ) -> None:
-    """`zero`: a time that may be nothing (a delay, `after 0 min`), never negative."""
+    """`zero`: a time that may be nothing (a delay, `after 0 min`), never negative.
+
+    A distribution with ranges of belief in its parameters must be valid at every corner
+    of them (`uniform(1 h .. 3 h, 2 h)` is not: its low end can pass its high end), since
+    each replication may draw any of them; the first corner that is not is reported."""
     if dist is None or not all(math.isfinite(p) for p in dist.params):
+        return
+    if dist.ranges:
+        ends = [
+            (b.low, b.high) if b else (p,) for p, b in zip(dist.params, dist.ranges, strict=True)
+        ]
+        for corner in itertools.product(*ends):
+            errors = reporter.error_count
+            known = dist.at(dict(enumerate(corner)))
+            check_distribution(known, span, what, reporter, rating=rating, zero=zero)
+            if reporter.error_count > errors:
+                return
         return
     p = dist.params
     kind = dist.kind
@@ -407,11 +433,24 @@ def check_scenario_delighters(journey: Journey, reporter: Reporter) -> None:
 
 
 def check_loyalty(journey: Journey, reporter: Reporter) -> None:
-    lo = journey.loyalty
+    """The keys' values; a key written as a range of belief at both of its ends."""
     spans = journey.loyalty_spans
+    said: set[tuple[str, str]] = set()
 
     def bad(key: str, message: str) -> None:
-        reporter.error(spans.get(key, journey.span), message)
+        if (key, message) not in said:
+            said.add((key, message))
+            reporter.error(spans.get(key, journey.span), message)
+
+    ranges = journey.loyalty.ranges
+    for end in ("low", "high") if ranges else ("middle",):
+        lo = journey.loyalty
+        if ranges:
+            lo = replace(lo, **{k: getattr(b, end) for k, b in ranges}, ranges=())
+        _check_loyalty_values(lo, bad)
+
+
+def _check_loyalty_values(lo: Loyalty, bad: Callable[[str, str], None]) -> None:
 
     for fact in of_block("loyalty"):
         value = getattr(lo, fact.name)

@@ -63,6 +63,10 @@ class Reporter:
     def failed(self) -> bool:
         return any(d.severity == "error" for d in self.diagnostics)
 
+    @property
+    def error_count(self) -> int:
+        return sum(d.severity == "error" for d in self.diagnostics)
+
     def sorted(self) -> list[Diagnostic]:
         unique = dict.fromkeys(self.diagnostics)
         return sorted(unique, key=Diagnostic.sort_key)
