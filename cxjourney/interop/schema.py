@@ -96,13 +96,20 @@ def model_schema() -> dict[str, Any]:
     """The schema of both documents `export --to json` prints: a journey, or a library."""
     loyalty = _attributes("loyalty")
     defs = {
-        "Distribution": _obj(
-            "A value that may vary: scale × draw(kind, params) + offset.",
-            kind={"enum": ["constant", *units.DISTRIBUTIONS]},
-            params=_list(_num(), "the arguments as written, in canonical units")
-            | {"minItems": 1, "maxItems": 3},
-            scale=_num(),
-            offset=_num(),
+        "Distribution": _optional(
+            _obj(
+                "A value that may vary: scale × draw(kind, params) + offset.",
+                kind={"enum": ["constant", *units.DISTRIBUTIONS]},
+                params=_list(_num(), "the arguments as written, in canonical units")
+                | {"minItems": 1, "maxItems": 3},
+                scale=_num(),
+                offset=_num(),
+            ),
+            ranges=_list(
+                {"oneOf": [_ref("Belief"), {"type": "null"}]},
+                "per parameter, its range of belief or null; params hold the middles",
+            ),
+            tag=_str("the name a scenario's ranges go by (`fast.install.after`)"),
         ),
         "Window": _obj(
             "Times of the week (a run starts on a Monday at 00:00): days and a daily span "
@@ -134,10 +141,13 @@ def model_schema() -> dict[str, Any]:
             chance_range=_ref("Belief"),
             impact_range=_ref("Belief"),
         ),
-        "Recovery": _obj(
-            "`recovers a, T.b chance 60%`: the targets as written.",
-            targets=_list(_list(_str()) | {"minItems": 1, "maxItems": 2}),
-            chance=_num("a fraction", **_FRACTION),
+        "Recovery": _optional(
+            _obj(
+                "`recovers a, T.b chance 60%`: the targets as written.",
+                targets=_list(_list(_str()) | {"minItems": 1, "maxItems": 2}),
+                chance=_num("a fraction", **_FRACTION),
+            ),
+            chance_range=_ref("Belief"),
         ),
         "Touchpoint": _optional(
             _obj(
@@ -151,6 +161,10 @@ def model_schema() -> dict[str, Any]:
             ),
             expect_range=_ref("Belief"),
             delivers_range=_ref("Belief"),
+            after_range=_ref("Belief"),
+            takes_range=_ref("Belief"),
+            service_range=_ref("Belief"),
+            max_wait_range=_ref("Belief"),
         ),
         "Persona": _optional(
             _obj(
@@ -161,6 +175,10 @@ def model_schema() -> dict[str, Any]:
             ),
             spend_range=_ref("Belief"),
             patience_range=_ref("Belief"),
+            visit_gap_range=_ref("Belief"),
+            arrivals_range=_ref("Belief"),
+            price_sensitivity_range=_ref("Belief"),
+            expects_range=_ref("Belief"),
         ),
         "Stage": _obj(
             "A stage and its touchpoints' ids, in order.",
@@ -168,14 +186,17 @@ def model_schema() -> dict[str, Any]:
             label=_str(),
             touchpoints=_list(_str()),
         ),
-        "Edge": _obj(
-            "A flow edge; probability null shares what the listed edges leave.",
-            source=_str(),
-            target=_str(),
-            probability=_num("a fraction", nullable=True, **_FRACTION),
-            persona=_str("the persona this probability is for", nullable=True),
-            after=_ref("Distribution", nullable=True)
-            | {"description": "minutes on the way: a wait felt at the target"},
+        "Edge": _optional(
+            _obj(
+                "A flow edge; probability null shares what the listed edges leave.",
+                source=_str(),
+                target=_str(),
+                probability=_num("a fraction", nullable=True, **_FRACTION),
+                persona=_str("the persona this probability is for", nullable=True),
+                after=_ref("Distribution", nullable=True)
+                | {"description": "minutes on the way: a wait felt at the target"},
+            ),
+            after_range=_ref("Belief"),
         ),
         "Value": _obj(
             "A scenario's right-hand side in canonical units.",
@@ -207,9 +228,20 @@ def model_schema() -> dict[str, Any]:
             ),
             cost_range=_ref("Belief"),
         ),
-        "Loyalty": _obj(
-            "Loyalty-model parameters (docs/model.md), defaults filled in.",
-            **{key: loyalty[key] for key in LOYALTY_KEYS},
+        "Loyalty": _optional(
+            _obj(
+                "Loyalty-model parameters (docs/model.md), defaults filled in.",
+                **{key: loyalty[key] for key in LOYALTY_KEYS},
+            ),
+            ranges=_list(
+                {
+                    "type": "array",
+                    "prefixItems": [_str(), _ref("Belief")],
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+                "keys written as a range of belief: [key, range]; the key holds the middle",
+            ),
         ),
         "LibraryLoyalty": {
             "type": "object",
