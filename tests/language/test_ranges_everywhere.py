@@ -1,0 +1,169 @@
+"""Ranges of belief beyond events and ratings: inside distributions, on times, rhythm,
+arrivals, recoveries, edges and loyalty keys. Each is read in canonical units (minutes,
+per minute, fractions) with its middle in the plain field; `fmt` and the printer write
+them back to the same model; ranges that no value could make true are errors at the end
+that breaks them."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxjourney.language.fmt import format_source
+from cxjourney.language.printer import print_journey
+from cxjourney.model import to_plain
+from tests.conftest import load_text
+from tests.decide.cases import journey
+
+DAY = 24 * 60.0
+WEEK = 7 * DAY
+
+EVERYWHERE = """
+journey "Ranges everywhere" {
+  horizon 8 weeks
+  customers 100
+  persona p {
+    share 100%
+    visits every 20 days .. 40 days from a
+    arrivals 30 .. 50 per week
+    price_sensitivity 10% .. 30%
+    expects -0.5 .. +0.5
+  }
+  stage s {
+    touchpoint a {
+      expect 3.5
+      delivers 3.6 .. 4.0 +- 0.4
+      after lognormal(4 days .. 8 days, 3 days)
+      takes 1 h .. 2 h
+      max_wait 8 days .. 12 days
+      disappointer late "Late" chance 10% impact -1
+    }
+    touchpoint b {
+      capacity 2
+      service exp(20 min .. 40 min)
+      recovers a.late chance 40% .. 60%
+    }
+  }
+  flow {
+    start -> a
+    a -> b after 1 day .. 2 days
+    b -> end after uniform(1 h .. 2 h, 3 h)
+  }
+  scenario faster "Faster engineer" {
+    cost 5k .. 9k
+    a.after = lognormal(2 days .. 3 days, 1 day)
+  }
+  scenario halve {
+    cost 1k
+    a.takes *= 0.5
+  }
+  loyalty {
+    negativity 1.5 .. 2.5
+    referral 1% .. 4%
+  }
+}
+"""
+
+
+def _range(belief) -> tuple[float, float]:
+    return (belief.low, belief.high)
+
+
+def test_every_kind_of_range_is_read_in_canonical_units_with_its_middle() -> None:
+    j = journey(EVERYWHERE)
+    (p,) = j.personas
+    assert _range(p.visit_gap_range) == (20 * DAY, 40 * DAY) and p.visit_gap == 30 * DAY
+    assert _range(p.arrivals_range) == pytest.approx((30 / WEEK, 50 / WEEK))
+    assert p.arrivals == pytest.approx(40 / WEEK)
+    assert _range(p.price_sensitivity_range) == (0.1, 0.3) and p.price_sensitivity == 0.2
+    assert _range(p.expects_range) == (-0.5, 0.5) and p.expects == 0.0
+    a, b = j.touchpoints
+    assert a.delivers.kind == "normal" and a.delivers.params == pytest.approx((3.8, 0.4))
+    assert _range(a.delivers.ranges[0]) == (3.6, 4.0) and a.delivers.ranges[1] is None
+    assert a.after.params == (6 * DAY, 3 * DAY)
+    assert _range(a.after.ranges[0]) == (4 * DAY, 8 * DAY)
+    assert a.takes.params == (90.0,) and _range(a.takes_range) == (60.0, 120.0)
+    assert _range(a.max_wait_range) == (8 * DAY, 12 * DAY) and a.max_wait == 10 * DAY
+    assert b.service.params == (30.0,) and _range(b.service.ranges[0]) == (20.0, 40.0)
+    (recovery,) = b.recovers
+    assert recovery.chance == 0.5 and _range(recovery.chance_range) == (0.4, 0.6)
+    _, ab, b_end = j.flow
+    assert ab.after.params == (1.5 * DAY,) and _range(ab.after_range) == (DAY, 2 * DAY)
+    assert b_end.after.params == (90.0, 180.0) and _range(b_end.after.ranges[0]) == (60, 120)
+    assert j.loyalty.negativity == 2.0 and j.loyalty.referral == pytest.approx(0.025)
+    assert [k for k, _ in j.loyalty.ranges] == ["negativity", "referral"]
+    faster = j.scenario("faster")
+    (change,) = faster.changes
+    assert change.value.distribution.tag == "faster.a.after"
+
+
+def test_a_scenario_scaling_a_ranged_time_scales_its_range() -> None:
+    from cxjourney.language.scenarios import apply
+
+    j = journey(EVERYWHERE)
+    halved = apply(j, j.scenario("halve")).touchpoint("a")
+    assert _range(halved.takes_range) == (30.0, 60.0) and halved.takes.mean == 45.0
+
+
+def test_fmt_and_the_printer_write_every_range_back_to_the_same_model() -> None:
+    j = journey(EVERYWHERE)
+    formatted = format_source(EVERYWHERE)
+    assert format_source(formatted) == formatted  # idempotent
+    assert "arrivals 30 .. 50 per week" in formatted
+    assert "service exp(20 min .. 40 min)" in formatted
+    assert to_plain(journey(formatted)) == to_plain(j)
+    printed = print_journey(j)
+    assert "referral 1% .. 4% per month" in printed
+    assert "b -> end after uniform(1 h .. 2 h, 3 h)" in printed
+    assert to_plain(journey(printed)) == to_plain(j)
+
+
+def _errors(text: str) -> list[tuple[int, str]]:
+    loaded = load_text(text)
+    return [(d.line, d.message) for d in loaded.diagnostics if d.severity == "error"]
+
+
+def _with(line: str, where: str = "touchpoint") -> str:
+    persona = line if where == "persona" else ""
+    step = line if where == "touchpoint" else ""
+    loyalty = f"  loyalty {{\n    {line}\n  }}\n" if where == "loyalty" else ""
+    return (
+        'journey "x" {\n  persona p {\n    share 100%\n    ' + persona + "\n  }\n"
+        "  stage s {\n    touchpoint a {\n      "
+        + ("capacity 1\n      " if "service" in step else "")
+        + step
+        + "\n    }\n  }\n"
+        + loyalty
+        + "}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "where", "message"),
+    [
+        ("arrivals -3 .. 5 per week", "persona", "'arrivals' is ≥ 0, at both ends"),
+        ("arrivals 50 .. 30 per week", "persona", "runs backwards"),
+        ("visits every 0 days .. 3 days", "persona", "'visits every' is > 0"),
+        ("price_sensitivity 10% .. 130%", "persona", "between 0% and 100%"),
+        ("expects 1 .. 2 min", "persona", "takes no unit"),
+        ("service exp(0 min .. 4 min)", "touchpoint", "exp() needs a positive mean"),
+        ("after uniform(1 h .. 3 h, 2 h)", "touchpoint", "low is above high"),
+        ("after -1 h .. 2 h", "touchpoint", "'after' is ≥ 0"),
+        ("service 0 min .. 3 min", "touchpoint", "'service' is > 0"),
+        ("curvature 0.5 .. 1.5", "loyalty", "curvature must be in (0, 1]"),
+        ("referral 1 .. 3", "loyalty", "'referral' takes a percentage"),
+        ("memory 1 .. 2", "loyalty", "'memory' takes one of"),
+    ],
+)
+def test_a_range_no_value_could_make_true_is_an_error(line, where, message) -> None:
+    errors = _errors(_with(line, where))
+    assert any(message in text for _, text in errors), errors
+
+
+def test_a_valid_range_in_each_place_checks_clean() -> None:
+    for line, where in [
+        ("arrivals 30 .. 50 per week", "persona"),
+        ("after uniform(1 h .. 2 h, 3 h)", "touchpoint"),
+        ("service exp(2 min .. 4 min)", "touchpoint"),
+        ("referral 1% .. 4%", "loyalty"),
+    ]:
+        assert _errors(_with(line, where)) == [], line
