@@ -317,6 +317,7 @@ class Edge:
     target_span: Span = NOWHERE
     after: Distribution | None = None  # minutes on the way: a wait felt at the target
     after_range: Belief | None = None  # `after 2 days .. 4 days`; `after` is its middle
+    probability_range: Belief | None = None  # `20% .. 40%`; `probability` is its middle
 
 
 @dataclass(frozen=True)
@@ -481,6 +482,7 @@ ONLY_WHEN_SET = frozenset(
         "arrivals_range",
         "price_sensitivity_range",
         "expects_range",
+        "probability_range",
         "ranges",
         "tag",
     }

@@ -197,6 +197,7 @@ def model_schema() -> dict[str, Any]:
                 | {"description": "minutes on the way: a wait felt at the target"},
             ),
             after_range=_ref("Belief"),
+            probability_range=_ref("Belief"),
         ),
         "Value": _obj(
             "A scenario's right-hand side in canonical units.",

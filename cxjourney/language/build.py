@@ -486,12 +486,13 @@ class Builder(Transformer):
         persona = None
         delay = None
         delay_range = None
+        probability_range = None
         for part in rest:
             if isinstance(part, Tree) and part.data == "delay":
                 values = self.attribute_values(_EDGE_AFTER, part)
                 delay, delay_range = values["after"], values.get("after_range")
-            elif isinstance(part, Tree):
-                probability = self.percent(part)
+            elif isinstance(part, Tree):  # `20%`, or a range of belief `20% .. 40%`
+                probability, probability_range = self.believed(part, "chance")
             else:
                 persona = str(part)
         return Edge(
@@ -501,6 +502,7 @@ class Builder(Transformer):
             persona,
             after=delay,  # type: ignore[arg-type]
             after_range=delay_range,  # type: ignore[arg-type]
+            probability_range=probability_range,
             span=self.line_span(tree),
             source_span=span_of(source),
             target_span=span_of(target),

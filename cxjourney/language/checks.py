@@ -618,7 +618,9 @@ def check_flow(journey: Journey, reporter: Reporter) -> bool:
             continue
         total = sum(listed)
         unlabelled = [e for e in edges if e.probability is None]
-        if total > 1 + TOLERANCE:
+        if any(e.probability_range is not None for e in edges):
+            _check_ranged_shares(source, edges, unlabelled, reporter)
+        elif total > 1 + TOLERANCE:
             reporter.error(
                 edges[0].span, f"edges leaving '{source}' add up to {total * 100:g}%, over 100%"
             )
@@ -637,7 +639,7 @@ def check_flow(journey: Journey, reporter: Reporter) -> bool:
         if edge.persona is not None and edge.probability is not None:
             own[(edge.persona, edge.source)].append(edge)
     for (persona, source), edges in own.items():
-        total = sum(e.probability for e in edges if math.isfinite(e.probability))
+        total = sum(_high(e) for e in edges if math.isfinite(e.probability))
         if total > 1 + TOLERANCE:
             reporter.error(
                 edges[0].span,
@@ -652,6 +654,44 @@ def check_flow(journey: Journey, reporter: Reporter) -> bool:
                 "and no other edge takes the rest",
             )
     return ok
+
+
+def _high(edge: Edge) -> float:
+    """An edge's percentage at the high end of its range of belief (or as written)."""
+    assert edge.probability is not None
+    return edge.probability if edge.probability_range is None else edge.probability_range.high
+
+
+def _check_ranged_shares(
+    source: str, edges: list[Edge], unlabelled: list[Edge], reporter: Reporter
+) -> None:
+    """Edges with a range of belief (`bill -> support 20% .. 40%`) need an edge without a
+    percentage to take what is left in every draw, and room for their high ends."""
+    ranged = [e for e in edges if e.probability_range is not None]
+    if not ranged:
+        return
+    for e in ranged:
+        if e.probability_range.low < -TOLERANCE:  # a scenario moved it below nothing
+            reporter.error(e.span, f"the share of {e.source} -> {e.target} falls below 0%")
+            return
+    if not unlabelled:
+        reporter.error(
+            ranged[0].span,
+            f"the share of {ranged[0].source} -> {ranged[0].target} is a range, and no edge "
+            f"leaving '{source}' takes what is left",
+            f"add an edge without a percentage, e.g. '{source} -> exit', or write the share "
+            "as one number",
+        )
+        return
+    highs = sum(_high(e) for e in edges if e.probability is not None)
+    if highs > 1 - TOLERANCE:
+        reporter.error(
+            ranged[0].span,
+            f"at the high ends of their ranges, edges leaving '{source}' add up to "
+            f"{highs * 100:g}%, leaving nothing for "
+            + ", ".join(f"{e.source} -> {e.target}" for e in unlabelled),
+            "narrow the ranges so their high ends leave room",
+        )
 
 
 def check_reachability(journey: Journey, reporter: Reporter) -> None:

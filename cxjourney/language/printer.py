@@ -345,7 +345,10 @@ class Printer:
     def edge(self, edge: Edge) -> str:
         """`bill -> support 20% after exp(3 days) for classic`."""
         text = f"{edge.source} -> {edge.target}"
-        if edge.probability is not None:
+        if edge.probability_range is not None:
+            low, high = edge.probability_range.low, edge.probability_range.high
+            text += f" {written_percent(low)} .. {written_percent(high)}"
+        elif edge.probability is not None:
             text += " " + written_percent(edge.probability)
         for attribute in facts.of_block("edge"):
             value = getattr(edge, attribute.model_field)

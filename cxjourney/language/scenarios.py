@@ -362,13 +362,17 @@ def _set_flow(journey: Journey, change: Change) -> Journey:
         own = journey_graph.persona_overrides(journey).get((change.persona, source), {})
         old = journey_graph.persona_split(split, own)[target]
         p = _combine(old, change)
-        edges = [
+        mine = [
             e
             for e in journey.flow
-            if not (e.persona == change.persona and e.source == source and e.target == target)
+            if e.persona == change.persona and e.source == source and e.target == target
         ]
-        edges.append(Edge(source, target, p, change.persona, span=change.span))
+        edges = [e for e in journey.flow if e not in mine]
+        moved = _moved(mine[0], "probability", change, "edge") if mine else {}
+        edges.append(Edge(source, target, p, change.persona, span=change.span, **moved))
         return replace(journey, flow=tuple(edges))
+    if any(e.probability_range is not None for e in plain):
+        return _set_ranged_flow(journey, change, plain)
     p = _combine(split[target], change)
     others = {t: q for t, q in split.items() if t != target}
     total = sum(others.values())
@@ -382,3 +386,23 @@ def _set_flow(journey: Journey, change: Change) -> Journey:
         for e in journey.flow
     ]
     return replace(journey, flow=tuple(edges))
+
+
+def _set_ranged_flow(journey: Journey, change: Change, plain: list[Edge]) -> Journey:
+    """A change of an edge out of a step whose shares hold a range of belief: the edges
+    without a percentage absorb it (they take what is left in every draw), so the
+    baseline's draws stay the scenario's; the changed edge's range moves with it (`*=`
+    scales it, `=` makes it known)."""
+    source, target = change.path
+    edge = next(e for e in plain if e.target == target)
+    if edge.probability is None:
+        raise ScenarioError(
+            change,
+            f"{source} -> {target} takes what is left of ranged shares; change a share "
+            "written with a percentage instead",
+            part=1,
+        )
+    p = _combine(edge.probability, change)
+    moved = _moved(edge, "probability", change, "edge")
+    new = replace(edge, probability=p, **moved)
+    return replace(journey, flow=tuple(new if e is edge else e for e in journey.flow))

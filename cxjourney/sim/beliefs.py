@@ -173,10 +173,15 @@ def _recovery_name(tp_id: str, recovery: Recovery) -> str:
     return f"{tp_id}.recovers.{'.'.join(recovery.targets[0])}.chance"
 
 
-def _edge_name(edge: Edge) -> str:
+def _edge_name(edge: Edge, what: str = "after") -> str:
     """`install->golive.after`; a persona's own edge `install->golive(family).after`."""
     own = f"({edge.persona})" if edge.persona else ""
-    return f"{edge.source}->{edge.target}{own}.after"
+    return f"{edge.source}->{edge.target}{own}.{what}"
+
+
+def _edge_share_name(edge: Edge) -> str:
+    """`bill->support.chance`: the share of customers who take the edge."""
+    return _edge_name(edge, "chance")
 
 
 _EDGE_AFTER = facts.lookup("edge", "after")
@@ -218,6 +223,9 @@ def inputs(journey: Journey) -> list[Input]:
     for tp in journey.touchpoints:
         found += _touchpoint_inputs(tp)
     for edge in journey.flow or ():
+        if (belief := edge.probability_range) is not None:
+            name = _edge_share_name(edge)
+            found.append(Input(name, "chance", belief.low, belief.high, belief.span))
         name = _edge_name(edge)
         if (belief := edge.after_range) is not None:
             found.append(Input(name, "duration", belief.low, belief.high, belief.span))
@@ -272,6 +280,9 @@ def _fixed_touchpoint(tp: Touchpoint, at: Mapping[str, float]) -> Touchpoint:
 
 
 def _fixed_edge(edge: Edge, at: Mapping[str, float]) -> Edge:
+    if edge.probability_range is not None:
+        known = edge.probability_range.at(at.get(_edge_share_name(edge), MIDDLE))
+        edge = replace(edge, probability=known, probability_range=None)
     name = _edge_name(edge)
     if edge.after_range is not None:
         known = edge.after_range.at(at.get(name, MIDDLE))

@@ -47,6 +47,8 @@ journey "Ranges everywhere" {
     start -> a
     a -> b after 1 day .. 2 days
     b -> end after uniform(1 h .. 2 h, 3 h)
+    a -> exit 10% .. 30%
+    a -> b 30% .. 50% for p
   }
   scenario faster "Faster engineer" {
     cost 5k .. 9k
@@ -55,6 +57,7 @@ journey "Ranges everywhere" {
   scenario halve {
     cost 1k
     a.takes *= 0.5
+    flow a -> exit *= 0.5
   }
   loyalty {
     negativity 1.5 .. 2.5
@@ -86,7 +89,12 @@ def test_every_kind_of_range_is_read_in_canonical_units_with_its_middle() -> Non
     assert b.service.params == (30.0,) and _range(b.service.ranges[0]) == (20.0, 40.0)
     (recovery,) = b.recovers
     assert recovery.chance == 0.5 and _range(recovery.chance_range) == (0.4, 0.6)
-    _, ab, b_end = j.flow
+    _, ab, b_end, a_exit, ab_own = j.flow
+    assert a_exit.probability == pytest.approx(0.2) and _range(a_exit.probability_range) == (
+        0.1,
+        0.3,
+    )
+    assert ab_own.persona == "p" and _range(ab_own.probability_range) == (0.3, 0.5)
     assert ab.after.params == (1.5 * DAY,) and _range(ab.after_range) == (DAY, 2 * DAY)
     assert b_end.after.params == (90.0, 180.0) and _range(b_end.after.ranges[0]) == (60, 120)
     assert j.loyalty.negativity == 2.0 and j.loyalty.referral == pytest.approx(0.025)
@@ -100,8 +108,14 @@ def test_a_scenario_scaling_a_ranged_time_scales_its_range() -> None:
     from cxjourney.language.scenarios import apply
 
     j = journey(EVERYWHERE)
-    halved = apply(j, j.scenario("halve")).touchpoint("a")
+    applied = apply(j, j.scenario("halve"))
+    halved = applied.touchpoint("a")
     assert _range(halved.takes_range) == (30.0, 60.0) and halved.takes.mean == 45.0
+    a_exit = next(e for e in applied.flow if e.target == "exit")
+    assert _range(a_exit.probability_range) == pytest.approx((0.05, 0.15))
+    assert (
+        next(e for e in applied.flow if e.target == "b" and e.persona is None).probability is None
+    )
 
 
 def test_fmt_and_the_printer_write_every_range_back_to_the_same_model() -> None:
@@ -126,6 +140,8 @@ def _with(line: str, where: str = "touchpoint") -> str:
     persona = line if where == "persona" else ""
     step = line if where == "touchpoint" else ""
     loyalty = f"  loyalty {{\n    {line}\n  }}\n" if where == "loyalty" else ""
+    if where == "flow":
+        loyalty = f"  flow {{\n    start -> a\n    {line}\n  }}\n"
     return (
         'journey "x" {\n  persona p {\n    share 100%\n    ' + persona + "\n  }\n"
         "  stage s {\n    touchpoint a {\n      "
@@ -152,6 +168,12 @@ def _with(line: str, where: str = "touchpoint") -> str:
         ("curvature 0.5 .. 1.5", "loyalty", "curvature must be in (0, 1]"),
         ("referral 1 .. 3", "loyalty", "'referral' takes a percentage"),
         ("memory 1 .. 2", "loyalty", "'memory' takes one of"),
+        (
+            "a -> end 20% .. 40%\n    a -> exit 60%",
+            "flow",
+            "no edge leaving 'a' takes what is left",
+        ),
+        ("a -> end 60% .. 100%\n    a -> exit", "flow", "add up to 100%, leaving nothing"),
     ],
 )
 def test_a_range_no_value_could_make_true_is_an_error(line, where, message) -> None:
@@ -165,5 +187,6 @@ def test_a_valid_range_in_each_place_checks_clean() -> None:
         ("after uniform(1 h .. 2 h, 3 h)", "touchpoint"),
         ("service exp(2 min .. 4 min)", "touchpoint"),
         ("referral 1% .. 4%", "loyalty"),
+        ("a -> end 20% .. 40%\n    a -> exit", "flow"),
     ]:
         assert _errors(_with(line, where)) == [], line

@@ -156,3 +156,51 @@ def test_a_ranged_time_widens_the_duration_interval() -> None:
     wide_band = wide["duration_mean"]["high"] - wide["duration_mean"]["low"]
     known_band = known["duration_mean"]["high"] - known["duration_mean"]["low"]
     assert known_band == pytest.approx(0, abs=1e-6) and wide_band > 30
+
+
+BILLS = """
+journey "Bills" {
+  horizon 4 weeks
+  customers 2000
+  persona p {
+    share 100%
+  }
+  stage s {
+    touchpoint bill {
+      expect 3.5
+    }
+    touchpoint support {
+      expect 3.5
+    }
+  }
+  flow {
+    start -> bill
+    bill -> support 20% .. 40%
+    bill -> end
+    support -> end
+  }
+  scenario clearer {
+    cost 10k
+    flow bill -> support *= 0.5
+  }
+}
+"""
+
+
+def test_a_ranged_flow_share_routes_its_draw_and_a_scenario_halves_the_same_draw() -> None:
+    """2,000 customers (and a few referred), one journey each: the share reaching support in a replication is
+    a binomial proportion around the drawn share s = 0.2 + 0.2 u (standard error at most
+    sqrt(0.4 x 0.6 / 2000) = 1.1 points), and the scenario's around s / 2 with the same
+    u (its range moved: 10% .. 20%)."""
+    from cxjourney.sim.runner import variants
+
+    (_, base, _), (_, clearer, _) = variants(journey(BILLS), None)
+    base_plan, clearer_plan = compile_plan(base), compile_plan(clearer)
+    for key in replication_keys(6, 3):
+        u = beliefs.quantile(key, "bill->support.chance")
+        share = 0.2 + 0.2 * u
+        for plan, expected in ((base_plan, share), (clearer_plan, share / 2)):
+            result = batch.run_replication(drawn(plan, key), key)
+            visits = result["touchpoints"]
+            support = visits["support"]["visits"] / visits["bill"]["visits"]  # with referrals
+            assert abs(support - expected) < 5 * math.sqrt(expected * (1 - expected) / 2000)
