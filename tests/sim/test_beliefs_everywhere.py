@@ -190,8 +190,8 @@ journey "Bills" {
 def test_a_ranged_flow_share_routes_its_draw_and_a_scenario_halves_the_same_draw() -> None:
     """2,000 customers (and a few referred), one journey each: the share of bills that
     reach support in a replication is a binomial proportion around the drawn share
-    s = 0.2 + 0.2 u (standard error at most sqrt(0.4 x 0.6 / 2000) = 1.1 points), and the scenario's around s / 2 with the same
-    u (its range moved: 10% .. 20%)."""
+    s = 0.2 + 0.2 u (standard error at most sqrt(0.4 x 0.6 / 2000) = 1.1 points), and
+    the scenario's around s / 2 with the same u (its range moved: 10% .. 20%)."""
     from cxjourney.sim.runner import variants
 
     (_, base, _), (_, clearer, _) = variants(journey(BILLS), None)
