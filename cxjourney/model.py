@@ -249,6 +249,7 @@ class Touchpoint:
     takes_range: Belief | None = None
     service_range: Belief | None = None
     max_wait_range: Belief | None = None  # minutes
+    moment_of_truth_range: Belief | None = None  # `moment_of_truth 2 .. 4`, the weight
 
     @property
     def weight(self) -> float:
@@ -478,6 +479,7 @@ ONLY_WHEN_SET = frozenset(
         "takes_range",
         "service_range",
         "max_wait_range",
+        "moment_of_truth_range",
         "visit_gap_range",
         "arrivals_range",
         "price_sensitivity_range",

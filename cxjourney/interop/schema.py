@@ -165,6 +165,7 @@ def model_schema() -> dict[str, Any]:
             takes_range=_ref("Belief"),
             service_range=_ref("Belief"),
             max_wait_range=_ref("Belief"),
+            moment_of_truth_range=_ref("Belief"),
         ),
         "Persona": _optional(
             _obj(

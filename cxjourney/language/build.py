@@ -359,7 +359,7 @@ class Builder(Transformer):
     def attribute_values(self, attribute: facts.Attribute, item: Tree) -> dict[str, object]:
         """The model's fields a statement sets: its value, and its range of belief when it
         is written as one (`expect 3.5 .. 4.5`: the middle, and `expect_range`)."""
-        arg = item.children[0]
+        arg = item.children[-1] if attribute.kind == "flag" else item.children[0]  # its weight
         name = attribute.model_field
         if not (isinstance(arg, Tree) and arg.data in _BELIEFS):
             return {name: self.attribute_value(attribute, item)}
@@ -388,6 +388,8 @@ class Builder(Transformer):
             above = attribute.high is not None and end > attribute.high
             bounds = ""
             if attribute.kind == "duration" and end <= 0:  # a patience of no time is no patience
+                below, bounds = True, "> 0"
+            elif attribute.kind == "flag" and end <= 0:  # a weight
                 below, bounds = True, "> 0"
             elif attribute.kind == "rate" and end < 0:
                 below, bounds = True, "≥ 0"

@@ -224,7 +224,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "moment_of_truth", _T, "flag", "weight", "not one (weight 1); 2 when written alone",
         "> 0",
         "Weighs the moment more in memory.",
-        "moment_of_truth 3", changeable=True, absent="no",
+        "moment_of_truth 3", changeable=True, absent="no", ranged=True,
     ),
     # ---- delighters and disappointers ----------------------------------------------
     Attribute(

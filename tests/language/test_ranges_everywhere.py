@@ -35,6 +35,7 @@ journey "Ranges everywhere" {
       after lognormal(4 days .. 8 days, 3 days)
       takes 1 h .. 2 h
       max_wait 8 days .. 12 days
+      moment_of_truth 2 .. 4
       disappointer late "Late" chance 10% impact -1
     }
     touchpoint b {
@@ -86,6 +87,7 @@ def test_every_kind_of_range_is_read_in_canonical_units_with_its_middle() -> Non
     assert _range(a.after.ranges[0]) == (4 * DAY, 8 * DAY)
     assert a.takes.params == (90.0,) and _range(a.takes_range) == (60.0, 120.0)
     assert _range(a.max_wait_range) == (8 * DAY, 12 * DAY) and a.max_wait == 10 * DAY
+    assert a.moment_of_truth == 3 and _range(a.moment_of_truth_range) == (2, 4)
     assert b.service.params == (30.0,) and _range(b.service.ranges[0]) == (20.0, 40.0)
     (recovery,) = b.recovers
     assert recovery.chance == 0.5 and _range(recovery.chance_range) == (0.4, 0.6)
@@ -164,6 +166,7 @@ def _with(line: str, where: str = "touchpoint") -> str:
         ("service exp(0 min .. 4 min)", "touchpoint", "exp() needs a positive mean"),
         ("after uniform(1 h .. 3 h, 2 h)", "touchpoint", "low is above high"),
         ("after -1 h .. 2 h", "touchpoint", "'after' is ≥ 0"),
+        ("moment_of_truth 0 .. 2", "touchpoint", "'moment_of_truth' is > 0"),
         ("service 0 min .. 3 min", "touchpoint", "'service' is > 0"),
         ("curvature 0.5 .. 1.5", "loyalty", "curvature must be in (0, 1]"),
         ("referral 1 .. 3", "loyalty", "'referral' takes a percentage"),

@@ -204,3 +204,39 @@ def test_a_ranged_flow_share_routes_its_draw_and_a_scenario_halves_the_same_draw
             visits = result["touchpoints"]
             support = visits["support"]["visits"] / visits["bill"]["visits"]  # with referrals
             assert abs(support - expected) < 5 * math.sqrt(expected * (1 - expected) / 2000)
+
+
+def test_every_range_is_one_named_input_and_fixing_them_leaves_none() -> None:
+    """The names `cxjourney uncertainty` shows, one per range, in file order; a journey
+    fixed at any quantiles has no range left (so it compiles to a plan without a
+    source, which runs without draws)."""
+    from tests.language.test_ranges_everywhere import EVERYWHERE
+
+    j = journey(EVERYWHERE)
+    names = [i.name for i in beliefs.inputs(j)]
+    assert names == [
+        "p.visits",
+        "p.arrivals",
+        "p.price_sensitivity",
+        "p.expects",
+        "a.delivers.mean",
+        "a.after.mean",
+        "a.takes",
+        "a.max_wait",
+        "a.moment_of_truth",
+        "b.service.mean",
+        "b.recovers.a.late.chance",
+        "a->b.after",
+        "b->end.after.low",
+        "a->exit.chance",
+        "a->b(p).chance",
+        "loyalty.negativity",
+        "loyalty.referral",
+        "faster.a.after.mean",
+        "faster.cost",
+    ]
+    known = beliefs.fixed(j, {name: 0.25 for name in names})
+    assert beliefs.inputs(known) == [] and compile_plan(known).source is None
+    (p,) = known.personas
+    assert p.visit_gap == pytest.approx(25 * 24 * 60)  # 20 days + a quarter of 20 days
+    assert known.loyalty.referral == pytest.approx(0.0175)
