@@ -387,9 +387,7 @@ class Builder(Transformer):
             below = attribute.low is not None and end < attribute.low
             above = attribute.high is not None and end > attribute.high
             bounds = ""
-            if attribute.kind == "duration" and end <= 0:  # a patience of no time is no patience
-                below, bounds = True, "> 0"
-            elif attribute.kind == "flag" and end <= 0:  # a weight
+            if attribute.kind in ("duration", "flag") and end <= 0:  # no patience, no weight
                 below, bounds = True, "> 0"
             elif attribute.kind == "rate" and end < 0:
                 below, bounds = True, "≥ 0"
