@@ -15,7 +15,16 @@ from collections.abc import Callable
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
-from ..model import Edge, Journey, Library, Persona, Touchpoint, to_plain
+from ..model import (
+    LOYALTY_KEYS,
+    Distribution,
+    Edge,
+    Journey,
+    Library,
+    Persona,
+    Touchpoint,
+    to_plain,
+)
 from . import facts, spelling
 
 ELEMENTS = ("journey", "persona", "stage", "touchpoint", "event", "edge", "scenario", "loyalty")
@@ -194,10 +203,11 @@ def _personas_of(model: Model) -> tuple[Persona, ...]:
 
 
 def _loyalty_of(model: Model) -> dict[str, Any]:
+    """The keys as written: a range of belief as its ends (`{"low": .., "high": ..}`)."""
     if isinstance(model, Journey):
-        return to_plain(model.loyalty)
+        return {key: to_plain(model.loyalty.setting(key)) for key in LOYALTY_KEYS}
     if isinstance(model, Library):
-        return {key: value for key, (value, _) in model.loyalty.items()}
+        return {key: to_plain(value) for key, (value, _) in model.loyalty.items()}
     return {}
 
 
@@ -207,8 +217,12 @@ def _attributes(
     found = []
     for field, attribute in table.items():
         a, b = getattr(old, field), getattr(new, field)
-        if to_plain(a) != to_plain(b):
+        ranges = getattr(old, field + "_range", None), getattr(new, field + "_range", None)
+        if to_plain(a) != to_plain(b) or to_plain(ranges[0]) != to_plain(ranges[1]):
             old_text, new_text = attribute.pair(a, b)
+            old_text = _ranged(attribute, old_text, ranges[0], a)
+            new_text = _ranged(attribute, new_text, ranges[1], b)
+            a, b = _with_range(a, ranges[0]), _with_range(b, ranges[1])
             found.append(
                 Difference(
                     "changed",
@@ -222,6 +236,24 @@ def _attributes(
                 )
             )
     return found
+
+
+def _ranged(attribute: Attribute, text: str, belief: Any, value: Any) -> str:
+    """A value's text, or its range of belief's (`30 per week .. 50 per week`)."""
+    if belief is None:
+        return text
+    if isinstance(value, Distribution):  # a constant written as a range
+        ends = [Distribution.constant(x) for x in (belief.low, belief.high)]
+    else:
+        ends = [belief.low, belief.high]
+    return f"{attribute.text(ends[0])} .. {attribute.text(ends[1])}"
+
+
+def _with_range(value: Any, belief: Any) -> Any:
+    """The value a JSON diff carries: the range's ends beside its middle, when it has one."""
+    if belief is None:
+        return value
+    return {"value": to_plain(value), "low": belief.low, "high": belief.high}
 
 
 def _order(element: str, key: str, word: str, old: list[str], new: list[str]) -> list[Difference]:
@@ -312,11 +344,14 @@ def _edges(old: Journey | None, new: Journey | None) -> list[Difference]:
     found = _added_removed("edge", a, b, _edge_summary)
     for key in a.keys() & b.keys():
         p, q = a[key].probability, b[key].probability
-        if p != q:
+        ranges = a[key].probability_range, b[key].probability_range
+        if p != q or to_plain(ranges[0]) != to_plain(ranges[1]):
             shown = Attribute("probability", spelling.percent, "(shares the rest)")
-            found.append(
-                Difference("changed", "edge", key, None, p, q, shown.text(p), shown.text(q))
-            )
+            texts = [
+                _ranged(shown, shown.text(x), r, x) for x, r in zip((p, q), ranges, strict=True)
+            ]
+            p, q = _with_range(p, ranges[0]), _with_range(q, ranges[1])
+            found.append(Difference("changed", "edge", key, None, p, q, *texts))
         d, e = a[key].after, b[key].after
         if to_plain(d) != to_plain(e):
             delay = Attribute("delay", _time, "(none)")
@@ -422,6 +457,14 @@ def _loyalty(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
 
 
 def _loyalty_spelling(key: str) -> Spell:
+    """A key's value, or its range (`1% .. 4% per month`: the unit once, at the end)."""
+    one = _loyalty_value_spelling(key)
+    fact = facts.lookup("loyalty", key)
+    low = spelling.percent if fact is not None and fact.kind == "percent" else one
+    return lambda v: f"{low(v['low'])} .. {one(v['high'])}" if isinstance(v, dict) else one(v)
+
+
+def _loyalty_value_spelling(key: str) -> Spell:
     fact = facts.lookup("loyalty", key)
     if fact is not None and fact.kind == "percent":
         per_month = " per month" if fact.per_month else ""

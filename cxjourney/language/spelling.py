@@ -97,16 +97,26 @@ def rate(per_minute: float, *, together: Iterable[float] = ()) -> str:
 def distribution(dist: Distribution, *, time: bool) -> str:
     """`3.6 +- 0.4`, `exp(90 s)`, `triangular(4 min, 8 min, 20 min)`."""
     params = dist.params
+    ranges = dist.ranges or (None,) * len(params)
+    shown = [
+        x
+        for p, r in zip(params, ranges, strict=True)
+        for x in ((p,) if r is None else (r.low, r.high))
+    ]
 
     def arg(x: float) -> str:
-        return duration(x, together=params) if time else number(x)
+        return duration(x, together=shown) if time else number(x)
 
+    written = [
+        arg(p) if r is None else f"{arg(r.low)} .. {arg(r.high)}"  # a range of belief
+        for p, r in zip(params, ranges, strict=True)
+    ]
     if dist.kind == "constant":
-        text = arg(params[0])
+        text = written[0]
     elif dist.kind == "normal":
-        text = f"{arg(params[0])} +- {arg(params[1])}"
+        text = f"{written[0]} +- {written[1]}"
     else:
-        text = f"{dist.kind}({', '.join(arg(p) for p in params)})"
+        text = f"{dist.kind}({', '.join(written)})"
     if dist.scale != 1:
         text = f"{number(dist.scale)} × ({text})"
     if dist.offset:

@@ -193,3 +193,22 @@ def test_a_valid_range_in_each_place_checks_clean() -> None:
         ("a -> end 20% .. 40%\n    a -> exit", "flow"),
     ]:
         assert _errors(_with(line, where)) == [], line
+
+
+def test_a_diff_shows_a_range_that_changed_even_when_its_middle_did_not() -> None:
+    """`visits every 30 days` → `20 days .. 40 days` keeps the middle (the model's value)
+    but says something new: the diff shows it, as written, and so do widened ranges."""
+    from cxjourney.language.diff import compare
+
+    old = journey(EVERYWHERE)
+    new = journey(
+        EVERYWHERE.replace("visits every 20 days .. 40 days", "visits every 10 days .. 50 days")
+        .replace("referral 1% .. 4%", "referral 2% .. 3%")
+        .replace("a -> exit 10% .. 30%", "a -> exit 15% .. 25%")
+        .replace("exp(20 min .. 40 min)", "exp(25 min .. 35 min)")
+    )
+    texts = {(d.element, d.old_text, d.new_text) for d in compare(old, new)}
+    assert ("persona", "20 days .. 40 days", "10 days .. 50 days") in texts
+    assert ("loyalty", "1% .. 4% per month", "2% .. 3% per month") in texts
+    assert ("edge", "10% .. 30%", "15% .. 25%") in texts
+    assert ("touchpoint", "exp(20 min .. 40 min)", "exp(25 min .. 35 min)") in texts
