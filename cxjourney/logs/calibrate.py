@@ -130,10 +130,18 @@ def _replace_edge(result: Calibration, old: Edge, new: Edge) -> None:
     result.journey = replace(journey, flow=flow)
 
 
+def _measured(element: object, values: dict[str, object]) -> dict[str, object]:
+    """The values the log measured, each clearing its range of belief: a number the data
+    gives is no longer a guess."""
+    cleared = {f"{k}_range": None for k in values if hasattr(element, f"{k}_range")}
+    return {**cleared, **values}
+
+
 def _replace_touchpoint(result: Calibration, tp_id: str, **values: object) -> Touchpoint:
     journey = result.journey
     assert journey is not None
-    tp = replace(journey.touchpoint(tp_id), **values)  # type: ignore[arg-type]
+    old = journey.touchpoint(tp_id)
+    tp = replace(old, **_measured(old, values))  # type: ignore[arg-type]
     touchpoints = tuple(tp if t.id == tp_id else t for t in journey.touchpoints)
     result.journey = replace(journey, touchpoints=touchpoints)
     return tp
@@ -142,7 +150,8 @@ def _replace_touchpoint(result: Calibration, tp_id: str, **values: object) -> To
 def _replace_persona(result: Calibration, persona_id: str, **values: object) -> Persona:
     journey = result.journey
     assert journey is not None
-    persona = replace(journey.persona(persona_id), **values)  # type: ignore[arg-type]
+    old = journey.persona(persona_id)
+    persona = replace(old, **_measured(old, values))  # type: ignore[arg-type]
     personas = tuple(persona if p.id == persona_id else p for p in journey.personas)
     result.journey = replace(journey, personas=personas)
     return persona
@@ -241,9 +250,13 @@ def _edges(source, edges, observed: Counter, prior: dict, persona, min_n, result
     for e, u in zip(edges, units, strict=True):
         k = counts[e.target]
         old = written_percent(e.probability) if e.probability is not None else "unlabelled"
-        if e.probability is not None and round(e.probability * text.BASIS) == u:
+        if (
+            e.probability_range is None
+            and e.probability is not None
+            and round(e.probability * text.BASIS) == u
+        ):
             continue
-        calibrated = replace(e, probability=text.fraction(u))
+        calibrated = replace(e, probability=text.fraction(u), probability_range=None)
         _replace_edge(result, e, calibrated)
         new = written_percent(calibrated.probability)
         low, high = wilson(k, n)

@@ -218,3 +218,23 @@ def test_repeat_journeys_that_start_where_the_file_says_fit_and_keep_their_start
     result, calibrated = run(path, visits)
     assert calibrated.persona("member").repeat_from == "bill"
     assert any(c.what == "member.visits" for c in result.changes)
+
+
+def test_a_measured_number_replaces_its_range_of_belief(loop_log: Path, tmp_path: Path):
+    """Ranges of belief say what the team does not know; once the log measures the number,
+    calibration writes the measured value and the range is gone (a guess, answered)."""
+    ranged = {
+        "start -> search 70%": "start -> search 50% .. 80%",
+        "service exp(6 min)": "service exp(4 min .. 12 min)",
+    }
+    text = LOOP.read_text()
+    for old, new in ranged.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "ranged.journey"
+    path.write_text(text)
+    _, calibrated = run(path, loop_log)
+    edge = next(e for e in calibrated.flow if (e.source, e.target) == ("start", "search"))
+    assert edge.probability_range is None and abs(edge.probability - 0.7) < 0.1
+    service = calibrated.touchpoint("advice").service
+    assert service.ranges == () and abs(service.mean - 6.0) < 2.0
