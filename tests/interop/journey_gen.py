@@ -100,9 +100,17 @@ def rating(draw) -> list[object]:
 def service(draw) -> list[object]:
     unit = draw(st.sampled_from(["s", "secs", "min", "minutes", "mins", "h"]))
     a, b, c = sorted(draw(st.lists(st.integers(1, 40), min_size=3, max_size=3)))
-    form = draw(st.sampled_from(["exp", "uniform", "triangular", "lognormal", "pm", "constant"]))
+    form = draw(
+        st.sampled_from(
+            ["exp", "uniform", "triangular", "lognormal", "pm", "constant", "range", "exp_range"]
+        )
+    )
     if form == "constant":
         return [str(b), GLUE, unit]
+    if form == "range":  # a range of belief of a constant time
+        return [str(b), unit, "..", str(c + 1), unit]
+    if form == "exp_range":  # a range of belief inside a distribution
+        return ["exp", GLUE, "(", GLUE, str(b), unit, "..", str(c + 1), GLUE, unit, GLUE, ")"]
     if form == "pm":
         return [str(b), unit, "+-", str(a), GLUE, unit]
     args: list[list[object]] = {
@@ -123,6 +131,7 @@ EXPECT_RANGES = [["2.5", "..", "4"], ["3", GLUE, "..", GLUE, "3.5"], ["01", ".."
 CHANCE_RANGES = [["5%", "..", "15%"], ["1%", GLUE, "..", "2.5%"]]
 COST_RANGE = ["40k", "..", "60k"]
 PATIENCE_RANGE = ["5", "min", "..", "20", GLUE, "min"]
+VISITS_RANGE = ["20", "days", "..", "40", "days"]
 
 
 def percent(value: int) -> str:
@@ -211,17 +220,23 @@ def journey_statements(draw) -> list[Statement]:
         add(1, "persona", pid, *label, opens=True)
         items: list[list[object]] = [["share", percent(bounds[i + 1] - bounds[i])]]
         optional = {
-            "visits": ["visits", "every", *draw(duration())],
+            "visits": ["visits", "every", *draw(st.one_of(duration(), st.just(VISITS_RANGE)))],
             "arrivals": [
                 "arrivals",
-                draw(number(1, 50)),
+                *draw(st.one_of(number(1, 50).map(lambda n: [n]), st.just(["30", "..", "50"]))),
                 "per",
                 draw(st.sampled_from(["week", "weeks", "day", "month", "d"])),
             ],
             "patience": ["patience", *draw(st.one_of(duration(1, 20), st.just(PATIENCE_RANGE)))],
             "spend": ["spend", *draw(st.sampled_from(SPENDS))],
-            "price_sensitivity": ["price_sensitivity", draw(chance())],
-            "expects": ["expects", draw(st.sampled_from(["+0.5", "-0.3", "0", "+1"]))],
+            "price_sensitivity": [
+                "price_sensitivity",
+                *draw(st.sampled_from([[draw(chance())], *CHANCE_RANGES])),
+            ],
+            "expects": [
+                "expects",
+                *draw(st.sampled_from([["+0.5"], ["-0.3"], ["0"], ["+1"], ["-0.5", "..", "+0.5"]])),
+            ],
             "prefers": ["prefers", "app", GLUE, ",", "store"],
         }
         if draw(st.booleans()):
@@ -269,7 +284,8 @@ def journey_statements(draw) -> list[Statement]:
             add(2, a, GLUE, "->", GLUE, b, *draw(edge_delay()))
             if draw(st.integers(0, 3)) == 0:
                 exits.append(a)
-                add(2, a, "->", "exit", percent(draw(st.integers(1, 30))), *draw(edge_delay()))
+                share = draw(st.sampled_from([[percent(draw(st.integers(1, 30)))], *CHANCE_RANGES]))
+                add(2, a, "->", "exit", *share, *draw(edge_delay()))
                 if draw(st.booleans()):
                     add(
                         2,
@@ -350,7 +366,7 @@ def journey_statements(draw) -> list[Statement]:
         add(1, "loyalty", opens=True)
         settings = {
             "memory": ["memory", draw(st.sampled_from(units.MEMORY_RULES))],
-            "negativity": ["negativity", "2.25"],
+            "negativity": ["negativity", *draw(st.sampled_from([["2.25"], ["1.5", "..", "2.5"]]))],
             "curvature": ["curvature", "0.9"],
             "tolerance": ["tolerance", "0.3"],
             "wait_sensitivity": ["wait_sensitivity", "1.2"],
@@ -363,7 +379,7 @@ def journey_statements(draw) -> list[Statement]:
             "retention_cap": ["retention_cap", "98.5%", "per", "month"],
             "retention_midpoint": ["retention_midpoint", "6.5"],
             "retention_slope": ["retention_slope", "2"],
-            "referral": ["referral", "1.5%"],
+            "referral": ["referral", *draw(st.sampled_from([["1.5%"], ["1%", "..", "3%"]]))],
             "adaptation": ["adaptation", "30%"],
         }
         for key in draw(st.permutations(sorted(settings)))[: draw(st.integers(0, 8))]:
