@@ -336,6 +336,15 @@ class Value:
     distribution: Distribution | None = None
     word: str = ""
     span: Span = NOWHERE
+    # a scenario's change the team does not know (`a.service *= 0.6 .. 0.8`): its range
+    # (`number` holds the middle) and the name it is drawn by (`faster.a.service`)
+    range: Belief | None = None
+    name: str = ""
+
+    def known(self, x: float) -> Value:
+        """The change with its range drawn at `x`: a plain number (or constant)."""
+        dist = Distribution.constant(x) if self.distribution is not None else None
+        return replace(self, number=x, range=None, distribution=dist)
 
 
 @dataclass(frozen=True)
@@ -430,6 +439,11 @@ class Journey:
     file: str = ""
     span: Span = NOWHERE
     spans: dict[str, Span] = field(default_factory=dict, compare=False)
+    # where a scenario's journey comes from: the baseline before any scenario, and the
+    # scenarios applied to it in order (`scenarios.apply`), so that a replication can
+    # draw the file's ranges of belief first and apply the scenarios to that draw
+    origin: Journey | None = field(default=None, compare=False, repr=False)
+    applied: tuple[Scenario, ...] = field(default=(), compare=False, repr=False)
 
     def touchpoint(self, tp_id: str) -> Touchpoint | None:
         return next((t for t in self.touchpoints if t.id == tp_id), None)
@@ -459,9 +473,19 @@ class Library:
     file: str = ""
 
 
-#: Fields that say where an element was written, not what it means.
+#: Fields that say where an element was written or came from, not what it means.
 POSITIONS = frozenset(
-    {"span", "spans", "loyalty_spans", "target_spans", "path_spans", "source_span", "target_span"}
+    {
+        "span",
+        "spans",
+        "loyalty_spans",
+        "target_spans",
+        "path_spans",
+        "source_span",
+        "target_span",
+        "origin",
+        "applied",
+    }
 )
 
 #: Fields left out of plain data while unset, so files without ranges of belief export
@@ -485,6 +509,8 @@ ONLY_WHEN_SET = frozenset(
         "price_sensitivity_range",
         "expects_range",
         "probability_range",
+        "range",
+        "name",
         "ranges",
         "tag",
     }

@@ -527,6 +527,8 @@ class Builder(Transformer):
                 path = tuple(str(t) for t in path_tree.children)
                 path_spans = tuple(span_of(t) for t in path_tree.children)
                 written = self.value(value, facts.scenario_attribute(path[-1]), str(op))
+                if written.range is not None:  # the scenario's own unknown
+                    written = replace(written, name=f"{sid}.{'.'.join(path)}")
                 if written.distribution is not None and written.distribution.ranges:
                     # the scenario's own unknown (`faster.install.after.mean`), not the step's
                     tagged = replace(written.distribution, tag=f"{sid}.{'.'.join(path)}")
@@ -576,12 +578,16 @@ class Builder(Transformer):
                 )
             elif kind == "set_flow":
                 source, target, op, value, *persona = item.children
+                written = self.value(value, _PROBABILITY, str(op))
+                if written.range is not None:  # `faster.flow.bill->support`
+                    own = f"({persona[0]})" if persona else ""
+                    written = replace(written, name=f"{sid}.flow.{source}->{target}{own}")
                 changes.append(
                     Change(
                         "flow",
                         (str(source), str(target)),
                         str(op),
-                        self.value(value, _PROBABILITY, str(op)),
+                        written,
                         persona=str(persona[0]) if persona else None,
                         span=span,
                         path_spans=(span_of(source), span_of(target)),
@@ -928,6 +934,8 @@ class Builder(Transformer):
 
     def value(self, tree: Tree, attribute: facts.Attribute | None, op: str) -> Value:
         """A scenario's right-hand side, converted as the attribute's own statement is."""
+        if tree.data in _BELIEFS:
+            return self.ranged_value(tree, attribute, op)
         span = span_of(tree)
         name = attribute.name if attribute is not None else "this attribute"
         if op == "*=":
@@ -955,3 +963,34 @@ class Builder(Transformer):
         if kind == "duration":
             return Value("number", self.duration(tree, name), span=span)
         return Value("number", self.plain(tree, name), span=span)
+
+    def ranged_value(self, tree: Tree, attribute: facts.Attribute | None, op: str) -> Value:
+        """A change the team does not know (`a.service *= 0.6 .. 0.8`, `p.arrivals += 10 ..
+        20 per week`): the middle, and the range drawn once per replication. Its name is
+        given by the scenario, which knows it."""
+        span = span_of(tree)
+        name = attribute.name if attribute is not None else "this attribute"
+        kind = "number" if op == "*=" or attribute is None else attribute.kind
+        wanted = {"percent": "chance_belief", "rate": "rate_belief"}.get(kind, "belief")
+        if kind in ("text", "identifier", "channels", "choice"):
+            return Value("unknown", NAN, span=span)  # no number to set: scenarios say why
+        if tree.data != wanted:
+            written = {
+                "chance_belief": "a percentage range such as 20% .. 40%",
+                "rate_belief": "a rate range such as 10 .. 20 per week",
+                "belief": "a range such as 0.6 .. 0.8" if op == "*=" else "a range of numbers",
+            }[wanted]
+            self.reporter.error(span, f"{name} {op} takes {written}")
+            return Value("number", NAN, span=span)
+        time = kind == "duration" or (attribute is not None and attribute.unit == "minutes")
+        middle, belief = self.believed(
+            tree,
+            "the factor of *=" if op == "*=" else name,
+            duration=time and op != "*=",
+            percent=kind == "percent",
+        )
+        if kind == "distribution":
+            dist = Distribution.constant(middle)
+            return Value("distribution", middle, distribution=dist, span=span, range=belief)
+        value_kind = kind if kind in ("percent", "rate") else "number"
+        return Value(value_kind, middle, span=span, range=belief)

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 
 from .. import graph as journey_graph
-from ..model import Journey, Library
+from ..model import Journey, Library, Scenario
 from . import checks, imports
 from .build import Builder
 from .diagnostics import Diagnostic, Reporter, Span
@@ -92,7 +92,8 @@ def load(path: str, *, data: bytes | None = None, name: str | None = None) -> Lo
             if not reporter.failed:
                 known = {d.message for d in reporter.diagnostics}
                 for scenario in journey.scenarios:
-                    apply_checked(journey, scenario, reporter, known)
+                    if apply_checked(journey, scenario, reporter, known) is not None:
+                        _check_ranged_changes(journey, scenario, reporter, known)
         else:
             _check_despite_syntax_errors(journey, reporter, blanked)
         result.journey = journey
@@ -105,6 +106,31 @@ def load(path: str, *, data: bytes | None = None, name: str | None = None) -> Lo
         result.library = document.library
     result.diagnostics = reporter.sorted()
     return result
+
+
+def _check_ranged_changes(
+    journey: Journey, scenario: Scenario, reporter: Reporter, known: set[str]
+) -> None:
+    """A scenario whose changes are ranges of belief (`a.service *= 0.6 .. 0.8`) must
+    leave a valid journey at both ends of them, as at their middle: each replication may
+    draw any value between. Reported once, at the first end that breaks."""
+    for end, quantile in (("low", 0.0), ("high", 1.0)):
+        changes = tuple(
+            replace(c, value=c.value.known(c.value.range.at(quantile)))
+            if c.value is not None and c.value.range is not None
+            else c
+            for c in scenario.changes
+        )
+        if changes == scenario.changes:
+            return
+        at_end = Reporter(reporter.file)
+        apply_checked(journey, replace(scenario, changes=changes), at_end, known)
+        fresh = [d for d in at_end.diagnostics if d.severity == "error"]
+        for d in fresh:
+            span = Span(d.line, d.column, d.file)
+            reporter.error(span, f"{d.message} (at the {end} end of its ranges)", d.hint)
+        if fresh:
+            return
 
 
 _DEFINES = re.compile(

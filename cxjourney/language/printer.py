@@ -370,11 +370,10 @@ class Printer:
             raise ValueError(f"the change of {path} has no value")
         if change.kind == "flow":
             source, target = change.path
-            value = (
-                written_number(change.value.number)
-                if change.op == "*="
-                else written_percent(change.value.number)
-            )
+            spell = written_number if change.op == "*=" else written_percent
+            value = spell(change.value.number)
+            if change.value.range is not None:
+                value = f"{spell(change.value.range.low)} .. {spell(change.value.range.high)}"
             line = f"flow {source} -> {target} {change.op} {value}"
             return f"{line} for {change.persona}" if change.persona else line
         attribute = facts.scenario_attribute(change.path[-1])
@@ -383,6 +382,12 @@ class Printer:
         return f"{line} {written_window(change.window)}" if change.window is not None else line
 
     def _change_value(self, value: Value, attribute: facts.Attribute | None, op: str) -> str:
+        if value.range is not None:  # `*= 0.6 .. 0.8`, `+= 10 .. 20 per week`
+            if op == "*=":
+                return f"{written_number(value.range.low)} .. {written_number(value.range.high)}"
+            if attribute is None:
+                raise ValueError("a change of no attribute a scenario may set has no text")
+            return self._range(attribute, value.range)
         if op == "*=":
             return written_number(value.number)
         if attribute is None or value.kind == "unknown":

@@ -47,9 +47,17 @@ class ScenarioError(Exception):
 
 def apply(journey: Journey, scenario: Scenario) -> Journey:
     """The journey with every change of the scenario applied, in order."""
+    result = journey
     for change in scenario.changes:
-        journey = apply_change(journey, change)
-    return replace(journey, scenarios=())
+        result = apply_change(result, change)
+    return _remembered(journey, result, scenario)
+
+
+def _remembered(before: Journey, after: Journey, scenario: Scenario) -> Journey:
+    """The scenario's journey, remembering the baseline it came from and the scenarios
+    applied to it (`sim/beliefs.realised` applies them again to each replication's draw)."""
+    origin = before.origin if before.origin is not None else replace(before, scenarios=())
+    return replace(after, scenarios=(), origin=origin, applied=(*before.applied, scenario))
 
 
 def apply_checked_paths(journey: Journey, scenario: Scenario, reporter: Reporter) -> Journey | None:
@@ -64,7 +72,7 @@ def apply_checked_paths(journey: Journey, scenario: Scenario, reporter: Reporter
             spans = err.change.path_spans
             span = spans[err.part] if err.part < len(spans) else err.change.span
             reporter.error(span, f"scenario '{scenario.id}': {err}", err.hint)
-    return replace(current, scenarios=()) if ok else None
+    return _remembered(journey, current, scenario) if ok else None
 
 
 def apply_checked(

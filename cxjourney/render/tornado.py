@@ -55,13 +55,15 @@ def written_range(item: dict[str, Any]) -> str:
         return f"{duration(low)} .. {duration(high)}"
     if what == "rate":
         return _rate(low, high)
+    if what == "factor":  # a scenario's `*= 0.6 .. 0.8`
+        return f"×{low:g} .. ×{high:g}"
     return f"{low:+g} .. {high:+g}"
 
 
 def _rate(low: float, high: float) -> str:
-    """A rate per minute in the largest unit that shows at least one at its high end."""
+    """A rate per minute in the shortest unit that shows at least one at its low end."""
     for unit, minutes in (("min", 1), ("hour", 60), ("day", 1440), ("week", 10080)):
-        if high * minutes >= 1 or unit == "week":
+        if low * minutes >= 1 or unit == "week":
             return f"{low * minutes:.3g} .. {high * minutes:.3g} per {unit}"
     raise AssertionError("unreachable")
 

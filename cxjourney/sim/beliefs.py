@@ -30,6 +30,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from ..language import facts
+from ..language.scenarios import apply
 from ..model import (
     PARAMETERS,
     Belief,
@@ -198,11 +199,26 @@ def _touchpoint_inputs(tp: Touchpoint) -> Iterator[Input]:
             yield Input(name, "chance", belief.low, belief.high, belief.span)
 
 
+def _change_what(change) -> str:
+    """How a scenario's ranged change reads: a factor, a share, or its attribute's kind."""
+    if change.op == "*=":
+        return "factor"
+    if change.kind == "flow":
+        return "chance"
+    attribute = facts.scenario_attribute(change.path[-1])
+    what = _what(attribute) if attribute is not None else "number"
+    if change.op in ("+=", "-=") and what in ("expect", "delivers", "number"):
+        return "shift"  # `a.delivers += 0.2 .. 0.6`: points added
+    return what
+
+
 def _scenario_inputs(scenario: Scenario) -> Iterator[Input]:
     for change in scenario.changes:
         if change.kind == "add" and change.event is not None and change.path:
             yield from _event_inputs(change.path[0], change.event)
         value = change.value
+        if value is not None and (belief := value.range) is not None:
+            yield Input(value.name, _change_what(change), belief.low, belief.high, belief.span)
         if change.kind == "set" and value is not None and value.distribution is not None:
             attribute = facts.scenario_attribute(change.path[-1])
             what = _what(attribute) if attribute is not None else "number"
@@ -304,6 +320,8 @@ def _fixed_scenario(scenario: Scenario, at: Mapping[str, float]) -> Scenario:
     for c in scenario.changes:
         if c.kind == "add" and c.event is not None and c.path:
             c = replace(c, event=_fixed_event(c.path[0], c.event, at))
+        elif c.value is not None and c.value.range is not None:  # `a.service *= 0.6 .. 0.8`
+            c = replace(c, value=c.value.known(c.value.range.at(at.get(c.value.name, MIDDLE))))
         elif c.kind == "set" and c.value is not None and c.value.distribution is not None:
             dist = _fixed_distribution("", c.value.distribution, at)
             c = replace(c, value=replace(c.value, distribution=dist))
@@ -312,6 +330,28 @@ def _fixed_scenario(scenario: Scenario, at: Mapping[str, float]) -> Scenario:
     if scenario.cost_range is not None:
         cost = scenario.cost_range.at(at.get(f"{scenario.id}.cost", MIDDLE))
     return replace(scenario, changes=tuple(changes), cost=cost, cost_range=None)
+
+
+def source(journey: Journey) -> Journey:
+    """The journey whose ranges a replication draws: for a scenario's journey, its
+    baseline with the scenarios applied to it (their own ranges included); else itself."""
+    if journey.origin is None:
+        return journey
+    return replace(journey.origin, scenarios=journey.applied)
+
+
+def realised(journey: Journey, key: int) -> Journey:
+    """Replication `key`'s journey: every range of belief drawn once, and for a scenario's
+    journey, its scenarios applied to that draw (so a change written as a range, `*= 0.6
+    .. 0.8`, is drawn too, and a change by `+=` adds to the baseline's own draw)."""
+    drawn_from = source(journey)
+    known = fixed(drawn_from, quantiles(drawn_from, key))
+    if journey.origin is None:
+        return known
+    result = replace(known, scenarios=())
+    for scenario in known.scenarios:
+        result = apply(result, scenario)
+    return result
 
 
 def fixed(journey: Journey, at: Mapping[str, float] | None = None) -> Journey:

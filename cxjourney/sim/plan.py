@@ -233,7 +233,7 @@ def compile_plan(journey: Journey) -> Plan:
         ],
         busy_hours=busiest,
         timed=timed,
-        source=journey if belief_draws.uncertain(journey) else None,
+        source=journey if belief_draws.uncertain(belief_draws.source(journey)) else None,
     )
 
 
@@ -249,8 +249,7 @@ def drawn(plan: Plan, key: int) -> Plan:
     """
     if plan.source is None:
         return plan
-    known = belief_draws.fixed(plan.source, belief_draws.quantiles(plan.source, key))
-    out = compile_plan(known)
+    out = compile_plan(belief_draws.realised(plan.source, key))
     out.busy_hours = plan.busy_hours
     out.timed = plan.timed
     return out

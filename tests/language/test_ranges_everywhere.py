@@ -212,3 +212,67 @@ def test_a_diff_shows_a_range_that_changed_even_when_its_middle_did_not() -> Non
     assert ("loyalty", "1% .. 4% per month", "2% .. 3% per month") in texts
     assert ("edge", "10% .. 30%", "15% .. 25%") in texts
     assert ("touchpoint", "exp(20 min .. 40 min)", "exp(25 min .. 35 min)") in texts
+
+
+SCENARIO_RANGES = """
+journey "What a change does" {
+  persona p {
+    share 100%
+    arrivals 20 per week
+  }
+  stage s {
+    touchpoint a {
+      expect 3.5
+      delivers 3.4 +- 0.3
+      takes 1 h
+    }
+    touchpoint b {
+      capacity 2
+      service exp(30 min)
+    }
+  }
+  flow {
+    start -> a
+    a -> b 30%
+    a -> end
+    b -> end
+  }
+  scenario better {
+    cost 5k
+    a.delivers += 0.2 .. 0.6
+    b.service *= 0.5 .. 0.8
+    p.arrivals += 5 .. 10 per week
+    flow a -> b = 10% .. 20%
+    a.takes = 30 min .. 50 min
+  }
+}
+"""
+
+
+def test_a_scenarios_change_may_be_a_range_named_after_the_scenario() -> None:
+    from cxjourney.sim import beliefs
+
+    j = journey(SCENARIO_RANGES)
+    values = {".".join(c.path): c.value for c in j.scenario("better").changes}
+    assert _range(values["b.service"].range) == (0.5, 0.8) and values["b.service"].number == 0.65
+    assert _range(values["p.arrivals"].range) == pytest.approx((5 / WEEK, 10 / WEEK))
+    assert _range(values["a.b"].range) == (0.1, 0.2)
+    assert _range(values["a.takes"].range) == (30, 50)
+    assert [(i.name, i.what) for i in beliefs.inputs(j)] == [
+        ("better.a.delivers", "shift"),
+        ("better.b.service", "factor"),
+        ("better.p.arrivals", "rate"),
+        ("better.flow.a->b", "chance"),
+        ("better.a.takes", "duration"),
+    ]
+    formatted = format_source(SCENARIO_RANGES)
+    assert "b.service *= 0.5 .. 0.8" in formatted
+    assert to_plain(journey(formatted)) == to_plain(j)
+    assert to_plain(journey(print_journey(j))) == to_plain(j)
+
+
+def test_a_scenarios_range_must_leave_a_valid_journey_at_both_ends() -> None:
+    errors = _errors(SCENARIO_RANGES.replace("a.delivers += 0.2 .. 0.6", "a.expect += 1 .. 2"))
+    assert any("at the high end of its ranges" in text for _, text in errors), errors
+    wrong_kind = _errors(SCENARIO_RANGES.replace("5 .. 10 per week", "5% .. 10%"))
+    assert any("takes a rate range" in text for _, text in wrong_kind), wrong_kind

@@ -240,3 +240,48 @@ def test_every_range_is_one_named_input_and_fixing_them_leaves_none() -> None:
     (p,) = known.personas
     assert p.visit_gap == pytest.approx(25 * 24 * 60)  # 20 days + a quarter of 20 days
     assert known.loyalty.referral == pytest.approx(0.0175)
+
+
+FASTER = """
+journey "One step that takes time" {
+  horizon 2 weeks
+  customers 200
+  persona p {
+    share 100%
+  }
+  stage s {
+    touchpoint a {
+      takes 1 h .. 3 h
+    }
+  }
+  scenario faster "A new process" {
+    cost 5k
+    a.takes *= 0.4 .. 0.6
+  }
+}
+"""
+
+
+def test_a_scenarios_ranged_change_is_drawn_and_applied_to_the_baselines_draw() -> None:
+    """The team does not know what the new process saves (`*= 0.4 .. 0.6`) nor what the
+    step takes now (`1 h .. 3 h`). In replication k the baseline lasts its draw
+    t = 60 + 120 u, and the scenario t x (0.4 + 0.2 v), with u and v the two inputs'
+    quantiles: the scenario's own unknown is drawn on top of the baseline's."""
+    from cxjourney.sim.runner import variants
+
+    j = journey(FASTER)
+    assert [i.name for i in beliefs.inputs(j)] == ["a.takes", "faster.a.takes"]
+    (_, base, _), (_, faster, _) = variants(j, None)
+    base_plan, faster_plan = compile_plan(base), compile_plan(faster)
+    factors = set()
+    for key in replication_keys(8, 5):
+        u = beliefs.quantile(key, "a.takes")
+        v = beliefs.quantile(key, "faster.a.takes")
+        t = 60 + 120 * u
+        assert _duration_mean(batch.run_replication(drawn(base_plan, key), key)) == (
+            pytest.approx(t, rel=1e-9)
+        )
+        scenario = _duration_mean(batch.run_replication(drawn(faster_plan, key), key))
+        assert scenario == pytest.approx(t * (0.4 + 0.2 * v), rel=1e-9)
+        factors.add(round(scenario / t, 9))
+    assert len(factors) == 5
