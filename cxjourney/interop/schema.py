@@ -200,14 +200,18 @@ def model_schema() -> dict[str, Any]:
             after_range=_ref("Belief"),
             probability_range=_ref("Belief"),
         ),
-        "Value": _obj(
-            "A scenario's right-hand side in canonical units.",
-            kind={"enum": ["number", "percent", "rate", "distribution", "word", "unknown"]},
-            number=_num("the value (a fraction for percent, per minute for rate)"),
-            unit=_str(nullable=True),
-            per=_str(nullable=True),
-            distribution=_ref("Distribution", nullable=True),
-            word=_str(),
+        "Value": _optional(
+            _obj(
+                "A scenario's right-hand side in canonical units.",
+                kind={"enum": ["number", "percent", "rate", "distribution", "word", "unknown"]},
+                number=_num("the value (a fraction for percent, per minute for rate)"),
+                unit=_str(nullable=True),
+                per=_str(nullable=True),
+                distribution=_ref("Distribution", nullable=True),
+                word=_str(),
+            ),
+            range=_ref("Belief") | {"description": "what the change does, as a range of belief"},
+            name=_str("the name the range is drawn by (`scenario.T.attribute`)"),
         ),
         "Change": _obj(
             "One line of a scenario.",
@@ -236,12 +240,7 @@ def model_schema() -> dict[str, Any]:
                 **{key: loyalty[key] for key in LOYALTY_KEYS},
             ),
             ranges=_list(
-                {
-                    "type": "array",
-                    "prefixItems": [_str(), _ref("Belief")],
-                    "minItems": 2,
-                    "maxItems": 2,
-                },
+                _list({"oneOf": [_str(), _ref("Belief")]}) | {"minItems": 2, "maxItems": 2},
                 "keys written as a range of belief: [key, range]; the key holds the middle",
             ),
         ),

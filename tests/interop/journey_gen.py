@@ -315,6 +315,8 @@ def journey_statements(draw) -> list[Statement]:
                 *draw(duration()),
             ],
             [f"{personas[0]}.spend", "*=", "1.1"],
+            [f"{personas[0]}.spend", "*=", "1.1", "..", "1.3"],  # what the change does: a range
+            [f"{personas[0]}.arrivals", "+=", "5", "..", "10", "per", "week"],
             [
                 "add",
                 "delighter",
