@@ -46,8 +46,9 @@ class Setting:
     def apply(self, journey: Journey) -> Journey:
         if self.assumption is None:
             return journey
-        loyalty = replace(journey.loyalty, **{self.assumption: self.value})
-        return replace(journey, loyalty=loyalty)
+        known = tuple((k, b) for k, b in journey.loyalty.ranges if k != self.assumption)
+        loyalty = replace(journey.loyalty, **{self.assumption: self.value}, ranges=known)
+        return replace(journey, loyalty=loyalty)  # the setting is known: no range drawn
 
 
 def settings_for(loyalty: Loyalty) -> list[Setting]:

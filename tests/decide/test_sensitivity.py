@@ -138,3 +138,22 @@ def test_a_swap_within_the_noise_is_called_so() -> None:
         "a is clearly ahead of b as written; where b leads, their intervals overlap, "
         "so that swap may be noise."
     )
+
+
+def test_a_setting_replaces_a_loyalty_key_written_as_a_range() -> None:
+    """`negativity 1.5 .. 2.5` is drawn per replication; the setting `negativity 1.3` must
+    make it known at 1.3 in every replication (else the setting's rows would be the
+    file's own draws), while other ranged keys stay ranges."""
+    from cxjourney.sim import beliefs
+
+    ranged = journey(
+        LOSS_AVERSION.replace(
+            '  scenario remove_loss "Fix',
+            "  loyalty {\n    negativity 1.5 .. 2.5\n    referral 1% .. 3%\n  }\n"
+            '  scenario remove_loss "Fix',
+        )
+    )
+    moved = Setting("negativity", 1.3).apply(ranged)
+    assert moved.loyalty.negativity == 1.3
+    assert [k for k, _ in moved.loyalty.ranges] == ["referral"]
+    assert [i.name for i in beliefs.inputs(moved)] == ["loyalty.referral"]
