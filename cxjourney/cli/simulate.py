@@ -94,9 +94,9 @@ def simulate(
 
     from .. import results as results_contract
     from ..decide import sensitivity
+    from ..language.ranges import inputs as belief_inputs
     from ..render.decisions_text import sensitivity_text
     from ..render.table import table
-    from ..sim.beliefs import inputs as belief_inputs
     from ..sim.experiment import planned_runs
     from ..sim.experiment import simulate as run_simulation
 

@@ -2,7 +2,7 @@
 information.
 
 The file's ranges of belief (`impact +1 .. +3`, `chance 5% .. 15%`, `cost 40k .. 60k`)
-are what the team does not know (sim/beliefs.py).
+are what the team does not know (language/ranges.py, sim/beliefs.py).
 
 - The **tornado** moves one input at a time to the low and the high end of its range,
   every other at its middle, and measures a scenario's effect on the objective, paired
@@ -31,15 +31,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..language import ranges
+from ..language.ranges import Input
 from ..model import Journey, Scenario
 from ..sim import beliefs
-from ..sim.beliefs import Input
 from ..sim.experiment import Experiment, Progress, RunSpec, admit, file_scenarios
 from . import objective as obj
 
 DO_NOTHING = "baseline"
 #: The journey's uncertain inputs, in file order.
-inputs = beliefs.inputs
+inputs = ranges.inputs
 
 
 # ---- estimators on draws (no simulation) ---------------------------------------------------
@@ -119,11 +120,11 @@ def _relevant(journey: Journey, scenario: str, objective: str) -> set[str]:
     (a cost only for ROI)."""
     chosen = journey.scenario(scenario)
     own = replace(journey, scenarios=(chosen,) if chosen else ())
-    return {i.name for i in beliefs.inputs(own) if i.what != "cost" or objective == "roi"}
+    return {i.name for i in ranges.inputs(own) if i.what != "cost" or objective == "roi"}
 
 
 def _in_baseline(journey: Journey) -> set[str]:
-    return {i.name for i in beliefs.inputs(replace(journey, scenarios=()))}
+    return {i.name for i in ranges.inputs(replace(journey, scenarios=()))}
 
 
 #: Replications at each end of the tornado's bars. Each end is paired with the baseline
@@ -145,7 +146,7 @@ def tornado_runs(journey: Journey, spec: RunSpec, scenario: str, objective: str)
     at each end of an input of the baseline, both again; of the scenario alone, the
     scenario only (its baseline is the middle's); a cost's ends reuse the middle's runs."""
     relevant = _relevant(journey, scenario, objective)
-    costs = {i.name for i in beliefs.inputs(journey) if i.what == "cost"}
+    costs = {i.name for i in ranges.inputs(journey) if i.what == "cost"}
     shared = len(relevant & _in_baseline(journey))
     own = len(relevant - costs) - shared
     return tornado_spec(spec).replications * (2 + 4 * shared + 2 * own)
@@ -166,19 +167,19 @@ def tornado(
     spec = tornado_spec(spec)
     relevant = _relevant(journey, scenario, objective)
     admit(spec, [journey], tornado_runs(journey, spec, scenario, objective))
-    costs = {i.name for i in beliefs.inputs(journey) if i.what == "cost"}
+    costs = {i.name for i in ranges.inputs(journey) if i.what == "cost"}
 
-    known = beliefs.fixed(journey)
+    known = ranges.fixed(journey)
     at_middle = Experiment(known, spec, progress, variants=file_scenarios(known, [scenario]))
     in_baseline = _in_baseline(journey)
 
     def effect(name: str, quantile: float) -> obj.Interval:
-        ((_, variant, cost),) = file_scenarios(beliefs.fixed(journey, {name: quantile}), [scenario])
+        ((_, variant, cost),) = file_scenarios(ranges.fixed(journey, {name: quantile}), [scenario])
         if name in costs:  # the same customers at another price: the middle's runs
             return obj.effect(objective, at_middle.base, at_middle.runs_of(scenario)[0], cost)
         if name in in_baseline:  # the baseline moves too: a run of its own
             experiment = Experiment(
-                beliefs.fixed(journey, {name: quantile}),
+                ranges.fixed(journey, {name: quantile}),
                 spec,
                 progress,
                 variants=[(scenario, variant, cost)],
@@ -190,7 +191,7 @@ def tornado(
 
     middle = obj.effect(objective, at_middle.base, *at_middle.runs_of(scenario))
     bars = []
-    for item in beliefs.inputs(journey):
+    for item in ranges.inputs(journey):
         if item.name in relevant:
             bars.append(Bar(item, effect(item.name, 0.0), effect(item.name, 1.0)))
         else:
@@ -233,7 +234,7 @@ def information_runs(journey: Journey, spec: RunSpec) -> int:
 def planned_runs(journey: Journey, spec: RunSpec, scenario: str | None, objective: str) -> int:
     """Replications of the value of information and the tornado together (for the tornado
     of the best scenario, the largest any scenario's could take); 0 without ranges."""
-    if not beliefs.inputs(journey):
+    if not ranges.inputs(journey):
         return 0
     return information_runs(journey, spec) + tornado_extra(journey, spec, scenario, objective)
 
@@ -248,7 +249,7 @@ def tornado_extra(
     """Replications the tornado adds to a run that already has the probabilistic
     sensitivity analysis's (compare's): the largest any chosen scenario's could take; 0
     without ranges."""
-    if not beliefs.inputs(journey):
+    if not ranges.inputs(journey):
         return 0
     ids = [scenario] if scenario else ids if ids is not None else [s.id for s in journey.scenarios]
     return max((tornado_runs(journey, spec, s, objective) for s in ids), default=0)
@@ -302,7 +303,7 @@ def information_from(
     probabilistic sensitivity analysis needs no run of its own."""
     options = file_options(journey, experiment) if options is None else options
     names, values, money = option_values(experiment, options, objective)
-    items = beliefs.inputs(journey)
+    items = ranges.inputs(journey)
     draws = [[beliefs.quantile(k, i.name) for k in experiment.keys] for i in items]
     fitted, fitted_money = explained(values, draws), explained(money, draws)
     partial = [
@@ -352,7 +353,7 @@ def unknowns(
     """The `unknowns` part of a decision's document (None when the file has no range of
     belief): the value of information from the decision's own replications, and the
     tornado of `scenario` (default: the best expected one) with a few paired runs."""
-    if not beliefs.inputs(journey):
+    if not ranges.inputs(journey):
         return None
     info = information_from(experiment, journey, objective, options)
     target = scenario or best_scenario(info)
@@ -387,7 +388,7 @@ def document(
         "journey": journey.title,
         "seed": seed,
         "currency": journey.currency,
-        "inputs": [_input_doc(i) for i in beliefs.inputs(journey)],
+        "inputs": [_input_doc(i) for i in ranges.inputs(journey)],
     }
     if chart is not None:
         chosen = journey.scenario(chart.scenario)

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from .. import graph as journey_graph
+from ..language import ranges
 from ..language.checks import resolve_recovery
 from ..model import SLOT_MINUTES, SLOTS, Distribution, Journey
 from . import beliefs as belief_draws
@@ -233,7 +234,7 @@ def compile_plan(journey: Journey) -> Plan:
         ],
         busy_hours=busiest,
         timed=timed,
-        source=journey if belief_draws.uncertain(belief_draws.source(journey)) else None,
+        source=journey if ranges.uncertain(ranges.source(journey)) else None,
     )
 
 

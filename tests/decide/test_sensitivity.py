@@ -144,7 +144,7 @@ def test_a_setting_replaces_a_loyalty_key_written_as_a_range() -> None:
     """`negativity 1.5 .. 2.5` is drawn per replication; the setting `negativity 1.3` must
     make it known at 1.3 in every replication (else the setting's rows would be the
     file's own draws), while other ranged keys stay ranges."""
-    from cxjourney.sim import beliefs
+    from cxjourney.language import ranges
 
     ranged = journey(
         LOSS_AVERSION.replace(
@@ -156,4 +156,4 @@ def test_a_setting_replaces_a_loyalty_key_written_as_a_range() -> None:
     moved = Setting("negativity", 1.3).apply(ranged)
     assert moved.loyalty.negativity == 1.3
     assert [k for k, _ in moved.loyalty.ranges] == ["referral"]
-    assert [i.name for i in beliefs.inputs(moved)] == ["loyalty.referral"]
+    assert [i.name for i in ranges.inputs(moved)] == ["loyalty.referral"]

@@ -250,7 +250,7 @@ journey "What a change does" {
 
 
 def test_a_scenarios_change_may_be_a_range_named_after_the_scenario() -> None:
-    from cxjourney.sim import beliefs
+    from cxjourney.language import ranges
 
     j = journey(SCENARIO_RANGES)
     values = {".".join(c.path): c.value for c in j.scenario("better").changes}
@@ -258,7 +258,7 @@ def test_a_scenarios_change_may_be_a_range_named_after_the_scenario() -> None:
     assert _range(values["p.arrivals"].range) == pytest.approx((5 / WEEK, 10 / WEEK))
     assert _range(values["a.b"].range) == (0.1, 0.2)
     assert _range(values["a.takes"].range) == (30, 50)
-    assert [(i.name, i.what) for i in beliefs.inputs(j)] == [
+    assert [(i.name, i.what) for i in ranges.inputs(j)] == [
         ("better.a.delivers", "shift"),
         ("better.b.service", "factor"),
         ("better.p.arrivals", "rate"),

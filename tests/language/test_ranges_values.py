@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 
 from cxjourney.interop.model_json import journey_document
 from cxjourney.interop.schema import model_schema, validate
+from cxjourney.language import ranges
 from cxjourney.language.fmt import format_source
 from cxjourney.language.printer import print_journey
 from cxjourney.language.scenarios import apply
 from cxjourney.model import Belief, Distribution, to_plain
-from cxjourney.sim import beliefs
 from tests.conftest import load_text
 
 RANGED = """journey "Ranges" {
@@ -67,7 +67,7 @@ def test_a_range_keeps_its_middle_in_the_plain_field_and_its_ends_beside_it() ->
 
 
 def test_the_inputs_are_named_by_owner_and_attribute_in_file_order() -> None:
-    names = [(i.name, i.what) for i in beliefs.inputs(ranged())]
+    names = [(i.name, i.what) for i in ranges.inputs(ranged())]
     assert names == [("p.spend", "spend"), ("a.expect", "expect"), ("b.delivers", "delivers")]
 
 
@@ -145,13 +145,13 @@ def test_the_json_export_has_a_range_only_where_one_is_written() -> None:
 
 
 def test_fixing_an_input_makes_it_known_at_its_quantile() -> None:
-    known = beliefs.fixed(ranged(), {"a.expect": 0.0, "b.delivers": 1.0})
+    known = ranges.fixed(ranged(), {"a.expect": 0.0, "b.delivers": 1.0})
     (p,) = known.personas
     a, b = known.touchpoints
     assert a.expect == 2.5 and a.expect_range is None
     assert b.delivers == Distribution.constant(4.2) and b.delivers_range is None
     assert p.spend == 5 and p.spend_range is None  # not named: its middle
-    assert beliefs.inputs(known) == []
+    assert ranges.inputs(known) == []
 
 
 # the scenario's `*= 1.2` and `+= 0.2` keep a range from 1 to 4 within 1..5
@@ -200,7 +200,7 @@ def test_a_patience_range_is_a_range_of_durations_in_minutes() -> None:
     assert (p.patience, p.patience_range.low, p.patience_range.high) == (11, 2, 20)
     assert "    patience 2 min .. 20 min\n" in print_journey(loaded.journey)
     assert "    patience 2 min .. 20 min\n" in format_source(PATIENT)
-    assert [i.name for i in beliefs.inputs(loaded.journey)][:2] == ["p.patience", "p.spend"]
+    assert [i.name for i in ranges.inputs(loaded.journey)][:2] == ["p.patience", "p.spend"]
     document = journey_document(loaded.journey)
     assert validate(document, model_schema()) == []
     assert document["journey"]["personas"][0]["patience_range"] == {"low": 2, "high": 20}

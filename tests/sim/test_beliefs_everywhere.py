@@ -24,6 +24,7 @@ import statistics
 
 import pytest
 
+from cxjourney.language import ranges
 from cxjourney.sim import batch, beliefs
 from cxjourney.sim.experiment import RunSpec, simulate
 from cxjourney.sim.plan import compile_plan, drawn
@@ -56,7 +57,7 @@ def _duration_mean(result: dict) -> float:
 
 def test_a_ranged_constant_time_is_each_replications_own_draw_exactly() -> None:
     j = _step("takes 1 h .. 3 h")
-    assert [i.name for i in beliefs.inputs(j)] == ["a.takes"]
+    assert [i.name for i in ranges.inputs(j)] == ["a.takes"]
     plan = compile_plan(j)
     means = []
     for key in replication_keys(11, 6):
@@ -69,7 +70,7 @@ def test_a_ranged_constant_time_is_each_replications_own_draw_exactly() -> None:
 
 def test_a_ranged_mean_inside_a_distribution_moves_every_visits_draw() -> None:
     j = _step("after exp(1 day .. 3 days)\n      max_wait 30 days")
-    assert [i.name for i in beliefs.inputs(j)] == ["a.after.mean"]
+    assert [i.name for i in ranges.inputs(j)] == ["a.after.mean"]
     plan = compile_plan(j)
     keys = replication_keys(12, 8)
     draws, waits = [], []
@@ -110,7 +111,7 @@ def test_more_arrivals_at_the_high_end_of_their_range() -> None:
     j = journey(ARRIVALS)
     key = replication_keys(3, 1)[0]
     low, high = (
-        batch.run_replication(compile_plan(beliefs.fixed(j, {"p.arrivals": q})), key)
+        batch.run_replication(compile_plan(ranges.fixed(j, {"p.arrivals": q})), key)
         for q in (0.0, 1.0)
     )
     assert abs(low["metrics"]["journeys"] - 400) < 5 * math.sqrt(400)
@@ -127,7 +128,7 @@ def test_a_loyalty_key_is_drawn_once_per_replication() -> None:
     j = journey(
         ARRIVALS.replace("  stage s {", "  loyalty {\n    negativity 1.5 .. 2.5\n  }\n  stage s {")
     )
-    assert [i.name for i in beliefs.inputs(j)] == ["p.arrivals", "loyalty.negativity"]
+    assert [i.name for i in ranges.inputs(j)] == ["p.arrivals", "loyalty.negativity"]
     plan = compile_plan(j)
     seen = set()
     for key in replication_keys(5, 4):
@@ -213,7 +214,7 @@ def test_every_range_is_one_named_input_and_fixing_them_leaves_none() -> None:
     from tests.language.test_ranges_everywhere import EVERYWHERE
 
     j = journey(EVERYWHERE)
-    names = [i.name for i in beliefs.inputs(j)]
+    names = [i.name for i in ranges.inputs(j)]
     assert names == [
         "p.visits",
         "p.arrivals",
@@ -235,8 +236,8 @@ def test_every_range_is_one_named_input_and_fixing_them_leaves_none() -> None:
         "faster.a.after.mean",
         "faster.cost",
     ]
-    known = beliefs.fixed(j, {name: 0.25 for name in names})
-    assert beliefs.inputs(known) == [] and compile_plan(known).source is None
+    known = ranges.fixed(j, {name: 0.25 for name in names})
+    assert ranges.inputs(known) == [] and compile_plan(known).source is None
     (p,) = known.personas
     assert p.visit_gap == pytest.approx(25 * 24 * 60)  # 20 days + a quarter of 20 days
     assert known.loyalty.referral == pytest.approx(0.0175)
@@ -270,7 +271,7 @@ def test_a_scenarios_ranged_change_is_drawn_and_applied_to_the_baselines_draw() 
     from cxjourney.sim.runner import variants
 
     j = journey(FASTER)
-    assert [i.name for i in beliefs.inputs(j)] == ["a.takes", "faster.a.takes"]
+    assert [i.name for i in ranges.inputs(j)] == ["a.takes", "faster.a.takes"]
     (_, base, _), (_, faster, _) = variants(j, None)
     base_plan, faster_plan = compile_plan(base), compile_plan(faster)
     factors = set()

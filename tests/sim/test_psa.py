@@ -15,6 +15,7 @@ import json
 
 import pytest
 
+from cxjourney.language import ranges
 from cxjourney.sim import beliefs
 from cxjourney.sim.experiment import RunSpec, simulate
 from cxjourney.sim.plan import compile_plan, drawn
@@ -72,7 +73,7 @@ def _width(interval: dict) -> float:
 
 
 def test_intervals_are_wider_with_what_the_team_does_not_know(ranged, psa) -> None:
-    chance_alone = simulate(beliefs.fixed(ranged), SPEC)
+    chance_alone = simulate(ranges.fixed(ranged), SPEC)
     for metric in ("nps", "satisfaction"):
         wide = psa["scenarios"]["pack"]["delta"][metric]
         narrow = chance_alone["scenarios"]["pack"]["delta"][metric]
@@ -83,7 +84,7 @@ def test_intervals_are_wider_with_what_the_team_does_not_know(ranged, psa) -> No
 
 
 def test_without_ranges_the_bytes_are_those_of_plain_numbers(ranged) -> None:
-    fixed = json.dumps(simulate(beliefs.fixed(ranged), SPEC), sort_keys=True)
+    fixed = json.dumps(simulate(ranges.fixed(ranged), SPEC), sort_keys=True)
     plain = json.dumps(simulate(journey(MIDDLES), SPEC), sort_keys=True)
     assert fixed == plain
 

@@ -20,6 +20,7 @@ import json
 
 import pytest
 
+from cxjourney.language import ranges
 from cxjourney.sim import batch, beliefs, engine
 from cxjourney.sim.experiment import RunSpec, simulate
 from cxjourney.sim.plan import compile_plan, drawn
@@ -67,7 +68,7 @@ KEY = replication_keys(5, 1)[0]
 
 def _metrics(j, name: str, quantile: float) -> dict:
     """Replication KEY of the journey with input `name` at `quantile` of its range."""
-    return batch.run_replication(compile_plan(beliefs.fixed(j, {name: quantile})), KEY)["metrics"]
+    return batch.run_replication(compile_plan(ranges.fixed(j, {name: quantile})), KEY)["metrics"]
 
 
 def test_a_higher_expectation_lowers_satisfaction() -> None:
@@ -109,12 +110,12 @@ def test_a_replications_plan_is_the_journey_known_at_its_draw(kwargs, name) -> N
     """The draw happens where the model's numbers become the replication's plan: the drawn
     plan is the plan of the journey with the input known at the replication's quantile."""
     j = ranged(**kwargs)
-    assert [i.name for i in beliefs.inputs(j)] == [name]
+    assert [i.name for i in ranges.inputs(j)] == [name]
     plan = compile_plan(j)
     values = set()
     for key in replication_keys(3, 4):
         mine = drawn(plan, key)
-        known = compile_plan(beliefs.fixed(j, {name: beliefs.quantile(key, name)}))
+        known = compile_plan(ranges.fixed(j, {name: beliefs.quantile(key, name)}))
         assert mine.expectation == [pytest.approx(row) for row in known.expectation]
         assert [s[1] * s[4] + s[5] for s in mine.performance] == pytest.approx(
             [s[1] * s[4] + s[5] for s in known.performance]
@@ -186,7 +187,7 @@ def test_more_patience_means_fewer_walk_outs() -> None:
     fewer of them go: abandonment at 20 min is below that at 2 min (SimPy: it queues)."""
     j = journey(QUEUE)
     low, high = (
-        engine.run_replication(compile_plan(beliefs.fixed(j, {"p.patience": q})), KEY)["metrics"]
+        engine.run_replication(compile_plan(ranges.fixed(j, {"p.patience": q})), KEY)["metrics"]
         for q in (0.0, 1.0)
     )
     assert high["abandonment"] < low["abandonment"]
