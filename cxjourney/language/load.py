@@ -12,8 +12,8 @@ from pathlib import Path
 import networkx as nx
 
 from .. import graph as journey_graph
-from ..model import Journey, Library, Scenario
-from . import checks, imports
+from ..model import Journey, Library
+from . import checks, imports, ranges
 from .build import Builder
 from .diagnostics import Diagnostic, Reporter, Span
 from .files import MAX_FILE_BYTES, read_limited
@@ -92,8 +92,9 @@ def load(path: str, *, data: bytes | None = None, name: str | None = None) -> Lo
             if not reporter.failed:
                 known = {d.message for d in reporter.diagnostics}
                 for scenario in journey.scenarios:
-                    if apply_checked(journey, scenario, reporter, known) is not None:
-                        _check_ranged_changes(journey, scenario, reporter, known)
+                    apply_checked(journey, scenario, reporter, known)
+                if not reporter.failed:
+                    _check_at_range_ends(journey, reporter)
         else:
             _check_despite_syntax_errors(journey, reporter, blanked)
         result.journey = journey
@@ -108,29 +109,65 @@ def load(path: str, *, data: bytes | None = None, name: str | None = None) -> Lo
     return result
 
 
-def _check_ranged_changes(
-    journey: Journey, scenario: Scenario, reporter: Reporter, known: set[str]
-) -> None:
-    """A scenario whose changes are ranges of belief (`a.service *= 0.6 .. 0.8`) must
-    leave a valid journey at both ends of them, as at their middle: each replication may
-    draw any value between. Reported once, at the first end that breaks."""
-    for end, quantile in (("low", 0.0), ("high", 1.0)):
-        changes = tuple(
-            replace(c, value=c.value.known(c.value.range.at(quantile)))
-            if c.value is not None and c.value.range is not None
-            else c
-            for c in scenario.changes
-        )
-        if changes == scenario.changes:
-            return
-        at_end = Reporter(reporter.file)
-        apply_checked(journey, replace(scenario, changes=changes), at_end, known)
-        fresh = [d for d in at_end.diagnostics if d.severity == "error"]
+#: The ends at which a journey with ranges of belief is checked again: (the file's own
+#: ranges, a scenario's own ranges, in words).
+_ENDS = (
+    (0.0, 0.0, "with every range of belief at its low end"),
+    (1.0, 1.0, "with every range of belief at its high end"),
+    (0.0, 1.0, "with the file's ranges at their low ends and the scenario's at their high ends"),
+    (1.0, 0.0, "with the file's ranges at their high ends and the scenario's at their low ends"),
+)
+
+
+def _check_at_range_ends(journey: Journey, reporter: Reporter) -> None:
+    """Every check again with the ranges of belief at their ends: a replication may draw
+    any value between, so `spend -10 .. 45`, `chance 15% .. 35%` with a scenario's
+    `*= 3`, or `takes 1 h .. 3 h` with `-= 30 min .. 2 h` are refused as their middles
+    would be. A scenario's own ranges are also tried against the file's other ends (a
+    subtraction breaks at mixed ends). Reported once, at the first ends that break."""
+    everything = ranges.inputs(journey)
+    if not everything:
+        return
+    own = {i.name for i in ranges.inputs(replace(journey, scenarios=()))}
+    said = {d.message for d in reporter.diagnostics}
+    tried: set[tuple[tuple[str, float], ...]] = set()
+    for file_end, scenario_end, words in _ENDS:
+        at = {i.name: file_end if i.name in own else scenario_end for i in everything}
+        if tuple(sorted(at.items())) in tried:
+            continue
+        tried.add(tuple(sorted(at.items())))
+        known = ranges.fixed(journey, at)
+        probe = Reporter(reporter.file)
+        checks.check_journey(known, probe)
+        if not probe.failed:
+            baseline = {d.message for d in probe.diagnostics}
+            for scenario in known.scenarios:
+                apply_checked(known, scenario, probe, baseline)
+        fresh = [d for d in probe.diagnostics if d.severity == "error" and d.message not in said]
         for d in fresh:
-            span = Span(d.line, d.column, d.file)
-            reporter.error(span, f"{d.message} (at the {end} end of its ranges)", d.hint)
+            span = _ranged_change(journey, d.message) or Span(d.line, d.column, d.file)
+            reporter.error(span, f"{d.message} ({words})", d.hint)
         if fresh:
             return
+
+
+def _ranged_change(journey: Journey, message: str) -> Span | None:
+    """Where the change a scenario's complaint is about was written: the one of the number
+    it names, else its first ranged change."""
+    scenario = next(
+        (s for s in journey.scenarios if message.startswith(f"scenario '{s.id}'")), None
+    )
+    if scenario is None:
+        return None
+    for change in scenario.changes:  # the change of the number the complaint names
+        if change.path and change.path[-1] in message:
+            return change.span
+    for change in scenario.changes:
+        event = change.event
+        ranged_event = event is not None and (event.chance_range or event.impact_range)
+        if ranged_event or (change.value is not None and change.value.range is not None):
+            return change.span
+    return None
 
 
 _DEFINES = re.compile(
