@@ -244,6 +244,9 @@ def _ranged(attribute: Attribute, text: str, belief: Any, value: Any) -> str:
         return text
     if isinstance(value, Distribution):  # a constant written as a range
         ends = [Distribution.constant(x) for x in (belief.low, belief.high)]
+    elif attribute.paired:  # durations and rates: both ends in one unit
+        kind = "rate" if attribute.spell is spelling.rate else "duration"
+        return spelling.ranged(kind, belief.low, belief.high)
     else:
         ends = [belief.low, belief.high]
     return f"{attribute.text(ends[0])} .. {attribute.text(ends[1])}"
@@ -398,17 +401,22 @@ def _scenarios(old: Journey | None, new: Journey | None) -> list[Difference]:
                     spelling.quoted(y.label),
                 )
             )
-        if x.cost != y.cost:
+        if x.cost != y.cost or to_plain(x.cost_range) != to_plain(y.cost_range):
+            texts = [
+                spelling.money(s.cost)
+                if s.cost_range is None
+                else spelling.ranged("money", s.cost_range.low, s.cost_range.high)
+                for s in (x, y)
+            ]
             found.append(
                 Difference(
                     "changed",
                     "scenario",
                     key,
                     "cost",
-                    to_plain(x.cost),
-                    to_plain(y.cost),
-                    spelling.money(x.cost),
-                    spelling.money(y.cost),
+                    _with_range(x.cost, x.cost_range),
+                    _with_range(y.cost, y.cost_range),
+                    *texts,
                 )
             )
         old_lines = [spelling.change(c) for c in x.changes]

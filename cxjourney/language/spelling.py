@@ -94,6 +94,30 @@ def rate(per_minute: float, *, together: Iterable[float] = ()) -> str:
     return f"{number(round(per_minute * units.WEEK, 4))} per week"
 
 
+def rate_range(low: float, high: float) -> str:
+    """`30 .. 50 per week`: both ends of a range of belief of a rate in one unit."""
+    text = rate(high, together=[low])
+    unit = text.rsplit(" per ", 1)[1]
+    size = units.TIME_UNITS[unit]
+    return f"{number(round(low * size, 9))} .. {text}"
+
+
+def ranged(kind: str, low: float, high: float) -> str:
+    """A range of belief as written, both ends in one unit: `20 days .. 40 days`,
+    `5% .. 15%`, `+1 .. +3`, `30 .. 50 per week`."""
+    if kind == "rate":
+        return rate_range(low, high)
+    if kind == "duration":
+        return f"{duration(low, together=[high])} .. {duration(high, together=[low])}"
+    if kind == "percent":
+        return f"{percent(low)} .. {percent(high)}"
+    if kind == "shift":
+        return f"{signed(low)} .. {signed(high)}"
+    if kind == "money":
+        return f"{money(low)} .. {money(high)}"
+    return f"{number(low)} .. {number(high)}"
+
+
 def distribution(dist: Distribution, *, time: bool) -> str:
     """`3.6 +- 0.4`, `exp(90 s)`, `triangular(4 min, 8 min, 20 min)`."""
     params = dist.params
@@ -178,10 +202,12 @@ def change(c: Change) -> str:
     if c.kind == "add" and c.event is not None:
         e = c.event
         path = ".".join(c.path)
-        return (
-            f"add {e.kind} {path} {quoted(e.label)} chance {percent(e.chance)} "
-            f"impact {signed(e.impact)}"
-        )
+        chance, impact = percent(e.chance), signed(e.impact)
+        if e.chance_range is not None:
+            chance = ranged("percent", e.chance_range.low, e.chance_range.high)
+        if e.impact_range is not None:
+            impact = ranged("shift", e.impact_range.low, e.impact_range.high)
+        return f"add {e.kind} {path} {quoted(e.label)} chance {chance} impact {impact}"
     if c.kind == "remove":
         return "remove " + ".".join(c.path)
     value = "?" if c.value is None else _value(c.value, c.path[-1] if c.path else "", c.op)
@@ -194,6 +220,14 @@ def change(c: Change) -> str:
 
 
 def _value(value: Value, attribute: str, op: str) -> str:
+    if value.range is not None:  # what the change does, as a range of belief
+        fact = None if op == "*=" else scenario_attribute(attribute)
+        kind = "number" if fact is None else fact.kind
+        if kind == "distribution":
+            kind = "duration" if fact is not None and fact.unit == "minutes" else "number"
+        if value.kind in ("percent", "rate"):
+            kind = value.kind
+        return ranged(kind, value.range.low, value.range.high)
     if op == "*=" or value.kind in ("number", "unknown"):
         fact = None if op == "*=" else scenario_attribute(attribute)
         kind = fact.kind if fact else ""

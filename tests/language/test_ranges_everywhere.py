@@ -317,3 +317,18 @@ def test_a_journey_is_checked_at_the_ends_of_its_ranges(spend, change, line, wor
     assert any(words in message and at == line for at, message in errors), errors
     fine = ENDS.replace("SPEND", "10 .. 45").replace("CHANGE", "a.takes -= 30 min .. 50 min")
     assert _errors(fine) == []
+
+
+def test_a_diff_shows_a_scenarios_ranged_cost_and_changes_as_written() -> None:
+    from cxjourney.language.diff import compare
+
+    old = journey(SCENARIO_RANGES.replace("cost 5k", "cost 40k .. 60k"))
+    new = journey(
+        SCENARIO_RANGES.replace("cost 5k", "cost 50k")
+        .replace("b.service *= 0.5 .. 0.8", "b.service *= 0.6 .. 0.7")
+        .replace("arrivals 20 per week", "arrivals 30 .. 50 per week")
+    )
+    texts = {(d.element, d.old_text, d.new_text) for d in compare(old, new)}
+    assert ("scenario", "40k .. 60k", "50k") in texts, texts
+    assert ("scenario", "", "b.service *= 0.6 .. 0.7") in texts, texts
+    assert ("persona", "20 per week", "30 .. 50 per week") in texts, texts
