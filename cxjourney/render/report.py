@@ -10,12 +10,13 @@ are, how loyalty evolves, what was assumed, and how to reproduce the numbers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
 from ..language.facts import LOYALTY_SOURCES, lookup
-from ..model import Journey, Loyalty
+from ..language.spelling import ranged
+from ..model import LOYALTY_KEYS, Belief, Journey, Loyalty
 from ..queueing import busy_words
 from ..results import Interval, IntervalLike
 from . import palette
@@ -462,15 +463,19 @@ def _touchpoints(journey: Journey, results: dict[str, Any]) -> Section:
 def _assumptions(journey: Journey, results: dict[str, Any]) -> Section:
     default = Loyalty()
     rows = []
-    for f in fields(Loyalty):
-        value = getattr(journey.loyalty, f.name)
-        changed = value != getattr(default, f.name)
+    for key in LOYALTY_KEYS:
+        value = getattr(journey.loyalty, key)
+        belief = journey.loyalty.range_of(key)
+        changed = value != getattr(default, key) or belief is not None
+        text = _loyalty_value(key, value)
+        if belief is not None:  # the team's guess: drawn per replication
+            low = _loyalty_value(key, belief.low).removesuffix(" per month")
+            text = f"{low} .. {_loyalty_value(key, belief.high)} (a range of belief)"
         rows.append(
             [
-                f"<code>{f.name}</code>",
-                markup(_loyalty_value(f.name, value))
-                + (" <b>(set in the file)</b>" if changed else ""),
-                markup(SOURCES.get(f.name, "")),
+                f"<code>{key}</code>",
+                markup(text) + (" <b>(set in the file)</b>" if changed else ""),
+                markup(SOURCES.get(key, "")),
             ]
         )
     loyalty = table(["parameter", "value", "source"], rows, numeric_from=3)
@@ -480,12 +485,25 @@ def _assumptions(journey: Journey, results: dict[str, Any]) -> Section:
             [
                 markup(p.label),
                 percent(p.share),
-                markup(f"every {spelled(p.visit_gap)}" if p.visit_gap else "one journey"),
-                markup(f"{p.arrivals * 60 * 24 * 7:.3g} per week" if p.arrivals else "–"),
-                markup(spelled(p.patience) if p.patience is not None else "never walks out"),
-                markup(money(p.spend, currency=journey.currency)),
-                percent(p.price_sensitivity),
-                markup(f"{p.expects:+g}"),
+                markup(
+                    _guessed(p.visit_gap_range, "duration", "every ")
+                    or (f"every {spelled(p.visit_gap)}" if p.visit_gap else "one journey")
+                ),
+                markup(
+                    _guessed(p.arrivals_range, "rate")
+                    or (f"{p.arrivals * 60 * 24 * 7:.3g} per week" if p.arrivals else "–")
+                ),
+                markup(
+                    _guessed(p.patience_range, "duration")
+                    or (spelled(p.patience) if p.patience is not None else "never walks out")
+                ),
+                markup(
+                    _guessed(p.spend_range, "money", suffix=f" {journey.currency}")
+                    or money(p.spend, currency=journey.currency)
+                ),
+                markup(_guessed(p.price_sensitivity_range, "percent"))
+                or percent(p.price_sensitivity),
+                markup(_guessed(p.expects_range, "shift") or f"{p.expects:+g}"),
                 markup(", ".join(p.prefers) or "–"),
             ]
         )
@@ -556,6 +574,14 @@ def _range(metric: str, value: IntervalLike, journey: Journey) -> str:
     if value.low is None or value.high is None:
         return ""
     return f"95%: {_short(metric, value.low, journey)} to {_short(metric, value.high, journey)}"
+
+
+def _guessed(belief: Belief | None, kind: str, prefix: str = "", suffix: str = "") -> str:
+    """A number written as a range of belief, as written and marked as a guess; empty
+    when it is known."""
+    if belief is None:
+        return ""
+    return f"{prefix}{ranged(kind, belief.low, belief.high)}{suffix} (a range of belief)"
 
 
 def _loyalty_value(key: str, value: object) -> str:
