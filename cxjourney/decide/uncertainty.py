@@ -210,10 +210,32 @@ class Partial:
     money: float | None  # in the journey's currency
 
 
+#: The value of information fits each option's value on the unknowns that can move it,
+#: to take chance out; a fit of k unknowns on n replications keeps a share (k + 1) / n of
+#: chance's variance, and with n ≤ k + 1 it fits chance exactly. It is estimated only
+#: from n ≥ FIT_FACTOR (k + 1) replications, where at most half of chance is left.
+FIT_FACTOR = 2
+
+
+def _own_inputs(journey: Journey, scenarios: Sequence[Scenario], money: bool) -> list[Input]:
+    """The unknowns that can move an option's value: the baseline's and its own scenarios'
+    (their costs only for net money)."""
+    own = ranges.inputs(replace(journey, scenarios=tuple(scenarios)))
+    return [i for i in own if money or i.what != "cost"]
+
+
+def fit_needs(journey: Journey, options: Sequence[Option]) -> int:
+    """Replications the value of information needs (FIT_FACTOR × (k + 1) for the option
+    with the most unknowns, counting its costs); 0 without ranges."""
+    widest = max((len(_own_inputs(journey, s, True)) for _, s in options), default=0)
+    return FIT_FACTOR * (widest + 1) if ranges.inputs(journey) else 0
+
+
 @dataclass(frozen=True)
 class Information:
     """What knowing the inputs exactly would be worth, from the probabilistic sensitivity
-    analysis's replications."""
+    analysis's replications. `needed` > `replications`: too few to estimate it (the
+    values are then 0 and say nothing)."""
 
     objective: str
     currency: str
@@ -225,10 +247,24 @@ class Information:
     total_money: float  # EVPI, currency
     partial: list[Partial]  # largest first
     replications: int
+    needed: int = 0
+
+    @property
+    def enough(self) -> bool:
+        return self.replications >= self.needed
+
+
+def information_size(journey: Journey, spec: RunSpec) -> int:
+    """Replications of the `uncertainty` command's own run: the run's first look, or, when
+    the count is left to the tool, as many as the value of information's fit needs."""
+    if not spec.adaptive:
+        return spec.first
+    needs = fit_needs(journey, [(s.id, (s,)) for s in journey.scenarios])
+    return max(spec.first, min(needs, spec.most))
 
 
 def information_runs(journey: Journey, spec: RunSpec) -> int:
-    return (len(journey.scenarios) + 1) * spec.first
+    return (len(journey.scenarios) + 1) * information_size(journey, spec)
 
 
 def planned_runs(journey: Journey, spec: RunSpec, scenario: str | None, objective: str) -> int:
@@ -246,13 +282,17 @@ def tornado_extra(
     objective: str,
     ids: list[str] | None = None,
 ) -> int:
-    """Replications the tornado adds to a run that already has the probabilistic
-    sensitivity analysis's (compare's): the largest any chosen scenario's could take; 0
-    without ranges."""
+    """Replications the tornado and the value of information add to a run that already
+    has the probabilistic sensitivity analysis's (compare's): the largest any chosen
+    scenario's tornado could take, and, for an adaptive run, the replications every
+    variant grows by for the value of information's fit; 0 without ranges."""
     if not ranges.inputs(journey):
         return 0
     ids = [scenario] if scenario else ids if ids is not None else [s.id for s in journey.scenarios]
-    return max((tornado_runs(journey, spec, s, objective) for s in ids), default=0)
+    chart = max((tornado_runs(journey, spec, s, objective) for s in ids), default=0)
+    options = [(s.id, (s,)) for s in journey.scenarios if s.id in ids]
+    grown = min(fit_needs(journey, options), spec.most) - spec.first if spec.adaptive else 0
+    return chart + (len(options) + 1) * max(0, grown)
 
 
 #: An option: its variant's name in the experiment and the file's scenarios it applies.
@@ -302,10 +342,26 @@ def information_from(
     every replication drew every input once, and the options ran on the same keys, so the
     probabilistic sensitivity analysis needs no run of its own."""
     options = file_options(journey, experiment) if options is None else options
+    needed = fit_needs(journey, options)
+    if experiment.replications < needed and experiment.spec.adaptive:  # adaptive: grow to it
+        experiment.grow(min(needed, experiment.spec.most))
     names, values, money = option_values(experiment, options, objective)
     items = ranges.inputs(journey)
-    draws = [[beliefs.quantile(k, i.name) for k in experiment.keys] for i in items]
-    fitted, fitted_money = explained(values, draws), explained(money, draws)
+    draw = {i.name: [beliefs.quantile(k, i.name) for k in experiment.keys] for i in items}
+    draws = [draw[i.name] for i in items]
+
+    def fitted_by_option(table: list[list[float]], money_too: bool) -> np.ndarray:
+        """Each option's value fitted on the unknowns that can move it (doing nothing: 0)."""
+        rows = [np.asarray(table[0], dtype=float)]
+        for row, (_, scenarios) in zip(table[1:], options, strict=True):
+            own = [draw[i.name] for i in _own_inputs(journey, scenarios, money_too)]
+            rows.append(explained([row], own)[0])
+        return np.asarray(rows)
+
+    fitted, fitted_money = fitted_by_option(values, False), fitted_by_option(money, True)
+    if experiment.replications < needed:  # too few to tell chance from the unknowns
+        fitted = np.zeros_like(fitted)
+        fitted_money = np.zeros_like(fitted_money)
     partial = [
         Partial(i, evppi(fitted, theta), evppi(fitted_money, theta))
         for i, theta in zip(items, draws, strict=True)
@@ -324,6 +380,7 @@ def information_from(
         total_money=evpi(fitted_money),
         partial=partial,
         replications=experiment.replications,
+        needed=needed,
     )
 
 
@@ -335,8 +392,9 @@ def information(
 ) -> Information:
     """EVPI and each input's EVPPI, in the objective's units and in money. With ROI as the
     objective, value is net money (Δrevenue − cost), since doing nothing has no ROI."""
-    spec = replace(spec, schedule=None, replications=spec.first)
-    admit(spec, [journey], information_runs(journey, spec))
+    runs = information_runs(journey, spec)
+    spec = replace(spec, schedule=None, replications=information_size(journey, spec))
+    admit(spec, [journey], runs)
     experiment = Experiment(journey, spec, progress, variants=file_scenarios(journey))
     return information_from(experiment, journey, objective)
 
@@ -411,10 +469,16 @@ def document(
             "means": info.means,
             "chosen": info.chosen,
             "chosen_money": info.chosen_money,
-            "evpi": info.total,
-            "evpi_money": info.total_money,
+            "enough": info.enough,
+            "needed": info.needed,
+            "evpi": info.total if info.enough else None,
+            "evpi_money": info.total_money if info.enough else None,
             "partial": [
-                {**_input_doc(p.input), "evppi": p.value, "evppi_money": p.money}
+                {
+                    **_input_doc(p.input),
+                    "evppi": p.value if info.enough else None,
+                    "evppi_money": p.money if info.enough else None,
+                }
                 for p in info.partial
             ],
         }

@@ -212,6 +212,8 @@ def worth_lines(doc: dict[str, Any]) -> list[str]:
     if not unknowns or "value_of_information" not in unknowns:
         return []
     lines = information_text(unknowns)
+    if len(lines) == 1:  # not estimated: the one sentence says why and what to run
+        return lines
     return lines[1 : lines.index("")] if "" in lines else lines[1:]
 
 

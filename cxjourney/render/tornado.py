@@ -135,6 +135,14 @@ def information_text(doc: dict[str, Any]) -> list[str]:
     n = info["replications"]
     money = "net money (Δrevenue − cost)"
     on = money if objective == "roi" else objective_name(objective)
+    if not info.get("enough", True):
+        return [
+            f"Value of information: not estimated. {n} replications are too few to tell "
+            "what the unknowns do from what chance does: the fit needs at least "
+            f"{info['needed']} for these options and unknowns. Run again with "
+            f"-n {info['needed']} (or leave the count to the tool) to learn which guess "
+            "is worth measuring."
+        ]
     lines = [
         f"Value of information: estimated from {n} replications, each drawing every "
         "unknown once from its range",

@@ -132,13 +132,15 @@ def test_the_tornado_ranks_the_unknown_that_moves_the_effect_first(tiny) -> None
 def test_the_document_and_its_words(tiny) -> None:
     from cxjourney.render.tornado import tornado_svg, uncertainty_text
 
-    spec = RunSpec(seed=5, replications=4)
+    spec = RunSpec(seed=5, replications=10)  # 4 unknowns: the fit needs 2 x (4 + 1)
     info = u.information(tiny, spec)
     chart = u.tornado(tiny, spec, u.best_scenario(info))
     doc = u.document(tiny, 5, chart, info)
     text = uncertainty_text(doc)
     assert "b.pack.impact  +0.5 .. +2" in text
     assert "Nothing here is worth measuring before deciding." in text
+    cost = next(p for p in doc["value_of_information"]["partial"] if p["input"] == "pack.cost")
+    assert cost["evppi"] == 0.0  # a cost cannot move NPS: it is not in NPS's fit
     svg = tornado_svg(doc)
     assert svg.startswith("<svg") and svg.count("<rect") == 2 * len(chart.bars)
 
@@ -196,3 +198,22 @@ def test_end_to_end_a_cost_that_decides_is_the_unknown_to_measure(tiny) -> None:
     assert 0.5 < info.total_money < 2.0  # 1.25 by hand; an estimate from 40 replications
     first, second = sorted(info.partial, key=lambda p: -p.money)[:2]
     assert first.input.name == "pack.cost" and first.money > 1.5 * second.money
+
+
+def test_too_few_replications_for_the_fit_say_so_instead_of_a_number(tiny) -> None:
+    """With n <= k + 1 replications a fit of k unknowns reproduces chance exactly, so the
+    "value" it finds is noise: below 2 (k + 1) nothing is estimated, and the words say
+    how many replications it needs; left to the tool, the count grows to that."""
+    from cxjourney.render.tornado import information_text
+
+    info = u.information(tiny, RunSpec(seed=5, replications=4))
+    assert not info.enough and info.needed == 10
+    doc = u.document(tiny, 5, None, info)
+    assert doc["value_of_information"]["evpi"] is None
+    (sentence,) = information_text(doc)
+    assert "4 replications are too few" in sentence and "-n 10" in sentence
+    from cxjourney.sim.sequential import Schedule
+
+    adaptive = RunSpec(seed=5, replications=4, schedule=Schedule(4, 40))
+    grown = u.information(tiny, adaptive)  # the count left to the tool: grown to the fit's
+    assert grown.replications == 10 and grown.enough

@@ -86,7 +86,7 @@ def test_compare_text_shows_the_tornado_and_the_value_of_information(compared) -
     text = decisions_text.compare_text(compared)
     assert "Intervals include what the team does not know" in text
     assert "What the team does not know (the file's ranges of belief):" in text
-    assert "  Value of information: estimated from 3 replications" in text
+    assert "  Value of information: not estimated. 3 replications are too few" in text
     assert "  Tornado: the change in NPS from 'pack'" in text
     assert re.search(r"b\.pack\.impact\s+\+0\.5 \.\. \+2", text)
 
