@@ -9,8 +9,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ..language.spelling import ranged
 from ..safe_text import printable
-from .duration import duration
 from .table import fmt_effect, grid
 
 _WHAT = {"chance": "chance", "impact": "impact", "cost": "cost"}
@@ -38,34 +38,28 @@ def _amount(objective: str, x: float, currency: str) -> str:
     return f"{x:.{digits}f} {unit_words(objective)}"
 
 
-def written_range(item: dict[str, Any]) -> str:
-    """An input's range as a person reads it: "5% .. 15%" (a chance or a share), "+1 .. +3"
-    (an impact or a shift, in points), "40,000 .. 60,000" (a cost or a spend), "3.5 .. 4.2"
-    (a rating of 1 to 5, or a plain number), "5 min .. 20 min" (a time), "30 .. 50 per
-    week" (a rate)."""
+def written_range(item: dict[str, Any], currency: str = "") -> str:
+    """An input's range as a person reads it, as it would be written: "5% .. 15%" (a
+    chance or a share), "+1 .. +3" (an impact or a shift, in points), "40,000 .. 60,000
+    GBP" (a cost or a spend), "3.5 .. 4.2" (a rating of 1 to 5, or a plain number),
+    "20 days .. 40 days" (a time, both ends in one unit), "30 .. 50 per week" (a rate),
+    "×0.5 .. ×0.8" (a scenario's factor)."""
     low, high = item["low"], item["high"]
     what = item["what"]
     if what in ("chance", "percent"):
         return f"{low * 100:g}% .. {high * 100:g}%"
     if what in ("cost", "spend"):
-        return f"{low:,.0f} .. {high:,.0f}" if min(low, high) >= 100 else f"{low:,g} .. {high:,g}"
+        ends = f"{low:,.0f} .. {high:,.0f}" if min(low, high) >= 100 else f"{low:,g} .. {high:,g}"
+        return f"{ends} {currency}".rstrip()
     if what in ("expect", "delivers", "number"):
         return f"{low:g} .. {high:g}"
     if what in ("patience", "duration"):
-        return f"{duration(low)} .. {duration(high)}"
+        return ranged("duration", low, high)
     if what == "rate":
-        return _rate(low, high)
+        return ranged("rate", low, high)
     if what == "factor":  # a scenario's `*= 0.6 .. 0.8`
         return f"×{low:g} .. ×{high:g}"
     return f"{low:+g} .. {high:+g}"
-
-
-def _rate(low: float, high: float) -> str:
-    """A rate per minute in the shortest unit that shows at least one at its low end."""
-    for unit, minutes in (("min", 1), ("hour", 60), ("day", 1440), ("week", 10080)):
-        if low * minutes >= 1 or unit == "week":
-            return f"{low * minutes:.3g} .. {high * minutes:.3g} per {unit}"
-    raise AssertionError("unreachable")
 
 
 def _effect(objective: str, value: dict[str, Any], currency: str) -> str:
@@ -94,7 +88,7 @@ def tornado_text(doc: dict[str, Any]) -> list[str]:
         rows.append(
             [
                 bar["input"],
-                written_range(bar),
+                written_range(bar, currency),
                 _effect(objective, bar["at_low"], currency),
                 _effect(objective, bar["at_high"], currency),
                 _amount(objective, bar["swing"], currency) if bar["swing"] else "none",
@@ -170,7 +164,7 @@ def information_text(doc: dict[str, Any]) -> list[str]:
         rows.append(
             [
                 p["input"],
-                written_range(p),
+                written_range(p, currency),
                 _amount(objective, p["evppi"], currency) if objective != "roi" else "–",
                 _amount("roi", p["evppi_money"], currency),
             ]

@@ -178,7 +178,13 @@ def test_without_ranges_the_report_has_no_unknowns(tmp_path: Path) -> None:
         ("spend", 20.0, 40.0, "20 .. 40"),
         ("expect", 3.5, 4.5, "3.5 .. 4.5"),
         ("delivers", 3.5, 4.2, "3.5 .. 4.2"),
-        ("patience", 5.0, 90.0, "5.0 min .. 1.5 h"),
+        ("patience", 5.0, 90.0, "5 min .. 90 min"),
+        ("duration", 1440.0, 4320.0, "1 day .. 3 days"),
+        ("rate", 30 / 10080, 50 / 10080, "30 .. 50 per week"),
+        ("percent", 0.1, 0.3, "10% .. 30%"),
+        ("shift", -0.5, 0.5, "-0.5 .. +0.5"),
+        ("factor", 0.5, 0.8, "×0.5 .. ×0.8"),
+        ("number", 1.5, 2.5, "1.5 .. 2.5"),
     ],
 )
 def test_each_kind_of_range_is_written_in_its_own_unit(what, low, high, shown):
