@@ -851,8 +851,11 @@ class Builder(Transformer):
         if math.isnan(low) or math.isnan(high):
             return NAN, None
         if percent and (low < 0 or high > 1):
+            end = low_tree if low < 0 else high_tree
             self.reporter.error(
-                span_of(tree), f"a {what} is between 0% and 100%, at both ends of its range"
+                span_of(end),
+                f"'{what}' is between 0% and 100%, at both ends of its range; "
+                f"found {_written(end)}",
             )
             return NAN, None
         return self._range(tree, what, low, high, (low_tree, high_tree))

@@ -26,6 +26,7 @@ from ..model import (
     Persona,
     Touchpoint,
 )
+from . import spelling
 from .diagnostics import Reporter, Span, did_you_mean
 from .facts import lookup, of_block
 
@@ -218,7 +219,15 @@ def check_distribution(
         for corner in itertools.product(*ends):
             errors = reporter.error_count
             known = dist.at(dict(enumerate(corner)))
-            check_distribution(known, span, what, reporter, rating=rating, zero=zero)
+            probe = Reporter(reporter.file)
+            check_distribution(known, span, what, probe, rating=rating, zero=zero)
+            for d in probe.diagnostics:  # said of the corner the draws can reach
+                written = spelling.distribution(known, time=not rating)
+                hint = (
+                    f"each replication may draw any value of its ranges, {written} among "
+                    "them; narrow the ranges so that every draw is a valid distribution"
+                )
+                reporter.error(span, d.message, hint)
             if reporter.error_count > errors:
                 return
         return
@@ -248,20 +257,23 @@ def check_distribution(
         reporter.error(span, f"{what} must be a positive duration")
 
 
-def _check_shape(dist: Distribution, span: Span, what: str, reporter: Reporter) -> None:
+def _check_shape(
+    dist: Distribution, span: Span, what: str, reporter: Reporter, hint: str = ""
+) -> None:
     """The parameters of a time distribution other than a constant: order and signs."""
     p = dist.params
     kind = dist.kind
+    shown = [spelling.duration(x, together=p) for x in p]
     if kind == "normal" and p[1] < 0:
-        reporter.error(span, f"the standard deviation of {what} cannot be negative")
+        reporter.error(span, f"the standard deviation of {what} cannot be negative", hint)
     elif kind == "uniform" and p[0] > p[1]:
-        reporter.error(span, f"uniform({p[0]:g}, {p[1]:g}): low is above high")
+        reporter.error(span, f"uniform({shown[0]}, {shown[1]}): low is above high", hint)
     elif kind == "triangular" and not p[0] <= p[1] <= p[2]:
-        reporter.error(span, "triangular needs low ≤ mode ≤ high")
+        reporter.error(span, f"triangular({', '.join(shown)}) needs low ≤ mode ≤ high", hint)
     elif kind in ("exp", "lognormal") and p[0] <= 0:
-        reporter.error(span, f"{kind}() needs a positive mean")
+        reporter.error(span, f"{kind}() needs a positive mean", hint)
     elif kind == "lognormal" and p[1] < 0:
-        reporter.error(span, "lognormal() needs a standard deviation ≥ 0")
+        reporter.error(span, "lognormal() needs a standard deviation ≥ 0", hint)
     elif kind == "lognormal" and not _lognormal_fits(p[0], p[1]):
         reporter.error(
             span,

@@ -228,10 +228,20 @@ def _moved(element: object, name: str, change: Change, block: str) -> dict[str, 
         below = attribute.low is not None and moved.low < attribute.low
         above = attribute.high is not None and moved.high > attribute.high
         if below or above:
+            percent = attribute.kind == "percent"
+
+            def shown(x: float) -> str:
+                return f"{x * 100:g}%" if percent else f"{x:g}"
+
+            bounds = (
+                f"{shown(attribute.low or 0)} .. {shown(attribute.high or 1)}"
+                if percent
+                else _bounds(attribute.low, attribute.high)
+            )
             raise ScenarioError(
                 change,
-                f"this change moves the range of '{name}' to {moved.low:g} .. {moved.high:g}, "
-                f"outside {_bounds(attribute.low, attribute.high)}",
+                f"this change moves the range of '{name}' to {shown(moved.low)} .. "
+                f"{shown(moved.high)}, outside {bounds}",
                 f"change it by less, or set it known: {'.'.join(change.path)} = ...",
             )
     return {f"{name}_range": moved}
