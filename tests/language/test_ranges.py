@@ -85,7 +85,7 @@ def test_a_scenario_moves_a_range_with_its_value_or_sets_it_known() -> None:
         ("delighter d chance 5% .. 15 impact +1", 32, "both ends of a range take the same unit"),
         ("delighter d chance 5% impact +3 .. +1", 36, "the range of 'impact' runs backwards"),
         ("delighter d chance 5% impact 1 .. 3%", 41, "both ends of a range take the same unit"),
-        ("delighter d chance 90% .. 120% impact +1", 33, "'chance' is between 0% and 100%"),  # the end that breaks
+        ("delighter d chance 90% .. 120% impact +1", 33, "'chance' is between 0% and 100%"),
         ("delighter d chance 5% impact -1 .. +2", 36, "delighter 'd' needs a positive impact"),
     ],
 )
