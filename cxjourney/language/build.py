@@ -825,13 +825,18 @@ class Builder(Transformer):
         percent = what == "chance" if percent is None else percent
         if tree.data not in _BELIEFS:
             return (self.percent(tree) if percent else self.plain(tree, what)), None
-        if tree.data == "rate_belief":  # `arrivals 30 .. 50 per week`
-            low_tree, high_tree, per = tree.children
-            low, high = self.plain(low_tree, what), self.plain(high_tree, what)
-            minutes = self.unit(per)
-            if any(math.isnan(x) for x in (low, high, minutes)):
+        if tree.data == "rate_belief":  # `30 .. 50 per week`, `30 per week .. 50 per week`
+            if len(tree.children) == 2:
+                low_tree, high_tree = tree.children
+                low, high = self.per_minute(low_tree), self.per_minute(high_tree)
+            else:
+                low_tree, high_tree, per = tree.children
+                minutes = self.unit(per)
+                low = self.plain(low_tree, what) / minutes
+                high = self.plain(high_tree, what) / minutes
+            if math.isnan(low) or math.isnan(high):
                 return NAN, None
-            return self._range(tree, what, low / minutes, high / minutes, (low_tree, high_tree))
+            return self._range(tree, what, low, high, (low_tree, high_tree))
         low_tree, high_tree = tree.children
         kind = "amount" if percent else "quantity"
         if high_tree.data != kind:

@@ -504,6 +504,8 @@ def _value(tree: Tree) -> str:
         return str(parts[0])
     if kind in ("belief", "chance_belief"):  # a range of belief: `+1 .. +3`
         return f"{_value(parts[0])} .. {_value(parts[1])}"
+    if kind == "rate_belief" and len(parts) == 2:  # `30 per week .. 50 per week`
+        return f"{_value(parts[0])} .. {_value(parts[1])}"
     if kind == "rate_belief":  # `30 .. 50 per week`
         per = _unit(str(parts[2]), plural=False)
         return f"{_value(parts[0])} .. {_value(parts[1])} per {per}"

@@ -47,6 +47,9 @@ _TERMINAL_WORDS = {
     "ASSIGN": "an operator (=, +=, -=, *=)",
     "PLUSMINUS": "'+-'",
     "__ANON_0": "'->'",
+    "_RANGE": "'..'",
+    "DAYS": "days of the week (mon-fri)",
+    "HOURS": "hours (9:00-17:00)",
     "$END": "the end of the file",
 }
 
@@ -497,6 +500,12 @@ def _describe_token_error(token: Token, expected: set[str]) -> tuple[str, str]:
         return _bad_number(str(token))
     if token.type == "NUMBER" and "PERCENT" in expected:
         return (f"{token} must be written as a percentage", _percent_hint(str(token)))
+    if token.type == "_RANGE":  # `capacity 1..3`, `share 50% .. 100%`
+        return (
+            "this number takes no range of belief",
+            "docs/language.md (Ranges of belief) lists the numbers that take one and why "
+            "the others do not; write the number you mean",
+        )
     if token.type == "RBRACE":
         if "_NL" in expected:
             return ("'}' must stand on a line of its own", "put '}' on the next line")
