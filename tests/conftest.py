@@ -15,6 +15,14 @@ from cxjourney import load
 settings.register_profile("cxjourney", deadline=None)
 settings.load_profile("cxjourney")
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow run first, the rest in file order: with several workers
+    (pytest-xdist hands tests out in collection order) the longest ones start at once
+    and the short ones fill in around them, so no worker is left finishing a long test
+    alone at the end. Every test still runs."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
 ROOT = Path(__file__).resolve().parents[1]
 #: Copies of the language contract's examples (coffee, broadband and its persona library),
 #: kept byte for byte because golden outputs and known answers depend on their content.

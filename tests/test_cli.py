@@ -36,8 +36,9 @@ def test_examples_check_and_simulate(path: Path) -> None:
     checked = run_cli("check", str(path))
     assert checked.returncode == 0, checked.stdout.decode() + checked.stderr.decode()
     simulated = run_cli(
-        "simulate", str(path), "-n", "2", "--horizon", "3 weeks", "--format", "json", "--quiet"
-    )
+        "simulate", str(path), "-n", "2", "--horizon", "1 week", "--format", "json", "--quiet",
+        "-j", "1",
+    )  # fmt: skip
     assert simulated.returncode == 0, simulated.stderr.decode()
     results = json.loads(simulated.stdout)
     assert results["replications"] == 2 and "baseline" in results["scenarios"]
@@ -115,11 +116,13 @@ def test_simulate_formats_and_output_file(tmp_path: Path) -> None:
         "-n",
         "2",
         "--horizon",
-        "1 week",
+        "2 days",
         "--scenario",
         "fix_first",
         "--seed",
         "3",
+        "-j",
+        "1",
     ]
     table = run_cli(*args)
     assert table.returncode == 0

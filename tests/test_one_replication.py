@@ -16,7 +16,7 @@ def test_one_replication_is_singular(shop: str) -> None:
 
 def test_one_replication_prints_means_without_intervals_or_verdicts(tmp_path) -> None:
     path = tmp_path / "food.journey"
-    path.write_text(OVERLOADED)
+    path.write_text(OVERLOADED.replace("horizon 3 days", "horizon 1 day"))
     results = json.loads(run_cli("simulate", str(path), "-n", "1", "--format", "json").stdout)
     for entry in results["scenarios"].values():
         for value in entry["metrics"].values():
