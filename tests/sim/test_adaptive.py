@@ -185,9 +185,11 @@ def test_without_n_simulate_settles_its_answer_and_with_n_runs_exactly_n(tmp_pat
     assert note["rule"] == "verdicts" and note["settled"]
     assert results["replications"] in note["looks"] and note["looks"][0] == 4
     assert note["maximum"] == 40
-    table = run_cli("simulate", str(path), "--quiet")
+    table = run_cli("simulate", str(path), "-j", "1", "--quiet")
     assert "stopped when nps and every verdict on it were settled" in table.stdout.decode()
-    fixed = json.loads(run_cli("simulate", str(path), "-n", "5", "--format", "json").stdout)
+    fixed = json.loads(
+        run_cli("simulate", str(path), "-n", "5", "-j", "1", "--format", "json").stdout
+    )
     assert fixed["replications"] == 5 and "sequential" not in fixed
 
 
