@@ -23,6 +23,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     alone at the end. Every test still runs."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
+
 ROOT = Path(__file__).resolve().parents[1]
 #: Copies of the language contract's examples (coffee, broadband and its persona library),
 #: kept byte for byte because golden outputs and known answers depend on their content.

@@ -108,6 +108,7 @@ def test_simulate_persona_library_is_an_input_error() -> None:
     assert b"needs a journey" in result.stderr
 
 
+@pytest.mark.slow
 def test_simulate_formats_and_output_file(tmp_path: Path) -> None:
     coffee = str(SPEC_EXAMPLES / "coffee.journey")
     args = [

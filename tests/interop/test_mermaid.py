@@ -1145,6 +1145,7 @@ def test_rendered_mermaid_reads_back(title, sections, newline: str) -> None:
 # ---- integration with the .journey checker ----------------------------------------------
 
 
+@pytest.mark.slow
 def test_imported_journeys_pass_cxjourney_check() -> None:
     pytest.importorskip("cxjourney.language.parse")
     command = _cxjourney_command()

@@ -168,6 +168,7 @@ def test_precision_is_judged_before_clipping_to_the_metric_range() -> None:
 # ---- the default: as many replications as the answer needs -------------------------------
 
 
+@pytest.mark.slow
 def test_without_n_simulate_settles_its_answer_and_with_n_runs_exactly_n(tmp_path) -> None:
     """No -n: looks at 4, 6, 9, ... up to 40, stopping at the first look where the
     baseline's NPS is within ±4 points and each scenario's verdict is settled (a change

@@ -133,6 +133,7 @@ def test_cli_on_dask_gives_the_same_bytes(cluster, args) -> None:
     assert b'"baseline"' in one.stdout
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_fails_cleanly(args) -> None:
     done = cli(*args, "--dask", NOWHERE)
     err = done.stderr.decode()

@@ -34,6 +34,7 @@ def run(name: str, tmp_path: Path) -> tuple[str, Path]:
     return result.stdout, events
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["coffee_shop", "hotel_no_queues"])
 def test_results_and_events_match_the_golden_files(name: str, tmp_path: Path) -> None:
     results, events = run(name, tmp_path)

@@ -45,6 +45,7 @@ def closed_form(level: float, days: float, gap_days: float, price: float) -> flo
     return (math.exp(-beta * (days - gap_days)) - math.exp(-beta * days)) / (beta * gap_days)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["simpy", "batch"])
 def test_retention_matches_closed_form(engine: str) -> None:
     loaded = load_text(JOURNEY)
