@@ -117,10 +117,10 @@ def test_the_same_count_and_bytes_for_any_number_of_workers(tmp_path) -> None:
     two = run_cli(*args, "--format", "json", "-j", "2")
     assert one.returncode == 0 and one.stdout == two.stdout
     assert json.loads(one.stdout)["sequential"]["replications"] > 3
-    ranked = [run_cli("compare", str(path), "-n", "3", "--max-replications", "12", "-j", j)
+    ranked = [run_cli("compare", str(path), "-n", "3", "--max-replications", "6", "-j", j)
               for j in ("1", "2")]  # fmt: skip
     assert ranked[0].stdout == ranked[1].stdout
-    assert b"adaptive: 12 replications of at most 12" in ranked[0].stdout
+    assert b"adaptive: 6 replications of at most 6" in ranked[0].stdout
 
 
 def test_a_maximum_below_the_start_is_an_input_error(tmp_path) -> None:
