@@ -1166,7 +1166,8 @@ def test_imported_journeys_pass_cxjourney_check(tmp_path: Path) -> None:
     result = subprocess.run(
         [*command, "check", *map(str, files)], capture_output=True, text=True, timeout=120
     )
-    failed = {f.name: s for f, s in zip(files, sources, strict=True) if f.name in result.stdout}
+    out = result.stdout
+    failed = [s for f, s in zip(files, sources, strict=True) if f"{f.name}: ok" not in out]
     assert result.returncode == 0, result.stdout + result.stderr + str(failed)
 
 
