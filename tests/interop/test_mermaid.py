@@ -1145,7 +1145,6 @@ def test_rendered_mermaid_reads_back(title, sections, newline: str) -> None:
 # ---- integration with the .journey checker ----------------------------------------------
 
 
-@pytest.mark.slow
 def test_imported_journeys_pass_cxjourney_check(tmp_path: Path) -> None:
     """Every imported journey, written to a file, passes one `cxjourney check` of them all
     (exit 0 only when all are valid; one process rather than one per journey)."""
