@@ -18,9 +18,10 @@ settings.load_profile("cxjourney")
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked slow run first, the rest in file order: with several workers
-    (pytest-xdist hands tests out in collection order) the longest ones start at once
-    and the short ones fill in around them, so no worker is left finishing a long test
-    alone at the end. Every test still runs."""
+    (pytest-xdist hands out files in the order of their first test, see pyproject's
+    --dist loadfile) the files of the longest tests start at once and the short ones fill
+    in around them, so no worker is left finishing a long file alone at the end. Every
+    test still runs."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
