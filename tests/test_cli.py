@@ -31,13 +31,23 @@ journey "Broken" {
 """
 
 
+@pytest.fixture(scope="module")
+def examples_checked() -> str:
+    """One `check` of every example (exit 0 only when all are valid), read per example."""
+    checked = run_cli("check", *map(str, EXAMPLES))
+    out = checked.stdout.decode()
+    assert checked.returncode == 0, out + checked.stderr.decode()
+    return out
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_examples_check_and_simulate(path: Path) -> None:
-    checked = run_cli("check", str(path))
-    assert checked.returncode == 0, checked.stdout.decode() + checked.stderr.decode()
+def test_examples_check_and_simulate(path: Path, examples_checked: str) -> None:
+    said = [line for line in examples_checked.splitlines() if line.startswith(f"{path}:")]
+    assert said and not any(": error:" in line for line in said), said
     simulated = run_cli(
-        "simulate", str(path), "-n", "2", "--horizon", "3 weeks", "--format", "json", "--quiet"
-    )
+        "simulate", str(path), "-n", "2", "--horizon", "1 week", "--format", "json", "--quiet",
+        "-j", "1",
+    )  # fmt: skip
     assert simulated.returncode == 0, simulated.stderr.decode()
     results = json.loads(simulated.stdout)
     assert results["replications"] == 2 and "baseline" in results["scenarios"]
@@ -107,6 +117,7 @@ def test_simulate_persona_library_is_an_input_error() -> None:
     assert b"needs a journey" in result.stderr
 
 
+@pytest.mark.slow
 def test_simulate_formats_and_output_file(tmp_path: Path) -> None:
     coffee = str(SPEC_EXAMPLES / "coffee.journey")
     args = [
@@ -115,11 +126,13 @@ def test_simulate_formats_and_output_file(tmp_path: Path) -> None:
         "-n",
         "2",
         "--horizon",
-        "1 week",
+        "2 days",
         "--scenario",
         "fix_first",
         "--seed",
         "3",
+        "-j",
+        "1",
     ]
     table = run_cli(*args)
     assert table.returncode == 0

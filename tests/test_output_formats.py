@@ -16,13 +16,13 @@ def test_the_output_file_name_picks_the_format(tmp_path) -> None:
     path = tmp_path / "food.journey"
     path.write_text(OVERLOADED.replace("3 days", "1 day"))
     target = tmp_path / "results.json"
-    assert run_cli("simulate", str(path), "-n", "2", "-o", str(target)).returncode == 0
+    assert run_cli("simulate", str(path), "-n", "2", "-j", "1", "-o", str(target)).returncode == 0
     assert json.loads(target.read_text())["replications"] == 2
     table = tmp_path / "results.csv"
-    assert run_cli("compare", str(path), "-n", "2", "-o", str(table)).returncode == 0
+    assert run_cli("compare", str(path), "-n", "2", "-j", "1", "-o", str(table)).returncode == 0
     assert table.read_text().startswith("rank,scenario")
     text = tmp_path / "results.txt"
-    assert run_cli("simulate", str(path), "-n", "2", "-o", str(text)).returncode == 0
+    assert run_cli("simulate", str(path), "-n", "2", "-j", "1", "-o", str(text)).returncode == 0
     assert text.read_text().startswith("Food delivery: 2 replications")
 
 

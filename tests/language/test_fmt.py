@@ -712,6 +712,7 @@ def test_busy_lines_keep_their_order_among_the_persona_statements() -> None:
 
 
 @PROPERTY
+@pytest.mark.slow
 @given(journeys())
 def test_generated_journeys_format_idempotently_to_the_same_model(text: str) -> None:
     text = numbered(text)

@@ -77,6 +77,7 @@ def assert_round_trip(text: str) -> str:
 
 
 @PROPERTY
+@pytest.mark.slow
 @given(journeys())
 def test_generated_journeys_print_back_to_the_same_model(text: str) -> None:
     assert_round_trip(text)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cxjourney.logs.backtest import backtest
 from cxjourney.logs.mapping import map_activities
 from cxjourney.logs.read import read_log
@@ -29,6 +31,7 @@ def run(log_path: Path, seed: int, replications: int = 5):
     )
 
 
+@pytest.mark.slow
 def test_coverage_near_nominal_over_several_logs(tmp_path: Path):
     from scipy.stats import binom
 

@@ -150,7 +150,7 @@ def test_simulated_comment_agrees_with_the_json_forecast(tmp_path: Path) -> None
     small = HOTEL.replace("customers 3000", "customers 200")
     (tmp_path / "old.journey").write_text(small, encoding="utf-8")
     (tmp_path / "new.journey").write_text(CHANGED.replace("customers 3000", "customers 200"))
-    args = ("diff", "old.journey", "new.journey", "--simulate", "-n", "2", "--horizon", "3 weeks")
+    args = ("diff", "old.journey", "new.journey", "--simulate", "-n", "2", "--horizon", "1 week")
     markdown = run_cli(*args, "--format", "markdown", cwd=tmp_path)
     assert markdown.returncode == 0, markdown.stderr
     text = markdown.stdout.decode()
@@ -159,7 +159,7 @@ def test_simulated_comment_agrees_with_the_json_forecast(tmp_path: Path) -> None
     assert f"**{nps['mean']:+.1f} [{nps['low']:+.1f}, {nps['high']:+.1f}]**" in text
     assert "Verdict:" in text and "What changed in the map" in text
     assert "Scenarios" in text
-    assert "2 replications, seed 1, 21 days" in text
+    assert "2 replications, seed 1, 7 days" in text
     again = run_cli(*args, "--format", "markdown", cwd=tmp_path)
     assert again.stdout == markdown.stdout  # deterministic
 

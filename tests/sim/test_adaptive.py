@@ -117,10 +117,10 @@ def test_the_same_count_and_bytes_for_any_number_of_workers(tmp_path) -> None:
     two = run_cli(*args, "--format", "json", "-j", "2")
     assert one.returncode == 0 and one.stdout == two.stdout
     assert json.loads(one.stdout)["sequential"]["replications"] > 3
-    ranked = [run_cli("compare", str(path), "-n", "3", "--max-replications", "12", "-j", j)
+    ranked = [run_cli("compare", str(path), "-n", "3", "--max-replications", "6", "-j", j)
               for j in ("1", "2")]  # fmt: skip
     assert ranked[0].stdout == ranked[1].stdout
-    assert b"adaptive: 12 replications of at most 12" in ranked[0].stdout
+    assert b"adaptive: 6 replications of at most 6" in ranked[0].stdout
 
 
 def test_a_maximum_below_the_start_is_an_input_error(tmp_path) -> None:
@@ -168,6 +168,7 @@ def test_precision_is_judged_before_clipping_to_the_metric_range() -> None:
 # ---- the default: as many replications as the answer needs -------------------------------
 
 
+@pytest.mark.slow
 def test_without_n_simulate_settles_its_answer_and_with_n_runs_exactly_n(tmp_path) -> None:
     """No -n: looks at 4, 6, 9, ... up to 40, stopping at the first look where the
     baseline's NPS is within ±4 points and each scenario's verdict is settled (a change
@@ -185,9 +186,11 @@ def test_without_n_simulate_settles_its_answer_and_with_n_runs_exactly_n(tmp_pat
     assert note["rule"] == "verdicts" and note["settled"]
     assert results["replications"] in note["looks"] and note["looks"][0] == 4
     assert note["maximum"] == 40
-    table = run_cli("simulate", str(path), "--quiet")
+    table = run_cli("simulate", str(path), "-j", "1", "--quiet")
     assert "stopped when nps and every verdict on it were settled" in table.stdout.decode()
-    fixed = json.loads(run_cli("simulate", str(path), "-n", "5", "--format", "json").stdout)
+    fixed = json.loads(
+        run_cli("simulate", str(path), "-n", "5", "-j", "1", "--format", "json").stdout
+    )
     assert fixed["replications"] == 5 and "sequential" not in fixed
 
 

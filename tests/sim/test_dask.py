@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import socket
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 
 import pytest
@@ -34,6 +36,25 @@ def cluster():
         silence_logs=logging.CRITICAL,
     ) as local:
         yield local.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def hangs_up():
+    """The address of a listener that closes every connection at once: the runner's
+    connection fails in a moment, where NOWHERE's is retried for the whole timeout."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:  # closed at the end of the module
+                return
+            connection.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+    listener.close()
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +133,7 @@ def test_cli_on_dask_gives_the_same_bytes(cluster, args) -> None:
     assert b'"baseline"' in one.stdout
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_fails_cleanly(args) -> None:
     done = cli(*args, "--dask", NOWHERE)
     err = done.stderr.decode()
@@ -187,12 +209,12 @@ def test_missing_dask_names_the_extra(tmp_path, args) -> None:
     ],
     ids=lambda c: c[0],
 )
-def test_every_simulating_command_sends_its_tasks_to_dask(args, command) -> None:
-    """An address where no scheduler listens fails in the runner, so the option reached it."""
+def test_every_simulating_command_sends_its_tasks_to_dask(args, hangs_up, command) -> None:
+    """An address where no scheduler answers fails in the runner, so the option reached it."""
     name, *rest = command
     file = args[1]
-    done = cli(name, file, *(a.format(file=file) for a in rest), "--dask", NOWHERE)
+    done = cli(name, file, *(a.format(file=file) for a in rest), "--dask", hangs_up)
     err = done.stderr.decode()
     assert done.returncode == 1, err
-    assert f"cannot reach a Dask scheduler at '{NOWHERE}'" in err
+    assert f"cannot reach a Dask scheduler at '{hangs_up}'" in err
     assert "Traceback" not in err

@@ -76,6 +76,7 @@ def test_the_kernel_without_numba_gives_the_same_bytes() -> None:
     assert done.stdout.strip() == compiled
 
 
+@pytest.mark.slow
 def test_no_writable_cache_directory_compiles_in_process(tmp_path: Path) -> None:
     """Where numba finds no cache directory it can write (a read-only install, no home),
     the kernel is compiled in the process instead: slower to start, the same bytes."""

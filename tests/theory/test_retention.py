@@ -45,12 +45,17 @@ def closed_form(level: float, days: float, gap_days: float, price: float) -> flo
     return (math.exp(-beta * (days - gap_days)) - math.exp(-beta * days)) / (beta * gap_days)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["simpy", "batch"])
 def test_retention_matches_closed_form(engine: str) -> None:
-    loaded = load_text(JOURNEY)
+    """Visits every 30 days here: the gap enters the closed form only through the first
+    journey's start, U ~ U(0, D), and a third of the visits make the SimPy engine's run
+    a third as long for the same 60,000 customers (the same standard error). The tests
+    away from the midpoint keep visits every 10 days."""
+    loaded = load_text(JOURNEY.replace("visits every 10 days", "visits every 30 days"))
     assert loaded.ok
     runs = baseline_runs(loaded.journey, RunSpec(seed=9, replications=3, engine=engine))
-    expected = closed_form(7.0, 180, 10, 0.5)
+    expected = closed_form(7.0, 180, 30, 0.5)
     n = 20000 * len(runs)
     observed = sum(r["metrics"]["retention"] for r in runs) / len(runs)
     se = math.sqrt(expected * (1 - expected) / n)
