@@ -38,6 +38,14 @@ def _amount(objective: str, x: float, currency: str) -> str:
     return f"{x:.{digits}f} {unit_words(objective)}"
 
 
+def _swing(objective: str, x: float, currency: str) -> str:
+    """A bar's swing in the units of its ends: ROI's in percentage points of ROI (the
+    value of information's ROI is money, `_amount`)."""
+    if objective == "roi":
+        return f"{x * 100:.0f} percentage points of ROI"
+    return _amount(objective, x, currency)
+
+
 def written_range(item: dict[str, Any], currency: str = "") -> str:
     """An input's range as a person reads it, as it would be written: "5% .. 15%" (a
     chance or a share), "+1 .. +3" (an impact or a shift, in points), "40,000 .. 60,000
@@ -91,7 +99,7 @@ def tornado_text(doc: dict[str, Any]) -> list[str]:
                 written_range(bar, currency),
                 _effect(objective, bar["at_low"], currency),
                 _effect(objective, bar["at_high"], currency),
-                _amount(objective, bar["swing"], currency) if bar["swing"] else "none",
+                _swing(objective, bar["swing"], currency) if bar["swing"] else "none",
             ]
         )
     lines += grid(rows, right={2, 3, 4})

@@ -193,3 +193,22 @@ def test_each_kind_of_range_is_written_in_its_own_unit(what, low, high, shown):
     from cxjourney.render.tornado import written_range
 
     assert written_range({"what": what, "low": low, "high": high}) == shown
+
+
+def test_an_roi_tornados_swing_is_in_points_of_roi_like_its_ends() -> None:
+    from cxjourney.render.tornado import tornado_text
+
+    bar = {"input": "x.cost", "what": "cost", "low": 1000.0, "high": 3000.0}
+    doc = {
+        "currency": "GBP",
+        "tornado": {
+            "objective": "roi",
+            "scenario": "x",
+            "label": "X",
+            "replications": 1,
+            "middle": {"mean": 0.1},
+            "bars": [{**bar, "at_low": {"mean": 0.42}, "at_high": {"mean": 0.02}, "swing": 0.4}],
+        },
+    }
+    text = "\n".join(tornado_text(doc))
+    assert text.rstrip().endswith("+42%          +2%  40 percentage points of ROI")
