@@ -48,7 +48,7 @@ from .arrivals import start_window
 from .cases import Log
 from .fit import fit_durations
 from .gaps import fit_gaps
-from .intervals import wilson
+from .intervals import poisson, wilson
 from .mapping import Mapping, persona_resolver
 from .paths import END, EXIT, START, Path, mapped
 
@@ -398,10 +398,10 @@ def _personas(journey: Journey, log: Log, paths: list[Path], min_n: int, result)
                 )  # fmt: skip
                 continue
             rate = new_customers / window  # over the window in which cases start
-            half = 1.96 * math.sqrt(new_customers) / window
+            low, high = (count / window for count in poisson(new_customers))
             _persona_change(
                 result, persona, "arrivals", text.rounded_rate(rate), round(new_customers),
-                f"[{text.rate(max(rate - half, 0))}, {text.rate(rate + half)}]",
+                f"[{text.rate(low)}, {text.rate(high)}]",
                 f"{len(who)} customers in the log, {text.number(initial)} of them expected "
                 "from the map's starting customers",
             )  # fmt: skip

@@ -48,6 +48,7 @@ from .conform import OPEN_TAIL
 from .delays import Delay, edge_delays
 from .fit import fit_durations
 from .gaps import fit_gaps
+from .intervals import poisson
 from .mapping import label, make_id
 from .pace import AT_ONCE, LABELS, PaceSplit, pace_split
 from .paths import END, EXIT, START, directly_follows, mapped, still_running
@@ -147,11 +148,6 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
     follows = directly_follows(paths, ends if options.ends else None, running)
     first_cases = _first_cases(paths)
     repeat_at = _repeat_start(paths, first_cases, min_n)
-    if repeat_at is not None:  # the start edges are the first journeys' alone
-        for path in paths:
-            if first_cases[path.case.customer] != path.case.id:
-                follows[(path.case.persona, START, path.steps[0])] -= 1
-        follows = +follows
 
     first, last = log.first, log.last
     span = max(last - first, 1.0)
@@ -173,6 +169,17 @@ def discover(log: Log, options: DiscoverOptions | None = None) -> Discovered:
         if AT_ONCE in personas:
             line[("persona", AT_ONCE, "share")] += f"; pace: {split.describe()}"
     if repeat_at is not None:
+        # the start edges are the first journeys' alone where a persona's repeat journeys
+        # start elsewhere; a persona with too few repeats for a gap has no repeat journeys,
+        # so its repeat cases stay journeys from the start (else their step is unreached)
+        repeating = {
+            v for v, pid in personas.items() if any(p.id == pid and p.visit_gap for p in built)
+        }
+        for path in paths:
+            repeat = first_cases[path.case.customer] != path.case.id
+            if repeat and path.case.persona in repeating:
+                follows[(path.case.persona, START, path.steps[0])] -= 1
+        follows = +follows
         tp, share, n = repeat_at
         built = tuple(replace(p, repeat_from=tp) if p.visit_gap else p for p in built)
         for p in built:
@@ -347,13 +354,14 @@ def _personas(log, cases, personas, min_n, notes, line, intervals) -> tuple[Pers
             intervals[(*key, "visits")] = (fit.gap, fit.low, fit.high)
         elif repeats:
             notes.append(f"persona {pid}: {repeats} repeat cases, too few for a visit gap")
-        rate, half = len(who) / window, 1.96 * math.sqrt(len(who)) / window  # Poisson
+        rate = len(who) / window
+        low, high = (count / window for count in poisson(len(who)))  # exact: never below 0
         line[(*key, "arrivals")] = (
             f"# {_plural(len(who), 'first case')} over the {text.number(window / DAY)} days "
-            f"in which the log's cases start (95%: {text.number((rate - half) * DAY)} to "
-            f"{text.number((rate + half) * DAY)} per day)"
+            f"in which the log's cases start (95%: {text.number(low * DAY)} to "
+            f"{text.number(high * DAY)} per day)"
         )
-        intervals[(*key, "arrivals")] = (rate, rate - half, rate + half)
+        intervals[(*key, "arrivals")] = (rate, low, high)
         firsts = [min(starts) for starts in who.values()]
         busy, said = weekly_profile(firsts, 0 if log.kind == "simulated" else EPOCH_WEEKDAY)
         if busy:

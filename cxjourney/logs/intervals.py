@@ -11,6 +11,8 @@
   replications came from: mean ± t(R−1) · sd · √(1 + 1/R), exact for normal draws,
   so that few replications give a wider interval, not a falsely narrow one.
 * `holm`: Holm's step-down adjustment of p-values (family-wise error at most α).
+* `poisson`: the exact (Garwood 1936) interval of a Poisson count's mean: never below
+  0, and not 0 above when nothing was counted, where mean ± 1.96 √k is both.
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ def wilson(k: float, n: float, z: float = 1.96) -> tuple[float, float]:
     low = 0.0 if k <= 0 else max(0.0, centre - half)  # exact at the ends, not by rounding
     high = 1.0 if k >= n else min(1.0, centre + half)
     return low, high
+
+
+def poisson(k: float, level: float = 0.95) -> tuple[float, float]:
+    """The exact interval of the mean of a Poisson count k: chi-square quantiles / 2."""
+    from scipy.stats import chi2
+
+    tail = (1 - level) / 2
+    low = 0.0 if k <= 0 else float(chi2.ppf(tail, 2 * k)) / 2
+    return low, float(chi2.ppf(1 - tail, 2 * k + 2)) / 2
 
 
 def jeffreys(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
