@@ -228,3 +228,26 @@ def _timestamp(minutes: float) -> str:
     from datetime import datetime, timedelta
 
     return (datetime(2024, 1, 1) + timedelta(minutes=minutes)).isoformat()
+
+
+def test_repeat_cases_too_few_for_a_gap_still_reach_their_first_step():
+    """Three customers' first cases are `end`; two come back and do `start` (activities
+    named like the flow's own ends). Two repeats, one per persona, are too few for a
+    visit gap, so no persona has repeat journeys: the repeat cases must stay journeys from
+    the start, or `start` would be a step nothing reaches."""
+    from cxjourney.logs.read import Case, Log, Visit
+
+    cases = [(["end"], ""), (["end"], ""), (["end"], ""), (["start"], ""), (["start"], "VIP")]
+    log = Log(
+        "random.csv",
+        [
+            Case(f"c{i}", f"u{i % 3}", persona, [Visit(a, None, 60.0 * (i * 10 + j))
+                                                  for j, a in enumerate(path)])
+            for i, (path, persona) in enumerate(cases)
+        ],
+        events=5,
+    )  # fmt: skip
+    found = discover(log, DiscoverOptions(min_n=2))
+    loaded = load("-", data=found.source.encode(), name="d.journey")
+    assert loaded.ok, [(d.line, d.message) for d in loaded.diagnostics]
+    assert "(95%: 0.01215 to 2.674 per day)" in found.source  # exact Poisson, not -0.46
