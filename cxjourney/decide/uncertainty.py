@@ -25,7 +25,6 @@ say with how many replications they were made.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -60,33 +59,86 @@ def _gain(informed: float, now: float) -> float:
     return gain if gain > 1e-9 * (1.0 + abs(now)) else 0.0
 
 
-def evppi(
-    values: Sequence[Sequence[float]], theta: Sequence[float], groups: int | None = None
-) -> float:
-    """The partial EVPI of one input: draws sorted by `theta`, cut into `groups` (√n by
-    default) groups of nearly equal size, E_groups[max_a group mean] − max_a E[value]."""
-    table = np.asarray(values, dtype=float)
-    n = table.shape[1] if table.ndim == 2 else 0
-    if n == 0:
-        return 0.0
-    order = np.argsort(np.asarray(theta, dtype=float), kind="stable")
-    count = groups or max(1, round(math.sqrt(n)))
-    total = 0.0
-    for part in np.array_split(order, count):
-        if len(part):
-            total += len(part) * float(table[:, part].mean(axis=1).max())
-    return _gain(total / n, float(table.mean(axis=1).max()))
-
-
 def explained(values: Sequence[Sequence[float]], thetas: Sequence[Sequence[float]]) -> np.ndarray:
     """Each option's value as a linear fit on the inputs' draws (thetas[input][draw]): the
     part of the value that the inputs explain, without chance's noise."""
     table = np.asarray(values, dtype=float)
+    return (_design(thetas, table.shape[1]) @ _coefficients(table, thetas).T).T
+
+
+def _design(thetas: Sequence[Sequence[float]], n: int) -> np.ndarray:
+    return np.column_stack([np.ones(n), *(np.asarray(t, float) for t in thetas)])
+
+
+def _coefficients(table: np.ndarray, thetas: Sequence[Sequence[float]]) -> np.ndarray:
+    """Per option (a row of draws): the intercept and one slope per input, least squares."""
     if not len(thetas):
-        return np.repeat(table.mean(axis=1, keepdims=True), table.shape[1], axis=1)
-    design = np.column_stack([np.ones(table.shape[1]), *(np.asarray(t, float) for t in thetas)])
-    coefficients, *_ = np.linalg.lstsq(design, table.T, rcond=None)
-    return (design @ coefficients).T
+        return table.mean(axis=1, keepdims=True)
+    coefficients, *_ = np.linalg.lstsq(_design(thetas, table.shape[1]), table.T, rcond=None)
+    return coefficients.T
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Each option's value as a straight line in the inputs' quantiles u (uniform on
+    (0, 1), one per input): value[a](u) = intercept[a] + slopes[a] · u. An option's slope
+    on an input that cannot move it is 0."""
+
+    intercept: np.ndarray  # (options,)
+    slopes: np.ndarray  # (options, inputs)
+
+    def mean(self) -> np.ndarray:
+        """Each option's expected value: every u at its mean, ½."""
+        return self.intercept + self.slopes.sum(axis=1) * 0.5
+
+
+#: Points the value of information integrates over: uniform draws of every input's
+#: quantile for the EVPI (a fixed generator: the same numbers in every run), a grid of
+#: one input's for each EVPPI.
+INTEGRATION_POINTS = 16_384
+
+
+def lines_of(
+    table: Sequence[Sequence[float]],
+    thetas: Sequence[Sequence[float]],
+    moves: Sequence[Sequence[int]],
+) -> Lines:
+    """Fit each option (a row of `table`, one value per replication) on the inputs that
+    can move it (`moves[a]`: indices into `thetas`); its other slopes are 0."""
+    rows = np.asarray(table, dtype=float)
+    intercept = np.zeros(len(rows))
+    slopes = np.zeros((len(rows), len(thetas)))
+    for a, (row, own) in enumerate(zip(rows, moves, strict=True)):
+        fitted = _coefficients(row[None, :], [thetas[i] for i in own])[0]
+        intercept[a] = fitted[0]
+        slopes[a, list(own)] = fitted[1:]
+    return Lines(intercept, slopes)
+
+
+def evpi_of(lines: Lines) -> float:
+    """E_u[max_a value_a(u)] − max_a E[value_a]: the inputs' quantiles spread evenly over
+    the unit cube (a scrambled Sobol sequence with a fixed seed: the same points in every
+    run) and the lines evaluated exactly, so that no chance is left to count as something
+    to learn. Both terms come from the same points, so one option best everywhere gives
+    exactly 0; and never less than one input's worth (its integral on a grid is exact)."""
+    if not lines.slopes.size:
+        return 0.0
+    from scipy.stats import qmc
+
+    points = qmc.Sobol(lines.slopes.shape[1], seed=2014).random(INTEGRATION_POINTS).T
+    values = lines.intercept[:, None] + lines.slopes @ points
+    total = _gain(float(values.max(axis=0).mean()), float(values.mean(axis=1).max()))
+    return max(total, *(evppi_of(lines, i) for i in range(lines.slopes.shape[1])))
+
+
+def evppi_of(lines: Lines, i: int) -> float:
+    """E_ui[max_a E[value_a | ui]] − max_a E[value_a]: the other inputs at their mean (the
+    lines are straight), input i over a grid of (0, 1). At most the EVPI (Jensen)."""
+    grid = (np.arange(INTEGRATION_POINTS) + 0.5) / INTEGRATION_POINTS
+    mean = lines.mean()
+    slope = lines.slopes[:, i : i + 1]
+    values = (mean[:, None] - slope * 0.5) + slope * grid
+    return _gain(float(values.max(axis=0).mean()), float(mean.max()))
 
 
 # ---- the tornado -------------------------------------------------------------------------
@@ -347,24 +399,21 @@ def information_from(
         experiment.grow(min(needed, experiment.spec.most))
     names, values, money = option_values(experiment, options, objective)
     items = ranges.inputs(journey)
-    draw = {i.name: [beliefs.quantile(k, i.name) for k in experiment.keys] for i in items}
-    draws = [draw[i.name] for i in items]
+    where = {i.name: k for k, i in enumerate(items)}
+    draws = [[beliefs.quantile(k, i.name) for k in experiment.keys] for i in items]
 
-    def fitted_by_option(table: list[list[float]], money_too: bool) -> np.ndarray:
-        """Each option's value fitted on the unknowns that can move it (doing nothing: 0)."""
-        rows = [np.asarray(table[0], dtype=float)]
-        for row, (_, scenarios) in zip(table[1:], options, strict=True):
-            own = [draw[i.name] for i in _own_inputs(journey, scenarios, money_too)]
-            rows.append(explained([row], own)[0])
-        return np.asarray(rows)
+    def lines(table: list[list[float]], money_too: bool) -> Lines:
+        """Each option's line on the unknowns that can move it (doing nothing: 0)."""
+        moves = [[], *([where[i.name] for i in _own_inputs(journey, s, money_too)]
+                       for _, s in options)]  # fmt: skip
+        fitted = lines_of(table, draws, moves)
+        if experiment.replications < needed:  # too few to tell chance from the unknowns
+            return Lines(np.zeros_like(fitted.intercept), np.zeros_like(fitted.slopes))
+        return fitted
 
-    fitted, fitted_money = fitted_by_option(values, False), fitted_by_option(money, True)
-    if experiment.replications < needed:  # too few to tell chance from the unknowns
-        fitted = np.zeros_like(fitted)
-        fitted_money = np.zeros_like(fitted_money)
+    on_value, on_money = lines(values, False), lines(money, True)
     partial = [
-        Partial(i, evppi(fitted, theta), evppi(fitted_money, theta))
-        for i, theta in zip(items, draws, strict=True)
+        Partial(item, evppi_of(on_value, k), evppi_of(on_money, k)) for k, item in enumerate(items)
     ]
     partial.sort(key=lambda p: (-p.money,) if objective == "roi" else (-p.value, -(p.money or 0)))
     means = {name: float(np.mean(v)) for name, v in zip(names, values, strict=True)}
@@ -376,8 +425,8 @@ def information_from(
         chosen=max(names, key=lambda n: means[n]),
         chosen_money=names[int(np.argmax(money_means))],
         means=means,
-        total=evpi(fitted),
-        total_money=evpi(fitted_money),
+        total=evpi_of(on_value),
+        total_money=evpi_of(on_money),
         partial=partial,
         replications=experiment.replications,
         needed=needed,

@@ -37,11 +37,13 @@ def test_evpi_matches_the_closed_form() -> None:
     assert u.evpi(values) == pytest.approx(CLOSED_FORM, abs=1e-6)
 
 
-def test_evppi_of_the_only_input_estimates_the_same_closed_form() -> None:
-    shuffled = np.random.default_rng(1).permutation(THETA)
-    values = [np.zeros(N), -1 + 3 * shuffled]
-    # √n groups of 100: each group's best option is right but for the one straddling 1/3
-    assert u.evppi(values, shuffled) == pytest.approx(CLOSED_FORM, abs=2e-3)
+def test_evppi_of_the_only_input_on_its_line_is_the_same_closed_form() -> None:
+    """Doing nothing is worth 0, the option -1 + 3u: it wins for u > 1/3, so knowing u is
+    worth the integral of max(0, -1 + 3u) over (0, 1), 1/6, and no more than knowing
+    everything (here the same, as u is the only input)."""
+    lines = u.Lines(np.array([0.0, -1.0]), np.array([[0.0], [3.0]]))
+    assert u.evppi_of(lines, 0) == pytest.approx(CLOSED_FORM, abs=1e-6)
+    assert u.evpi_of(lines) == pytest.approx(CLOSED_FORM, abs=5e-3)  # Monte Carlo
 
 
 def test_the_linear_fit_removes_chance_but_keeps_what_the_input_explains() -> None:
@@ -57,10 +59,22 @@ def test_an_input_that_cannot_change_the_decision_is_worth_exactly_nothing() -> 
     theta = rng.uniform(size=500)
     other = rng.uniform(size=500)
     values = [np.zeros(500), 5 + theta + rng.normal(0, 1, 500)]  # always ahead
-    assert u.evppi(values, other) == 0.0
-    assert u.evppi(values, theta) == 0.0
     assert u.evpi(values) == 0.0
     assert u.evpi(u.explained(values, [theta, other])) == 0.0
+    lines = u.lines_of(values, [theta, other], [[], [0, 1]])
+    assert u.evppi_of(lines, 0) == 0.0 and u.evppi_of(lines, 1) == 0.0
+    assert u.evpi_of(lines) == 0.0
+
+
+def test_an_input_that_cannot_move_an_option_gets_no_slope_on_it() -> None:
+    """An option fitted without an input (another scenario's cost) has a slope of 0 on
+    it, however its values happen to line up with that input's draws."""
+    rng = np.random.default_rng(4)
+    theta, unrelated = rng.uniform(size=(2, 40))
+    values = [np.zeros(40), -1 + 3 * theta + rng.normal(0, 0.5, 40)]
+    lines = u.lines_of(values, [theta, unrelated], [[], [0]])
+    assert lines.slopes[1, 1] == 0.0 and u.evppi_of(lines, 1) == 0.0
+    assert u.evppi_of(lines, 0) > 0.1
 
 
 def test_without_inputs_the_fit_is_each_options_mean_and_evpi_is_zero() -> None:
@@ -177,11 +191,11 @@ def test_no_single_input_is_worth_more_than_knowing_them_all(seed, options, inpu
     thetas = rng.uniform(size=(inputs, n))
     slopes = rng.normal(size=(options, inputs))
     values = slopes @ thetas + rng.normal(0, 0.5, size=(options, n))
-    fitted = u.explained(values, thetas)
-    total = u.evpi(fitted)
+    lines = u.lines_of(values, thetas, [list(range(inputs))] * options)
+    total = u.evpi_of(lines)
     assert total >= 0
-    for theta in thetas:
-        assert 0 <= u.evppi(fitted, theta) <= total + 1e-9
+    for i in range(inputs):  # Jensen: one input's worth is at most all of theirs
+        assert 0 <= u.evppi_of(lines, i) <= total * 1.02 + 1e-9  # the EVPI by Monte Carlo
 
 
 def test_end_to_end_a_cost_that_decides_is_the_unknown_to_measure(tiny) -> None:
