@@ -179,7 +179,7 @@ def information_text(doc: dict[str, Any]) -> list[str]:
         )
     lines += grid(rows, right={2, 3})
     lines.append(
-        f"Each unknown's worth is an estimate from {n} replications (grouped by its draw); "
+        f"Each unknown's worth comes from lines fitted on {n} replications: an estimate; "
         "more replications make it steadier."
     )
     return lines
