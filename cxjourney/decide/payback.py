@@ -100,6 +100,8 @@ def payback(
         "monthly_gain": None,
         "projected_months": None,
     }
+    if level != 0.95:  # the months' interval is at the run's level, as its effects are
+        out["level"] = level
     if cost <= 0:
         out["pays_back"] = True
         out["months"] = {"mean": 0.0, "low": 0.0, "high": 0.0}

@@ -77,7 +77,8 @@ def months_words(x: float) -> str:
 
 
 def payback_words(pay: dict[str, Any] | None) -> str:
-    """When an option pays for itself: "pays for itself in 4.2 months (95%: 3.1 to 5.6)";
+    """When an option pays for itself: "pays for itself in 4.2 months (95%: 3.1 to 5.6)",
+    at the run's level (an adaptive run's is higher than 95%);
     or "does not pay for itself within the horizon; at the rate of its last month, in
     about 14 months"; or "...; never at this rate"."""
     if not pay:
@@ -87,10 +88,11 @@ def payback_words(pay: dict[str, Any] | None) -> str:
             return "costs nothing, so there is nothing to pay back"
         m = pay["months"]
         text = f"pays for itself in {months_words(m['mean'])}"
+        level = f"{pay.get('level', 0.95) * 100:.1f}".removesuffix(".0") + "%"
         if m.get("low") is not None and m.get("high") is not None:
-            return text + f" (95%: {m['low']:.1f} to {m['high']:.1f} months)"
+            return text + f" ({level}: {m['low']:.1f} to {m['high']:.1f} months)"
         if m.get("low") is not None:
-            return text + f" (95%: {m['low']:.1f} months to beyond the horizon)"
+            return text + f" ({level}: {m['low']:.1f} months to beyond the horizon)"
         return text
     text = "does not pay for itself within the horizon"
     projected = pay.get("projected_months")

@@ -141,3 +141,13 @@ def test_a_distant_projection_is_not_given_to_the_month() -> None:
     assert decisions_text.payback_words(far).endswith(
         "at the rate of its last month, not within 10 years"
     )
+
+
+def test_the_payback_interval_says_the_runs_level() -> None:
+    """An adaptive run states its intervals at a higher level than 95% (each look spends
+    some of the error); the payback's months are at that level, and say so."""
+    from cxjourney.render.decisions_text import payback_words
+
+    pay = {"pays_back": True, "cost": 10.0, "months": {"mean": 4.0, "low": 3.1, "high": 5.6}}
+    assert "(95%: 3.1 to 5.6 months)" in payback_words(pay)
+    assert "(99.4%: 3.1 to 5.6 months)" in payback_words({**pay, "level": 0.99375})
