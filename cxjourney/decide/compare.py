@@ -160,6 +160,7 @@ def compare(
         }
 
     precision = obj.settle(experiment, lambda: effects().values(), objective)
+    uncertainty.grow_for_information(journey, experiment)  # no-op without ranges
     results = experiment.results()
     labels = {s.id: s.label for s in journey.scenarios}
     ranking = rank(results, objective, labels, effects() if experiment.level != 0.95 else None)

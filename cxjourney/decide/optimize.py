@@ -106,6 +106,11 @@ class Search:
             return [e for combo, e in self.effects.items() if combo]
 
         self.precision = obj.settle(experiment, effects, self.objective)
+        # with ranges of belief, as many as the value of information's fit needs, so that
+        # the choice and the value of information stand on the same replications
+        options = [(name(c), tuple(self.by_id[i] for i in c)) for c in self.effects if c]
+        if uncertainty.grow_for_information(experiment.journey, experiment, options):
+            effects()
 
     def build(self, combo: Combination) -> Journey | str:
         """The combined journey, or why the scenarios cannot be combined."""

@@ -283,6 +283,19 @@ def fit_needs(journey: Journey, options: Sequence[Option]) -> int:
     return FIT_FACTOR * (widest + 1) if ranges.inputs(journey) else 0
 
 
+def grow_for_information(
+    journey: Journey, experiment: Experiment, options: Sequence[Option] | None = None
+) -> int:
+    """An adaptive run, grown to the replications the value of information's fit needs
+    (a decision grows before it ranks, so the ranking and the value of information stand
+    on the same replications); the count it needs (0 without ranges)."""
+    options = file_options(journey, experiment) if options is None else options
+    needed = fit_needs(journey, options)
+    if experiment.replications < needed and experiment.spec.adaptive:
+        experiment.grow(min(needed, experiment.spec.most))
+    return needed
+
+
 @dataclass(frozen=True)
 class Information:
     """What knowing the inputs exactly would be worth, from the probabilistic sensitivity
@@ -394,9 +407,7 @@ def information_from(
     every replication drew every input once, and the options ran on the same keys, so the
     probabilistic sensitivity analysis needs no run of its own."""
     options = file_options(journey, experiment) if options is None else options
-    needed = fit_needs(journey, options)
-    if experiment.replications < needed and experiment.spec.adaptive:  # adaptive: grow to it
-        experiment.grow(min(needed, experiment.spec.most))
+    needed = grow_for_information(journey, experiment, options)
     names, values, money = option_values(experiment, options, objective)
     items = ranges.inputs(journey)
     where = {i.name: k for k, i in enumerate(items)}
