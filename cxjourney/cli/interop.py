@@ -132,7 +132,8 @@ def fmt(files: tuple[str, ...], check: bool, show_diff: bool, quiet: bool) -> No
         _format_file(path, check=check, show_diff=show_diff, quiet=quiet) for path in _expand(files)
     ]
     counts = {kind: outcomes.count(kind) for kind in ("changed", "unchanged", "failed", "bug")}
-    if not quiet:
+    piped = list(files) == [STDIN] and not dry  # a filter: the text is the answer
+    if not quiet and not (piped and counts["changed"] + counts["unchanged"]):
         click.echo(_fmt_summary(counts, dry), err=True)
     if counts["failed"]:
         sys.exit(INPUT_ERROR)

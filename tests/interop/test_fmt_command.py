@@ -101,6 +101,7 @@ def test_stdin_to_stdout() -> None:
     result = invoke("fmt", "-", input=UGLY)
     assert result.exit_code == 0
     assert result.stdout == PRETTY
+    assert result.stderr == ""  # a filter: no "1 file reformatted" (no file was written)
     check = invoke("fmt", "--check", "-", input=UGLY)
     assert check.exit_code == 1 and check.stdout == ""
     assert "would reformat <stdin>" in check.stderr
