@@ -18,17 +18,18 @@ each end of one range.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from ..model import (
     PARAMETERS,
+    Belief,
+    Change,
     Distribution,
     Edge,
     Event,
     Journey,
     Loyalty,
-    Recovery,
     Scenario,
     Span,
     Touchpoint,
@@ -72,48 +73,42 @@ def _what(attribute: facts.Attribute) -> str:
     return "number"
 
 
-# ---- the inputs: one walk over every place a range may stand --------------------------------
+# ---- one walk over every place a range may stand ---------------------------------------------
 #
-# `_places` yields, for every range in the journey, its input and a function that gives
-# the journey's element with that range known at a value. `inputs` lists the first;
-# `fixed` applies the second. One walk, so the two can never disagree.
+# Each function below takes a `_Walk` and one element of the model, and returns the
+# element with its ranges known; `_Walk.known` names each range it meets, records it, and
+# gives its value at the walk's quantile. `inputs` keeps the names, `fixed` the journey:
+# one walk, so the names listed and the names fixed cannot disagree.
 
 
-def _event_inputs(tp_id: str, event: Event) -> Iterator[Input]:
-    for what, belief in (("chance", event.chance_range), ("impact", event.impact_range)):
-        if belief is not None:
-            yield Input(f"{tp_id}.{event.id}.{what}", what, belief.low, belief.high, belief.span)
+class _Walk:
+    def __init__(self, at: Mapping[str, float] | None) -> None:
+        self.at = at or {}
+        self.found: list[Input] = []
+
+    def known(self, name: str, what: str, belief: Belief) -> float:
+        """The range's value at its quantile (the middle unless `at` says), recorded."""
+        self.found.append(Input(name, what, belief.low, belief.high, belief.span))
+        return belief.at(self.at.get(name, MIDDLE))
 
 
-def _fixed_event(tp_id: str, event: Event, at: Mapping[str, float]) -> Event:
+def _event(walk: _Walk, tp_id: str, event: Event) -> Event:
     changes: dict[str, object] = {}
     for what in ("chance", "impact"):
         belief = getattr(event, f"{what}_range")
         if belief is not None:
-            changes[what] = belief.at(at.get(f"{tp_id}.{event.id}.{what}", MIDDLE))
+            changes[what] = walk.known(f"{tp_id}.{event.id}.{what}", what, belief)
             changes[f"{what}_range"] = None
     return replace(event, **changes) if changes else event
 
 
-def _distribution_inputs(prefix: str, what: str, dist: Distribution | None) -> Iterator[Input]:
+def _distribution(walk: _Walk, prefix: str, what: str, dist: Distribution) -> Distribution:
     """The ranges inside a distribution's parameters: `install.after.mean`."""
-    if dist is None or not dist.ranges:
-        return
-    prefix = dist.tag or prefix
-    for parameter, belief in zip(PARAMETERS[dist.kind], dist.ranges, strict=True):
-        if belief is not None:
-            name = f"{prefix}.{parameter}"
-            yield Input(name, what, belief.low, belief.high, belief.span)
-
-
-def _fixed_distribution(
-    prefix: str, dist: Distribution | None, at: Mapping[str, float]
-) -> Distribution | None:
-    if dist is None or not dist.ranges:
+    if not dist.ranges:
         return dist
     prefix = dist.tag or prefix
     known = {
-        i: belief.at(at.get(f"{prefix}.{parameter}", MIDDLE))
+        i: walk.known(f"{prefix}.{parameter}", what, belief)
         for i, (parameter, belief) in enumerate(
             zip(PARAMETERS[dist.kind], dist.ranges, strict=True)
         )
@@ -122,67 +117,74 @@ def _fixed_distribution(
     return dist.at(known)
 
 
-def _value_inputs(owner_id: str, owner, attributes) -> Iterator[Input]:
+def _values(walk: _Walk, owner_id: str, owner, attributes):
     """A persona's or a touchpoint's ranged numbers, and the ranges in its distributions."""
-    for attribute in attributes:
-        name = f"{owner_id}.{attribute.name}"
-        belief = getattr(owner, attribute.model_field + "_range")
-        if belief is not None:
-            yield Input(name, _what(attribute), belief.low, belief.high, belief.span)
-        if attribute.kind == "distribution":
-            value = getattr(owner, attribute.model_field)
-            yield from _distribution_inputs(name, _what(attribute), value)
-
-
-def _fixed_values(owner_id: str, owner, attributes, at: Mapping[str, float]):
     changes: dict[str, object] = {}
     for attribute in attributes:
         name = f"{owner_id}.{attribute.name}"
         field = attribute.model_field
         belief = getattr(owner, field + "_range")
+        distribution = attribute.kind == "distribution"
         if belief is not None:
-            known = belief.at(at.get(name, MIDDLE))
-            changes[field] = (
-                Distribution.constant(known) if attribute.kind == "distribution" else known
-            )
+            value = walk.known(name, _what(attribute), belief)
+            changes[field] = Distribution.constant(value) if distribution else value
             changes[field + "_range"] = None
-        elif attribute.kind == "distribution":
-            value = getattr(owner, field)
-            if value is not None and value.ranges:
-                changes[field] = _fixed_distribution(name, value, at)
+        elif distribution and (dist := getattr(owner, field)) is not None and dist.ranges:
+            changes[field] = _distribution(walk, name, _what(attribute), dist)
     return replace(owner, **changes) if changes else owner
 
 
-def _recovery_name(tp_id: str, recovery: Recovery) -> str:
-    return f"{tp_id}.recovers.{'.'.join(recovery.targets[0])}.chance"
-
-
-def _edge_name(edge: Edge, what: str = "after") -> str:
+def _edge_name(edge: Edge, what: str) -> str:
     """`install->golive.after`; a persona's own edge `install->golive(family).after`."""
     own = f"({edge.persona})" if edge.persona else ""
     return f"{edge.source}->{edge.target}{own}.{what}"
 
 
-def _edge_share_name(edge: Edge) -> str:
-    """`bill->support.chance`: the share of customers who take the edge."""
-    return _edge_name(edge, "chance")
-
-
-_EDGE_AFTER = facts.lookup("edge", "after")
 _LOYALTY = {a.name: a for a in facts.of_block("loyalty")}
 
 
-def _touchpoint_inputs(tp: Touchpoint) -> Iterator[Input]:
-    yield from _value_inputs(tp.id, tp, TOUCHPOINT_RANGED)
-    for event in tp.events:
-        yield from _event_inputs(tp.id, event)
-    for recovery in tp.recovers:
-        if (belief := recovery.chance_range) is not None:
-            name = _recovery_name(tp.id, recovery)
-            yield Input(name, "chance", belief.low, belief.high, belief.span)
+def _touchpoint(walk: _Walk, tp: Touchpoint) -> Touchpoint:
+    tp = _values(walk, tp.id, tp, TOUCHPOINT_RANGED)
+    events = tuple(_event(walk, tp.id, e) for e in tp.events)
+    recovers = tuple(
+        r
+        if r.chance_range is None
+        else replace(
+            r,
+            chance=walk.known(
+                f"{tp.id}.recovers.{'.'.join(r.targets[0])}.chance", "chance", r.chance_range
+            ),
+            chance_range=None,
+        )
+        for r in tp.recovers
+    )
+    return replace(tp, events=events, recovers=recovers)
 
 
-def _change_what(change) -> str:
+def _edge(walk: _Walk, edge: Edge) -> Edge:
+    if edge.probability_range is not None:  # `bill->support.chance`: who takes the edge
+        share = walk.known(_edge_name(edge, "chance"), "chance", edge.probability_range)
+        edge = replace(edge, probability=share, probability_range=None)
+    name = _edge_name(edge, "after")
+    if edge.after_range is not None:
+        delay = walk.known(name, "duration", edge.after_range)
+        return replace(edge, after=Distribution.constant(delay), after_range=None)
+    if edge.after is not None and edge.after.ranges:
+        return replace(edge, after=_distribution(walk, name, "duration", edge.after))
+    return edge
+
+
+def _loyalty(walk: _Walk, loyalty: Loyalty) -> Loyalty:
+    if not loyalty.ranges:
+        return loyalty
+    known = {
+        key: walk.known(f"loyalty.{key}", _what(_LOYALTY[key]), belief)
+        for key, belief in loyalty.ranges
+    }
+    return replace(loyalty, **known, ranges=())
+
+
+def _change_what(change: Change) -> str:
     """How a scenario's ranged change reads: a factor, a share, or its attribute's kind."""
     if change.op == "*=":
         return "factor"
@@ -195,104 +197,66 @@ def _change_what(change) -> str:
     return what
 
 
-def _scenario_inputs(scenario: Scenario) -> Iterator[Input]:
-    for change in scenario.changes:
-        if change.kind == "add" and change.event is not None and change.path:
-            yield from _event_inputs(change.path[0], change.event)
-        value = change.value
-        if value is not None and (belief := value.range) is not None:
-            yield Input(value.name, _change_what(change), belief.low, belief.high, belief.span)
-        if change.kind == "set" and value is not None and value.distribution is not None:
-            attribute = facts.scenario_attribute(change.path[-1])
-            what = _what(attribute) if attribute is not None else "number"
-            yield from _distribution_inputs("", what, value.distribution)
+def _change(walk: _Walk, change: Change) -> Change:
+    """A scenario's line: an added event's ranges, a change written as a range (`a.service
+    *= 0.6 .. 0.8`, named by the scenario), the ranges of a distribution it sets."""
+    if change.kind == "add" and change.event is not None and change.path:
+        return replace(change, event=_event(walk, change.path[0], change.event))
+    value = change.value
+    if value is None:
+        return change
+    if value.range is not None:
+        value = value.known(walk.known(value.name, _change_what(change), value.range))
+    if change.kind == "set" and value.distribution is not None and value.distribution.ranges:
+        attribute = facts.scenario_attribute(change.path[-1])
+        what = _what(attribute) if attribute is not None else "number"
+        value = replace(value, distribution=_distribution(walk, "", what, value.distribution))
+    return replace(change, value=value) if value is not change.value else change
+
+
+def _scenario(walk: _Walk, scenario: Scenario) -> Scenario:
+    changes = tuple(_change(walk, c) for c in scenario.changes)
+    cost = scenario.cost
     if scenario.cost_range is not None:
-        r = scenario.cost_range
-        yield Input(f"{scenario.id}.cost", "cost", r.low, r.high, r.span)
+        cost = walk.known(f"{scenario.id}.cost", "cost", scenario.cost_range)
+    return replace(scenario, changes=changes, cost=cost, cost_range=None)
+
+
+def _walk(journey: Journey, at: Mapping[str, float] | None) -> tuple[Journey, list[Input]]:
+    """The journey with every range known, and the ranges met, in file order: personas,
+    touchpoints (their events, recoveries), edges, loyalty keys, then each scenario's."""
+    walk = _Walk(at)
+    personas = tuple(_values(walk, p.id, p, PERSONA_RANGED) for p in journey.personas)
+    touchpoints = tuple(_touchpoint(walk, t) for t in journey.touchpoints)
+    flow = None if journey.flow is None else tuple(_edge(walk, e) for e in journey.flow)
+    loyalty = _loyalty(walk, journey.loyalty)
+    scenarios = tuple(_scenario(walk, s) for s in journey.scenarios)
+    known = replace(
+        journey,
+        personas=personas,
+        touchpoints=touchpoints,
+        flow=flow,
+        loyalty=loyalty,
+        scenarios=scenarios,
+    )
+    return known, walk.found
 
 
 def inputs(journey: Journey) -> list[Input]:
-    """The journey's uncertain inputs in file order: its personas', its touchpoints' (and
-    their events' and recoveries'), its edges', its loyalty keys', then each scenario's
-    own (added events, distributions it sets, its cost). A name met twice (two scenarios
-    adding the same event) is one input, listed where it is first written."""
-    found: list[Input] = []
-    for persona in journey.personas:
-        found += _value_inputs(persona.id, persona, PERSONA_RANGED)
-    for tp in journey.touchpoints:
-        found += _touchpoint_inputs(tp)
-    for edge in journey.flow or ():
-        if (belief := edge.probability_range) is not None:
-            name = _edge_share_name(edge)
-            found.append(Input(name, "chance", belief.low, belief.high, belief.span))
-        name = _edge_name(edge)
-        if (belief := edge.after_range) is not None:
-            found.append(Input(name, "duration", belief.low, belief.high, belief.span))
-        found += _distribution_inputs(name, "duration", edge.after)
-    for key, belief in journey.loyalty.ranges:
-        what = _what(_LOYALTY[key])
-        found.append(Input(f"loyalty.{key}", what, belief.low, belief.high, belief.span))
-    for scenario in journey.scenarios:
-        found += _scenario_inputs(scenario)
+    """The journey's uncertain inputs in file order. A name met twice (two scenarios adding
+    the same event) is one input, listed where it is first written."""
     seen: set[str] = set()
-    return [i for i in found if not (i.name in seen or seen.add(i.name))]
+    return [i for i in _walk(journey, None)[1] if not (i.name in seen or seen.add(i.name))]
 
 
 def uncertain(journey: Journey) -> bool:
     return bool(inputs(journey))
 
 
-def _fixed_touchpoint(tp: Touchpoint, at: Mapping[str, float]) -> Touchpoint:
-    tp = _fixed_values(tp.id, tp, TOUCHPOINT_RANGED, at)
-    events = tuple(_fixed_event(tp.id, e, at) for e in tp.events)
-    recovers = tuple(
-        replace(
-            r,
-            chance=r.chance_range.at(at.get(_recovery_name(tp.id, r), MIDDLE)),
-            chance_range=None,
-        )
-        if r.chance_range is not None
-        else r
-        for r in tp.recovers
-    )
-    return replace(tp, events=events, recovers=recovers)
-
-
-def _fixed_edge(edge: Edge, at: Mapping[str, float]) -> Edge:
-    if edge.probability_range is not None:
-        known = edge.probability_range.at(at.get(_edge_share_name(edge), MIDDLE))
-        edge = replace(edge, probability=known, probability_range=None)
-    name = _edge_name(edge)
-    if edge.after_range is not None:
-        known = edge.after_range.at(at.get(name, MIDDLE))
-        return replace(edge, after=Distribution.constant(known), after_range=None)
-    if edge.after is not None and edge.after.ranges:
-        return replace(edge, after=_fixed_distribution(name, edge.after, at))
-    return edge
-
-
-def _fixed_loyalty(loyalty: Loyalty, at: Mapping[str, float]) -> Loyalty:
-    if not loyalty.ranges:
-        return loyalty
-    known = {key: b.at(at.get(f"loyalty.{key}", MIDDLE)) for key, b in loyalty.ranges}
-    return replace(loyalty, **known, ranges=())
-
-
-def _fixed_scenario(scenario: Scenario, at: Mapping[str, float]) -> Scenario:
-    changes = []
-    for c in scenario.changes:
-        if c.kind == "add" and c.event is not None and c.path:
-            c = replace(c, event=_fixed_event(c.path[0], c.event, at))
-        elif c.value is not None and c.value.range is not None:  # `a.service *= 0.6 .. 0.8`
-            c = replace(c, value=c.value.known(c.value.range.at(at.get(c.value.name, MIDDLE))))
-        elif c.kind == "set" and c.value is not None and c.value.distribution is not None:
-            dist = _fixed_distribution("", c.value.distribution, at)
-            c = replace(c, value=replace(c.value, distribution=dist))
-        changes.append(c)
-    cost = scenario.cost
-    if scenario.cost_range is not None:
-        cost = scenario.cost_range.at(at.get(f"{scenario.id}.cost", MIDDLE))
-    return replace(scenario, changes=tuple(changes), cost=cost, cost_range=None)
+def fixed(journey: Journey, at: Mapping[str, float] | None = None) -> Journey:
+    """The journey with every uncertain input known: at its quantile in `at`, else at its
+    middle. The result has no ranges left, so it runs without draws of belief."""
+    return _walk(journey, at)[0]
 
 
 def source(journey: Journey) -> Journey:
@@ -301,18 +265,3 @@ def source(journey: Journey) -> Journey:
     if journey.origin is None:
         return journey
     return replace(journey.origin, scenarios=journey.applied)
-
-
-def fixed(journey: Journey, at: Mapping[str, float] | None = None) -> Journey:
-    """The journey with every uncertain input known: at its quantile in `at`, else at its
-    middle. The result has no ranges left, so it runs without draws of belief."""
-    at = at or {}
-    flow = journey.flow
-    return replace(
-        journey,
-        personas=tuple(_fixed_values(p.id, p, PERSONA_RANGED, at) for p in journey.personas),
-        touchpoints=tuple(_fixed_touchpoint(t, at) for t in journey.touchpoints),
-        flow=None if flow is None else tuple(_fixed_edge(e, at) for e in flow),
-        loyalty=_fixed_loyalty(journey.loyalty, at),
-        scenarios=tuple(_fixed_scenario(s, at) for s in journey.scenarios),
-    )
