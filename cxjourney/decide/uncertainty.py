@@ -12,15 +12,16 @@ are what the team does not know (language/ranges.py, sim/beliefs.py).
   sensitivity analysis: every replication draws every input once, and each option
   (doing nothing, or a scenario) gets a value. EVPI = E[max_option value] −
   max_option E[value]: what knowing every input exactly before choosing would be worth
-  on average. The partial value of one input (EVPPI) uses the standard nonparametric
-  estimate: replications sorted by the input's draw, cut into about √n groups, each
-  group's best option's mean, averaged, less the best overall mean.
+  on average; the partial value of one input (EVPPI) is the same with only that input
+  known.
 
 Replications' values also carry chance (each replication is one run of customers), which
-would count as something perfect information could remove; so both are taken from a
-linear fit of each option's value on the inputs' draws (the part of a value that the
-inputs explain), which also keeps each EVPPI at most the EVPI. Both are estimates: they
-say with how many replications they were made.
+would count as something perfect information could remove; so each option's value is
+first fitted as a straight line on the draws of the inputs that can move it (`Lines`),
+and EVPI and EVPPI are integrals of those lines (`evpi_of`, `evppi_of`): exact for the
+lines, 0 for an input that cannot change the choice, and each EVPPI at most the EVPI.
+They are estimated only from enough replications for the fit (`FIT_FACTOR`) and say
+with how many.
 """
 
 from __future__ import annotations
@@ -45,25 +46,10 @@ inputs = ranges.inputs
 # ---- estimators on draws (no simulation) ---------------------------------------------------
 
 
-def evpi(values: Sequence[Sequence[float]]) -> float:
-    """E[max_a value(a, θ)] − max_a E[value(a, θ)] over paired draws; values[option][draw]."""
-    table = np.asarray(values, dtype=float)
-    if table.size == 0:
-        return 0.0
-    return _gain(float(table.max(axis=0).mean()), float(table.mean(axis=1).max()))
-
-
 def _gain(informed: float, now: float) -> float:
     """informed − now, 0 when it is within rounding (the same option best in every draw)."""
     gain = informed - now
     return gain if gain > 1e-9 * (1.0 + abs(now)) else 0.0
-
-
-def explained(values: Sequence[Sequence[float]], thetas: Sequence[Sequence[float]]) -> np.ndarray:
-    """Each option's value as a linear fit on the inputs' draws (thetas[input][draw]): the
-    part of the value that the inputs explain, without chance's noise."""
-    table = np.asarray(values, dtype=float)
-    return (_design(thetas, table.shape[1]) @ _coefficients(table, thetas).T).T
 
 
 def _design(thetas: Sequence[Sequence[float]], n: int) -> np.ndarray:
